@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Set up and serve the shop at http://127.0.0.1:8000 with demo data and the fake Stripe server.
+source "$(dirname "$0")/common.sh"
+
+ensure_venv local
+mkdir -p var
+say "Compiling translations"
+compile_translations
+say "Migrating the database"
+python manage.py migrate --no-input -v 0
+say "Loading demo data"
+python manage.py seed_demo
+
+FAKE_STRIPE_PORT="${FAKE_STRIPE_PORT:-8420}"
+if [ -z "${STRIPE_SECRET_KEY:-}" ]; then
+  say "Starting the fake Stripe server on 127.0.0.1:$FAKE_STRIPE_PORT"
+  python manage.py fake_stripe --port "$FAKE_STRIPE_PORT" > var/fake_stripe.log 2>&1 &
+  STRIPE_PID=$!
+  trap 'kill "$STRIPE_PID" 2>/dev/null || true' EXIT INT TERM
+fi
+
+say "Serving Dükkan at http://127.0.0.1:8000  (admin at http://127.0.0.1:8000/admin/)"
+python manage.py runserver 127.0.0.1:8000

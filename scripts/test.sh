@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Install the test extras, lint, and run the whole suite.
+# Uses PostgreSQL and Redis on 127.0.0.1 when they answer (and insists on them when CI=true);
+# without them the suite runs on SQLite and the tests that need a service are skipped, saying why.
+source "$(dirname "$0")/common.sh"
+
+ensure_venv test
+
+say "Lint (ruff)"
+ruff check .
+ruff format --check .
+
+if command -v msgfmt >/dev/null 2>&1; then compile_translations; fi
+
+CI="${CI:-false}"
+PG_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/dukkan}"
+REDIS_URL_FOR_TESTS="${TEST_REDIS_URL:-redis://127.0.0.1:6379/15}"
+
+pg_up() { python - "$PG_URL" <<'PY'
+import sys, psycopg
+try:
+    psycopg.connect(sys.argv[1].replace("postgres://", "postgresql://", 1), connect_timeout=3).close()
+except Exception:
+    sys.exit(1)
+PY
+}
+redis_up() { python - "$REDIS_URL_FOR_TESTS" <<'PY'
+import sys, redis
+try:
+    redis.Redis.from_url(sys.argv[1], socket_connect_timeout=2).ping()
+except Exception:
+    sys.exit(1)
+PY
+}
+
+if [ "$CI" = "true" ]; then
+  if ! pg_up && command -v pg_ctlcluster >/dev/null 2>&1; then
+    say "Starting PostgreSQL"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+    sleep 2
+  fi
+  if ! redis_up && command -v redis-server >/dev/null 2>&1; then
+    say "Starting Redis"
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no || true
+    sleep 1
+  fi
+fi
+
+if pg_up; then
+  export DATABASE_URL="$PG_URL"
+  say "Database: PostgreSQL ($PG_URL)"
+else
+  unset DATABASE_URL || true
+  say "Database: SQLite (PostgreSQL not reachable at $PG_URL)"
+fi
+if redis_up; then
+  export TEST_REDIS_URL="$REDIS_URL_FOR_TESTS"
+  say "Broker: Redis ($REDIS_URL_FOR_TESTS)"
+else
+  unset TEST_REDIS_URL || true
+  say "Broker: none (Redis not reachable at $REDIS_URL_FOR_TESTS): broker tests will be skipped"
+fi
+
+if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  say "Installing Debian's Chromium for the browser tests"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+    || echo "Could not install chromium; browser tests will be skipped." >&2
+fi
+
+if [ "$CI" = "true" ]; then
+  # In CI a missing service is a failure, never a skip.
+  export DUKKAN_REQUIRE_SERVICES=1
+fi
+
+say "Tests"
+python -m pytest "$@"

@@ -1,0 +1,30 @@
+"""The Celery app. Its configuration comes from Django settings (CELERY_* keys).
+
+Periodic jobs are declared here, in `beat_schedule`; how often each runs is a setting, so it can
+change per environment without touching code (django-celery-beat does not support Django 6.1).
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
+
+app = Celery("dukkan")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.on_after_configure.connect
+def declare_periodic_jobs(sender: Celery, **kwargs: object) -> None:
+    """Every periodic job of the shop, with its timing read from settings."""
+    from django.conf import settings
+
+    sender.conf.beat_schedule = {
+        name: {"task": task, "schedule": getattr(settings, setting)}
+        for name, (task, setting) in PERIODIC_JOBS.items()
+    }
+
+
+# job name -> (task name, setting that holds its schedule in seconds or a crontab)
+PERIODIC_JOBS: dict[str, tuple[str, str]] = {}

@@ -1,0 +1,8 @@
+"""Values every page of the shop needs."""
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def site(request: HttpRequest) -> dict[str, object]:
+    return {"SITE_NAME": settings.SITE_NAME, "SHOP_CURRENCY": settings.SHOP_CURRENCY}

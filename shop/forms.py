@@ -1,0 +1,38 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+from .phones import format_mobile, normalize_mobile
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "phone", "language", "time_zone"]
+        widgets = {
+            "phone": forms.TextInput(
+                attrs={"autocomplete": "tel", "inputmode": "tel", "placeholder": "0532 123 45 67"}
+            ),
+            "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+            "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance and self.instance.phone and not self.is_bound:
+            self.initial["phone"] = format_mobile(self.instance.phone)
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data.get("phone", "").strip()
+        if not raw:
+            return ""
+        try:
+            return normalize_mobile(raw)
+        except ValidationError as error:
+            raise ValidationError(error.messages[0]) from None
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"))
+    next = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -1,0 +1,27 @@
+"""Money helpers: Decimal only, one rounding rule (half-up to 0.01), minor units for providers."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+
+def to_money(value: Decimal | int | str) -> Decimal:
+    """Round to 0.01, half-up. Refuses floats: money is never a float here."""
+    if isinstance(value, float):
+        raise TypeError("money must not be a float")
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def to_minor_units(amount: Decimal) -> int:
+    """Whole kuruş/cents, as payment providers expect (12.34 -> 1234)."""
+    return int(to_money(amount) * 100)
+
+
+def from_minor_units(units: int) -> Decimal:
+    return to_money(Decimal(units) / 100)
+
+
+def vat_included_in(gross: Decimal, rate: Decimal) -> Decimal:
+    """The VAT inside a VAT-included amount: gross - gross / (1 + rate), rounded half-up."""
+    return to_money(gross - gross / (1 + rate))

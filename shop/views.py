@@ -1,0 +1,90 @@
+"""Pages the shop package serves itself: home, profile, language switch, health, error pages."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import translate_url
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from . import services
+from .forms import ProfileForm
+from .health import DOWN, health_report
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "shop/home.html")
+
+
+LEGAL_PAGES = {
+    "terms": _lazy("Terms of use"),
+    "privacy": _lazy("Privacy notice (KVKK)"),
+    "distance-sales": _lazy("Distance sales contract"),
+    "returns": _lazy("Returns and withdrawal"),
+}
+
+
+def legal(request: HttpRequest, page: str) -> HttpResponse:
+    if page not in LEGAL_PAGES:
+        raise Http404
+    return render(request, "shop/legal.html", {"page_title": LEGAL_PAGES[page]})
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.user_update_profile(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("shop:profile")
+    return render(request, "shop/profile.html", {"form": form})
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch language: go to the same page in the other language and remember the choice.
+
+    Django's own view cannot translate a URL prefixed with a language other than the one
+    active, so the page's own language is activated before translating it.
+    """
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    if language not in dict(settings.LANGUAGES):
+        return redirect(next_url)
+    page_language = translation.get_language_from_path(next_url) or settings.LANGUAGE_CODE
+    with translation.override(page_language):
+        next_url = translate_url(next_url, language)
+    response = redirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+    )
+    if request.user.is_authenticated:
+        services.user_set_language(user=request.user, language=language)
+    return response
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    report = health_report()
+    status = 503 if DOWN in report.values() else 200
+    return JsonResponse({"status": "ok" if status == 200 else "degraded", **report}, status=status)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)

@@ -1,0 +1,160 @@
+"""Fixtures for the whole suite: services (PostgreSQL, Redis + a real Celery worker), the fake
+Stripe server, and Playwright driving Debian's Chromium against the live server."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Playwright runs an event loop in the test thread; Django must still allow DB access there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+REQUIRE_SERVICES = os.environ.get("DUKKAN_REQUIRE_SERVICES") == "1"
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _missing(reason: str) -> None:
+    """Skip a test whose service is missing; in CI a missing service is a failure."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (CI requires it)", pytrace=False)
+    pytest.skip(reason)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "page" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    from django.conf import settings
+    from django.db import connection
+
+    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        _missing("needs PostgreSQL: set DATABASE_URL or start PostgreSQL on 127.0.0.1:5432")
+    if item.get_closest_marker("redis") and not settings.TEST_REDIS_URL:
+        _missing("needs Redis: TEST_REDIS_URL is unset (Redis not reachable on 127.0.0.1:6379)")
+    if item.get_closest_marker("browser") and not os.path.exists(CHROMIUM):
+        _missing(f"needs Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> Iterator[None]:
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+# --- Celery ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def celery_worker(django_db_blocker, monkeypatch) -> Iterator[object]:
+    """A real Celery worker in this process, consuming the test queue on the test Redis DB."""
+    from celery.contrib.testing.worker import start_worker
+
+    from shop.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(app.conf.task_default_queue)
+    with (
+        django_db_blocker.unblock(),
+        start_worker(
+            app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10
+        ) as worker,
+    ):
+        yield worker
+
+
+def wait_until(predicate, *, timeout: float = 10.0, interval: float = 0.05) -> bool:
+    """Poll until predicate() is true; for outcomes produced by the background worker."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()
+
+
+# --- Fake Stripe -----------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def fake_stripe_server() -> Iterator[str]:
+    """localstripe on a free port on 127.0.0.1, for the whole session; yields its base URL."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "fake_stripe", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"},
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if process.poll() is not None:
+                    pytest.fail("the fake Stripe server (localstripe) did not start")
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def fake_stripe(fake_stripe_server: str, settings) -> str:
+    """Point the Stripe client at the local fake server, wiped clean for this test."""
+    import urllib.request
+
+    request = urllib.request.Request(f"{fake_stripe_server}/_config/data", method="DELETE")
+    urllib.request.urlopen(request, timeout=5).close()
+    settings.STRIPE_API_BASE = fake_stripe_server
+    settings.STRIPE_JS_URL = f"{fake_stripe_server}/js.stripe.com/v3/"
+    return fake_stripe_server
+
+
+# --- Browser ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    # Phone-sized by default: every journey must work on a phone.
+    return {**browser_context_args, "viewport": {"width": 390, "height": 844}, "locale": "en-US"}

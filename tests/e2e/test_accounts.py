@@ -1,0 +1,54 @@
+"""Sign up, verify the email, log out and log in again, in a real browser on a phone."""
+
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import Page, expect
+
+from shop.models import User
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_sign_up_verify_email_and_log_in(page: Page, live_server, tmp_path):
+    screenshots = tmp_path
+    page.goto(f"{live_server.url}/en/account/signup/")
+    page.get_by_label("Email").fill("newcomer@example.com")
+    page.get_by_label("Password:", exact=True).fill("a-Long-and-unique-pass-42")
+    page.get_by_label("Password (again)").fill("a-Long-and-unique-pass-42")
+    page.get_by_role("button", name="Sign Up").click()
+
+    # Browsing needs no verified address: the newcomer is signed in and told to check their mail.
+    expect(page.get_by_role("heading", name="My account")).to_be_visible()
+    expect(page.get_by_text("Confirmation email sent to newcomer@example.com.")).to_be_visible()
+    user = User.objects.get(email="newcomer@example.com")
+    assert user.language == "en"
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["newcomer@example.com"]
+    link = re.search(r"https?://\S+/account/confirm-email/\S+/", message.body).group(0)
+    page.goto(link)
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("heading", name="My account")).to_be_visible()
+    assert user.emailaddress_set.get().verified
+
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+
+    page.get_by_role("link", name="Log in").click()
+    page.get_by_label("Email").fill("newcomer@example.com")
+    page.get_by_label("Password").fill("a-Long-and-unique-pass-42")
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_text("Signed in as newcomer@example.com.", exact=True)).to_be_visible()
+    page.screenshot(path=str(screenshots / "account.png"), full_page=True)
+
+
+def test_language_switch_in_the_browser_renders_turkish(page: Page, live_server):
+    page.goto(f"{live_server.url}/en/")
+    expect(page.get_by_role("link", name="Cart")).to_be_visible()
+    page.get_by_role("button", name="Türkçe").click()
+    expect(page).to_have_url(f"{live_server.url}/")
+    expect(page.locator("html")).to_have_attribute("lang", "tr")
+    expect(page.get_by_role("link", name="Giriş yap")).to_be_visible()

@@ -1,0 +1,36 @@
+"""factory_boy factories shared by every test folder."""
+
+import factory
+from allauth.account.models import EmailAddress
+
+from shop.models import User
+
+DEFAULT_PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"customer{n}@example.com")
+    first_name = "Ayşe"
+    last_name = "Yılmaz"
+    phone = "+905321234567"
+    language = "tr"
+    password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
+
+    @factory.post_generation
+    def verified(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        """UserFactory(verified=True) also records a verified primary email (allauth)."""
+        if create:
+            self.save()
+            if extracted:
+                EmailAddress.objects.create(
+                    user=self, email=self.email, verified=True, primary=True
+                )
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+    is_superuser = True

@@ -1,0 +1,59 @@
+"""The shop's layout, error pages and security headers."""
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_has_title_main_and_labelled_search(client):
+    html = client.get("/en/").text
+    assert "<title>" in html and "</title>" in html
+    assert '<main id="main"' in html
+    assert '<label for="site-search"' in html
+    assert 'id="cart-count"' in html
+
+
+def test_unknown_page_gets_the_shops_404_page(client):
+    response = client.get("/en/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+    assert 'class="site-header"' in response.text
+
+
+def test_csrf_failure_gets_the_shops_page():
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/en/account/login/", {"login": "a@example.com", "password": "x"})
+    assert response.status_code == 403
+    assert "Your session expired" in response.text
+    assert 'class="site-header"' in response.text
+
+
+def test_500_page_renders_in_the_layout_without_a_request():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "Something went wrong" in html or "Bir şeyler ters gitti" in html
+    assert 'class="site-header"' in html
+
+
+def test_content_security_policy_allows_self_and_stripe_only(client, settings):
+    response = client.get("/en/")
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    script_src = policy.split("script-src")[1].split(";")[0].split()
+    assert script_src[0] == "'self'"
+    assert settings.STRIPE_JS_ORIGIN in script_src
+    assert "frame-src" in policy
+    assert "'unsafe-inline'" not in policy
+
+
+def test_all_assets_are_self_hosted(client):
+    html = client.get("/en/").text
+    assert "https://" not in html.split("<body")[0]
+    assert "/static/django_htmx/htmx-2.min.js" in html
+
+
+def test_legal_placeholder_pages_exist_and_unknown_ones_404(client):
+    assert client.get("/en/legal/privacy/").status_code == 200
+    assert client.get("/en/legal/nonsense/").status_code == 404

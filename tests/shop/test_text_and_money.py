@@ -1,0 +1,43 @@
+from decimal import Decimal
+
+import pytest
+
+from shop.money import from_minor_units, to_minor_units, to_money, vat_included_in
+from shop.text import fold, slugify_tr
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("Kırmızı Işık", "kirmizi-isik"),
+        ("İpek Eşarp", "ipek-esarp"),
+        ("Çağdaş Öykü & Şiir", "cagdas-oyku-siir"),
+        ("  Ünlü   GÜNEŞ  ", "unlu-gunes"),
+        ("Crème brûlée", "creme-brulee"),
+    ],
+)
+def test_turkish_slugs_read_right(text, slug):
+    assert slugify_tr(text) == slug
+
+
+def test_fold_makes_dotted_and_dotless_i_meet():
+    assert fold("İSTANBUL") == fold("istanbul") == fold("ıstanbul") == "istanbul"
+
+
+def test_money_rounds_half_up_and_refuses_floats():
+    assert to_money("2.345") == Decimal("2.35")
+    assert to_money(Decimal("2.344")) == Decimal("2.34")
+    with pytest.raises(TypeError):
+        to_money(2.5)
+
+
+def test_minor_units_round_trip():
+    assert to_minor_units(Decimal("1234.56")) == 123456
+    assert from_minor_units(123456) == Decimal("1234.56")
+
+
+def test_vat_inside_a_vat_included_price():
+    # 120.00 with 20 % VAT contains 20.00 VAT; 110.00 with 10 % contains 10.00.
+    assert vat_included_in(Decimal("120.00"), Decimal("0.20")) == Decimal("20.00")
+    assert vat_included_in(Decimal("110.00"), Decimal("0.10")) == Decimal("10.00")
+    assert vat_included_in(Decimal("99.99"), Decimal("0.01")) == Decimal("0.99")
