@@ -4,8 +4,10 @@ source "$(dirname "$0")/common.sh"
 
 ensure_venv local
 mkdir -p var
-say "Compiling translations"
-compile_translations
+if command -v msgfmt >/dev/null 2>&1; then
+  say "Compiling translations"
+  compile_translations
+fi
 say "Migrating the database"
 python manage.py migrate --no-input -v 0
 say "Loading demo data"
