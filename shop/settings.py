@@ -174,6 +174,10 @@ USE_TZ = True
 # --- Money ------------------------------------------------------------------------------------
 SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="TRY")
 
+# Cash on delivery: offered for physical orders up to this total; the fee is its own line.
+COD_MAX_TOTAL = env.str("COD_MAX_TOTAL", default="5000.00")
+COD_FEE = env.str("COD_FEE", default="19.90")
+
 # --- Static and media ---------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -1,0 +1,66 @@
+"""The order's fulfilment lifecycle: statuses and the transitions `order_transition` allows.
+
+pending_payment → confirmed → preparing → packed → shipped → in_transit → out_for_delivery →
+delivered; cancelled before shipping; return_requested → returned after delivery. The payment
+status lives separately (payments.states.PaymentStatus).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrderStatus(models.TextChoices):
+    PENDING_PAYMENT = "pending_payment", _("Awaiting payment")
+    CONFIRMED = "confirmed", _("Confirmed")
+    PREPARING = "preparing", _("Preparing")
+    PACKED = "packed", _("Packed")
+    SHIPPED = "shipped", _("Shipped")
+    IN_TRANSIT = "in_transit", _("In transit")
+    OUT_FOR_DELIVERY = "out_for_delivery", _("Out for delivery")
+    DELIVERED = "delivered", _("Delivered")
+    CANCELLED = "cancelled", _("Cancelled")
+    RETURN_REQUESTED = "return_requested", _("Return requested")
+    RETURNED = "returned", _("Returned")
+
+
+class CancelReason(models.TextChoices):
+    CUSTOMER = "customer", _("Cancelled by the customer")
+    STAFF = "staff", _("Cancelled by the shop")
+    EXPIRED = "expired", _("Payment not completed in time")
+    PAYMENT_FAILED = "payment_failed", _("Payment failed")
+
+
+S = OrderStatus
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.PENDING_PAYMENT: frozenset({S.CONFIRMED, S.CANCELLED}),
+    S.CONFIRMED: frozenset({S.PREPARING, S.CANCELLED}),
+    S.PREPARING: frozenset({S.PACKED, S.CANCELLED}),
+    S.PACKED: frozenset({S.SHIPPED, S.CANCELLED}),
+    S.SHIPPED: frozenset({S.IN_TRANSIT, S.OUT_FOR_DELIVERY, S.DELIVERED}),
+    S.IN_TRANSIT: frozenset({S.OUT_FOR_DELIVERY, S.DELIVERED}),
+    # A failed delivery attempt goes back on the road.
+    S.OUT_FOR_DELIVERY: frozenset({S.DELIVERED, S.IN_TRANSIT}),
+    S.DELIVERED: frozenset({S.RETURN_REQUESTED}),
+    # A refused return request leaves the order delivered.
+    S.RETURN_REQUESTED: frozenset({S.RETURNED, S.DELIVERED}),
+    S.RETURNED: frozenset(),
+    S.CANCELLED: frozenset(),
+}
+
+# Stock stays allocated (not yet shipped) in these; cancelling releases it.
+HOLDS_ALLOCATION = frozenset({S.PENDING_PAYMENT, S.CONFIRMED, S.PREPARING, S.PACKED})
+# The customer sees these as "on its way" on the order timeline.
+FULFILMENT_PATH = (
+    S.CONFIRMED,
+    S.PREPARING,
+    S.PACKED,
+    S.SHIPPED,
+    S.IN_TRANSIT,
+    S.OUT_FOR_DELIVERY,
+    S.DELIVERED,
+)
+
+
+def can_transition(current: str, target: str) -> bool:
+    return target in TRANSITIONS.get(current, frozenset())

@@ -1,0 +1,85 @@
+"""One protocol for every payment method; each method is a module in payments/providers/.
+
+A provider never touches the database or the order: the payments services call it (outside
+any row lock, after commit) and turn its `ProviderResult` into ledger rows and a status.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+
+class Outcome(StrEnum):
+    """What a provider call achieved; the services map it to a PaymentStatus."""
+
+    AUTHORIZED = "authorized"  # funds held, capture later (card)
+    CAPTURED = "captured"  # money taken (card capture, stored value, tab settle)
+    REQUIRES_ACTION = "requires_action"  # the customer must act (3-D Secure)
+    PENDING = "pending"  # accepted, money arrives later (e-check clearing, COD, tab)
+    REFUNDED = "refunded"
+    VOIDED = "voided"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class CheckoutContext:
+    """What a method needs to know to say whether it applies to a cart, and at what fee."""
+
+    total: Decimal
+    currency: str
+    has_physical: bool
+    has_digital: bool
+    customer_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Availability:
+    available: bool
+    reason: str = ""  # shown to the customer next to the disabled method
+
+
+@dataclass(frozen=True)
+class PaymentRequest:
+    """One money movement asked of a provider, identified so a retry is recognisable."""
+
+    payment_id: int
+    order_number: str
+    amount: Decimal
+    currency: str
+    idempotency_key: str
+    customer_id: int | None = None
+    details: dict[str, Any] = field(default_factory=dict)  # method-specific, never card numbers
+
+
+@dataclass(frozen=True)
+class ProviderResult:
+    outcome: Outcome
+    amount: Decimal
+    reference: str = ""  # the provider's id (PaymentIntent, transfer, receipt…)
+    message: str = ""  # safe to show to the customer when the outcome is FAILED
+    next_action: dict[str, Any] = field(default_factory=dict)  # e.g. a client secret for 3DS
+    raw: dict[str, Any] = field(default_factory=dict)  # kept on the ledger row for staff
+
+
+@runtime_checkable
+class PaymentProvider(Protocol):
+    method: ClassVar[str]
+
+    def availability(self, *, context: CheckoutContext) -> Availability:
+        """Whether this method may pay for the cart, and why not."""
+
+    def fee(self, *, context: CheckoutContext) -> Decimal:
+        """An extra charge for using this method (VAT included), shown as its own line."""
+
+    def authorize(self, *, request: PaymentRequest) -> ProviderResult:
+        """Start paying: hold, take, or accept-for-later, depending on the method."""
+
+    def capture(self, *, request: PaymentRequest) -> ProviderResult:
+        """Take money that authorize held or accepted for later (COD collected, e-check cleared)."""
+
+    def refund(self, *, request: PaymentRequest) -> ProviderResult:
+        """Give back all or part of captured money."""
+
+    def void(self, *, request: PaymentRequest) -> ProviderResult:
+        """Cancel what authorize started, before any money was taken."""

@@ -1,0 +1,1 @@
+"""Payment method providers. Each module registers one provider when imported (apps.ready)."""

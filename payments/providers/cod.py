@@ -1,0 +1,72 @@
+"""Cash on delivery: the courier collects the money, so nothing moves until delivery.
+
+Available for physical-only orders up to `COD_MAX_TOTAL`; `COD_FEE` (VAT included) is added as
+its own line. authorize accepts the order at once (payment status `cod_due`); capture records
+the cash the courier collected; refund is a bank transfer done by staff and recorded here.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from shop.money import ZERO, to_money
+
+from ..interface import (
+    Availability,
+    CheckoutContext,
+    Outcome,
+    PaymentRequest,
+    ProviderResult,
+)
+from ..registry import register
+from ..states import PaymentMethod
+
+
+class CashOnDelivery:
+    method = PaymentMethod.COD
+
+    @property
+    def max_total(self) -> Decimal:
+        return to_money(settings.COD_MAX_TOTAL)
+
+    def availability(self, *, context: CheckoutContext) -> Availability:
+        if context.has_digital:
+            return Availability(False, _("Cash on delivery is not available for digital products."))
+        if not context.has_physical:
+            return Availability(False, _("There is nothing to deliver in this cart."))
+        if context.total > self.max_total:
+            return Availability(
+                False,
+                _("Cash on delivery is available for orders up to %(amount)s %(currency)s.")
+                % {"amount": self.max_total, "currency": context.currency},
+            )
+        return Availability(True)
+
+    def fee(self, *, context: CheckoutContext) -> Decimal:
+        return to_money(settings.COD_FEE) if settings.COD_FEE else ZERO
+
+    def authorize(self, *, request: PaymentRequest) -> ProviderResult:
+        return ProviderResult(Outcome.PENDING, request.amount, reference=request.order_number)
+
+    def capture(self, *, request: PaymentRequest) -> ProviderResult:
+        collected_by = str(request.details.get("collected_by", ""))
+        return ProviderResult(
+            Outcome.CAPTURED,
+            request.amount,
+            reference=request.order_number,
+            raw={"collected_by": collected_by},
+        )
+
+    def refund(self, *, request: PaymentRequest) -> ProviderResult:
+        return ProviderResult(
+            Outcome.REFUNDED,
+            request.amount,
+            reference=str(request.details.get("transfer_reference", "")),
+        )
+
+    def void(self, *, request: PaymentRequest) -> ProviderResult:
+        return ProviderResult(Outcome.VOIDED, request.amount, reference=request.order_number)
+
+
+register(CashOnDelivery())

@@ -1,0 +1,67 @@
+"""Cash on delivery behind the one provider protocol."""
+
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from payments.interface import CheckoutContext, Outcome, PaymentProvider, PaymentRequest
+from payments.registry import all_providers, get_provider
+from payments.states import PaymentMethod
+
+
+def _context(**overrides) -> CheckoutContext:
+    values = {
+        "total": Decimal("250.00"),
+        "currency": "TRY",
+        "has_physical": True,
+        "has_digital": False,
+    }
+    return CheckoutContext(**{**values, **overrides})
+
+
+@pytest.fixture
+def cod() -> PaymentProvider:
+    return get_provider(PaymentMethod.COD)
+
+
+def test_every_registered_provider_speaks_the_protocol():
+    assert all_providers()
+    assert all(isinstance(p, PaymentProvider) for p in all_providers())
+
+
+def test_cod_is_offered_for_a_physical_order_with_its_fee(cod, settings):
+    settings.COD_FEE = "19.90"
+    assert cod.availability(context=_context()).available
+    assert cod.fee(context=_context()) == Decimal("19.90")
+
+
+def test_cod_is_refused_for_digital_products_with_a_reason(cod):
+    with translation.override("en"):
+        result = cod.availability(context=_context(has_digital=True))
+    assert not result.available
+    assert result.reason == "Cash on delivery is not available for digital products."
+
+
+def test_cod_is_refused_above_the_limit(cod, settings):
+    settings.COD_MAX_TOTAL = "1000.00"
+    with translation.override("tr"):
+        result = cod.availability(context=_context(total=Decimal("1000.01")))
+    assert not result.available
+    assert "1000.00" in result.reason
+    assert cod.availability(context=_context(total=Decimal("1000.00"))).available
+
+
+def test_cod_accepts_at_once_and_captures_when_the_courier_collects(cod):
+    request = PaymentRequest(
+        payment_id=1,
+        order_number="DK-1",
+        amount=Decimal("269.90"),
+        currency="TRY",
+        idempotency_key="k",
+        details={"collected_by": "courier 7"},
+    )
+    assert cod.authorize(request=request).outcome == Outcome.PENDING
+    captured = cod.capture(request=request)
+    assert captured.outcome == Outcome.CAPTURED
+    assert captured.amount == Decimal("269.90")
