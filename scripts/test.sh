@@ -70,6 +70,10 @@ fi
 if [ "$CI" = "true" ]; then
   # In CI a missing service is a failure, never a skip.
   export DUKKAN_REQUIRE_SERVICES=1
+  if [ -z "${DATABASE_URL:-}" ] || [ -z "${TEST_REDIS_URL:-}" ]; then
+    echo "CI=true: PostgreSQL and Redis must both be reachable (see above); refusing to run." >&2
+    exit 1
+  fi
 fi
 
 say "Tests"
