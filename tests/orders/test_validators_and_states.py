@@ -32,6 +32,8 @@ def test_tax_number_has_exactly_one_check_digit():
         valid = _vkn_with_check_digit(first_nine)
         others = [first_nine + c for c in "0123456789" if first_nine + c != valid]
         assert not any(is_valid_vkn(o) for o in others)
+    assert is_valid_vkn("1234567890")  # the usual example number passes the checksum
+    assert not is_valid_vkn("1234567891")
     assert not is_valid_vkn("123456789")
     assert not is_valid_vkn("12345678ab")
 
