@@ -1,5 +1,7 @@
 """factory_boy factories shared by every test folder."""
 
+from decimal import Decimal
+
 import factory
 from allauth.account.models import EmailAddress
 
@@ -34,3 +36,21 @@ class UserFactory(factory.django.DjangoModelFactory):
 class StaffFactory(UserFactory):
     is_staff = True
     is_superuser = True
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    """A placed order without lines, for status and payment tests (placement builds real ones)."""
+
+    class Meta:
+        model = "orders.Order"
+
+    number = factory.Sequence(lambda n: f"DK-TEST-{n:05d}")
+    user = factory.SubFactory(UserFactory)
+    email = factory.LazyAttribute(lambda o: o.user.email if o.user else "guest@example.com")
+    phone = "+905321234567"
+    payment_method = "cod"
+    subtotal = Decimal("250.00")
+    vat = Decimal("41.67")
+    total = Decimal("250.00")
+    billing_address = factory.LazyFunction(lambda: {"full_name": "Ayşe Yılmaz"})
+    checkout_token = factory.Sequence(lambda n: f"test-token-{n}")
