@@ -27,4 +27,6 @@ def declare_periodic_jobs(sender: Celery, **kwargs: object) -> None:
 
 
 # job name -> (task name, setting that holds its schedule in seconds or a crontab)
-PERIODIC_JOBS: dict[str, tuple[str, str]] = {}
+PERIODIC_JOBS: dict[str, tuple[str, str]] = {
+    "relay-messages": ("notifications.relay_messages", "NOTIFICATIONS_RELAY_EVERY_SECONDS"),
+}

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "allauth.account",
     # Our apps, from the lowest layer up (imports point from later to earlier).
     "shop",
+    "crm.notifications",
     "catalog",
     "payments",
     "orders",
@@ -267,6 +268,31 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
+
+# --- Messages (crm/notifications) ----------------------------------------------------------------
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=30)
+# A message still "sending" after this long is marked "unknown" for staff, never resent blindly.
+NOTIFICATIONS_STUCK_AFTER_SECONDS = env.int("NOTIFICATIONS_STUCK_AFTER_SECONDS", default=600)
+# The relay re-enqueues queued messages untouched for this long (broker down at commit, etc.).
+NOTIFICATIONS_RELAY_AFTER_SECONDS = env.int("NOTIFICATIONS_RELAY_AFTER_SECONDS", default=120)
+NOTIFICATIONS_RELAY_EVERY_SECONDS = env.int("NOTIFICATIONS_RELAY_EVERY_SECONDS", default=60)
+NOTIFICATIONS_MARKETING_WEEKLY_CAP = env.int("NOTIFICATIONS_MARKETING_WEEKLY_CAP", default=3)
+# No marketing SMS from 21:00 to 09:00 in the recipient's time zone (start hour, end hour).
+NOTIFICATIONS_QUIET_HOURS = tuple(env.list("NOTIFICATIONS_QUIET_HOURS", cast=int, default=[21, 9]))
+NOTIFICATIONS_CONSENT_TEXT_VERSION = env.str(
+    "NOTIFICATIONS_CONSENT_TEXT_VERSION", default="2026-11"
+)
+NOTIFICATIONS_MESSAGE_ID_DOMAIN = urlsplit(SITE_URL).hostname or "dukkan.local"
+# Shared secret of the signed delivery-report endpoints.
+NOTIFICATIONS_WEBHOOK_SECRET = env.str("NOTIFICATIONS_WEBHOOK_SECRET", default="dev-webhook-secret")
+SMS_BACKEND = env.str("SMS_BACKEND", default="crm.notifications.backends.FileSmsBackend")
+SMS_SENDER = env.str("SMS_SENDER", default="DUKKAN")
+SMS_TIMEOUT_SECONDS = env.int("SMS_TIMEOUT_SECONDS", default=5)
+SMS_TWILIO_BASE_URL = env.str("SMS_TWILIO_BASE_URL", default="https://api.twilio.com")
+SMS_TWILIO_ACCOUNT_SID = env.str("SMS_TWILIO_ACCOUNT_SID", default="")
+SMS_TWILIO_AUTH_TOKEN = env.str("SMS_TWILIO_AUTH_TOKEN", default="")
+SMS_STATUS_CALLBACK_URL = env.str("SMS_STATUS_CALLBACK_URL", default="")
 
 # --- Stripe -------------------------------------------------------------------------------------
 FAKE_STRIPE_PORT = env.int("FAKE_STRIPE_PORT", default=8420)

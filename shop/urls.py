@@ -17,11 +17,13 @@ shop_patterns = (
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", views.set_language, name="set_language"),
+    path("notifications/", include("crm.notifications.callback_urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include(shop_patterns)),
     path("", include("orders.urls")),
+    path("", include("crm.notifications.urls")),
     path("account/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
 
+from crm.notifications.models import Message
 from shop.models import User
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,9 +26,12 @@ def test_sign_up_verify_email_and_log_in(page: Page, live_server, tmp_path):
     user = User.objects.get(email="newcomer@example.com")
     assert user.language == "en"
 
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
+    subjects = sorted(m.subject for m in mail.outbox)
+    assert subjects == ["Welcome to Dükkan", "[Dükkan] Please Confirm Your Email Address"]
+    message = next(m for m in mail.outbox if "Confirm" in m.subject)
     assert message.to == ["newcomer@example.com"]
+    welcome = Message.objects.get(user=user, kind="welcome")
+    assert (welcome.channel, welcome.status) == ("email", "sent")
     link = re.search(r"https?://\S+/account/confirm-email/\S+/", message.body).group(0)
     page.goto(link)
     page.get_by_role("button", name="Confirm").click()

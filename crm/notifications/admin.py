@@ -1,0 +1,130 @@
+"""Staff screens: the message log (filter, resend), template previews, consent history."""
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .kinds import all_kinds, get_kind
+from .models import Category, Channel, Consent, Message, Status, Suppression
+from .rendering import render_message
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "kind",
+        "channel",
+        "recipient",
+        "status",
+        "attempts",
+        "sms_parts",
+        "subject_type",
+        "subject_id",
+    ]
+    list_filter = ["status", "channel", "category", "kind", "subject_type", "language"]
+    search_fields = ["recipient", "user__email", "subject_id", "provider_message_id", "kind"]
+    list_select_related = ["user"]
+    date_hierarchy = "created_at"
+    actions = ["resend"]
+    readonly_fields = [f.name for f in Message._meta.fields]
+    change_list_template = "admin/notifications/message/change_list.html"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Message | None = None) -> bool:
+        return request.method in ("GET", "HEAD") and super().has_view_permission(request, obj)
+
+    @admin.action(description=_("Resend the selected failed or unknown messages"))
+    def resend(self, request: HttpRequest, queryset) -> None:
+        resendable = queryset.filter(status__in=[Status.FAILED, Status.UNKNOWN])
+        count = 0
+        for message in resendable:
+            services.message_resend(message=message)
+            count += 1
+        skipped = queryset.count() - count
+        self.message_user(
+            request, ngettext("%d message resent.", "%d messages resent.", count) % count
+        )
+        if skipped:
+            self.message_user(
+                request,
+                _("Only failed or unknown messages can be resent; %d skipped.") % skipped,
+                messages.WARNING,
+            )
+
+    def get_urls(self) -> list:
+        preview = self.admin_site.admin_view(self.preview_view)
+        return [
+            path("preview/", preview, name="notifications_message_preview"),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request: HttpRequest) -> HttpResponse:
+        """Every kind rendered with sample data, per channel, in each language."""
+        kinds = all_kinds()
+        chosen = get_kind(request.GET.get("kind") or kinds[0].name)
+        previews = []
+        for language, language_name in settings.LANGUAGES:
+            for channel in chosen.channels:
+                rendered = render_message(
+                    kind=chosen.name,
+                    category=chosen.category,
+                    channel=channel,
+                    language=language,
+                    context={
+                        **chosen.sample_context,
+                        "unsubscribe_url": "#" if chosen.category == Category.MARKETING else "",
+                    },
+                )
+                previews.append(
+                    {
+                        "language": language_name,
+                        "channel": Channel(channel).label,
+                        "rendered": rendered,
+                    }
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Message previews"),
+            "kinds": kinds,
+            "chosen": chosen,
+            "previews": previews,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/notifications/message/preview.html", context)
+
+
+@admin.register(Consent)
+class ConsentAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "user", "channel", "granted", "source", "text_version"]
+    list_filter = ["channel", "granted", "source"]
+    search_fields = ["user__email", "recipient"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user", "recorded_by"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Consent | None = None) -> bool:
+        return False  # history: staff record a new decision instead of editing an old one
+
+    def save_model(self, request: HttpRequest, obj: Consent, form, change: bool) -> None:
+        services.consent_set(
+            user=obj.user,
+            channel=obj.channel,
+            granted=obj.granted,
+            source=Consent.Source.STAFF,
+            text_version=obj.text_version,
+            recorded_by=request.user,
+        )
+
+
+@admin.register(Suppression)
+class SuppressionAdmin(admin.ModelAdmin):
+    list_display = ["address", "channel", "reason", "created_at"]
+    list_filter = ["channel"]
+    search_fields = ["address"]

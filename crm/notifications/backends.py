@@ -1,0 +1,110 @@
+"""Channel backends: email through Django's mailers, SMS through a configurable provider.
+
+A backend's `send(message)` returns the provider's message id, or raises
+TemporaryDeliveryError (try again later) / PermanentDeliveryError (give up).
+WhatsApp or push would be one more class here and one more Channel value.
+"""
+
+import base64
+import json
+import logging
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Protocol
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.utils.module_loading import import_string
+
+from .exceptions import PermanentDeliveryError, TemporaryDeliveryError
+from .models import Category, Channel, Message
+
+log = logging.getLogger(__name__)
+
+
+class Backend(Protocol):
+    def send(self, message: Message) -> str: ...
+
+
+class EmailBackend:
+    def send(self, message: Message) -> str:
+        message_id = f"<{uuid.uuid4().hex}@{settings.NOTIFICATIONS_MESSAGE_ID_DOMAIN}>"
+        headers = {"Message-ID": message_id}
+        if message.category == Category.MARKETING and message.user_id:
+            from .services import unsubscribe_url
+
+            url = unsubscribe_url(user=message.user, channel=Channel.EMAIL)
+            headers["List-Unsubscribe"] = f"<{url}>"
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        email = EmailMultiAlternatives(
+            subject=message.subject_line,
+            body=message.body_text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[message.recipient],
+            headers=headers,
+        )
+        if message.body_html:
+            email.attach_alternative(message.body_html, "text/html")
+        try:
+            email.send()
+        except (OSError, TimeoutError) as error:
+            raise TemporaryDeliveryError(f"mail server: {error}") from error
+        return message_id.strip("<>")
+
+
+class FileSmsBackend:
+    """Development: every SMS to the log and to a file under var/sms/."""
+
+    def send(self, message: Message) -> str:
+        provider_id = f"local-{uuid.uuid4().hex[:12]}"
+        folder = Path(settings.VAR_DIR) / "sms"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{provider_id}.txt").write_text(
+            f"To: {message.recipient}\nParts: {message.sms_parts} ({message.sms_encoding})\n\n"
+            f"{message.body_text}\n",
+            encoding="utf-8",
+        )
+        log.info(
+            "SMS to %s (%s parts): %s", message.recipient, message.sms_parts, message.body_text
+        )
+        return provider_id
+
+
+class TwilioSmsBackend:
+    """Twilio's Messages API (and providers that speak it): form POST, basic auth, JSON back."""
+
+    def send(self, message: Message) -> str:
+        sid = settings.SMS_TWILIO_ACCOUNT_SID
+        url = f"{settings.SMS_TWILIO_BASE_URL.rstrip('/')}/2010-04-01/Accounts/{sid}/Messages.json"
+        form = {"To": message.recipient, "From": settings.SMS_SENDER, "Body": message.body_text}
+        if settings.SMS_STATUS_CALLBACK_URL:
+            form["StatusCallback"] = settings.SMS_STATUS_CALLBACK_URL
+        token = base64.b64encode(f"{sid}:{settings.SMS_TWILIO_AUTH_TOKEN}".encode()).decode()
+        request = urllib.request.Request(  # noqa: S310 - URL comes from settings, https in prod
+            url,
+            data=urllib.parse.urlencode(form).encode(),
+            headers={"Authorization": f"Basic {token}"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=settings.SMS_TIMEOUT_SECONDS) as response:  # noqa: S310
+                body = json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as error:
+            detail = error.read()[:500].decode("utf-8", "replace")
+            if error.code >= 500 or error.code == 429:
+                raise TemporaryDeliveryError(f"SMS provider {error.code}: {detail}") from error
+            raise PermanentDeliveryError(f"SMS provider {error.code}: {detail}") from error
+        except (urllib.error.URLError, TimeoutError, OSError) as error:
+            raise TemporaryDeliveryError(f"SMS provider unreachable: {error}") from error
+        return str(body.get("sid", ""))
+
+
+def backend_for(channel: str) -> Backend:
+    if channel == Channel.EMAIL:
+        return EmailBackend()
+    if channel == Channel.SMS:
+        return import_string(settings.SMS_BACKEND)()
+    raise PermanentDeliveryError(f"No backend sends {channel} messages.")

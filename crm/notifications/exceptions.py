@@ -1,0 +1,17 @@
+"""Domain errors of the notifications app."""
+
+
+class NotificationError(Exception):
+    pass
+
+
+class UnknownKind(NotificationError):
+    pass
+
+
+class TemporaryDeliveryError(NotificationError):
+    """The provider could not take the message now (5xx, timeout): try again later."""
+
+
+class PermanentDeliveryError(NotificationError):
+    """The provider refused the message (bad number, 4xx): retrying will not help."""

@@ -1,0 +1,158 @@
+"""The outbox (one row per message per channel), consent history and suppressions."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
+    PHONE = "phone", _("Phone call")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+
+
+class Category(models.TextChoices):
+    TRANSACTIONAL = "transactional", _("Transactional")
+    MARKETING = "marketing", _("Marketing")
+
+
+class Status(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    DEFERRED = "deferred", _("Deferred")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
+    SUPPRESSED = "suppressed", _("Suppressed")
+    UNKNOWN = "unknown", _("Unknown (check with the provider)")
+
+
+class Message(models.Model):
+    kind = models.CharField(_("kind"), max_length=60)
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel)
+    category = models.CharField(_("category"), max_length=16, choices=Category)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="messages",
+    )
+    recipient = models.CharField(_("recipient"), max_length=254)
+    language = models.CharField(_("language"), max_length=8)
+    subject_line = models.CharField(_("subject line"), max_length=255, blank=True)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    sms_encoding = models.CharField(max_length=8, blank=True)
+    sms_parts = models.PositiveSmallIntegerField(_("SMS parts"), default=0)
+
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.QUEUED)
+    status_reason = models.CharField(_("reason"), max_length=255, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    provider_message_id = models.CharField(_("provider id"), max_length=120, blank=True)
+
+    # What the message is about, by type and id ("order", "42"): no foreign key to higher apps.
+    subject_type = models.CharField(_("about"), max_length=30, blank=True)
+    subject_id = models.CharField(_("about id"), max_length=40, blank=True)
+    dedupe_key = models.CharField(max_length=160, blank=True)
+    resend_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="resends"
+    )
+
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    not_before = models.DateTimeField(_("not before"), default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key", "channel"],
+                condition=~Q(dedupe_key=""),
+                name="notifications_dedupe_per_channel",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "not_before"], name="notif_status_due_idx"),
+            models.Index(fields=["user", "category", "created_at"], name="notif_user_cat_idx"),
+            models.Index(fields=["subject_type", "subject_id"], name="notif_subject_idx"),
+            models.Index(fields=["provider_message_id"], name="notif_provider_id_idx"),
+            models.Index(fields=["kind", "-created_at"], name="notif_kind_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient} ({self.channel})"
+
+
+class Consent(models.Model):
+    """One consent decision (given or withdrawn). The latest row per person and channel wins.
+
+    Kept as history, in the shape Turkey's İYS register asks for: recipient, channel, status,
+    when, from where, and the text version the person saw.
+    """
+
+    class Source(models.TextChoices):
+        SIGNUP = "signup", _("Sign-up form")
+        PROFILE = "profile", _("Profile page")
+        CHECKOUT = "checkout", _("Checkout")
+        STAFF = "staff", _("Staff")
+        UNSUBSCRIBE = "unsubscribe", _("Unsubscribe link")
+        SMS_OPT_OUT = "sms_opt_out", _("SMS opt-out")
+        BOUNCE = "bounce", _("Hard bounce")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents"
+    )
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel)
+    granted = models.BooleanField(_("granted"))
+    recipient = models.CharField(_("address or number"), max_length=254)
+    source = models.CharField(_("source"), max_length=16, choices=Source)
+    text_version = models.CharField(_("consent text version"), max_length=40, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "channel", "-created_at"], name="notif_consent_latest_idx")
+        ]
+
+    def __str__(self) -> str:
+        state = _("given") if self.granted else _("withdrawn")
+        return f"{self.recipient} {self.channel}: {state}"
+
+
+class Suppression(models.Model):
+    """An address no marketing may go to (hard bounce, spam complaint)."""
+
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel)
+    address = models.CharField(_("address or number"), max_length=254)
+    reason = models.CharField(_("reason"), max_length=120)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("suppression")
+        verbose_name_plural = _("suppressions")
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "address"], name="notif_suppression_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.address} ({self.channel})"

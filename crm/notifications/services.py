@@ -1,0 +1,366 @@
+"""Every write of the notifications app: queue, claim, deliver, relay, resend, consent.
+
+`notification_send` writes outbox rows in the caller's transaction and schedules delivery on
+commit, so a rolled-back order sends nothing and a broker outage never breaks the request
+(the periodic relay picks up what was not enqueued).
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from shop.background import enqueue_on_commit
+from shop.models import User
+
+from . import backends
+from .exceptions import PermanentDeliveryError, TemporaryDeliveryError
+from .kinds import get_kind
+from .models import Category, Channel, Consent, Message, Status, Suppression
+from .rendering import render_message
+from .sms import sms_length
+
+log = logging.getLogger(__name__)
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Someone without an account (a guest at checkout)."""
+
+    email: str = ""
+    phone: str = ""
+    language: str = ""
+    time_zone: str = ""
+
+
+def notification_send(
+    *,
+    to: User | Recipient,
+    kind: str,
+    context: dict | None = None,
+    channels: list[str] | tuple[str, ...] | None = None,
+    subject: tuple[str, object] | None = None,
+    dedupe_key: str = "",
+) -> list[Message]:
+    """Queue one message per channel; returns the rows (existing ones for a repeated key)."""
+    message_kind = get_kind(kind)
+    user = to if isinstance(to, User) else None
+    language = to.language or settings.LANGUAGE_CODE
+    rows = []
+    for channel in channels or message_kind.channels:
+        address = to.email if channel == Channel.EMAIL else to.phone
+        if not address:
+            continue
+        if dedupe_key:
+            existing = Message.objects.filter(dedupe_key=dedupe_key, channel=channel).first()
+            if existing:
+                rows.append(existing)
+                continue
+        row = _build(
+            user=user,
+            to=to,
+            kind=message_kind.name,
+            category=message_kind.category,
+            channel=channel,
+            address=address,
+            language=language,
+            context=context or {},
+            subject=subject,
+            dedupe_key=dedupe_key,
+        )
+        try:
+            with transaction.atomic():
+                row.save()
+        except IntegrityError:  # a concurrent sender won the dedupe key
+            rows.append(Message.objects.get(dedupe_key=dedupe_key, channel=channel))
+            continue
+        if row.status in (Status.QUEUED, Status.DEFERRED):
+            _enqueue(row)
+        rows.append(row)
+    return rows
+
+
+def _build(
+    *,
+    user: User | None,
+    to: User | Recipient,
+    kind: str,
+    category: str,
+    channel: str,
+    address: str,
+    language: str,
+    context: dict,
+    subject: tuple[str, object] | None,
+    dedupe_key: str,
+) -> Message:
+    context = dict(context)
+    if user is not None:
+        context.setdefault("first_name", user.first_name)
+    if category == Category.MARKETING and user is not None:
+        context["unsubscribe_url"] = unsubscribe_url(user=user, channel=channel)
+    rendered = render_message(
+        kind=kind, category=category, channel=channel, language=language, context=context
+    )
+    row = Message(
+        kind=kind,
+        channel=channel,
+        category=category,
+        user=user,
+        recipient=address,
+        language=language,
+        subject_line=rendered.subject[:255],
+        body_text=rendered.text,
+        body_html=rendered.html,
+        subject_type=subject[0] if subject else "",
+        subject_id=str(subject[1]) if subject else "",
+        dedupe_key=dedupe_key,
+    )
+    if channel == Channel.SMS:
+        length = sms_length(rendered.text)
+        row.sms_encoding, row.sms_parts = length.encoding, length.parts
+    if category == Category.MARKETING:
+        reason = _marketing_refusal(user=user, channel=channel, address=address)
+        if reason:
+            row.status, row.status_reason = Status.SUPPRESSED, reason
+            log.info("suppressed %s to %s: %s", kind, address, reason)
+            return row
+        if channel == Channel.SMS:
+            morning = next_allowed_time(now=timezone.now(), time_zone=_time_zone(to))
+            if morning:
+                row.status, row.not_before = Status.DEFERRED, morning
+                row.status_reason = "quiet hours"
+    return row
+
+
+def _time_zone(to: User | Recipient) -> str:
+    return to.time_zone or settings.TIME_ZONE
+
+
+def _marketing_refusal(*, user: User | None, channel: str, address: str) -> str:
+    """Why a marketing message may not go out, or '' if it may."""
+    if user is None or not consent_is_given(user=user, channel=channel):
+        return "no consent"
+    if Suppression.objects.filter(channel=channel, address=address).exists():
+        return "address suppressed"
+    week_ago = timezone.now() - timedelta(days=7)
+    sent_this_week = Message.objects.filter(
+        user=user,
+        category=Category.MARKETING,
+        created_at__gte=week_ago,
+        status__in=[Status.QUEUED, Status.DEFERRED, Status.SENDING, Status.SENT, Status.DELIVERED],
+    ).count()
+    if sent_this_week >= settings.NOTIFICATIONS_MARKETING_WEEKLY_CAP:
+        return "weekly cap reached"
+    return ""
+
+
+def next_allowed_time(*, now: datetime, time_zone: str) -> datetime | None:
+    """When a marketing SMS may go out if `now` falls in quiet hours there, else None."""
+    start, end = settings.NOTIFICATIONS_QUIET_HOURS
+    local = now.astimezone(ZoneInfo(time_zone))
+    quiet = (local.hour >= start or local.hour < end) if start > end else start <= local.hour < end
+    if not quiet:
+        return None
+    allowed = local.replace(hour=end % 24, minute=0, second=0, microsecond=0)
+    if allowed <= local:
+        allowed += timedelta(days=1)
+    return allowed
+
+
+def _enqueue(row: Message) -> None:
+    from .tasks import deliver_message
+
+    if row.status == Status.DEFERRED:
+        eta = row.not_before
+        transaction.on_commit(lambda: deliver_message.apply_async((row.pk,), eta=eta), robust=True)
+    else:
+        enqueue_on_commit(deliver_message, row.pk)
+
+
+def message_claim(*, message_id: int) -> Message | None:
+    """Take a due message for sending (queued → sending); None if another worker has it."""
+    with transaction.atomic():
+        row = (
+            Message.objects.select_for_update(skip_locked=True)
+            .filter(
+                pk=message_id,
+                status__in=[Status.QUEUED, Status.DEFERRED],
+                not_before__lte=timezone.now(),
+            )
+            .first()
+        )
+        if row is None:
+            return None
+        row.status = Status.SENDING
+        row.attempts += 1
+        row.claimed_at = timezone.now()
+        row.save(update_fields=["status", "attempts", "claimed_at", "updated_at"])
+    return row
+
+
+def message_deliver(*, message_id: int) -> int | None:
+    """Claim and send one message; returns seconds until a retry is due, or None when done.
+
+    The claim commits before the provider is called, so no row lock is held over the network.
+    """
+    row = message_claim(message_id=message_id)
+    if row is None:
+        return None
+    try:
+        provider_id = backends.backend_for(row.channel).send(row)
+    except TemporaryDeliveryError as error:
+        final = row.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS
+        return _record_failure(row, error, final=final)
+    except PermanentDeliveryError as error:
+        return _record_failure(row, error, final=True)
+    Message.objects.filter(pk=row.pk).update(
+        status=Status.SENT,
+        provider_message_id=provider_id or "",
+        sent_at=timezone.now(),
+        last_error="",
+        updated_at=timezone.now(),
+    )
+    return None
+
+
+def _record_failure(row: Message, error: Exception, *, final: bool) -> int | None:
+    """Back to the queue with exponential backoff, or failed for good; returns the delay."""
+    delay = None if final else settings.NOTIFICATIONS_RETRY_BASE_SECONDS * 2 ** (row.attempts - 1)
+    Message.objects.filter(pk=row.pk).update(
+        status=Status.FAILED if final else Status.QUEUED,
+        last_error=str(error)[:2000],
+        not_before=timezone.now() + timedelta(seconds=delay or 0),
+        updated_at=timezone.now(),
+    )
+    log.warning("delivery of message %s failed (final=%s): %s", row.pk, final, error)
+    return delay
+
+
+def messages_relay() -> int:
+    """Re-enqueue due messages nobody is working on; mark long-stuck sends as unknown."""
+    now = timezone.now()
+    stuck_before = now - timedelta(seconds=settings.NOTIFICATIONS_STUCK_AFTER_SECONDS)
+    Message.objects.filter(status=Status.SENDING, claimed_at__lt=stuck_before).update(
+        status=Status.UNKNOWN,
+        status_reason="stuck in sending; check with the provider before resending",
+        updated_at=now,
+    )
+    quiet_for = now - timedelta(seconds=settings.NOTIFICATIONS_RELAY_AFTER_SECONDS)
+    due = Message.objects.filter(
+        status__in=[Status.QUEUED, Status.DEFERRED], not_before__lte=now, updated_at__lte=quiet_for
+    ).values_list("pk", flat=True)[:500]
+    from .tasks import deliver_message
+
+    count = 0
+    for pk in due:
+        deliver_message.delay(pk)
+        count += 1
+    return count
+
+
+def message_resend(*, message: Message) -> Message:
+    """A new row with the same content, linked to the one that failed."""
+    with transaction.atomic():
+        copy = Message.objects.create(
+            kind=message.kind,
+            channel=message.channel,
+            category=message.category,
+            user=message.user,
+            recipient=message.recipient,
+            language=message.language,
+            subject_line=message.subject_line,
+            body_text=message.body_text,
+            body_html=message.body_html,
+            sms_encoding=message.sms_encoding,
+            sms_parts=message.sms_parts,
+            subject_type=message.subject_type,
+            subject_id=message.subject_id,
+            resend_of=message,
+        )
+        _enqueue(copy)
+    return copy
+
+
+def consent_is_given(*, user: User, channel: str) -> bool:
+    latest = Consent.objects.filter(user=user, channel=channel).order_by("-created_at", "-pk")
+    row = latest.first()
+    return bool(row and row.granted)
+
+
+def consent_set(
+    *,
+    user: User,
+    channel: str,
+    granted: bool,
+    source: str,
+    text_version: str = "",
+    ip_address: str | None = None,
+    recorded_by: User | None = None,
+) -> Consent | None:
+    """Record a consent decision; no new row if it changes nothing."""
+    with transaction.atomic():
+        User.objects.select_for_update().only("pk").get(pk=user.pk)
+        if consent_is_given(user=user, channel=channel) == granted and (
+            granted or Consent.objects.filter(user=user, channel=channel).exists()
+        ):
+            return None
+        return Consent.objects.create(
+            user=user,
+            channel=channel,
+            granted=granted,
+            recipient=user.email if channel == Channel.EMAIL else user.phone,
+            source=source,
+            text_version=text_version or settings.NOTIFICATIONS_CONSENT_TEXT_VERSION,
+            ip_address=ip_address,
+            recorded_by=recorded_by,
+        )
+
+
+def unsubscribe_url(*, user: User, channel: str) -> str:
+    token = signing.dumps({"u": user.pk, "c": channel}, salt=UNSUBSCRIBE_SALT)
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        path = reverse("notifications:unsubscribe", args=[token])
+    return f"{settings.SITE_URL}{path}"
+
+
+def unsubscribe(*, token: str) -> Consent | None:
+    """Withdraw the consent the signed token names. Raises signing.BadSignature if forged."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    user = User.objects.get(pk=data["u"])
+    consent_set(user=user, channel=data["c"], granted=False, source=Consent.Source.UNSUBSCRIBE)
+    return user
+
+
+def sms_opt_out(*, phone: str) -> int:
+    """Withdraw SMS consent of every account with this number (a STOP reply)."""
+    users = list(User.objects.filter(phone=phone))
+    for user in users:
+        consent_set(
+            user=user, channel=Channel.SMS, granted=False, source=Consent.Source.SMS_OPT_OUT
+        )
+    return len(users)
+
+
+def delivery_report_apply(*, provider_message_id: str, delivered: bool, hard_bounce: bool) -> int:
+    """A provider's delivery report or bounce; a hard bounce suppresses the address."""
+    with transaction.atomic():
+        rows = list(
+            Message.objects.select_for_update().filter(provider_message_id=provider_message_id)
+        )
+        for row in rows:
+            row.status = Status.DELIVERED if delivered else Status.FAILED
+            if not delivered:
+                row.status_reason = "hard bounce" if hard_bounce else "not delivered"
+            row.save(update_fields=["status", "status_reason", "updated_at"])
+            if hard_bounce:
+                Suppression.objects.get_or_create(
+                    channel=row.channel, address=row.recipient, defaults={"reason": "hard bounce"}
+                )
+    return len(rows)
