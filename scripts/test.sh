@@ -17,9 +17,11 @@ PG_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/dukkan}"
 REDIS_URL_FOR_TESTS="${TEST_REDIS_URL:-redis://127.0.0.1:6379/15}"
 
 pg_up() { python - "$PG_URL" <<'PY'
-import sys, psycopg
+# The test database is created by the suite; probe the server through its maintenance database.
+import sys, urllib.parse, psycopg
+url = urllib.parse.urlsplit(sys.argv[1].replace("postgres://", "postgresql://", 1))
 try:
-    psycopg.connect(sys.argv[1].replace("postgres://", "postgresql://", 1), connect_timeout=3).close()
+    psycopg.connect(url._replace(path="/postgres").geturl(), connect_timeout=3).close()
 except Exception:
     sys.exit(1)
 PY

@@ -160,6 +160,8 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_RATE_LIMITS_ENABLED = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_ADAPTER = "shop.adapters.AccountAdapter"
+# Marketing consent boxes on the sign-up form, recorded with their source and text version.
+ACCOUNT_SIGNUP_FORM_CLASS = "crm.forms.SignupConsentForm"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = urlsplit(SITE_URL).scheme or "https"
 
 # --- Languages and time ---------------------------------------------------------------------------

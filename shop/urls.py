@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("", include(shop_patterns)),
     path("", include("orders.urls")),
     path("", include("crm.notifications.urls")),
+    path("", include("crm.urls")),
     path("account/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

@@ -1,5 +1,7 @@
 """Staff screens: the message log (filter, resend), template previews, consent history."""
 
+import csv
+
 from django.conf import settings
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +14,7 @@ from . import services
 from .kinds import all_kinds, get_kind
 from .models import Category, Channel, Consent, Message, Status, Suppression
 from .rendering import render_message
+from .selectors import consent_register_rows
 
 
 @admin.register(Message)
@@ -103,24 +106,32 @@ class MessageAdmin(admin.ModelAdmin):
 
 @admin.register(Consent)
 class ConsentAdmin(admin.ModelAdmin):
+    """Consent history, read-only: a decision is recorded anew, never edited."""
+
     list_display = ["created_at", "user", "channel", "granted", "source", "text_version"]
     list_filter = ["channel", "granted", "source"]
     search_fields = ["user__email", "recipient"]
     list_select_related = ["user"]
-    raw_id_fields = ["user", "recorded_by"]
+    actions = ["export_for_iys"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
     def has_change_permission(self, request: HttpRequest, obj: Consent | None = None) -> bool:
-        return False  # history: staff record a new decision instead of editing an old one
+        return False
 
-    def save_model(self, request: HttpRequest, obj: Consent, form, change: bool) -> None:
-        services.consent_set(
-            user=obj.user,
-            channel=obj.channel,
-            granted=obj.granted,
-            source=Consent.Source.STAFF,
-            text_version=obj.text_version,
-            recorded_by=request.user,
-        )
+    def has_delete_permission(self, request: HttpRequest, obj: Consent | None = None) -> bool:
+        return False
+
+    @admin.action(description=_("Export the selected decisions for İYS (CSV)"))
+    def export_for_iys(self, request: HttpRequest, queryset) -> HttpResponse:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="iys-consents.csv"'
+        columns = ["recipient", "type", "source", "status", "consentDate", "recipientType"]
+        writer = csv.DictWriter(response, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(consent_register_rows(queryset))
+        return response
 
 
 @admin.register(Suppression)

@@ -1,0 +1,35 @@
+"""Reads of the notifications app."""
+
+from collections.abc import Iterator
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .models import Channel, Consent
+
+# Turkey's İYS (İleti Yönetim Sistemi) vocabulary for channel, status and source.
+IYS_TYPE = {Channel.EMAIL: "EPOSTA", Channel.SMS: "MESAJ", Channel.PHONE: "ARAMA"}
+IYS_SOURCE = {
+    Consent.Source.SIGNUP: "HS_WEB",
+    Consent.Source.PROFILE: "HS_WEB",
+    Consent.Source.CHECKOUT: "HS_WEB",
+    Consent.Source.UNSUBSCRIBE: "HS_WEB",
+    Consent.Source.STAFF: "HS_CAGRI_MERKEZI",
+    Consent.Source.SMS_OPT_OUT: "HS_MESAJ",
+    Consent.Source.BOUNCE: "HS_EPOSTA",
+}
+
+
+def consent_register_rows(consents: QuerySet[Consent]) -> Iterator[dict[str, str]]:
+    """Consent decisions in the shape the national register (İYS) takes them."""
+    for consent in consents.order_by("created_at", "pk"):
+        if consent.channel not in IYS_TYPE:
+            continue  # WhatsApp is not an İYS channel
+        yield {
+            "recipient": consent.recipient,
+            "type": IYS_TYPE[consent.channel],
+            "source": IYS_SOURCE[consent.source],
+            "status": "ONAY" if consent.granted else "RET",
+            "consentDate": timezone.localtime(consent.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+            "recipientType": "BIREYSEL",
+        }

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "crm"
+
+urlpatterns = [
+    path("account/messages/", views.message_preferences, name="message_preferences"),
+]
