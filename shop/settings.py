@@ -39,6 +39,7 @@ SITE_NAME = env.str("SITE_NAME", default="Dükkan")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before the admin, so translated fields show there
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "treebeard",
     "allauth",
     "allauth.account",
     # Our apps, from the lowest layer up (imports point from later to earlier).
@@ -168,6 +170,8 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = urlsplit(SITE_URL).scheme or "https"
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="tr")
 LANGUAGES = [("tr", _("Turkish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "shop" / "locale"]
+MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("tr", "en")
 LANGUAGE_COOKIE_NAME = "dukkan_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = "Europe/Istanbul"
@@ -180,6 +184,9 @@ SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="TRY")
 # Cash on delivery: offered for physical orders up to this total; the fee is its own line.
 COD_MAX_TOTAL = env.str("COD_MAX_TOTAL", default="5000.00")
 COD_FEE = env.str("COD_FEE", default="19.90")
+
+# Stock hints on catalog pages: "only N left" at or below this many.
+CATALOG_LOW_STOCK_THRESHOLD = env.int("CATALOG_LOW_STOCK_THRESHOLD", default=5)
 
 # --- Static and media ---------------------------------------------------------------------------
 STATIC_URL = "static/"

@@ -54,3 +54,50 @@ class OrderFactory(factory.django.DjangoModelFactory):
     total = Decimal("250.00")
     billing_address = factory.LazyFunction(lambda: {"full_name": "Ayşe Yılmaz"})
     checkout_token = factory.Sequence(lambda n: f"test-token-{n}")
+
+
+def make_category(name: str = "Kitaplar", parent=None):
+    """A category node (treebeard needs add_root/add_child, not a plain create)."""
+    from catalog.models import Category
+    from shop.text import slugify_tr
+
+    fields = {
+        "name_tr": name,
+        "name_en": name,
+        "slug_tr": slugify_tr(name),
+        "slug_en": slugify_tr(name),
+    }
+    if parent:
+        return Category.objects.add_child(parent, fields)
+    return Category.objects.add_root(fields)
+
+
+class ProductTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "catalog.ProductType"
+
+    name_tr = "Genel"
+    name_en = "General"
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "catalog.Product"
+
+    product_type = factory.SubFactory(ProductTypeFactory)
+    category = factory.Sequence(lambda n: make_category(f"Kategori {n}"))
+    name_tr = factory.Sequence(lambda n: f"Ürün {n}")
+    name_en = factory.Sequence(lambda n: f"Product {n}")
+    slug_tr = factory.Sequence(lambda n: f"urun-{n}")
+    slug_en = factory.Sequence(lambda n: f"product-{n}")
+    status = "active"
+
+
+class VariantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "catalog.Variant"
+
+    product = factory.SubFactory(ProductFactory)
+    sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
+    price = Decimal("100.00")
+    on_hand = 10

@@ -1,0 +1,170 @@
+"""Staff screens for the catalog. Stock and prices change through the services only."""
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from treebeard.admin import TreeAdmin
+from treebeard.forms import movenodeform_factory
+
+from . import services
+from .exceptions import StockError
+from .models import (
+    Attribute,
+    AttributeValue,
+    Category,
+    PriceHistory,
+    Product,
+    ProductStatus,
+    ProductType,
+    StockMovement,
+    Variant,
+)
+
+
+@admin.register(Category)
+class CategoryAdmin(TreeAdmin, TranslationAdmin):
+    form = movenodeform_factory(Category)
+    list_display = ["name", "slug", "is_featured", "is_active"]
+    search_fields = ["name_tr", "name_en"]
+
+
+@admin.register(ProductType)
+class ProductTypeAdmin(TranslationAdmin):
+    filter_horizontal = ["attributes"]
+
+
+class AttributeValueInline(TranslationTabularInline):
+    model = AttributeValue
+    extra = 1
+
+
+@admin.register(Attribute)
+class AttributeAdmin(TranslationAdmin):
+    list_display = ["code", "name", "defines_variant", "filterable"]
+    inlines = [AttributeValueInline]
+
+
+class VariantInline(admin.TabularInline):
+    model = Variant
+    extra = 0
+    fields = [
+        "sku",
+        "price",
+        "compare_at_price",
+        "sale_price",
+        "sale_starts_at",
+        "sale_ends_at",
+        "weight_grams",
+        "barcode",
+        "on_hand",
+        "allocated",
+    ]
+    # Stock is changed with a reason on the stock movements screen, never typed over here.
+    readonly_fields = ["on_hand", "allocated"]
+    show_change_link = True
+
+
+@admin.register(Product)
+class ProductAdmin(TranslationAdmin):
+    list_display = ["name", "category", "kind", "status", "min_price", "in_stock", "created_at"]
+    list_filter = ["status", "kind", "in_stock", "category", "product_type", "vat_rate"]
+    search_fields = ["name_tr", "name_en", "variants__sku", "search_text"]
+    list_select_related = ["category"]
+    filter_horizontal = ["attribute_values"]
+    inlines = [VariantInline]
+    actions = ["activate", "archive"]
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        services.product_refresh_listing(product_id=form.instance.pk)
+
+    @admin.action(description=_("Activate the selected products"))
+    def activate(self, request: HttpRequest, queryset) -> None:
+        count = queryset.update(status=ProductStatus.ACTIVE)
+        self.message_user(
+            request, ngettext("%d product activated.", "%d products activated.", count) % count
+        )
+
+    @admin.action(description=_("Archive the selected products"))
+    def archive(self, request: HttpRequest, queryset) -> None:
+        count = queryset.update(status=ProductStatus.ARCHIVED)
+        self.message_user(
+            request, ngettext("%d product archived.", "%d products archived.", count) % count
+        )
+
+
+class StockMovementForm(forms.ModelForm):
+    class Meta:
+        model = StockMovement
+        fields = ["variant", "delta", "reason", "note"]
+
+
+@admin.register(StockMovement)
+class StockMovementAdmin(admin.ModelAdmin):
+    """Adding a movement adjusts the stock through `stock_adjust` (locked, validated)."""
+
+    form = StockMovementForm
+    list_display = ["created_at", "variant", "delta", "on_hand_after", "reason", "created_by"]
+    list_filter = ["reason"]
+    search_fields = ["variant__sku", "note"]
+    list_select_related = ["variant", "created_by"]
+    autocomplete_fields = ["variant"]
+
+    def has_change_permission(self, request: HttpRequest, obj: StockMovement | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: StockMovement | None = None) -> bool:
+        return False
+
+    def get_form(self, request: HttpRequest, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+
+        class Checked(form_class):
+            def clean(self) -> dict:
+                data = super().clean()
+                variant, delta = data.get("variant"), data.get("delta")
+                if variant is not None and delta is not None:
+                    if delta == 0:
+                        raise forms.ValidationError(
+                            _("A stock adjustment must change the quantity.")
+                        )
+                    if variant.on_hand + delta < variant.allocated:
+                        raise forms.ValidationError(
+                            _("On hand cannot go below the %(allocated)s units promised to orders.")
+                            % {"allocated": variant.allocated}
+                        )
+                return data
+
+        return Checked
+
+    def save_model(self, request: HttpRequest, obj: StockMovement, form, change: bool) -> None:
+        try:
+            variant = services.stock_adjust(
+                variant=obj.variant,
+                delta=obj.delta,
+                reason=obj.reason,
+                by=request.user,
+                note=obj.note,
+            )
+        except StockError as error:  # a concurrent change made it invalid after the form check
+            self.message_user(request, str(error), level="error")
+            return
+        obj.pk = variant.movements.first().pk
+
+
+@admin.register(Variant)
+class VariantAdmin(admin.ModelAdmin):
+    list_display = ["sku", "product", "price", "sale_price", "on_hand", "allocated"]
+    search_fields = ["sku", "barcode", "product__name_tr", "product__name_en"]
+    list_select_related = ["product"]
+    readonly_fields = ["on_hand", "allocated"]
+
+
+@admin.register(PriceHistory)
+class PriceHistoryAdmin(admin.ModelAdmin):
+    list_display = ["variant", "price", "starts_at"]
+    search_fields = ["variant__sku"]
+    list_select_related = ["variant"]

@@ -1,0 +1,161 @@
+"""Every write of the catalog that matters: stock, prices, slugs, listing fields."""
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Min, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shop.models import User
+from shop.text import fold, slugify_tr
+
+from .exceptions import OutOfStock, StockError
+from .models import (
+    Category,
+    PriceHistory,
+    Product,
+    ProductKind,
+    SlugRedirect,
+    StockMovement,
+    Variant,
+)
+
+
+def stock_adjust(
+    *, variant: Variant, delta: int, reason: str, by: User | None = None, note: str = ""
+) -> Variant:
+    """Change on-hand stock under a row lock and record why; never below what is allocated."""
+    if delta == 0:
+        raise StockError(_("A stock adjustment must change the quantity."))
+    if reason not in StockMovement.Reason.values:
+        raise StockError(_("Choose a reason for the stock change."))
+    with transaction.atomic():
+        locked = Variant.objects.select_for_update().get(pk=variant.pk)
+        new_on_hand = locked.on_hand + delta
+        if new_on_hand < locked.allocated:
+            raise StockError(
+                _("%(sku)s has %(allocated)s units promised to orders; on hand cannot go below.")
+                % {"sku": locked.sku, "allocated": locked.allocated}
+            )
+        locked.on_hand = new_on_hand
+        locked.save(update_fields=["on_hand"])
+        StockMovement.objects.create(
+            variant=locked,
+            delta=delta,
+            on_hand_after=new_on_hand,
+            reason=reason,
+            note=note,
+            created_by=by,
+        )
+        product_refresh_listing(product_id=locked.product_id)
+    return locked
+
+
+def stock_allocate(*, lines: Iterable[tuple[int, int]]) -> None:
+    """Promise units to an order: lock the variants in primary-key order (no deadlocks),
+    check availability and allocate, or raise OutOfStock and change nothing."""
+    wanted: dict[int, int] = {}
+    for variant_id, quantity in lines:
+        wanted[variant_id] = wanted.get(variant_id, 0) + quantity
+    with transaction.atomic():
+        variants = (
+            Variant.objects.select_for_update(of=("self",))
+            .select_related("product")
+            .filter(pk__in=wanted)
+            .order_by("pk")
+        )
+        for variant in variants:
+            if variant.product.kind == ProductKind.DIGITAL:
+                continue
+            if variant.available < wanted[variant.pk]:
+                raise OutOfStock(
+                    variant_id=variant.pk, sku=variant.sku, available=max(variant.available, 0)
+                )
+            variant.allocated += wanted[variant.pk]
+            variant.save(update_fields=["allocated"])
+        for product_id in {v.product_id for v in variants}:
+            product_refresh_listing(product_id=product_id)
+
+
+def stock_release(*, lines: Iterable[tuple[int, int]]) -> None:
+    """Give back units an order no longer needs (cancelled, expired)."""
+    wanted = dict(lines)
+    with transaction.atomic():
+        variants = Variant.objects.select_for_update().filter(pk__in=wanted).order_by("pk")
+        for variant in variants:
+            variant.allocated = max(variant.allocated - wanted[variant.pk], 0)
+            variant.save(update_fields=["allocated"])
+        for product_id in {v.product_id for v in variants}:
+            product_refresh_listing(product_id=product_id)
+
+
+def product_refresh_listing(*, product_id: int) -> None:
+    """Recompute what listings sort and filter on: lowest current price, any stock, search."""
+    product = Product.objects.get(pk=product_id)
+    now = timezone.now()
+    variants = list(product.variants.all())
+    prices = [v.current_price(now) for v in variants]
+    product.min_price = min(prices) if prices else Decimal("0")
+    product.in_stock = product.kind == ProductKind.DIGITAL or any(
+        v.on_hand > v.allocated for v in variants
+    )
+    names = [getattr(product, f"name_{code}") or "" for code, _ in settings.LANGUAGES]
+    product.search_text = fold(" ".join([*names, *(v.sku for v in variants)]))
+    product.save(update_fields=["min_price", "in_stock", "search_text", "updated_at"])
+
+
+def variant_set_price(*, variant: Variant, price: Decimal) -> Variant:
+    """Change a regular price and keep the history the discount rules read."""
+    with transaction.atomic():
+        locked = Variant.objects.select_for_update().get(pk=variant.pk)
+        if locked.price != price:
+            locked.price = price
+            locked.save(update_fields=["price"])
+            PriceHistory.objects.create(variant=locked, price=price)
+            product_refresh_listing(product_id=locked.product_id)
+    return locked
+
+
+def lowest_price_since(*, variant: Variant, days: int = 30) -> Decimal:
+    """The lowest price of the last `days` days (Turkish rules on advertising discounts)."""
+    since = timezone.now() - timezone.timedelta(days=days)
+    history = PriceHistory.objects.filter(variant=variant).filter(
+        Q(starts_at__gte=since)
+        | Q(
+            pk=PriceHistory.objects.filter(variant=variant, starts_at__lt=since)
+            .order_by("-starts_at")
+            .values("pk")[:1]
+        )
+    )
+    lowest = history.aggregate(low=Min("price"))["low"]
+    current = variant.current_price()
+    return min(lowest, current) if lowest is not None else current
+
+
+def unique_slug(*, model: type, text: str, language: str, exclude_pk: int | None = None) -> str:
+    """A Turkish-folded slug not yet used in that language ('kirmizi-isik', 'kirmizi-isik-2')."""
+    base = slugify_tr(text) or "urun"
+    field = f"slug_{language}"
+    candidate, n = base, 1
+    others = model.objects.exclude(pk=exclude_pk) if exclude_pk else model.objects.all()
+    while others.filter(**{field: candidate}).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def slug_change(*, obj: Product | Category, language: str, new_slug: str) -> None:
+    """Set a new slug and keep the old one answering 301."""
+    field = f"slug_{language}"
+    old = getattr(obj, field)
+    if not old or old == new_slug:
+        setattr(obj, field, new_slug)
+        return
+    with transaction.atomic():
+        target = {"product": obj} if isinstance(obj, Product) else {"category": obj}
+        SlugRedirect.objects.get_or_create(old_slug=old, language=language, **target)
+        setattr(obj, field, new_slug)
+        obj.save(update_fields=[field])
