@@ -55,6 +55,10 @@ class Category(MP_Node):
     def get_absolute_url(self) -> str:
         return reverse("catalog:category", args=[self.slug])
 
+    def trail(self) -> list["Category"]:
+        """This category and its ancestors, root first (breadcrumbs): one query."""
+        return [*type(self).objects.get_ancestors(self), self]
+
 
 class ProductType(models.Model):
     """What kind of thing a product is (book, shirt, software): which attributes it has."""

@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shop.context_processors.site",
+                "catalog.context_processors.menu",
             ],
         },
     },
@@ -146,7 +147,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "shop:profile"
-LOGOUT_REDIRECT_URL = "shop:home"
+LOGOUT_REDIRECT_URL = "catalog:home"
 
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}

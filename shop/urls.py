@@ -7,7 +7,6 @@ from . import views
 
 shop_patterns = (
     [
-        path("", views.home, name="home"),
         path("account/", views.profile, name="profile"),
         path("legal/<slug:page>/", views.legal, name="legal"),
     ],
@@ -22,6 +21,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", include(shop_patterns)),
+    path("", include("catalog.urls")),
     path("", include("orders.urls")),
     path("", include("crm.notifications.urls")),
     path("", include("crm.urls")),

@@ -1,4 +1,4 @@
-"""Pages the shop package serves itself: home, profile, language switch, health, error pages."""
+"""Pages the shop package serves itself: profile, language switch, health, legal, errors."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,11 +16,6 @@ from django.views.decorators.http import require_GET, require_POST
 from . import services
 from .forms import ProfileForm
 from .health import DOWN, health_report
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "shop/home.html")
-
 
 LEGAL_PAGES = {
     "terms": _lazy("Terms of use"),

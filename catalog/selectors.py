@@ -1,0 +1,134 @@
+"""Catalog reads for pages: a constant number of queries however many products are shown."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone, translation
+
+from shop.text import fold
+
+from .models import Category, Product, ProductStatus, SlugRedirect, Variant
+
+SORTS = {
+    "newest": ["-created_at", "-pk"],
+    "price_asc": ["min_price", "pk"],
+    "price_desc": ["-min_price", "-pk"],
+    "best_selling": ["-units_sold", "-pk"],
+    "name": ["name", "pk"],
+}
+MENU_CACHE_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class ListingFilters:
+    q: str = ""
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    in_stock: bool = False
+    sort: str = "newest"
+
+
+def _slug_field() -> str:
+    return f"slug_{translation.get_language() or 'tr'}"
+
+
+def active_products() -> QuerySet[Product]:
+    return Product.objects.filter(status=ProductStatus.ACTIVE)
+
+
+def product_listing(*, category: Category | None, filters: ListingFilters) -> QuerySet[Product]:
+    products = active_products().select_related("category")
+    if category is not None:
+        # The category and all its descendants: one indexed prefix match on the tree path.
+        products = products.filter(category__path__startswith=category.path)
+    if filters.q:
+        for word in fold(filters.q).split()[:8]:
+            products = products.filter(search_text__contains=word)
+    if filters.min_price is not None:
+        products = products.filter(min_price__gte=filters.min_price)
+    if filters.max_price is not None:
+        products = products.filter(min_price__lte=filters.max_price)
+    if filters.in_stock:
+        products = products.filter(in_stock=True)
+    order = SORTS.get(filters.sort, SORTS["newest"])
+    if filters.sort == "name":
+        order = [f"name_{translation.get_language() or 'tr'}", "pk"]
+    return products.order_by(*order).prefetch_related(
+        Prefetch("variants", queryset=Variant.objects.order_by("position", "pk"))
+    )
+
+
+def on_sale_products(*, limit: int = 8) -> QuerySet[Product]:
+    now = timezone.now()
+    running = (
+        Q(variants__sale_price__isnull=False)
+        & (Q(variants__sale_starts_at__isnull=True) | Q(variants__sale_starts_at__lte=now))
+        & (Q(variants__sale_ends_at__isnull=True) | Q(variants__sale_ends_at__gt=now))
+    )
+    ids = active_products().filter(running).values("pk")
+    return product_listing(category=None, filters=ListingFilters()).filter(pk__in=ids)[:limit]
+
+
+def new_arrivals(*, limit: int = 8) -> QuerySet[Product]:
+    return product_listing(category=None, filters=ListingFilters())[:limit]
+
+
+def featured_categories() -> list[Category]:
+    return list(Category.objects.filter(is_active=True, is_featured=True).order_by("path")[:8])
+
+
+def menu_categories() -> list[Category]:
+    """Top-level categories for the header, cached per language."""
+    key = f"catalog:menu:{translation.get_language()}"
+    menu = cache.get(key)
+    if menu is None:
+        menu = list(Category.objects.filter(depth=1, is_active=True).order_by("path"))
+        cache.set(key, menu, MENU_CACHE_SECONDS)
+    return menu
+
+
+def category_by_slug(slug: str) -> Category | None:
+    return Category.objects.filter(is_active=True, **{_slug_field(): slug}).first()
+
+
+def product_by_slug(slug: str) -> Product | None:
+    return (
+        active_products()
+        .filter(**{_slug_field(): slug})
+        .select_related("category", "product_type")
+        .prefetch_related(
+            Prefetch(
+                "variants",
+                queryset=Variant.objects.order_by("position", "pk").prefetch_related(
+                    "attribute_values__attribute"
+                ),
+            ),
+            "attribute_values__attribute",
+        )
+        .first()
+    )
+
+
+def redirect_target(*, slug: str, kind: str) -> Product | Category | None:
+    """Where an old (or other-language) slug now lives, for a 301."""
+    language = translation.get_language() or "tr"
+    redirect = (
+        SlugRedirect.objects.filter(old_slug=slug, language=language)
+        .select_related("product", "category")
+        .first()
+    )
+    if redirect:
+        return redirect.product if kind == "product" else redirect.category
+    model = Product if kind == "product" else Category
+    lookup = Q()
+    for code in ("tr", "en"):
+        lookup |= Q(**{f"slug_{code}": slug})
+    return model.objects.filter(lookup).first()
+
+
+def related_products(*, product: Product, limit: int = 4) -> QuerySet[Product]:
+    return product_listing(category=product.category, filters=ListingFilters()).exclude(
+        pk=product.pk
+    )[:limit]

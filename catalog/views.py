@@ -1,0 +1,76 @@
+"""Catalog pages: home, listings and the product page. Thin: parse, select, render."""
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import render
+
+from . import selectors
+from .forms import ListingFilterForm
+from .models import Category
+
+PAGE_SIZE = 24
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "catalog/home.html",
+        {
+            "featured_categories": selectors.featured_categories(),
+            "new_arrivals": selectors.new_arrivals(),
+            "on_sale": selectors.on_sale_products(),
+        },
+    )
+
+
+def _listing(request: HttpRequest, category: Category | None) -> HttpResponse:
+    form = ListingFilterForm(request.GET)
+    products = selectors.product_listing(category=category, filters=form.filters())
+    # get_page turns "9999" or "abc" into the nearest real page instead of an error.
+    page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "catalog/_grid.html" if request.htmx else "catalog/product_list.html"
+    return render(
+        request,
+        template,
+        {"category": category, "form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+def product_list(request: HttpRequest) -> HttpResponse:
+    return _listing(request, None)
+
+
+def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    category = selectors.category_by_slug(slug)
+    if category is None:
+        target = selectors.redirect_target(slug=slug, kind="category")
+        if target is None:
+            raise Http404
+        return HttpResponsePermanentRedirect(target.get_absolute_url())
+    return _listing(request, category)
+
+
+def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    product = selectors.product_by_slug(slug)
+    if product is None:
+        target = selectors.redirect_target(slug=slug, kind="product")
+        if target is None or target.status != "active":
+            raise Http404
+        return HttpResponsePermanentRedirect(target.get_absolute_url())
+    variants = list(product.variants.all())
+    if not variants:
+        raise Http404
+    chosen = next((v for v in variants if v.sku == request.GET.get("variant")), variants[0])
+    return render(
+        request,
+        "catalog/product_detail.html",
+        {
+            "product": product,
+            "variants": variants,
+            "variant": chosen,
+            "related": selectors.related_products(product=product),
+            "breadcrumbs": product.category.trail(),
+        },
+    )

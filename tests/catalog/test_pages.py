@@ -1,0 +1,130 @@
+"""Catalog pages: what shoppers see, in both languages, with pinned query counts."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from catalog.services import product_refresh_listing, slug_change
+from tests.factories import ProductFactory, VariantFactory, make_category
+
+pytestmark = pytest.mark.django_db
+
+
+def _products(count: int, category=None, **variant_kwargs):
+    category = category or make_category("Lambalar")
+    products = []
+    for _ in range(count):
+        variant = VariantFactory(product=ProductFactory(category=category), **variant_kwargs)
+        product_refresh_listing(product_id=variant.product_id)
+        products.append(variant.product)
+    return products
+
+
+@pytest.mark.parametrize("count", [1, 48])
+def test_listing_pages_run_a_constant_number_of_queries(
+    client, count, django_assert_max_num_queries
+):
+    [first, *_] = _products(count)
+    category = first.category
+    for url in ["/en/", "/en/products/", f"/en/c/{category.slug_en}/"]:
+        with django_assert_max_num_queries(12):
+            response = client.get(url)
+        assert response.status_code == 200, url
+    with django_assert_max_num_queries(15):
+        assert client.get(f"/en/p/{first.slug_en}/").status_code == 200
+
+
+def test_category_page_lists_products_of_its_descendants_too(client):
+    lighting = make_category("Aydınlatma")
+    lamps = make_category("Masa Lambaları", parent=lighting)
+    [lamp] = _products(1, category=lamps)
+    [other] = _products(1, category=make_category("Kitaplar"))
+    html = client.get(f"/en/c/{lighting.slug_en}/").text
+    assert lamp.name_en in html
+    assert other.name_en not in html
+    assert "Aydınlatma" in client.get(f"/en/c/{lamps.slug_en}/").text  # breadcrumb
+
+
+def test_price_filter_and_sort_live_in_the_url(client):
+    category = make_category("Kupalar")
+    cheap = _products(1, category=category, price=Decimal("50.00"))[0]
+    dear = _products(1, category=category, price=Decimal("500.00"))[0]
+    html = client.get("/en/products/?min_price=100&sort=price_asc").text
+    assert dear.name_en in html and cheap.name_en not in html
+    html = client.get("/en/products/?sort=price_desc").text
+    assert html.index(dear.name_en) < html.index(cheap.name_en)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["min_price=500&max_price=10", "min_price=abc", "page=9999", "page=-1", "sort=nonsense"],
+)
+def test_nonsense_filters_render_the_nearest_sensible_page(client, query):
+    _products(2)
+    response = client.get(f"/en/products/?{query}")
+    assert response.status_code == 200
+    assert "product" in response.text
+
+
+def test_min_above_max_is_read_as_the_range_between(client):
+    category = make_category("Çaydanlıklar")
+    middle = _products(1, category=category, price=Decimal("100.00"))[0]
+    html = client.get("/en/products/?min_price=200&max_price=50").text
+    assert middle.name_en in html
+
+
+def test_product_page_shows_price_with_vat_stock_and_variant_choice(client):
+    product = ProductFactory(vat_rate="0.20", name_en="Desk Lamp")
+    VariantFactory(product=product, sku="LAMP-RED", price=Decimal("120.00"), on_hand=20)
+    VariantFactory(product=product, sku="LAMP-BLUE", price=Decimal("150.00"), on_hand=0)
+    product_refresh_listing(product_id=product.pk)
+    html = client.get(f"/en/p/{product.slug_en}/").text
+    assert "₺120.00" in html
+    assert "incl. ₺20.00 VAT" in html
+    assert "In stock" in html
+    blue = client.get(f"/en/p/{product.slug_en}/?variant=LAMP-BLUE").text
+    assert "₺150.00" in blue
+    assert "Out of stock" in blue
+    assert 'id="variant-sku">LAMP-BLUE<' in blue
+
+
+def test_turkish_page_shows_turkish_texts_and_prices(client):
+    product = ProductFactory(name_tr="Kırmızı Işık", slug_tr="kirmizi-isik")
+    VariantFactory(product=product, price=Decimal("1234.50"), on_hand=3)
+    html = client.get("/p/kirmizi-isik/").text
+    assert "Kırmızı Işık" in html
+    assert "₺1.234,50" in html
+    assert "Son 3 ürün" in html or "Only 3 left" in html
+
+
+def test_sale_price_is_shown_while_the_sale_runs(client):
+    product = ProductFactory()
+    VariantFactory(
+        product=product,
+        price=Decimal("200.00"),
+        sale_price=Decimal("150.00"),
+        sale_starts_at=timezone.now() - timedelta(hours=1),
+    )
+    product_refresh_listing(product_id=product.pk)
+    html = client.get(f"/en/p/{product.slug_en}/").text
+    assert "Sale" in html and "₺150.00" in html and "<s>₺200.00</s>" in html
+    assert product.name_en in client.get("/en/").text  # listed under "On sale"
+
+
+def test_unknown_slug_is_the_shops_404_and_an_old_slug_redirects(client):
+    product = ProductFactory(slug_en="old-lamp")
+    VariantFactory(product=product)
+    assert client.get("/en/p/no-such-thing/").status_code == 404
+    slug_change(obj=product, language="en", new_slug="new-lamp")
+    response = client.get("/en/p/old-lamp/")
+    assert response.status_code == 301
+    assert response["Location"] == "/en/p/new-lamp/"
+
+
+def test_draft_and_archived_products_are_hidden(client):
+    draft = ProductFactory(status="draft")
+    VariantFactory(product=draft)
+    assert client.get(f"/en/p/{draft.slug_en}/").status_code == 404
+    assert draft.name_en not in client.get("/en/products/").text
