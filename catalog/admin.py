@@ -11,12 +11,15 @@ from treebeard.forms import movenodeform_factory
 
 from . import services
 from .exceptions import StockError
+from .forms_admin import ProductImageForm
 from .models import (
     Attribute,
     AttributeValue,
     Category,
+    DigitalFile,
     PriceHistory,
     Product,
+    ProductImage,
     ProductStatus,
     ProductType,
     StockMovement,
@@ -67,6 +70,17 @@ class VariantInline(admin.TabularInline):
     show_change_link = True
 
 
+class ProductImageInline(admin.TabularInline):
+    model = ProductImage
+    form = ProductImageForm
+    extra = 1
+
+
+class DigitalFileInline(admin.TabularInline):
+    model = DigitalFile
+    extra = 0
+
+
 @admin.register(Product)
 class ProductAdmin(TranslationAdmin):
     list_display = ["name", "category", "kind", "status", "min_price", "in_stock", "created_at"]
@@ -74,7 +88,7 @@ class ProductAdmin(TranslationAdmin):
     search_fields = ["name_tr", "name_en", "variants__sku", "search_text"]
     list_select_related = ["category"]
     filter_horizontal = ["attribute_values"]
-    inlines = [VariantInline]
+    inlines = [VariantInline, ProductImageInline, DigitalFileInline]
     actions = ["activate", "archive"]
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
@@ -168,3 +182,12 @@ class PriceHistoryAdmin(admin.ModelAdmin):
     list_display = ["variant", "price", "starts_at"]
     search_fields = ["variant__sku"]
     list_select_related = ["variant"]
+
+
+@admin.register(ProductImage)
+class ProductImageAdmin(TranslationAdmin):
+    form = ProductImageForm
+    list_display = ["product", "variant", "alt_text", "width", "height", "position"]
+    search_fields = ["product__name_tr", "product__name_en"]
+    list_select_related = ["product", "variant"]
+    autocomplete_fields = ["product"]

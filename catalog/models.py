@@ -17,6 +17,8 @@ from treebeard.mp_tree import MP_Node
 
 from shop.money import vat_included_in
 
+from .storage import private_storage
+
 
 class VatRate(models.TextChoices):
     """KDV rates."""
@@ -328,3 +330,43 @@ class PriceHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.variant_id}: {self.price} from {self.starts_at:%Y-%m-%d}"
+
+
+class ProductImage(models.Model):
+    """A photo of a product, or of one variant of it (shown when that variant is chosen)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    variant = models.ForeignKey(
+        Variant, on_delete=models.CASCADE, null=True, blank=True, related_name="images"
+    )
+    image = models.ImageField(
+        _("image"), upload_to="products/%Y/%m/", width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    alt_text = models.CharField(_("alternative text"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.alt_text or self.image.name
+
+
+class DigitalFile(models.Model):
+    """What a digital product delivers. Stored privately: no URL reaches it."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="files")
+    title = models.CharField(_("title"), max_length=120)
+    file = models.FileField(_("file"), upload_to="digital/%Y/%m/", storage=private_storage)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("digital file")
+        verbose_name_plural = _("digital files")
+
+    def __str__(self) -> str:
+        return self.title

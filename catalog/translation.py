@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Attribute, AttributeValue, Category, Product, ProductType
+from .models import Attribute, AttributeValue, Category, Product, ProductImage, ProductType
 
 
 @register(Category)
@@ -28,3 +28,8 @@ class AttributeTranslation(TranslationOptions):
 @register(AttributeValue)
 class AttributeValueTranslation(TranslationOptions):
     fields = ("value", "slug")
+
+
+@register(ProductImage)
+class ProductImageTranslation(TranslationOptions):
+    fields = ("alt_text",)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "treebeard",
+    "sorl.thumbnail",
     "allauth",
     "allauth.account",
     # Our apps, from the lowest layer up (imports point from later to earlier).
@@ -185,6 +186,13 @@ SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="TRY")
 # Cash on delivery: offered for physical orders up to this total; the fee is its own line.
 COD_MAX_TOTAL = env.str("COD_MAX_TOTAL", default="5000.00")
 COD_FEE = env.str("COD_FEE", default="19.90")
+
+# Product images: formats checked by content, size and pixel caps, thumbnails by sorl-thumbnail.
+CATALOG_IMAGE_MAX_BYTES = env.int("CATALOG_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
+CATALOG_IMAGE_MAX_PIXELS = env.int("CATALOG_IMAGE_MAX_PIXELS", default=40_000_000)
+THUMBNAIL_PRESERVE_FORMAT = False
+THUMBNAIL_FORMAT = "WEBP"
+THUMBNAIL_QUALITY = 82
 
 # Stock hints on catalog pages: "only N left" at or below this many.
 CATALOG_LOW_STOCK_THRESHOLD = env.int("CATALOG_LOW_STOCK_THRESHOLD", default=5)
