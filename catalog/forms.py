@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .selectors import SORTS, ListingFilters
+from .selectors import SORTS, ListingFilters, filterable_values
 
 SORT_CHOICES = [
     ("newest", _("Newest")),
@@ -26,6 +26,16 @@ class ListingFilterForm(forms.Form):
     )
     in_stock = forms.BooleanField(label=_("In stock only"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
+    attr = forms.MultipleChoiceField(
+        label=_("Options"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attr"].choices = [
+            (str(value.pk), f"{value.attribute.name}: {value.value}")
+            for value in filterable_values()
+        ]
 
     def filters(self) -> ListingFilters:
         self.is_valid()
@@ -40,4 +50,5 @@ class ListingFilterForm(forms.Form):
             max_price=Decimal(high) if high is not None else None,
             in_stock=bool(data["in_stock"]),
             sort=sort,
+            attribute_values=tuple(int(pk) for pk in data["attr"] or ()),
         )

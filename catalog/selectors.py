@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 
 from shop.text import fold
 
-from .models import Category, Product, ProductStatus, SlugRedirect, Variant
+from .models import AttributeValue, Category, Product, ProductStatus, SlugRedirect, Variant
 
 SORTS = {
     "newest": ["-created_at", "-pk"],
@@ -28,6 +28,7 @@ class ListingFilters:
     max_price: Decimal | None = None
     in_stock: bool = False
     sort: str = "newest"
+    attribute_values: tuple[int, ...] = ()
 
 
 def _slug_field() -> str:
@@ -52,6 +53,17 @@ def product_listing(*, category: Category | None, filters: ListingFilters) -> Qu
         products = products.filter(min_price__lte=filters.max_price)
     if filters.in_stock:
         products = products.filter(in_stock=True)
+    if filters.attribute_values:
+        # Values of one attribute widen the choice (red OR blue); attributes narrow it.
+        chosen = AttributeValue.objects.filter(pk__in=filters.attribute_values)
+        by_attribute: dict[int, list[int]] = {}
+        for value in chosen:
+            by_attribute.setdefault(value.attribute_id, []).append(value.pk)
+        for value_ids in by_attribute.values():
+            matching = Product.objects.filter(
+                Q(attribute_values__in=value_ids) | Q(variants__attribute_values__in=value_ids)
+            ).values("pk")
+            products = products.filter(pk__in=matching)
     order = SORTS.get(filters.sort, SORTS["newest"])
     if filters.sort == "name":
         order = [f"name_{translation.get_language() or 'tr'}", "pk"]
@@ -132,3 +144,28 @@ def related_products(*, product: Product, limit: int = 4) -> QuerySet[Product]:
     return product_listing(category=product.category, filters=ListingFilters()).exclude(
         pk=product.pk
     )[:limit]
+
+
+def filterable_values() -> list[AttributeValue]:
+    return list(
+        AttributeValue.objects.filter(attribute__filterable=True)
+        .select_related("attribute")
+        .order_by("attribute__code", "position", "pk")
+    )
+
+
+def reference_price(*, variant: Variant) -> Decimal | None:
+    """The crossed-out "was" price to show, or None.
+
+    Turkish rules on advertising discounts: the price before a discount is the lowest price of
+    the last 30 days. A claimed reference (the compare-at price, or the regular price during a
+    sale) is shown only if it does not exceed that lowest price, and only above today's price.
+    """
+    from .services import lowest_price_since
+
+    current = variant.current_price()
+    claimed = variant.compare_at_price or (variant.price if variant.on_sale() else None)
+    if claimed is None or claimed <= current:
+        return None
+    lowest = lowest_price_since(variant=variant, days=30)
+    return claimed if claimed <= lowest else None

@@ -120,19 +120,22 @@ def variant_set_price(*, variant: Variant, price: Decimal) -> Variant:
 
 
 def lowest_price_since(*, variant: Variant, days: int = 30) -> Decimal:
-    """The lowest price of the last `days` days (Turkish rules on advertising discounts)."""
+    """The lowest regular price in force during the last `days` days (price history).
+
+    Without history the variant's regular price is the only price it has had.
+    """
     since = timezone.now() - timezone.timedelta(days=days)
-    history = PriceHistory.objects.filter(variant=variant).filter(
-        Q(starts_at__gte=since)
-        | Q(
-            pk=PriceHistory.objects.filter(variant=variant, starts_at__lt=since)
-            .order_by("-starts_at")
-            .values("pk")[:1]
-        )
+    in_force_at_start = (
+        PriceHistory.objects.filter(variant=variant, starts_at__lt=since)
+        .order_by("-starts_at")
+        .values("pk")[:1]
     )
-    lowest = history.aggregate(low=Min("price"))["low"]
-    current = variant.current_price()
-    return min(lowest, current) if lowest is not None else current
+    lowest = (
+        PriceHistory.objects.filter(variant=variant)
+        .filter(Q(starts_at__gte=since) | Q(pk__in=in_force_at_start))
+        .aggregate(low=Min("price"))["low"]
+    )
+    return lowest if lowest is not None else variant.price
 
 
 def unique_slug(*, model: type, text: str, language: str, exclude_pk: int | None = None) -> str:

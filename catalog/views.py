@@ -63,6 +63,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if not variants:
         raise Http404
     chosen = next((v for v in variants if v.sku == request.GET.get("variant")), variants[0])
+    reference = selectors.reference_price(variant=chosen)
     return render(
         request,
         "catalog/product_detail.html",
@@ -70,6 +71,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "product": product,
             "variants": variants,
             "variant": chosen,
+            "reference_price": reference,
             "related": selectors.related_products(product=product),
             "breadcrumbs": product.category.trail(),
         },

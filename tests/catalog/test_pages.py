@@ -110,8 +110,24 @@ def test_sale_price_is_shown_while_the_sale_runs(client):
     )
     product_refresh_listing(product_id=product.pk)
     html = client.get(f"/en/p/{product.slug_en}/").text
-    assert "Sale" in html and "₺150.00" in html and "<s>₺200.00</s>" in html
+    assert "Sale" in html and "₺150.00" in html
+    assert ">₺200.00</s>" in html  # 200 was the only (so the lowest) price of the last 30 days
     assert product.name_en in client.get("/en/").text  # listed under "On sale"
+
+
+def test_a_was_price_above_the_30_day_lowest_is_not_shown(client):
+    from catalog.services import variant_set_price
+
+    product = ProductFactory()
+    variant = VariantFactory(product=product, price=Decimal("200.00"))
+    variant_set_price(variant=variant, price=Decimal("120.00"))  # cheap two weeks ago…
+    variant_set_price(variant=variant, price=Decimal("200.00"))  # …then back up
+    variant.refresh_from_db()
+    variant.sale_price = Decimal("150.00")
+    variant.save()
+    html = client.get(f"/en/p/{product.slug_en}/").text
+    assert "₺150.00" in html
+    assert "</s>" not in html  # "was ₺200" would mislead: it sold for ₺120 within 30 days
 
 
 def test_unknown_slug_is_the_shops_404_and_an_old_slug_redirects(client):
@@ -129,3 +145,20 @@ def test_draft_and_archived_products_are_hidden(client):
     VariantFactory(product=draft)
     assert client.get(f"/en/p/{draft.slug_en}/").status_code == 404
     assert draft.name_en not in client.get("/en/products/").text
+
+
+def test_attribute_filter_narrows_the_listing(client):
+    from catalog.models import Attribute, AttributeValue
+
+    colour = Attribute.objects.create(code="colour", name_en="Colour", name_tr="Renk")
+    red = AttributeValue.objects.create(
+        attribute=colour, value_en="Red", value_tr="Kırmızı", slug_en="red", slug_tr="kirmizi"
+    )
+    category = make_category("Kazaklar")
+    red_one, plain = _products(2, category=category)
+    red_one.variants.first().attribute_values.add(red)
+    html = client.get(f"/en/products/?attr={red.pk}").text
+    assert red_one.name_en in html
+    assert plain.name_en not in html
+    assert "Colour: Red" in html  # the filter is offered with a label
+    assert client.get("/en/products/?attr=999999").status_code == 200  # unknown value: ignored
