@@ -4,12 +4,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Min, Prefetch, Q, QuerySet
 from django.utils import timezone, translation
 
 from shop.text import fold
 
-from .models import AttributeValue, Category, Product, ProductStatus, SlugRedirect, Variant
+from .models import (
+    AttributeValue,
+    Category,
+    PriceHistory,
+    Product,
+    ProductStatus,
+    SlugRedirect,
+    Variant,
+)
 
 SORTS = {
     "newest": ["-created_at", "-pk"],
@@ -161,11 +169,28 @@ def reference_price(*, variant: Variant) -> Decimal | None:
     the last 30 days. A claimed reference (the compare-at price, or the regular price during a
     sale) is shown only if it does not exceed that lowest price, and only above today's price.
     """
-    from .services import lowest_price_since
-
     current = variant.current_price()
     claimed = variant.compare_at_price or (variant.price if variant.on_sale() else None)
     if claimed is None or claimed <= current:
         return None
     lowest = lowest_price_since(variant=variant, days=30)
     return claimed if claimed <= lowest else None
+
+
+def lowest_price_since(*, variant: Variant, days: int = 30) -> Decimal:
+    """The lowest regular price in force during the last `days` days (price history).
+
+    Without history the variant's regular price is the only price it has had.
+    """
+    since = timezone.now() - timezone.timedelta(days=days)
+    in_force_at_start = (
+        PriceHistory.objects.filter(variant=variant, starts_at__lt=since)
+        .order_by("-starts_at")
+        .values("pk")[:1]
+    )
+    lowest = (
+        PriceHistory.objects.filter(variant=variant)
+        .filter(Q(starts_at__gte=since) | Q(pk__in=in_force_at_start))
+        .aggregate(low=Min("price"))["low"]
+    )
+    return lowest if lowest is not None else variant.price

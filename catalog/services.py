@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -117,25 +116,6 @@ def variant_set_price(*, variant: Variant, price: Decimal) -> Variant:
             PriceHistory.objects.create(variant=locked, price=price)
             product_refresh_listing(product_id=locked.product_id)
     return locked
-
-
-def lowest_price_since(*, variant: Variant, days: int = 30) -> Decimal:
-    """The lowest regular price in force during the last `days` days (price history).
-
-    Without history the variant's regular price is the only price it has had.
-    """
-    since = timezone.now() - timezone.timedelta(days=days)
-    in_force_at_start = (
-        PriceHistory.objects.filter(variant=variant, starts_at__lt=since)
-        .order_by("-starts_at")
-        .values("pk")[:1]
-    )
-    lowest = (
-        PriceHistory.objects.filter(variant=variant)
-        .filter(Q(starts_at__gte=since) | Q(pk__in=in_force_at_start))
-        .aggregate(low=Min("price"))["low"]
-    )
-    return lowest if lowest is not None else variant.price
 
 
 def unique_slug(*, model: type, text: str, language: str, exclude_pk: int | None = None) -> str:

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from catalog.exceptions import OutOfStock, StockError
 from catalog.models import Product, SlugRedirect, StockMovement, Variant
+from catalog.selectors import lowest_price_since
 from catalog.services import (
-    lowest_price_since,
     slug_change,
     stock_adjust,
     stock_allocate,
