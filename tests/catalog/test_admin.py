@@ -55,3 +55,17 @@ def test_catalog_admin_screens_open(client, staff):
         "/en/admin/catalog/stockmovement/add/",
     ]:
         assert client.get(url).status_code == 200, url
+
+
+def test_seed_catalog_adds_the_requested_number_of_listed_products(client):
+    from django.core.management import call_command
+
+    from catalog.models import Product
+
+    call_command("seed_catalog", products=30)
+    before = Product.objects.count()
+    call_command("seed_catalog", products=30)
+    assert Product.objects.count() == before + 30
+    assert Product.objects.filter(status="active", variants__isnull=True).count() == 0
+    listed = Product.objects.filter(status="active").count()
+    assert f"{listed} products" in client.get("/en/products/").text
