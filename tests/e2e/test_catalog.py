@@ -95,3 +95,22 @@ def test_unknown_product_gets_the_shops_404_page(page: Page, live_server, shelf)
     response = page.goto(f"{live_server.url}/en/p/no-such-lamp/")
     assert response.status == 404
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+
+
+def test_variant_picker_updates_the_page_in_place_with_javascript(page: Page, live_server, shelf):
+    page.goto(f"{live_server.url}/en/p/star-lamp/")
+    page.evaluate("window.__stillHere = true")  # survives only if the page is not reloaded
+    page.get_by_role("link", name="Blue (out of stock)").click()
+    expect(page.locator("#variant-sku")).to_have_text("STAR-BLUE")
+    expect(page).to_have_url(re.compile(r"variant=STAR-BLUE"))
+    assert page.evaluate("window.__stillHere === true")
+
+
+def test_variant_picker_works_without_javascript(browser, live_server, shelf):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/en/p/star-lamp/")
+    page.get_by_role("link", name="Blue (out of stock)").click()
+    expect(page.locator("#variant-sku")).to_have_text("STAR-BLUE")
+    expect(page.locator("#variant-stock")).to_contain_text("Out of stock")
+    context.close()
