@@ -6,13 +6,24 @@ Deterministic (seeded random) and idempotent: a second run finds everything in p
 import random
 from datetime import timedelta
 from decimal import Decimal
+from io import BytesIO
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from shop.text import slugify_tr
 
-from .models import Attribute, AttributeValue, Category, Product, ProductType, Variant
+from .models import (
+    Attribute,
+    AttributeValue,
+    Category,
+    Product,
+    ProductImage,
+    ProductType,
+    Variant,
+)
 from .services import product_refresh_listing
 
 # (Turkish, English, kind, VAT rate, base price) per category, grouped under top-level ones.
@@ -122,4 +133,24 @@ def _product(rng, number, category, product_type, colours, kind, vat, base, n) -
         )
         if value:
             variant.attribute_values.add(value)
+    _image(rng, product, name_en)
     product_refresh_listing(product_id=product.pk)
+
+
+def _image(rng, product: Product, label: str) -> None:
+    """A generated photo stand-in: a coloured tile with the product's name on it."""
+    hue = (rng.randint(60, 200), rng.randint(40, 160), rng.randint(40, 160))
+    image = Image.new("RGB", (600, 600), hue)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((150, 120, 450, 420), fill=tuple(min(c + 60, 255) for c in hue))
+    draw.text((40, 520), label, fill=(255, 255, 255), font_size=32)
+    buffer = BytesIO()
+    image.save(buffer, format="JPEG", quality=80)
+    ProductImage.objects.create(
+        product=product,
+        image=ContentFile(buffer.getvalue(), name=f"demo-{product.pk}.jpg"),
+        width=600,
+        height=600,
+        alt_text_tr=product.name_tr,
+        alt_text_en=label,
+    )

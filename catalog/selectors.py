@@ -14,6 +14,7 @@ from .models import (
     Category,
     PriceHistory,
     Product,
+    ProductImage,
     ProductStatus,
     SlugRedirect,
     Variant,
@@ -76,7 +77,8 @@ def product_listing(*, category: Category | None, filters: ListingFilters) -> Qu
     if filters.sort == "name":
         order = [f"name_{translation.get_language() or 'tr'}", "pk"]
     return products.order_by(*order).prefetch_related(
-        Prefetch("variants", queryset=Variant.objects.order_by("position", "pk"))
+        Prefetch("variants", queryset=Variant.objects.order_by("position", "pk")),
+        Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk")),
     )
 
 
@@ -126,6 +128,7 @@ def product_by_slug(slug: str) -> Product | None:
                 ),
             ),
             "attribute_values__attribute",
+            Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk")),
         )
         .first()
     )

@@ -101,3 +101,24 @@ class VariantFactory(factory.django.DjangoModelFactory):
     sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
     price = Decimal("100.00")
     on_hand = 10
+
+
+def add_image(product, *, colour=(180, 35, 47), size=(800, 600), alt: str = ""):
+    """Attach a generated JPEG to a product, as staff would upload it."""
+    from io import BytesIO
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from catalog.models import ProductImage
+
+    buffer = BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format="JPEG")
+    return ProductImage.objects.create(
+        product=product,
+        image=ContentFile(buffer.getvalue(), name=f"p{product.pk}.jpg"),
+        width=size[0],
+        height=size[1],
+        alt_text_en=alt,
+        alt_text_tr=alt,
+    )

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from catalog.services import product_refresh_listing, slug_change
-from tests.factories import ProductFactory, VariantFactory, make_category
+from tests.factories import ProductFactory, VariantFactory, add_image, make_category
 
 pytestmark = pytest.mark.django_db
 
@@ -26,14 +26,30 @@ def _products(count: int, category=None, **variant_kwargs):
 def test_listing_pages_run_a_constant_number_of_queries(
     client, count, django_assert_max_num_queries
 ):
-    [first, *_] = _products(count)
-    category = first.category
-    for url in ["/en/", "/en/products/", f"/en/c/{category.slug_en}/"]:
+    products = _products(count)
+    for product in products:
+        add_image(product)
+    first = products[0]
+    urls = ["/en/", "/en/products/", f"/en/c/{first.category.slug_en}/"]
+    for url in [*urls, f"/en/p/{first.slug_en}/"]:
+        client.get(url)  # thumbnails are made on the first view, then served from the cache
+    for url in urls:
         with django_assert_max_num_queries(12):
             response = client.get(url)
         assert response.status_code == 200, url
     with django_assert_max_num_queries(15):
         assert client.get(f"/en/p/{first.slug_en}/").status_code == 200
+
+
+def test_product_images_are_thumbnails_with_size_srcset_and_lazy_loading(client):
+    [product] = _products(1)
+    add_image(product, alt="Red lamp on a desk")
+    card = client.get("/en/products/").text
+    assert 'loading="lazy"' in card and "srcset=" in card
+    assert 'width="320" height="320"' in card
+    page = client.get(f"/en/p/{product.slug_en}/").text
+    assert 'alt="Red lamp on a desk"' in page
+    assert 'width="600" height="600"' in page
 
 
 def test_category_page_lists_products_of_its_descendants_too(client):
