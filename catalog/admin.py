@@ -91,6 +91,23 @@ class ProductAdmin(TranslationAdmin):
     inlines = [VariantInline, ProductImageInline, DigitalFileInline]
     actions = ["activate", "archive"]
 
+    def save_model(self, request: HttpRequest, obj: Product, form, change: bool) -> None:
+        """Blank slugs come from the name (Turkish-aware); a changed slug keeps a 301."""
+        previous = Product.objects.filter(pk=obj.pk).first() if change else None
+        for code in ("tr", "en"):
+            field = f"slug_{code}"
+            if not getattr(obj, field):
+                name = getattr(obj, f"name_{code}") or obj.name_tr
+                setattr(obj, field, services.unique_slug(
+                    model=Product, text=name, language=code, exclude_pk=obj.pk
+                ))  # fmt: skip
+        super().save_model(request, obj, form, change)
+        if previous is not None:
+            for code in ("tr", "en"):
+                services.slug_redirect_record(
+                    obj=obj, language=code, old_slug=getattr(previous, f"slug_{code}")
+                )
+
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         services.product_refresh_listing(product_id=form.instance.pk)

@@ -42,6 +42,14 @@ class Category(MP_Node):
     class Meta:
         verbose_name = _("category")
         verbose_name_plural = _("categories")
+        # Listings select a subtree with `path LIKE 'prefix%'`; PostgreSQL needs pattern ops.
+        indexes = [
+            models.Index(
+                fields=["path"],
+                name="catalog_category_path_like",
+                opclasses=["varchar_pattern_ops"],
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=[f"slug_{code}"],
@@ -130,7 +138,9 @@ class Product(models.Model):
         Category, on_delete=models.PROTECT, related_name="products", verbose_name=_("category")
     )
     name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=220)
+    slug = models.SlugField(
+        _("slug"), max_length=220, blank=True, help_text=_("Leave empty to make it from the name.")
+    )
     description = models.TextField(_("description"), blank=True)
     seo_title = models.CharField(_("SEO title"), max_length=70, blank=True)
     seo_description = models.CharField(_("SEO description"), max_length=160, blank=True)
@@ -153,7 +163,7 @@ class Product(models.Model):
     min_price = models.DecimalField(max_digits=12, decimal_places=2, default=0, editable=False)
     in_stock = models.BooleanField(default=False, editable=False)
     units_sold = models.PositiveIntegerField(default=0, editable=False)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -166,6 +176,8 @@ class Product(models.Model):
             models.Index(fields=["status", "min_price"], name="catalog_status_price_idx"),
             models.Index(fields=["status", "-units_sold"], name="catalog_status_sold_idx"),
             models.Index(fields=["status", "in_stock"], name="catalog_status_stock_idx"),
+            models.Index(fields=["status", "name_tr"], name="catalog_status_name_tr_idx"),
+            models.Index(fields=["status", "name_en"], name="catalog_status_name_en_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -134,11 +134,17 @@ def slug_change(*, obj: Product | Category, language: str, new_slug: str) -> Non
     """Set a new slug and keep the old one answering 301."""
     field = f"slug_{language}"
     old = getattr(obj, field)
-    if not old or old == new_slug:
-        setattr(obj, field, new_slug)
-        return
     with transaction.atomic():
-        target = {"product": obj} if isinstance(obj, Product) else {"category": obj}
-        SlugRedirect.objects.get_or_create(old_slug=old, language=language, **target)
         setattr(obj, field, new_slug)
         obj.save(update_fields=[field])
+        slug_redirect_record(obj=obj, language=language, old_slug=old)
+
+
+def slug_redirect_record(*, obj: Product | Category, language: str, old_slug: str) -> None:
+    """After a slug changed, make the old one redirect (and stop redirecting the new one)."""
+    new_slug = getattr(obj, f"slug_{language}")
+    if not old_slug or old_slug == new_slug:
+        return
+    target = {"product": obj} if isinstance(obj, Product) else {"category": obj}
+    SlugRedirect.objects.filter(old_slug=new_slug, language=language, **target).delete()
+    SlugRedirect.objects.get_or_create(old_slug=old_slug, language=language, **target)

@@ -69,3 +69,33 @@ def test_seed_catalog_adds_the_requested_number_of_listed_products(client):
     assert Product.objects.filter(status="active", variants__isnull=True).count() == 0
     listed = Product.objects.filter(status="active").count()
     assert f"{listed} products" in client.get("/en/products/").text
+
+
+def test_staff_renaming_a_slug_in_the_admin_keeps_the_old_url_working(client, staff):
+    variant = VariantFactory(product__slug_en="old-name", product__slug_tr="eski-ad")
+    product = variant.product
+    response = client.get(f"/en/admin/catalog/product/{product.pk}/change/")
+    form = response.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
+    data.update(
+        {
+            "slug_en": "new-name",
+            "slug_tr": "",  # blank: made from the Turkish name
+            "category": product.category_id,
+            "product_type": product.product_type_id,
+            "variants-TOTAL_FORMS": 0,
+            "variants-INITIAL_FORMS": 0,
+            "images-TOTAL_FORMS": 0,
+            "images-INITIAL_FORMS": 0,
+            "files-TOTAL_FORMS": 0,
+            "files-INITIAL_FORMS": 0,
+        }
+    )
+    saved = client.post(f"/en/admin/catalog/product/{product.pk}/change/", data)
+    assert saved.status_code == 302, saved.context["adminform"].form.errors
+    product.refresh_from_db()
+    assert product.slug_en == "new-name"
+    assert product.slug_tr.startswith("urun-")
+    moved = client.get("/en/p/old-name/")
+    assert (moved.status_code, moved["Location"]) == (301, "/en/p/new-name/")
+    assert client.get("/p/eski-ad/").status_code == 301

@@ -8,6 +8,7 @@ from io import BytesIO
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image
 
 from catalog.images import clean_product_image
@@ -15,6 +16,12 @@ from catalog.models import ProductImage
 from tests.factories import ProductFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
 
 
 def _image_bytes(fmt: str, size=(40, 30), exif: bool = False) -> bytes:
