@@ -63,6 +63,11 @@ def test_visitor_browses_filters_sorts_pages_and_picks_a_variant(page: Page, liv
     cards = page.locator(".product-card .product-name")
     expect(cards.first).to_have_text("Lamp 10")
 
+    page.get_by_label("Colour: Red").check()
+    page.get_by_role("button", name="Apply").click()
+    expect(page.get_by_text("1 product", exact=True)).to_be_visible()
+    expect(cards.first).to_have_text("Star Lamp")
+
     page.goto(f"{live_server.url}/en/products/?q=star")
     page.get_by_role("link", name="Star Lamp").click()
     expect(page.get_by_role("heading", name="Star Lamp")).to_be_visible()
