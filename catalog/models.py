@@ -20,6 +20,18 @@ from shop.money import vat_included_in
 from .storage import private_storage
 
 
+def unique_slug_per_language(model: str) -> list[models.UniqueConstraint]:
+    """Slugs are unique within each language (an empty one is filled in on save)."""
+    return [
+        models.UniqueConstraint(
+            fields=[f"slug_{code}"],
+            condition=~Q(**{f"slug_{code}": ""}),
+            name=f"catalog_{model}_slug_{code}_unique",
+        )
+        for code in ("tr", "en")
+    ]
+
+
 class VatRate(models.TextChoices):
     """KDV rates."""
 
@@ -50,14 +62,7 @@ class Category(MP_Node):
                 opclasses=["varchar_pattern_ops"],
             )
         ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=[f"slug_{code}"],
-                condition=~Q(**{f"slug_{code}": ""}),
-                name=f"catalog_category_slug_{code}_unique",
-            )
-            for code in ("tr", "en")
-        ]
+        constraints = unique_slug_per_language("category")
 
     def __str__(self) -> str:
         return self.name
@@ -179,14 +184,7 @@ class Product(models.Model):
             models.Index(fields=["status", "name_tr"], name="catalog_status_name_tr_idx"),
             models.Index(fields=["status", "name_en"], name="catalog_status_name_en_idx"),
         ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=[f"slug_{code}"],
-                condition=~Q(**{f"slug_{code}": ""}),
-                name=f"catalog_product_slug_{code}_unique",
-            )
-            for code in ("tr", "en")
-        ]
+        constraints = unique_slug_per_language("product")
 
     def __str__(self) -> str:
         return self.name
