@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 from django.db import connection, transaction
 
-from crm.notifications.models import Message, Status
-from crm.notifications.services import messages_relay, notification_send
+from crm.notifications.models import Consent, Message, Status
+from crm.notifications.services import consent_set, messages_relay, notification_send
 from crm.notifications.tasks import deliver_message
 from shop.celery import app
 from tests.conftest import wait_until
@@ -92,3 +92,19 @@ def test_broker_down_at_commit_keeps_the_request_working_and_the_relay_delivers_
     assert wait_until(lambda: _sent(welcome))
     assert messages_relay() == 0  # a second relay run finds nothing left to do
     assert [m.subject for m in mail.outbox].count("Welcome to Dükkan") == 1
+
+
+def test_provider_500_is_retried_by_the_worker_then_marked_failed(
+    celery_worker, fake_sms, settings
+):
+    settings.NOTIFICATIONS_MAX_ATTEMPTS = 3
+    settings.NOTIFICATIONS_RETRY_BASE_SECONDS = 0
+    settings.NOTIFICATIONS_QUIET_HOURS = (0, 0)
+    fake_sms.fail_with = 500
+    user = UserFactory()
+    consent_set(user=user, channel="sms", granted=True, source=Consent.Source.SIGNUP)
+    sms = notification_send(to=user, kind="promotion", channels=["sms"])[0]
+    assert wait_until(lambda: Message.objects.get(pk=sms.pk).status == Status.FAILED)
+    sms.refresh_from_db()
+    assert sms.attempts == 3
+    assert len(fake_sms.requests) == 3
