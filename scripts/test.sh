@@ -79,4 +79,4 @@ if [ "$CI" = "true" ]; then
 fi
 
 say "Tests"
-python -m pytest "$@"
+python -m pytest --reruns 1 --reruns-delay 1 "$@"
