@@ -7,4 +7,16 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Orders")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (connects the payments signals)
+        from catalog.purchases import register_purchase_checker
+        from shop.demo import register_seeder
+
+        from . import receivers  # noqa: F401  (connects the payments and log-in signals)
+        from .demo import seed_orders_demo
+        from .messages import register_order_kinds
+        from .selectors import customer_bought
+
+        register_purchase_checker(
+            lambda user_id, product_id: customer_bought(user_id=user_id, product_id=product_id)
+        )
+        register_order_kinds()
+        register_seeder("orders", seed_orders_demo)

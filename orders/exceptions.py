@@ -9,3 +9,19 @@ class OrderError(ShopError):
 
 class InvalidTransition(OrderError):
     pass
+
+
+class CartError(OrderError):
+    pass
+
+
+class CouponRefused(OrderError):
+    pass
+
+
+class CheckoutError(OrderError):
+    """The checkout cannot go ahead as submitted; the message says what to do."""
+
+
+class PricesChanged(CheckoutError):
+    pass

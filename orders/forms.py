@@ -75,3 +75,97 @@ class AddressForm(forms.ModelForm):
         # Accept "istanbul" for "İstanbul": match Turkish-folded names.
         by_folded = {fold(name): name for name in PROVINCES.values()}
         return by_folded.get(fold(value), value)
+
+
+class CartAddForm(forms.Form):
+    variant = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=999, initial=1)
+
+
+class QuantityForm(forms.Form):
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=0, max_value=999)
+
+
+class CouponForm(forms.Form):
+    code = forms.CharField(
+        label=_("Coupon code"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
+class CheckoutAddressForm(AddressForm):
+    """A delivery or billing address typed in at checkout (saved to the book on request)."""
+
+    class Meta(AddressForm.Meta):
+        fields = [f for f in AddressForm.Meta.fields if f != "label"]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["default_shipping"]
+        del self.fields["default_billing"]
+
+
+NEW = "new"
+
+
+class CheckoutForm(forms.Form):
+    """Contact, address choices, shipping, payment and the legal acceptances."""
+
+    token = forms.CharField(widget=forms.HiddenInput)
+    expected_total = forms.DecimalField(widget=forms.HiddenInput, decimal_places=2)
+    email = forms.EmailField(
+        label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=20,
+        help_text=_("For delivery updates by SMS."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    shipping_choice = forms.ChoiceField(label=_("Delivery address"), required=False)
+    billing_same = forms.BooleanField(
+        label=_("Send the invoice to the delivery address"), required=False, initial=True
+    )
+    billing_choice = forms.ChoiceField(label=_("Billing address"), required=False)
+    save_address = forms.BooleanField(
+        label=_("Save the new address in my address book"), required=False, initial=True
+    )
+    shipping_method = forms.TypedChoiceField(
+        label=_("Shipping method"), coerce=int, required=False, widget=forms.RadioSelect
+    )
+    payment_method = forms.ChoiceField(
+        label=_("Payment method"), required=False, widget=forms.RadioSelect
+    )
+    accept_terms = forms.BooleanField(
+        label=_("I have read and accept the pre-information form and the distance sales contract."),
+        required=False,
+    )
+    accept_digital_waiver = forms.BooleanField(
+        label=_(
+            "I agree that the digital content is delivered at once and that my right of "
+            "withdrawal ends when the delivery starts."
+        ),
+        required=False,
+    )
+
+    def __init__(
+        self,
+        *args: object,
+        addresses: list[Address] = (),
+        shipping_ids: list[int] = (),
+        payment_methods: list[str] = (),
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        saved = [(str(a.pk), str(a)) for a in addresses]
+        self.fields["shipping_choice"].choices = [*saved, (NEW, _("A new address"))]
+        self.fields["billing_choice"].choices = [*saved, (NEW, _("A new address"))]
+        self.fields["shipping_method"].choices = [(pk, str(pk)) for pk in shipping_ids]
+        self.fields["payment_method"].choices = [(m, m) for m in payment_methods]
+
+    def clean_phone(self) -> str:
+        try:
+            return normalize_mobile(self.cleaned_data["phone"])
+        except ValidationError as error:
+            raise ValidationError(error.messages[0]) from None

@@ -307,3 +307,215 @@ class ShippingRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} ≤ {self.max_weight_grams} g: {self.price}"
+
+
+class CartStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ORDERED = "ordered", _("Ordered")
+    MERGED = "merged", _("Merged into another cart")
+
+
+class Cart(models.Model):
+    """A shopping cart: a guest's (its id kept in the session) or a signed-in customer's.
+
+    `version` grows with every change; the checkout form carries (id, version), so a resubmit
+    of the same checkout finds the order it already made and a stale form is refused.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="carts",
+    )
+    status = models.CharField(max_length=10, choices=CartStatus, default=CartStatus.OPEN)
+    version = models.PositiveIntegerField(default=1)
+    coupon = models.ForeignKey(
+        "Coupon", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("cart")
+        verbose_name_plural = _("carts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(status="open"), name="orders_one_open_cart_per_user"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "updated_at"], name="orders_cart_stale_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+    @property
+    def token(self) -> str:
+        return f"{self.pk}.{self.version}"
+
+
+class CartLine(models.Model):
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField(_("quantity"))
+    # The price the customer saw when adding; the cart says so when the price has changed.
+    seen_price = models.DecimalField(max_digits=12, decimal_places=2)
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "variant"], name="orders_cart_variant_once"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="orders_cart_qty_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.variant_id}"
+
+
+class CouponKind(models.TextChoices):
+    PERCENT = "percent", _("Percentage off")
+    FIXED = "fixed", _("Fixed amount off")
+    FREE_SHIPPING = "free_shipping", _("Free shipping")
+
+
+class Coupon(models.Model):
+    """A discount code. Usage is counted at placement under a row lock on the coupon."""
+
+    code = models.CharField(
+        _("code"), max_length=40, unique=True, help_text=_("Customers may type it in any case.")
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=CouponKind)
+    value = models.DecimalField(
+        _("value"),
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        help_text=_("Percent (e.g. 10) or amount; ignored for free shipping."),
+    )
+    min_basket = models.DecimalField(
+        _("minimum basket"), max_digits=12, decimal_places=2, default=0
+    )
+    starts_at = models.DateTimeField(_("valid from"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("valid until"), null=True, blank=True)
+    max_uses = models.PositiveIntegerField(
+        _("total uses allowed"), null=True, blank=True, help_text=_("Empty: unlimited.")
+    )
+    max_uses_per_customer = models.PositiveIntegerField(
+        _("uses per customer"), null=True, blank=True, default=1, help_text=_("Empty: unlimited.")
+    )
+    times_used = models.PositiveIntegerField(_("times used"), default=0, editable=False)
+    categories = models.ManyToManyField(
+        "catalog.Category",
+        blank=True,
+        related_name="+",
+        verbose_name=_("only for categories"),
+        help_text=_("Empty: every category. A category includes its subcategories."),
+    )
+    products = models.ManyToManyField(
+        "catalog.Product", blank=True, related_name="+", verbose_name=_("only for products")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("coupon")
+        verbose_name_plural = _("coupons")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gte=0), name="orders_coupon_value_ok"),
+            models.CheckConstraint(
+                condition=~Q(kind="percent") | Q(value__lte=100), name="orders_coupon_percent_ok"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.code = self.code.strip().upper()
+        super().save(*args, **kwargs)
+
+
+class CouponRedemption(models.Model):
+    """One use of a coupon by one order; per-customer limits count these."""
+
+    coupon = models.ForeignKey(Coupon, on_delete=models.PROTECT, related_name="redemptions")
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="redemption")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    email = models.EmailField()
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("coupon use")
+        verbose_name_plural = _("coupon uses")
+        indexes = [
+            models.Index(fields=["coupon", "user"], name="orders_redemption_user_idx"),
+            models.Index(fields=["coupon", "email"], name="orders_redemption_email_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coupon} → {self.order}"
+
+
+class OrderLine(models.Model):
+    """What was bought, as it was at placement: names, prices and VAT are copies."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    # Products that were sold cannot be deleted (archive them instead).
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="+")
+    product_name = models.CharField(_("product"), max_length=200)
+    variant_name = models.CharField(_("option"), max_length=200, blank=True)
+    sku = models.CharField(_("SKU"), max_length=64)
+    is_digital = models.BooleanField(_("digital"), default=False)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
+    vat_rate = models.DecimalField(_("VAT rate"), max_digits=4, decimal_places=2)
+    gross = models.DecimalField(_("gross"), max_digits=12, decimal_places=2)
+    discount = models.DecimalField(_("discount"), max_digits=12, decimal_places=2, default=0)
+    total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
+    vat = models.DecimalField(_("VAT"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["product", "order"], name="orders_line_product_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.product_name}"
+
+
+class LegalDocumentKind(models.TextChoices):
+    PRE_INFORMATION = "pre_information", _("Pre-information form")
+    DISTANCE_SALES = "distance_sales", _("Distance sales contract")
+    DIGITAL_WAIVER = "digital_waiver", _("Digital content: withdrawal right acknowledgement")
+
+
+class OrderDocument(models.Model):
+    """A legal text the customer accepted for this order: exact text, version, time and IP."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("document"), max_length=20, choices=LegalDocumentKind)
+    version = models.CharField(_("version"), max_length=20)
+    language = models.CharField(_("language"), max_length=8)
+    text = models.TextField(_("text as accepted"))
+    accepted_at = models.DateTimeField(_("accepted at"))
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("accepted document")
+        verbose_name_plural = _("accepted documents")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "kind"], name="orders_document_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.version}"

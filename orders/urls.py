@@ -9,4 +9,13 @@ urlpatterns = [
     path("account/addresses/new/", views.address_edit, name="address_add"),
     path("account/addresses/<int:pk>/", views.address_edit, name="address_edit"),
     path("account/addresses/<int:pk>/delete/", views.address_delete, name="address_delete"),
+    path("account/orders/", views.order_list, name="order_list"),
+    path("cart/", views.cart_detail, name="cart"),
+    path("cart/add/", views.cart_add, name="cart_add"),
+    path("cart/lines/<int:line_id>/", views.cart_line_update, name="cart_line"),
+    path("cart/lines/<int:line_id>/remove/", views.cart_line_remove, name="cart_line_remove"),
+    path("cart/coupon/", views.cart_coupon, name="cart_coupon"),
+    path("cart/coupon/remove/", views.cart_coupon_remove, name="cart_coupon_remove"),
+    path("checkout/", views.checkout, name="checkout"),
+    path("orders/<str:number>/", views.order_confirmation, name="confirmation"),
 ]

@@ -1,14 +1,37 @@
-"""Orders pages. This first part: the customer's address book under /account/addresses/."""
+"""Orders pages: address book, cart, one-page checkout, confirmation and "My orders".
 
+Thin: read the request, call one service, turn a domain error into a message, redirect.
+Cart changes answer htmx requests with the refreshed cart fragment and everyone else with a
+redirect, so every cart action works without JavaScript.
+"""
+
+from contextlib import suppress
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from payments.services import payment_start
+from shop.exceptions import ShopError
+
 from . import selectors, services
-from .forms import AddressForm
+from .cart_session import (
+    current_cart,
+    current_or_new_cart,
+    forget_cart,
+    guest_orders,
+    remember_cart,
+    remember_guest_order,
+)
+from .checkout_page import CheckoutPage, client_ip
+from .exceptions import PricesChanged
+from .forms import AddressForm, CartAddForm, CouponForm, QuantityForm
 from .models import Address
 
 
@@ -39,3 +62,226 @@ def address_delete(request: HttpRequest, pk: int) -> HttpResponse:
     services.address_delete(address=selectors.address_of(user=request.user, pk=pk))
     messages.success(request, _("The address has been deleted."))
     return redirect("orders:address_list")
+
+
+# --- Cart -------------------------------------------------------------------------------------
+
+
+def _user(request: HttpRequest):
+    return request.user if request.user.is_authenticated else None
+
+
+def _cart_page(request: HttpRequest, *, status: int = 200) -> HttpResponse:
+    cart = current_cart(request)
+    quote = selectors.cart_quote(cart=cart, user=_user(request)) if cart else None
+    template = "orders/_cart.html" if request.htmx else "orders/cart.html"
+    response = render(
+        request,
+        template,
+        {"cart": cart, "quote": quote, "coupon_form": CouponForm()},
+        status=status,
+    )
+    if cart is not None and quote is not None and any(s.price_changed for s in quote.priced.lines):
+        services.cart_note_prices_seen(cart=cart)  # shown once; the next view is calm again
+    return response
+
+
+def _after_change(request: HttpRequest, *, error: str = "", success: str = "") -> HttpResponse:
+    remember_cart(request, current_cart(request))
+    if error:
+        messages.error(request, error)
+    elif success:
+        messages.success(request, success)
+    if request.htmx:
+        return _cart_page(request, status=200)
+    return redirect("orders:cart")
+
+
+def cart_detail(request: HttpRequest) -> HttpResponse:
+    return _cart_page(request)
+
+
+@require_POST
+def cart_add(request: HttpRequest) -> HttpResponse:
+    form = CartAddForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("Choose a quantity between 1 and %(max)s.") % {"max": settings.CART_MAX_QUANTITY},
+        )
+        return redirect(request.headers.get("referer") or reverse("orders:cart"))
+    cart = current_or_new_cart(request)
+    try:
+        line = services.cart_add(
+            cart=cart,
+            variant_id=form.cleaned_data["variant"],
+            quantity=form.cleaned_data["quantity"],
+        )
+    except ShopError as error:
+        messages.error(request, str(error))
+        if request.htmx:
+            return render(request, "orders/_added.html", {"ok": False})
+        return redirect(request.headers.get("referer") or reverse("orders:cart"))
+    remember_cart(request, cart)
+    if request.htmx:
+        return render(request, "orders/_added.html", {"ok": True, "line": line})
+    messages.success(request, _("Added to your cart."))
+    return redirect("orders:cart")
+
+
+@require_POST
+def cart_line_update(request: HttpRequest, line_id: int) -> HttpResponse:
+    cart = current_cart(request)
+    form = QuantityForm(request.POST)
+    if cart is None or not form.is_valid():
+        return _after_change(
+            request,
+            error=_("Enter a quantity between 0 and %(max)s.")
+            % {"max": settings.CART_MAX_QUANTITY},
+        )
+    try:
+        services.cart_set_quantity(
+            cart=cart, line_id=line_id, quantity=form.cleaned_data["quantity"]
+        )
+    except ShopError as error:
+        return _after_change(request, error=str(error))
+    return _after_change(request, success=_("Your cart has been updated."))
+
+
+@require_POST
+def cart_line_remove(request: HttpRequest, line_id: int) -> HttpResponse:
+    cart = current_cart(request)
+    if cart is not None:
+        try:
+            services.cart_remove(cart=cart, line_id=line_id)
+        except ShopError as error:
+            return _after_change(request, error=str(error))
+    return _after_change(request, success=_("The item has been removed."))
+
+
+def _coupon_attempt_allowed(request: HttpRequest) -> bool:
+    """At most COUPON_ATTEMPTS_PER_HOUR tries per visitor (session, and IP as a backstop)."""
+    if not request.session.session_key:
+        request.session.save()
+    keys = [
+        f"coupon-tries:s:{request.session.session_key}",
+        f"coupon-tries:ip:{client_ip(request)}",
+    ]
+    allowed = True
+    for key in keys:
+        cache.add(key, 0, timeout=3600)
+        try:
+            tries = cache.incr(key)
+        except ValueError:
+            tries = 1
+        limit = settings.COUPON_ATTEMPTS_PER_HOUR * (5 if ":ip:" in key else 1)
+        allowed = allowed and tries <= limit
+    return allowed
+
+
+@require_POST
+def cart_coupon(request: HttpRequest) -> HttpResponse:
+    cart = current_cart(request)
+    form = CouponForm(request.POST)
+    if cart is None or not form.is_valid():
+        return _after_change(request, error=_("Enter a coupon code."))
+    if not _coupon_attempt_allowed(request):
+        return _after_change(
+            request, error=_("Too many codes tried. Please wait an hour and try again.")
+        )
+    user = _user(request)
+    try:
+        services.cart_apply_coupon(
+            cart=cart, code=form.cleaned_data["code"], user=user, email=user.email if user else ""
+        )
+    except ShopError as error:
+        return _after_change(request, error=str(error))
+    return _after_change(request, success=_("The code has been applied."))
+
+
+@require_POST
+def cart_coupon_remove(request: HttpRequest) -> HttpResponse:
+    cart = current_cart(request)
+    if cart is not None:
+        try:
+            services.cart_remove_coupon(cart=cart)
+        except ShopError as error:
+            return _after_change(request, error=str(error))
+    return _after_change(request, success=_("The code has been removed."))
+
+
+# --- Checkout ---------------------------------------------------------------------------------
+
+
+def checkout(request: HttpRequest) -> HttpResponse:
+    cart = current_cart(request)
+    if request.method == "POST" and "token" in request.POST:
+        # A resubmit after the cart was closed still finds the order it made.
+        order = selectors.order_by_token(token=request.POST["token"])
+        if order is not None and _may_see(request, order):
+            return redirect("orders:confirmation", number=order.number)
+    if cart is None or not selectors.cart_lines(cart=cart):
+        messages.info(request, _("Your cart is empty."))
+        return redirect("orders:cart")
+    page = CheckoutPage(request, cart)
+    error = ""
+    placing = request.method == "POST" and request.POST.get("action") == "place"
+    if placing and page.is_valid():
+        try:
+            order, created = services.order_place(request=page.checkout_request())
+        except PricesChanged as problem:
+            error = str(problem)
+            page = CheckoutPage(request, cart)  # re-priced: show the new total
+        except ShopError as problem:
+            error = str(problem)
+        else:
+            if created:
+                payment = order.payments.order_by("-pk").first()
+                if payment is not None:
+                    # On failure the order waits for payment; the confirmation page says so.
+                    with suppress(ShopError):
+                        payment_start(payment=payment)
+            forget_cart(request)
+            if order.user_id is None:
+                remember_guest_order(request, order.number)
+            return redirect("orders:confirmation", number=order.number)
+    elif placing:
+        error = _("Please correct the highlighted fields.")
+    user = _user(request)
+    verified = user is None or services.checkout.user_has_verified_email(user)
+    template = "orders/_checkout_live.html" if request.htmx else "orders/checkout.html"
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "form": page.form,
+            "quote": page.quote,
+            "priced": page.priced,
+            "documents": page.documents(),
+            "error": error,
+            "email_verified": verified,
+            "show_errors": placing,
+        },
+        status=400 if error else 200,
+    )
+
+
+def _may_see(request: HttpRequest, order) -> bool:
+    user = _user(request)
+    if user is not None:
+        return order.user_id == user.pk
+    return order.user_id is None and order.number in guest_orders(request)
+
+
+def order_confirmation(request: HttpRequest, number: str) -> HttpResponse:
+    order = selectors.order_for_viewer(
+        number=number, user=_user(request), guest_numbers=guest_orders(request)
+    )
+    return render(request, "orders/confirmation.html", {"order": order})
+
+
+@login_required
+def order_list(request: HttpRequest) -> HttpResponse:
+    orders = selectors.orders_of(user=request.user)[:100]
+    return render(request, "orders/order_list.html", {"orders": orders})

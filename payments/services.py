@@ -47,6 +47,17 @@ def payment_authorize(*, payment: Payment, details: dict | None = None) -> Payme
     return payment_record(payment_id=payment.pk, result=result, step="authorize")
 
 
+def payment_start(*, payment: Payment, details: dict | None = None) -> Payment:
+    """Begin paying an order placed a moment ago (after its transaction committed).
+
+    Only a payment nobody started yet is authorized, so a resubmitted checkout or a retried
+    task never charges twice.
+    """
+    if payment.status != PaymentStatus.UNPAID:
+        return payment
+    return payment_authorize(payment=payment, details=details)
+
+
 def payment_capture(
     *, payment: Payment, by: User | None = None, details: dict | None = None
 ) -> Payment:

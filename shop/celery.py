@@ -29,4 +29,6 @@ def declare_periodic_jobs(sender: Celery, **kwargs: object) -> None:
 # job name -> (task name, setting that holds its schedule in seconds or a crontab)
 PERIODIC_JOBS: dict[str, tuple[str, str]] = {
     "relay-messages": ("notifications.relay_messages", "NOTIFICATIONS_RELAY_EVERY_SECONDS"),
+    "expire-unpaid-orders": ("orders.expire_unpaid_orders", "ORDER_EXPIRY_EVERY_SECONDS"),
+    "delete-stale-carts": ("orders.delete_stale_carts", "CART_CLEANUP_EVERY_SECONDS"),
 }

@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "shop.context_processors.site",
                 "catalog.context_processors.menu",
+                "orders.context_processors.cart",
             ],
         },
     },
@@ -186,6 +187,29 @@ SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="TRY")
 # Cash on delivery: offered for physical orders up to this total; the fee is its own line.
 COD_MAX_TOTAL = env.str("COD_MAX_TOTAL", default="5000.00")
 COD_FEE = env.str("COD_FEE", default="19.90")
+
+# Orders: how long an order may wait for its payment before it expires and frees its stock.
+ORDER_PAYMENT_TIMEOUT_MINUTES = env.int("ORDER_PAYMENT_TIMEOUT_MINUTES", default=30)
+ORDER_EXPIRY_EVERY_SECONDS = env.int("ORDER_EXPIRY_EVERY_SECONDS", default=300)
+# Carts: most units of one item per line; guest carts untouched this long are deleted.
+CART_MAX_QUANTITY = env.int("CART_MAX_QUANTITY", default=99)
+CART_GUEST_RETENTION_DAYS = env.int("CART_GUEST_RETENTION_DAYS", default=30)
+CART_CLEANUP_EVERY_SECONDS = env.int("CART_CLEANUP_EVERY_SECONDS", default=24 * 3600)
+# Coupon codes a visitor may try per hour (guessing codes is not a game).
+COUPON_ATTEMPTS_PER_HOUR = env.int("COUPON_ATTEMPTS_PER_HOUR", default=10)
+
+# The seller, as named in the pre-information form and the distance sales contract.
+LEGAL_DOCUMENTS_VERSION = env.str("LEGAL_DOCUMENTS_VERSION", default="2026-11")
+WITHDRAWAL_DAYS = env.int("WITHDRAWAL_DAYS", default=14)
+SELLER_NAME = env.str("SELLER_NAME", default="Dükkan Elektronik Ticaret A.Ş.")
+SELLER_ADDRESS = env.str(
+    "SELLER_ADDRESS", default="Örnek Mah. Deneme Cad. No: 1, 34000 Kadıköy / İstanbul"
+)
+SELLER_MERSIS = env.str("SELLER_MERSIS", default="0000000000000001")
+SELLER_TAX_OFFICE = env.str("SELLER_TAX_OFFICE", default="Kadıköy")
+SELLER_TAX_NUMBER = env.str("SELLER_TAX_NUMBER", default="0000000001")
+SELLER_EMAIL = env.str("SELLER_EMAIL", default="destek@dukkan.local")
+SELLER_PHONE = env.str("SELLER_PHONE", default="+90 850 000 00 00")
 
 # Product images: formats checked by content, size and pixel caps, thumbnails by sorl-thumbnail.
 CATALOG_IMAGE_MAX_BYTES = env.int("CATALOG_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)

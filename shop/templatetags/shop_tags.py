@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import template
 from django.conf import settings
-from django.utils import formats
+from django.utils import formats, translation
 
 register = template.Library()
 
@@ -19,3 +19,10 @@ def money(value: Decimal | None, currency: str | None = None) -> str:
     code = currency or settings.SHOP_CURRENCY
     amount = formats.number_format(Decimal(value), 2, use_l10n=True, force_grouping=True)
     return f"{CURRENCY_SYMBOLS.get(code, code + ' ')}{amount}"
+
+
+@register.filter
+def vat_percent(rate: Decimal | str) -> str:
+    """Decimal('0.20') -> '%20' in Turkish, '20%' in English."""
+    number = f"{Decimal(rate) * 100:.0f}"
+    return f"%{number}" if translation.get_language() == "tr" else f"{number}%"

@@ -1,52 +1,21 @@
-"""Every write of the orders app that matters: the address book and the order's status."""
+"""The order's status: the one function that changes it, and what follows from a change."""
+
+from datetime import datetime
 
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog.services import stock_release
 from payments.states import ACCEPTED, PaymentStatus
 from shop.models import User
 
-from .exceptions import InvalidTransition
-from .models import Address, Order, OrderEvent
-from .signals import order_status_changed
-from .states import CancelReason, OrderStatus, can_transition
-
-
-@transaction.atomic
-def address_save(
-    *,
-    address: Address,
-    default_shipping: bool = False,
-    default_billing: bool = False,
-) -> Address:
-    """Save a validated address; making it a default takes that role from the user's others."""
-    # Lock the user's row so two tabs setting defaults at once cannot both win.
-    User.objects.select_for_update().only("pk").get(pk=address.user_id)
-    others = Address.objects.filter(user_id=address.user_id).exclude(pk=address.pk)
-    first = not others.exists()
-    if default_shipping or first:
-        others.filter(is_default_shipping=True).update(is_default_shipping=False)
-        address.is_default_shipping = True
-    if default_billing or first:
-        others.filter(is_default_billing=True).update(is_default_billing=False)
-        address.is_default_billing = True
-    address.full_clean()
-    address.save()
-    return address
-
-
-@transaction.atomic
-def address_delete(*, address: Address) -> None:
-    """Delete an address; a default role passes to the most recently used remaining one."""
-    User.objects.select_for_update().only("pk").get(pk=address.user_id)
-    was_shipping, was_billing = address.is_default_shipping, address.is_default_billing
-    user_id = address.user_id
-    address.delete()
-    successor = Address.objects.filter(user_id=user_id).order_by("-updated_at").first()
-    if successor and (was_shipping or was_billing):
-        successor.is_default_shipping |= was_shipping
-        successor.is_default_billing |= was_billing
-        successor.save(update_fields=["is_default_shipping", "is_default_billing"])
+from ..exceptions import InvalidTransition
+from ..messages import order_message_schedule
+from ..models import Coupon, CouponRedemption, Order, OrderEvent
+from ..signals import order_status_changed
+from ..states import HOLDS_ALLOCATION, CancelReason, OrderStatus, can_transition
 
 
 def order_transition(
@@ -61,6 +30,8 @@ def order_transition(
 
     Locks the order row, so two staff members (or a task and a webhook) cannot both move it.
     Moving to the status the order already has is a no-op, which makes retries harmless.
+    Cancelling gives back the order's stock and coupon use; the customer's message for the new
+    status is queued in the same transaction and sent on commit.
     """
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
@@ -89,8 +60,28 @@ def order_transition(
         OrderEvent.objects.create(
             order=locked, from_status=previous, to_status=to, actor=by, note=note
         )
+        if to == OrderStatus.CANCELLED and previous in HOLDS_ALLOCATION:
+            _release_stock(locked)
+            _release_coupon(locked)
+        order_message_schedule(order=locked, status=to)
         order_status_changed.send(sender=Order, order=locked, previous=previous, by=by)
     return locked
+
+
+def _release_stock(order: Order) -> None:
+    physical = order.lines.filter(is_digital=False)
+    stock_release(lines=[(line.variant_id, line.quantity) for line in physical])
+
+
+def _release_coupon(order: Order) -> None:
+    """A cancelled order's coupon use counts no more (the code may be used again)."""
+    redemption = CouponRedemption.objects.filter(order=order).first()
+    if redemption is None:
+        return
+    Coupon.objects.select_for_update().filter(pk=redemption.coupon_id).update(
+        times_used=F("times_used") - 1
+    )
+    redemption.delete()
 
 
 def order_set_payment_status(*, order_id: int, status: str) -> Order:
@@ -107,3 +98,28 @@ def order_set_payment_status(*, order_id: int, status: str) -> Order:
                 order=order, to=OrderStatus.CANCELLED, cancel_reason=CancelReason.PAYMENT_FAILED
             )
     return order
+
+
+def order_expire(*, order_id: int, now: datetime | None = None) -> bool:
+    """Cancel an order still waiting for payment after its deadline; True if it expired now.
+
+    Safe to run twice or concurrently: the order row is locked and only a still-pending,
+    overdue order moves, so its stock is released exactly once.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        order = Order.objects.select_for_update().filter(pk=order_id).first()
+        if (
+            order is None
+            or order.status != OrderStatus.PENDING_PAYMENT
+            or order.expires_at is None
+            or order.expires_at > now
+        ):
+            return False
+        order_transition(
+            order=order,
+            to=OrderStatus.CANCELLED,
+            cancel_reason=CancelReason.EXPIRED,
+            note=_("Payment was not completed in time."),
+        )
+    return True

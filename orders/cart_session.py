@@ -1,0 +1,57 @@
+"""Where the web layer keeps a visitor's cart: its id and item count in the session.
+
+A guest's cart is found by the id in the session; a signed-in customer's by their account.
+The item count is kept beside it, so the header shows it without a query on every page.
+"""
+
+from django.http import HttpRequest
+
+from . import selectors, services
+from .models import Cart
+
+CART_SESSION_KEY = "cart_id"
+COUNT_SESSION_KEY = "cart_count"
+GUEST_ORDERS_SESSION_KEY = "guest_orders"
+
+
+def _user(request: HttpRequest):
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+def current_cart(request: HttpRequest) -> Cart | None:
+    return selectors.open_cart(user=_user(request), cart_id=request.session.get(CART_SESSION_KEY))
+
+
+def current_or_new_cart(request: HttpRequest) -> Cart:
+    cart = current_cart(request)
+    if cart is None:
+        cart = services.cart_for_user(user=_user(request))
+        remember_cart(request, cart)
+    return cart
+
+
+def remember_cart(request: HttpRequest, cart: Cart | None) -> None:
+    """Store the cart's id and current item count in the session (after every change)."""
+    if cart is None:
+        request.session.pop(CART_SESSION_KEY, None)
+        request.session[COUNT_SESSION_KEY] = 0
+        return
+    request.session[CART_SESSION_KEY] = cart.pk
+    request.session[COUNT_SESSION_KEY] = selectors.cart_item_count(cart=cart)
+
+
+def forget_cart(request: HttpRequest) -> None:
+    request.session.pop(CART_SESSION_KEY, None)
+    request.session[COUNT_SESSION_KEY] = 0
+
+
+def remember_guest_order(request: HttpRequest, number: str) -> None:
+    """A guest may see the orders placed in this browser session (and no others)."""
+    numbers = request.session.get(GUEST_ORDERS_SESSION_KEY, [])
+    if number not in numbers:
+        request.session[GUEST_ORDERS_SESSION_KEY] = [*numbers[-19:], number]
+
+
+def guest_orders(request: HttpRequest) -> list[str]:
+    return request.session.get(GUEST_ORDERS_SESSION_KEY, [])

@@ -1,0 +1,205 @@
+"""The one-page checkout's forms: which address, shipping and payment the visitor chose.
+
+Kept out of views.py so the view stays a few lines: build the page from the request, price
+the cart for the current choices, and turn a valid page into a `CheckoutRequest`.
+"""
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from shop.text import fold
+
+from . import selectors
+from .forms import NEW, CheckoutAddressForm, CheckoutForm
+from .geo import PROVINCES
+from .legal import render_documents
+from .models import Address, Cart
+from .services import CheckoutRequest
+from .services.checkout import buyer_details, items_total
+
+_PROVINCE_BY_FOLDED = {fold(name): name for name in PROVINCES.values()}
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    # Behind the load balancer Django sees the proxy; REMOTE_ADDR is set by the WSGI server
+    # (gunicorn's forwarded-allow-ips makes it the client's in production).
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class CheckoutPage:
+    def __init__(self, request: HttpRequest, cart: Cart) -> None:
+        self.request = request
+        self.cart = cart
+        user = request.user if request.user.is_authenticated else None
+        self.user = user
+        self.data = request.POST if request.method == "POST" else None
+        self.addresses = list(selectors.addresses_of(user=user)) if user else []
+        self.by_pk = {str(a.pk): a for a in self.addresses}
+        default_ship = next((a for a in self.addresses if a.is_default_shipping), None)
+        default_bill = next((a for a in self.addresses if a.is_default_billing), None)
+        initial = {
+            "email": user.email if user else "",
+            "phone": user.phone if user else "",
+            "shipping_choice": str(default_ship.pk) if default_ship else NEW,
+            "billing_choice": str(default_bill.pk) if default_bill else NEW,
+            "billing_same": True,
+            "save_address": True,
+        }
+        person = {"full_name": user.get_full_name(), "phone": user.phone} if user else {}
+        self.ship_form = CheckoutAddressForm(
+            self.data, prefix="ship", instance=Address(user=user), initial=person
+        )
+        self.bill_form = CheckoutAddressForm(
+            self.data, prefix="bill", instance=Address(user=user), initial=person
+        )
+        refresh = {
+            "hx-post": reverse("orders:checkout"),
+            "hx-trigger": "change",
+            "hx-include": "#checkout-form",
+            "hx-vals": '{"action": "refresh"}',
+            "hx-target": "#checkout-live",
+            "hx-select": "#checkout-live",
+            "hx-swap": "outerHTML",
+        }
+        for name in ("country", "province"):
+            self.ship_form.fields[name].widget.attrs.update(refresh)
+        self.lines = selectors.cart_lines(cart=cart)
+        raw = self.data or {}
+        self.shipping_choice = raw.get("shipping_choice", initial["shipping_choice"])
+        self.billing_choice = raw.get("billing_choice", initial["billing_choice"])
+        self.billing_same = (raw.get("billing_same") == "on") if self.data else True
+        country, province = self._destination()
+        try:
+            method_id = int(raw.get("shipping_method", ""))
+        except ValueError:
+            method_id = None
+        self.quote = selectors.cart_quote(
+            cart=cart,
+            lines=self.lines,
+            user=user,
+            email=raw.get("email", initial["email"]),
+            country=country,
+            province=province,
+            shipping_method_id=method_id,
+            payment_method=raw.get("payment_method", ""),
+        )
+        self.priced = self.quote.priced
+        chosen_payment = next(
+            (c for c in self.quote.payment_options if c.availability.available
+             and c.fee == self.priced.payment_fee
+             and (not raw.get("payment_method") or c.method == raw.get("payment_method"))),
+            None,
+        )  # fmt: skip
+        self.payment_method = chosen_payment.method if chosen_payment else ""
+        self.form = CheckoutForm(
+            self.data,
+            initial={
+                **initial,
+                "shipping_method": self.priced.shipping.method.pk if self.priced.shipping else None,
+                "payment_method": self.payment_method,
+            },
+            addresses=self.addresses,
+            shipping_ids=[o.method.pk for o in self.quote.shipping_options],
+            payment_methods=[
+                c.method for c in self.quote.payment_options if c.availability.available
+            ],
+        )
+
+    @property
+    def items_total(self):
+        return items_total(self.priced)
+
+    @property
+    def needs_shipping(self) -> bool:
+        return self.priced.needs_shipping
+
+    def _destination(self) -> tuple[str, str]:
+        if self.shipping_choice in self.by_pk:
+            address = self.by_pk[self.shipping_choice]
+            return address.country, address.province
+        raw = self.data or {}
+        country = (raw.get("ship-country") or "TR").strip().upper()
+        province = (raw.get("ship-province") or "").strip()
+        if not province and not self.data:
+            return "", ""
+        return country, _PROVINCE_BY_FOLDED.get(fold(province), province)
+
+    def shipping_address(self) -> Address | None:
+        if not self.needs_shipping:
+            return None
+        if self.shipping_choice in self.by_pk:
+            return self.by_pk[self.shipping_choice]
+        return self.ship_form.instance if self.ship_form.is_valid() else None
+
+    def billing_address(self) -> Address | None:
+        if self.needs_shipping and self.billing_same:
+            return self.shipping_address()
+        if self.billing_choice in self.by_pk:
+            return self.by_pk[self.billing_choice]
+        return self.bill_form.instance if self.bill_form.is_valid() else None
+
+    def is_valid(self) -> bool:
+        # Evaluate every form so each shows its errors.
+        results = [self.form.is_valid()]
+        if self.needs_shipping:
+            results.append(self.shipping_address() is not None)
+        results.append(self.billing_address() is not None)
+        return all(results)
+
+    def checkout_request(self) -> CheckoutRequest:
+        data = self.form.cleaned_data
+        shipping = self.shipping_address()
+        return CheckoutRequest(
+            token=data["token"],
+            expected_total=data["expected_total"],
+            email=data["email"],
+            phone=data["phone"],
+            language=self.request.LANGUAGE_CODE,
+            user=self.user,
+            shipping_address=shipping,
+            billing_address=self.billing_address(),
+            shipping_method_id=data.get("shipping_method"),
+            payment_method=data.get("payment_method") or "",
+            accepted_terms=data["accept_terms"],
+            accepted_digital_waiver=data["accept_digital_waiver"],
+            ip_address=client_ip(self.request),
+            save_address=bool(
+                self.user
+                and data.get("save_address")
+                and shipping is not None
+                and shipping.pk is None
+            ),
+        )
+
+    def documents(self) -> list:
+        """The legal texts as they stand for the current choices (shown above the checkbox)."""
+        raw = self.data or {}
+        billing = self.billing_address() if self.data else None
+        shipping = self.shipping_address() if self.data else None
+        if billing is None:
+            billing = self.by_pk.get(self.billing_choice) or self.by_pk.get(self.shipping_choice)
+        if shipping is None and self.needs_shipping:
+            shipping = self.by_pk.get(self.shipping_choice)
+        placeholder = Address(full_name=raw.get("ship-full_name", ""))
+        buyer = buyer_details(
+            CheckoutRequest(
+                token="",
+                expected_total=self.items_total,
+                email=raw.get("email") or (self.user.email if self.user else ""),
+                phone=raw.get("phone") or (self.user.phone if self.user else ""),
+                language=self.request.LANGUAGE_CODE,
+                billing_address=billing or placeholder,
+                shipping_address=shipping,
+                payment_method=self.payment_method,
+                accepted_terms=False,
+            )
+        )
+        label = next(
+            (c.label for c in self.quote.payment_options if c.method == self.payment_method), ""
+        )
+        return render_documents(
+            priced=self.priced,
+            buyer=buyer,
+            payment_label=label,
+            language=self.request.LANGUAGE_CODE,
+        )

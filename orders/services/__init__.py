@@ -1,0 +1,38 @@
+"""Every write of the orders app that matters, one transaction each.
+
+Split by subject; import from here: `from orders import services; services.order_place(...)`.
+"""
+
+from .addresses import address_delete, address_save
+from .cart import (
+    cart_add,
+    cart_apply_coupon,
+    cart_delete_stale,
+    cart_for_user,
+    cart_merge,
+    cart_note_prices_seen,
+    cart_remove,
+    cart_remove_coupon,
+    cart_set_quantity,
+)
+from .checkout import CheckoutRequest, order_place
+from .lifecycle import order_expire, order_set_payment_status, order_transition
+
+__all__ = [
+    "CheckoutRequest",
+    "address_delete",
+    "address_save",
+    "cart_add",
+    "cart_apply_coupon",
+    "cart_delete_stale",
+    "cart_for_user",
+    "cart_merge",
+    "cart_note_prices_seen",
+    "cart_remove",
+    "cart_remove_coupon",
+    "cart_set_quantity",
+    "order_expire",
+    "order_place",
+    "order_set_payment_status",
+    "order_transition",
+]

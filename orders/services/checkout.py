@@ -1,0 +1,338 @@
+"""Placing an order: one transaction that locks, re-checks, allocates and snapshots.
+
+Lock order, the same in every transaction: the cart, then the coupon, then the variants in
+primary-key order (catalog.services.stock_allocate). No network call happens here; the payment
+starts after commit (payments.services.payment_start).
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog.exceptions import OutOfStock
+from catalog.services import stock_allocate
+from payments.services import payment_create
+from payments.states import PaymentMethod
+from shop.models import User
+
+from .. import selectors
+from ..exceptions import CheckoutError, CouponRefused, PricesChanged
+from ..legal import render_documents, variant_label
+from ..models import (
+    Address,
+    Cart,
+    CartStatus,
+    Coupon,
+    CouponRedemption,
+    Order,
+    OrderDocument,
+    OrderLine,
+)
+from .addresses import address_save
+
+NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on the phone
+
+
+@dataclass(frozen=True)
+class CheckoutRequest:
+    """What the checkout form collected; addresses are validated, unsaved Address objects."""
+
+    token: str
+    expected_total: Decimal  # items_total() as the page showed it: catalog prices unchanged
+    email: str
+    phone: str
+    language: str
+    billing_address: Address
+    payment_method: str
+    accepted_terms: bool
+    user: User | None = None
+    shipping_address: Address | None = None
+    shipping_method_id: int | None = None
+    accepted_digital_waiver: bool = False
+    ip_address: str | None = None
+    save_address: bool = False
+
+
+def parse_token(token: str) -> tuple[int, int]:
+    try:
+        cart_id, version = (int(part) for part in token.split("."))
+    except (ValueError, AttributeError):
+        raise CheckoutError(
+            _("This checkout form is not valid any more; please try again.")
+        ) from None
+    return cart_id, version
+
+
+def user_has_verified_email(user: User) -> bool:
+    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+
+
+def order_place(*, request: CheckoutRequest) -> tuple[Order, bool]:
+    """Place the cart as an order; (order, True), or (the existing order, False) on a resubmit."""
+    cart_id, version = parse_token(request.token)
+    user = request.user if request.user is not None and request.user.is_authenticated else None
+    with transaction.atomic():
+        cart = Cart.objects.select_for_update().filter(pk=cart_id).first()
+        if cart is None or cart.user_id != (user.pk if user else None):
+            raise CheckoutError(_("Your cart could not be found; please start again."))
+        existing = selectors.order_by_token(token=request.token)
+        if existing is not None:
+            return existing, False
+        if cart.status != CartStatus.OPEN:
+            raise CheckoutError(_("This cart has already been checked out."))
+        if cart.version != version:
+            raise PricesChanged(
+                _(
+                    "Your cart changed (perhaps in another window). "
+                    "Please check it and place the order again."
+                )
+            )
+        if user is not None and not user_has_verified_email(user):
+            raise CheckoutError(_("Please verify your email address before placing an order."))
+        order = _place(cart=cart, user=user, request=request)
+    return order, True
+
+
+def _place(*, cart: Cart, user: User | None, request: CheckoutRequest) -> Order:
+    lines = selectors.cart_lines(cart=cart)
+    if not lines:
+        raise CheckoutError(_("Your cart is empty."))
+    shipping = request.shipping_address
+    quote = selectors.cart_quote(
+        cart=cart,
+        lines=lines,
+        user=user,
+        email=request.email,
+        country=shipping.country if shipping else "",
+        province=shipping.province if shipping else "",
+        shipping_method_id=request.shipping_method_id,
+        payment_method=request.payment_method,
+    )
+    priced = quote.priced
+    _check(request=request, quote=quote)
+    if items_total(priced) != request.expected_total:
+        raise PricesChanged(
+            _("Prices in your cart changed since the page was shown. Please check the new total.")
+        )
+    coupon = _use_coupon(priced.coupon, user=user, email=request.email)
+    physical = [
+        (s.line.variant_id, s.line.quantity)
+        for s in priced.lines
+        if s.line.variant.product.kind != "digital"
+    ]
+    try:
+        stock_allocate(lines=physical)
+    except OutOfStock as error:
+        name = next(
+            s.line.variant.product.name
+            for s in priced.lines
+            if s.line.variant_id == error.variant_id
+        )
+        raise CheckoutError(
+            _("Sorry, “%(name)s” is out of stock (%(count)s left). Please update your cart.")
+            % {"name": name, "count": error.available}
+        ) from None
+
+    now = timezone.now()
+    payment_label = str(PaymentMethod(request.payment_method).label)
+    order = _create_order(
+        Order(
+            user=user,
+            email=request.email,
+            phone=request.phone,
+            language=request.language,
+            payment_method=request.payment_method,
+            currency=settings.SHOP_CURRENCY,
+            subtotal=priced.totals.subtotal,
+            discount=priced.totals.discount,
+            shipping=priced.totals.shipping,
+            fees=priced.totals.fees,
+            vat=priced.totals.vat,
+            total=priced.totals.total,
+            vat_breakdown={
+                str(rate): str(amount) for rate, amount in priced.totals.vat_by_rate.items()
+            },
+            shipping_address=address_snapshot(shipping) if priced.needs_shipping else {},
+            billing_address=address_snapshot(request.billing_address),
+            shipping_method=str(priced.shipping.method) if priced.shipping else "",
+            coupon_code=coupon.code if coupon else "",
+            checkout_token=request.token,
+            placed_at=now,
+            expires_at=now + timedelta(minutes=settings.ORDER_PAYMENT_TIMEOUT_MINUTES),
+        )
+    )
+    by_key = {total.key: total for total in priced.totals.lines}
+    OrderLine.objects.bulk_create(
+        [
+            OrderLine(
+                order=order,
+                product=state.line.variant.product,
+                variant=state.line.variant,
+                product_name=state.line.variant.product.name,
+                variant_name=variant_label(state.line.variant),
+                sku=state.line.variant.sku,
+                is_digital=state.line.variant.product.is_digital,
+                quantity=state.line.quantity,
+                unit_price=state.unit_price,
+                vat_rate=state.line.variant.product.vat_rate_decimal,
+                gross=by_key[str(state.line.pk)].gross,
+                discount=by_key[str(state.line.pk)].discount,
+                total=by_key[str(state.line.pk)].total,
+                vat=by_key[str(state.line.pk)].vat,
+            )
+            for state in priced.lines
+        ]
+    )
+    documents = render_documents(
+        priced=priced,
+        buyer=buyer_details(request),
+        payment_label=payment_label,
+        language=request.language,
+        at=now,
+    )
+    OrderDocument.objects.bulk_create(
+        [
+            OrderDocument(
+                order=order,
+                kind=document.kind,
+                version=document.version,
+                language=request.language,
+                text=document.text,
+                accepted_at=now,
+                ip_address=request.ip_address,
+            )
+            for document in documents
+        ]
+    )
+    if coupon is not None:
+        CouponRedemption.objects.create(
+            coupon=coupon,
+            order=order,
+            user=user,
+            email=request.email,
+            amount=priced.totals.discount or priced.totals.shipping,
+        )
+    payment_create(
+        order=order, method=request.payment_method, amount=order.total, currency=order.currency
+    )
+    cart.status = CartStatus.ORDERED
+    cart.save(update_fields=["status", "updated_at"])
+    if user is not None and request.save_address and shipping is not None and shipping.pk is None:
+        shipping.user = user
+        address_save(address=shipping)
+    return order
+
+
+def items_total(priced: object) -> Decimal:
+    """What the checkout form guards: the items after discount, at the prices shown.
+
+    Shipping and fees follow from choices made in the same form, so they are not part of it.
+    """
+    return priced.totals.subtotal - priced.totals.discount
+
+
+def _check(*, request: CheckoutRequest, quote: selectors.CheckoutQuote) -> None:
+    priced = quote.priced
+    problem = next((s for s in priced.lines if s.problem), None)
+    if problem is not None:
+        raise CheckoutError(
+            _("“%(name)s” is not available in the quantity in your cart. Please update your cart.")
+            % {"name": problem.line.variant.product.name}
+        )
+    if priced.coupon.coupon is not None and priced.coupon.error:
+        raise CouponRefused(priced.coupon.error)
+    if priced.needs_shipping:
+        if request.shipping_address is None:
+            raise CheckoutError(_("Enter the delivery address."))
+        if priced.shipping is None:
+            raise CheckoutError(_("We cannot deliver this cart to that address yet."))
+        if priced.shipping.method.pk != request.shipping_method_id:
+            raise CheckoutError(_("Choose one of the shipping methods offered for your address."))
+    choice = next((c for c in quote.payment_options if c.method == request.payment_method), None)
+    if choice is None:
+        raise CheckoutError(_("Choose a payment method."))
+    if not choice.availability.available:
+        raise CheckoutError(choice.availability.reason)
+    if not request.accepted_terms:
+        raise CheckoutError(
+            _("Please accept the pre-information form and the distance sales contract.")
+        )
+    if priced.has_digital and not request.accepted_digital_waiver:
+        raise CheckoutError(
+            _("Please confirm that your right of withdrawal ends once the digital delivery starts.")
+        )
+
+
+def _use_coupon(check: object, *, user: User | None, email: str) -> Coupon | None:
+    """Count one use of the cart's coupon under its row lock; refuse if it ran out meanwhile."""
+    if not check.applies:
+        return None
+    coupon = Coupon.objects.select_for_update().get(pk=check.coupon.pk)
+    if coupon.max_uses is not None and coupon.times_used >= coupon.max_uses:
+        raise CouponRefused(_("This code has just been used up. Remove it to continue."))
+    if coupon.max_uses_per_customer is not None:
+        used = selectors.coupon_uses_by(coupon=coupon, user=user, email=email)
+        if used >= coupon.max_uses_per_customer:
+            raise CouponRefused(_("You have already used this code."))
+    Coupon.objects.filter(pk=coupon.pk).update(times_used=F("times_used") + 1)
+    return coupon
+
+
+def _create_order(order: Order) -> Order:
+    """Save with a fresh human-friendly number (DK-XXXX-XXXX), retrying the rare collision."""
+    for _attempt in range(5):
+        order.number = "DK-{}-{}".format(
+            *("".join(secrets.choice(NUMBER_ALPHABET) for _ in range(4)) for _ in range(2))
+        )
+        try:
+            with transaction.atomic():
+                order.save(force_insert=True)
+            return order
+        except IntegrityError:
+            if Order.objects.filter(checkout_token=order.checkout_token).exists():
+                raise
+            order.pk = None
+    raise CheckoutError(_("Something went wrong; please try again."))
+
+
+def address_snapshot(address: Address) -> dict:
+    """An address and billing identity as stored on the order (it never changes afterwards)."""
+    return {
+        "full_name": address.full_name,
+        "phone": address.phone,
+        "country": address.country,
+        "province": address.province,
+        "district": address.district,
+        "neighbourhood": address.neighbourhood,
+        "street": address.street,
+        "postal_code": address.postal_code,
+        "billing_type": address.billing_type,
+        "national_id": address.national_id,
+        "company_name": address.company_name,
+        "tax_office": address.tax_office,
+        "tax_number": address.tax_number,
+        "lines": address.lines(),
+    }
+
+
+def buyer_details(request: CheckoutRequest) -> dict:
+    billing = request.billing_address
+    delivery = request.shipping_address
+    return {
+        "name": billing.full_name,
+        "email": request.email,
+        "phone": request.phone,
+        "billing_lines": billing.lines(),
+        "delivery_lines": delivery.lines() if delivery else [],
+        "company_name": billing.company_name,
+        "tax_office": billing.tax_office,
+        "tax_number": billing.tax_number,
+    }

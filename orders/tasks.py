@@ -1,0 +1,21 @@
+"""Thin Celery tasks of the orders app; each is safe to run twice."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import selectors, services
+
+
+@shared_task(name="orders.expire_unpaid_orders")
+def expire_unpaid_orders() -> int:
+    """Cancel orders whose payment did not arrive in time, releasing their stock."""
+    now = timezone.now()
+    return sum(
+        services.order_expire(order_id=order_id, now=now)
+        for order_id in selectors.overdue_order_ids(now=now)
+    )
+
+
+@shared_task(name="orders.delete_stale_carts")
+def delete_stale_carts() -> int:
+    return services.cart_delete_stale()

@@ -1,0 +1,270 @@
+"""Cart, checkout, confirmation and "My orders" through HTTP, as a shopper uses them."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from crm.notifications.models import Message
+from orders.models import (
+    Address,
+    Carrier,
+    Coupon,
+    Order,
+    ShippingMethod,
+    ShippingRate,
+    ShippingRegion,
+)
+from tests.factories import ProductFactory, UserFactory, VariantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shipping():
+    carrier = Carrier.objects.create(name="Kargo")
+    region = ShippingRegion.objects.create(name="Türkiye", countries="TR")
+    method = ShippingMethod.objects.create(
+        carrier=carrier, name_tr="Standart", name_en="Standard", free_above=Decimal("1000")
+    )
+    ShippingRate.objects.create(
+        method=method, region=region, max_weight_grams=30000, price=Decimal("49.90")
+    )
+    return method
+
+
+def physical(price="100.00", on_hand=10):
+    return VariantFactory(price=Decimal(price), on_hand=on_hand, weight_grams=500)
+
+
+def digital(price="50.00"):
+    return VariantFactory(product=ProductFactory(kind="digital"), price=Decimal(price), on_hand=0)
+
+
+def add(client, variant, quantity=1, **extra):
+    return client.post(
+        reverse("orders:cart_add"), {"variant": variant.pk, "quantity": quantity}, **extra
+    )
+
+
+ADDRESS = {
+    "ship-full_name": "Ayşe Yılmaz",
+    "ship-phone": "0532 123 45 67",
+    "ship-country": "TR",
+    "ship-province": "istanbul",
+    "ship-district": "Kadıköy",
+    "ship-neighbourhood": "Moda",
+    "ship-street": "Caferağa Sok. 5/3",
+    "ship-postal_code": "34710",
+    "ship-billing_type": "individual",
+}
+BILLING = {k.replace("ship-", "bill-"): v for k, v in ADDRESS.items()}
+
+
+def checkout_form(client):
+    """The hidden token and total the checkout page carries, as a browser would submit them."""
+    response = client.get(reverse("orders:checkout"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    token = html.split('name="token" value="')[1].split('"')[0]
+    total = html.split('name="expected_total" value="')[1].split('"')[0]
+    return response, {"token": token, "expected_total": total}
+
+
+def place(client, method, **overrides):
+    _, hidden = checkout_form(client)
+    data = {
+        **hidden,
+        "email": "guest@example.com",
+        "phone": "0532 123 45 67",
+        "shipping_choice": "new",
+        "billing_same": "on",
+        "billing_choice": "new",
+        "shipping_method": method.pk if method else "",
+        "payment_method": "cod",
+        "accept_terms": "on",
+        "action": "place",
+        **ADDRESS,
+    }
+    data.update(overrides)
+    return client.post(reverse("orders:checkout"), {k: v for k, v in data.items() if v is not None})
+
+
+def test_guest_adds_changes_and_removes_items_and_header_count_follows(client):
+    variant = physical()
+    response = add(client, variant, 2)
+    assert response.status_code == 302
+    page = client.get(reverse("orders:cart"))
+    assert variant.product.name in page.content.decode()
+    assert 'id="cart-count" aria-label="items in cart">2<' in page.content.decode().replace(
+        "\n", ""
+    )
+    line = page.context["quote"].priced.lines[0].line
+    client.post(reverse("orders:cart_line", args=[line.pk]), {"quantity": 3})
+    assert client.get(reverse("orders:cart")).context["quote"].priced.item_count == 3
+    client.post(reverse("orders:cart_line_remove", args=[line.pk]))
+    assert "Your cart is empty" in client.get(reverse("orders:cart")).content.decode()
+
+
+def test_adding_more_than_in_stock_is_refused_with_a_message(client):
+    variant = physical(on_hand=2)
+    response = add(client, variant, 3, follow=True)
+    assert "Only 2 of" in response.content.decode()
+    assert client.get(reverse("orders:cart")).context["quote"].priced.item_count == 0
+
+
+def test_htmx_update_returns_the_cart_fragment_with_the_new_count(client):
+    variant = physical()
+    add(client, variant, 1)
+    line = client.get(reverse("orders:cart")).context["quote"].priced.lines[0].line
+    response = client.post(
+        reverse("orders:cart_line", args=[line.pk]), {"quantity": 4}, headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<div id="cart"' in html and "<html" not in html
+    assert 'hx-swap-oob="true"' in html and ">4<" in html
+
+
+def test_guest_places_a_cash_on_delivery_order(client, shipping):
+    add(client, physical("120.00"), 2)
+    response = place(client, shipping)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    order = Order.objects.get()
+    assert response["Location"] == reverse("orders:confirmation", args=[order.number])
+    assert order.status == "confirmed" and order.payment_status == "cod_due"
+    # 240 + 49.90 shipping + 19.90 COD fee
+    assert order.total == Decimal("309.80")
+    assert order.events.filter(to_status="confirmed").exists()
+    page = client.get(response["Location"])
+    assert order.number in page.content.decode()
+    kinds = set(Message.objects.filter(kind="order_confirmed").values_list("channel", flat=True))
+    assert kinds == {"email", "sms"}
+    email = Message.objects.get(kind="order_confirmed", channel="email")
+    assert "DISTANCE SALES CONTRACT" in email.body_text and "buyer's" in email.body_text
+    assert client.get(reverse("orders:cart")).context["quote"] is None
+
+
+def test_resubmitting_the_same_checkout_leads_to_the_one_order(client, shipping):
+    add(client, physical(), 1)
+    _, hidden = checkout_form(client)
+    data = {
+        **hidden, "email": "guest@example.com", "phone": "05321234567", "shipping_choice": "new",
+        "billing_same": "on", "shipping_method": shipping.pk, "payment_method": "cod",
+        "accept_terms": "on", "action": "place", **ADDRESS,
+    }  # fmt: skip
+    first = client.post(reverse("orders:checkout"), data)
+    second = client.post(reverse("orders:checkout"), data)
+    assert Order.objects.count() == 1
+    assert first["Location"] == second["Location"]
+
+
+def test_digital_cart_skips_shipping_and_offers_no_cash_on_delivery(client):
+    add(client, digital(), 1)
+    response, _ = checkout_form(client)
+    html = response.content.decode()
+    assert "Delivery address" not in html
+    assert "Cash on delivery is not available for digital products." in html
+    assert "No payment method can pay for this cart." in html
+
+
+def test_missing_acceptance_and_bad_address_change_nothing(client, shipping):
+    variant = physical(on_hand=3)
+    add(client, variant, 1)
+    response = place(client, shipping, accept_terms=None)
+    assert response.status_code == 400
+    assert "Please accept the pre-information form" in response.content.decode()
+    response = place(client, shipping, **{"ship-postal_code": "12"})
+    assert "A Turkish postal code has 5 digits." in response.content.decode()
+    variant.refresh_from_db()
+    assert Order.objects.count() == 0 and variant.allocated == 0
+
+
+def test_coupon_on_cart_and_clear_refusals(client):
+    Coupon.objects.create(code="YUZDE10", kind="percent", value=Decimal("10"))
+    Coupon.objects.create(
+        code="BUYUK", kind="fixed", value=Decimal("50"), min_basket=Decimal("500")
+    )
+    add(client, physical("200.00"), 1)
+    refused = client.post(reverse("orders:cart_coupon"), {"code": "buyuk"}, follow=True)
+    assert "at least" in refused.content.decode()
+    unknown = client.post(reverse("orders:cart_coupon"), {"code": "NOPE"}, follow=True)
+    assert "This code is not valid." in unknown.content.decode()
+    applied = client.post(reverse("orders:cart_coupon"), {"code": "yuzde10"}, follow=True)
+    assert applied.context["quote"].priced.totals.discount == Decimal("20.00")
+
+
+def test_coupon_attempts_are_rate_limited(client, settings):
+    settings.COUPON_ATTEMPTS_PER_HOUR = 3
+    Coupon.objects.create(code="GERCEK", kind="percent", value=Decimal("10"))
+    add(client, physical(), 1)
+    for _ in range(3):
+        client.post(reverse("orders:cart_coupon"), {"code": "WRONG"})
+    response = client.post(reverse("orders:cart_coupon"), {"code": "GERCEK"}, follow=True)
+    assert "Too many codes tried" in response.content.decode()
+    assert response.context["quote"].priced.coupon.coupon is None
+
+
+def test_signed_in_customer_checks_out_from_a_saved_address(client, shipping):
+    user = UserFactory(verified=True)
+    address = Address.objects.create(
+        user=user, full_name="Ayşe Yılmaz", phone="+905321234567", province="İzmir",
+        district="Konak", neighbourhood="Alsancak", street="Kıbrıs Şehitleri Cad. 1",
+        postal_code="35220", is_default_shipping=True, is_default_billing=True,
+    )  # fmt: skip
+    client.force_login(user)
+    add(client, physical(), 1)
+    blank = dict.fromkeys(ADDRESS, "")
+    response = place(client, shipping, shipping_choice=str(address.pk), **blank)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    order = Order.objects.get(user=user)
+    assert order.shipping_address["province"] == "İzmir"
+    orders_page = client.get(reverse("orders:order_list"))
+    assert order.number in orders_page.content.decode()
+
+
+def test_unverified_customer_cannot_place(client, shipping):
+    user = UserFactory()
+    client.force_login(user)
+    add(client, physical(), 1)
+    response = place(client, shipping)
+    assert "verify your email" in response.content.decode()
+    assert Order.objects.count() == 0
+
+
+def test_guest_cart_is_merged_into_the_account_on_log_in(client):
+    from tests.factories import DEFAULT_PASSWORD
+
+    user = UserFactory(verified=True)
+    variant = physical()
+    add(client, variant, 2)
+    client.post(reverse("account_login"), {"login": user.email, "password": DEFAULT_PASSWORD})
+    cart = client.get(reverse("orders:cart")).context["cart"]
+    assert cart.user == user
+    assert cart.lines.get().quantity == 2
+
+
+def test_another_customers_confirmation_is_a_404(client, shipping):
+    add(client, physical(), 1)
+    place(client, shipping)
+    number = Order.objects.get().number
+    stranger = client.__class__()
+    assert stranger.get(reverse("orders:confirmation", args=[number])).status_code == 404
+    other = UserFactory(verified=True)
+    stranger.force_login(other)
+    assert stranger.get(reverse("orders:confirmation", args=[number])).status_code == 404
+
+
+@pytest.mark.parametrize("lines", [1, 6])
+def test_query_counts_do_not_grow_with_cart_lines(
+    client, shipping, django_assert_max_num_queries, lines
+):
+    for _ in range(lines):
+        add(client, physical(), 1)
+    with django_assert_max_num_queries(12):
+        client.get(reverse("orders:cart"))
+    with django_assert_max_num_queries(16):
+        client.get(reverse("orders:checkout"))
+    response = place(client, shipping)
+    with django_assert_max_num_queries(8):
+        client.get(response["Location"])
