@@ -106,6 +106,10 @@ class CheckoutPage:
         )
 
     @property
+    def free_shipping(self) -> bool:
+        return self.priced.shipping is not None and not self.priced.shipping.price
+
+    @property
     def items_total(self):
         return items_total(self.priced)
 

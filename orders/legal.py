@@ -3,8 +3,8 @@
 The pre-information form and the distance sales contract (and, for digital products, the
 acknowledgement that the withdrawal right ends once delivery starts) are plain-text templates
 in templates/orders/legal/<language>/, rendered in the customer's language with this cart's
-lines, prices, addresses and payment method. The checkout page shows them; `order_place` renders them again
-from the same data and stores the exact text with its version, time and IP.
+lines, prices, addresses and payment method. The checkout page shows them; `order_place`
+renders them again from the same data and stores the exact text with its version, time and IP.
 """
 
 from dataclasses import dataclass

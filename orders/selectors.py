@@ -122,9 +122,13 @@ def cart_quote(
     province: str = "",
     shipping_method_id: int | None = None,
     payment_method: str = "",
+    with_payment: bool = True,
     now: datetime | None = None,
 ) -> CheckoutQuote:
-    """Price a cart for checkout choices; choices that do not apply are simply not taken."""
+    """Price a cart for checkout choices; choices that do not apply are simply not taken.
+
+    Without `with_payment` (the cart page) no payment method is chosen and no fee is added.
+    """
     now = now or timezone.now()
     lines = cart_lines(cart=cart) if lines is None else lines
     states = line_states(lines, now=now)
@@ -162,7 +166,7 @@ def cart_quote(
     picked = next(
         (c for c in choices if c.method == payment_method and c.availability.available), None
     )
-    if picked is None:
+    if picked is None and with_payment:
         picked = next((c for c in choices if c.availability.available), None)
     priced = price_cart(
         lines=states,

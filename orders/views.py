@@ -73,7 +73,9 @@ def _user(request: HttpRequest):
 
 def _cart_page(request: HttpRequest, *, status: int = 200) -> HttpResponse:
     cart = current_cart(request)
-    quote = selectors.cart_quote(cart=cart, user=_user(request)) if cart else None
+    quote = (
+        selectors.cart_quote(cart=cart, user=_user(request), with_payment=False) if cart else None
+    )
     template = "orders/_cart.html" if request.htmx else "orders/cart.html"
     response = render(
         request,

@@ -39,7 +39,9 @@ def _lock(cart: Cart) -> Cart:
 
 
 def _bump(cart: Cart) -> None:
+    """Every change makes the open checkout forms of this cart stale (see Cart.version)."""
     Cart.objects.filter(pk=cart.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    cart.refresh_from_db(fields=["version", "updated_at"])
 
 
 def _check_quantity(variant: Variant, quantity: int) -> None:
@@ -194,8 +196,8 @@ def cart_merge(*, guest_cart: Cart, user: User) -> Cart:
 
 
 def cart_delete_stale(*, older_than_days: int | None = None) -> int:
-    """Delete guest carts nobody touched for a while (safe to run twice)."""
+    """Delete guest carts nobody touched for a while (safe to run twice); returns how many."""
     days = older_than_days if older_than_days is not None else settings.CART_GUEST_RETENTION_DAYS
     cutoff = timezone.now() - timedelta(days=days)
-    deleted, _counts = Cart.objects.filter(user__isnull=True, updated_at__lt=cutoff).delete()
-    return deleted
+    _total, per_model = Cart.objects.filter(user__isnull=True, updated_at__lt=cutoff).delete()
+    return per_model.get(Cart._meta.label, 0)  # the total would count their lines too

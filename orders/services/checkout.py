@@ -14,7 +14,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from catalog.exceptions import OutOfStock
@@ -36,6 +36,8 @@ from ..models import (
     OrderDocument,
     OrderLine,
 )
+from ..pricing import PricedCart
+from ..shipping import quote as shipping_quote
 from .addresses import address_save
 
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on the phone
@@ -97,7 +99,9 @@ def order_place(*, request: CheckoutRequest) -> tuple[Order, bool]:
             )
         if user is not None and not user_has_verified_email(user):
             raise CheckoutError(_("Please verify your email address before placing an order."))
-        order = _place(cart=cart, user=user, request=request)
+        # Names and labels are copied in the customer's language.
+        with translation.override(request.language):
+            order = _place(cart=cart, user=user, request=request)
     return order, True
 
 
@@ -218,7 +222,7 @@ def _place(*, cart: Cart, user: User | None, request: CheckoutRequest) -> Order:
             order=order,
             user=user,
             email=request.email,
-            amount=priced.totals.discount or priced.totals.shipping,
+            amount=_coupon_saving(priced, address=shipping),
         )
     payment_create(
         order=order, method=request.payment_method, amount=order.total, currency=order.currency
@@ -284,6 +288,20 @@ def _use_coupon(check: object, *, user: User | None, email: str) -> Coupon | Non
             raise CouponRefused(_("You have already used this code."))
     Coupon.objects.filter(pk=coupon.pk).update(times_used=F("times_used") + 1)
     return coupon
+
+
+def _coupon_saving(priced: PricedCart, *, address: Address | None) -> Decimal:
+    """What the code saved: its discount, or the delivery price it waived (free shipping)."""
+    if not priced.coupon.free_shipping or priced.shipping is None or address is None:
+        return priced.totals.discount
+    regular = shipping_quote(
+        method=priced.shipping.method,
+        country=address.country,
+        province=address.province,
+        weight_grams=priced.weight_grams,
+        basket_total=items_total(priced),
+    )
+    return regular.price if regular is not None else Decimal("0")
 
 
 def _create_order(order: Order) -> Order:

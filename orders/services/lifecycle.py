@@ -61,8 +61,9 @@ def order_transition(
             order=locked, from_status=previous, to_status=to, actor=by, note=note
         )
         if to == OrderStatus.CANCELLED and previous in HOLDS_ALLOCATION:
-            _release_stock(locked)
+            # Coupon before stock: the same lock order as order_place, so the two never deadlock.
             _release_coupon(locked)
+            _release_stock(locked)
         order_message_schedule(order=locked, status=to)
         order_status_changed.send(sender=Order, order=locked, previous=previous, by=by)
     return locked

@@ -6,13 +6,14 @@ from decimal import Decimal
 from orders import selectors, services
 from orders.models import (
     Address,
-    Cart,
     Carrier,
+    Cart,
     Coupon,
     ShippingMethod,
     ShippingRate,
     ShippingRegion,
 )
+from orders.services.checkout import items_total
 from shop.models import User
 from tests.factories import VariantFactory
 
@@ -57,8 +58,9 @@ def cart_with(*items: tuple[object, int], user: User | None = None) -> Cart:
 def make_checkout_request(cart: Cart, **overrides: object) -> services.CheckoutRequest:
     """A checkout request as the form would send it for the cart as it is now.
 
-    The token and the expected total are those the checkout page would have shown; pass
-    overrides to change any field (the total is worked out for the final choices).
+    The token and the items' total are those the checkout page would have shown; pass
+    overrides to change any field. The customer writes in Turkish unless `language` says
+    otherwise (tests asserting English messages pass language="en").
     """
     cart = Cart.objects.get(pk=cart.pk)
     user = overrides.get("user", cart.user)
@@ -78,7 +80,7 @@ def make_checkout_request(cart: Cart, **overrides: object) -> services.CheckoutR
     chosen = quote.priced.shipping
     request = services.CheckoutRequest(
         token=cart.token,
-        expected_total=quote.priced.totals.total,
+        expected_total=items_total(quote.priced),
         email=email,
         phone="+905321234567",
         language="tr",

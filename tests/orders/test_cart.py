@@ -1,13 +1,16 @@
 """The cart: adding, changing and removing items against stock, price changes, merging."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from catalog.services import variant_set_price
 from orders import selectors, services
 from orders.exceptions import CartError
 from orders.models import Cart, CartLine, CartStatus
+from orders.tasks import delete_stale_carts
 from tests.factories import UserFactory
 
 from .helpers import cart_with, coupon, stocked_variant
@@ -174,3 +177,17 @@ def test_a_checked_out_cart_cannot_be_changed():
     Cart.objects.filter(pk=cart.pk).update(status=CartStatus.ORDERED)
     with pytest.raises(CartError, match="already been checked out"):
         services.cart_add(cart=cart, variant_id=variant.pk)
+
+
+def test_guest_carts_nobody_touched_for_long_are_deleted(settings):
+    settings.CART_GUEST_RETENTION_DAYS = 30
+    variant = stocked_variant()
+    forgotten = cart_with((variant, 1), (stocked_variant(), 2))
+    recent = cart_with((variant, 1))
+    customers = cart_with((variant, 1), user=UserFactory())
+    long_ago = timezone.now() - timedelta(days=31)
+    Cart.objects.filter(pk__in=[forgotten.pk, customers.pk]).update(updated_at=long_ago)
+
+    assert delete_stale_carts() == 1
+    assert set(Cart.objects.values_list("pk", flat=True)) == {recent.pk, customers.pk}
+    assert delete_stale_carts() == 0

@@ -167,8 +167,8 @@ def test_a_guest_who_used_the_code_is_stopped_at_checkout():
 
     second = cart_with((variant, 1))
     _apply(second, "HOSGELDIN")  # no email yet
-    request = make_checkout_request(second, email="misafir@example.com")
-    with pytest.raises(CouponRefused, match="You have already used this code."):
+    request = make_checkout_request(second, email="misafir@example.com", language="en")
+    with pytest.raises(CouponRefused, match="You have already used this code"):
         services.order_place(request=request)
     assert CouponRedemption.objects.count() == 1
 
@@ -240,3 +240,20 @@ def test_a_refused_code_keeps_the_one_already_applied():
     with pytest.raises(CouponRefused):
         _apply(cart, "DUN")
     assert Cart.objects.get(pk=cart.pk).coupon.code == "YUZDE10"
+
+
+def test_staff_see_what_each_use_of_a_code_saved():
+    shipping_setup()
+    coupon("YUZDE10")
+    coupon("KARGOBEDAVA", kind="free_shipping")
+    variant = stocked_variant(price="200.00")
+
+    percent = cart_with((variant, 1))
+    _apply(percent, "YUZDE10")
+    free_delivery = cart_with((variant, 1))
+    _apply(free_delivery, "KARGOBEDAVA")
+    discounted, delivered_free = place(percent), place(free_delivery)
+
+    assert CouponRedemption.objects.get(order=discounted).amount == Decimal("20.00")
+    assert delivered_free.shipping == Decimal("0")
+    assert CouponRedemption.objects.get(order=delivered_free).amount == SHIPPING_PRICE
