@@ -54,10 +54,21 @@ class ShippingMethodAdmin(TranslationAdmin):
     inlines = [ShippingRateInline]
 
 
-class OrderLineInline(admin.TabularInline):
-    model = OrderLine
+class HistoryInline(admin.TabularInline):
+    """An order's record (lines, events, documents): shown to staff, never edited."""
+
     extra = 0
     can_delete = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Order | None = None) -> list[str]:
+        return list(self.fields)
+
+    def has_add_permission(self, request: HttpRequest, obj: Order | None = None) -> bool:
+        return False
+
+
+class OrderLineInline(HistoryInline):
+    model = OrderLine
     fields = [
         "product_name",
         "variant_name",
@@ -68,32 +79,17 @@ class OrderLineInline(admin.TabularInline):
         "total",
         "vat",
     ]
-    readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: Order | None = None) -> bool:
-        return False
 
 
-class OrderEventInline(admin.TabularInline):
+class OrderEventInline(HistoryInline):
     model = OrderEvent
-    extra = 0
-    can_delete = False
     fields = ["created_at", "from_status", "to_status", "actor", "note"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: Order | None = None) -> bool:
-        return False
 
 
-class OrderDocumentInline(admin.StackedInline):
+class OrderDocumentInline(HistoryInline):
+    template = "admin/edit_inline/stacked.html"
     model = OrderDocument
-    extra = 0
-    can_delete = False
     fields = ["kind", "version", "language", "accepted_at", "ip_address", "text"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: Order | None = None) -> bool:
-        return False
 
 
 @admin.register(Order)
