@@ -6,6 +6,8 @@ The item count is kept beside it, so the header shows it without a query on ever
 
 from django.http import HttpRequest
 
+from shop.models import User
+
 from . import selectors, services
 from .models import Cart
 
@@ -14,19 +16,20 @@ COUNT_SESSION_KEY = "cart_count"
 GUEST_ORDERS_SESSION_KEY = "guest_orders"
 
 
-def _user(request: HttpRequest):
+def signed_in_user(request: HttpRequest) -> User | None:
     user = getattr(request, "user", None)
     return user if user is not None and user.is_authenticated else None
 
 
 def current_cart(request: HttpRequest) -> Cart | None:
-    return selectors.open_cart(user=_user(request), cart_id=request.session.get(CART_SESSION_KEY))
+    cart_id = request.session.get(CART_SESSION_KEY)
+    return selectors.open_cart(user=signed_in_user(request), cart_id=cart_id)
 
 
 def current_or_new_cart(request: HttpRequest) -> Cart:
     cart = current_cart(request)
     if cart is None:
-        cart = services.cart_for_user(user=_user(request))
+        cart = services.cart_for_user(user=signed_in_user(request))
         remember_cart(request, cart)
     return cart
 

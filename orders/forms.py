@@ -9,6 +9,14 @@ from .geo import PROVINCES
 from .models import Address
 
 
+def clean_mobile(raw: str) -> str:
+    """A mobile number in E.164, or the one clear reason it is not one."""
+    try:
+        return normalize_mobile(raw)
+    except ValidationError as error:
+        raise ValidationError(error.messages[0]) from None
+
+
 class AddressForm(forms.ModelForm):
     default_shipping = forms.BooleanField(
         label=_("Use as my default delivery address"), required=False
@@ -65,10 +73,7 @@ class AddressForm(forms.ModelForm):
         return self.cleaned_data["country"].strip().upper()
 
     def clean_phone(self) -> str:
-        try:
-            return normalize_mobile(self.cleaned_data["phone"])
-        except ValidationError as error:
-            raise ValidationError(error.messages[0]) from None
+        return clean_mobile(self.cleaned_data["phone"])
 
     def clean_province(self) -> str:
         value = self.cleaned_data["province"].strip()
@@ -165,7 +170,4 @@ class CheckoutForm(forms.Form):
         self.fields["payment_method"].choices = [(m, m) for m in payment_methods]
 
     def clean_phone(self) -> str:
-        try:
-            return normalize_mobile(self.cleaned_data["phone"])
-        except ValidationError as error:
-            raise ValidationError(error.messages[0]) from None
+        return clean_mobile(self.cleaned_data["phone"])

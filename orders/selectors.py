@@ -157,7 +157,7 @@ def cart_quote(
     with_shipping = price_cart(lines=states, coupon=coupon, shipping=chosen)
     context = CheckoutContext(
         total=with_shipping.totals.total,
-        currency=cart_currency(),
+        currency=settings.SHOP_CURRENCY,
         has_physical=with_shipping.has_physical,
         has_digital=with_shipping.has_digital,
         customer_id=user.pk if user is not None and user.is_authenticated else None,
@@ -182,10 +182,6 @@ def cart_quote(
         payment_options=choices,
         shipping_error=("no_method" if base.needs_shipping and country and not options else ""),
     )
-
-
-def cart_currency() -> str:
-    return settings.SHOP_CURRENCY
 
 
 def _coupon_for(*, cart: Cart, states: list[LineState], user, email: str, now: datetime):

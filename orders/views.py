@@ -28,6 +28,7 @@ from .cart_session import (
     guest_orders,
     remember_cart,
     remember_guest_order,
+    signed_in_user,
 )
 from .checkout_page import CheckoutPage, client_ip
 from .exceptions import PricesChanged
@@ -67,15 +68,10 @@ def address_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Cart -------------------------------------------------------------------------------------
 
 
-def _user(request: HttpRequest):
-    return request.user if request.user.is_authenticated else None
-
-
 def _cart_page(request: HttpRequest, *, status: int = 200) -> HttpResponse:
     cart = current_cart(request)
-    quote = (
-        selectors.cart_quote(cart=cart, user=_user(request), with_payment=False) if cart else None
-    )
+    user = signed_in_user(request)
+    quote = selectors.cart_quote(cart=cart, user=user, with_payment=False) if cart else None
     template = "orders/_cart.html" if request.htmx else "orders/cart.html"
     response = render(
         request,
@@ -191,7 +187,7 @@ def cart_coupon(request: HttpRequest) -> HttpResponse:
         return _after_change(
             request, error=_("Too many codes tried. Please wait an hour and try again.")
         )
-    user = _user(request)
+    user = signed_in_user(request)
     try:
         services.cart_apply_coupon(
             cart=cart, code=form.cleaned_data["code"], user=user, email=user.email if user else ""
@@ -222,10 +218,10 @@ def checkout(request: HttpRequest) -> HttpResponse:
         order = selectors.order_by_token(token=request.POST["token"])
         if order is not None and _may_see(request, order):
             return redirect("orders:confirmation", number=order.number)
-    if cart is None or not selectors.cart_lines(cart=cart):
+    page = CheckoutPage(request, cart) if cart is not None else None
+    if page is None or not page.lines:
         messages.info(request, _("Your cart is empty."))
         return redirect("orders:cart")
-    page = CheckoutPage(request, cart)
     error = ""
     placing = request.method == "POST" and request.POST.get("action") == "place"
     if placing and page.is_valid():
@@ -249,7 +245,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
             return redirect("orders:confirmation", number=order.number)
     elif placing:
         error = _("Please correct the highlighted fields.")
-    user = _user(request)
+    user = signed_in_user(request)
     verified = user is None or services.checkout.user_has_verified_email(user)
     template = "orders/_checkout_live.html" if request.htmx else "orders/checkout.html"
     return render(
@@ -270,7 +266,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
 
 
 def _may_see(request: HttpRequest, order) -> bool:
-    user = _user(request)
+    user = signed_in_user(request)
     if user is not None:
         return order.user_id == user.pk
     return order.user_id is None and order.number in guest_orders(request)
@@ -278,7 +274,7 @@ def _may_see(request: HttpRequest, order) -> bool:
 
 def order_confirmation(request: HttpRequest, number: str) -> HttpResponse:
     order = selectors.order_for_viewer(
-        number=number, user=_user(request), guest_numbers=guest_orders(request)
+        number=number, user=signed_in_user(request), guest_numbers=guest_orders(request)
     )
     return render(request, "orders/confirmation.html", {"order": order})
 
