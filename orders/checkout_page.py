@@ -155,6 +155,7 @@ class CheckoutPage:
         shipping = self.shipping_address()
         return CheckoutRequest(
             token=data["token"],
+            cart_id=self.cart.pk,
             expected_total=data["expected_total"],
             email=data["email"],
             phone=data["phone"],
@@ -188,6 +189,7 @@ class CheckoutPage:
         buyer = buyer_details(
             CheckoutRequest(
                 token="",
+                cart_id=self.cart.pk,
                 expected_total=self.items_total,
                 email=raw.get("email") or (self.user.email if self.user else ""),
                 phone=raw.get("phone") or (self.user.phone if self.user else ""),

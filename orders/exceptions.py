@@ -25,3 +25,7 @@ class CheckoutError(OrderError):
 
 class PricesChanged(CheckoutError):
     pass
+
+
+class CartNotFound(CheckoutError):
+    """The submitted checkout names no cart this visitor owns (missing, foreign or guessed)."""

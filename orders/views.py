@@ -10,7 +10,6 @@ from contextlib import suppress
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,9 +18,11 @@ from django.views.decorators.http import require_POST
 
 from payments.services import payment_start
 from shop.exceptions import ShopError
+from shop.ratelimit import Limit, attempt_count, attempts_exhausted
 
 from . import selectors, services
 from .cart_session import (
+    CART_SESSION_KEY,
     current_cart,
     current_or_new_cart,
     forget_cart,
@@ -31,7 +32,7 @@ from .cart_session import (
     signed_in_user,
 )
 from .checkout_page import CheckoutPage, client_ip
-from .exceptions import PricesChanged
+from .exceptions import CartNotFound, PricesChanged
 from .forms import AddressForm, CartAddForm, CouponForm, QuantityForm
 from .models import Address
 
@@ -157,24 +158,23 @@ def cart_line_remove(request: HttpRequest, line_id: int) -> HttpResponse:
     return _after_change(request, success=_("The item has been removed."))
 
 
-def _coupon_attempt_allowed(request: HttpRequest) -> bool:
-    """At most COUPON_ATTEMPTS_PER_HOUR tries per visitor (session, and IP as a backstop)."""
+def _visitor_limits(request: HttpRequest, scope: str, per_session: int) -> list[Limit]:
+    """Counters for one visitor: their session, and their address as a backstop (5×)."""
     if not request.session.session_key:
         request.session.save()
-    keys = [
-        f"coupon-tries:s:{request.session.session_key}",
-        f"coupon-tries:ip:{client_ip(request)}",
+    return [
+        (f"{scope}:s:{request.session.session_key}", per_session),
+        (f"{scope}:ip:{client_ip(request)}", per_session * 5),
     ]
-    allowed = True
-    for key in keys:
-        cache.add(key, 0, timeout=3600)
-        try:
-            tries = cache.incr(key)
-        except ValueError:
-            tries = 1
-        limit = settings.COUPON_ATTEMPTS_PER_HOUR * (5 if ":ip:" in key else 1)
-        allowed = allowed and tries <= limit
-    return allowed
+
+
+def _coupon_attempt_allowed(request: HttpRequest) -> bool:
+    """At most COUPON_ATTEMPTS_PER_HOUR tries per visitor (session, and IP as a backstop)."""
+    limits = _visitor_limits(request, "coupon-tries", settings.COUPON_ATTEMPTS_PER_HOUR)
+    if attempts_exhausted(limits):
+        return False
+    attempt_count(limits, window_seconds=3600)
+    return True
 
 
 @require_POST
@@ -211,25 +211,62 @@ def cart_coupon_remove(request: HttpRequest) -> HttpResponse:
 # --- Checkout ---------------------------------------------------------------------------------
 
 
+def _resubmitted_order(request: HttpRequest):
+    """The order a resubmitted checkout form already made, if this visitor made it.
+
+    A double tap can arrive before the first request has saved the session, so a guest's
+    resubmit is recognised by the cart id still in the session as well as by the order list.
+    """
+    token = request.POST.get("token", "")
+    try:
+        cart_id, _version = services.checkout.parse_token(token)
+    except ShopError:
+        return None
+    order = selectors.order_by_token(token=token)
+    if order is None:
+        return None
+    user = signed_in_user(request)
+    if user is not None:
+        return order if order.user_id == user.pk else None
+    owned = order.number in guest_orders(request) or cart_id == request.session.get(
+        CART_SESSION_KEY
+    )
+    return order if order.user_id is None and owned else None
+
+
+def _placed(request: HttpRequest, order) -> HttpResponse:
+    forget_cart(request)
+    if order.user_id is None:
+        remember_guest_order(request, order.number)
+    return redirect("orders:confirmation", number=order.number)
+
+
 def checkout(request: HttpRequest) -> HttpResponse:
-    cart = current_cart(request)
     if request.method == "POST" and "token" in request.POST:
         # A resubmit after the cart was closed still finds the order it made.
-        order = selectors.order_by_token(token=request.POST["token"])
-        if order is not None and _may_see(request, order):
-            return redirect("orders:confirmation", number=order.number)
+        order = _resubmitted_order(request)
+        if order is not None:
+            return _placed(request, order)
+    cart = current_cart(request)
     page = CheckoutPage(request, cart) if cart is not None else None
     if page is None or not page.lines:
         messages.info(request, _("Your cart is empty."))
         return redirect("orders:cart")
     error = ""
     placing = request.method == "POST" and request.POST.get("action") == "place"
-    if placing and page.is_valid():
+    limits = _visitor_limits(request, "checkout-failures", settings.CHECKOUT_FAILURES_PER_HOUR)
+    if placing and attempts_exhausted(limits):
+        error = _("Too many attempts to place this order. Please wait an hour and try again.")
+    elif placing and page.is_valid():
         try:
             order, created = services.order_place(request=page.checkout_request())
         except PricesChanged as problem:
+            attempt_count(limits, window_seconds=3600)
             error = str(problem)
             page = CheckoutPage(request, cart)  # re-priced: show the new total
+        except CartNotFound as problem:
+            attempt_count(limits, window_seconds=3600)
+            error = str(problem)
         except ShopError as problem:
             error = str(problem)
         else:
@@ -239,10 +276,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
                     # On failure the order waits for payment; the confirmation page says so.
                     with suppress(ShopError):
                         payment_start(payment=payment)
-            forget_cart(request)
-            if order.user_id is None:
-                remember_guest_order(request, order.number)
-            return redirect("orders:confirmation", number=order.number)
+            return _placed(request, order)
     elif placing:
         error = _("Please correct the highlighted fields.")
     user = signed_in_user(request)
@@ -263,13 +297,6 @@ def checkout(request: HttpRequest) -> HttpResponse:
         },
         status=400 if error else 200,
     )
-
-
-def _may_see(request: HttpRequest, order) -> bool:
-    user = signed_in_user(request)
-    if user is not None:
-        return order.user_id == user.pk
-    return order.user_id is None and order.number in guest_orders(request)
 
 
 def order_confirmation(request: HttpRequest, number: str) -> HttpResponse:

@@ -197,6 +197,8 @@ CART_GUEST_RETENTION_DAYS = env.int("CART_GUEST_RETENTION_DAYS", default=30)
 CART_CLEANUP_EVERY_SECONDS = env.int("CART_CLEANUP_EVERY_SECONDS", default=24 * 3600)
 # Coupon codes a visitor may try per hour (guessing codes is not a game).
 COUPON_ATTEMPTS_PER_HOUR = env.int("COUPON_ATTEMPTS_PER_HOUR", default=10)
+# Checkout submissions one visitor may get wrong per hour (a foreign cart token, a stale total).
+CHECKOUT_FAILURES_PER_HOUR = env.int("CHECKOUT_FAILURES_PER_HOUR", default=20)
 
 # The seller, as named in the pre-information form and the distance sales contract.
 LEGAL_DOCUMENTS_VERSION = env.str("LEGAL_DOCUMENTS_VERSION", default="2026-11")

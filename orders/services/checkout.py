@@ -5,6 +5,7 @@ primary-key order (catalog.services.stock_allocate). No network call happens her
 starts after commit (payments.services.payment_start).
 """
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -24,7 +25,7 @@ from payments.states import PaymentMethod
 from shop.models import User
 
 from .. import selectors
-from ..exceptions import CheckoutError, CouponRefused, PricesChanged
+from ..exceptions import CartNotFound, CheckoutError, CouponRefused, PricesChanged
 from ..legal import render_documents, variant_label
 from ..models import (
     Address,
@@ -48,6 +49,7 @@ class CheckoutRequest:
     """What the checkout form collected; addresses are validated, unsaved Address objects."""
 
     token: str
+    cart_id: int  # the visitor's own cart (from the session or the account); the token must name it
     expected_total: Decimal  # items_total() as the page showed it: catalog prices unchanged
     email: str
     phone: str
@@ -63,14 +65,15 @@ class CheckoutRequest:
     save_address: bool = False
 
 
+TOKEN_PATTERN = re.compile(r"(\d{1,18})\.(\d{1,18})", re.ASCII)
+
+
 def parse_token(token: str) -> tuple[int, int]:
-    try:
-        cart_id, version = (int(part) for part in token.split("."))
-    except (ValueError, AttributeError):
-        raise CheckoutError(
-            _("This checkout form is not valid any more; please try again.")
-        ) from None
-    return cart_id, version
+    """The cart id and version a checkout form was rendered for; anything else is refused."""
+    match = TOKEN_PATTERN.fullmatch(token or "")
+    if match is None:
+        raise CartNotFound(_("Your cart could not be found; please start again."))
+    return int(match[1]), int(match[2])
 
 
 def user_has_verified_email(user: User) -> bool:
@@ -81,10 +84,14 @@ def order_place(*, request: CheckoutRequest) -> tuple[Order, bool]:
     """Place the cart as an order; (order, True), or (the existing order, False) on a resubmit."""
     cart_id, version = parse_token(request.token)
     user = request.user if request.user is not None and request.user.is_authenticated else None
+    # A token is honoured only for the cart the caller owns: a guest's cart id comes from their
+    # session, so another visitor's (or a guessed) token finds nothing.
+    if cart_id != request.cart_id:
+        raise CartNotFound(_("Your cart could not be found; please start again."))
     with transaction.atomic():
         cart = Cart.objects.select_for_update().filter(pk=cart_id).first()
         if cart is None or cart.user_id != (user.pk if user else None):
-            raise CheckoutError(_("Your cart could not be found; please start again."))
+            raise CartNotFound(_("Your cart could not be found; please start again."))
         existing = selectors.order_by_token(token=request.token)
         if existing is not None:
             return existing, False

@@ -80,6 +80,7 @@ def make_checkout_request(cart: Cart, **overrides: object) -> services.CheckoutR
     chosen = quote.priced.shipping
     request = services.CheckoutRequest(
         token=cart.token,
+        cart_id=cart.pk,
         expected_total=items_total(quote.priced),
         email=email,
         phone="+905321234567",

@@ -8,29 +8,12 @@ from django.urls import reverse
 from crm.notifications.models import Message
 from orders.models import (
     Address,
-    Carrier,
     Coupon,
     Order,
-    ShippingMethod,
-    ShippingRate,
-    ShippingRegion,
 )
 from tests.factories import ProductFactory, UserFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def shipping():
-    carrier = Carrier.objects.create(name="Kargo")
-    region = ShippingRegion.objects.create(name="Türkiye", countries="TR")
-    method = ShippingMethod.objects.create(
-        carrier=carrier, name_tr="Standart", name_en="Standard", free_above=Decimal("1000")
-    )
-    ShippingRate.objects.create(
-        method=method, region=region, max_weight_grams=30000, price=Decimal("49.90")
-    )
-    return method
 
 
 def physical(price="100.00", on_hand=10):
