@@ -17,7 +17,9 @@ from .models import Cart, CartStatus
 def mirror_payment_status(
     sender: type[Payment], payment: Payment, status: str, **kwargs: object
 ) -> None:
-    services.order_set_payment_status(order_id=payment.order_id, status=status)
+    services.order_set_payment_status(
+        order_id=payment.order_id, payment_id=payment.pk, status=status
+    )
 
 
 @receiver(user_logged_in, dispatch_uid="orders.merge_cart_on_login")

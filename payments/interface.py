@@ -45,18 +45,26 @@ class PaymentRequest:
 
     payment_id: int
     order_number: str
-    amount: Decimal
+    amount: Decimal  # explicit: a partial refund asks for its own amount, not the payment's
     currency: str
+    # One key per operation (this attempt's start, this refund), sent to the provider, so a
+    # retried call never moves money twice.
     idempotency_key: str
     customer_id: int | None = None
+    reference: str = ""  # the provider's object for this payment, once it has one
     details: dict[str, Any] = field(default_factory=dict)  # method-specific, never card numbers
 
 
 @dataclass(frozen=True)
 class ProviderResult:
+    """A provider's answer. `reference` names the money movement itself (a charge, a refund,
+    a PaymentIntent; or our own operation row for in-database methods): the ledger is keyed
+    by it, so the same movement reported twice is recorded once."""
+
     outcome: Outcome
     amount: Decimal
-    reference: str = ""  # the provider's id (PaymentIntent, transfer, receipt…)
+    currency: str = field(kw_only=True)
+    reference: str = ""
     message: str = ""  # safe to show to the customer when the outcome is FAILED
     next_action: dict[str, Any] = field(default_factory=dict)  # e.g. a client secret for 3DS
     raw: dict[str, Any] = field(default_factory=dict)  # kept on the ledger row for staff
@@ -65,6 +73,9 @@ class ProviderResult:
 @runtime_checkable
 class PaymentProvider(Protocol):
     method: ClassVar[str]
+    # The status of a payment this method accepted with the money still to come (COD's
+    # "cod_due", an e-check "clearing", the tab's "on_tab"); "authorized" for a card hold.
+    pending_status: ClassVar[str]
 
     def availability(self, *, context: CheckoutContext) -> Availability:
         """Whether this method may pay for the cart, and why not."""

@@ -1,8 +1,9 @@
-"""Payment records and the append-only ledger of money movements.
+"""Payment records, refunds and the append-only ledger of money movements.
 
-A `Payment` is one attempt to pay one order with one method; its status is derived from its
-ledger rows by the services. `PaymentEvent` rows are never changed or deleted: balances
-(captured, refunded) are sums over them.
+A `Payment` is one attempt to pay one order with one method; its status moves only through
+`payments.services.payment_record`, which writes a ledger row. `PaymentEvent` rows are never
+changed or deleted: captured and refunded amounts are sums over them. A `Refund` reserves its
+amount before the provider is called, so two refunds can never give back more than was taken.
 """
 
 from decimal import Decimal
@@ -27,6 +28,11 @@ class Payment(models.Model):
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, default=settings.SHOP_CURRENCY)
     reference = models.CharField(_("provider reference"), max_length=120, blank=True)
+    # Set under the row lock when the attempt is started, so two requests never both start it.
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    # A provider answer that does not add up (another amount or currency): staff look at it.
+    needs_review = models.BooleanField(_("needs review"), default=False)
+    review_note = models.CharField(_("review note"), max_length=255, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -34,7 +40,14 @@ class Payment(models.Model):
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["method", "status"], name="payments_method_status_idx")]
+        indexes = [
+            models.Index(fields=["method", "status"], name="payments_method_status_idx"),
+            models.Index(
+                fields=["needs_review"],
+                name="payments_needs_review_idx",
+                condition=Q(needs_review=True),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="payments_amount_not_negative")
         ]
@@ -45,6 +58,57 @@ class Payment(models.Model):
     def ledger_sum(self, kind: str) -> Decimal:
         total = self.events.filter(kind=kind).aggregate(total=Sum("amount"))["total"]
         return total or ZERO
+
+    def refundable(self) -> Decimal:
+        """Captured − refunded − reserved by refunds still waiting for the provider."""
+        reserved = self.refunds.filter(status=Refund.Status.RESERVED).aggregate(
+            total=Sum("amount")
+        )["total"]
+        return (
+            self.ledger_sum(PaymentEvent.Kind.CAPTURE)
+            - self.ledger_sum(PaymentEvent.Kind.REFUND)
+            - (reserved or ZERO)
+        )
+
+
+class Refund(models.Model):
+    """Money given back from one payment: reserved first, then sent to the provider once."""
+
+    class Status(models.TextChoices):
+        RESERVED = "reserved", _("Reserved, waiting for the provider")
+        SUCCEEDED = "succeeded", _("Refunded")
+        FAILED = "failed", _("Failed")
+
+    payment = models.ForeignKey("Payment", on_delete=models.PROTECT, related_name="refunds")
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.RESERVED)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    reference = models.CharField(_("provider reference"), max_length=120, blank=True)
+    message = models.CharField(_("message"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["status"],
+                name="payments_refund_reserved_idx",
+                condition=Q(status="reserved"),
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payments_refund_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} ({self.get_status_display()})"
 
 
 class PaymentEvent(models.Model):
@@ -65,8 +129,12 @@ class PaymentEvent(models.Model):
     reference = models.CharField(_("provider reference"), max_length=120, blank=True)
     message = models.CharField(_("message"), max_length=255, blank=True)
     raw = models.JSONField(_("provider data"), default=dict, blank=True)
-    # Recording the same provider answer twice (a retried task, a repeated webhook) is a no-op.
-    idempotency_key = models.CharField(max_length=120, unique=True)
+    refund = models.ForeignKey(
+        Refund, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    # The money movement itself ("capture:ch_…", "refund:refund-7"): the same movement reported
+    # twice (a retrieve and a webhook, a retried task) is recorded once.
+    idempotency_key = models.CharField(max_length=200, unique=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )

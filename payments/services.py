@@ -1,21 +1,28 @@
-"""Every write of the payments app: payment records and their ledger.
+"""Every write of the payments app: payment attempts, refunds and their ledger.
 
-Provider calls that may go over the network happen outside any transaction; the answer is
-then recorded in a short transaction that locks the payment row.
+Provider calls that may go over the network happen outside any transaction and any row lock;
+the answer is then recorded in a short transaction that locks the payment row. Each ledger row
+is keyed by the money movement it records (the provider's object id, or the id of our own
+operation), so a retried call or a duplicate notification records nothing twice.
 """
 
 from decimal import Decimal
+from enum import StrEnum
+from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shop.models import User
+from shop.money import to_money
 
 from .exceptions import PaymentError
 from .interface import Outcome, PaymentRequest, ProviderResult
-from .models import Payment, PaymentEvent
+from .models import Payment, PaymentEvent, Refund
 from .registry import get_provider
 from .signals import payment_status_changed
-from .states import PaymentStatus
+from .states import REFUNDABLE, VOIDABLE, PaymentStatus, can_transition
 
 _KIND_BY_OUTCOME = {
     Outcome.AUTHORIZED: PaymentEvent.Kind.AUTHORIZE,
@@ -26,12 +33,17 @@ _KIND_BY_OUTCOME = {
     Outcome.VOIDED: PaymentEvent.Kind.VOID,
     Outcome.FAILED: PaymentEvent.Kind.FAILURE,
 }
-# What an accepted-for-later payment is called, per method (COD, e-check, tab).
-_PENDING_STATUS = {
-    "cod": PaymentStatus.COD_DUE,
-    "echeck": PaymentStatus.CLEARING,
-    "micropayment": PaymentStatus.ON_TAB,
-}
+# Provider data kept for staff never holds what would let someone act on the payment.
+_SECRET_FIELDS = frozenset({"client_secret"})
+
+
+class Operation(StrEnum):
+    """What we asked of the provider; a failed refund or void leaves the payment as it was."""
+
+    START = "start"
+    CAPTURE = "capture"
+    VOID = "void"
+    REFUND = "refund"
 
 
 def payment_create(*, order: object, method: str, amount: Decimal, currency: str) -> Payment:
@@ -40,59 +52,167 @@ def payment_create(*, order: object, method: str, amount: Decimal, currency: str
     return Payment.objects.create(order=order, method=method, amount=amount, currency=currency)
 
 
-def payment_authorize(*, payment: Payment, details: dict | None = None) -> Payment:
-    """Ask the method's provider to start paying; record its answer once."""
-    provider = get_provider(payment.method)
-    result = provider.authorize(request=_request(payment, "authorize", details=details))
-    return payment_record(payment_id=payment.pk, result=result, step="authorize")
-
-
 def payment_start(*, payment: Payment, details: dict | None = None) -> Payment:
-    """Begin paying an order placed a moment ago (after its transaction committed).
+    """Begin paying an attempt (after the transaction that made it committed).
 
-    Only a payment nobody started yet is authorized, so a resubmitted checkout or a retried
-    task never charges twice.
+    The attempt is claimed under its row lock before the provider is called, so a resubmitted
+    checkout, a second tab or a retried task never starts it twice.
     """
-    if payment.status != PaymentStatus.UNPAID:
-        return payment
-    return payment_authorize(payment=payment, details=details)
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        if locked.status != PaymentStatus.UNPAID or locked.started_at is not None:
+            return locked
+        if locked.amount <= 0:
+            raise PaymentError(_("There is nothing to pay."))
+        locked.started_at = timezone.now()
+        locked.save(update_fields=["started_at", "updated_at"])
+    key = _operation_key(locked, Operation.START)
+    result = get_provider(locked.method).authorize(
+        request=_request(locked, key, amount=locked.amount, details=details)
+    )
+    return payment_record(
+        payment_id=locked.pk, result=result, operation=Operation.START, operation_key=key
+    )
 
 
 def payment_capture(
     *, payment: Payment, by: User | None = None, details: dict | None = None
 ) -> Payment:
-    provider = get_provider(payment.method)
-    result = provider.capture(request=_request(payment, "capture", details=details))
-    return payment_record(payment_id=payment.pk, result=result, step="capture", by=by)
+    """Take the money an attempt holds or was promised (a card hold, cash at the door)."""
+    key = _operation_key(payment, Operation.CAPTURE)
+    result = get_provider(payment.method).capture(
+        request=_request(payment, key, amount=payment.amount, details=details)
+    )
+    return payment_record(
+        payment_id=payment.pk, result=result, operation=Operation.CAPTURE, operation_key=key, by=by
+    )
+
+
+def payment_void(*, payment: Payment, by: User | None = None) -> Payment:
+    """Cancel an attempt before money was taken (an expired or cancelled order); idempotent."""
+    payment = Payment.objects.get(pk=payment.pk)
+    if payment.status not in VOIDABLE:
+        return payment
+    key = _operation_key(payment, Operation.VOID)
+    result = get_provider(payment.method).void(
+        request=_request(payment, key, amount=payment.amount, details=None)
+    )
+    return payment_record(
+        payment_id=payment.pk, result=result, operation=Operation.VOID, operation_key=key, by=by
+    )
+
+
+def payment_refund(
+    *,
+    payment: Payment,
+    amount: Decimal,
+    by: User | None = None,
+    reason: str = "",
+    details: dict | None = None,
+) -> Refund:
+    """Give back all or part of what was taken: reserve, commit, then ask the provider."""
+    refund = refund_reserve(payment=payment, amount=amount, by=by, reason=reason)
+    return refund_send(refund=refund, details=details)
+
+
+def refund_reserve(
+    *, payment: Payment, amount: Decimal, by: User | None = None, reason: str = ""
+) -> Refund:
+    """Reserve a refund's amount under the payment's lock, so refunds never exceed the capture."""
+    amount = to_money(amount)
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        if locked.status not in REFUNDABLE:
+            raise PaymentError(_("Only a payment that was taken can be refunded."))
+        refundable = locked.refundable()
+        if amount <= 0 or amount > refundable:
+            raise PaymentError(
+                _("A refund must be more than 0 and at most %(amount)s %(currency)s.")
+                % {"amount": refundable, "currency": locked.currency}
+            )
+        return Refund.objects.create(
+            payment=locked,
+            amount=amount,
+            currency=locked.currency,
+            reason=reason[:255],
+            created_by=by,
+        )
+
+
+def refund_send(*, refund: Refund, details: dict | None = None) -> Refund:
+    """Ask the provider for a reserved refund (outside any lock) and record its answer.
+
+    Safe to call again for a refund still reserved (a crash or a timeout in between): the
+    provider sees the same operation key, and the ledger the same movement.
+    """
+    refund = Refund.objects.select_related("payment").get(pk=refund.pk)
+    if refund.status != Refund.Status.RESERVED:
+        return refund
+    payment = refund.payment
+    key = f"refund-{refund.pk}"
+    result = get_provider(payment.method).refund(
+        request=_request(payment, key, amount=refund.amount, details=details)
+    )
+    payment_record(
+        payment_id=payment.pk,
+        result=result,
+        operation=Operation.REFUND,
+        operation_key=key,
+        by=refund.created_by,
+        refund_id=refund.pk,
+    )
+    refund.refresh_from_db()
+    return refund
 
 
 def payment_record(
-    *, payment_id: int, result: ProviderResult, step: str, by: User | None = None
+    *,
+    payment_id: int,
+    result: ProviderResult,
+    operation: Operation,
+    operation_key: str,
+    by: User | None = None,
+    refund_id: int | None = None,
 ) -> Payment:
-    """Write the provider's answer to the ledger and move the payment's status (idempotent)."""
+    """Write the provider's answer to the ledger once and move the payment by the status table.
+
+    A capture of another amount or currency is recorded and flagged for staff, never paid.
+    """
+    kind = _KIND_BY_OUTCOME[result.outcome]
+    movement = result.reference or operation_key
     with transaction.atomic():
         payment = Payment.objects.select_for_update().get(pk=payment_id)
-        key = f"{payment.pk}:{step}:{result.reference or result.outcome}"
+        refund = Refund.objects.select_for_update().get(pk=refund_id) if refund_id else None
         try:
             with transaction.atomic():
                 PaymentEvent.objects.create(
                     payment=payment,
-                    kind=_KIND_BY_OUTCOME[result.outcome],
+                    kind=kind,
                     amount=result.amount,
-                    currency=payment.currency,
+                    currency=result.currency,
                     reference=result.reference,
                     message=result.message[:255],
-                    raw=result.raw,
-                    idempotency_key=key,
+                    raw=_without_secrets(result.raw),
+                    refund=refund,
+                    idempotency_key=f"{kind}:{movement}"[:200],
                     created_by=by,
                 )
         except IntegrityError:
             return payment  # already recorded: a retry or a duplicate notification
+        if refund is not None:
+            _settle_refund(refund, result)
         previous = payment.status
-        payment.status = _status_after(payment, result.outcome)
-        if result.reference and not payment.reference:
+        fields = ["status", "reference", "needs_review", "review_note", "updated_at"]
+        target = _status_after(payment, result, operation)
+        problem = _mismatch(payment, result)
+        if problem:
+            payment.needs_review, payment.review_note = True, problem[:255]
+            target = None
+        if target and target != previous and can_transition(previous, target):
+            payment.status = target
+        if operation == Operation.START and result.reference and not payment.reference:
             payment.reference = result.reference
-        payment.save(update_fields=["status", "reference", "updated_at"])
+        payment.save(update_fields=fields)
         if payment.status != previous:
             payment_status_changed.send(
                 sender=Payment, payment=payment, previous=previous, status=payment.status
@@ -100,32 +220,69 @@ def payment_record(
     return payment
 
 
-def _status_after(payment: Payment, outcome: Outcome) -> str:
+def _settle_refund(refund: Refund, result: ProviderResult) -> None:
+    succeeded = result.outcome == Outcome.REFUNDED
+    refund.status = Refund.Status.SUCCEEDED if succeeded else Refund.Status.FAILED
+    refund.reference = result.reference
+    refund.message = result.message[:255]
+    refund.save(update_fields=["status", "reference", "message", "updated_at"])
+
+
+def _status_after(payment: Payment, result: ProviderResult, operation: Operation) -> str | None:
+    outcome = result.outcome
+    if outcome == Outcome.FAILED:
+        # A declined start or capture fails the attempt; a failed refund or void changes nothing.
+        return PaymentStatus.FAILED if operation in (Operation.START, Operation.CAPTURE) else None
     if outcome == Outcome.PENDING:
-        return _PENDING_STATUS.get(payment.method, PaymentStatus.AUTHORIZED)
-    if outcome in (Outcome.REFUNDED,):
+        return get_provider(payment.method).pending_status
+    if outcome == Outcome.REFUNDED:
         refunded = payment.ledger_sum(PaymentEvent.Kind.REFUND)
         captured = payment.ledger_sum(PaymentEvent.Kind.CAPTURE)
         return PaymentStatus.REFUNDED if refunded >= captured else PaymentStatus.PARTIALLY_REFUNDED
-    if outcome == Outcome.VOIDED:
-        return PaymentStatus.UNPAID
     return {
         Outcome.AUTHORIZED: PaymentStatus.AUTHORIZED,
         Outcome.CAPTURED: PaymentStatus.PAID,
         Outcome.REQUIRES_ACTION: PaymentStatus.REQUIRES_ACTION,
-        Outcome.FAILED: PaymentStatus.FAILED,
+        Outcome.VOIDED: PaymentStatus.VOIDED,
     }[outcome]
 
 
-def _request(payment: Payment, step: str, *, details: dict | None) -> PaymentRequest:
-    if payment.amount <= 0:
-        raise PaymentError("Nothing to pay.")
+def _mismatch(payment: Payment, result: ProviderResult) -> str:
+    """Why a taken or held amount does not match the attempt ("" when it does)."""
+    if result.outcome not in (Outcome.CAPTURED, Outcome.AUTHORIZED, Outcome.PENDING):
+        return ""
+    if result.currency != payment.currency or result.amount != payment.amount:
+        return _("The provider reported %(got)s %(got_currency)s for %(want)s %(currency)s.") % {
+            "got": result.amount,
+            "got_currency": result.currency,
+            "want": payment.amount,
+            "currency": payment.currency,
+        }
+    return ""
+
+
+def _without_secrets(raw: Any) -> Any:
+    if isinstance(raw, dict):
+        return {k: _without_secrets(v) for k, v in raw.items() if k not in _SECRET_FIELDS}
+    if isinstance(raw, list):
+        return [_without_secrets(item) for item in raw]
+    return raw
+
+
+def _operation_key(payment: Payment, operation: Operation) -> str:
+    return f"payment-{payment.pk}-{operation}"
+
+
+def _request(
+    payment: Payment, key: str, *, amount: Decimal, details: dict | None
+) -> PaymentRequest:
     return PaymentRequest(
         payment_id=payment.pk,
         order_number=str(payment.order),
-        amount=payment.amount,
+        amount=amount,
         currency=payment.currency,
-        idempotency_key=f"payment-{payment.pk}-{step}",
+        idempotency_key=key,
         customer_id=getattr(payment.order, "user_id", None),
+        reference=payment.reference,
         details=details or {},
     )

@@ -1,4 +1,10 @@
-"""Payment methods and statuses: kept on the payment record, mirrored on the order."""
+"""Payment methods and statuses, and the status changes a payment may make.
+
+The status is kept on each payment attempt and mirrored on the order from its current attempt.
+`TRANSITIONS` is checked where the ledger is written (`payments.services.payment_record`), so a
+late or repeated provider answer never moves a payment backwards: a failure after a success
+never un-pays, and a voided payment cannot be started again.
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +20,8 @@ class PaymentStatus(models.TextChoices):
     ON_TAB = "on_tab", _("On the tab")
     PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
     REFUNDED = "refunded", _("Refunded")
+    BOUNCED = "bounced", _("Bounced")
+    VOIDED = "voided", _("Voided")
     FAILED = "failed", _("Failed")
 
 
@@ -36,3 +44,45 @@ ACCEPTED = frozenset(
         PaymentStatus.ON_TAB,
     }
 )
+
+
+P = PaymentStatus
+# Money that was taken is always recorded: a capture reported late (after a failure or a void)
+# still makes the payment paid, so it can be refunded; nothing leads from paid back to unpaid.
+_TAKEN = frozenset({P.PAID})
+TRANSITIONS: dict[str, frozenset[str]] = {
+    P.UNPAID: frozenset(
+        {
+            P.REQUIRES_ACTION,
+            P.AUTHORIZED,
+            P.PAID,
+            P.COD_DUE,
+            P.CLEARING,
+            P.ON_TAB,
+            P.FAILED,
+            P.VOIDED,
+        }
+    ),
+    P.REQUIRES_ACTION: frozenset({P.AUTHORIZED, P.PAID, P.FAILED, P.VOIDED}),
+    P.AUTHORIZED: frozenset({P.PAID, P.VOIDED}),
+    P.COD_DUE: frozenset({P.PAID, P.VOIDED}),
+    P.CLEARING: frozenset({P.PAID, P.BOUNCED, P.VOIDED}),
+    P.ON_TAB: frozenset({P.PAID, P.VOIDED}),
+    P.PAID: frozenset({P.PARTIALLY_REFUNDED, P.REFUNDED}),
+    P.PARTIALLY_REFUNDED: frozenset({P.PARTIALLY_REFUNDED, P.REFUNDED}),
+    P.REFUNDED: frozenset(),
+    P.BOUNCED: frozenset(),
+    P.FAILED: _TAKEN | {P.AUTHORIZED},
+    P.VOIDED: _TAKEN,
+}
+
+# Nothing has been taken yet and the attempt is still open: a void cancels it.
+VOIDABLE = frozenset({P.UNPAID, P.REQUIRES_ACTION, P.AUTHORIZED, P.COD_DUE, P.CLEARING, P.ON_TAB})
+# Money was taken: a refund gives back some or all of it.
+REFUNDABLE = frozenset({P.PAID, P.PARTIALLY_REFUNDED})
+# The order may leave "packed" for the road only with one of these.
+SHIPPABLE = frozenset({P.AUTHORIZED, P.PAID, P.COD_DUE, P.ON_TAB})
+
+
+def can_transition(current: str, target: str) -> bool:
+    return target in TRANSITIONS.get(current, frozenset())

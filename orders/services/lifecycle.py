@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.services import stock_release
-from payments.states import ACCEPTED, PaymentStatus
+from payments.models import Payment
+from payments.states import ACCEPTED, VOIDABLE
+from payments.tasks import void_payment
 from shop.models import User
 
 from ..exceptions import InvalidTransition
@@ -64,6 +66,8 @@ def order_transition(
             # Coupon before stock: the same lock order as order_place, so the two never deadlock.
             _release_coupon(locked)
             _release_stock(locked)
+        if to == OrderStatus.CANCELLED:
+            _void_open_payments_after_commit(locked)
         order_message_schedule(order=locked, status=to)
         order_status_changed.send(sender=Order, order=locked, previous=previous, by=by)
     return locked
@@ -85,19 +89,34 @@ def _release_coupon(order: Order) -> None:
     redemption.delete()
 
 
-def order_set_payment_status(*, order_id: int, status: str) -> Order:
-    """Mirror the payment's status on the order; confirm it once its method accepted it."""
+def _void_open_payments_after_commit(order: Order) -> None:
+    """A cancelled order's open attempts are voided once the cancellation has committed.
+
+    Never inside this transaction: a void may call the provider, and the order's lock is held.
+    """
+    open_ids = list(
+        Payment.objects.filter(order=order, status__in=VOIDABLE).values_list("pk", flat=True)
+    )
+    for payment_id in open_ids:
+        transaction.on_commit(lambda pk=payment_id: void_payment.delay(pk), robust=True)
+
+
+def order_set_payment_status(*, order_id: int, payment_id: int, status: str) -> Order:
+    """Mirror the current attempt's status on the order; confirm it once its method accepted it.
+
+    An order may have several attempts (a declined card, then another): only its newest one
+    speaks for it. A failed attempt leaves the order awaiting payment, to be paid another way.
+    """
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
+        current = order.payments.order_by("-pk").values_list("pk", flat=True).first()
+        if current != payment_id:
+            return order
         if order.payment_status != status:
             order.payment_status = status
             order.save(update_fields=["payment_status", "updated_at"])
         if status in ACCEPTED and order.status == OrderStatus.PENDING_PAYMENT:
             order = order_transition(order=order, to=OrderStatus.CONFIRMED)
-        elif status == PaymentStatus.FAILED and order.status == OrderStatus.PENDING_PAYMENT:
-            order = order_transition(
-                order=order, to=OrderStatus.CANCELLED, cancel_reason=CancelReason.PAYMENT_FAILED
-            )
     return order
 
 

@@ -20,11 +20,12 @@ from ..interface import (
     ProviderResult,
 )
 from ..registry import register
-from ..states import PaymentMethod
+from ..states import PaymentMethod, PaymentStatus
 
 
 class CashOnDelivery:
     method = PaymentMethod.COD
+    pending_status = PaymentStatus.COD_DUE
 
     @property
     def max_total(self) -> Decimal:
@@ -46,27 +47,44 @@ class CashOnDelivery:
     def fee(self, *, context: CheckoutContext) -> Decimal:
         return to_money(settings.COD_FEE) if settings.COD_FEE else ZERO
 
+    # No money moves through a provider: each movement is named by our own operation key
+    # (this payment's acceptance, its cash collection, a refund row).
+
     def authorize(self, *, request: PaymentRequest) -> ProviderResult:
-        return ProviderResult(Outcome.PENDING, request.amount, reference=request.order_number)
+        return ProviderResult(
+            Outcome.PENDING,
+            request.amount,
+            currency=request.currency,
+            reference=request.idempotency_key,
+        )
 
     def capture(self, *, request: PaymentRequest) -> ProviderResult:
         collected_by = str(request.details.get("collected_by", ""))
         return ProviderResult(
             Outcome.CAPTURED,
             request.amount,
-            reference=request.order_number,
+            currency=request.currency,
+            reference=request.idempotency_key,
             raw={"collected_by": collected_by},
         )
 
     def refund(self, *, request: PaymentRequest) -> ProviderResult:
+        # Staff send cash refunds by bank transfer; its reference is kept for the books.
         return ProviderResult(
             Outcome.REFUNDED,
             request.amount,
-            reference=str(request.details.get("transfer_reference", "")),
+            currency=request.currency,
+            reference=request.idempotency_key,
+            raw={"transfer_reference": str(request.details.get("transfer_reference", ""))},
         )
 
     def void(self, *, request: PaymentRequest) -> ProviderResult:
-        return ProviderResult(Outcome.VOIDED, request.amount, reference=request.order_number)
+        return ProviderResult(
+            Outcome.VOIDED,
+            request.amount,
+            currency=request.currency,
+            reference=request.idempotency_key,
+        )
 
 
 register(CashOnDelivery())

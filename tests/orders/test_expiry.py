@@ -109,3 +109,23 @@ def test_an_expired_order_gives_its_coupon_use_back(settings):
     again = cart_with((variant, 1))  # the same customer may use the code again
     services.cart_apply_coupon(cart=again, code="TEKSEFER", user=None, email="gec@example.com")
     assert place(again, email="gec@example.com").coupon_code == "TEKSEFER"
+
+
+def test_an_expired_orders_open_payment_is_voided_after_the_expiry_commits(
+    settings, django_capture_on_commit_callbacks
+):
+    from payments.models import Payment
+    from payments.states import PaymentStatus
+
+    order = _overdue(cart_with((stocked_variant(), 1)), settings)
+    payment = Payment.objects.get(order=order)
+    assert payment.status == PaymentStatus.UNPAID
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert expire_unpaid_orders() == 1
+
+    payment.refresh_from_db()
+    order.refresh_from_db()
+    assert payment.status == PaymentStatus.VOIDED
+    assert order.payment_status == PaymentStatus.VOIDED
+    assert order.status == OrderStatus.CANCELLED

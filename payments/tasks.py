@@ -1,0 +1,24 @@
+"""Thin Celery tasks of the payments app; each is safe to run twice."""
+
+from celery import shared_task
+
+from . import services
+from .models import Payment, Refund
+
+
+@shared_task(name="payments.void_payment")
+def void_payment(payment_id: int) -> str:
+    """Cancel an attempt whose order no longer wants it (expired, cancelled before payment)."""
+    payment = Payment.objects.filter(pk=payment_id).first()
+    if payment is None:
+        return "missing"
+    return services.payment_void(payment=payment).status
+
+
+@shared_task(name="payments.send_refund")
+def send_refund(refund_id: int) -> str:
+    """Send a reserved refund to its provider (again, after a crash or a timeout)."""
+    refund = Refund.objects.filter(pk=refund_id).first()
+    if refund is None:
+        return "missing"
+    return services.refund_send(refund=refund).status

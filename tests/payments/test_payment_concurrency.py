@@ -1,0 +1,72 @@
+"""Payments started or refunded by racing requests on PostgreSQL: the provider is asked once."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pytest
+
+from payments import registry
+from payments.exceptions import PaymentError
+from payments.models import PaymentEvent, Refund
+from payments.services import payment_capture, payment_create, payment_refund, payment_start
+from payments.states import PaymentStatus
+from tests.factories import OrderFactory
+from tests.orders.test_concurrency import run_together
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@dataclass
+class CountingProvider:
+    """Stands in front of the real provider and counts what it is asked (an outside system)."""
+
+    inner: object
+    calls: list[str] = field(default_factory=list)
+
+    def __getattr__(self, name: str) -> object:
+        attribute = getattr(self.inner, name)
+        if name in {"authorize", "capture", "refund", "void"}:
+
+            def counted(**kwargs: object) -> object:
+                self.calls.append(name)
+                return attribute(**kwargs)
+
+            return counted
+        return attribute
+
+
+@pytest.fixture
+def counting_cod(monkeypatch) -> CountingProvider:
+    provider = CountingProvider(registry.get_provider("cod"))
+    monkeypatch.setitem(registry._providers, "cod", provider)
+    return provider
+
+
+def _payment():
+    order = OrderFactory(payment_method="cod", total=Decimal("300.00"))
+    return payment_create(order=order, method="cod", amount=order.total, currency="TRY")
+
+
+def test_a_payment_started_by_two_requests_at_once_asks_the_provider_once(counting_cod):
+    payment = _payment()
+    results = run_together(lambda _: payment_start(payment=payment).status, [1, 2, 3, 4])
+    # One request started it; the others found it claimed and left it alone.
+    assert set(results) <= {PaymentStatus.UNPAID, PaymentStatus.COD_DUE}, results
+    assert counting_cod.calls == ["authorize"]
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.COD_DUE
+    assert payment.events.count() == 1
+
+
+def test_racing_refunds_never_give_back_more_than_was_taken(counting_cod):
+    payment = _payment()
+    payment_start(payment=payment)
+    payment_capture(payment=payment)
+    results = run_together(
+        lambda _: payment_refund(payment=payment, amount=Decimal("120.00")).status, range(4)
+    )
+    refused = [r for r in results if isinstance(r, PaymentError)]
+    assert results.count(Refund.Status.SUCCEEDED) == 2, results
+    assert len(refused) == 2
+    assert counting_cod.calls.count("refund") == 2
+    assert payment.ledger_sum(PaymentEvent.Kind.REFUND) == Decimal("240.00")
