@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Payment, PaymentEvent, Refund
+from .models import Payment, PaymentEvent, ReconciliationItem, Refund, StripeEvent
 
 
 class PaymentEventInline(admin.TabularInline):
@@ -45,4 +45,37 @@ class PaymentAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(StripeEvent)
+class StripeEventAdmin(admin.ModelAdmin):
+    """Webhook events as Stripe sent them (secrets removed); read-only."""
+
+    list_display = ["event_id", "type", "received_at", "processed_at"]
+    list_filter = ["type"]
+    search_fields = ["event_id"]
+    readonly_fields = ["event_id", "type", "payload", "received_at", "processed_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ReconciliationItem)
+class ReconciliationItemAdmin(admin.ModelAdmin):
+    """Where Stripe and the ledger disagree (the nightly comparison); staff look at each."""
+
+    list_display = ["kind", "reference", "amount", "currency", "payment", "found_at", "resolved"]
+    list_filter = ["resolved", "kind"]
+    search_fields = ["reference"]
+    list_select_related = ["payment"]
+    readonly_fields = [
+        "kind", "reference", "payment", "amount", "currency", "detail", "found_at"
+    ]  # fmt: skip
+    fields = [*readonly_fields, "resolved"]
+
+    def has_add_permission(self, request) -> bool:
         return False

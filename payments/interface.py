@@ -65,6 +65,8 @@ class ProviderResult:
     amount: Decimal
     currency: str = field(kw_only=True)
     reference: str = ""
+    # The provider's object for the whole attempt (a PaymentIntent), kept on the payment.
+    attempt_reference: str = ""
     message: str = ""  # safe to show to the customer when the outcome is FAILED
     next_action: dict[str, Any] = field(default_factory=dict)  # e.g. a client secret for 3DS
     raw: dict[str, Any] = field(default_factory=dict)  # kept on the ledger row for staff

@@ -1,6 +1,10 @@
 """Thin Celery tasks of the payments app; each is safe to run twice."""
 
+from datetime import timedelta
+
 from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
 
 from . import services
 from .models import Payment, Refund
@@ -22,3 +26,16 @@ def send_refund(refund_id: int) -> str:
     if refund is None:
         return "missing"
     return services.refund_send(refund=refund).status
+
+
+@shared_task(name="payments.process_stripe_event")
+def process_stripe_event(event_pk: int) -> bool:
+    """Apply a verified Stripe webhook event to its payment (once, however often it runs)."""
+    return services.stripe_event_process(event_pk=event_pk)
+
+
+@shared_task(name="payments.reconcile_card_payments")
+def reconcile_card_payments() -> int:
+    """List for staff where Stripe and the ledger disagree over the last days."""
+    since = timezone.now() - timedelta(days=settings.CARD_RECONCILE_DAYS)
+    return services.card_reconcile(since=since)

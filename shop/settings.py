@@ -352,6 +352,11 @@ else:
     STRIPE_JS_URL = env.str("STRIPE_JS_URL", default=f"{STRIPE_API_BASE}/js.stripe.com/v3/")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="pk_test_local_fake_stripe")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_local_fake_stripe")
+# A signed webhook older than this is refused (replays).
+STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", default=300)
+# The nightly comparison of Stripe's charges with the ledger looks this many days back.
+CARD_RECONCILE_DAYS = env.int("CARD_RECONCILE_DAYS", default=3)
+CARD_RECONCILE_EVERY_SECONDS = env.int("CARD_RECONCILE_EVERY_SECONDS", default=24 * 3600)
 
 
 def _origin(url: str) -> str:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("notifications/", include("crm.notifications.callback_urls")),
+    path("payments/", include("payments.urls")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -17,12 +17,12 @@ from django.utils.translation import gettext as _
 from shop.models import User
 from shop.money import to_money
 
-from .exceptions import PaymentError
-from .interface import Outcome, PaymentRequest, ProviderResult
-from .models import Payment, PaymentEvent, Refund
-from .registry import get_provider
-from .signals import payment_status_changed
-from .states import REFUNDABLE, VOIDABLE, PaymentStatus, can_transition
+from ..exceptions import PaymentError
+from ..interface import Outcome, PaymentRequest, ProviderResult
+from ..models import Payment, PaymentEvent, Refund
+from ..registry import get_provider
+from ..signals import payment_status_changed
+from ..states import REFUNDABLE, VOIDABLE, PaymentStatus, can_transition
 
 _KIND_BY_OUTCOME = {
     Outcome.AUTHORIZED: PaymentEvent.Kind.AUTHORIZE,
@@ -85,6 +85,18 @@ def payment_capture(
     )
     return payment_record(
         payment_id=payment.pk, result=result, operation=Operation.CAPTURE, operation_key=key, by=by
+    )
+
+
+def payment_refresh(*, payment: Payment) -> Payment:
+    """Ask the provider where an attempt stands now (after 3-D Secure) and record it once."""
+    provider = get_provider(payment.method)
+    if not hasattr(provider, "retrieve") or not payment.reference:
+        return payment
+    key = _operation_key(payment, Operation.START)
+    result = provider.retrieve(request=_request(payment, key, amount=payment.amount, details=None))
+    return payment_record(
+        payment_id=payment.pk, result=result, operation=Operation.START, operation_key=key
     )
 
 
@@ -192,7 +204,7 @@ def payment_record(
                     currency=result.currency,
                     reference=result.reference,
                     message=result.message[:255],
-                    raw=_without_secrets(result.raw),
+                    raw=without_secrets(result.raw),
                     refund=refund,
                     idempotency_key=f"{kind}:{movement}"[:200],
                     created_by=by,
@@ -210,8 +222,8 @@ def payment_record(
             target = None
         if target and target != previous and can_transition(previous, target):
             payment.status = target
-        if operation == Operation.START and result.reference and not payment.reference:
-            payment.reference = result.reference
+        if result.attempt_reference and not payment.reference:
+            payment.reference = result.attempt_reference
         payment.save(update_fields=fields)
         if payment.status != previous:
             payment_status_changed.send(
@@ -261,11 +273,11 @@ def _mismatch(payment: Payment, result: ProviderResult) -> str:
     return ""
 
 
-def _without_secrets(raw: Any) -> Any:
+def without_secrets(raw: Any) -> Any:
     if isinstance(raw, dict):
-        return {k: _without_secrets(v) for k, v in raw.items() if k not in _SECRET_FIELDS}
+        return {k: without_secrets(v) for k, v in raw.items() if k not in _SECRET_FIELDS}
     if isinstance(raw, list):
-        return [_without_secrets(item) for item in raw]
+        return [without_secrets(item) for item in raw]
     return raw
 
 

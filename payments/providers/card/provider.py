@@ -1,0 +1,143 @@
+"""Card payments through Stripe PaymentIntents.
+
+The card is collected in the browser by Stripe.js (a SetupIntent confirmed there), so card
+numbers never reach us. Server-side, one PaymentIntent per payment attempt is created and
+confirmed with the attempt's idempotency key; 3-D Secure is finished in the browser and read
+back by a retrieve or a signed webhook. Capture is automatic.
+"""
+
+from decimal import Decimal
+
+import stripe
+from django.utils.translation import gettext as _
+
+from shop.money import ZERO
+
+from ...exceptions import PaymentError
+from ...interface import (
+    Availability,
+    CheckoutContext,
+    Outcome,
+    PaymentRequest,
+    ProviderResult,
+)
+from ...states import PaymentMethod, PaymentStatus
+from .client import stripe_client, to_stripe_amount
+from .intents import declined_result, intent_result
+
+
+class ProviderUnavailable(PaymentError):
+    """Stripe could not be reached or refused the request; nothing was recorded."""
+
+
+class CardProvider:
+    method = PaymentMethod.CARD
+    pending_status = PaymentStatus.AUTHORIZED
+
+    def availability(self, *, context: CheckoutContext) -> Availability:
+        if context.total <= 0:
+            return Availability(False, _("There is nothing to pay."))
+        return Availability(True)
+
+    def fee(self, *, context: CheckoutContext) -> Decimal:
+        return ZERO
+
+    def authorize(self, *, request: PaymentRequest) -> ProviderResult:
+        payment_method = str(request.details.get("payment_method", ""))
+        if not payment_method:
+            raise PaymentError(_("Enter your card details first."))
+        params: dict = {
+            "amount": to_stripe_amount(request.amount, request.currency),
+            "currency": request.currency.lower(),
+            "payment_method": payment_method,
+            "payment_method_types": ["card"],
+            "confirm": True,
+            "metadata": {"payment_id": str(request.payment_id), "order": request.order_number},
+        }
+        if request.details.get("customer"):
+            params["customer"] = str(request.details["customer"])
+        try:
+            intent = stripe_client().v1.payment_intents.create(
+                params=params, options={"idempotency_key": request.idempotency_key}
+            )
+        except stripe.CardError as error:
+            details = error.error.to_dict() if error.error else {}
+            intent_id = str((details.get("payment_intent") or {}).get("id", ""))
+            return declined_result(
+                details, amount=request.amount, currency=request.currency, intent_id=intent_id
+            )
+        except stripe.StripeError as error:
+            raise ProviderUnavailable(_("The card payment could not be started.")) from error
+        return self._read(intent.to_dict(), request)
+
+    def capture(self, *, request: PaymentRequest) -> ProviderResult:
+        """Automatic capture: read where the PaymentIntent stands (after 3-D Secure)."""
+        return self.retrieve(request=request)
+
+    def retrieve(self, *, request: PaymentRequest) -> ProviderResult:
+        if not request.reference:
+            raise PaymentError(_("This payment has not been started."))
+        try:
+            intent = stripe_client().v1.payment_intents.retrieve(request.reference)
+        except stripe.StripeError as error:
+            raise ProviderUnavailable(_("The card payment could not be checked.")) from error
+        return self._read(intent.to_dict(), request)
+
+    def refund(self, *, request: PaymentRequest) -> ProviderResult:
+        try:
+            refund = stripe_client().v1.refunds.create(
+                params={
+                    "payment_intent": request.reference,
+                    "amount": to_stripe_amount(request.amount, request.currency),
+                    "metadata": {"payment_id": str(request.payment_id)},
+                },
+                options={"idempotency_key": request.idempotency_key},
+            )
+        except stripe.InvalidRequestError as error:
+            return ProviderResult(
+                Outcome.FAILED,
+                request.amount,
+                currency=request.currency,
+                reference=f"{request.idempotency_key}:refused",
+                message=str(error.user_message or error),
+            )
+        except stripe.StripeError as error:
+            raise ProviderUnavailable(_("The refund could not be sent.")) from error
+        ok = refund.status in ("succeeded", "pending")
+        return ProviderResult(
+            Outcome.REFUNDED if ok else Outcome.FAILED,
+            request.amount,
+            currency=str(refund.currency).upper(),
+            reference=refund.id,
+            raw={"refund": refund.id, "status": refund.status},
+        )
+
+    def void(self, *, request: PaymentRequest) -> ProviderResult:
+        if not request.reference:  # never sent to Stripe: nothing to cancel there
+            return ProviderResult(
+                Outcome.VOIDED,
+                request.amount,
+                currency=request.currency,
+                reference=request.idempotency_key,
+            )
+        try:
+            intent = stripe_client().v1.payment_intents.cancel(request.reference)
+        except stripe.InvalidRequestError:
+            # Too late to cancel (it succeeded meanwhile): report where it stands instead.
+            return self.retrieve(request=request)
+        except stripe.StripeError as error:
+            raise ProviderUnavailable(_("The card payment could not be cancelled.")) from error
+        return self._read(intent.to_dict(), request)
+
+    def _read(self, intent: dict, request: PaymentRequest) -> ProviderResult:
+        result = intent_result(intent)
+        if result is None:  # confirmed without an outcome yet: still waiting for the customer
+            return ProviderResult(
+                Outcome.REQUIRES_ACTION,
+                request.amount,
+                currency=request.currency,
+                reference=str(intent.get("id", "")),
+                attempt_reference=str(intent.get("id", "")),
+                next_action={"client_secret": intent.get("client_secret", "")},
+            )
+        return result

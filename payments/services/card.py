@@ -1,0 +1,244 @@
+"""Card payments' own steps: Stripe Customers, collecting a card, webhooks, reconciliation.
+
+Every Stripe call here happens outside any transaction; what it answers is then written in a
+short one (the ledger through `payment_record`). Webhook events are verified, stored once by
+their id and processed by a task.
+"""
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+import stripe
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shop.models import User
+
+from ..exceptions import PaymentError
+from ..models import Payment, PaymentEvent, ReconciliationItem, StripeCustomer, StripeEvent
+from ..providers.card.client import from_stripe_amount, stripe_client
+from ..providers.card.intents import intent_result
+from ..providers.card.provider import ProviderUnavailable
+from ..states import PaymentMethod
+from ..tasks import process_stripe_event
+from .ledger import Operation, payment_record, payment_start, without_secrets
+
+logger = logging.getLogger(__name__)
+
+_SETUP_INTENT_ID = re.compile(r"seti_[A-Za-z0-9]{1,100}", re.ASCII)
+# Methods whose payments are Stripe PaymentIntents (the wallet pays with saved cards).
+_STRIPE_METHODS = (PaymentMethod.CARD, PaymentMethod.WALLET)
+
+
+class InvalidWebhook(PaymentError):
+    """A webhook whose signature, timestamp or body does not check out."""
+
+
+@dataclass(frozen=True)
+class CardSetup:
+    """What the card form needs: the SetupIntent's client secret, never stored by us."""
+
+    setup_intent_id: str
+    client_secret: str
+    publishable_key: str
+
+
+def card_customer_for(*, user: User | None = None, order: object | None = None) -> str:
+    """The Stripe Customer id of a signed-in shopper, or of a guest's order; made once."""
+    owner = {"user": user} if user is not None else {"order": order}
+    existing = StripeCustomer.objects.filter(**owner).values_list("customer_id", flat=True)
+    if customer_id := existing.first():
+        return customer_id
+    key = f"customer-user-{user.pk}" if user is not None else f"customer-order-{order.pk}"
+    email = user.email if user is not None else getattr(order, "email", "")
+    try:
+        customer = stripe_client().v1.customers.create(
+            params={"email": email, "metadata": {"owner": key}},
+            options={"idempotency_key": key},
+        )
+    except stripe.StripeError as error:
+        raise ProviderUnavailable(_("Card payments are unavailable right now.")) from error
+    row, _created = StripeCustomer.objects.get_or_create(
+        **owner, defaults={"customer_id": customer.id}
+    )
+    return row.customer_id
+
+
+def card_setup_intent(*, customer_id: str, order_number: str) -> CardSetup:
+    """A SetupIntent the browser confirms with the card details (Stripe.js, never our server)."""
+    try:
+        intent = stripe_client().v1.setup_intents.create(
+            params={
+                "customer": customer_id,
+                "usage": "on_session",
+                "payment_method_types": ["card"],
+                "metadata": {"order": order_number},
+            }
+        )
+    except stripe.StripeError as error:
+        raise ProviderUnavailable(_("Card payments are unavailable right now.")) from error
+    return CardSetup(intent.id, intent.client_secret, settings.STRIPE_PUBLISHABLE_KEY)
+
+
+def card_pay(*, payment: Payment, setup_intent_id: str, customer_id: str) -> Payment:
+    """Pay an attempt with the card the browser just set up: one PaymentIntent, confirmed."""
+    unreadable = PaymentError(_("Your card could not be read. Please enter it again."))
+    if not _SETUP_INTENT_ID.fullmatch(setup_intent_id or ""):
+        raise unreadable
+    try:
+        setup = stripe_client().v1.setup_intents.retrieve(setup_intent_id)
+    except stripe.InvalidRequestError:
+        raise unreadable from None
+    except stripe.StripeError as error:
+        raise ProviderUnavailable(_("Card payments are unavailable right now.")) from error
+    # The card must have been set up for this shopper's Customer, in this browser, just now.
+    if setup.status != "succeeded" or _id(setup.customer) != customer_id:
+        raise unreadable
+    details = {"payment_method": _id(setup.payment_method), "customer": customer_id}
+    return payment_start(payment=payment, details=details)
+
+
+def card_action_secret(*, payment: Payment) -> str:
+    """The client secret the browser needs to finish 3-D Secure (read from Stripe, not kept)."""
+    if not payment.reference.startswith("pi_"):
+        return ""
+    try:
+        intent = stripe_client().v1.payment_intents.retrieve(payment.reference)
+    except stripe.StripeError as error:
+        raise ProviderUnavailable(_("The card payment could not be checked.")) from error
+    return intent.client_secret if intent.status == "requires_action" else ""
+
+
+def stripe_event_receive(*, payload: bytes, signature: str) -> StripeEvent:
+    """Verify a webhook and store its event once; its work is queued after commit."""
+    secret = settings.STRIPE_WEBHOOK_SECRET
+    if not secret:  # an empty secret would accept anyone's signature
+        raise InvalidWebhook("no webhook secret configured")
+    try:
+        event = stripe.Webhook.construct_event(
+            payload.decode("utf-8"),
+            signature,
+            secret,
+            tolerance=settings.STRIPE_WEBHOOK_TOLERANCE_SECONDS,
+        )
+    except (ValueError, UnicodeDecodeError, stripe.SignatureVerificationError) as error:
+        raise InvalidWebhook(str(error)) from None
+    data = event.to_dict()
+    with transaction.atomic():
+        row, created = StripeEvent.objects.get_or_create(
+            event_id=str(data.get("id", ""))[:120],
+            defaults={"type": str(data.get("type", ""))[:80], "payload": without_secrets(data)},
+        )
+        if created:
+            transaction.on_commit(lambda: process_stripe_event.delay(row.pk), robust=True)
+    return row
+
+
+def stripe_event_process(*, event_pk: int) -> bool:
+    """Apply a stored event to its payment once; True if it was applied now."""
+    with transaction.atomic():
+        event = StripeEvent.objects.select_for_update().filter(pk=event_pk).first()
+        if event is None or event.processed_at is not None:
+            return False
+        if event.type.startswith("payment_intent."):
+            obj = (event.payload.get("data") or {}).get("object") or {}
+            _apply_intent(obj, event_id=event.event_id)
+        event.processed_at = timezone.now()
+        event.save(update_fields=["processed_at"])
+    return True
+
+
+def _apply_intent(intent: dict, *, event_id: str) -> None:
+    payment_id = str((intent.get("metadata") or {}).get("payment_id", ""))
+    payment = (
+        Payment.objects.filter(pk=int(payment_id), method__in=_STRIPE_METHODS).first()
+        if payment_id.isdigit()
+        else None
+    )
+    if payment is None or (payment.reference and payment.reference != intent.get("id")):
+        logger.warning("Stripe event %s names no payment of ours", event_id)
+        return
+    result = intent_result(intent)
+    if result is not None:
+        payment_record(
+            payment_id=payment.pk,
+            result=result,
+            operation=Operation.START,
+            operation_key=f"event-{event_id}",
+        )
+
+
+def card_reconcile(*, since: datetime) -> int:
+    """Compare Stripe's charges and recent PaymentIntents with the ledger; new differences."""
+    client = stripe_client()
+    found = 0
+    try:
+        charges = client.v1.charges.list(
+            params={"created": {"gt": int(since.timestamp())}, "limit": 100}
+        )
+        for charge in charges.auto_paging_iter():
+            if charge.status == "succeeded" and charge.captured and not _in_ledger(charge):
+                found += _difference(
+                    ReconciliationItem.Kind.CHARGE_NOT_IN_LEDGER,
+                    charge.id,
+                    amount=from_stripe_amount(charge.amount, charge.currency),
+                    currency=str(charge.currency).upper(),
+                    detail=f"PaymentIntent {_id(charge.payment_intent)}",
+                )
+        recent = Payment.objects.filter(method__in=_STRIPE_METHODS, created_at__gt=since)
+        for payment in recent.exclude(reference=""):
+            intent = client.v1.payment_intents.retrieve(payment.reference).to_dict()
+            found += _compare(payment, intent)
+    except stripe.StripeError as error:
+        raise ProviderUnavailable(_("Stripe could not be reached.")) from error
+    return found
+
+
+def _in_ledger(charge: object) -> bool:
+    references = {charge.id, _id(charge.payment_intent)} - {""}
+    return PaymentEvent.objects.filter(
+        kind=PaymentEvent.Kind.CAPTURE, reference__in=references
+    ).exists()
+
+
+def _compare(payment: Payment, intent: dict) -> int:
+    captured = payment.ledger_sum(PaymentEvent.Kind.CAPTURE)
+    status, currency = intent.get("status"), str(intent.get("currency", ""))
+    paid_there = status == "succeeded"
+    amount = from_stripe_amount(
+        int(intent.get("amount_received") or intent.get("amount") or 0), currency
+    )
+    kind = None
+    if paid_there and not captured:
+        kind = ReconciliationItem.Kind.INTENT_PAID_NOT_RECORDED
+    elif captured and not paid_there:
+        kind = ReconciliationItem.Kind.RECORDED_NOT_PAID
+    elif paid_there and amount != captured:
+        kind = ReconciliationItem.Kind.AMOUNT_DIFFERS
+    if kind is None:
+        return 0
+    return _difference(
+        kind,
+        payment.reference,
+        amount=amount,
+        currency=currency.upper(),
+        payment=payment,
+        detail=f"ledger {captured}, Stripe {status} {amount}",
+    )
+
+
+def _difference(kind: str, reference: str, **fields: object) -> int:
+    _row, created = ReconciliationItem.objects.get_or_create(
+        kind=kind, reference=reference, defaults=fields
+    )
+    return int(created)
+
+
+def _id(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    return str(getattr(value, "id", "") or "")
