@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
@@ -12,6 +11,7 @@ from shop.models import User
 
 from ..models import Cart, CartLine
 from ..pricing import (
+    CouponCheck,
     LineState,
     PaymentChoice,
     PricedCart,
@@ -91,14 +91,7 @@ def cart_quote(
     )
     if picked is None and with_payment:
         picked = next((c for c in choices if c.availability.available), None)
-    priced = price_cart(
-        lines=states,
-        coupon=coupon,
-        shipping=chosen,
-        payment_fee=picked.fee if picked else Decimal("0"),
-        payment_fee_kind=f"{picked.method}_fee" if picked else "payment_fee",
-    )
-    priced.payment_choices = choices
+    priced = price_cart(lines=states, coupon=coupon, shipping=chosen, payment=picked)
     return CheckoutQuote(
         priced=priced,
         shipping_options=options,
@@ -107,7 +100,9 @@ def cart_quote(
     )
 
 
-def _coupon_for(*, cart: Cart, states: list[LineState], user, email: str, now: datetime):
+def _coupon_for(
+    *, cart: Cart, states: list[LineState], user: User | None, email: str, now: datetime
+) -> CouponCheck:
     coupon = None
     if cart.coupon_id:
         coupon = coupon_by_code(cart.coupon.code)

@@ -13,7 +13,6 @@ from orders.models import (
     ShippingRate,
     ShippingRegion,
 )
-from orders.services.checkout import items_total
 from shop.models import User
 from tests.factories import VariantFactory
 
@@ -81,7 +80,7 @@ def make_checkout_request(cart: Cart, **overrides: object) -> services.CheckoutR
     request = services.CheckoutRequest(
         token=cart.token,
         cart_id=cart.pk,
-        expected_total=items_total(quote.priced),
+        expected_total=quote.priced.items_total,
         email=email,
         phone="+905321234567",
         language="tr",
