@@ -9,17 +9,13 @@ from decimal import Decimal
 from django.http import HttpRequest
 from django.urls import reverse
 
-from shop.text import fold
-
 from . import selectors
 from .forms import NEW, CheckoutAddressForm, CheckoutForm
-from .geo import PROVINCES
+from .geo import province_name
 from .legal import Buyer, LegalDocument, render_documents
 from .models import Address, Cart
 from .pricing import PaymentChoice
 from .services import CheckoutRequest
-
-_PROVINCE_BY_FOLDED = {fold(name): name for name in PROVINCES.values()}
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -130,7 +126,7 @@ class CheckoutPage:
         province = (raw.get("ship-province") or "").strip()
         if not province and not self.data:
             return "", ""
-        return country, _PROVINCE_BY_FOLDED.get(fold(province), province)
+        return country, province_name(province)
 
     def shipping_address(self) -> Address | None:
         if not self.needs_shipping:
