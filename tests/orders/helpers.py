@@ -3,12 +3,15 @@
 from dataclasses import replace
 from decimal import Decimal
 
+from crm.notifications.models import Message
 from orders import selectors, services
 from orders.models import (
     Address,
     Carrier,
     Cart,
     Coupon,
+    Order,
+    OrderEvent,
     ShippingMethod,
     ShippingRate,
     ShippingRegion,
@@ -110,3 +113,14 @@ def stocked_variant(*, on_hand: int = 10, price: str = "100.00", **kwargs: objec
 def coupon(code: str = "INDIRIM10", **fields: object) -> Coupon:
     values = {"kind": "percent", "value": Decimal("10")}
     return Coupon.objects.create(code=code, **{**values, **fields})
+
+
+def status_changes(order: Order) -> list[tuple[str, str]]:
+    """The order's history as (from, to) pairs, oldest first."""
+    return list(OrderEvent.objects.filter(order=order).values_list("from_status", "to_status"))
+
+
+def told(order: Order, kind: str) -> set[tuple[str, str]]:
+    """Who was sent the message of this kind about the order, as (channel, recipient)."""
+    sent = Message.objects.filter(kind=kind, subject_id=str(order.pk))
+    return {(m.channel, m.recipient) for m in sent}
