@@ -126,7 +126,10 @@ class PaymentStart:
 
 
 def checkout_payment_start(*, order: Order) -> PaymentStart:
-    """Start paying a just-placed order; call after its transaction committed. Never raises."""
+    """Start paying a just-placed order, after its transaction committed.
+
+    A refusal (any ShopError) is returned as the result's `problem`, never raised.
+    """
     payment = order.payments.order_by("-pk").first()
     if payment is None:
         return PaymentStart(payment=None)
