@@ -114,23 +114,35 @@ class ProductAdmin(TranslationAdmin):
 
     @admin.action(description=_("Activate the selected products"))
     def activate(self, request: HttpRequest, queryset) -> None:
-        count = queryset.update(status=ProductStatus.ACTIVE)
+        count = services.product_set_status(products=queryset, status=ProductStatus.ACTIVE)
         self.message_user(
             request, ngettext("%d product activated.", "%d products activated.", count) % count
         )
 
     @admin.action(description=_("Archive the selected products"))
     def archive(self, request: HttpRequest, queryset) -> None:
-        count = queryset.update(status=ProductStatus.ARCHIVED)
+        count = services.product_set_status(products=queryset, status=ProductStatus.ARCHIVED)
         self.message_user(
             request, ngettext("%d product archived.", "%d products archived.", count) % count
         )
 
 
 class StockMovementForm(forms.ModelForm):
+    """A stock change as staff type it, checked by the rules `stock_adjust` applies."""
+
     class Meta:
         model = StockMovement
         fields = ["variant", "delta", "reason", "note"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        variant, delta, reason = data.get("variant"), data.get("delta"), data.get("reason")
+        if variant is not None and delta is not None and reason:
+            try:
+                services.stock_adjust_check(variant=variant, delta=delta, reason=reason)
+            except StockError as error:
+                raise forms.ValidationError(str(error)) from None
+        return data
 
 
 @admin.register(StockMovement)
@@ -149,27 +161,6 @@ class StockMovementAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: StockMovement | None = None) -> bool:
         return False
-
-    def get_form(self, request: HttpRequest, obj=None, **kwargs):
-        form_class = super().get_form(request, obj, **kwargs)
-
-        class Checked(form_class):
-            def clean(self) -> dict:
-                data = super().clean()
-                variant, delta = data.get("variant"), data.get("delta")
-                if variant is not None and delta is not None:
-                    if delta == 0:
-                        raise forms.ValidationError(
-                            _("A stock adjustment must change the quantity.")
-                        )
-                    if variant.on_hand + delta < variant.allocated:
-                        raise forms.ValidationError(
-                            _("On hand cannot go below the %(allocated)s units promised to orders.")
-                            % {"allocated": variant.allocated}
-                        )
-                return data
-
-        return Checked
 
     def save_model(self, request: HttpRequest, obj: StockMovement, form, change: bool) -> None:
         try:

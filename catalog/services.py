@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,28 +18,37 @@ from .models import (
     PriceHistory,
     Product,
     ProductKind,
+    ProductStatus,
     SlugRedirect,
     StockMovement,
     Variant,
 )
 
 
-def stock_adjust(
-    *, variant: Variant, delta: int, reason: str, by: User | None = None, note: str = ""
-) -> Variant:
-    """Change on-hand stock under a row lock and record why; never below what is allocated."""
+def stock_adjust_check(*, variant: Variant, delta: int, reason: str) -> None:
+    """Raise StockError if this change may not be made to the variant as loaded.
+
+    The admin's form checks with it; `stock_adjust` checks again under the row lock.
+    """
     if delta == 0:
         raise StockError(_("A stock adjustment must change the quantity."))
     if reason not in StockMovement.Reason.values:
         raise StockError(_("Choose a reason for the stock change."))
+    if variant.on_hand + delta < variant.allocated:
+        raise StockError(
+            _("On hand cannot go below the %(allocated)s units promised to orders.")
+            % {"allocated": variant.allocated}
+        )
+
+
+def stock_adjust(
+    *, variant: Variant, delta: int, reason: str, by: User | None = None, note: str = ""
+) -> Variant:
+    """Change on-hand stock under a row lock and record why; never below what is allocated."""
     with transaction.atomic():
         locked = Variant.objects.select_for_update().get(pk=variant.pk)
+        stock_adjust_check(variant=locked, delta=delta, reason=reason)
         new_on_hand = locked.on_hand + delta
-        if new_on_hand < locked.allocated:
-            raise StockError(
-                _("%(sku)s has %(allocated)s units promised to orders; on hand cannot go below.")
-                % {"sku": locked.sku, "allocated": locked.allocated}
-            )
         locked.on_hand = new_on_hand
         locked.save(update_fields=["on_hand"])
         StockMovement.objects.create(
@@ -104,6 +114,12 @@ def product_refresh_listing(*, product_id: int) -> None:
     names = [getattr(product, f"name_{code}") or "" for code, _ in settings.LANGUAGES]
     product.search_text = fold(" ".join([*names, *(v.sku for v in variants)]))
     product.save(update_fields=["min_price", "in_stock", "search_text", "updated_at"])
+
+
+def product_set_status(*, products: QuerySet[Product], status: str) -> int:
+    """Activate, archive or draft products in bulk; returns how many there were."""
+    with transaction.atomic():
+        return products.update(status=ProductStatus(status))
 
 
 def variant_set_price(*, variant: Variant, price: Decimal) -> Variant:

@@ -1,13 +1,15 @@
 """CRM forms: marketing consent at sign-up and on the account page."""
 
 from django import forms
-from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from crm.notifications.models import Channel, Consent
-from crm.notifications.services import consent_is_given, consent_set
+from crm.notifications.services import consent_is_given
+from orders.checkout_page import client_ip
 from shop.models import User
+
+from . import services
 
 CONSENT_CHANNELS = {
     "email_marketing": Channel.EMAIL,
@@ -21,23 +23,24 @@ class MarketingConsentFields(forms.Form):
     )
     sms_marketing = forms.BooleanField(label=_("Send me offers and news by SMS"), required=False)
 
-    def record(self, *, user: User, source: str, request: HttpRequest) -> None:
-        for field, channel in CONSENT_CHANNELS.items():
-            consent_set(
-                user=user,
-                channel=channel,
-                granted=bool(self.cleaned_data.get(field)),
-                source=source,
-                text_version=settings.NOTIFICATIONS_CONSENT_TEXT_VERSION,
-                ip_address=request.META.get("REMOTE_ADDR"),
-            )
+    def granted(self) -> dict[str, bool]:
+        """The choice per channel, from a valid form."""
+        return {
+            channel: bool(self.cleaned_data.get(field))
+            for field, channel in CONSENT_CHANNELS.items()
+        }
 
 
 class SignupConsentForm(MarketingConsentFields):
     """Added to allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS); both boxes start unticked."""
 
     def signup(self, request: HttpRequest, user: User) -> None:
-        self.record(user=user, source=Consent.Source.SIGNUP, request=request)
+        services.marketing_consent_record(
+            user=user,
+            granted=self.granted(),
+            source=Consent.Source.SIGNUP,
+            ip_address=client_ip(request),
+        )
 
 
 class ConsentForm(MarketingConsentFields):

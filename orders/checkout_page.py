@@ -1,23 +1,21 @@
-"""The one-page checkout's forms: which address, shipping and payment the visitor chose.
+"""The one-page checkout's view model: the forms, the priced cart and the legal texts.
 
 Kept out of views.py so the view stays a few lines: build the page from the request, price
 the cart for the current choices, and turn a valid page into a `CheckoutRequest`.
 """
 
+from decimal import Decimal
+
 from django.http import HttpRequest
 from django.urls import reverse
 
-from shop.text import fold
-
 from . import selectors
 from .forms import NEW, CheckoutAddressForm, CheckoutForm
-from .geo import PROVINCES
-from .legal import render_documents
+from .geo import province_name
+from .legal import Buyer, LegalDocument, render_documents
 from .models import Address, Cart
+from .pricing import PaymentChoice
 from .services import CheckoutRequest
-from .services.checkout import buyer_details, items_total
-
-_PROVINCE_BY_FOLDED = {fold(name): name for name in PROVINCES.values()}
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -84,13 +82,8 @@ class CheckoutPage:
             payment_method=raw.get("payment_method", ""),
         )
         self.priced = self.quote.priced
-        chosen_payment = next(
-            (c for c in self.quote.payment_options if c.availability.available
-             and c.fee == self.priced.payment_fee
-             and (not raw.get("payment_method") or c.method == raw.get("payment_method"))),
-            None,
-        )  # fmt: skip
-        self.payment_method = chosen_payment.method if chosen_payment else ""
+        self.payment = self._chosen_payment(raw.get("payment_method", ""))
+        self.payment_method = self.payment.method if self.payment else ""
         self.form = CheckoutForm(
             self.data,
             initial={
@@ -110,12 +103,19 @@ class CheckoutPage:
         return self.priced.shipping is not None and not self.priced.shipping.price
 
     @property
-    def items_total(self):
-        return items_total(self.priced)
+    def items_total(self) -> Decimal:
+        return self.priced.items_total
 
     @property
     def needs_shipping(self) -> bool:
         return self.priced.needs_shipping
+
+    def _chosen_payment(self, asked: str) -> PaymentChoice | None:
+        """The method the quote charges for; none if it replaced the visitor's unavailable pick."""
+        chosen = self.priced.payment
+        if chosen is None or (asked and chosen.method != asked):
+            return None
+        return chosen
 
     def _destination(self) -> tuple[str, str]:
         if self.shipping_choice in self.by_pk:
@@ -126,7 +126,7 @@ class CheckoutPage:
         province = (raw.get("ship-province") or "").strip()
         if not province and not self.data:
             return "", ""
-        return country, _PROVINCE_BY_FOLDED.get(fold(province), province)
+        return country, province_name(province)
 
     def shipping_address(self) -> Address | None:
         if not self.needs_shipping:
@@ -176,7 +176,7 @@ class CheckoutPage:
             ),
         )
 
-    def documents(self) -> list:
+    def documents(self) -> list[LegalDocument]:
         """The legal texts as they stand for the current choices (shown above the checkbox)."""
         raw = self.data or {}
         billing = self.billing_address() if self.data else None
@@ -185,27 +185,15 @@ class CheckoutPage:
             billing = self.by_pk.get(self.billing_choice) or self.by_pk.get(self.shipping_choice)
         if shipping is None and self.needs_shipping:
             shipping = self.by_pk.get(self.shipping_choice)
-        placeholder = Address(full_name=raw.get("ship-full_name", ""))
-        buyer = buyer_details(
-            CheckoutRequest(
-                token="",
-                cart_id=self.cart.pk,
-                expected_total=self.items_total,
-                email=raw.get("email") or (self.user.email if self.user else ""),
-                phone=raw.get("phone") or (self.user.phone if self.user else ""),
-                language=self.request.LANGUAGE_CODE,
-                billing_address=billing or placeholder,
-                shipping_address=shipping,
-                payment_method=self.payment_method,
-                accepted_terms=False,
-            )
-        )
-        label = next(
-            (c.label for c in self.quote.payment_options if c.method == self.payment_method), ""
+        buyer = Buyer.of(
+            email=raw.get("email") or (self.user.email if self.user else ""),
+            phone=raw.get("phone") or (self.user.phone if self.user else ""),
+            billing=billing or Address(full_name=raw.get("ship-full_name", "")),
+            delivery=shipping,
         )
         return render_documents(
             priced=self.priced,
             buyer=buyer,
-            payment_label=label,
+            payment_label=self.payment.label if self.payment else "",
             language=self.request.LANGUAGE_CODE,
         )

@@ -1,20 +1,10 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from shop.phones import format_mobile, normalize_mobile
-from shop.text import fold
+from shop.phones import clean_mobile, format_mobile
 
-from .geo import PROVINCES
+from .geo import PROVINCES, province_name
 from .models import Address
-
-
-def clean_mobile(raw: str) -> str:
-    """A mobile number in E.164, or the one clear reason it is not one."""
-    try:
-        return normalize_mobile(raw)
-    except ValidationError as error:
-        raise ValidationError(error.messages[0]) from None
 
 
 class AddressForm(forms.ModelForm):
@@ -76,10 +66,7 @@ class AddressForm(forms.ModelForm):
         return clean_mobile(self.cleaned_data["phone"])
 
     def clean_province(self) -> str:
-        value = self.cleaned_data["province"].strip()
-        # Accept "istanbul" for "İstanbul": match Turkish-folded names.
-        by_folded = {fold(name): name for name in PROVINCES.values()}
-        return by_folded.get(fold(value), value)
+        return province_name(self.cleaned_data["province"].strip())
 
 
 class CartAddForm(forms.Form):

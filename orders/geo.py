@@ -1,5 +1,7 @@
 """Turkey's 81 provinces (il), by licence-plate code, for address forms and shipping regions."""
 
+from shop.text import fold
+
 PROVINCES: dict[str, str] = {
     "01": "Adana", "02": "Adıyaman", "03": "Afyonkarahisar", "04": "Ağrı", "05": "Amasya",
     "06": "Ankara", "07": "Antalya", "08": "Artvin", "09": "Aydın", "10": "Balıkesir",
@@ -20,4 +22,9 @@ PROVINCES: dict[str, str] = {
     "81": "Düzce",
 }  # fmt: skip
 
-PROVINCE_CHOICES = sorted(PROVINCES.items(), key=lambda item: item[0])
+_BY_FOLDED = {fold(name): name for name in PROVINCES.values()}
+
+
+def province_name(text: str) -> str:
+    """The province as spelled officially ('istanbul' → 'İstanbul'); other text unchanged."""
+    return _BY_FOLDED.get(fold(text), text)

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .models import LegalDocumentKind
+from .models import Address, LegalDocumentKind
 from .pricing import PricedCart
 
 
@@ -24,6 +24,33 @@ class LegalDocument:
     title: str
     version: str
     text: str
+
+
+@dataclass(frozen=True)
+class Buyer:
+    """The buyer as the documents name them; the checkout page and `order_place` build it."""
+
+    name: str
+    email: str
+    phone: str
+    billing_lines: tuple[str, ...] = ()
+    delivery_lines: tuple[str, ...] = ()
+    company_name: str = ""
+    tax_office: str = ""
+    tax_number: str = ""
+
+    @classmethod
+    def of(cls, *, email: str, phone: str, billing: Address, delivery: Address | None) -> "Buyer":
+        return cls(
+            name=billing.full_name,
+            email=email,
+            phone=phone,
+            billing_lines=tuple(billing.lines()),
+            delivery_lines=tuple(delivery.lines()) if delivery else (),
+            company_name=billing.company_name,
+            tax_office=billing.tax_office,
+            tax_number=billing.tax_number,
+        )
 
 
 def seller() -> dict[str, str]:
@@ -41,12 +68,12 @@ def seller() -> dict[str, str]:
 def render_documents(
     *,
     priced: PricedCart,
-    buyer: dict,
+    buyer: Buyer,
     payment_label: str,
     language: str,
     at: datetime | None = None,
 ) -> list[LegalDocument]:
-    """The legal texts for this cart; `buyer` holds name, email, phone and address lines."""
+    """The legal texts for this cart, in the customer's language."""
     at = timezone.localtime(at or timezone.now())
     kinds = [LegalDocumentKind.PRE_INFORMATION, LegalDocumentKind.DISTANCE_SALES]
     if priced.has_digital:

@@ -5,7 +5,7 @@ and selectors.coupon_by_code); the cart page, the checkout page and `order_place
 cart through `price_cart`, so what the customer sees is what the order charges.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -65,12 +65,15 @@ class PricedCart:
     needs_shipping: bool
     weight_grams: int
     shipping: ShippingQuote | None = None
-    payment_fee: Decimal = ZERO
-    payment_choices: list[PaymentChoice] = field(default_factory=list)
+    payment: PaymentChoice | None = None  # the payment method chosen, whose fee is charged
 
     @property
-    def subtotal(self) -> Decimal:
-        return sum((line.gross for line in self.lines), ZERO)
+    def items_total(self) -> Decimal:
+        """What the checkout form guards: the items after discount, at the prices shown.
+
+        Shipping and fees follow from choices made in the same form, so they are not part of it.
+        """
+        return self.totals.subtotal - self.totals.discount
 
     @property
     def has_problems(self) -> bool:
@@ -188,8 +191,7 @@ def price_cart(
     lines: list[LineState],
     coupon: CouponCheck,
     shipping: ShippingQuote | None = None,
-    payment_fee: Decimal = ZERO,
-    payment_fee_kind: str = "payment_fee",
+    payment: PaymentChoice | None = None,
 ) -> PricedCart:
     """Totals for the lines with the coupon, the chosen shipping and the payment method's fee."""
     discountable = coupon.eligible_line_ids if coupon.applies else frozenset()
@@ -206,8 +208,8 @@ def price_cart(
     charges = []
     if shipping is not None and shipping.price > ZERO:
         charges.append(ChargeInput("shipping", shipping.price))
-    if payment_fee > ZERO:
-        charges.append(ChargeInput(payment_fee_kind, payment_fee))
+    if payment is not None and payment.fee > ZERO:
+        charges.append(ChargeInput(f"{payment.method}_fee", payment.fee))
     totals = calculate_totals(
         lines=inputs, discount=coupon.discount if coupon.applies else ZERO, charges=charges
     )
@@ -218,5 +220,5 @@ def price_cart(
         needs_shipping=any(not s.line.variant.product.is_digital for s in lines),
         weight_grams=sum(s.line.variant.weight_grams * s.line.quantity for s in lines),
         shipping=shipping,
-        payment_fee=payment_fee,
+        payment=payment,
     )

@@ -50,16 +50,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 # Stock stays allocated (not yet shipped) in these; cancelling releases it.
 HOLDS_ALLOCATION = frozenset({S.PENDING_PAYMENT, S.CONFIRMED, S.PREPARING, S.PACKED})
-# The customer sees these as "on its way" on the order timeline.
-FULFILMENT_PATH = (
-    S.CONFIRMED,
-    S.PREPARING,
-    S.PACKED,
-    S.SHIPPED,
-    S.IN_TRANSIT,
-    S.OUT_FOR_DELIVERY,
-    S.DELIVERED,
-)
 
 
 def can_transition(current: str, target: str) -> bool:

@@ -1,8 +1,5 @@
 """Turkish identity numbers for invoices: T.C. kimlik no (individuals), vergi no (companies)."""
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
-
 
 def is_valid_tckn(value: str) -> bool:
     """11 digits, not starting with 0, with the two check digits of the national ID."""
@@ -26,15 +23,3 @@ def is_valid_vkn(value: str) -> bool:
             step = (step * 2 ** (9 - i)) % 9 or 9
         total += step
     return (10 - total % 10) % 10 == d[9]
-
-
-def validate_tckn(value: str) -> None:
-    if not is_valid_tckn(value):
-        raise ValidationError(
-            _("Enter a valid 11-digit T.C. identity number."), code="invalid_tckn"
-        )
-
-
-def validate_vkn(value: str) -> None:
-    if not is_valid_vkn(value):
-        raise ValidationError(_("Enter a valid 10-digit tax number."), code="invalid_vkn")

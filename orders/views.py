@@ -5,8 +5,6 @@ Cart changes answer htmx requests with the refreshed cart fragment and everyone 
 redirect, so every cart action works without JavaScript.
 """
 
-from contextlib import suppress
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +14,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from payments.services import payment_start
 from shop.exceptions import ShopError
 from shop.ratelimit import Limit, attempt_count, attempts_exhausted
 
@@ -271,11 +268,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
             error = str(problem)
         else:
             if created:
-                payment = order.payments.order_by("-pk").first()
-                if payment is not None:
-                    # On failure the order waits for payment; the confirmation page says so.
-                    with suppress(ShopError):
-                        payment_start(payment=payment)
+                # On failure the order waits for payment; the confirmation page says so.
+                services.checkout_payment_start(order=order)
             return _placed(request, order)
     elif placing:
         error = _("Please correct the highlighted fields.")

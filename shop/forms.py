@@ -1,9 +1,7 @@
 from django import forms
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 
 from .models import User
-from .phones import format_mobile, normalize_mobile
+from .phones import clean_mobile, format_mobile
 
 
 class ProfileForm(forms.ModelForm):
@@ -24,15 +22,4 @@ class ProfileForm(forms.ModelForm):
             self.initial["phone"] = format_mobile(self.instance.phone)
 
     def clean_phone(self) -> str:
-        raw = self.cleaned_data.get("phone", "").strip()
-        if not raw:
-            return ""
-        try:
-            return normalize_mobile(raw)
-        except ValidationError as error:
-            raise ValidationError(error.messages[0]) from None
-
-
-class LanguageForm(forms.Form):
-    language = forms.ChoiceField(label=_("Language"))
-    next = forms.CharField(required=False, widget=forms.HiddenInput)
+        return clean_mobile(self.cleaned_data.get("phone", ""))

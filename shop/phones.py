@@ -29,6 +29,17 @@ def normalize_mobile(raw: str, *, region: str = DEFAULT_REGION) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def clean_mobile(raw: str) -> str:
+    """A form's mobile number in E.164 ('' when blank), or the one clear reason it is not one."""
+    raw = raw.strip()
+    if not raw:
+        return ""
+    try:
+        return normalize_mobile(raw)
+    except ValidationError as error:
+        raise ValidationError(error.messages[0]) from None
+
+
 def validate_mobile(value: str) -> None:
     if value:
         normalize_mobile(value)

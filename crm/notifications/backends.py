@@ -20,6 +20,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.utils.module_loading import import_string
 
 from .exceptions import PermanentDeliveryError, TemporaryDeliveryError
+from .links import unsubscribe_url
 from .models import Category, Channel, Message
 
 log = logging.getLogger(__name__)
@@ -34,8 +35,6 @@ class EmailBackend:
         message_id = f"<{uuid.uuid4().hex}@{settings.NOTIFICATIONS_MESSAGE_ID_DOMAIN}>"
         headers = {"Message-ID": message_id}
         if message.category == Category.MARKETING and message.user_id:
-            from .services import unsubscribe_url
-
             url = unsubscribe_url(user=message.user, channel=Channel.EMAIL)
             headers["List-Unsubscribe"] = f"<{url}>"
             headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"

@@ -15,11 +15,12 @@ from .cart import (
     cart_remove_coupon,
     cart_set_quantity,
 )
-from .checkout import CheckoutRequest, order_place
+from .checkout import CheckoutRequest, PaymentStart, checkout_payment_start, order_place
 from .lifecycle import order_expire, order_set_payment_status, order_transition
 
 __all__ = [
     "CheckoutRequest",
+    "PaymentStart",
     "address_delete",
     "address_save",
     "cart_add",
@@ -31,6 +32,7 @@ __all__ = [
     "cart_remove",
     "cart_remove_coupon",
     "cart_set_quantity",
+    "checkout_payment_start",
     "order_expire",
     "order_place",
     "order_set_payment_status",

@@ -2,7 +2,7 @@
 
 Lock order, the same in every transaction: the cart, then the coupon, then the variants in
 primary-key order (catalog.services.stock_allocate). No network call happens here; the payment
-starts after commit (payments.services.payment_start).
+starts after commit (`checkout_payment_start`).
 """
 
 import re
@@ -20,13 +20,15 @@ from django.utils.translation import gettext as _
 
 from catalog.exceptions import OutOfStock
 from catalog.services import stock_allocate
-from payments.services import payment_create
+from payments.models import Payment
+from payments.services import payment_create, payment_start
 from payments.states import PaymentMethod
+from shop.exceptions import ShopError
 from shop.models import User
 
 from .. import selectors
 from ..exceptions import CartNotFound, CheckoutError, CouponRefused, PricesChanged
-from ..legal import render_documents, variant_label
+from ..legal import Buyer, render_documents, variant_label
 from ..models import (
     Address,
     Cart,
@@ -50,7 +52,7 @@ class CheckoutRequest:
 
     token: str
     cart_id: int  # the visitor's own cart (from the session or the account); the token must name it
-    expected_total: Decimal  # items_total() as the page showed it: catalog prices unchanged
+    expected_total: Decimal  # PricedCart.items_total as the page showed it: prices unchanged
     email: str
     phone: str
     language: str
@@ -112,6 +114,32 @@ def order_place(*, request: CheckoutRequest) -> tuple[Order, bool]:
     return order, True
 
 
+@dataclass(frozen=True)
+class PaymentStart:
+    """Where a just-placed order's payment stands, for the page that comes next.
+
+    A card's next step (3-D Secure) will be carried here too.
+    """
+
+    payment: Payment | None
+    problem: str = ""  # why the payment did not start; the order then waits for payment
+
+
+def checkout_payment_start(*, order: Order) -> PaymentStart:
+    """Start paying a just-placed order, after its transaction committed.
+
+    A refusal (any ShopError) is returned as the result's `problem`, never raised.
+    """
+    payment = order.payments.order_by("-pk").first()
+    if payment is None:
+        return PaymentStart(payment=None)
+    try:
+        payment = payment_start(payment=payment)
+    except ShopError as error:
+        return PaymentStart(payment=payment, problem=str(error))
+    return PaymentStart(payment=payment)
+
+
 def _place(*, cart: Cart, user: User | None, request: CheckoutRequest) -> Order:
     lines = selectors.cart_lines(cart=cart)
     if not lines:
@@ -129,7 +157,7 @@ def _place(*, cart: Cart, user: User | None, request: CheckoutRequest) -> Order:
     )
     priced = quote.priced
     _check(request=request, quote=quote)
-    if items_total(priced) != request.expected_total:
+    if priced.items_total != request.expected_total:
         raise PricesChanged(
             _("Prices in your cart changed since the page was shown. Please check the new total.")
         )
@@ -204,7 +232,12 @@ def _place(*, cart: Cart, user: User | None, request: CheckoutRequest) -> Order:
     )
     documents = render_documents(
         priced=priced,
-        buyer=buyer_details(request),
+        buyer=Buyer.of(
+            email=request.email,
+            phone=request.phone,
+            billing=request.billing_address,
+            delivery=request.shipping_address,
+        ),
         payment_label=payment_label,
         language=request.language,
         at=now,
@@ -240,14 +273,6 @@ def _place(*, cart: Cart, user: User | None, request: CheckoutRequest) -> Order:
         shipping.user = user
         address_save(address=shipping)
     return order
-
-
-def items_total(priced: object) -> Decimal:
-    """What the checkout form guards: the items after discount, at the prices shown.
-
-    Shipping and fees follow from choices made in the same form, so they are not part of it.
-    """
-    return priced.totals.subtotal - priced.totals.discount
 
 
 def _check(*, request: CheckoutRequest, quote: selectors.CheckoutQuote) -> None:
@@ -306,7 +331,7 @@ def _coupon_saving(priced: PricedCart, *, address: Address | None) -> Decimal:
         country=address.country,
         province=address.province,
         weight_grams=priced.weight_grams,
-        basket_total=items_total(priced),
+        basket_total=priced.items_total,
     )
     return regular.price if regular is not None else Decimal("0")
 
@@ -345,19 +370,4 @@ def address_snapshot(address: Address) -> dict:
         "tax_office": address.tax_office,
         "tax_number": address.tax_number,
         "lines": address.lines(),
-    }
-
-
-def buyer_details(request: CheckoutRequest) -> dict:
-    billing = request.billing_address
-    delivery = request.shipping_address
-    return {
-        "name": billing.full_name,
-        "email": request.email,
-        "phone": request.phone,
-        "billing_lines": billing.lines(),
-        "delivery_lines": delivery.lines() if delivery else [],
-        "company_name": billing.company_name,
-        "tax_office": billing.tax_office,
-        "tax_number": billing.tax_number,
     }

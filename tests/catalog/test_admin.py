@@ -2,8 +2,9 @@
 
 import pytest
 
-from catalog.models import StockMovement
-from tests.factories import StaffFactory, VariantFactory
+from catalog.models import Product, StockMovement
+from catalog.services import product_set_status
+from tests.factories import ProductFactory, StaffFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +100,44 @@ def test_staff_renaming_a_slug_in_the_admin_keeps_the_old_url_working(client, st
     moved = client.get("/en/p/old-name/")
     assert (moved.status_code, moved["Location"]) == (301, "/en/p/new-name/")
     assert client.get("/p/eski-ad/").status_code == 301
+
+
+def test_staff_archive_and_activate_selected_products_in_bulk(client, staff):
+    chosen, other = ProductFactory(status="active"), ProductFactory(status="active")
+    url = "/en/admin/catalog/product/"
+
+    response = client.post(url, {"action": "archive", "_selected_action": [chosen.pk]}, follow=True)
+    assert "1 product archived." in response.text
+    chosen.refresh_from_db()
+    other.refresh_from_db()
+    assert (chosen.status, other.status) == ("archived", "active")
+
+    client.post(url, {"action": "activate", "_selected_action": [chosen.pk]})
+    chosen.refresh_from_db()
+    assert chosen.status == "active"
+
+
+def test_product_status_service_changes_only_the_given_products():
+    drafts = [ProductFactory(status="draft") for _ in range(2)]
+    untouched = ProductFactory(status="draft")
+
+    count = product_set_status(
+        products=Product.objects.filter(pk__in=[p.pk for p in drafts]), status="active"
+    )
+
+    assert count == 2
+    assert set(Product.objects.filter(status="active")) == set(drafts)
+    untouched.refresh_from_db()
+    assert untouched.status == "draft"
+    with pytest.raises(ValueError):
+        product_set_status(products=Product.objects.all(), status="sold-out")
+
+
+def test_a_stock_change_of_nothing_is_refused_by_the_form(client, staff):
+    variant = VariantFactory(on_hand=4)
+    response = client.post(
+        "/en/admin/catalog/stockmovement/add/",
+        {"variant": variant.pk, "delta": "0", "reason": "receipt", "note": ""},
+    )
+    assert "A stock adjustment must change the quantity." in response.text
+    assert not StockMovement.objects.exists()

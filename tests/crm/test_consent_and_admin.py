@@ -4,6 +4,7 @@ import pytest
 
 from crm.notifications.models import Channel, Consent, Message, Status
 from crm.notifications.services import consent_is_given
+from crm.services import marketing_consent_record
 from shop.models import User
 from tests.factories import StaffFactory, UserFactory
 
@@ -52,6 +53,25 @@ def test_account_page_gives_and_withdraws_consent(client):
         .values_list("granted", "source")
     )
     assert history == [(True, "profile"), (False, "profile")]
+
+
+def test_marketing_choices_are_recorded_once_per_change_with_version_and_address(settings):
+    user = UserFactory()
+    choice = {Channel.EMAIL: True, Channel.SMS: False}
+
+    marketing_consent_record(
+        user=user, granted=choice, source=Consent.Source.PROFILE, ip_address="198.51.100.7"
+    )
+    marketing_consent_record(
+        user=user, granted=choice, source=Consent.Source.PROFILE, ip_address="198.51.100.7"
+    )
+
+    rows = Consent.objects.filter(user=user).order_by("channel")
+    assert [(r.channel, r.granted, r.ip_address, r.text_version) for r in rows] == [
+        ("email", True, "198.51.100.7", settings.NOTIFICATIONS_CONSENT_TEXT_VERSION),
+        ("sms", False, "198.51.100.7", settings.NOTIFICATIONS_CONSENT_TEXT_VERSION),
+    ]
+    assert consent_is_given(user=user, channel=Channel.EMAIL)
 
 
 @pytest.fixture

@@ -3,17 +3,19 @@
 from dataclasses import replace
 from decimal import Decimal
 
+from crm.notifications.models import Message
 from orders import selectors, services
 from orders.models import (
     Address,
     Carrier,
     Cart,
     Coupon,
+    Order,
+    OrderEvent,
     ShippingMethod,
     ShippingRate,
     ShippingRegion,
 )
-from orders.services.checkout import items_total
 from shop.models import User
 from tests.factories import VariantFactory
 
@@ -81,7 +83,7 @@ def make_checkout_request(cart: Cart, **overrides: object) -> services.CheckoutR
     request = services.CheckoutRequest(
         token=cart.token,
         cart_id=cart.pk,
-        expected_total=items_total(quote.priced),
+        expected_total=quote.priced.items_total,
         email=email,
         phone="+905321234567",
         language="tr",
@@ -111,3 +113,14 @@ def stocked_variant(*, on_hand: int = 10, price: str = "100.00", **kwargs: objec
 def coupon(code: str = "INDIRIM10", **fields: object) -> Coupon:
     values = {"kind": "percent", "value": Decimal("10")}
     return Coupon.objects.create(code=code, **{**values, **fields})
+
+
+def status_changes(order: Order) -> list[tuple[str, str]]:
+    """The order's history as (from, to) pairs, oldest first."""
+    return list(OrderEvent.objects.filter(order=order).values_list("from_status", "to_status"))
+
+
+def told(order: Order, kind: str) -> set[tuple[str, str]]:
+    """Who was sent the message of this kind about the order, as (channel, recipient)."""
+    sent = Message.objects.filter(kind=kind, subject_id=str(order.pk))
+    return {(m.channel, m.recipient) for m in sent}

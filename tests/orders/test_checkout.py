@@ -14,10 +14,12 @@ from catalog.services import variant_set_price
 from crm.notifications.models import Message
 from orders import selectors, services
 from orders.exceptions import CartError, CheckoutError, PricesChanged
-from orders.legal import render_documents
+from orders.legal import Buyer, render_documents
 from orders.models import Address, Cart, CartStatus, Order, OrderEvent
 from orders.states import OrderStatus
+from payments.exceptions import PaymentError
 from payments.models import Payment
+from payments.registry import get_provider
 from payments.services import payment_capture, payment_start
 from tests.factories import UserFactory
 
@@ -27,7 +29,9 @@ from .helpers import (
     make_checkout_request,
     place,
     shipping_setup,
+    status_changes,
     stocked_variant,
+    told,
     turkish_address,
 )
 
@@ -153,7 +157,7 @@ def test_a_digital_item_adds_the_withdrawal_waiver_to_the_documents(method):
     ebook = stocked_variant(product__kind="digital", product__name_en="E-book")
     shirt = stocked_variant()
     priced = selectors.cart_quote(cart=cart_with((ebook, 1), (shirt, 1))).priced
-    buyer = {"name": "Ayşe Yılmaz", "email": "a@example.com", "phone": "", "billing_lines": []}
+    buyer = Buyer(name="Ayşe Yılmaz", email="a@example.com", phone="")
 
     documents = render_documents(priced=priced, buyer=buyer, payment_label="Kart", language="en")
 
@@ -290,16 +294,12 @@ def test_cash_on_delivery_confirms_the_order_and_tells_the_customer(method):
     order.refresh_from_db()
     assert (order.status, order.payment_status) == (OrderStatus.CONFIRMED, "cod_due")
     assert order.expires_at is None
-    event = OrderEvent.objects.get(order=order)
-    assert (event.from_status, event.to_status) == (
-        OrderStatus.PENDING_PAYMENT,
-        OrderStatus.CONFIRMED,
-    )
-    sent = Message.objects.filter(kind="order_confirmed", subject_id=str(order.pk))
-    assert {(m.channel, m.recipient) for m in sent} == {
+    assert status_changes(order) == [(OrderStatus.PENDING_PAYMENT, OrderStatus.CONFIRMED)]
+    assert told(order, "order_confirmed") == {
         ("email", "misafir@example.com"),
         ("sms", "+905321234567"),
     }
+    sent = Message.objects.filter(kind="order_confirmed", subject_id=str(order.pk))
     assert all(order.number in m.body_text for m in sent)
 
     payment_start(payment=order.payments.first())  # a retry changes nothing
@@ -357,3 +357,40 @@ def test_a_purchase_counts_for_reviews_once_paid(method):
     assert purchases.customer_bought(user_id=user.pk, product_id=variant.product_id)
     other = stocked_variant()
     assert not purchases.customer_bought(user_id=user.pk, product_id=other.product_id)
+
+
+def test_starting_the_payment_after_placement_says_where_it_stands(method):
+    order = place(cart_with((stocked_variant(), 1)))
+
+    started = services.checkout_payment_start(order=order)
+
+    assert started.problem == ""
+    assert started.payment == order.payments.get()
+    assert started.payment.status == "cod_due"
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CONFIRMED
+    again = services.checkout_payment_start(order=order)  # a resubmit starts nothing twice
+    assert (again.payment.status, again.problem) == ("cod_due", "")
+    assert OrderEvent.objects.filter(order=order).count() == 1
+
+
+def test_a_payment_that_cannot_start_leaves_the_order_waiting_for_payment(method, monkeypatch):
+    order = place(cart_with((stocked_variant(), 1)))
+
+    def refuse(*, request: object) -> None:
+        raise PaymentError("The payment service is not answering.")
+
+    monkeypatch.setattr(get_provider("cod"), "authorize", refuse)
+    started = services.checkout_payment_start(order=order)
+
+    assert started.problem == "The payment service is not answering."
+    assert started.payment.status == "unpaid"
+    order.refresh_from_db()
+    assert (order.status, order.payment_status) == (OrderStatus.PENDING_PAYMENT, "unpaid")
+
+
+def test_an_order_without_a_payment_has_nothing_to_start(method):
+    order = place(cart_with((stocked_variant(), 1)))
+    order.payments.all().delete()
+
+    assert services.checkout_payment_start(order=order) == services.PaymentStart(payment=None)

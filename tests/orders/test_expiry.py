@@ -10,7 +10,15 @@ from orders.states import CancelReason, OrderStatus
 from orders.tasks import expire_unpaid_orders
 from payments.services import payment_start
 
-from .helpers import cart_with, coupon, place, shipping_setup, stocked_variant
+from .helpers import (
+    cart_with,
+    coupon,
+    place,
+    shipping_setup,
+    status_changes,
+    stocked_variant,
+    told,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -45,13 +53,8 @@ def test_an_unpaid_order_past_its_deadline_is_cancelled_and_gives_its_stock_back
     assert (overdue.status, overdue.cancel_reason) == (OrderStatus.CANCELLED, CancelReason.EXPIRED)
     assert waiting.status == OrderStatus.PENDING_PAYMENT
     assert _allocated(variant) == 3
-    event = OrderEvent.objects.get(order=overdue)
-    assert (event.from_status, event.to_status) == (
-        OrderStatus.PENDING_PAYMENT,
-        OrderStatus.CANCELLED,
-    )
-    told = Message.objects.filter(kind="order_cancelled", subject_id=str(overdue.pk))
-    assert {(m.channel, m.recipient) for m in told} == {
+    assert status_changes(overdue) == [(OrderStatus.PENDING_PAYMENT, OrderStatus.CANCELLED)]
+    assert told(overdue, "order_cancelled") == {
         ("email", "gec@example.com"),
         ("sms", "+905321234567"),
     }

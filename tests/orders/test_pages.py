@@ -252,3 +252,17 @@ def test_query_counts_do_not_grow_with_cart_lines(
     response = place(client, shipping)
     with django_assert_max_num_queries(8):
         client.get(response["Location"])
+
+
+def test_checkout_page_names_the_payment_method_the_quote_charges_for(client, shipping):
+    add(client, physical(), 1)
+    response = place(client, shipping, action="refresh")
+    page = response.context["page"]
+    assert page.payment_method == "cod"
+    assert all("Cash on delivery" in d.text for d in response.context["documents"][:1])
+    assert 'class="place-order" disabled' not in response.content.decode()
+
+    # A method that cannot pay for this cart is not quietly swapped for another one.
+    response = place(client, shipping, action="refresh", payment_method="card")
+    assert response.context["page"].payment_method == ""
+    assert 'class="place-order" disabled' in response.content.decode()

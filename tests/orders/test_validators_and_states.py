@@ -2,6 +2,7 @@ import random
 
 import pytest
 
+from orders.geo import province_name
 from orders.states import TRANSITIONS, OrderStatus, can_transition
 from orders.validators import is_valid_tckn, is_valid_vkn
 
@@ -46,3 +47,16 @@ def test_orders_cannot_skip_or_leave_final_states():
     assert TRANSITIONS[OrderStatus.CANCELLED] == frozenset()
     assert TRANSITIONS[OrderStatus.RETURNED] == frozenset()
     assert set(TRANSITIONS) == set(OrderStatus.values)
+
+
+@pytest.mark.parametrize(
+    ("typed", "official"),
+    [
+        ("istanbul", "İstanbul"),
+        ("IZMIR", "İzmir"),
+        ("şanlıurfa", "Şanlıurfa"),
+        ("Gotham", "Gotham"),
+    ],
+)
+def test_a_typed_province_gets_its_official_spelling(typed, official):
+    assert province_name(typed) == official

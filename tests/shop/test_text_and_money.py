@@ -1,8 +1,10 @@
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from shop.money import from_minor_units, to_minor_units, to_money, vat_included_in
+from shop.phones import clean_mobile
 from shop.text import fold, slugify_tr
 
 
@@ -41,3 +43,12 @@ def test_vat_inside_a_vat_included_price():
     assert vat_included_in(Decimal("120.00"), Decimal("0.20")) == Decimal("20.00")
     assert vat_included_in(Decimal("110.00"), Decimal("0.10")) == Decimal("10.00")
     assert vat_included_in(Decimal("99.99"), Decimal("0.01")) == Decimal("0.99")
+
+
+def test_a_typed_mobile_number_is_cleaned_to_e164_or_refused_with_one_reason():
+    assert clean_mobile(" 0532 123 45 67 ") == "+905321234567"
+    assert clean_mobile("") == ""
+    with pytest.raises(ValidationError) as refused:
+        clean_mobile("0212 123 45 67")  # a landline
+    [reason] = refused.value.messages
+    assert "0532 123 45 67" in reason  # the example, in either language

@@ -1,4 +1,4 @@
-"""Every write of the notifications app: queue, claim, deliver, relay, resend, consent.
+"""The outbox: queue, claim, deliver, relay, resend, and the providers' delivery reports.
 
 `notification_send` writes outbox rows in the caller's transaction and schedules delivery on
 commit, so a rolled-back order sends nothing and a broker outage never breaks the request
@@ -11,23 +11,22 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core import signing
 from django.db import IntegrityError, transaction
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from shop.background import enqueue_on_commit
 from shop.models import User
 
-from . import backends
-from .exceptions import PermanentDeliveryError, TemporaryDeliveryError
-from .kinds import get_kind
-from .models import Category, Channel, Consent, Message, Status, Suppression
-from .rendering import render_message
-from .sms import sms_length
+from .. import backends
+from ..exceptions import PermanentDeliveryError, TemporaryDeliveryError
+from ..kinds import get_kind
+from ..links import unsubscribe_url
+from ..models import Category, Channel, Message, Status, Suppression
+from ..rendering import render_message
+from ..sms import sms_length
+from .consent import consent_is_given
 
 log = logging.getLogger(__name__)
-UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
 
 @dataclass(frozen=True)
@@ -175,7 +174,7 @@ def next_allowed_time(*, now: datetime, time_zone: str) -> datetime | None:
 
 
 def _enqueue(row: Message) -> None:
-    from .tasks import deliver_message
+    from ..tasks import deliver_message
 
     if row.status == Status.DEFERRED:
         eta = row.not_before
@@ -256,7 +255,7 @@ def messages_relay() -> int:
     due = Message.objects.filter(
         status__in=[Status.QUEUED, Status.DEFERRED], not_before__lte=now, updated_at__lte=quiet_for
     ).values_list("pk", flat=True)[:500]
-    from .tasks import deliver_message
+    from ..tasks import deliver_message
 
     count = 0
     for pk in due:
@@ -286,66 +285,6 @@ def message_resend(*, message: Message) -> Message:
         )
         _enqueue(copy)
     return copy
-
-
-def consent_is_given(*, user: User, channel: str) -> bool:
-    latest = Consent.objects.filter(user=user, channel=channel).order_by("-created_at", "-pk")
-    row = latest.first()
-    return bool(row and row.granted)
-
-
-def consent_set(
-    *,
-    user: User,
-    channel: str,
-    granted: bool,
-    source: str,
-    text_version: str = "",
-    ip_address: str | None = None,
-    recorded_by: User | None = None,
-) -> Consent | None:
-    """Record a consent decision; no new row if it changes nothing."""
-    with transaction.atomic():
-        User.objects.select_for_update().only("pk").get(pk=user.pk)
-        if consent_is_given(user=user, channel=channel) == granted and (
-            granted or Consent.objects.filter(user=user, channel=channel).exists()
-        ):
-            return None
-        return Consent.objects.create(
-            user=user,
-            channel=channel,
-            granted=granted,
-            recipient=user.email if channel == Channel.EMAIL else user.phone,
-            source=source,
-            text_version=text_version or settings.NOTIFICATIONS_CONSENT_TEXT_VERSION,
-            ip_address=ip_address,
-            recorded_by=recorded_by,
-        )
-
-
-def unsubscribe_url(*, user: User, channel: str) -> str:
-    token = signing.dumps({"u": user.pk, "c": channel}, salt=UNSUBSCRIBE_SALT)
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        path = reverse("notifications:unsubscribe", args=[token])
-    return f"{settings.SITE_URL}{path}"
-
-
-def unsubscribe(*, token: str) -> Consent | None:
-    """Withdraw the consent the signed token names. Raises signing.BadSignature if forged."""
-    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    user = User.objects.get(pk=data["u"])
-    consent_set(user=user, channel=data["c"], granted=False, source=Consent.Source.UNSUBSCRIBE)
-    return user
-
-
-def sms_opt_out(*, phone: str) -> int:
-    """Withdraw SMS consent of every account with this number (a STOP reply)."""
-    users = list(User.objects.filter(phone=phone))
-    for user in users:
-        consent_set(
-            user=user, channel=Channel.SMS, granted=False, source=Consent.Source.SMS_OPT_OUT
-        )
-    return len(users)
 
 
 def delivery_report_apply(*, provider_message_id: str, delivered: bool, hard_bounce: bool) -> int:

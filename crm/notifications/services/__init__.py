@@ -1,0 +1,37 @@
+"""Every write of the notifications app, split by subject: the outbox and consents.
+
+Import from here: `from crm.notifications import services; services.notification_send(...)`.
+"""
+
+from shop.models import User
+
+from ..links import UNSUBSCRIBE_SALT, unsubscribe_url
+from .consent import consent_is_given, consent_set, sms_opt_out, unsubscribe
+from .outbox import (
+    Recipient,
+    delivery_report_apply,
+    message_claim,
+    message_deliver,
+    message_resend,
+    messages_relay,
+    next_allowed_time,
+    notification_send,
+)
+
+__all__ = [
+    "UNSUBSCRIBE_SALT",
+    "Recipient",
+    "User",
+    "consent_is_given",
+    "consent_set",
+    "delivery_report_apply",
+    "message_claim",
+    "message_deliver",
+    "message_resend",
+    "messages_relay",
+    "next_allowed_time",
+    "notification_send",
+    "sms_opt_out",
+    "unsubscribe",
+    "unsubscribe_url",
+]

@@ -1,0 +1,129 @@
+"""Placed orders: the order, its lines (copies of what was bought) and its history."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from payments.states import PaymentMethod, PaymentStatus
+
+from ..states import CancelReason, OrderStatus
+
+
+class Order(models.Model):
+    """A placed order: a snapshot of what was bought, for whom, at what price and terms.
+
+    `status` (fulfilment) changes only through `services.order_transition`; `payment_status`
+    mirrors the payment record and changes only through the payments app's signal.
+    """
+
+    number = models.CharField(_("order number"), max_length=20, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="orders",
+    )
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    language = models.CharField(_("language"), max_length=8, default=settings.LANGUAGE_CODE)
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=OrderStatus, default=OrderStatus.PENDING_PAYMENT
+    )
+    cancel_reason = models.CharField(
+        _("cancellation reason"), max_length=20, choices=CancelReason, blank=True
+    )
+    payment_method = models.CharField(_("payment method"), max_length=20, choices=PaymentMethod)
+    payment_status = models.CharField(
+        _("payment status"), max_length=20, choices=PaymentStatus, default=PaymentStatus.UNPAID
+    )
+
+    currency = models.CharField(_("currency"), max_length=3, default=settings.SHOP_CURRENCY)
+    subtotal = models.DecimalField(_("subtotal"), max_digits=12, decimal_places=2)
+    discount = models.DecimalField(_("discount"), max_digits=12, decimal_places=2, default=0)
+    shipping = models.DecimalField(_("shipping"), max_digits=12, decimal_places=2, default=0)
+    fees = models.DecimalField(_("fees"), max_digits=12, decimal_places=2, default=0)
+    vat = models.DecimalField(_("VAT"), max_digits=12, decimal_places=2)
+    total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
+    vat_breakdown = models.JSONField(_("VAT per rate"), default=dict, blank=True)
+
+    shipping_address = models.JSONField(_("delivery address"), default=dict, blank=True)
+    billing_address = models.JSONField(_("billing address and identity"), default=dict)
+    shipping_method = models.CharField(_("shipping method"), max_length=120, blank=True)
+    coupon_code = models.CharField(_("coupon"), max_length=40, blank=True)
+
+    # The cart id and version the checkout form carried: a resubmit finds this order.
+    checkout_token = models.CharField(max_length=80, unique=True)
+    placed_at = models.DateTimeField(_("placed at"), default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    expires_at = models.DateTimeField(_("payment due by"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-placed_at"]
+        indexes = [
+            models.Index(fields=["user", "-placed_at"], name="orders_user_placed_idx"),
+            models.Index(fields=["status", "expires_at"], name="orders_status_expiry_idx"),
+            models.Index(fields=["payment_status"], name="orders_payment_status_idx"),
+            models.Index(fields=["-placed_at"], name="orders_placed_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(total__gte=0), name="orders_total_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class OrderEvent(models.Model):
+    """One line of an order's history: who changed what, when, and why."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, choices=OrderStatus, blank=True)
+    to_status = models.CharField(max_length=20, choices=OrderStatus)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.from_status or '—'} → {self.to_status}"
+
+
+class OrderLine(models.Model):
+    """What was bought, as it was at placement: names, prices and VAT are copies."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    # Products that were sold cannot be deleted (archive them instead).
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
+    variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="+")
+    product_name = models.CharField(_("product"), max_length=200)
+    variant_name = models.CharField(_("option"), max_length=200, blank=True)
+    sku = models.CharField(_("SKU"), max_length=64)
+    is_digital = models.BooleanField(_("digital"), default=False)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
+    vat_rate = models.DecimalField(_("VAT rate"), max_digits=4, decimal_places=2)
+    gross = models.DecimalField(_("gross"), max_digits=12, decimal_places=2)
+    discount = models.DecimalField(_("discount"), max_digits=12, decimal_places=2, default=0)
+    total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
+    vat = models.DecimalField(_("VAT"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["product", "order"], name="orders_line_product_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.product_name}"

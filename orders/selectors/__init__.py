@@ -1,0 +1,31 @@
+"""Reads of the orders app, split by subject; import from here: `selectors.cart_quote(...)`."""
+
+from .addresses import address_of, addresses_of
+from .cart import cart_item_count, cart_lines, coupon_by_code, coupon_uses_by, open_cart
+from .checkout import CheckoutQuote, cart_quote
+from .orders import (
+    customer_bought,
+    order_by_token,
+    order_for_viewer,
+    orders_of,
+    overdue_order_ids,
+)
+from .shipping import shipping_methods
+
+__all__ = [
+    "CheckoutQuote",
+    "address_of",
+    "addresses_of",
+    "cart_item_count",
+    "cart_lines",
+    "cart_quote",
+    "coupon_by_code",
+    "coupon_uses_by",
+    "customer_bought",
+    "open_cart",
+    "order_by_token",
+    "order_for_viewer",
+    "orders_of",
+    "overdue_order_ids",
+    "shipping_methods",
+]

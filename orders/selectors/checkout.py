@@ -1,0 +1,112 @@
+"""A cart priced for checkout: the shipping and payment options and the chosen ones."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.utils import timezone
+
+from payments.interface import CheckoutContext
+from shop.models import User
+
+from ..models import Cart, CartLine
+from ..pricing import (
+    CouponCheck,
+    LineState,
+    PaymentChoice,
+    PricedCart,
+    coupon_check,
+    line_states,
+    payment_choices,
+    price_cart,
+)
+from ..shipping import ShippingQuote, quote
+from .cart import cart_lines, coupon_by_code, coupon_uses_by
+from .shipping import shipping_methods
+
+
+@dataclass
+class CheckoutQuote:
+    """A cart priced for one set of checkout choices, with the options the page offers."""
+
+    priced: PricedCart
+    shipping_options: list[ShippingQuote] = field(default_factory=list)
+    payment_options: list[PaymentChoice] = field(default_factory=list)
+    shipping_error: str = ""
+
+
+def cart_quote(
+    *,
+    cart: Cart,
+    lines: list[CartLine] | None = None,
+    user: User | None = None,
+    email: str = "",
+    country: str = "",
+    province: str = "",
+    shipping_method_id: int | None = None,
+    payment_method: str = "",
+    with_payment: bool = True,
+    now: datetime | None = None,
+) -> CheckoutQuote:
+    """Price a cart for checkout choices; choices that do not apply are simply not taken.
+
+    Without `with_payment` (the cart page) no payment method is chosen and no fee is added.
+    """
+    now = now or timezone.now()
+    lines = cart_lines(cart=cart) if lines is None else lines
+    states = line_states(lines, now=now)
+    coupon = _coupon_for(cart=cart, states=states, user=user, email=email, now=now)
+    base = price_cart(lines=states, coupon=coupon)
+
+    options: list[ShippingQuote] = []
+    chosen: ShippingQuote | None = None
+    if base.needs_shipping and country:
+        basket = base.totals.total  # lines after the discount, before shipping and fees
+        for method in shipping_methods():
+            offer = quote(
+                method=method,
+                country=country,
+                province=province,
+                weight_grams=base.weight_grams,
+                basket_total=basket,
+                free_shipping_coupon=coupon.applies and coupon.free_shipping,
+            )
+            if offer is not None:
+                options.append(offer)
+        chosen = next((o for o in options if o.method.pk == shipping_method_id), None)
+        if chosen is None and options:
+            chosen = options[0]
+
+    with_shipping = price_cart(lines=states, coupon=coupon, shipping=chosen)
+    context = CheckoutContext(
+        total=with_shipping.totals.total,
+        currency=settings.SHOP_CURRENCY,
+        has_physical=with_shipping.has_physical,
+        has_digital=with_shipping.has_digital,
+        customer_id=user.pk if user is not None and user.is_authenticated else None,
+    )
+    choices = payment_choices(context=context)
+    picked = next(
+        (c for c in choices if c.method == payment_method and c.availability.available), None
+    )
+    if picked is None and with_payment:
+        picked = next((c for c in choices if c.availability.available), None)
+    priced = price_cart(lines=states, coupon=coupon, shipping=chosen, payment=picked)
+    return CheckoutQuote(
+        priced=priced,
+        shipping_options=options,
+        payment_options=choices,
+        shipping_error=("no_method" if base.needs_shipping and country and not options else ""),
+    )
+
+
+def _coupon_for(
+    *, cart: Cart, states: list[LineState], user: User | None, email: str, now: datetime
+) -> CouponCheck:
+    coupon = None
+    if cart.coupon_id:
+        coupon = coupon_by_code(cart.coupon.code)
+    uses = 0
+    if coupon is not None and coupon.max_uses_per_customer is not None:
+        uses = coupon_uses_by(coupon=coupon, user=user, email=email)
+    return coupon_check(coupon=coupon, lines=states, now=now, uses_by_customer=uses)

@@ -1,0 +1,55 @@
+"""Reads of placed orders."""
+
+from datetime import datetime
+
+from django.db.models import Q, QuerySet, Sum
+from django.http import Http404
+
+from payments.states import PaymentStatus
+from shop.models import User
+
+from ..models import Order
+from ..states import OrderStatus
+
+
+def orders_of(*, user: User) -> QuerySet[Order]:
+    """The customer's orders, newest first, with their item count (one query)."""
+    return (
+        Order.objects.filter(user=user)
+        .annotate(item_count=Sum("lines__quantity"))
+        .order_by("-placed_at")
+    )
+
+
+def order_for_viewer(*, number: str, user: User | None, guest_numbers: list[str]) -> Order:
+    """An order its owner may see: their own, or one this browser placed as a guest; else 404."""
+    order = Order.objects.filter(number=number).prefetch_related("lines", "documents").first()
+    if order is None:
+        raise Http404
+    own = user is not None and user.is_authenticated and order.user_id == user.pk
+    placed_here = order.user_id is None and number in guest_numbers
+    if not (own or placed_here):
+        raise Http404
+    return order
+
+
+def order_by_token(*, token: str) -> Order | None:
+    return Order.objects.filter(checkout_token=token).first()
+
+
+def customer_bought(*, user_id: int, product_id: int) -> bool:
+    """Did this customer buy the product in an order that was paid for or delivered?"""
+    return Order.objects.filter(
+        Q(status=OrderStatus.DELIVERED) | Q(payment_status=PaymentStatus.PAID),
+        user_id=user_id,
+        lines__product_id=product_id,
+    ).exists()
+
+
+def overdue_order_ids(*, now: datetime, limit: int = 500) -> list[int]:
+    """Orders still waiting for payment past their deadline (index: status, expires_at)."""
+    return list(
+        Order.objects.filter(status=OrderStatus.PENDING_PAYMENT, expires_at__lte=now)
+        .order_by("expires_at")
+        .values_list("pk", flat=True)[:limit]
+    )
