@@ -18,4 +18,5 @@ urlpatterns = [
     path("cart/coupon/remove/", views.cart_coupon_remove, name="cart_coupon_remove"),
     path("checkout/", views.checkout, name="checkout"),
     path("orders/<str:number>/", views.order_confirmation, name="confirmation"),
+    path("orders/<str:number>/pay/", views.order_pay, name="pay"),
 ]

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from payments.states import PaymentMethod
 from shop.exceptions import ShopError
 from shop.ratelimit import Limit, attempt_count, attempts_exhausted
 
@@ -31,7 +32,12 @@ from .cart_session import (
 from .checkout_page import CheckoutPage, client_ip
 from .exceptions import CartNotFound, PricesChanged
 from .forms import AddressForm, CartAddForm, CouponForm, QuantityForm
+from .links import order_link_valid
 from .models import Address
+from .states import OrderStatus
+
+# Methods paid on the order's payment page (the wallet's saved cards will join them).
+CARD_METHODS = (PaymentMethod.CARD,)
 
 
 @login_required
@@ -231,10 +237,14 @@ def _resubmitted_order(request: HttpRequest):
     return order if order.user_id is None and owned else None
 
 
-def _placed(request: HttpRequest, order) -> HttpResponse:
+def _placed(request: HttpRequest, order, *, pay_in_browser: bool = False) -> HttpResponse:
     forget_cart(request)
     if order.user_id is None:
         remember_guest_order(request, order.number)
+    if pay_in_browser or (
+        order.status == OrderStatus.PENDING_PAYMENT and order.payment_method in CARD_METHODS
+    ):
+        return redirect("orders:pay", number=order.number)
     return redirect("orders:confirmation", number=order.number)
 
 
@@ -269,7 +279,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
         else:
             if created:
                 # On failure the order waits for payment; the confirmation page says so.
-                services.checkout_payment_start(order=order)
+                start = services.checkout_payment_start(order=order)
+                return _placed(request, order, pay_in_browser=start.needs_browser)
             return _placed(request, order)
     elif placing:
         error = _("Please correct the highlighted fields.")
@@ -293,11 +304,55 @@ def checkout(request: HttpRequest) -> HttpResponse:
     )
 
 
-def order_confirmation(request: HttpRequest, number: str) -> HttpResponse:
-    order = selectors.order_for_viewer(
+def _viewable_order(request: HttpRequest, number: str):
+    """The order, if this visitor may see it (a signed link lets a guest in); else 404."""
+    token = request.GET.get("t", "")
+    if token and signed_in_user(request) is None and order_link_valid(token=token, number=number):
+        remember_guest_order(request, number)
+    return selectors.order_for_viewer(
         number=number, user=signed_in_user(request), guest_numbers=guest_orders(request)
     )
+
+
+def order_confirmation(request: HttpRequest, number: str) -> HttpResponse:
+    order = _viewable_order(request, number)
     return render(request, "orders/confirmation.html", {"order": order})
+
+
+def order_pay(request: HttpRequest, number: str) -> HttpResponse:
+    """Pay an order awaiting payment by card: enter a card, finish 3-D Secure, try another."""
+    order = _viewable_order(request, number)
+    if order.status != OrderStatus.PENDING_PAYMENT or order.payment_method not in CARD_METHODS:
+        return redirect("orders:confirmation", number=number)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "check":
+                step = services.order_card_check(order=order)
+            else:
+                step = services.order_card_pay(
+                    order=order,
+                    setup_intent_id=request.POST.get("setup_intent", ""),
+                    user=signed_in_user(request),
+                )
+        except ShopError as error:
+            messages.error(request, str(error))
+            return redirect("orders:pay", number=number)
+        if step.accepted:
+            messages.success(request, _("Thank you: your payment has been received."))
+            return redirect("orders:confirmation", number=number)
+        if step.problem:
+            messages.error(request, step.problem)
+        return redirect("orders:pay", number=number)
+    try:
+        form, error = services.order_card_form(order=order, user=signed_in_user(request)), ""
+    except ShopError as problem:
+        form, error = None, str(problem)
+    return render(
+        request,
+        "orders/pay.html",
+        {"order": order, "form": form, "error": error},
+        status=503 if error else 200,
+    )
 
 
 @login_required

@@ -78,6 +78,9 @@ class PaymentProvider(Protocol):
     # The status of a payment this method accepted with the money still to come (COD's
     # "cod_due", an e-check "clearing", the tab's "on_tab"); "authorized" for a card hold.
     pending_status: ClassVar[str]
+    # True when the shopper must act in the browser before the payment can start (enter a
+    # card): checkout then leads to the order's payment page instead of starting it.
+    starts_in_browser: ClassVar[bool]
 
     def availability(self, *, context: CheckoutContext) -> Availability:
         """Whether this method may pay for the cart, and why not."""

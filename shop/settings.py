@@ -191,6 +191,8 @@ COD_FEE = env.str("COD_FEE", default="19.90")
 # Orders: how long an order may wait for its payment before it expires and frees its stock.
 ORDER_PAYMENT_TIMEOUT_MINUTES = env.int("ORDER_PAYMENT_TIMEOUT_MINUTES", default=30)
 ORDER_EXPIRY_EVERY_SECONDS = env.int("ORDER_EXPIRY_EVERY_SECONDS", default=300)
+# Signed order links in messages (a guest's "pay now") stay valid this many days.
+ORDER_LINK_MAX_AGE_DAYS = env.int("ORDER_LINK_MAX_AGE_DAYS", default=30)
 # Carts: most units of one item per line; guest carts untouched this long are deleted.
 CART_MAX_QUANTITY = env.int("CART_MAX_QUANTITY", default=99)
 CART_GUEST_RETENTION_DAYS = env.int("CART_GUEST_RETENTION_DAYS", default=30)
@@ -352,6 +354,8 @@ else:
     STRIPE_JS_URL = env.str("STRIPE_JS_URL", default=f"{STRIPE_API_BASE}/js.stripe.com/v3/")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="pk_test_local_fake_stripe")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_local_fake_stripe")
+# A card attempt still unanswered after this long counts as spent; the shopper may try again.
+CARD_ATTEMPT_STUCK_SECONDS = env.int("CARD_ATTEMPT_STUCK_SECONDS", default=120)
 # A signed webhook older than this is refused (replays).
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", default=300)
 # The nightly comparison of Stripe's charges with the ledger looks this many days back.

@@ -15,10 +15,22 @@ from .cart import (
     cart_remove_coupon,
     cart_set_quantity,
 )
-from .checkout import CheckoutRequest, PaymentStart, checkout_payment_start, order_place
+from .checkout import CheckoutRequest, order_place
 from .lifecycle import order_expire, order_set_payment_status, order_transition
+from .paying import (
+    CardForm,
+    CardStep,
+    PaymentStart,
+    checkout_payment_start,
+    order_card_check,
+    order_card_customer,
+    order_card_form,
+    order_card_pay,
+)
 
 __all__ = [
+    "CardForm",
+    "CardStep",
     "CheckoutRequest",
     "PaymentStart",
     "address_delete",
@@ -33,6 +45,10 @@ __all__ = [
     "cart_remove_coupon",
     "cart_set_quantity",
     "checkout_payment_start",
+    "order_card_check",
+    "order_card_customer",
+    "order_card_form",
+    "order_card_pay",
     "order_expire",
     "order_place",
     "order_set_payment_status",

@@ -2,7 +2,7 @@
 
 Lock order, the same in every transaction: the cart, then the coupon, then the variants in
 primary-key order (catalog.services.stock_allocate). No network call happens here; the payment
-starts after commit (`checkout_payment_start`).
+starts after commit (`orders.services.paying.checkout_payment_start`).
 """
 
 import re
@@ -20,10 +20,8 @@ from django.utils.translation import gettext as _
 
 from catalog.exceptions import OutOfStock
 from catalog.services import stock_allocate
-from payments.models import Payment
-from payments.services import payment_create, payment_start
+from payments.services import payment_create
 from payments.states import PaymentMethod
-from shop.exceptions import ShopError
 from shop.models import User
 
 from .. import selectors
@@ -112,32 +110,6 @@ def order_place(*, request: CheckoutRequest) -> tuple[Order, bool]:
         with translation.override(request.language):
             order = _place(cart=cart, user=user, request=request)
     return order, True
-
-
-@dataclass(frozen=True)
-class PaymentStart:
-    """Where a just-placed order's payment stands, for the page that comes next.
-
-    A card's next step (3-D Secure) will be carried here too.
-    """
-
-    payment: Payment | None
-    problem: str = ""  # why the payment did not start; the order then waits for payment
-
-
-def checkout_payment_start(*, order: Order) -> PaymentStart:
-    """Start paying a just-placed order, after its transaction committed.
-
-    A refusal (any ShopError) is returned as the result's `problem`, never raised.
-    """
-    payment = order.payments.order_by("-pk").first()
-    if payment is None:
-        return PaymentStart(payment=None)
-    try:
-        payment = payment_start(payment=payment)
-    except ShopError as error:
-        return PaymentStart(payment=payment, problem=str(error))
-    return PaymentStart(payment=payment)
 
 
 def _place(*, cart: Cart, user: User | None, request: CheckoutRequest) -> Order:

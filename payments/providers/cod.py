@@ -26,6 +26,7 @@ from ..states import PaymentMethod, PaymentStatus
 class CashOnDelivery:
     method = PaymentMethod.COD
     pending_status = PaymentStatus.COD_DUE
+    starts_in_browser = False
 
     @property
     def max_total(self) -> Decimal:

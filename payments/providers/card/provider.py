@@ -33,6 +33,7 @@ class ProviderUnavailable(PaymentError):
 class CardProvider:
     method = PaymentMethod.CARD
     pending_status = PaymentStatus.AUTHORIZED
+    starts_in_browser = True
 
     def availability(self, *, context: CheckoutContext) -> Availability:
         if context.total <= 0:

@@ -1,0 +1,159 @@
+"""Paying for a placed order: starting its payment, paying by card, trying another card.
+
+An order may have several payment attempts (a declined card, then another); its newest
+attempt speaks for it. Provider calls happen here after every transaction has committed and
+never under the order's lock; the payments services record the answers.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from payments.models import Payment, PaymentEvent
+from payments.registry import get_provider
+from payments.services import (
+    card_action_secret,
+    card_customer_for,
+    card_pay,
+    card_setup_intent,
+    payment_create,
+    payment_refresh,
+    payment_start,
+)
+from payments.services.card import CardSetup
+from payments.states import ACCEPTED, VOIDABLE, PaymentStatus
+from payments.tasks import void_payment
+from shop.exceptions import ShopError
+from shop.models import User
+
+from ..exceptions import CheckoutError
+from ..models import Order
+from ..states import OrderStatus
+
+
+@dataclass(frozen=True)
+class PaymentStart:
+    """Where a just-placed order's payment stands, for the page that comes next."""
+
+    payment: Payment | None
+    problem: str = ""  # why the payment did not start; the order then waits for payment
+    needs_browser: bool = False  # the shopper enters a card on the order's payment page
+
+
+def checkout_payment_start(*, order: Order) -> PaymentStart:
+    """Start paying a just-placed order, after its transaction committed.
+
+    A card cannot start before the shopper has entered it: the result says so. A refusal
+    (any ShopError) is returned as the result's `problem`, never raised.
+    """
+    payment = order.payments.order_by("-pk").first()
+    if payment is None:
+        return PaymentStart(payment=None)
+    if get_provider(payment.method).starts_in_browser:
+        return PaymentStart(payment=payment, needs_browser=True)
+    try:
+        payment = payment_start(payment=payment)
+    except ShopError as error:
+        return PaymentStart(payment=payment, problem=str(error))
+    return PaymentStart(payment=payment)
+
+
+@dataclass(frozen=True)
+class CardStep:
+    """What the payment page shows next for an order paid by card."""
+
+    payment: Payment
+    action_secret: str = ""  # 3-D Secure to finish in the browser (never stored)
+    problem: str = ""  # the bank's message for a declined card
+
+    @property
+    def accepted(self) -> bool:
+        return self.payment.status in ACCEPTED
+
+
+@dataclass(frozen=True)
+class CardForm:
+    """The payment page's card step: a card to enter, or 3-D Secure to finish."""
+
+    setup: CardSetup | None
+    action_secret: str = ""
+
+
+def order_card_form(*, order: Order, user: User | None) -> CardForm:
+    """What the payment page needs from Stripe now (nothing of it is stored)."""
+    current = order.payments.order_by("-pk").first()
+    if current is not None and current.status == PaymentStatus.REQUIRES_ACTION:
+        secret = card_action_secret(payment=current)
+        if secret:
+            return CardForm(setup=None, action_secret=secret)
+    customer = order_card_customer(order=order, user=user)
+    return CardForm(setup=card_setup_intent(customer_id=customer, order_number=order.number))
+
+
+def order_card_customer(*, order: Order, user: User | None) -> str:
+    """The Stripe Customer the card is collected for: the account's, or this guest order's."""
+    if user is not None:
+        return card_customer_for(user=user)
+    return card_customer_for(order=order)
+
+
+def order_card_pay(*, order: Order, setup_intent_id: str, user: User | None) -> CardStep:
+    """Charge the card the shopper just entered, as a new attempt when the last one is spent."""
+    payment = _attempt_for_card(order=order)
+    customer = order_card_customer(order=order, user=user)
+    payment = card_pay(payment=payment, setup_intent_id=setup_intent_id, customer_id=customer)
+    return order_card_step(payment=payment)
+
+
+def order_card_check(*, order: Order) -> CardStep:
+    """Read back the newest attempt from Stripe after the shopper finished 3-D Secure."""
+    payment = order.payments.order_by("-pk").first()
+    if payment is None:
+        raise CheckoutError(_("This order has no payment to check."))
+    return order_card_step(payment=payment_refresh(payment=payment))
+
+
+def order_card_step(*, payment: Payment) -> CardStep:
+    if payment.status == PaymentStatus.REQUIRES_ACTION:
+        return CardStep(payment=payment, action_secret=card_action_secret(payment=payment))
+    if payment.status == PaymentStatus.FAILED:
+        failure = payment.events.filter(kind=PaymentEvent.Kind.FAILURE).last()
+        message = failure.message if failure and failure.message else ""
+        return CardStep(payment=payment, problem=message or _("The payment did not go through."))
+    return CardStep(payment=payment)
+
+
+def _attempt_for_card(*, order: Order) -> Payment:
+    """The attempt a card pays: the newest while it is unspent, else a fresh one.
+
+    An attempt being charged right now (a double submit) is returned as it is, so it is never
+    charged twice; one stuck for longer than CARD_ATTEMPT_STUCK_SECONDS counts as spent. A
+    fresh attempt replaces one that failed, or one left waiting for 3-D Secure (that one is
+    cancelled at Stripe after commit). Only an order still awaiting payment gets one.
+    """
+    stuck_before = timezone.now() - timedelta(seconds=settings.CARD_ATTEMPT_STUCK_SECONDS)
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.status != OrderStatus.PENDING_PAYMENT:
+            raise CheckoutError(_("This order is not waiting for a payment."))
+        current = locked.payments.order_by("-pk").first()
+        unspent = (
+            current is not None
+            and current.method == locked.payment_method
+            and current.status == PaymentStatus.UNPAID
+            and (current.started_at is None or current.started_at > stuck_before)
+        )
+        if unspent:
+            return current
+        if current is not None and current.status in VOIDABLE:
+            transaction.on_commit(lambda pk=current.pk: void_payment.delay(pk), robust=True)
+        return payment_create(
+            order=locked,
+            method=locked.payment_method,
+            amount=locked.total,
+            currency=locked.currency,
+        )
