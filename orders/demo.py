@@ -1,4 +1,7 @@
-"""Demo data for orders: a carrier with two methods and rates across Turkey, and coupons."""
+"""Demo data for orders: a carrier with two methods and rates across Turkey, and coupons.
+
+The shipping part is also a checkout essential (shop.demo), so `seed_catalog` seeds it too.
+"""
 
 from decimal import Decimal
 
@@ -8,7 +11,8 @@ from .models import Carrier, Coupon, CouponKind, ShippingMethod, ShippingRate, S
 
 
 @transaction.atomic
-def seed_orders_demo() -> str:
+def seed_shipping_demo() -> str:
+    """The demo carrier, its two shipping methods and their rates; idempotent."""
     carrier, _ = Carrier.objects.get_or_create(
         name="Dükkan Kargo",
         defaults={"tracking_url_template": "https://kargo.example/track/{number}"},
@@ -47,6 +51,12 @@ def seed_orders_demo() -> str:
                         max_weight_grams=max_weight,
                         price=base + extra + surcharge,
                     )
+    return f"{ShippingMethod.objects.count()} shipping methods"
+
+
+@transaction.atomic
+def seed_orders_demo() -> str:
+    seed_shipping_demo()
     coupons = [
         (
             "HOSGELDIN10",
