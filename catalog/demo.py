@@ -62,8 +62,18 @@ COLOURS = [("Kırmızı", "Red"), ("Mavi", "Blue"), ("Siyah", "Black")]
 PRODUCTS_PER_CATEGORY = 22
 
 
+# Digital items at or under 50 TRY (the micropayment tab's range): (SKU, Turkish, English, price).
+SMALL_DIGITAL = [
+    ("DK-TAB-1", "Kısa Öykü: Vapur", "Short Story: The Ferry", "9.90"),
+    ("DK-TAB-2", "Dijital Tek Şarkı: Moda", "Digital Single: Moda", "14.90"),
+    ("DK-TAB-3", "Boğaz Duvar Kağıdı Paketi", "Bosphorus Wallpaper Pack", "29.90"),
+    ("DK-TAB-4", "Mini E-Kitap: Çay Rehberi", "Mini E-book: A Tea Guide", "49.90"),
+]
+
+
 def seed_catalog_demo() -> str:
     if Product.objects.exists():
+        seed_small_digital_demo()
         return f"{Product.objects.count()} products (already seeded)"
     rng = random.Random(20261123)  # noqa: S311 - demo data, not security
     with transaction.atomic():
@@ -87,7 +97,35 @@ def seed_catalog_demo() -> str:
                 for n in range(PRODUCTS_PER_CATEGORY):
                     count += 1
                     _product(rng, count, category, general, colour_values, kind, vat, base, n)
+    seed_small_digital_demo()
     return f"{Product.objects.count()} products in {Category.objects.count()} categories"
+
+
+@transaction.atomic
+def seed_small_digital_demo() -> None:
+    """A few digital items at or under 50 TRY, in the e-books category; idempotent by SKU."""
+    category = Category.objects.filter(slug_en="e-books").first()
+    product_type = ProductType.objects.order_by("pk").first()
+    if category is None or product_type is None:
+        return
+    for sku, name_tr, name_en, price in SMALL_DIGITAL:
+        if Variant.objects.filter(sku=sku).exists():
+            continue
+        product = Product.objects.create(
+            product_type=product_type,
+            category=category,
+            name_tr=name_tr,
+            name_en=name_en,
+            slug_tr=slugify_tr(name_tr),
+            slug_en=slugify_tr(name_en),
+            description_tr=f"{name_tr}: hemen indirilir.",
+            description_en=f"{name_en}: download at once.",
+            kind="digital",
+            status="active",
+            vat_rate="0.20",
+        )
+        Variant.objects.create(product=product, sku=sku, price=Decimal(price), weight_grams=0)
+        product_refresh_listing(product_id=product.pk)
 
 
 def _names(tr: str, en: str) -> dict:

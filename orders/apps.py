@@ -8,10 +8,10 @@ class OrdersConfig(AppConfig):
 
     def ready(self) -> None:
         from catalog.purchases import register_purchase_checker
-        from shop.demo import register_seeder
+        from shop.demo import register_checkout_essentials, register_seeder
 
         from . import receivers  # noqa: F401  (connects the payments and log-in signals)
-        from .demo import seed_orders_demo
+        from .demo import seed_orders_demo, seed_shipping_demo
         from .messages import register_order_kinds
         from .selectors import customer_bought
 
@@ -20,3 +20,4 @@ class OrdersConfig(AppConfig):
         )
         register_order_kinds()
         register_seeder("orders", seed_orders_demo)
+        register_checkout_essentials("shipping", seed_shipping_demo)

@@ -1,14 +1,61 @@
-"""Demo data for orders: a carrier with two methods and rates across Turkey, and coupons."""
+"""Demo data for orders: a carrier with two methods and rates across Turkey, coupons, the demo
+customer's saved address, and her orders in every status (placed and moved by the real services).
+
+The shipping part is also a checkout essential (shop.demo), so `seed_catalog` seeds it too.
+"""
 
 from decimal import Decimal
 
 from django.db import transaction
 
-from .models import Carrier, Coupon, CouponKind, ShippingMethod, ShippingRate, ShippingRegion
+from catalog.models import ProductKind, Variant
+from shop.demo import DEMO_CUSTOMERS
+from shop.models import User
+
+from . import selectors
+from .models import (
+    Address,
+    Carrier,
+    Coupon,
+    CouponKind,
+    Order,
+    ShippingMethod,
+    ShippingRate,
+    ShippingRegion,
+)
+from .services import (
+    CheckoutRequest,
+    address_save,
+    cart_add,
+    cart_for_user,
+    checkout_payment_start,
+    order_place,
+    order_transition,
+)
+from .states import CancelReason, OrderStatus
+
+S = OrderStatus
+_DELIVERED = [S.PREPARING, S.PACKED, S.SHIPPED, S.IN_TRANSIT, S.OUT_FOR_DELIVERY, S.DELIVERED]
+# One demo order per status: the steps order_transition takes it through after placement
+# (cash on delivery confirms it at once, as at checkout; pending_payment stays unstarted).
+DEMO_ORDER_PATHS: dict[str, list[str]] = {
+    S.PENDING_PAYMENT: [],
+    S.CONFIRMED: [],
+    S.PREPARING: _DELIVERED[:1],
+    S.PACKED: _DELIVERED[:2],
+    S.SHIPPED: _DELIVERED[:3],
+    S.IN_TRANSIT: _DELIVERED[:4],
+    S.OUT_FOR_DELIVERY: _DELIVERED[:5],
+    S.DELIVERED: _DELIVERED,
+    S.CANCELLED: [S.CANCELLED],
+    S.RETURN_REQUESTED: [*_DELIVERED, S.RETURN_REQUESTED],
+    S.RETURNED: [*_DELIVERED, S.RETURN_REQUESTED, S.RETURNED],
+}
 
 
 @transaction.atomic
-def seed_orders_demo() -> str:
+def seed_shipping_demo() -> str:
+    """The demo carrier, its two shipping methods and their rates; idempotent."""
     carrier, _ = Carrier.objects.get_or_create(
         name="Dükkan Kargo",
         defaults={"tracking_url_template": "https://kargo.example/track/{number}"},
@@ -47,6 +94,21 @@ def seed_orders_demo() -> str:
                         max_weight_grams=max_weight,
                         price=base + extra + surcharge,
                     )
+    return f"{ShippingMethod.objects.count()} shipping methods"
+
+
+def seed_orders_demo() -> str:
+    seed_shipping_demo()
+    _seed_coupons()
+    customer = seed_customer_demo()
+    return (
+        f"{ShippingMethod.objects.count()} shipping methods, {Coupon.objects.count()} coupons, "
+        f"{customer}"
+    )
+
+
+@transaction.atomic
+def _seed_coupons() -> None:
     coupons = [
         (
             "HOSGELDIN10",
@@ -68,4 +130,78 @@ def seed_orders_demo() -> str:
                 "description": description,
             },
         )
-    return f"{ShippingMethod.objects.count()} shipping methods, {Coupon.objects.count()} coupons"
+
+
+def _demo_address(user: User) -> Address:
+    return Address(
+        user=user,
+        label="Ev",
+        full_name=user.get_full_name() or user.email,
+        phone=user.phone or "+905321234567",
+        country="TR",
+        province="İstanbul",
+        district="Kadıköy",
+        neighbourhood="Moda",
+        street="Caferağa Mah. Moda Cad. No: 12 D: 3",
+        postal_code="34710",
+    )
+
+
+def seed_customer_demo() -> str:
+    """The demo customer's saved address and one order in each status; skipped once she has any."""
+    customer = User.objects.get(email__iexact=DEMO_CUSTOMERS[0][0])
+    with transaction.atomic():
+        if not Address.objects.filter(user=customer).exists():
+            address_save(
+                address=_demo_address(customer), default_shipping=True, default_billing=True
+            )
+    if Order.objects.filter(user=customer).exists():
+        return f"{Order.objects.filter(user=customer).count()} orders of {customer.email}"
+    variants = Variant.objects.filter(
+        product__kind=ProductKind.PHYSICAL, product__status="active", on_hand__gte=5
+    ).order_by("pk")[: len(DEMO_ORDER_PATHS)]
+    for variant, (status, path) in zip(variants, DEMO_ORDER_PATHS.items(), strict=False):
+        order = _place(customer, variant, start_payment=status != S.PENDING_PAYMENT)
+        for step in path:
+            order = order_transition(
+                order=order,
+                to=step,
+                note="demo",
+                cancel_reason=CancelReason.CUSTOMER if step == S.CANCELLED else "",
+            )
+    return f"{Order.objects.filter(user=customer).count()} orders of {customer.email}"
+
+
+def _place(customer: User, variant: Variant, *, start_payment: bool) -> Order:
+    cart = cart_for_user(user=customer)
+    cart_add(cart=cart, variant_id=variant.pk, quantity=1)
+    cart.refresh_from_db()
+    address = _demo_address(customer)
+    quote = selectors.cart_quote(
+        cart=cart,
+        user=customer,
+        email=customer.email,
+        country=address.country,
+        province=address.province,
+        payment_method="cod",
+    )
+    order, _ = order_place(
+        request=CheckoutRequest(
+            token=cart.token,
+            cart_id=cart.pk,
+            expected_total=quote.priced.items_total,
+            email=customer.email,
+            phone=address.phone,
+            language=customer.language,
+            billing_address=address,
+            shipping_address=address,
+            shipping_method_id=quote.priced.shipping.method.pk,
+            payment_method="cod",
+            accepted_terms=True,
+            user=customer,
+            ip_address="127.0.0.1",
+        )
+    )
+    if start_payment:
+        checkout_payment_start(order=order)
+    return Order.objects.get(pk=order.pk)

@@ -13,13 +13,21 @@ python manage.py migrate --no-input -v 0
 say "Loading demo data"
 python manage.py seed_demo
 
+PIDS=()
+trap 'for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done' EXIT INT TERM
+
 FAKE_STRIPE_PORT="${FAKE_STRIPE_PORT:-8420}"
 if [ -z "${STRIPE_SECRET_KEY:-}" ]; then
   say "Starting the fake Stripe server on 127.0.0.1:$FAKE_STRIPE_PORT"
   python manage.py fake_stripe --port "$FAKE_STRIPE_PORT" > var/fake_stripe.log 2>&1 &
-  STRIPE_PID=$!
-  trap 'kill "$STRIPE_PID" 2>/dev/null || true' EXIT INT TERM
+  PIDS+=($!)
 fi
+
+# Without a broker (Celery eager) the periodic jobs of shop/celery.py run in this process; with
+# REDIS_URL set it only says to run `celery -A shop beat` (and a worker) instead.
+say "Running the periodic jobs (log: var/periodic_jobs.log)"
+python manage.py run_periodic_jobs > var/periodic_jobs.log 2>&1 &
+PIDS+=($!)
 
 say "Serving Dükkan at http://127.0.0.1:8000  (admin at http://127.0.0.1:8000/admin/)"
 python manage.py runserver 127.0.0.1:8000

@@ -2,6 +2,9 @@
 # Install the test extras, lint, and run the whole suite.
 # Uses PostgreSQL and Redis on 127.0.0.1 when they answer (and insists on them when CI=true);
 # without them the suite runs on SQLite and the tests that need a service are skipped, saying why.
+# Hermetic: no `.env` is read (DUKKAN_READ_DOT_ENV=0) and tests/settings.py drops every shop
+# setting from the environment; only TEST_DATABASE_URL, TEST_REDIS_URL and TEST_VAR_DIR count.
+export DUKKAN_READ_DOT_ENV=0
 source "$(dirname "$0")/common.sh"
 
 ensure_venv test
@@ -49,10 +52,10 @@ if [ "$CI" = "true" ]; then
 fi
 
 if pg_up; then
-  export DATABASE_URL="$PG_URL"
+  export TEST_DATABASE_URL="$PG_URL"
   say "Database: PostgreSQL ($PG_URL)"
 else
-  unset DATABASE_URL || true
+  unset TEST_DATABASE_URL || true
   say "Database: SQLite (PostgreSQL not reachable at $PG_URL)"
 fi
 if redis_up; then
@@ -72,11 +75,11 @@ fi
 if [ "$CI" = "true" ]; then
   # In CI a missing service is a failure, never a skip.
   export DUKKAN_REQUIRE_SERVICES=1
-  if [ -z "${DATABASE_URL:-}" ] || [ -z "${TEST_REDIS_URL:-}" ]; then
+  if [ -z "${TEST_DATABASE_URL:-}" ] || [ -z "${TEST_REDIS_URL:-}" ]; then
     echo "CI=true: PostgreSQL and Redis must both be reachable (see above); refusing to run." >&2
     exit 1
   fi
 fi
 
 say "Tests"
-python -m pytest --reruns 1 --reruns-delay 1 "$@"
+python -m pytest "$@"

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ShopConfig(AppConfig):
     name = "shop"
     verbose_name = _("Shop")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the shop's deploy checks)

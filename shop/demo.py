@@ -22,6 +22,9 @@ DEMO_CUSTOMERS = [
 
 Seeder = Callable[[], str]
 _seeders: list[tuple[str, Seeder]] = []
+# What any catalog needs before an order can be placed (orders adds its carrier and rates), so
+# a benchmark catalog (`seed_catalog`) is shoppable without the whole demo.
+_checkout_essentials: list[tuple[str, Seeder]] = []
 
 
 def register_seeder(name: str, seeder: Seeder) -> None:
@@ -32,6 +35,17 @@ def register_seeder(name: str, seeder: Seeder) -> None:
 
 def registered_seeders() -> list[tuple[str, Seeder]]:
     return [("accounts", seed_accounts), *_seeders]
+
+
+def register_checkout_essentials(name: str, seeder: Seeder) -> None:
+    """Add an idempotent seeder of what checkout needs (e.g. shipping methods and rates)."""
+    if name not in {existing for existing, _ in _checkout_essentials}:
+        _checkout_essentials.append((name, seeder))
+
+
+def seed_checkout_essentials() -> list[tuple[str, str]]:
+    """Run every registered checkout-essentials seeder; (name, summary) of each."""
+    return [(name, seeder()) for name, seeder in _checkout_essentials]
 
 
 @transaction.atomic

@@ -3,22 +3,62 @@
 With no environment at all the shop runs embedded: SQLite under var/, Celery eager, email to the
 console and to files under var/, Stripe pointed at the local fake Stripe server. Setting
 DJANGO_ENV=production turns on the deploy checks and requires the secrets.
+
+The environment wins over `.env` (read from the project root, or from DUKKAN_ENV_FILE).
+DUKKAN_READ_DOT_ENV=0 reads no `.env` at all: the test command sets it, so a developer's `.env`
+never changes what the suite tests. A key that is present but empty takes its default.
 """
 
-import os
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-# Local state (SQLite file, mail, media, private files); DUKKAN_VAR_DIR moves it elsewhere.
-VAR_DIR = Path(os.environ.get("DUKKAN_VAR_DIR") or BASE_DIR / "var")
+from shop.embedded import (
+    DEV_NOTIFICATIONS_WEBHOOK_SECRET,
+    DEV_SECRET_KEY,
+    FAKE_STRIPE_PUBLISHABLE_KEY,
+    FAKE_STRIPE_SECRET_KEY,
+    FAKE_STRIPE_WEBHOOK_SECRET,
+)
 
-env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env")
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+class SettingsEnv(environ.Env):
+    """django-environ, except that a key present but empty (`KEY=`) takes its default.
+
+    Remembers every key it was asked for, so a test can check .env.example documents them all.
+    """
+
+    keys_read: ClassVar[set[str]] = set()
+
+    def get_value(
+        self,
+        var: str,
+        cast: object = None,
+        default: object = environ.Env.NOTSET,
+        parse_default: bool = False,
+    ) -> object:
+        self.keys_read.add(var)
+        if self.ENVIRON.get(f"{self.prefix}{var}") == "":
+            if default is self.NOTSET:
+                raise ImproperlyConfigured(f"Set the {var} environment variable (it is empty)")
+            return self.parse_value(default, cast) if parse_default else default
+        return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
+
+
+env = SettingsEnv()
+_read_dot_env = env.bool("DUKKAN_READ_DOT_ENV", default=True)
+if _read_dot_env:
+    env.read_env(env.str("DUKKAN_ENV_FILE", default=str(BASE_DIR / ".env")))
+
+# Local state (SQLite file, mail, media, private files); DUKKAN_VAR_DIR moves it elsewhere.
+VAR_DIR = Path(env.str("DUKKAN_VAR_DIR", default=str(BASE_DIR / "var")))
 
 DJANGO_ENV = env.str("DJANGO_ENV", default="development")
 PRODUCTION = DJANGO_ENV == "production"
@@ -28,9 +68,7 @@ if PRODUCTION:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY")
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 else:
-    SECRET_KEY = env.str(
-        "DJANGO_SECRET_KEY", default="dev-only-insecure-key-0c1f9e2b7a4d6e8f3a5b7c9d1e3f5a7b"
-    )
+    SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=DEV_SECRET_KEY)
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 DEBUG = env.bool("DJANGO_DEBUG", default=not PRODUCTION)
 
@@ -331,7 +369,9 @@ NOTIFICATIONS_CONSENT_TEXT_VERSION = env.str(
 )
 NOTIFICATIONS_MESSAGE_ID_DOMAIN = urlsplit(SITE_URL).hostname or "dukkan.local"
 # Shared secret of the signed delivery-report endpoints.
-NOTIFICATIONS_WEBHOOK_SECRET = env.str("NOTIFICATIONS_WEBHOOK_SECRET", default="dev-webhook-secret")
+NOTIFICATIONS_WEBHOOK_SECRET = env.str(
+    "NOTIFICATIONS_WEBHOOK_SECRET", default=DEV_NOTIFICATIONS_WEBHOOK_SECRET
+)
 SMS_BACKEND = env.str("SMS_BACKEND", default="crm.notifications.backends.FileSmsBackend")
 SMS_SENDER = env.str("SMS_SENDER", default="DUKKAN")
 SMS_TIMEOUT_SECONDS = env.int("SMS_TIMEOUT_SECONDS", default=5)
@@ -349,11 +389,11 @@ if _stripe_key:
     STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
 else:
     # The local fake Stripe server (localstripe) that `make run` starts on 127.0.0.1.
-    STRIPE_SECRET_KEY = "sk_test_local_fake_stripe"
+    STRIPE_SECRET_KEY = FAKE_STRIPE_SECRET_KEY
     STRIPE_API_BASE = env.str("STRIPE_API_BASE", default=f"http://127.0.0.1:{FAKE_STRIPE_PORT}")
     STRIPE_JS_URL = env.str("STRIPE_JS_URL", default=f"{STRIPE_API_BASE}/js.stripe.com/v3/")
-STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="pk_test_local_fake_stripe")
-STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_local_fake_stripe")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default=FAKE_STRIPE_PUBLISHABLE_KEY)
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default=FAKE_STRIPE_WEBHOOK_SECRET)
 # A card attempt still unanswered after this long counts as spent; the shopper may try again.
 CARD_ATTEMPT_STUCK_SECONDS = env.int("CARD_ATTEMPT_STUCK_SECONDS", default=120)
 # A signed webhook older than this is refused (replays).
@@ -392,7 +432,10 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "shop.views.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
-if PRODUCTION:
+# DJANGO_HTTPS=false (production on plain HTTP, for local trials and load tests on 127.0.0.1)
+# turns off the HTTPS redirect, HSTS and the Secure cookie flags together; the deploy checks warn.
+HTTPS = PRODUCTION and env.bool("DJANGO_HTTPS", default=True)
+if HTTPS:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
@@ -402,6 +445,10 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Production only: who serves user uploads (MEDIA_URL) when the default storage is the local
+# disk. True means a proxy in front of the shop serves MEDIA_ROOT; an object storage (S3) as the
+# default storage needs nothing here. The deploy checks fail when neither is the case.
+MEDIA_SERVED_BY_PROXY = env.bool("DJANGO_MEDIA_SERVED_BY_PROXY", default=False)
 
 # --- Logging ------------------------------------------------------------------------------------
 LOGGING = {

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import services
 from .forms import ProfileForm
-from .health import DOWN, health_report
+from .health import DOWN, health_info, health_report
 
 LEGAL_PAGES = {
     "terms": _lazy("Terms of use"),
@@ -78,7 +78,8 @@ def set_language(request: HttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> JsonResponse:
     report = health_report()
     status = 503 if DOWN in report.values() else 200
-    return JsonResponse({"status": "ok" if status == 200 else "degraded", **report}, status=status)
+    body = {"status": "ok" if status == 200 else "degraded", **report, **health_info()}
+    return JsonResponse(body, status=status)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -37,7 +37,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     from django.db import connection
 
     if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
-        _missing("needs PostgreSQL: set DATABASE_URL or start PostgreSQL on 127.0.0.1:5432")
+        _missing("needs PostgreSQL: set TEST_DATABASE_URL or start PostgreSQL on 127.0.0.1:5432")
     if item.get_closest_marker("redis") and not settings.TEST_REDIS_URL:
         _missing("needs Redis: TEST_REDIS_URL is unset (Redis not reachable on 127.0.0.1:6379)")
     if item.get_closest_marker("browser") and not os.path.exists(CHROMIUM):

@@ -1,19 +1,71 @@
-"""Test settings: the project's settings with a test broker database and queue, fast hashing."""
+"""Test settings: hermetic, whatever the developer's `.env` and shell say.
 
+Only the documented TEST_* variables reach the suite:
+- TEST_DATABASE_URL: the database (PostgreSQL in CI); unset, SQLite.
+- TEST_REDIS_URL: the Redis database of the broker tests (and the real worker); unset, they skip.
+- TEST_VAR_DIR: local state (mail, media, private files); default a temp folder per checkout.
+
+Every key the shop's settings read (each one documented in .env.example) is removed from the
+environment before they load, and no `.env` is read (DUKKAN_READ_DOT_ENV=0). Subprocesses that
+tests start inherit this clean environment, so they load no `.env` either.
+"""
+
+import hashlib
 import os
+import re
+from pathlib import Path
 
-os.environ.setdefault("DUKKAN_VAR_DIR", os.path.join("/tmp", f"dukkan-test-var-{os.getuid()}"))
+ROOT = Path(__file__).resolve().parent.parent
+DOCUMENTED_KEY = re.compile(r"^#?\s*([A-Z][A-Z0-9_]+)=", re.MULTILINE)
 
-from shop.settings import *  # noqa: F403
-from shop.settings import STORAGES, env
 
+def documented_keys() -> set[str]:
+    """Every key .env.example names, set or commented out."""
+    return set(DOCUMENTED_KEY.findall((ROOT / ".env.example").read_text(encoding="utf-8")))
+
+
+for _key in documented_keys() | {"DUKKAN_ENV_FILE", "DJANGO_SETTINGS_MODULE"}:
+    os.environ.pop(_key, None)
+os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
+os.environ["DUKKAN_READ_DOT_ENV"] = "0"
+_checkout = hashlib.sha256(str(ROOT).encode()).hexdigest()[:8]
+os.environ["DUKKAN_VAR_DIR"] = os.environ.get("TEST_VAR_DIR") or os.path.join(
+    "/tmp", f"dukkan-test-var-{os.getuid()}-{_checkout}"
+)
+
+from shop.settings import *  # noqa: E402, F403
+from shop.settings import STORAGES, env  # noqa: E402
+
+# Mode: the embedded default (development), whatever DJANGO_ENV the shell had.
+DJANGO_ENV = "development"
+PRODUCTION = False
+HTTPS = False
+DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# Tests use their own Redis database number and queue name, so a developer's running worker
-# never takes a test's task. Tasks run eagerly unless a test starts the real worker.
+# Database: TEST_DATABASE_URL, or the embedded SQLite (pytest-django makes the test database).
+TEST_DATABASE_URL = env.str("TEST_DATABASE_URL", default="")
+if TEST_DATABASE_URL:
+    DATABASES = {
+        "default": {
+            **env.db_url_config(TEST_DATABASE_URL),
+            "ATOMIC_REQUESTS": False,
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
+        }
+    }
+
+# Broker: tests use their own Redis database number and queue name, so a developer's running
+# worker never takes a test's task. Tasks run eagerly unless a test starts the real worker.
 TEST_REDIS_URL = env.str("TEST_REDIS_URL", default="")
 CELERY_BROKER_URL = TEST_REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_DEFAULT_QUEUE = "dukkan-test"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+
+# Stripe: the local fake server (the `fake_stripe` fixture points the URLs at its port).
+STRIPE_SECRET_KEY = FAKE_STRIPE_SECRET_KEY  # noqa: F405
+STRIPE_PUBLISHABLE_KEY = FAKE_STRIPE_PUBLISHABLE_KEY  # noqa: F405
+STRIPE_WEBHOOK_SECRET = FAKE_STRIPE_WEBHOOK_SECRET  # noqa: F405

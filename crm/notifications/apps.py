@@ -8,3 +8,10 @@ class NotificationsConfig(AppConfig):
     name = "crm.notifications"
     label = "notifications"
     verbose_name = _("Messages")
+
+    def ready(self) -> None:
+        from shop.health import register_info
+
+        from .selectors import oldest_queued_message_age_seconds
+
+        register_info("outbox_oldest_queued_seconds", oldest_queued_message_age_seconds)

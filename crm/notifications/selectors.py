@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import Channel, Consent
+from .models import Channel, Consent, Message, Status
 
 # Turkey's İYS (İleti Yönetim Sistemi) vocabulary for channel, status and source.
 IYS_TYPE = {Channel.EMAIL: "EPOSTA", Channel.SMS: "MESAJ", Channel.PHONE: "ARAMA"}
@@ -33,3 +33,17 @@ def consent_register_rows(consents: QuerySet[Consent]) -> Iterator[dict[str, str
             "consentDate": timezone.localtime(consent.created_at).strftime("%Y-%m-%d %H:%M:%S"),
             "recipientType": "BIREYSEL",
         }
+
+
+def oldest_queued_message_age_seconds() -> int | None:
+    """How long the longest-waiting due message has been queued; None when nothing waits.
+
+    A growing number means no worker is sending (shown on /healthz, for information only).
+    """
+    due = Message.objects.filter(
+        status__in=[Status.QUEUED, Status.DEFERRED], not_before__lte=timezone.now()
+    )
+    oldest = due.order_by("not_before").values_list("not_before", flat=True).first()
+    if oldest is None:
+        return None
+    return int((timezone.now() - oldest).total_seconds())

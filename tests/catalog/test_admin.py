@@ -61,9 +61,10 @@ def test_catalog_admin_screens_open(client, staff):
 def test_seed_catalog_adds_the_requested_number_of_listed_products(client):
     from django.core.management import call_command
 
+    from catalog.demo import seed_catalog_demo
     from catalog.models import Product
 
-    call_command("seed_catalog", products=30)
+    seed_catalog_demo()
     before = Product.objects.count()
     call_command("seed_catalog", products=30)
     assert Product.objects.count() == before + 30

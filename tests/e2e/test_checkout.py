@@ -138,7 +138,8 @@ def test_guest_checks_out_with_cash_on_delivery_in_english(
         "Cash on delivery is not available for digital products."
     )
     expect(cod).to_have_attribute("aria-describedby", "pm-cod-why")
-    expect(page.get_by_role("button", name="Place order with obligation to pay")).to_be_disabled()
+    # A card pays for it instead (the card journey is tests/e2e/test_card_payment.py).
+    expect(page.locator("input[name=payment_method][value=card]")).to_be_checked()
 
     # Back to the cart: remove it (htmx swaps the cart and the header count in place).
     page.locator("#cart-link").click()
@@ -185,6 +186,7 @@ def test_guest_checks_out_with_cash_on_delivery_in_english(
     expect(page.locator("#id_billing_same")).to_be_checked()
     cod = page.get_by_role("radio", name=re.compile("Cash on delivery"))
     expect(cod).to_be_enabled()
+    cod.check()  # card comes first; choosing cash on delivery re-prices in place (htmx)
     expect(cod).to_be_checked()
     totals = page.locator("#checkout-live dl.totals")
     expect(totals).to_contain_text("Shipping₺49.90")
@@ -269,6 +271,7 @@ def test_signed_in_customer_checks_out_from_a_saved_address_in_turkish(
     expect(saved).to_be_checked()
     expect(page.locator("input[name=shipping_choice][value=new]")).not_to_be_checked()
     expect(page.locator(f"input[name=shipping_method][value='{shop.pk}']")).to_be_checked()
+    page.locator("input[name=payment_method][value=cod]").check()
     expect(page.locator("input[name=payment_method][value=cod]")).to_be_checked()
     totals = page.locator("#checkout-live dl.totals")
     expect(totals).to_contain_text("₺49,90")  # shipping

@@ -25,9 +25,40 @@ def cod() -> PaymentProvider:
     return get_provider(PaymentMethod.COD)
 
 
-def test_every_registered_provider_speaks_the_protocol():
-    assert all_providers()
-    assert all(isinstance(p, PaymentProvider) for p in all_providers())
+# What each registered method answers for a 250 TRY physical order: (available, fee, outcome of
+# authorize, capture, refund and void). A method registered without a row here fails the test.
+EXPECTED = {
+    PaymentMethod.COD: (
+        True,
+        Decimal("19.90"),
+        (Outcome.PENDING, Outcome.CAPTURED, Outcome.REFUNDED, Outcome.VOIDED),
+    ),
+}
+
+
+@pytest.mark.parametrize("provider", all_providers(), ids=lambda p: p.method)
+def test_each_registered_provider_answers_every_step_of_the_protocol(provider, settings):
+    settings.COD_FEE = "19.90"
+    assert provider.method in EXPECTED, f"add {provider.method} to EXPECTED"
+    available, fee, outcomes = EXPECTED[provider.method]
+    context = _context()
+    assert provider.availability(context=context).available is available
+    assert provider.fee(context=context) == fee
+    request = PaymentRequest(
+        payment_id=7,
+        order_number="DK-7",
+        amount=Decimal("269.90"),
+        currency="TRY",
+        idempotency_key="dk-7-1",
+    )
+    steps = (provider.authorize, provider.capture, provider.refund, provider.void)
+    results = [step(request=request) for step in steps]
+    assert tuple(result.outcome for result in results) == outcomes
+    assert all(result.amount == Decimal("269.90") for result in results)
+
+
+def test_every_payment_method_with_a_provider_is_registered():
+    assert {p.method for p in all_providers()} == set(EXPECTED)
 
 
 def test_cod_is_offered_for_a_physical_order_with_its_fee(cod, settings):

@@ -1,6 +1,5 @@
 """Background work leaves a transaction only on commit, and runs on a real Celery worker."""
 
-import time
 import uuid
 
 import pytest
@@ -26,9 +25,13 @@ def _runs(key: str) -> list[bytes]:
 
 def test_task_enqueued_in_a_transaction_runs_on_the_worker_only_after_commit(celery_worker):
     key = f"test-run-{uuid.uuid4().hex}"
+    control = f"{key}-control"
     with transaction.atomic():
         enqueue_on_commit(record_run, key)
-        time.sleep(0.5)
+        # Published at once, behind anything already queued: once it ran, the worker has
+        # drained the queue, and the task waiting for the commit must not have run.
+        record_run.delay(control)
+        assert wait_until(lambda: _runs(control) == [b"ran"])
         assert _runs(key) == [], "the task ran before the transaction committed"
     assert wait_until(lambda: _runs(key) == [b"ran"])
 

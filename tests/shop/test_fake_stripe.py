@@ -14,4 +14,7 @@ def test_stripe_client_talks_to_the_local_fake_server(fake_stripe):
     created = client.v1.customers.create(params={"email": "ayse@example.com"})
     fetched = client.v1.customers.retrieve(created.id)
     assert fetched.email == "ayse@example.com"
-    assert settings.STRIPE_API_BASE.startswith("http://127.0.0.1:")
+    # The fake server keeps what it was told: a second customer is a different object.
+    other = client.v1.customers.create(params={"email": "mehmet@example.com"})
+    assert other.id != created.id
+    assert client.v1.customers.retrieve(created.id).email == "ayse@example.com"

@@ -15,6 +15,7 @@ def test_all_up_in_the_embedded_default_reports_the_broker_as_eager(client):
         "database": "up",
         "cache": "up",
         "broker": "eager",
+        "outbox_oldest_queued_seconds": None,
     }
 
 

@@ -32,3 +32,31 @@ def test_demo_catalog_is_big_bilingual_and_varied():
     products = Product.objects.count()
     call_command("seed_demo")
     assert Product.objects.count() == products
+
+
+def test_demo_has_an_order_in_every_status_digital_items_for_the_tab_and_a_saved_address(client):
+    from catalog.models import Variant
+    from orders.models import Address, Order, OrderEvent
+    from orders.states import OrderStatus
+    from shop.demo import DEMO_CUSTOMER_PASSWORD, DEMO_CUSTOMERS
+
+    call_command("seed_demo")
+    email = DEMO_CUSTOMERS[0][0]
+    orders = Order.objects.filter(user__email=email)
+    assert set(orders.values_list("status", flat=True)) == set(OrderStatus.values)
+    returned = orders.get(status=OrderStatus.RETURNED)
+    assert OrderEvent.objects.filter(order=returned).count() >= 9  # every step was a transition
+    small_digital = Variant.objects.filter(
+        product__kind="digital", product__status="active", price__lte=50
+    )
+    assert small_digital.count() >= 3
+    address = Address.objects.get(user__email=email)
+    assert address.is_default_shipping
+
+    counts = (orders.count(), Variant.objects.count(), Address.objects.count())
+    call_command("seed_demo")
+    assert (orders.count(), Variant.objects.count(), Address.objects.count()) == counts
+
+    assert client.login(email=email, password=DEMO_CUSTOMER_PASSWORD)
+    page = client.get("/en/account/orders/").content.decode()
+    assert returned.number in page

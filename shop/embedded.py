@@ -1,0 +1,11 @@
+"""Values of the embedded default that must never reach production.
+
+Settings use them as development defaults; the deploy checks (shop/checks.py) refuse them.
+"""
+
+DEV_SECRET_KEY = "dev-only-insecure-key-0c1f9e2b7a4d6e8f3a5b7c9d1e3f5a7b"
+FAKE_STRIPE_SECRET_KEY = "sk_test_local_fake_stripe"
+FAKE_STRIPE_PUBLISHABLE_KEY = "pk_test_local_fake_stripe"
+FAKE_STRIPE_WEBHOOK_SECRET = "whsec_local_fake_stripe"
+DEV_NOTIFICATIONS_WEBHOOK_SECRET = "dev-webhook-secret"
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "0.0.0.0"})  # noqa: S104 - a list, no bind
