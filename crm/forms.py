@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from crm.notifications.models import Channel, Consent
 from crm.notifications.services import consent_is_given, consent_set
 from shop.models import User
+from shop.net import client_ip
 
 CONSENT_CHANNELS = {
     "email_marketing": Channel.EMAIL,
@@ -29,7 +30,7 @@ class MarketingConsentFields(forms.Form):
                 granted=bool(self.cleaned_data.get(field)),
                 source=source,
                 text_version=settings.NOTIFICATIONS_CONSENT_TEXT_VERSION,
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=client_ip(request),
             )
 
 

@@ -7,6 +7,7 @@ the cart for the current choices, and turn a valid page into a `CheckoutRequest`
 from django.http import HttpRequest
 from django.urls import reverse
 
+from shop.net import client_ip  # X-Forwarded-For only from ALLAUTH_TRUSTED_PROXY_COUNT proxies
 from shop.text import fold
 
 from . import selectors
@@ -18,12 +19,6 @@ from .services import CheckoutRequest
 from .services.checkout import buyer_details, items_total
 
 _PROVINCE_BY_FOLDED = {fold(name): name for name in PROVINCES.values()}
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    # Behind the load balancer Django sees the proxy; REMOTE_ADDR is set by the WSGI server
-    # (gunicorn's forwarded-allow-ips makes it the client's in production).
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class CheckoutPage:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from payments.services import payment_start
 from shop.exceptions import ShopError
+from shop.net import client_ip
 
 from . import selectors, services
 from .cart_session import (
@@ -30,7 +31,7 @@ from .cart_session import (
     remember_guest_order,
     signed_in_user,
 )
-from .checkout_page import CheckoutPage, client_ip
+from .checkout_page import CheckoutPage
 from .exceptions import PricesChanged
 from .forms import AddressForm, CartAddForm, CouponForm, QuantityForm
 from .models import Address

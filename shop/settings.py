@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "shop.middleware.RejectNulBytesMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -76,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "shop.middleware.PrivatePagesMiddleware",
 ]
 
 ROOT_URLCONF = "shop.urls"
@@ -155,14 +157,21 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
-# Browsing needs no verified address; checkout checks `user_has_verified_email` itself.
-ACCOUNT_EMAIL_VERIFICATION = "optional"
+# A new account signs in only once its address is verified (guest checkout needs no account).
+# With mandatory verification, signing up with a taken address mails that address instead of
+# saying so on the page: sign-up reveals no accounts.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_RATE_LIMITS_ENABLED = True
+# How many proxies in front of the shop we run (load balancer, nginx): the client address is the
+# X-Forwarded-For entry that many from the right. 0 (no proxy) ignores the header. Every rate
+# limit and every consent/contract IP record reads it through shop.net.client_ip.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_ADAPTER = "shop.adapters.AccountAdapter"
 # Marketing consent boxes on the sign-up form, recorded with their source and text version.
