@@ -276,10 +276,11 @@ if _smtp_url:
         }
     }
 else:
+    # Production never prints messages to the process log (they hold reset and sign-in links).
     MAILERS = {
         "default": {
             "BACKEND": "shop.mail.ConsoleAndFileEmailBackend",
-            "OPTIONS": {"file_path": str(MAIL_DIR)},
+            "OPTIONS": {"file_path": str(MAIL_DIR), "console": not PRODUCTION},
         }
     }
 
@@ -367,18 +368,21 @@ def _origin(url: str) -> str:
 
 
 STRIPE_JS_ORIGIN = _origin(STRIPE_JS_URL)
+# Production without Stripe keys takes no cards: its policy names no fake Stripe server.
+_STRIPE_JS = [STRIPE_JS_ORIGIN] if _stripe_key or not PRODUCTION else []
+_STRIPE_API = [_origin(STRIPE_API_BASE)] if _stripe_key or not PRODUCTION else []
 
 # --- Security -----------------------------------------------------------------------------------
 # The Content Security Policy is on in every mode, so tests see what production sees.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.NONCE, STRIPE_JS_ORIGIN],
+    "script-src": [CSP.SELF, CSP.NONCE, *_STRIPE_JS],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
-    "connect-src": [CSP.SELF, STRIPE_JS_ORIGIN, _origin(STRIPE_API_BASE)],
+    "connect-src": [CSP.SELF, *_STRIPE_JS, *_STRIPE_API],
     # Stripe's 3-D Secure challenge runs in frames from Stripe's origins.
-    "frame-src": [CSP.SELF, STRIPE_JS_ORIGIN, "https://hooks.stripe.com"],
+    "frame-src": [CSP.SELF, *_STRIPE_JS, "https://hooks.stripe.com"],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
@@ -406,7 +410,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Tokens, keys, links with secrets, emails, phones and identity numbers never reach a log.
+    "filters": {"redact": {"()": "shop.log_redaction.RedactSecretsFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
