@@ -243,8 +243,32 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Media on S3-compatible object storage (django-storages) when MEDIA_S3_BUCKET is set, so every
+# web server sees the same files; the bucket serves product images publicly (plain, cacheable
+# URLs). Digital products go to PRIVATE_MEDIA_S3_BUCKET, which has no public URL at all.
+MEDIA_S3_BUCKET = env.str("MEDIA_S3_BUCKET", default="")
+PRIVATE_MEDIA_S3_BUCKET = env.str("PRIVATE_MEDIA_S3_BUCKET", default="")
+MEDIA_S3_OPTIONS = {
+    "endpoint_url": env.str("MEDIA_S3_ENDPOINT_URL", default="") or None,
+    "region_name": env.str("MEDIA_S3_REGION", default="") or None,
+    # Keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or the machine's role) via boto3.
+    "file_overwrite": False,
+}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **MEDIA_S3_OPTIONS,
+                "bucket_name": MEDIA_S3_BUCKET,
+                "querystring_auth": False,
+                "custom_domain": env.str("MEDIA_S3_CUSTOM_DOMAIN", default="") or None,
+                "url_protocol": "https:",
+            },
+        }
+        if MEDIA_S3_BUCKET
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -372,13 +396,23 @@ STRIPE_JS_ORIGIN = _origin(STRIPE_JS_URL)
 _STRIPE_JS = [STRIPE_JS_ORIGIN] if _stripe_key or not PRODUCTION else []
 _STRIPE_API = [_origin(STRIPE_API_BASE)] if _stripe_key or not PRODUCTION else []
 
+# Where product images are served from, for the policy's img-src.
+if not MEDIA_S3_BUCKET:
+    _MEDIA_ORIGINS = []
+elif STORAGES["default"]["OPTIONS"]["custom_domain"]:
+    _MEDIA_ORIGINS = [f"https://{STORAGES['default']['OPTIONS']['custom_domain']}"]
+elif MEDIA_S3_OPTIONS["endpoint_url"]:
+    _MEDIA_ORIGINS = [_origin(MEDIA_S3_OPTIONS["endpoint_url"])]
+else:
+    _MEDIA_ORIGINS = [f"https://{MEDIA_S3_BUCKET}.s3.amazonaws.com"]
+
 # --- Security -----------------------------------------------------------------------------------
 # The Content Security Policy is on in every mode, so tests see what production sees.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE, *_STRIPE_JS],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *_MEDIA_ORIGINS],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF, *_STRIPE_JS, *_STRIPE_API],
     # Stripe's 3-D Secure challenge runs in frames from Stripe's origins.
