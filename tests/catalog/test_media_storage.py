@@ -65,11 +65,20 @@ def s3_media(s3_server, settings, monkeypatch, tmp_path):
     for key in ("MEDIA_S3_OPTIONS", "PRIVATE_MEDIA_S3_BUCKET"):
         setattr(settings, key, production[key])
     s3.production = production
+    _forget_thumbnail_storage()
     yield s3
+    _forget_thumbnail_storage()  # sorl keeps its storage for the process: not the S3 one
     for bucket in ("dukkan-media", "dukkan-private"):
         for item in s3.list_objects_v2(Bucket=bucket).get("Contents", []):
             s3.delete_object(Bucket=bucket, Key=item["Key"])
         s3.delete_bucket(Bucket=bucket)
+
+
+def _forget_thumbnail_storage() -> None:
+    from django.utils.functional import empty
+    from sorl.thumbnail import default
+
+    default.storage._wrapped = empty
 
 
 def _fetch(url: str) -> tuple[int, bytes]:
