@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib import admin
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
@@ -32,6 +32,11 @@ class CategoryAdmin(TreeAdmin, TranslationAdmin):
     form = movenodeform_factory(Category)
     list_display = ["name", "slug", "is_featured", "is_active"]
     search_fields = ["name_tr", "name_en"]
+
+    def children_view(self, request: HttpRequest, parent_id: str) -> HttpResponse:
+        if not parent_id.isascii() or not parent_id.isdigit():  # the tree's ids are numbers
+            raise Http404
+        return super().children_view(request, parent_id)
 
 
 @admin.register(ProductType)

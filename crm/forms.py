@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.notifications.models import Channel, Consent
 from crm.notifications.services import consent_is_given
-from orders.checkout_page import client_ip
 from shop.models import User
+from shop.net import client_ip
 
 from . import services
 

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from crm.notifications.models import Consent
-from orders.checkout_page import client_ip
+from shop.net import client_ip
 
 from . import services
 from .forms import ConsentForm

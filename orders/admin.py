@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from shop.admin_safety import MalformedFilterSafeMixin
 from shop.exceptions import ShopError
 
 from .models import (
@@ -93,7 +94,7 @@ class OrderDocumentInline(HistoryInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(MalformedFilterSafeMixin, admin.ModelAdmin):
     """Orders are read here; their status changes only through order_transition (actions)."""
 
     list_display = [

@@ -9,6 +9,8 @@ from decimal import Decimal
 from django.http import HttpRequest
 from django.urls import reverse
 
+from shop.net import client_ip  # X-Forwarded-For only from ALLAUTH_TRUSTED_PROXY_COUNT proxies
+
 from . import selectors
 from .forms import NEW, CheckoutAddressForm, CheckoutForm
 from .geo import province_name
@@ -16,12 +18,6 @@ from .legal import Buyer, LegalDocument, render_documents
 from .models import Address, Cart
 from .pricing import PaymentChoice
 from .services import CheckoutRequest
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    # Behind the load balancer Django sees the proxy; REMOTE_ADDR is set by the WSGI server
-    # (gunicorn's forwarded-allow-ips makes it the client's in production).
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class CheckoutPage:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from payments.states import PaymentMethod
 from shop.exceptions import ShopError
+from shop.net import client_ip
 from shop.ratelimit import Limit, attempt_count, attempts_exhausted
 
 from . import selectors, services
@@ -29,7 +30,7 @@ from .cart_session import (
     remember_guest_order,
     signed_in_user,
 )
-from .checkout_page import CheckoutPage, client_ip
+from .checkout_page import CheckoutPage
 from .exceptions import CartNotFound, PricesChanged
 from .forms import AddressForm, CartAddForm, CouponForm, QuantityForm
 from .links import order_link_valid

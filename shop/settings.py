@@ -103,6 +103,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "shop.middleware.RejectNulBytesMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -114,6 +115,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "shop.middleware.PrivatePagesMiddleware",
 ]
 
 ROOT_URLCONF = "shop.urls"
@@ -193,14 +195,21 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
-# Browsing needs no verified address; checkout checks `user_has_verified_email` itself.
-ACCOUNT_EMAIL_VERIFICATION = "optional"
+# A new account signs in only once its address is verified (guest checkout needs no account).
+# With mandatory verification, signing up with a taken address mails that address instead of
+# saying so on the page: sign-up reveals no accounts.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_RATE_LIMITS_ENABLED = True
+# How many proxies in front of the shop we run (load balancer, nginx): the client address is the
+# X-Forwarded-For entry that many from the right. 0 (no proxy) ignores the header. Every rate
+# limit and every consent/contract IP record reads it through shop.net.client_ip.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_ADAPTER = "shop.adapters.AccountAdapter"
 # Marketing consent boxes on the sign-up form, recorded with their source and text version.
@@ -276,8 +285,32 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Media on S3-compatible object storage (django-storages) when MEDIA_S3_BUCKET is set, so every
+# web server sees the same files; the bucket serves product images publicly (plain, cacheable
+# URLs). Digital products go to PRIVATE_MEDIA_S3_BUCKET, which has no public URL at all.
+MEDIA_S3_BUCKET = env.str("MEDIA_S3_BUCKET", default="")
+PRIVATE_MEDIA_S3_BUCKET = env.str("PRIVATE_MEDIA_S3_BUCKET", default="")
+MEDIA_S3_OPTIONS = {
+    "endpoint_url": env.str("MEDIA_S3_ENDPOINT_URL", default="") or None,
+    "region_name": env.str("MEDIA_S3_REGION", default="") or None,
+    # Keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or the machine's role) via boto3.
+    "file_overwrite": False,
+}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **MEDIA_S3_OPTIONS,
+                "bucket_name": MEDIA_S3_BUCKET,
+                "querystring_auth": False,
+                "custom_domain": env.str("MEDIA_S3_CUSTOM_DOMAIN", default="") or None,
+                "url_protocol": "https:",
+            },
+        }
+        if MEDIA_S3_BUCKET
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -309,10 +342,11 @@ if _smtp_url:
         }
     }
 else:
+    # Production never prints messages to the process log (they hold reset and sign-in links).
     MAILERS = {
         "default": {
             "BACKEND": "shop.mail.ConsoleAndFileEmailBackend",
-            "OPTIONS": {"file_path": str(MAIL_DIR)},
+            "OPTIONS": {"file_path": str(MAIL_DIR), "console": not PRODUCTION},
         }
     }
 
@@ -409,18 +443,31 @@ def _origin(url: str) -> str:
 
 
 STRIPE_JS_ORIGIN = _origin(STRIPE_JS_URL)
+# Production without Stripe keys takes no cards: its policy names no fake Stripe server.
+_STRIPE_JS = [STRIPE_JS_ORIGIN] if _stripe_key or not PRODUCTION else []
+_STRIPE_API = [_origin(STRIPE_API_BASE)] if _stripe_key or not PRODUCTION else []
+
+# Where product images are served from, for the policy's img-src.
+if not MEDIA_S3_BUCKET:
+    _MEDIA_ORIGINS = []
+elif STORAGES["default"]["OPTIONS"]["custom_domain"]:
+    _MEDIA_ORIGINS = [f"https://{STORAGES['default']['OPTIONS']['custom_domain']}"]
+elif MEDIA_S3_OPTIONS["endpoint_url"]:
+    _MEDIA_ORIGINS = [_origin(MEDIA_S3_OPTIONS["endpoint_url"])]
+else:
+    _MEDIA_ORIGINS = [f"https://{MEDIA_S3_BUCKET}.s3.amazonaws.com"]
 
 # --- Security -----------------------------------------------------------------------------------
 # The Content Security Policy is on in every mode, so tests see what production sees.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.NONCE, STRIPE_JS_ORIGIN],
+    "script-src": [CSP.SELF, CSP.NONCE, *_STRIPE_JS],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *_MEDIA_ORIGINS],
     "font-src": [CSP.SELF],
-    "connect-src": [CSP.SELF, STRIPE_JS_ORIGIN, _origin(STRIPE_API_BASE)],
+    "connect-src": [CSP.SELF, *_STRIPE_JS, *_STRIPE_API],
     # Stripe's 3-D Secure challenge runs in frames from Stripe's origins.
-    "frame-src": [CSP.SELF, STRIPE_JS_ORIGIN, "https://hooks.stripe.com"],
+    "frame-src": [CSP.SELF, *_STRIPE_JS, "https://hooks.stripe.com"],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
@@ -455,7 +502,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Tokens, keys, links with secrets, emails, phones and identity numbers never reach a log.
+    "filters": {"redact": {"()": "shop.log_redaction.RedactSecretsFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -1,9 +1,14 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
 from . import views
+
+# The admin signs in through allauth's login, so its failed-login limits (per account and per
+# client address) cover /admin/ and /en/admin/ alike.
+admin.site.login = secure_admin_login(admin.site.login)
 
 shop_patterns = (
     [

@@ -24,18 +24,27 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def verified(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
-        """UserFactory(verified=True) also records a verified primary email (allauth)."""
-        if create:
-            self.save()
-            if extracted:
-                EmailAddress.objects.create(
-                    user=self, email=self.email, verified=True, primary=True
-                )
+        """UserFactory(verified=True) also records a verified primary email (allauth); only
+        then can the account sign in with its password."""
+        _save_and_verify(self, create=create, verified=bool(extracted))
 
 
 class StaffFactory(UserFactory):
+    """Staff sign in through the shop's login, so their address is verified unless told not."""
+
     is_staff = True
     is_superuser = True
+
+    @factory.post_generation
+    def verified(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        _save_and_verify(self, create=create, verified=extracted is not False)
+
+
+def _save_and_verify(user: User, *, create: bool, verified: bool) -> None:
+    if create:
+        user.save()
+        if verified:
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
 
 
 class OrderFactory(factory.django.DjangoModelFactory):

@@ -4,13 +4,16 @@ import csv
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from shop.admin_safety import MalformedFilterSafeMixin
+
 from . import services
+from .exceptions import UnknownKind
 from .kinds import all_kinds, get_kind
 from .models import Category, Channel, Consent, Message, Status, Suppression
 from .rendering import render_message
@@ -18,7 +21,7 @@ from .selectors import consent_register_rows
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(MalformedFilterSafeMixin, admin.ModelAdmin):
     list_display = [
         "created_at",
         "kind",
@@ -72,7 +75,10 @@ class MessageAdmin(admin.ModelAdmin):
     def preview_view(self, request: HttpRequest) -> HttpResponse:
         """Every kind rendered with sample data, per channel, in each language."""
         kinds = all_kinds()
-        chosen = get_kind(request.GET.get("kind") or kinds[0].name)
+        try:
+            chosen = get_kind(request.GET.get("kind") or kinds[0].name)
+        except UnknownKind as error:
+            raise Http404(str(error)) from error
         previews = []
         for language, language_name in settings.LANGUAGES:
             for channel in chosen.channels:

@@ -55,7 +55,7 @@ class EmailBackend:
 
 
 class FileSmsBackend:
-    """Development: every SMS to the log and to a file under var/sms/."""
+    """Development: every SMS to a file under var/sms/."""
 
     def send(self, message: Message) -> str:
         provider_id = f"local-{uuid.uuid4().hex[:12]}"
@@ -66,9 +66,8 @@ class FileSmsBackend:
             f"{message.body_text}\n",
             encoding="utf-8",
         )
-        log.info(
-            "SMS to %s (%s parts): %s", message.recipient, message.sms_parts, message.body_text
-        )
+        # The text is in the file; a log line names only the file (bodies may hold secrets).
+        log.info("SMS %s (%s parts) written to %s", provider_id, message.sms_parts, folder)
         return provider_id
 
 

@@ -7,7 +7,7 @@ from django.core import signing
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import services
 from .signatures import body_signature, matches, twilio_signature
@@ -16,13 +16,23 @@ OPT_OUT_WORDS = {"stop", "ret", "iptal", "unsubscribe"}
 
 
 @csrf_exempt  # RFC 8058 one-click: the mail client POSTs without our CSRF token
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """One click withdraws the consent at once (GET from the link, POST from the mail client)."""
+    """A GET (the link, or a mail scanner following it) only asks; the POST withdraws consent:
+    the confirm button, or the mail client's one-click List-Unsubscribe-Post."""
+    invalid = (signing.BadSignature, KeyError, TypeError, ValueError, services.User.DoesNotExist)
+    template = "notifications/unsubscribe.html"
+    if request.method != "POST":
+        try:
+            signing.loads(token, salt=services.UNSUBSCRIBE_SALT)
+        except invalid:
+            return render(request, template, {"invalid": True}, status=400)
+        return render(request, template, {"confirm": True})
     try:
         user = services.unsubscribe(token=token)
-    except (signing.BadSignature, KeyError, ValueError, services.User.DoesNotExist):
-        return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
-    return render(request, "notifications/unsubscribe.html", {"email": user.email})
+    except invalid:
+        return render(request, template, {"invalid": True}, status=400)
+    return render(request, template, {"email": user.email})
 
 
 def _twilio_verified(request: HttpRequest) -> bool:
@@ -66,8 +76,10 @@ def sms_inbound(request: HttpRequest) -> HttpResponse:
 @require_POST
 def email_events(request: HttpRequest) -> HttpResponse:
     """Email delivery reports and bounces, JSON signed with HMAC-SHA256 of the body."""
-    expected = body_signature(secret=settings.NOTIFICATIONS_WEBHOOK_SECRET, body=request.body)
-    if not matches(expected, request.headers.get("X-Dukkan-Signature", "")):
+    secret = settings.NOTIFICATIONS_WEBHOOK_SECRET
+    expected = body_signature(secret=secret, body=request.body)
+    # An empty secret verifies nothing: anyone can compute an HMAC with the empty key.
+    if not secret or not matches(expected, request.headers.get("X-Dukkan-Signature", "")):
         return HttpResponseForbidden("bad signature")
     try:
         event = json.loads(request.body)

@@ -23,9 +23,10 @@ def test_sign_up_verify_email_and_log_in(page: Page, live_server, celery_worker,
     page.get_by_label("Password (again)").fill("a-Long-and-unique-pass-42")
     page.get_by_role("button", name="Sign Up").click()
 
-    # Browsing needs no verified address: the newcomer is signed in and told to check their mail.
-    expect(page.get_by_role("heading", name="My account")).to_be_visible()
-    expect(page.get_by_text("Confirmation email sent to newcomer@example.com.")).to_be_visible()
+    # A new account signs in only once its address is verified: the page says to check the mail.
+    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    page.goto(f"{live_server.url}/en/account/")
+    expect(page.get_by_role("button", name="Sign In")).to_be_visible()  # not signed in yet
     user = User.objects.get(email="newcomer@example.com")
     assert user.language == "en"
 

@@ -1,5 +1,6 @@
 """Cash on delivery behind the one provider protocol."""
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -26,35 +27,51 @@ def cod() -> PaymentProvider:
 
 
 # What each registered method answers for a 250 TRY physical order: (available, fee, outcome of
-# authorize, capture, refund and void). A method registered without a row here fails the test.
+# authorize, capture, refund and void, the details authorize needs). A method registered
+# without a row here fails the test. The card talks to the fake Stripe server; a void after
+# its charge went through reports the charge instead.
 EXPECTED = {
     PaymentMethod.COD: (
         True,
         Decimal("19.90"),
         (Outcome.PENDING, Outcome.CAPTURED, Outcome.REFUNDED, Outcome.VOIDED),
+        {},
+    ),
+    PaymentMethod.CARD: (
+        True,
+        Decimal("0.00"),
+        (Outcome.CAPTURED, Outcome.CAPTURED, Outcome.REFUNDED, Outcome.CAPTURED),
+        {"payment_method": "pm_card_visa"},
     ),
 }
 
 
 @pytest.mark.parametrize("provider", all_providers(), ids=lambda p: p.method)
-def test_each_registered_provider_answers_every_step_of_the_protocol(provider, settings):
+def test_each_registered_provider_answers_every_step_of_the_protocol(provider, settings, request):
     settings.COD_FEE = "19.90"
     assert provider.method in EXPECTED, f"add {provider.method} to EXPECTED"
-    available, fee, outcomes = EXPECTED[provider.method]
+    available, fee, outcomes, details = EXPECTED[provider.method]
+    if provider.method == PaymentMethod.CARD:
+        request.getfixturevalue("fake_stripe")
     context = _context()
     assert provider.availability(context=context).available is available
     assert provider.fee(context=context) == fee
-    request = PaymentRequest(
+    asked = PaymentRequest(
         payment_id=7,
         order_number="DK-7",
         amount=Decimal("269.90"),
         currency="TRY",
         idempotency_key="dk-7-1",
+        details=details,
     )
-    steps = (provider.authorize, provider.capture, provider.refund, provider.void)
-    results = [step(request=request) for step in steps]
+    first = provider.authorize(request=asked)
+    asked = replace(asked, reference=first.attempt_reference)
+    results = [first] + [
+        step(request=asked) for step in (provider.capture, provider.refund, provider.void)
+    ]
     assert tuple(result.outcome for result in results) == outcomes
     assert all(result.amount == Decimal("269.90") for result in results)
+    assert all(result.currency == "TRY" for result in results)
 
 
 def test_every_payment_method_with_a_provider_is_registered():

@@ -128,7 +128,7 @@ def _build(
         reason = _marketing_refusal(user=user, channel=channel, address=address)
         if reason:
             row.status, row.status_reason = Status.SUPPRESSED, reason
-            log.info("suppressed %s to %s: %s", kind, address, reason)
+            log.info("suppressed %s by %s to user %s: %s", kind, channel, row.user_id, reason)
             return row
         if channel == Channel.SMS:
             morning = next_allowed_time(now=timezone.now(), time_zone=_time_zone(to))
