@@ -152,7 +152,8 @@ class CheckoutPage:
         return CheckoutRequest(
             token=data["token"],
             cart_id=self.cart.pk,
-            expected_total=data["expected_total"],
+            items_total=data["items_total"],
+            grand_total=data["grand_total"],
             email=data["email"],
             phone=data["phone"],
             language=self.request.LANGUAGE_CODE,

@@ -189,7 +189,8 @@ def _place(customer: User, variant: Variant, *, start_payment: bool) -> Order:
         request=CheckoutRequest(
             token=cart.token,
             cart_id=cart.pk,
-            expected_total=quote.priced.items_total,
+            items_total=quote.priced.items_total,
+            grand_total=quote.priced.totals.total,
             email=customer.email,
             phone=address.phone,
             language=customer.language,

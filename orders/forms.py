@@ -105,7 +105,8 @@ class CheckoutForm(forms.Form):
     """Contact, address choices, shipping, payment and the legal acceptances."""
 
     token = forms.CharField(widget=forms.HiddenInput)
-    expected_total = forms.DecimalField(widget=forms.HiddenInput, decimal_places=2)
+    items_total = forms.DecimalField(widget=forms.HiddenInput, decimal_places=2)
+    grand_total = forms.DecimalField(widget=forms.HiddenInput, decimal_places=2)
     email = forms.EmailField(
         label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )

@@ -50,7 +50,8 @@ class CheckoutRequest:
 
     token: str
     cart_id: int  # the visitor's own cart (from the session or the account); the token must name it
-    expected_total: Decimal  # PricedCart.items_total as the page showed it: prices unchanged
+    items_total: Decimal  # PricedCart.items_total as the page showed it: prices unchanged
+    grand_total: Decimal  # what the page said would be charged, shipping and fees included
     email: str
     phone: str
     language: str
@@ -129,9 +130,17 @@ def _place(*, cart: Cart, user: User | None, request: CheckoutRequest) -> Order:
     )
     priced = quote.priced
     _check(request=request, quote=quote)
-    if priced.items_total != request.expected_total:
+    if priced.items_total != request.items_total:
         raise PricesChanged(
             _("Prices in your cart changed since the page was shown. Please check the new total.")
+        )
+    if priced.totals.total != request.grand_total:
+        raise PricesChanged(
+            _(
+                "The total is now %(total)s %(currency)s (shipping or a payment fee changed). "
+                "Please check it and place the order again."
+            )
+            % {"total": priced.totals.total, "currency": settings.SHOP_CURRENCY}
         )
     coupon = _use_coupon(priced.coupon, user=user, email=request.email)
     physical = [

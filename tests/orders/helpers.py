@@ -83,7 +83,8 @@ def make_checkout_request(cart: Cart, **overrides: object) -> services.CheckoutR
     request = services.CheckoutRequest(
         token=cart.token,
         cart_id=cart.pk,
-        expected_total=quote.priced.items_total,
+        items_total=quote.priced.items_total,
+        grand_total=quote.priced.totals.total,
         email=email,
         phone="+905321234567",
         language="tr",

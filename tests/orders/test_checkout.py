@@ -1,6 +1,7 @@
 """Placing an order: what it records, what it refuses, and what follows (payment, messages)."""
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -394,3 +395,13 @@ def test_an_order_without_a_payment_has_nothing_to_start(method):
     order.payments.all().delete()
 
     assert services.checkout_payment_start(order=order) == services.PaymentStart(payment=None)
+
+
+def test_a_grand_total_other_than_the_one_shown_is_refused(method):
+    cart = cart_with((stocked_variant(price="100.00"), 1))
+    request = make_checkout_request(cart, language="en")
+    shown = replace(request, grand_total=request.grand_total - Decimal("49.90"))  # no shipping
+    with pytest.raises(PricesChanged, match=r"The total is now 169\.80 TRY"):
+        services.order_place(request=shown)
+    assert not Order.objects.exists()
+    assert services.order_place(request=request)[0].total == Decimal("169.80")

@@ -28,16 +28,20 @@ def _submission(hidden: dict, method, **overrides) -> dict:
     }
 
 
-def _victim_with_cart(variant) -> tuple[Client, dict]:
+def _hidden(client, method) -> dict:
+    """The hidden fields of one's own checkout page, refreshed for the submitted choices."""
+    return checkout_form(client, _submission({}, method))[1]
+
+
+def _victim_with_cart(variant, method) -> tuple[Client, dict]:
     victim = Client()
     add(victim, variant, 2)
-    _, hidden = checkout_form(victim)
-    return victim, hidden
+    return victim, _hidden(victim, method)
 
 
 def test_another_guests_token_places_nothing_and_leaves_their_cart_alone(client, shipping):
     variant = physical("80.00")
-    victim, victim_hidden = _victim_with_cart(variant)
+    victim, victim_hidden = _victim_with_cart(variant, shipping)
     add(client, physical("10.00"), 1)  # the attacker has a cart of their own
     response = client.post(reverse("orders:checkout"), _submission(victim_hidden, shipping))
     assert response.status_code == 400
@@ -55,7 +59,7 @@ def test_another_guests_token_places_nothing_and_leaves_their_cart_alone(client,
 
 
 def test_a_guessed_token_without_a_cart_of_ones_own_gets_the_empty_cart_answer(client, shipping):
-    _victim, victim_hidden = _victim_with_cart(physical())
+    _victim, victim_hidden = _victim_with_cart(physical(), shipping)
     response = client.post(reverse("orders:checkout"), _submission(victim_hidden, shipping))
     assert response.status_code == 302 and response["Location"] == reverse("orders:cart")
     assert not Order.objects.exists()
@@ -63,9 +67,9 @@ def test_a_guessed_token_without_a_cart_of_ones_own_gets_the_empty_cart_answer(c
 
 def test_repeated_failed_submissions_are_limited(client, shipping, settings):
     settings.CHECKOUT_FAILURES_PER_HOUR = 3
-    _victim, victim_hidden = _victim_with_cart(physical())
+    _victim, victim_hidden = _victim_with_cart(physical(), shipping)
     add(client, physical("10.00"), 1)
-    _, own_hidden = checkout_form(client)
+    own_hidden = _hidden(client, shipping)
     victim_cart_id = int(victim_hidden["token"].split(".")[0])
     for token in (victim_hidden["token"], f"{victim_cart_id + 100}.2", "1.1"):
         response = client.post(
@@ -81,7 +85,7 @@ def test_repeated_failed_submissions_are_limited(client, shipping, settings):
 
 def test_a_double_tap_that_overtakes_the_session_save_still_lands_on_the_order(client, shipping):
     add(client, physical(), 1)
-    _, hidden = checkout_form(client)
+    hidden = _hidden(client, shipping)
     before = dict(client.session.items())
     first = client.post(reverse("orders:checkout"), _submission(hidden, shipping))
     assert first.status_code == 302

@@ -44,20 +44,26 @@ ADDRESS = {
 BILLING = {k.replace("ship-", "bill-"): v for k, v in ADDRESS.items()}
 
 
-def checkout_form(client):
-    """The hidden token and total the checkout page carries, as a browser would submit them."""
-    response = client.get(reverse("orders:checkout"))
+def checkout_form(client, data: dict | None = None):
+    """The hidden token and totals the checkout page carries, as a browser would submit them.
+
+    With `data`, the page as refreshed for those choices (what htmx or the "update" button
+    does while the form is filled), so the grand total includes shipping and fees.
+    """
+    if data is None:
+        response = client.get(reverse("orders:checkout"))
+    else:
+        response = client.post(reverse("orders:checkout"), {**data, "action": "refresh"})
     assert response.status_code == 200
     html = response.content.decode()
     token = html.split('name="token" value="')[1].split('"')[0]
-    total = html.split('name="expected_total" value="')[1].split('"')[0]
-    return response, {"token": token, "expected_total": total}
+    items = html.split('name="items_total" value="')[1].split('"')[0]
+    grand = html.split('name="grand_total" value="')[1].split('"')[0]
+    return response, {"token": token, "items_total": items, "grand_total": grand}
 
 
 def place(client, method, **overrides):
-    _, hidden = checkout_form(client)
     data = {
-        **hidden,
         "email": "guest@example.com",
         "phone": "0532 123 45 67",
         "shipping_choice": "new",
@@ -70,7 +76,9 @@ def place(client, method, **overrides):
         **ADDRESS,
     }
     data.update(overrides)
-    return client.post(reverse("orders:checkout"), {k: v for k, v in data.items() if v is not None})
+    data = {k: v for k, v in data.items() if v is not None}
+    _, hidden = checkout_form(client, data)
+    return client.post(reverse("orders:checkout"), {**hidden, **data})
 
 
 def test_guest_adds_changes_and_removes_items_and_header_count_follows(client):
@@ -130,12 +138,12 @@ def test_guest_places_a_cash_on_delivery_order(client, shipping):
 
 def test_resubmitting_the_same_checkout_leads_to_the_one_order(client, shipping):
     add(client, physical(), 1)
-    _, hidden = checkout_form(client)
     data = {
-        **hidden, "email": "guest@example.com", "phone": "05321234567", "shipping_choice": "new",
+        "email": "guest@example.com", "phone": "05321234567", "shipping_choice": "new",
         "billing_same": "on", "shipping_method": shipping.pk, "payment_method": "cod",
         "accept_terms": "on", "action": "place", **ADDRESS,
     }  # fmt: skip
+    data.update(checkout_form(client, data)[1])
     first = client.post(reverse("orders:checkout"), data)
     second = client.post(reverse("orders:checkout"), data)
     assert Order.objects.count() == 1
@@ -267,3 +275,23 @@ def test_checkout_page_names_the_payment_method_the_quote_charges_for(client, sh
     response = place(client, shipping, action="refresh", payment_method="cod")
     assert response.context["page"].payment_method == ""
     assert 'class="place-order" disabled' in response.content.decode()
+
+
+def test_placing_without_refreshing_after_choosing_shipping_shows_the_new_total(client, shipping):
+    """Without JavaScript the page shown first knows no shipping yet: placing says so once."""
+    add(client, physical("120.00"), 1)
+    _, stale = checkout_form(client)  # no address yet: the total has no shipping
+    data = {
+        "email": "guest@example.com", "phone": "05321234567", "shipping_choice": "new",
+        "billing_same": "on", "shipping_method": shipping.pk, "payment_method": "cod",
+        "accept_terms": "on", "action": "place", **ADDRESS,
+    }  # fmt: skip
+    refused = client.post(reverse("orders:checkout"), {**data, **stale})
+    assert refused.status_code == 400
+    assert "The total is now 189.80 TRY" in refused.content.decode()
+    assert not Order.objects.exists()
+    html = refused.content.decode()
+    fresh = html.split('name="grand_total" value="')[1].split('"')[0]
+    placed = client.post(reverse("orders:checkout"), {**data, **stale, "grand_total": fresh})
+    assert placed.status_code == 302
+    assert Order.objects.get().total == Decimal("189.80")
