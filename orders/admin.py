@@ -105,8 +105,9 @@ class OrderAdmin(MalformedFilterSafeMixin, admin.ModelAdmin):
         "payment_method",
         "payment_status",
         "total",
+        "needs_review",
     ]
-    list_filter = ["status", "payment_status", "payment_method", "placed_at"]
+    list_filter = ["needs_review", "status", "payment_status", "payment_method", "placed_at"]
     search_fields = ["number", "email", "phone", "user__email"]
     date_hierarchy = "placed_at"
     list_select_related = ["user"]

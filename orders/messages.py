@@ -11,7 +11,9 @@ from django.utils import translation
 from crm.notifications.kinds import MessageKind, register_kind
 from crm.notifications.models import Category, Channel
 from crm.notifications.services import Recipient, notification_send
+from payments.states import PaymentStatus
 
+from .links import order_pay_url
 from .models import Order
 from .states import CancelReason, OrderStatus
 
@@ -33,6 +35,7 @@ SAMPLE = {
     "url": "http://127.0.0.1:8000/account/orders/",
     "cancel_reason": "Ödeme zamanında tamamlanmadı",
     "is_cod": True,
+    "is_paid": False,
 }
 
 # status -> message kind; statuses without a kind send nothing (yet).
@@ -42,8 +45,12 @@ KIND_BY_STATUS = {
 }
 
 
+# Messages about paying, not about a status: sent once per payment or order.
+PAYMENT_KINDS = ("payment_received", "payment_reminder")
+
+
 def register_order_kinds() -> None:
-    for kind in KIND_BY_STATUS.values():
+    for kind in (*KIND_BY_STATUS.values(), *PAYMENT_KINDS):
         register_kind(
             MessageKind(kind, Category.TRANSACTIONAL, (Channel.EMAIL, Channel.SMS), SAMPLE)
         )
@@ -54,6 +61,33 @@ def order_message_schedule(*, order: Order, status: str) -> None:
     kind = KIND_BY_STATUS.get(status)
     if kind is None:
         return
+    _send(
+        order,
+        kind,
+        order_message_context(order=order, with_documents=status == OrderStatus.CONFIRMED),
+        dedupe_key=f"order:{order.pk}:{status}",
+    )
+
+
+def payment_received_schedule(*, order: Order, payment_id: int) -> None:
+    """Tell the customer their money arrived for an order already under way (once a payment)."""
+    _send(
+        order,
+        "payment_received",
+        order_message_context(order=order),
+        dedupe_key=f"payment:{payment_id}:received",
+    )
+
+
+def payment_reminder_schedule(*, order: Order) -> None:
+    """Remind the customer to finish paying before the order expires, with a "pay now" link."""
+    context = order_message_context(order=order)
+    context["url"] = order_pay_url(number=order.number, language=order.language)
+    context["expires_at"] = order.expires_at.isoformat() if order.expires_at else ""
+    _send(order, "payment_reminder", context, dedupe_key=f"order:{order.pk}:payment_reminder")
+
+
+def _send(order: Order, kind: str, context: dict, *, dedupe_key: str) -> None:
     recipient = order.user or Recipient(
         email=order.email, phone=order.phone, language=order.language
     )
@@ -63,11 +97,7 @@ def order_message_schedule(*, order: Order, status: str) -> None:
             email=order.email, phone=order.phone, language=order.user.language or order.language
         )
     notification_send(
-        to=recipient,
-        kind=kind,
-        context=order_message_context(order=order, with_documents=status == OrderStatus.CONFIRMED),
-        subject=("order", order.pk),
-        dedupe_key=f"order:{order.pk}:{status}",
+        to=recipient, kind=kind, context=context, subject=("order", order.pk), dedupe_key=dedupe_key
     )
 
 
@@ -81,6 +111,7 @@ def order_message_context(*, order: Order, with_documents: bool = False) -> dict
             "currency": order.currency,
             "payment_method": str(order.get_payment_method_display()),
             "is_cod": order.payment_method == "cod",
+            "is_paid": order.payment_status == PaymentStatus.PAID,
             "lines": [
                 {
                     "name": line.product_name,

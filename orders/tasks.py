@@ -16,6 +16,15 @@ def expire_unpaid_orders() -> int:
     )
 
 
+@shared_task(name="orders.remind_unpaid_orders")
+def remind_unpaid_orders() -> int:
+    """Send "complete your payment" to orders paid in the browser that will expire soon."""
+    return sum(
+        services.order_payment_remind(order_id=order_id)
+        for order_id in selectors.order_ids_to_remind(now=timezone.now())
+    )
+
+
 @shared_task(name="orders.delete_stale_carts")
 def delete_stale_carts() -> int:
     return services.cart_delete_stale()

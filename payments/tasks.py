@@ -28,6 +28,18 @@ def send_refund(refund_id: int) -> str:
     return services.refund_send(refund=refund).status
 
 
+@shared_task(name="payments.refund_payment_in_full")
+def refund_payment_in_full(payment_id: int) -> str:
+    """Give back all a payment took (it arrived for an order that no longer wanted it)."""
+    payment = Payment.objects.filter(pk=payment_id).first()
+    if payment is None:
+        return "missing"
+    refunds = services.payment_refund_remaining(
+        payment=payment, reason="Arrived after the order no longer wanted it"
+    )
+    return f"{len(refunds)} refunds"
+
+
 @shared_task(name="payments.process_stripe_event")
 def process_stripe_event(event_pk: int) -> bool:
     """Apply a verified Stripe webhook event to its payment (once, however often it runs)."""

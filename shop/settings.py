@@ -238,6 +238,9 @@ COD_FEE = env.str("COD_FEE", default="19.90")
 # Orders: how long an order may wait for its payment before it expires and frees its stock.
 ORDER_PAYMENT_TIMEOUT_MINUTES = env.int("ORDER_PAYMENT_TIMEOUT_MINUTES", default=30)
 ORDER_EXPIRY_EVERY_SECONDS = env.int("ORDER_EXPIRY_EVERY_SECONDS", default=300)
+# Orders paid by card get a "complete your payment" reminder this many minutes before expiry.
+ORDER_PAYMENT_REMINDER_MINUTES = env.int("ORDER_PAYMENT_REMINDER_MINUTES", default=10)
+ORDER_PAYMENT_REMINDER_EVERY_SECONDS = env.int("ORDER_PAYMENT_REMINDER_EVERY_SECONDS", default=60)
 # Signed order links in messages (a guest's "pay now") stay valid this many days.
 ORDER_LINK_MAX_AGE_DAYS = env.int("ORDER_LINK_MAX_AGE_DAYS", default=30)
 # Carts: most units of one item per line; guest carts untouched this long are deleted.

@@ -60,6 +60,10 @@ class Order(models.Model):
     placed_at = models.DateTimeField(_("placed at"), default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     expires_at = models.DateTimeField(_("payment due by"), null=True, blank=True)
+    # Something about the order needs a person: money that arrived for a cancelled order or a
+    # replaced payment attempt (refunded automatically), a mismatch to look into.
+    needs_review = models.BooleanField(_("needs review"), default=False)
+    review_note = models.CharField(_("review note"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("order")
@@ -70,6 +74,11 @@ class Order(models.Model):
             models.Index(fields=["status", "expires_at"], name="orders_status_expiry_idx"),
             models.Index(fields=["payment_status"], name="orders_payment_status_idx"),
             models.Index(fields=["-placed_at"], name="orders_placed_idx"),
+            models.Index(
+                fields=["needs_review"],
+                name="orders_needs_review_idx",
+                condition=Q(needs_review=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(total__gte=0), name="orders_total_not_negative"),

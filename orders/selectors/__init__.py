@@ -7,6 +7,7 @@ from .orders import (
     customer_bought,
     order_by_token,
     order_for_viewer,
+    order_ids_to_remind,
     orders_of,
     overdue_order_ids,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "open_cart",
     "order_by_token",
     "order_for_viewer",
+    "order_ids_to_remind",
     "orders_of",
     "overdue_order_ids",
     "shipping_methods",

@@ -1,10 +1,12 @@
 """Reads of placed orders."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 
+from payments.registry import all_providers
 from payments.states import PaymentStatus
 from shop.models import User
 
@@ -44,6 +46,22 @@ def customer_bought(*, user_id: int, product_id: int) -> bool:
         user_id=user_id,
         lines__product_id=product_id,
     ).exists()
+
+
+def order_ids_to_remind(*, now: datetime, limit: int = 500) -> list[int]:
+    """Orders paid in the browser (by card) that expire within ORDER_PAYMENT_REMINDER_MINUTES."""
+    browser_methods = [p.method for p in all_providers() if p.starts_in_browser]
+    soon = now + timedelta(minutes=settings.ORDER_PAYMENT_REMINDER_MINUTES)
+    return list(
+        Order.objects.filter(
+            status=OrderStatus.PENDING_PAYMENT,
+            expires_at__gt=now,
+            expires_at__lte=soon,
+            payment_method__in=browser_methods,
+        )
+        .order_by("expires_at")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def overdue_order_ids(*, now: datetime, limit: int = 500) -> list[int]:

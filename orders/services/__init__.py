@@ -16,7 +16,12 @@ from .cart import (
     cart_set_quantity,
 )
 from .checkout import CheckoutRequest, order_place
-from .lifecycle import order_expire, order_set_payment_status, order_transition
+from .lifecycle import (
+    order_expire,
+    order_payment_remind,
+    order_set_payment_status,
+    order_transition,
+)
 from .paying import (
     CardForm,
     CardStep,
@@ -50,6 +55,7 @@ __all__ = [
     "order_card_form",
     "order_card_pay",
     "order_expire",
+    "order_payment_remind",
     "order_place",
     "order_set_payment_status",
     "order_transition",

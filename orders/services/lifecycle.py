@@ -9,12 +9,16 @@ from django.utils.translation import gettext as _
 
 from catalog.services import stock_release
 from payments.models import Payment
-from payments.states import ACCEPTED, VOIDABLE
-from payments.tasks import void_payment
+from payments.states import ACCEPTED, VOIDABLE, PaymentStatus
+from payments.tasks import refund_payment_in_full, void_payment
 from shop.models import User
 
 from ..exceptions import InvalidTransition
-from ..messages import order_message_schedule
+from ..messages import (
+    order_message_schedule,
+    payment_received_schedule,
+    payment_reminder_schedule,
+)
 from ..models import Coupon, CouponRedemption, Order, OrderEvent
 from ..signals import order_status_changed
 from ..states import HOLDS_ALLOCATION, CancelReason, OrderStatus, can_transition
@@ -89,6 +93,21 @@ def _release_coupon(order: Order) -> None:
     redemption.delete()
 
 
+def _refund_unwanted_payment(order: Order, payment_id: int) -> Order:
+    """Money arrived for a cancelled order or a replaced attempt: give it back, tell staff.
+
+    Released stock is not taken again; the refund goes to the provider after commit.
+    """
+    order.needs_review = True
+    order.review_note = (
+        _("Payment %(payment)s arrived after the order no longer wanted it; refunded in full.")
+        % {"payment": payment_id}
+    )[:255]
+    order.save(update_fields=["needs_review", "review_note", "updated_at"])
+    transaction.on_commit(lambda: refund_payment_in_full.delay(payment_id), robust=True)
+    return order
+
+
 def _void_open_payments_after_commit(order: Order) -> None:
     """A cancelled order's open attempts are voided once the cancellation has committed.
 
@@ -110,14 +129,30 @@ def order_set_payment_status(*, order_id: int, payment_id: int, status: str) -> 
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
         current = order.payments.order_by("-pk").values_list("pk", flat=True).first()
+        unwanted = current != payment_id or order.status == OrderStatus.CANCELLED
+        if status == PaymentStatus.PAID and unwanted:
+            return _refund_unwanted_payment(order, payment_id)
         if current != payment_id:
             return order
         if order.payment_status != status:
             order.payment_status = status
             order.save(update_fields=["payment_status", "updated_at"])
         if status in ACCEPTED and order.status == OrderStatus.PENDING_PAYMENT:
+            # The confirmation message says the payment arrived when it did.
             order = order_transition(order=order, to=OrderStatus.CONFIRMED)
+        elif status == PaymentStatus.PAID:
+            payment_received_schedule(order=order, payment_id=payment_id)
     return order
+
+
+def order_payment_remind(*, order_id: int) -> bool:
+    """Remind the customer to finish paying an order about to expire; True if it was due."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().filter(pk=order_id).first()
+        if order is None or order.status != OrderStatus.PENDING_PAYMENT:
+            return False
+        payment_reminder_schedule(order=order)
+    return True
 
 
 def order_expire(*, order_id: int, now: datetime | None = None) -> bool:

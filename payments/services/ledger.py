@@ -127,6 +127,18 @@ def payment_refund(
     return refund_send(refund=refund, details=details)
 
 
+def payment_refund_remaining(*, payment: Payment, reason: str = "") -> list[Refund]:
+    """Send refunds still reserved, then refund whatever is left; safe to run twice."""
+    sent = [
+        refund_send(refund=refund)
+        for refund in payment.refunds.filter(status=Refund.Status.RESERVED)
+    ]
+    payment.refresh_from_db()
+    if payment.status in REFUNDABLE and payment.refundable() > 0:
+        sent.append(payment_refund(payment=payment, amount=payment.refundable(), reason=reason))
+    return sent
+
+
 def refund_reserve(
     *, payment: Payment, amount: Decimal, by: User | None = None, reason: str = ""
 ) -> Refund:

@@ -132,3 +132,39 @@ def test_an_expired_orders_open_payment_is_voided_after_the_expiry_commits(
     assert payment.status == PaymentStatus.VOIDED
     assert order.payment_status == PaymentStatus.VOIDED
     assert order.status == OrderStatus.CANCELLED
+
+
+def test_a_payment_that_succeeds_after_expiry_is_refunded_and_the_order_flagged(
+    settings, django_capture_on_commit_callbacks
+):
+    from decimal import Decimal
+
+    from payments.interface import Outcome, ProviderResult
+    from payments.models import Payment, Refund
+    from payments.services import Operation, payment_record
+    from payments.states import PaymentStatus
+
+    variant = stocked_variant(on_hand=5)
+    order = _overdue(cart_with((variant, 2)), settings)
+    payment = Payment.objects.get(order=order)
+    with django_capture_on_commit_callbacks(execute=True):
+        expire_unpaid_orders()
+    assert _allocated(variant) == 0
+
+    late = ProviderResult(
+        Outcome.CAPTURED, payment.amount, currency="TRY", reference="ch_late_success"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        payment_record(
+            payment_id=payment.pk, result=late, operation=Operation.START, operation_key="evt_9"
+        )
+
+    order.refresh_from_db()
+    payment.refresh_from_db()
+    assert order.status == OrderStatus.CANCELLED
+    assert order.needs_review and "refunded in full" in order.review_note
+    assert payment.status == PaymentStatus.REFUNDED
+    refund = Refund.objects.get(payment=payment)
+    assert (refund.status, refund.amount) == (Refund.Status.SUCCEEDED, payment.amount)
+    assert payment.refundable() == Decimal("0.00")
+    assert _allocated(variant) == 0  # the released stock is not taken again
