@@ -34,6 +34,11 @@ class CheckoutQuote:
     payment_options: list[PaymentChoice] = field(default_factory=list)
     shipping_error: str = ""
 
+    @property
+    def nothing_to_pay(self) -> bool:
+        """A 100 % coupon (later a balance) covers it all: no payment method is needed."""
+        return self.priced.totals.total <= 0 and not self.priced.has_problems
+
 
 def cart_quote(
     *,
@@ -85,7 +90,8 @@ def cart_quote(
         has_digital=with_shipping.has_digital,
         customer_id=user.pk if user is not None and user.is_authenticated else None,
     )
-    choices = payment_choices(context=context)
+    # Nothing left to pay (a 100 % coupon): no method is offered, none adds a fee.
+    choices = payment_choices(context=context) if context.total > 0 else []
     picked = next(
         (c for c in choices if c.method == payment_method and c.availability.available), None
     )

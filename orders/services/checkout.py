@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from catalog.exceptions import OutOfStock
 from catalog.services import stock_allocate
 from payments.services import payment_create
-from payments.states import PaymentMethod
+from payments.states import PaymentMethod, PaymentStatus
 from shop.models import User
 
 from .. import selectors
@@ -39,7 +39,9 @@ from ..models import (
 )
 from ..pricing import PricedCart
 from ..shipping import quote as shipping_quote
+from ..states import OrderStatus
 from .addresses import address_save
+from .lifecycle import order_transition
 
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on the phone
 
@@ -162,14 +164,17 @@ def _place(*, cart: Cart, user: User | None, request: CheckoutRequest) -> Order:
         ) from None
 
     now = timezone.now()
-    payment_label = str(PaymentMethod(request.payment_method).label)
+    free = quote.nothing_to_pay
+    payment_label = (
+        _("Nothing to pay") if free else str(PaymentMethod(request.payment_method).label)
+    )
     order = _create_order(
         Order(
             user=user,
             email=request.email,
             phone=request.phone,
             language=request.language,
-            payment_method=request.payment_method,
+            payment_method="" if free else request.payment_method,
             currency=settings.SHOP_CURRENCY,
             subtotal=priced.totals.subtotal,
             discount=priced.totals.discount,
@@ -245,9 +250,16 @@ def _place(*, cart: Cart, user: User | None, request: CheckoutRequest) -> Order:
             email=request.email,
             amount=_coupon_saving(priced, address=shipping),
         )
-    payment_create(
-        order=order, method=request.payment_method, amount=order.total, currency=order.currency
-    )
+    if free:
+        order.payment_status = PaymentStatus.PAID  # nothing is owed
+        order.save(update_fields=["payment_status", "updated_at"])
+        order = order_transition(
+            order=order, to=OrderStatus.CONFIRMED, note=_("Nothing to pay: confirmed at once.")
+        )
+    else:
+        payment_create(
+            order=order, method=request.payment_method, amount=order.total, currency=order.currency
+        )
     cart.status = CartStatus.ORDERED
     cart.save(update_fields=["status", "updated_at"])
     if user is not None and request.save_address and shipping is not None and shipping.pk is None:
@@ -274,9 +286,11 @@ def _check(*, request: CheckoutRequest, quote: selectors.CheckoutQuote) -> None:
         if priced.shipping.method.pk != request.shipping_method_id:
             raise CheckoutError(_("Choose one of the shipping methods offered for your address."))
     choice = next((c for c in quote.payment_options if c.method == request.payment_method), None)
-    if choice is None:
+    if quote.nothing_to_pay:
+        pass  # confirmed at placement, with no payment method and no payment call
+    elif choice is None:
         raise CheckoutError(_("Choose a payment method."))
-    if not choice.availability.available:
+    elif not choice.availability.available:
         raise CheckoutError(choice.availability.reason)
     if not request.accepted_terms:
         raise CheckoutError(

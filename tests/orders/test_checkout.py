@@ -27,6 +27,7 @@ from tests.factories import UserFactory
 from .helpers import (
     SHIPPING_PRICE,
     cart_with,
+    coupon,
     make_checkout_request,
     place,
     shipping_setup,
@@ -405,3 +406,24 @@ def test_a_grand_total_other_than_the_one_shown_is_refused(method):
         services.order_place(request=shown)
     assert not Order.objects.exists()
     assert services.order_place(request=request)[0].total == Decimal("169.80")
+
+
+def test_a_zero_total_is_confirmed_at_placement_with_no_payment(method):
+    ebook = stocked_variant(on_hand=0, product__kind="digital", price="40.00")
+    cart = cart_with((ebook, 1))
+    services.cart_apply_coupon(
+        cart=cart,
+        code=coupon("HEPSI", value=Decimal("100")).code,
+        user=None,
+        email="misafir@example.com",
+    )
+    order = place(cart, payment_method="", shipping_address=None, accepted_digital_waiver=True)
+    assert (order.total, order.status, order.payment_status) == (
+        Decimal("0.00"),
+        OrderStatus.CONFIRMED,
+        "paid",
+    )
+    assert not Payment.objects.filter(order=order).exists()
+    assert services.checkout_payment_start(order=order).payment is None
+    assert Message.objects.filter(kind="order_confirmed", subject_id=str(order.pk)).exists()
+    assert order.expires_at is None

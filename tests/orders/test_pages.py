@@ -295,3 +295,16 @@ def test_placing_without_refreshing_after_choosing_shipping_shows_the_new_total(
     placed = client.post(reverse("orders:checkout"), {**data, **stale, "grand_total": fresh})
     assert placed.status_code == 302
     assert Order.objects.get().total == Decimal("189.80")
+
+
+def test_a_fully_discounted_cart_needs_no_payment_method(client):
+    Coupon.objects.create(code="HEPSI", kind="percent", value=Decimal("100"))
+    add(client, digital("40.00"), 1)
+    client.post(reverse("orders:cart_coupon"), {"code": "HEPSI"})
+    response, _ = checkout_form(client)
+    html = response.content.decode()
+    assert 'id="nothing-to-pay"' in html and 'name="payment_method"' not in html
+    placed = place(client, None, payment_method="", accept_digital_waiver="on", **BILLING)
+    order = Order.objects.get()
+    assert placed["Location"] == reverse("orders:confirmation", args=[order.number])
+    assert (order.total, order.status) == (Decimal("0.00"), "confirmed")
