@@ -18,7 +18,6 @@ from payments.models import (
     StripeCustomer,
     StripeEvent,
 )
-from payments.providers.card import client as card_client
 from payments.services import (
     card_action_secret,
     card_customer_for,
@@ -37,26 +36,6 @@ from .browser_stand_in import authenticate_payment, confirm_card_setup, fake_str
 pytestmark = [pytest.mark.stripe, pytest.mark.django_db]
 
 TOTAL = Decimal("149.90")
-
-
-@pytest.fixture
-def sent(fake_stripe, monkeypatch) -> list[tuple[str, str, dict]]:
-    """Every request our Stripe client sends: (method, url, headers)."""
-    requests: list[tuple[str, str, dict]] = []
-    base = type(stripe.new_default_http_client())
-
-    class Recording(base):
-        def request(self, method, url, headers, post_data=None, **kwargs):
-            requests.append((method, url, dict(headers or {})))
-            return super().request(method, url, headers, post_data, **kwargs)
-
-    def recorded_client(api_key: str, api_base: str) -> stripe.StripeClient:
-        return stripe.StripeClient(
-            api_key, base_addresses={"api": api_base}, http_client=Recording()
-        )
-
-    monkeypatch.setattr(card_client, "_client", recorded_client)
-    return requests
 
 
 def _order_and_payment(user=None):

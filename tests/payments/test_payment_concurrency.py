@@ -70,3 +70,58 @@ def test_racing_refunds_never_give_back_more_than_was_taken(counting_cod):
     assert len(refused) == 2
     assert counting_cod.calls.count("refund") == 2
     assert payment.ledger_sum(PaymentEvent.Kind.REFUND) == Decimal("240.00")
+
+
+def test_the_same_webhook_event_delivered_four_times_at_once_has_one_effect(settings):
+    from django.test import Client
+
+    from payments.models import StripeEvent
+    from tests.payments.test_card import _event, _intent, _signed
+
+    order = OrderFactory(payment_method="card", total=Decimal("149.90"))
+    payment = payment_create(order=order, method="card", amount=order.total, currency="TRY")
+    body = _event("evt_race", "payment_intent.succeeded", _intent(payment, "succeeded"))
+    signature = _signed(body, settings.STRIPE_WEBHOOK_SECRET)
+
+    def deliver(_: object) -> int:
+        return (
+            Client()
+            .post(
+                "/payments/stripe/webhook/",
+                body,
+                content_type="application/json",
+                HTTP_STRIPE_SIGNATURE=signature,
+            )
+            .status_code
+        )
+
+    assert run_together(deliver, range(4)) == [200] * 4
+    payment.refresh_from_db()
+    order.refresh_from_db()
+    assert payment.status == PaymentStatus.PAID
+    assert payment.events.filter(kind=PaymentEvent.Kind.CAPTURE).count() == 1
+    assert StripeEvent.objects.filter(event_id="evt_race", processed_at__isnull=False).count() == 1
+    assert order.status == "confirmed"
+
+
+@pytest.mark.stripe
+def test_a_card_form_submitted_three_times_at_once_makes_one_payment_intent(fake_stripe, sent):
+    from orders.services import order_card_customer, order_card_pay
+    from payments.services import card_setup_intent
+    from tests.payments.browser_stand_in import confirm_card_setup
+
+    order = OrderFactory(user=None, payment_method="card", total=Decimal("149.90"))
+    payment_create(order=order, method="card", amount=order.total, currency="TRY")
+    customer = order_card_customer(order=order, user=None)
+    setup = card_setup_intent(customer_id=customer, order_number=order.number)
+    confirm_card_setup(fake_stripe, setup.setup_intent_id, "visa")
+
+    run_together(
+        lambda _: order_card_pay(order=order, setup_intent_id=setup.setup_intent_id, user=None),
+        range(3),
+    )
+    creates = [url for m, url, _ in sent if m == "post" and url.endswith("/v1/payment_intents")]
+    assert len(creates) == 1
+    order.refresh_from_db()
+    assert order.payment_status == PaymentStatus.PAID
+    assert order.payments.count() == 1
