@@ -433,6 +433,8 @@ STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default=FAKE_STRIPE_P
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default=FAKE_STRIPE_WEBHOOK_SECRET)
 # A card attempt still unanswered after this long counts as spent; the shopper may try again.
 CARD_ATTEMPT_STUCK_SECONDS = env.int("CARD_ATTEMPT_STUCK_SECONDS", default=120)
+# Declined cards one order accepts before refusing more (card testing).
+CARD_DECLINES_PER_ORDER = env.int("CARD_DECLINES_PER_ORDER", default=5)
 # A signed webhook older than this is refused (replays).
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", default=300)
 # The nightly comparison of Stripe's charges with the ledger looks this many days back.

@@ -149,6 +149,15 @@ def _attempt_for_card(*, order: Order) -> Payment:
         )
         if unspent:
             return current
+        declined = locked.payments.filter(status=PaymentStatus.FAILED).count()
+        if declined >= settings.CARD_DECLINES_PER_ORDER:
+            # Trying card after card on one order is how stolen cards are tested.
+            raise CheckoutError(
+                _(
+                    "Too many cards were declined for this order. Please contact us, "
+                    "or place the order again later."
+                )
+            )
         if current is not None and current.status in VOIDABLE:
             transaction.on_commit(lambda pk=current.pk: void_payment.delay(pk), robust=True)
         return payment_create(

@@ -117,3 +117,16 @@ def test_another_visitor_cannot_open_the_payment_page_but_a_signed_link_can(clie
     assert stranger.get(link.replace("http://127.0.0.1:8000", "")).status_code == 200
     other = Client()
     assert other.get(f"{pay_url}?t=forged").status_code == 404
+
+
+def test_an_order_refuses_more_cards_after_too_many_declines(client, fake_stripe, settings):
+    settings.CARD_DECLINES_PER_ORDER = 2
+    order, pay_url = _buy_digital_by_card(client)
+    for _ in range(2):
+        _enter_card(client, fake_stripe, pay_url, "declined")
+    refused = _enter_card(client, fake_stripe, pay_url, "visa")
+    assert refused["Location"] == pay_url
+    assert "Too many cards were declined" in client.get(pay_url).content.decode()
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PENDING_PAYMENT
+    assert order.payments.count() == 2
