@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from payments.states import PaymentMethod
 from shop.exceptions import ShopError
 from shop.net import client_ip
 from shop.ratelimit import Limit, attempt_count, attempts_exhausted
@@ -35,10 +34,6 @@ from .exceptions import CartNotFound, PricesChanged
 from .forms import AddressForm, CartAddForm, CouponForm, QuantityForm
 from .links import order_link_valid
 from .models import Address
-from .states import OrderStatus
-
-# Methods paid on the order's payment page (the wallet's saved cards will join them).
-CARD_METHODS = (PaymentMethod.CARD,)
 
 
 @login_required
@@ -242,9 +237,7 @@ def _placed(request: HttpRequest, order, *, pay_in_browser: bool = False) -> Htt
     forget_cart(request)
     if order.user_id is None:
         remember_guest_order(request, order.number)
-    if pay_in_browser or (
-        order.status == OrderStatus.PENDING_PAYMENT and order.payment_method in CARD_METHODS
-    ):
+    if pay_in_browser or services.order_pays_in_browser(order=order):
         return redirect("orders:pay", number=order.number)
     return redirect("orders:confirmation", number=order.number)
 
@@ -323,7 +316,7 @@ def order_confirmation(request: HttpRequest, number: str) -> HttpResponse:
 def order_pay(request: HttpRequest, number: str) -> HttpResponse:
     """Pay an order awaiting payment by card: enter a card, finish 3-D Secure, try another."""
     order = _viewable_order(request, number)
-    if order.status != OrderStatus.PENDING_PAYMENT or order.payment_method not in CARD_METHODS:
+    if not services.order_pays_in_browser(order=order):
         return redirect("orders:confirmation", number=number)
     if request.method == "POST":
         try:

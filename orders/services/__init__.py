@@ -31,6 +31,7 @@ from .paying import (
     order_card_customer,
     order_card_form,
     order_card_pay,
+    order_pays_in_browser,
 )
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "order_card_pay",
     "order_expire",
     "order_payment_remind",
+    "order_pays_in_browser",
     "order_place",
     "order_set_payment_status",
     "order_transition",

@@ -62,6 +62,13 @@ def checkout_payment_start(*, order: Order) -> PaymentStart:
     return PaymentStart(payment=payment)
 
 
+def order_pays_in_browser(*, order: Order) -> bool:
+    """An order still awaiting a payment the shopper makes on its payment page (a card)."""
+    if order.status != OrderStatus.PENDING_PAYMENT or not order.payment_method:
+        return False
+    return get_provider(order.payment_method).starts_in_browser
+
+
 @dataclass(frozen=True)
 class CardStep:
     """What the payment page shows next for an order paid by card."""
