@@ -5,10 +5,14 @@ from .cart import cart_item_count, cart_lines, coupon_by_code, coupon_uses_by, o
 from .checkout import CheckoutQuote, cart_quote
 from .orders import (
     customer_bought,
+    invoice_of,
     order_by_token,
     order_for_viewer,
+    order_tracked,
+    orders_late,
     orders_of,
     overdue_order_ids,
+    pick_list,
 )
 from .shipping import shipping_methods
 
@@ -22,10 +26,14 @@ __all__ = [
     "coupon_by_code",
     "coupon_uses_by",
     "customer_bought",
+    "invoice_of",
     "open_cart",
     "order_by_token",
     "order_for_viewer",
+    "order_tracked",
+    "orders_late",
     "orders_of",
     "overdue_order_ids",
+    "pick_list",
     "shipping_methods",
 ]

@@ -16,7 +16,25 @@ from .cart import (
     cart_set_quantity,
 )
 from .checkout import CheckoutRequest, order_place
-from .lifecycle import order_expire, order_set_payment_status, order_transition
+from .downloads import (
+    download_claim,
+    download_link_extend,
+    download_link_reissue,
+    download_links_issue,
+)
+from .fulfilment import (
+    ShipmentError,
+    carrier_updates_receive,
+    carriers_poll,
+    order_cancel_by_customer,
+    order_customer_can_cancel,
+    order_next_steps,
+    order_ship,
+    order_step,
+    shipment_track,
+)
+from .invoicing import invoice_issue
+from .lifecycle import order_event_record, order_expire, order_set_payment_status, order_transition
 from .paying import (
     CardForm,
     CardStep,
@@ -33,8 +51,11 @@ __all__ = [
     "CardStep",
     "CheckoutRequest",
     "PaymentStart",
+    "ShipmentError",
     "address_delete",
     "address_save",
+    "carrier_updates_receive",
+    "carriers_poll",
     "cart_add",
     "cart_apply_coupon",
     "cart_delete_stale",
@@ -45,12 +66,24 @@ __all__ = [
     "cart_remove_coupon",
     "cart_set_quantity",
     "checkout_payment_start",
+    "download_claim",
+    "download_link_extend",
+    "download_link_reissue",
+    "download_links_issue",
+    "invoice_issue",
+    "order_cancel_by_customer",
     "order_card_check",
     "order_card_customer",
     "order_card_form",
     "order_card_pay",
+    "order_customer_can_cancel",
+    "order_event_record",
     "order_expire",
+    "order_next_steps",
     "order_place",
     "order_set_payment_status",
+    "order_ship",
+    "order_step",
     "order_transition",
+    "shipment_track",
 ]
