@@ -101,6 +101,46 @@ def stock_release(*, lines: Iterable[tuple[int, int]]) -> None:
             product_refresh_listing(product_id=product_id)
 
 
+def stock_ship(*, lines: Iterable[tuple[int, int]], by: User | None = None, note: str = "") -> None:
+    """Units leave the warehouse: on-hand and allocated go down together, a sale is recorded.
+
+    Variants are locked in primary-key order (the house lock order); digital variants hold no
+    stock and are skipped.
+    """
+    wanted: dict[int, int] = {}
+    for variant_id, quantity in lines:
+        wanted[variant_id] = wanted.get(variant_id, 0) + quantity
+    with transaction.atomic():
+        variants = (
+            Variant.objects.select_for_update(of=("self",))
+            .select_related("product")
+            .filter(pk__in=wanted)
+            .order_by("pk")
+        )
+        for variant in variants:
+            if variant.product.kind == ProductKind.DIGITAL:
+                continue
+            quantity = wanted[variant.pk]
+            if variant.on_hand < quantity:
+                raise StockError(
+                    _("%(sku)s: only %(count)s units are on hand.")
+                    % {"sku": variant.sku, "count": variant.on_hand}
+                )
+            variant.on_hand -= quantity
+            variant.allocated = max(variant.allocated - quantity, 0)
+            variant.save(update_fields=["on_hand", "allocated"])
+            StockMovement.objects.create(
+                variant=variant,
+                delta=-quantity,
+                on_hand_after=variant.on_hand,
+                reason=StockMovement.Reason.SALE,
+                note=note,
+                created_by=by,
+            )
+        for product_id in {v.product_id for v in variants}:
+            product_refresh_listing(product_id=product_id)
+
+
 def product_refresh_listing(*, product_id: int) -> None:
     """Recompute what listings sort and filter on: lowest current price, any stock, search."""
     product = Product.objects.get(pk=product_id)

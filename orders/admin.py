@@ -1,21 +1,31 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from shop.admin_safety import MalformedFilterSafeMixin
 from shop.exceptions import ShopError
 
+from . import selectors, services
 from .models import (
     Address,
     Carrier,
     Coupon,
     CouponRedemption,
+    DownloadLink,
+    Invoice,
     Order,
     OrderDocument,
     OrderEvent,
     OrderLine,
+    Shipment,
     ShippingMethod,
     ShippingRate,
     ShippingRegion,
@@ -84,7 +94,37 @@ class OrderLineInline(HistoryInline):
 
 class OrderEventInline(HistoryInline):
     model = OrderEvent
-    fields = ["created_at", "from_status", "to_status", "actor", "note"]
+    fields = ["created_at", "from_status", "to_status", "kind", "actor", "note"]
+
+
+class ShipmentInline(HistoryInline):
+    model = Shipment
+    fields = ["carrier", "tracking_number", "status", "shipped_at", "delivered_at", "track"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Order | None = None) -> list[str]:
+        return list(self.fields)
+
+    @admin.display(description=_("tracking link"))
+    def track(self, shipment: Shipment) -> str:
+        if not shipment.tracking_url:
+            return "—"
+        return format_html('<a href="{}" rel="noopener">{}</a>', shipment.tracking_url, _("Track"))
+
+
+class LateToShipFilter(admin.SimpleListFilter):
+    """Orders not shipped within ORDER_SHIP_WITHIN_DAYS of placement, for staff to act on."""
+
+    title = _("shipping")
+    parameter_name = "late"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        return [("yes", _("Late to ship"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Order]) -> QuerySet[Order]:
+        if self.value() != "yes":
+            return queryset
+        late = selectors.orders_late(now=timezone.now(), days=settings.ORDER_SHIP_WITHIN_DAYS)
+        return queryset.filter(pk__in=late.values("pk"))
 
 
 class OrderDocumentInline(HistoryInline):
@@ -107,13 +147,221 @@ class OrderAdmin(MalformedFilterSafeMixin, admin.ModelAdmin):
         "total",
         "needs_review",
     ]
-    list_filter = ["needs_review", "status", "payment_status", "payment_method", "placed_at"]
+    list_filter = [
+        "needs_review",
+        LateToShipFilter,
+        "status",
+        "payment_status",
+        "payment_method",
+        "placed_at",
+    ]
     search_fields = ["number", "email", "phone", "user__email"]
     date_hierarchy = "placed_at"
     list_select_related = ["user"]
-    inlines = [OrderLineInline, OrderEventInline, OrderDocumentInline]
-    readonly_fields = [f.name for f in Order._meta.fields if f.name not in ("id",)]
-    actions = ["cancel_orders"]
+    inlines = [OrderLineInline, ShipmentInline, OrderEventInline, OrderDocumentInline]
+    readonly_fields = [
+        "next_steps",
+        "messages_sent",
+        "invoice_link",
+        *[f.name for f in Order._meta.fields if f.name not in ("id",)],
+    ]
+    actions = [
+        "start_preparing",
+        "mark_packed",
+        "ship_orders",
+        "mark_delivered",
+        "print_pick_list",
+        "print_packing_slips",
+        "cancel_orders",
+    ]
+
+    # --- the order's screen: allowed steps, messages, invoice --------------------------------
+
+    @admin.display(description=_("next steps"))
+    def next_steps(self, order: Order) -> str:
+        """Buttons for the steps allowed now only (they post the page's form to the step URL)."""
+        step_url = reverse("admin:orders_order_step", args=[order.pk])
+        buttons = []
+        for status in services.order_next_steps(order=order):
+            if status == OrderStatus.SHIPPED:
+                url = reverse("admin:orders_order_ship") + f"?ids={order.pk}"
+                buttons.append(format_html('<a class="button" href="{}">{}</a>', url, _("Ship…")))
+                continue
+            buttons.append(
+                format_html(
+                    '<button type="submit" class="button" formaction="{}" name="step" '
+                    'value="{}">{}</button>',
+                    step_url,
+                    status,
+                    OrderStatus(status).label,
+                )
+            )
+        return format_html_join(" ", "{}", ((b,) for b in buttons)) if buttons else "—"
+
+    @admin.display(description=_("messages sent"))
+    def messages_sent(self, order: Order) -> str:
+        from crm.notifications.models import Message
+
+        sent = Message.objects.filter(subject_type="order", subject_id=str(order.pk)).order_by(
+            "created_at", "pk"
+        )
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    m.created_at.strftime("%Y-%m-%d %H:%M"),
+                    m.kind,
+                    m.get_channel_display(),
+                    m.recipient,
+                    m.get_status_display(),
+                )
+                for m in sent
+            ),
+        )
+        return format_html('<table class="messages-sent">{}</table>', rows) if rows else "—"
+
+    @admin.display(description=_("invoice"))
+    def invoice_link(self, order: Order) -> str:
+        invoice = Invoice.objects.filter(order=order).first()
+        if invoice is None:
+            return "—"
+        url = reverse("admin:orders_order_invoice", args=[order.pk])
+        return format_html('<a href="{}">{} (PDF)</a>', url, invoice.number)
+
+    def get_urls(self) -> list:
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/step/", view(self.step_view), name="orders_order_step"),
+            path("<int:pk>/invoice/", view(self.invoice_view), name="orders_order_invoice"),
+            path("ship/", view(self.ship_view), name="orders_order_ship"),
+            *super().get_urls(),
+        ]
+
+    def step_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """One allowed step from the order's screen; anything else is refused with a message."""
+        order = get_object_or_404(Order, pk=pk)
+        change_url = reverse("admin:orders_order_change", args=[pk])
+        if request.method != "POST" or not self.has_change_permission(request, order):
+            return HttpResponseRedirect(change_url)
+        step = request.POST.get("step", "")
+        if step not in OrderStatus.values:
+            self.message_user(request, _("Unknown step."), messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        try:
+            services.order_step(order=order, to=step, by=request.user)
+        except ShopError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                _("%(number)s is now “%(status)s”.")
+                % {"number": order.number, "status": OrderStatus(step).label},
+            )
+        return HttpResponseRedirect(change_url)
+
+    def invoice_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        from .invoice_pdf import invoice_pdf
+
+        invoice = get_object_or_404(Invoice, order_id=pk)
+        response = HttpResponse(invoice_pdf(invoice=invoice), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{invoice.number}.pdf"'
+        return response
+
+    def ship_view(self, request: HttpRequest) -> HttpResponse:
+        """The ship step: a carrier and a tracking number per order, for one or many orders."""
+        ids = [int(i) for i in request.GET.get("ids", "").split(",") if i.isdigit()]
+        orders = list(Order.objects.filter(pk__in=ids).order_by("pk"))
+        carriers = list(Carrier.objects.filter(is_active=True).order_by("name"))
+        if request.method == "POST" and self.has_change_permission(request):
+            shipped = 0
+            for order in orders:
+                carrier = next(
+                    (c for c in carriers if str(c.pk) == request.POST.get(f"carrier-{order.pk}")),
+                    None,
+                )
+                tracking = request.POST.get(f"tracking-{order.pk}", "")
+                if carrier is None:
+                    self.message_user(
+                        request, f"{order.number}: {_('Choose a carrier.')}", messages.ERROR
+                    )
+                    continue
+                try:
+                    services.order_ship(
+                        order=order, carrier=carrier, tracking_number=tracking, by=request.user
+                    )
+                    shipped += 1
+                except ShopError as error:
+                    self.message_user(request, f"{order.number}: {error}", messages.ERROR)
+            if shipped:
+                self.message_user(request, _("%(count)s orders shipped.") % {"count": shipped})
+            if len(orders) == 1:
+                return redirect("admin:orders_order_change", orders[0].pk)
+            return redirect("admin:orders_order_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Ship orders"),
+            "orders": orders,
+            "carriers": carriers,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/orders/order/ship.html", context)
+
+    # --- bulk actions ---------------------------------------------------------------------
+
+    def _bulk_step(self, request: HttpRequest, queryset: QuerySet[Order], to: str) -> None:
+        done = 0
+        for order in queryset:
+            try:
+                services.order_step(order=order, to=to, by=request.user)
+                done += 1
+            except ShopError as error:
+                self.message_user(request, f"{order.number}: {error}", messages.ERROR)
+        if done:
+            self.message_user(
+                request,
+                _("%(count)s orders are now “%(status)s”.")
+                % {"count": done, "status": OrderStatus(to).label},
+            )
+
+    @admin.action(description=_("Start preparing the selected orders"))
+    def start_preparing(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        self._bulk_step(request, queryset, OrderStatus.PREPARING)
+
+    @admin.action(description=_("Mark the selected orders packed"))
+    def mark_packed(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        self._bulk_step(request, queryset, OrderStatus.PACKED)
+
+    @admin.action(description=_("Mark the selected orders delivered"))
+    def mark_delivered(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        self._bulk_step(request, queryset, OrderStatus.DELIVERED)
+
+    @admin.action(description=_("Ship the selected orders (carrier and tracking number)"))
+    def ship_orders(self, request: HttpRequest, queryset: QuerySet[Order]) -> HttpResponse:
+        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
+        return redirect(reverse("admin:orders_order_ship") + f"?ids={ids}")
+
+    @admin.action(description=_("Print a pick list for the selected orders"))
+    def print_pick_list(self, request: HttpRequest, queryset: QuerySet[Order]) -> HttpResponse:
+        order_ids = list(queryset.values_list("pk", flat=True))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Pick list"),
+            "rows": selectors.pick_list(order_ids=order_ids),
+            "orders": list(queryset.order_by("pk").values_list("number", flat=True)),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/orders/order/pick_list.html", context)
+
+    @admin.action(description=_("Print packing slips for the selected orders"))
+    def print_packing_slips(self, request: HttpRequest, queryset: QuerySet[Order]) -> HttpResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Packing slips"),
+            "orders": queryset.order_by("pk").prefetch_related("lines"),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/orders/order/packing_slips.html", context)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -167,4 +415,72 @@ class CouponRedemptionAdmin(admin.ModelAdmin):
     readonly_fields = ["coupon", "order", "user", "email", "amount", "created_at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(DownloadLink)
+class DownloadLinkAdmin(admin.ModelAdmin):
+    """Staff re-issue (the old link stops working) or extend (more days, downloads back)."""
+
+    list_display = [
+        "order_number",
+        "file",
+        "download_count",
+        "max_downloads",
+        "expires_at",
+        "revoked",
+    ]
+    list_select_related = ["order_line__order", "file"]
+    search_fields = ["order_line__order__number", "order_line__order__email"]
+    readonly_fields = [
+        "order_line",
+        "file",
+        "download_count",
+        "max_downloads",
+        "expires_at",
+        "revoked",
+        "created_at",
+    ]
+    actions = ["extend_links", "reissue_links"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description=_("order"))
+    def order_number(self, link: DownloadLink) -> str:
+        return link.order_line.order.number
+
+    @admin.action(description=_("Extend the selected links (more days, downloads back)"))
+    def extend_links(self, request: HttpRequest, queryset: QuerySet[DownloadLink]) -> None:
+        for link in queryset:
+            services.download_link_extend(link=link)
+        self.message_user(request, _("The links have been extended."))
+
+    @admin.action(description=_("Re-issue the selected links (the old ones stop working)"))
+    def reissue_links(self, request: HttpRequest, queryset: QuerySet[DownloadLink]) -> None:
+        for link in queryset.filter(revoked=False):
+            services.download_link_reissue(link=link)
+        self.message_user(request, _("New links have been issued."))
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(admin.ModelAdmin):
+    list_display = ["number", "order", "issued_at"]
+    list_select_related = ["order"]
+    search_fields = ["number", "order__number"]
+    readonly_fields = [
+        "number",
+        "order",
+        "series",
+        "year",
+        "sequence",
+        "issued_at",
+        "seller",
+        "buyer",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Invoice | None = None) -> bool:
         return False

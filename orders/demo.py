@@ -30,6 +30,8 @@ from .services import (
     cart_for_user,
     checkout_payment_start,
     order_place,
+    order_ship,
+    order_step,
     order_transition,
 )
 from .states import CancelReason, OrderStatus
@@ -163,12 +165,21 @@ def seed_customer_demo() -> str:
     for variant, (status, path) in zip(variants, DEMO_ORDER_PATHS.items(), strict=False):
         order = _place(customer, variant, start_payment=status != S.PENDING_PAYMENT)
         for step in path:
-            order = order_transition(
-                order=order,
-                to=step,
-                note="demo",
-                cancel_reason=CancelReason.CUSTOMER if step == S.CANCELLED else "",
-            )
+            if step == S.SHIPPED:  # a parcel with the demo carrier: the order follows it
+                carrier = Carrier.objects.order_by("pk").first()
+                order_ship(order=order, carrier=carrier, tracking_number=f"DEMO{order.pk:07d}")
+                order = Order.objects.get(pk=order.pk)
+            elif step in (S.IN_TRANSIT, S.OUT_FOR_DELIVERY) or (
+                step == S.DELIVERED and order.status != S.RETURN_REQUESTED
+            ):
+                order = order_step(order=order, to=step)
+            else:
+                order = order_transition(
+                    order=order,
+                    to=step,
+                    note="demo",
+                    cancel_reason=CancelReason.CUSTOMER if step == S.CANCELLED else "",
+                )
     return f"{Order.objects.filter(user=customer).count()} orders of {customer.email}"
 
 

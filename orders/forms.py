@@ -159,3 +159,8 @@ class CheckoutForm(forms.Form):
 
     def clean_phone(self) -> str:
         return clean_mobile(self.cleaned_data["phone"])
+
+
+class TrackForm(forms.Form):
+    number = forms.CharField(label=_("Order number"), max_length=20)
+    email = forms.EmailField(label=_("Email address"))

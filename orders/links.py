@@ -28,3 +28,44 @@ def order_pay_url(*, number: str, language: str) -> str:
     with translation.override(language):
         path = reverse("orders:pay", kwargs={"number": number})
     return f"{settings.SITE_URL}{path}?t={order_link_token(number)}"
+
+
+def order_page_url(*, order) -> str:
+    """The absolute link to an order's page for a message: signed for a guest; an account
+    holder signs in first and lands on it."""
+    with translation.override(order.language):
+        path = reverse("orders:confirmation", kwargs={"number": order.number})
+        if order.user_id is None:
+            return f"{settings.SITE_URL}{path}?t={order_link_token(order.number)}"
+        login = reverse("account_login")
+    return f"{settings.SITE_URL}{login}?next={path}"
+
+
+_DOWNLOAD_SALT = "orders.download-link"
+
+
+def download_token(link_id: int) -> str:
+    return signing.dumps(link_id, salt=_DOWNLOAD_SALT)
+
+
+def download_link_id(token: str) -> int | None:
+    """The link id a download token was signed for, or None for a forged one.
+
+    Expiry and the download limit live on the link row, so staff can extend or re-issue.
+    """
+    try:
+        value = signing.loads(token, salt=_DOWNLOAD_SALT)
+    except signing.BadSignature:
+        return None
+    return value if isinstance(value, int) else None
+
+
+def download_url(*, link) -> str:
+    """The absolute link to one download, for the message (a guest's carries the order link)."""
+    order = link.order_line.order
+    with translation.override(order.language):
+        path = reverse(
+            "orders:download", kwargs={"number": order.number, "token": download_token(link.pk)}
+        )
+    query = f"?t={order_link_token(order.number)}" if order.user_id is None else ""
+    return f"{settings.SITE_URL}{path}{query}"

@@ -7,14 +7,15 @@ outbox writes the rows there and delivers them on commit, once per order and sta
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 from crm.notifications.kinds import MessageKind, register_kind
 from crm.notifications.models import Category, Channel
 from crm.notifications.services import Recipient, notification_send
 from payments.states import PaymentStatus
 
-from .links import order_pay_url
-from .models import Order
+from .links import download_url, order_page_url, order_pay_url
+from .models import DownloadLink, Order, OrderEvent, ShipmentEvent, ShipmentStatus
 from .states import CancelReason, OrderStatus
 
 SAMPLE = {
@@ -36,12 +37,30 @@ SAMPLE = {
     "cancel_reason": "Ödeme zamanında tamamlanmadı",
     "is_cod": True,
     "is_paid": False,
+    "parcels": [
+        {
+            "carrier": "Yurtiçi Kargo",
+            "tracking_number": "YK123456789",
+            "tracking_url": "https://kargo.example/t/YK123456789",
+        }
+    ],
+    "problem": "Alıcı adreste bulunamadı",
+    "downloads": [{"name": "Şiir E-kitabı", "url": "http://127.0.0.1:8000/orders/DK-7K3M-Q9XZ/"}],
 }
 
 # status -> message kind; statuses without a kind send nothing (yet).
 KIND_BY_STATUS = {
     OrderStatus.CONFIRMED: "order_confirmed",
     OrderStatus.CANCELLED: "order_cancelled",
+    OrderStatus.SHIPPED: "order_shipped",
+    OrderStatus.OUT_FOR_DELIVERY: "order_out_for_delivery",
+    OrderStatus.DELIVERED: "order_delivered",
+}
+
+# OrderEvent.kind -> message kind: steps that are not (only) a status change.
+KIND_BY_EVENT = {
+    "delivery_problem": "order_delivery_problem",
+    "downloads": "order_downloads_ready",
 }
 
 
@@ -50,22 +69,29 @@ PAYMENT_KINDS = ("payment_received", "payment_reminder")
 
 
 def register_order_kinds() -> None:
-    for kind in (*KIND_BY_STATUS.values(), *PAYMENT_KINDS):
+    for kind in (*KIND_BY_STATUS.values(), *KIND_BY_EVENT.values(), *PAYMENT_KINDS):
         register_kind(
             MessageKind(kind, Category.TRANSACTIONAL, (Channel.EMAIL, Channel.SMS), SAMPLE)
         )
 
 
-def order_message_schedule(*, order: Order, status: str) -> None:
-    """Queue the message for an order's new status (once per order and status)."""
-    kind = KIND_BY_STATUS.get(status)
+def order_message_schedule(*, order: Order, status: str, event: OrderEvent | None = None) -> None:
+    """Queue the message for an order's new status or step, once per OrderEvent.
+
+    Keyed by the event, so a second "out for delivery" after a failed attempt is sent too.
+    """
+    kind = KIND_BY_EVENT.get(event.kind) if event is not None and event.kind else None
+    kind = kind or KIND_BY_STATUS.get(status)
     if kind is None:
         return
     _send(
         order,
         kind,
-        order_message_context(order=order, with_documents=status == OrderStatus.CONFIRMED),
-        dedupe_key=f"order:{order.pk}:{status}",
+        {
+            **order_message_context(order=order, with_documents=status == OrderStatus.CONFIRMED),
+            **order_step_context(order=order, event=event),
+        },
+        dedupe_key=f"order-event:{event.pk}" if event is not None else f"order:{order.pk}:{status}",
     )
 
 
@@ -135,3 +161,47 @@ def order_message_context(*, order: Order, with_documents: bool = False) -> dict
             ),
             "url": f"{settings.SITE_URL}{path}",
         }
+
+
+def order_step_context(*, order: Order, event: OrderEvent | None) -> dict:
+    """What the fulfilment messages add: the order page link, parcels, a problem, downloads.
+
+    A guest's link is signed, so it opens the order's page in any browser.
+    """
+    url = order_page_url(order=order)
+    parcels = [
+        {
+            "carrier": shipment.carrier.name,
+            "tracking_number": shipment.tracking_number,
+            "tracking_url": shipment.tracking_url,
+        }
+        for shipment in order.shipments.select_related("carrier")
+    ]
+    downloads = [
+        {
+            "name": link.order_line.product_name,
+            "title": link.file.title,
+            "url": download_url(link=link),
+        }
+        for link in order_download_links(order=order)
+    ]
+    problem = ""
+    if event is not None and event.kind == "delivery_problem":
+        report = (
+            ShipmentEvent.objects.filter(
+                shipment__order=order, status=ShipmentStatus.EXCEPTION, applied=True
+            )
+            .order_by("-happened_at")
+            .first()
+        )
+        with translation.override(order.language):
+            problem = gettext(report.description) if report and report.description else ""
+    return {"url": url, "parcels": parcels, "problem": problem, "downloads": downloads}
+
+
+def order_download_links(*, order: Order) -> list[DownloadLink]:
+    return list(
+        DownloadLink.objects.filter(order_line__order=order, revoked=False).select_related(
+            "order_line", "file", "order_line__order"
+        )
+    )

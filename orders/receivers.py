@@ -6,11 +6,13 @@ from django.http import HttpRequest
 
 from payments.models import Payment
 from payments.signals import payment_status_changed
+from payments.states import PaymentStatus
 from shop.models import User
 
 from . import services
 from .cart_session import CART_SESSION_KEY, remember_cart
-from .models import Cart, CartStatus
+from .models import Cart, CartStatus, Order
+from .states import OrderStatus
 
 
 @receiver(payment_status_changed, sender=Payment, dispatch_uid="orders.payment_status_changed")
@@ -20,6 +22,24 @@ def mirror_payment_status(
     services.order_set_payment_status(
         order_id=payment.order_id, payment_id=payment.pk, status=status
     )
+
+
+@receiver(payment_status_changed, sender=Payment, dispatch_uid="orders.deliver_after_payment")
+def deliver_after_payment(
+    sender: type[Payment], payment: Payment, status: str, **kwargs: object
+) -> None:
+    """Paid (or on the tab): digital lines get their download links; paid: the invoice.
+
+    Connected after `mirror_payment_status`, so the order is already confirmed here.
+    """
+    if payment.order_id is None or status not in (PaymentStatus.PAID, PaymentStatus.ON_TAB):
+        return
+    order = Order.objects.get(pk=payment.order_id)
+    if order.payment_status != status or order.status == OrderStatus.CANCELLED:
+        return  # money the order no longer wanted (it is being refunded): deliver nothing
+    services.download_links_issue(order=order)
+    if status == PaymentStatus.PAID:
+        services.invoice_issue(order=order)
 
 
 @receiver(user_logged_in, dispatch_uid="orders.merge_cart_on_login")

@@ -34,7 +34,9 @@ S = OrderStatus
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     S.PENDING_PAYMENT: frozenset({S.CONFIRMED, S.CANCELLED}),
-    S.CONFIRMED: frozenset({S.PREPARING, S.CANCELLED}),
+    # confirmed → delivered only for a digital-only order, when its links are issued (checked
+    # in order_transition).
+    S.CONFIRMED: frozenset({S.PREPARING, S.CANCELLED, S.DELIVERED}),
     S.PREPARING: frozenset({S.PACKED, S.CANCELLED}),
     S.PACKED: frozenset({S.SHIPPED, S.CANCELLED}),
     S.SHIPPED: frozenset({S.IN_TRANSIT, S.OUT_FOR_DELIVERY, S.DELIVERED}),
@@ -50,6 +52,19 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 # Stock stays allocated (not yet shipped) in these; cancelling releases it.
 HOLDS_ALLOCATION = frozenset({S.PENDING_PAYMENT, S.CONFIRMED, S.PREPARING, S.PACKED})
+
+
+# Reached only through the order's parcels (shipment services), never by a bare status change.
+FOLLOWS_SHIPMENTS = frozenset({S.SHIPPED, S.IN_TRANSIT, S.OUT_FOR_DELIVERY})
+
+# Nothing moves any more: the order page stops refreshing itself.
+FINAL = frozenset({S.DELIVERED, S.CANCELLED, S.RETURNED})
+
+# The customer may cancel from the order page: before shipping, while nothing was captured.
+CUSTOMER_CANCELLABLE = frozenset({S.PENDING_PAYMENT, S.CONFIRMED, S.PREPARING})
+
+# Order of progress on the road, for "the order follows its least advanced parcel".
+ROAD_RANK = {S.SHIPPED: 0, S.IN_TRANSIT: 1, S.OUT_FOR_DELIVERY: 2, S.DELIVERED: 3}
 
 
 def can_transition(current: str, target: str) -> bool:

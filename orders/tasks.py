@@ -28,3 +28,9 @@ def remind_unpaid_orders() -> int:
 @shared_task(name="orders.delete_stale_carts")
 def delete_stale_carts() -> int:
     return services.cart_delete_stale()
+
+
+@shared_task(name="orders.poll_carriers")
+def poll_carriers() -> int:
+    """Ask carriers without webhooks (the simulated one) about open parcels."""
+    return services.carriers_poll()

@@ -19,4 +19,8 @@ urlpatterns = [
     path("checkout/", views.checkout, name="checkout"),
     path("orders/<str:number>/", views.order_confirmation, name="confirmation"),
     path("orders/<str:number>/pay/", views.order_pay, name="pay"),
+    path("orders/<str:number>/cancel/", views.order_cancel, name="cancel"),
+    path("orders/<str:number>/invoice/", views.order_invoice, name="invoice"),
+    path("orders/<str:number>/downloads/<str:token>/", views.order_download, name="download"),
+    path("track/", views.order_track, name="track"),
 ]

@@ -8,7 +8,8 @@ redirect, so every cart action works without JavaScript.
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -31,9 +32,13 @@ from .cart_session import (
 )
 from .checkout_page import CheckoutPage
 from .exceptions import CartNotFound, PricesChanged
-from .forms import AddressForm, CartAddForm, CouponForm, QuantityForm
-from .links import order_link_valid
+from .forms import AddressForm, CartAddForm, CouponForm, QuantityForm, TrackForm
+from .invoice_pdf import invoice_pdf
+from .links import download_link_id, order_link_valid
 from .models import Address
+from .order_page import OrderPage
+
+JUST_PLACED_SESSION_KEY = "orders.just_placed"
 
 
 @login_required
@@ -235,6 +240,7 @@ def _resubmitted_order(request: HttpRequest):
 
 def _placed(request: HttpRequest, order, *, pay_in_browser: bool = False) -> HttpResponse:
     forget_cart(request)
+    request.session[JUST_PLACED_SESSION_KEY] = order.number  # the order page thanks once
     if order.user_id is None:
         remember_guest_order(request, order.number)
     if pay_in_browser or services.order_pays_in_browser(order=order):
@@ -298,19 +304,86 @@ def checkout(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _viewable_order(request: HttpRequest, number: str):
+def _viewable_order(request: HttpRequest, number: str, *, full: bool = False):
     """The order, if this visitor may see it (a signed link lets a guest in); else 404."""
     token = request.GET.get("t", "")
     if token and signed_in_user(request) is None and order_link_valid(token=token, number=number):
         remember_guest_order(request, number)
     return selectors.order_for_viewer(
-        number=number, user=signed_in_user(request), guest_numbers=guest_orders(request)
+        number=number, user=signed_in_user(request), guest_numbers=guest_orders(request), full=full
     )
 
 
 def order_confirmation(request: HttpRequest, number: str) -> HttpResponse:
+    """The order's page: thanks once after placing, then its live timeline, parcels and more."""
+    order = _viewable_order(request, number, full=True)
+    page = OrderPage(order)
+    if request.htmx:
+        return render(request, "orders/_order_live.html", {"order": order, "page": page})
+    just_placed = request.session.pop(JUST_PLACED_SESSION_KEY, None) == number
+    return render(
+        request,
+        "orders/confirmation.html",
+        {"order": order, "page": page, "just_placed": just_placed},
+    )
+
+
+@require_POST
+def order_cancel(request: HttpRequest, number: str) -> HttpResponse:
     order = _viewable_order(request, number)
-    return render(request, "orders/confirmation.html", {"order": order})
+    try:
+        services.order_cancel_by_customer(order=order, by=signed_in_user(request))
+    except ShopError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your order has been cancelled."))
+    return redirect("orders:confirmation", number=number)
+
+
+def order_invoice(request: HttpRequest, number: str) -> HttpResponse:
+    order = _viewable_order(request, number)
+    invoice = selectors.invoice_of(order=order)
+    response = HttpResponse(invoice_pdf(invoice=invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{invoice.number}.pdf"'
+    return response
+
+
+def order_download(request: HttpRequest, number: str, token: str) -> HttpResponse:
+    """Stream a digital file: the storage path never reaches the browser."""
+    order = _viewable_order(request, number)
+    link_id = download_link_id(token)
+    link = services.download_claim(link_id=link_id, order=order) if link_id else None
+    if link is None:
+        return render(request, "orders/download_gone.html", {"order": order}, status=410)
+    handle = link.file.file.open("rb")
+    filename = link.file.file.name.rsplit("/", 1)[-1]
+    return FileResponse(handle, as_attachment=True, filename=filename)
+
+
+def order_track(request: HttpRequest) -> HttpResponse:
+    """Guest tracking by order number and email; a wrong pair answers like an unknown order."""
+    form = TrackForm(request.POST or None)
+    order, error, status = None, "", 200
+    if request.method == "POST" and form.is_valid():
+        limits = _visitor_limits(request, "track-tries", settings.ORDER_TRACK_ATTEMPTS_PER_HOUR)
+        if attempts_exhausted(limits):
+            error, status = _("Too many tries. Please wait an hour and try again."), 429
+        else:
+            attempt_count(limits, window_seconds=3600)
+            order = selectors.order_tracked(
+                number=form.cleaned_data["number"], email=form.cleaned_data["email"]
+            )
+            if order is None:
+                error, status = (
+                    _("We could not find an order with this number and email address."),
+                    404,
+                )
+    return render(
+        request,
+        "orders/track.html",
+        {"form": form, "order": order, "error": error, "page": order and OrderPage(order)},
+        status=status,
+    )
 
 
 def order_pay(request: HttpRequest, number: str) -> HttpResponse:
@@ -351,5 +424,6 @@ def order_pay(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 def order_list(request: HttpRequest) -> HttpResponse:
-    orders = selectors.orders_of(user=request.user)[:100]
+    paginator = Paginator(selectors.orders_of(user=request.user), settings.ORDERS_PER_PAGE)
+    orders = paginator.get_page(request.GET.get("page"))
     return render(request, "orders/order_list.html", {"orders": orders})

@@ -35,6 +35,7 @@ PERIODIC_JOBS: dict[str, tuple[str, str]] = {
         "orders.remind_unpaid_orders",
         "ORDER_PAYMENT_REMINDER_EVERY_SECONDS",
     ),
+    "poll-carriers": ("orders.poll_carriers", "CARRIER_POLL_EVERY_SECONDS"),
     "reconcile-card-payments": (
         "payments.reconcile_card_payments",
         "CARD_RECONCILE_EVERY_SECONDS",

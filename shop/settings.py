@@ -243,6 +243,15 @@ ORDER_PAYMENT_REMINDER_MINUTES = env.int("ORDER_PAYMENT_REMINDER_MINUTES", defau
 ORDER_PAYMENT_REMINDER_EVERY_SECONDS = env.int("ORDER_PAYMENT_REMINDER_EVERY_SECONDS", default=60)
 # Signed order links in messages (a guest's "pay now") stay valid this many days.
 ORDER_LINK_MAX_AGE_DAYS = env.int("ORDER_LINK_MAX_AGE_DAYS", default=30)
+# Fulfilment: an order not shipped this many days after placement is listed as late.
+ORDER_SHIP_WITHIN_DAYS = env.int("ORDER_SHIP_WITHIN_DAYS", default=2)
+ORDER_PAGE_REFRESH_SECONDS = max(env.int("ORDER_PAGE_REFRESH_SECONDS", default=30), 30)
+ORDERS_PER_PAGE = env.int("ORDERS_PER_PAGE", default=20)
+ORDER_TRACK_ATTEMPTS_PER_HOUR = env.int("ORDER_TRACK_ATTEMPTS_PER_HOUR", default=10)
+CARRIER_POLL_EVERY_SECONDS = env.int("CARRIER_POLL_EVERY_SECONDS", default=15 * 60)
+DOWNLOAD_LINK_DAYS = env.int("DOWNLOAD_LINK_DAYS", default=30)
+DOWNLOAD_LINK_MAX_DOWNLOADS = env.int("DOWNLOAD_LINK_MAX_DOWNLOADS", default=5)
+INVOICE_SERIES = env.str("INVOICE_SERIES", default="DKN")
 # Carts: most units of one item per line; guest carts untouched this long are deleted.
 CART_MAX_QUANTITY = env.int("CART_MAX_QUANTITY", default=99)
 CART_GUEST_RETENTION_DAYS = env.int("CART_GUEST_RETENTION_DAYS", default=30)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("notifications/", include("crm.notifications.callback_urls")),
     path("payments/", include("payments.urls")),
+    path("carriers/", include("orders.webhook_urls")),
 ]
 
 urlpatterns += i18n_patterns(

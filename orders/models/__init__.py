@@ -3,7 +3,10 @@
 from .addresses import Address, BillingType
 from .cart import Cart, CartLine, CartStatus, Coupon, CouponKind, CouponRedemption
 from .checkout import LegalDocumentKind, OrderDocument
+from .downloads import DownloadLink
+from .invoices import Invoice, InvoiceCounter
 from .orders import Order, OrderEvent, OrderLine
+from .shipments import Shipment, ShipmentEvent, ShipmentLine, ShipmentStatus
 from .shipping import Carrier, ShippingMethod, ShippingRate, ShippingRegion
 
 __all__ = [
@@ -16,11 +19,18 @@ __all__ = [
     "Coupon",
     "CouponKind",
     "CouponRedemption",
+    "DownloadLink",
+    "Invoice",
+    "InvoiceCounter",
     "LegalDocumentKind",
     "Order",
     "OrderDocument",
     "OrderEvent",
     "OrderLine",
+    "Shipment",
+    "ShipmentEvent",
+    "ShipmentLine",
+    "ShipmentStatus",
     "ShippingMethod",
     "ShippingRate",
     "ShippingRegion",

@@ -98,6 +98,8 @@ class OrderEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
     note = models.TextField(blank=True)
+    # What happened besides a status change ("delivery_problem", "downloads"); "" for a change.
+    kind = models.CharField(max_length=30, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

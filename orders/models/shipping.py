@@ -16,6 +16,18 @@ class Carrier(models.Model):
         help_text=_("Use {number} where the tracking number goes."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    adapter = models.CharField(
+        _("updates from"),
+        max_length=20,
+        choices=[("manual", _("Staff (manual)")), ("simulated", _("Simulated carrier"))],
+        default="manual",
+    )
+    webhook_secret = models.CharField(
+        _("webhook secret"),
+        max_length=128,
+        blank=True,
+        help_text=_("Shared secret the carrier signs its tracking webhooks with."),
+    )
 
     class Meta:
         verbose_name = _("carrier")

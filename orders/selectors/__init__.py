@@ -5,11 +5,15 @@ from .cart import cart_item_count, cart_lines, coupon_by_code, coupon_uses_by, o
 from .checkout import CheckoutQuote, cart_quote
 from .orders import (
     customer_bought,
+    invoice_of,
     order_by_token,
     order_for_viewer,
     order_ids_to_remind,
+    order_tracked,
+    orders_late,
     orders_of,
     overdue_order_ids,
+    pick_list,
 )
 from .shipping import shipping_methods
 
@@ -23,11 +27,15 @@ __all__ = [
     "coupon_by_code",
     "coupon_uses_by",
     "customer_bought",
+    "invoice_of",
     "open_cart",
     "order_by_token",
     "order_for_viewer",
     "order_ids_to_remind",
+    "order_tracked",
+    "orders_late",
     "orders_of",
     "overdue_order_ids",
+    "pick_list",
     "shipping_methods",
 ]

@@ -3,14 +3,14 @@
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
 from payments.registry import all_providers
 from payments.states import PaymentStatus
 from shop.models import User
 
-from ..models import Order
+from ..models import DownloadLink, Invoice, Order, OrderLine, Shipment, ShipmentEvent, ShipmentLine
 from ..states import OrderStatus
 
 
@@ -23,9 +23,31 @@ def orders_of(*, user: User) -> QuerySet[Order]:
     )
 
 
-def order_for_viewer(*, number: str, user: User | None, guest_numbers: list[str]) -> Order:
-    """An order its owner may see: their own, or one this browser placed as a guest; else 404."""
-    order = Order.objects.filter(number=number).prefetch_related("lines", "documents").first()
+def order_for_viewer(
+    *, number: str, user: User | None, guest_numbers: list[str], full: bool = False
+) -> Order:
+    """An order its owner may see: their own, or one this browser placed as a guest; else 404.
+
+    `full` loads everything the order's page shows in a fixed number of queries.
+    """
+    orders = Order.objects.filter(number=number).prefetch_related("lines", "documents")
+    if full:
+        orders = orders.select_related("invoice").prefetch_related(
+            "events",
+            "payments",
+            Prefetch(
+                "shipments",
+                queryset=Shipment.objects.select_related("carrier").prefetch_related(
+                    Prefetch("events", queryset=ShipmentEvent.objects.filter(applied=True)),
+                    Prefetch("lines", queryset=ShipmentLine.objects.select_related("order_line")),
+                ),
+            ),
+            Prefetch(
+                "lines__download_links",
+                queryset=DownloadLink.objects.filter(revoked=False).select_related("file"),
+            ),
+        )
+    order = orders.first()
     if order is None:
         raise Http404
     own = user is not None and user.is_authenticated and order.user_id == user.pk
@@ -71,3 +93,40 @@ def overdue_order_ids(*, now: datetime, limit: int = 500) -> list[int]:
         .order_by("expires_at")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def order_tracked(*, number: str, email: str) -> Order | None:
+    """Guest tracking: the order only when number and email belong together (else None)."""
+    return (
+        Order.objects.filter(number__iexact=number.strip(), email__iexact=email.strip())
+        .prefetch_related(
+            "events",
+            Prefetch("shipments", queryset=Shipment.objects.select_related("carrier")),
+        )
+        .first()
+    )
+
+
+def orders_late(*, now: datetime, days: int) -> QuerySet[Order]:
+    """Orders promised to ship within `days` of placement that have not shipped yet."""
+    return Order.objects.filter(
+        status__in=[OrderStatus.CONFIRMED, OrderStatus.PREPARING, OrderStatus.PACKED],
+        placed_at__lt=now - timedelta(days=days),
+    ).exclude(shipping_address={})
+
+
+def pick_list(*, order_ids: list[int]) -> list[dict]:
+    """What to take from the shelves for these orders: units summed per SKU."""
+    return list(
+        OrderLine.objects.filter(order_id__in=order_ids, is_digital=False)
+        .values("sku", "product_name", "variant_name")
+        .annotate(quantity=Sum("quantity"))
+        .order_by("sku")
+    )
+
+
+def invoice_of(*, order: Order) -> Invoice:
+    invoice = Invoice.objects.filter(order=order).first()
+    if invoice is None:
+        raise Http404
+    return invoice

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from catalog.services import stock_release
 from payments.models import Payment
-from payments.states import ACCEPTED, VOIDABLE, PaymentStatus
+from payments.states import ACCEPTED, SHIPPABLE, VOIDABLE, PaymentStatus
 from payments.tasks import refund_payment_in_full, void_payment
 from shop.models import User
 
@@ -21,7 +21,13 @@ from ..messages import (
 )
 from ..models import Coupon, CouponRedemption, Order, OrderEvent
 from ..signals import order_status_changed
-from ..states import HOLDS_ALLOCATION, CancelReason, OrderStatus, can_transition
+from ..states import (
+    FOLLOWS_SHIPMENTS,
+    HOLDS_ALLOCATION,
+    CancelReason,
+    OrderStatus,
+    can_transition,
+)
 
 
 def order_transition(
@@ -31,6 +37,7 @@ def order_transition(
     by: User | None = None,
     note: str = "",
     cancel_reason: str = "",
+    event_kind: str = "",
 ) -> Order:
     """The only way an order's status changes: checked against states.TRANSITIONS, logged.
 
@@ -53,6 +60,7 @@ def order_transition(
             )
         if to == OrderStatus.CANCELLED and cancel_reason not in CancelReason.values:
             raise InvalidTransition(_("A cancellation needs a reason."))
+        _check_fulfilment_path(locked, to)
         previous = locked.status
         locked.status = to
         fields = ["status", "updated_at"]
@@ -63,8 +71,8 @@ def order_transition(
             locked.expires_at = None
             fields.append("expires_at")
         locked.save(update_fields=fields)
-        OrderEvent.objects.create(
-            order=locked, from_status=previous, to_status=to, actor=by, note=note
+        event = OrderEvent.objects.create(
+            order=locked, from_status=previous, to_status=to, actor=by, note=note, kind=event_kind
         )
         if to == OrderStatus.CANCELLED and previous in HOLDS_ALLOCATION:
             # Coupon before stock: the same lock order as order_place, so the two never deadlock.
@@ -72,9 +80,54 @@ def order_transition(
             _release_stock(locked)
         if to == OrderStatus.CANCELLED:
             _void_open_payments_after_commit(locked)
-        order_message_schedule(order=locked, status=to)
+        order_message_schedule(order=locked, status=to, event=event)
         order_status_changed.send(sender=Order, order=locked, previous=previous, by=by)
     return locked
+
+
+def _check_fulfilment_path(order: Order, to: str) -> None:
+    """The paths the status table alone cannot tell: parcels, payment gate, digital-only."""
+    if order.status == OrderStatus.CONFIRMED and to == OrderStatus.DELIVERED:
+        if order.lines.filter(is_digital=False).exists():
+            raise InvalidTransition(
+                _("Only an order of digital products is delivered without shipping.")
+            )
+        return
+    if to in FOLLOWS_SHIPMENTS and not order.shipments.exists():
+        raise InvalidTransition(
+            _("Ship the order first: choose a carrier and enter the tracking number.")
+        )
+    if (
+        order.status == OrderStatus.PACKED
+        and to == OrderStatus.SHIPPED
+        and order.payment_status not in SHIPPABLE
+    ):
+        raise InvalidTransition(
+            _("The order cannot ship while its payment is “%(status)s”.")
+            % {"status": PaymentStatus(order.payment_status).label}
+        )
+
+
+def order_event_record(
+    *, order: Order, kind: str, note: str = "", by: User | None = None
+) -> OrderEvent:
+    """A step in the order's history that changes no status (a delivery problem, downloads).
+
+    Written under the order's lock like a transition; the customer's message for it is queued
+    on commit.
+    """
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        event = OrderEvent.objects.create(
+            order=locked,
+            from_status=locked.status,
+            to_status=locked.status,
+            actor=by,
+            note=note,
+            kind=kind,
+        )
+        order_message_schedule(order=locked, status=locked.status, event=event)
+    return event
 
 
 def _release_stock(order: Order) -> None:

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from catalog.exceptions import OutOfStock, StockError
 from catalog.models import Product, SlugRedirect, StockMovement, Variant
@@ -40,7 +40,7 @@ def test_stock_adjust_records_who_why_and_how_much():
 
 def test_stock_cannot_drop_below_what_orders_were_promised():
     variant = VariantFactory(on_hand=5, allocated=4)
-    with pytest.raises(StockError, match="promised to orders"):
+    with translation.override("en"), pytest.raises(StockError, match="promised to orders"):
         stock_adjust(variant=variant, delta=-2, reason="damage")
     variant.refresh_from_db()
     assert variant.on_hand == 5

@@ -139,6 +139,7 @@ def test_a_payment_that_succeeds_after_expiry_is_refunded_and_the_order_flagged(
 ):
     from decimal import Decimal
 
+    from orders.models import Invoice
     from payments.interface import Outcome, ProviderResult
     from payments.models import Payment, Refund
     from payments.services import Operation, payment_record
@@ -168,3 +169,4 @@ def test_a_payment_that_succeeds_after_expiry_is_refunded_and_the_order_flagged(
     assert (refund.status, refund.amount) == (Refund.Status.SUCCEEDED, payment.amount)
     assert payment.refundable() == Decimal("0.00")
     assert _allocated(variant) == 0  # the released stock is not taken again
+    assert not Invoice.objects.filter(order=order).exists()  # nothing was sold

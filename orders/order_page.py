@@ -1,0 +1,153 @@
+"""What the order's page shows, worked out once from an order loaded with everything prefetched
+(selectors.order_for_viewer(full=True)), so the page runs a fixed number of queries."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from payments.states import PaymentMethod
+
+from .links import download_token
+from .models import Order, Shipment
+from .services import order_customer_can_cancel
+from .states import FINAL, OrderStatus
+
+S = OrderStatus
+PHYSICAL_PATH = (
+    S.CONFIRMED,
+    S.PREPARING,
+    S.PACKED,
+    S.SHIPPED,
+    S.IN_TRANSIT,
+    S.OUT_FOR_DELIVERY,
+    S.DELIVERED,
+)
+DIGITAL_PATH = (S.CONFIRMED, S.DELIVERED)
+EVENT_LABELS = {
+    "delivery_problem": _("Delivery problem"),
+    "downloads": _("Downloads ready"),
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    status: str
+    label: str
+    at: datetime | None
+    done: bool
+    current: bool
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    label: str
+    at: datetime
+    note: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Download:
+    name: str
+    title: str
+    url: str
+    usable: bool
+    left: int
+    expires_at: datetime
+
+
+class OrderPage:
+    def __init__(self, order: Order) -> None:
+        self.order = order
+        self.events = list(order.events.all())
+        self.lines = list(order.lines.all())
+        self.is_final = order.status in FINAL
+        self.refresh_seconds = settings.ORDER_PAGE_REFRESH_SECONDS
+
+    @property
+    def steps(self) -> list[Step]:
+        reached: dict[str, datetime] = {}
+        for event in self.events:
+            reached[event.to_status] = event.created_at
+        if self.order.status == S.CANCELLED:
+            path = [s for s in PHYSICAL_PATH if s in reached] + [S.CANCELLED]
+        elif self.lines and all(line.is_digital for line in self.lines):
+            path = (
+                [S.PENDING_PAYMENT, *DIGITAL_PATH] if S.PENDING_PAYMENT in reached else DIGITAL_PATH
+            )
+        else:
+            path = PHYSICAL_PATH
+            if self.order.status == S.PENDING_PAYMENT:
+                path = (S.PENDING_PAYMENT, *PHYSICAL_PATH)
+        position = path.index(self.order.status) if self.order.status in path else -1
+        return [
+            Step(
+                status=status,
+                label=str(S(status).label),
+                at=reached.get(status),
+                done=index <= position,
+                current=index == position,
+            )
+            for index, status in enumerate(path)
+        ]
+
+    @property
+    def history(self) -> list[HistoryEntry]:
+        entries = []
+        for event in reversed(self.events):
+            label = EVENT_LABELS.get(event.kind) or S(event.to_status).label
+            entries.append(
+                HistoryEntry(
+                    label=str(label), at=event.created_at, note=event.note, kind=event.kind
+                )
+            )
+        return entries
+
+    @property
+    def parcels(self) -> list[Shipment]:
+        return list(self.order.shipments.all())
+
+    @property
+    def payments(self) -> list:
+        return list(self.order.payments.all())
+
+    @property
+    def invoice(self):
+        try:
+            return self.order.invoice
+        except Order.invoice.RelatedObjectDoesNotExist:
+            return None
+
+    @property
+    def downloads(self) -> list[Download]:
+        found = []
+        for line in self.lines:
+            for link in line.download_links.all():
+                found.append(
+                    Download(
+                        name=line.product_name,
+                        title=link.file.title,
+                        url=reverse(
+                            "orders:download",
+                            kwargs={"number": self.order.number, "token": download_token(link.pk)},
+                        ),
+                        usable=link.usable(),
+                        left=max(link.max_downloads - link.download_count, 0),
+                        expires_at=link.expires_at,
+                    )
+                )
+        return found
+
+    @property
+    def can_pay(self) -> bool:
+        return (
+            self.order.status == S.PENDING_PAYMENT
+            and self.order.payment_method == PaymentMethod.CARD
+        )
+
+    @property
+    def can_cancel(self) -> bool:
+        return order_customer_can_cancel(order=self.order)

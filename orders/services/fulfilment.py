@@ -1,0 +1,300 @@
+"""Fulfilment: staff steps, parcels and their tracking, and the order following its parcels.
+
+The rule (docs/fulfilment.md): the order is shipped when its first parcel leaves; once every
+unit has left it follows its least advanced parcel (a delivery problem counts as back on the
+road) and is delivered when the last parcel arrives. Lock order: parcel → order → variants.
+"""
+
+import uuid
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog.services import stock_ship
+from payments.states import VOIDABLE, PaymentStatus
+from shop.models import User
+
+from ..carriers import TrackingUpdate, adapter_for
+from ..exceptions import InvalidTransition, OrderError
+from ..models import Carrier, Order, Shipment, ShipmentEvent, ShipmentLine, ShipmentStatus
+from ..states import (
+    CUSTOMER_CANCELLABLE,
+    ROAD_RANK,
+    CancelReason,
+    OrderStatus,
+    can_transition,
+)
+from .invoicing import invoice_issue
+from .lifecycle import order_event_record, order_transition
+
+S = OrderStatus
+# Staff report these on the order's open parcels (a manual carrier's steps).
+PARCEL_STEPS = {
+    S.IN_TRANSIT: ShipmentStatus.IN_TRANSIT,
+    S.OUT_FOR_DELIVERY: ShipmentStatus.OUT_FOR_DELIVERY,
+    S.DELIVERED: ShipmentStatus.DELIVERED,
+}
+# A parcel's status as a step on the order's road (a problem sends it back on the road).
+_ROAD = {
+    ShipmentStatus.SHIPPED: S.SHIPPED,
+    ShipmentStatus.IN_TRANSIT: S.IN_TRANSIT,
+    ShipmentStatus.EXCEPTION: S.IN_TRANSIT,
+    ShipmentStatus.OUT_FOR_DELIVERY: S.OUT_FOR_DELIVERY,
+    ShipmentStatus.DELIVERED: S.DELIVERED,
+}
+
+
+class ShipmentError(OrderError):
+    pass
+
+
+def unshipped_quantities(*, order: Order) -> dict[int, int]:
+    """Physical line id -> units not yet in a parcel."""
+    shipped = dict(
+        ShipmentLine.objects.filter(shipment__order=order)
+        .values_list("order_line")
+        .annotate(total=Sum("quantity"))
+    )
+    return {
+        line.pk: line.quantity - shipped.get(line.pk, 0)
+        for line in order.lines.filter(is_digital=False)
+        if line.quantity - shipped.get(line.pk, 0) > 0
+    }
+
+
+def order_ship(
+    *,
+    order: Order,
+    carrier: Carrier,
+    tracking_number: str,
+    by: User | None = None,
+    quantities: dict[int, int] | None = None,
+) -> Shipment:
+    """Hand a parcel (by default every unit not yet shipped) to a carrier.
+
+    Converts the parcel's allocated stock into a sale, issues the invoice and moves a packed
+    order to shipped — only with a payment accepted for shipping (payments.states.SHIPPABLE).
+    """
+    tracking_number = tracking_number.strip()
+    if not tracking_number:
+        raise ShipmentError(_("Enter the tracking number."))
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if not (locked.status == S.PACKED or locked.status in ROAD_RANK):
+            raise InvalidTransition(
+                _("An order that is “%(current)s” cannot ship; pack it first.")
+                % {"current": S(locked.status).label}
+            )
+        remaining = unshipped_quantities(order=locked)
+        wanted = quantities if quantities is not None else remaining
+        wanted = {line_id: qty for line_id, qty in wanted.items() if qty}
+        if not wanted:
+            raise ShipmentError(_("Every item of this order has already shipped."))
+        if any(qty < 0 or qty > remaining.get(line_id, 0) for line_id, qty in wanted.items()):
+            raise ShipmentError(_("A parcel cannot hold more than is left to ship."))
+        if Shipment.objects.filter(carrier=carrier, tracking_number=tracking_number).exists():
+            raise ShipmentError(_("This tracking number is already used for another parcel."))
+        now = timezone.now()
+        shipment = Shipment.objects.create(
+            order=locked,
+            carrier=carrier,
+            tracking_number=tracking_number,
+            shipped_at=now,
+            last_event_at=now,
+            created_by=by,
+        )
+        lines = {line.pk: line for line in locked.lines.filter(pk__in=wanted)}
+        ShipmentLine.objects.bulk_create(
+            ShipmentLine(shipment=shipment, order_line=lines[line_id], quantity=qty)
+            for line_id, qty in wanted.items()
+        )
+        ShipmentEvent.objects.create(
+            shipment=shipment,
+            external_id="shipped",
+            status=ShipmentStatus.SHIPPED,
+            happened_at=now,
+            applied=True,
+        )
+        if locked.status == S.PACKED:
+            order_transition(
+                order=locked, to=S.SHIPPED, by=by, note=f"{carrier.name} {tracking_number}"
+            )
+        stock_ship(
+            lines=[(lines[line_id].variant_id, qty) for line_id, qty in wanted.items()],
+            by=by,
+            note=locked.number,
+        )
+        invoice_issue(order=locked)
+    return shipment
+
+
+def shipment_track(*, shipment: Shipment, update: TrackingUpdate, by: User | None = None) -> bool:
+    """Record a parcel's report once; apply it only if newer than the last one applied.
+
+    Returns True when it changed the parcel. The order then follows its parcels.
+    """
+    with transaction.atomic():
+        locked = Shipment.objects.select_for_update().get(pk=shipment.pk)
+        event, created = ShipmentEvent.objects.get_or_create(
+            shipment=locked,
+            external_id=update.event_id,
+            defaults={
+                "status": update.status,
+                "happened_at": update.happened_at,
+                "description": update.description,
+            },
+        )
+        if not created:
+            return False  # a duplicate: applied (or refused) the first time
+        stale = locked.last_event_at is not None and update.happened_at <= locked.last_event_at
+        if stale or locked.status == ShipmentStatus.DELIVERED:
+            return False
+        event.applied = True
+        event.save(update_fields=["applied"])
+        locked.status = update.status
+        locked.last_event_at = update.happened_at
+        fields = ["status", "last_event_at"]
+        if update.status == ShipmentStatus.DELIVERED:
+            locked.delivered_at = update.happened_at
+            fields.append("delivered_at")
+        locked.save(update_fields=fields)
+        problem = update.description if update.status == ShipmentStatus.EXCEPTION else None
+        _order_follow_shipments(order=locked.order, by=by, problem=problem)
+    return True
+
+
+def _order_follow_shipments(*, order: Order, by: User | None, problem: str | None) -> None:
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    statuses = list(order.shipments.values_list("status", flat=True))
+    if unshipped_quantities(order=order):
+        target = S.SHIPPED if order.status == S.PACKED else order.status
+    else:
+        target = min((_ROAD[status] for status in statuses), key=ROAD_RANK.__getitem__)
+    note = _("Delivery problem: %(problem)s") % {"problem": problem} if problem else ""
+    if target != order.status and can_transition(order.status, target):
+        order_transition(
+            order=order,
+            to=target,
+            by=by,
+            note=note,
+            event_kind="delivery_problem" if problem is not None else "",
+        )
+    elif problem is not None:
+        order_event_record(order=order, kind="delivery_problem", note=note, by=by)
+
+
+def carrier_updates_receive(*, carrier: Carrier, updates: list[TrackingUpdate]) -> int:
+    """Apply a carrier's reports (webhook or poll) to its parcels; returns how many applied.
+
+    Reports about unknown tracking numbers are ignored (they may be another shop's).
+    """
+    applied = 0
+    for update in updates:
+        shipment = Shipment.objects.filter(
+            carrier=carrier, tracking_number=update.tracking_number
+        ).first()
+        if shipment is not None and shipment_track(shipment=shipment, update=update):
+            applied += 1
+    return applied
+
+
+def carriers_poll(*, now: datetime | None = None) -> int:
+    """Ask every carrier without webhooks about its open parcels (the periodic poll task)."""
+    now = now or timezone.now()
+    applied = 0
+    for carrier in Carrier.objects.filter(is_active=True):
+        adapter = adapter_for(carrier)
+        if not adapter.polls:
+            continue
+        open_parcels = list(
+            Shipment.objects.filter(carrier=carrier)
+            .exclude(status=ShipmentStatus.DELIVERED)
+            .prefetch_related("events")
+            .order_by("pk")
+        )
+        updates = adapter.poll(shipments=open_parcels, now=now)
+        applied += carrier_updates_receive(carrier=carrier, updates=updates)
+    return applied
+
+
+def order_step(*, order: Order, to: str, by: User | None = None) -> Order:
+    """A staff step from the admin (buttons and bulk actions): the allowed next status.
+
+    Road steps are reported on the order's open parcels, so the order keeps following them;
+    shipping itself needs a carrier and tracking number (`order_ship`).
+    """
+    order = Order.objects.get(pk=order.pk)
+    if to == S.SHIPPED:
+        raise InvalidTransition(_("Ship the order with a carrier and a tracking number."))
+    if to == S.CANCELLED:
+        return order_transition(order=order, to=to, by=by, cancel_reason=CancelReason.STAFF)
+    if to in PARCEL_STEPS and order.status in ROAD_RANK:
+        if order.status == to:
+            return order
+        if not can_transition(order.status, to):
+            raise InvalidTransition(
+                _("An order that is “%(current)s” cannot become “%(target)s”.")
+                % {"current": S(order.status).label, "target": S(to).label}
+            )
+        now = timezone.now()
+        for shipment in order.shipments.exclude(status=ShipmentStatus.DELIVERED):
+            shipment_track(
+                shipment=shipment,
+                update=TrackingUpdate(
+                    tracking_number=shipment.tracking_number,
+                    event_id=f"staff-{uuid.uuid4().hex}",
+                    status=PARCEL_STEPS[to],
+                    happened_at=max(now, _just_after(shipment.last_event_at)),
+                    description=_("Reported by staff"),
+                ),
+                by=by,
+            )
+        return Order.objects.get(pk=order.pk)
+    return order_transition(order=order, to=to, by=by)
+
+
+def _just_after(moment: datetime | None) -> datetime:
+    return moment + timedelta(microseconds=1) if moment else timezone.now()
+
+
+def order_next_steps(*, order: Order) -> list[str]:
+    """The statuses staff may move this order to now (the admin shows only these buttons)."""
+    from ..states import TRANSITIONS
+
+    allowed = []
+    for status in TRANSITIONS.get(order.status, ()):
+        if status in (S.RETURN_REQUESTED, S.RETURNED):
+            continue  # returns come with their own screens
+        if order.status == S.CONFIRMED and status == S.DELIVERED:
+            continue  # digital-only: delivered when the download links are issued
+        if order.status == S.OUT_FOR_DELIVERY and status == S.IN_TRANSIT:
+            continue  # a failed attempt is the carrier's report
+        allowed.append(str(status))
+    return sorted(allowed, key=lambda s: list(S.values).index(s))
+
+
+def order_customer_can_cancel(*, order: Order) -> bool:
+    """Before shipping and before any money was taken (refunds on cancel come later)."""
+    return order.status in CUSTOMER_CANCELLABLE and (
+        order.payment_status in VOIDABLE
+        or order.payment_status in (PaymentStatus.FAILED, PaymentStatus.VOIDED)
+    )
+
+
+def order_cancel_by_customer(*, order: Order, by: User | None = None) -> Order:
+    """The customer cancels from the order page; a second click changes nothing."""
+    with transaction.atomic():
+        # Checked under the order's lock: a payment arriving meanwhile waits, then is seen.
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.status == S.CANCELLED:
+            return locked
+        if not order_customer_can_cancel(order=locked):
+            raise InvalidTransition(
+                _("This order can no longer be cancelled here. Please contact us.")
+            )
+        return order_transition(
+            order=locked, to=S.CANCELLED, by=by, cancel_reason=CancelReason.CUSTOMER
+        )

@@ -1,0 +1,46 @@
+"""Invoices: one per order, numbered per series and year without gaps."""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Invoice, InvoiceCounter, Order
+
+
+def invoice_issue(*, order: Order) -> Invoice:
+    """The order's invoice, issued now if it has none: series + year + 9 digits.
+
+    The year's counter row is taken under lock in the same transaction as the invoice, so
+    numbers are unique and gapless even when many orders are invoiced at once (a rolled-back
+    invoice gives its number back). Lock order: order → counter.
+    """
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        existing = Invoice.objects.filter(order=locked).first()
+        if existing is not None:
+            return existing
+        series = settings.INVOICE_SERIES
+        year = timezone.localdate().year
+        InvoiceCounter.objects.bulk_create(
+            [InvoiceCounter(series=series, year=year)], ignore_conflicts=True
+        )
+        counter = InvoiceCounter.objects.select_for_update().get(series=series, year=year)
+        counter.last_number += 1
+        counter.save(update_fields=["last_number"])
+        return Invoice.objects.create(
+            order=locked,
+            series=series,
+            year=year,
+            sequence=counter.last_number,
+            number=f"{series}{year}{counter.last_number:09d}",
+            seller={
+                "name": settings.SELLER_NAME,
+                "address": settings.SELLER_ADDRESS,
+                "tax_office": settings.SELLER_TAX_OFFICE,
+                "tax_number": settings.SELLER_TAX_NUMBER,
+                "mersis": settings.SELLER_MERSIS,
+                "email": settings.SELLER_EMAIL,
+                "phone": settings.SELLER_PHONE,
+            },
+            buyer={**(locked.billing_address or {}), "email": locked.email},
+        )
