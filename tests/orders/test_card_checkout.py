@@ -3,7 +3,9 @@
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from crm.notifications.models import Message
@@ -14,7 +16,7 @@ from payments.models import PaymentEvent
 from payments.states import PaymentStatus
 from tests.payments.browser_stand_in import authenticate_payment, confirm_card_setup
 
-from .test_pages import BILLING, add, digital, place
+from .test_pages import ADDRESS, BILLING, add, checkout_form, digital, physical, place
 
 pytestmark = [pytest.mark.stripe, pytest.mark.django_db]
 
@@ -130,3 +132,22 @@ def test_an_order_refuses_more_cards_after_too_many_declines(client, fake_stripe
     order.refresh_from_db()
     assert order.status == OrderStatus.PENDING_PAYMENT
     assert order.payments.count() == 2
+
+
+def test_choosing_the_card_adds_no_query_to_placement(shipping):
+    """The card is charged after placement, on the payment page: placing costs no more."""
+    counts = {}
+    for method in ("cod", "card"):
+        shopper = Client()
+        add(shopper, physical("120.00"), 1)
+        data = {
+            "email": "guest@example.com", "phone": "05321234567", "shipping_choice": "new",
+            "billing_same": "on", "shipping_method": shipping.pk, "payment_method": method,
+            "accept_terms": "on", "action": "place", **ADDRESS,
+        }  # fmt: skip
+        data.update(checkout_form(shopper, data)[1])
+        with CaptureQueriesContext(connection) as queries:
+            response = shopper.post(reverse("orders:checkout"), data)
+        assert response.status_code == 302
+        counts[method] = len(queries)
+    assert counts["card"] <= counts["cod"], counts
