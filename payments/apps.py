@@ -7,4 +7,4 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments")
 
     def ready(self) -> None:
-        from .providers import card, cod  # noqa: F401  (registers the providers)
+        from .providers import card, cod, echeck  # noqa: F401  (registers the providers)

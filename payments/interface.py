@@ -1,7 +1,9 @@
 """One protocol for every payment method; each method is a module in payments/providers/.
 
-A provider never touches the database or the order: the payments services call it (outside
-any row lock, after commit) and turn its `ProviderResult` into ledger rows and a status.
+A provider never touches the order, and a provider of an outside service (Stripe) never
+touches the database: the payments services call it (outside any row lock, after commit) and
+turn its `ProviderResult` into ledger rows and a status. Methods whose money lives in our own
+database (e-check, and the balance and the tab) may read and write their own rows.
 """
 
 from dataclasses import dataclass, field
@@ -20,6 +22,7 @@ class Outcome(StrEnum):
     REFUNDED = "refunded"
     VOIDED = "voided"
     FAILED = "failed"
+    BOUNCED = "bounced"  # accepted for later, then refused by the bank (an e-check)
 
 
 @dataclass(frozen=True)

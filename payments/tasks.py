@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from . import services
+from .exceptions import PaymentError
 from .models import Payment, Refund
 
 
@@ -51,3 +52,16 @@ def reconcile_card_payments() -> int:
     """List for staff where Stripe and the ledger disagree over the last days."""
     since = timezone.now() - timedelta(days=settings.CARD_RECONCILE_DAYS)
     return services.card_reconcile(since=since)
+
+
+@shared_task(name="payments.clear_echecks")
+def clear_echecks() -> int:
+    """Clear e-checks whose clearing period has passed without a bounce."""
+    cleared = 0
+    for payment in Payment.objects.filter(pk__in=services.echecks_due(now=timezone.now())):
+        try:
+            services.echeck_clear(payment=payment)
+        except PaymentError:
+            continue  # bounced or cleared meanwhile
+        cleared += 1
+    return cleared

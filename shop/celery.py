@@ -36,6 +36,7 @@ PERIODIC_JOBS: dict[str, tuple[str, str]] = {
         "ORDER_PAYMENT_REMINDER_EVERY_SECONDS",
     ),
     "poll-carriers": ("orders.poll_carriers", "CARRIER_POLL_EVERY_SECONDS"),
+    "clear-echecks": ("payments.clear_echecks", "ECHECK_CLEAR_EVERY_SECONDS"),
     "reconcile-card-payments": (
         "payments.reconcile_card_payments",
         "CARD_RECONCILE_EVERY_SECONDS",

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core import checks
 
 from .embedded import (
+    DEV_ECHECK_ENCRYPTION_KEY,
+    DEV_ECHECK_SEAL_KEY,
     DEV_NOTIFICATIONS_WEBHOOK_SECRET,
     FAKE_STRIPE_PUBLISHABLE_KEY,
     FAKE_STRIPE_SECRET_KEY,
@@ -58,6 +60,7 @@ def _problems() -> list[tuple[str, str, str]]:
     secrets = [
         ("STRIPE_WEBHOOK_SECRET", FAKE_STRIPE_WEBHOOK_SECRET, "E004"),
         ("NOTIFICATIONS_WEBHOOK_SECRET", DEV_NOTIFICATIONS_WEBHOOK_SECRET, "E005"),
+        ("ECHECK_SEAL_KEY", DEV_ECHECK_SEAL_KEY, "E010"),
     ]
     if settings.SMS_BACKEND == TWILIO_BACKEND:
         secrets.append(("SMS_TWILIO_AUTH_TOKEN", "", "E006"))
@@ -76,6 +79,14 @@ def _problems() -> list[tuple[str, str, str]]:
             "E008",
             f"Email goes to the console or files ({backend}): EMAIL_URL is not set.",
             "Set EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.com:587.",
+        )
+    if not settings.ECHECK_ENCRYPTION_KEYS or (
+        settings.ECHECK_ENCRYPTION_KEYS[0] == DEV_ECHECK_ENCRYPTION_KEY
+    ):
+        add(
+            "E011",
+            "ECHECK_ENCRYPTION_KEYS is empty or starts with the development key.",
+            "Put a new Fernet key first (keep the old ones after it to read older checks).",
         )
     storage = settings.STORAGES["default"]["BACKEND"]
     if storage == FILE_SYSTEM_STORAGE and not getattr(settings, "MEDIA_SERVED_BY_PROXY", False):

@@ -19,6 +19,8 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from shop.embedded import (
+    DEV_ECHECK_ENCRYPTION_KEY,
+    DEV_ECHECK_SEAL_KEY,
     DEV_NOTIFICATIONS_WEBHOOK_SECRET,
     DEV_SECRET_KEY,
     FAKE_STRIPE_PUBLISHABLE_KEY,
@@ -440,6 +442,13 @@ else:
     STRIPE_JS_URL = env.str("STRIPE_JS_URL", default=f"{STRIPE_API_BASE}/js.stripe.com/v3/")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default=FAKE_STRIPE_PUBLISHABLE_KEY)
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default=FAKE_STRIPE_WEBHOOK_SECRET)
+# E-checks: the HMAC key that seals each signed check, and the Fernet keys that encrypt account
+# numbers at rest (comma-separated; the first encrypts, all decrypt, so keys can be rotated).
+ECHECK_SEAL_KEY = env.str("ECHECK_SEAL_KEY", default=DEV_ECHECK_SEAL_KEY)
+ECHECK_ENCRYPTION_KEYS = env.list("ECHECK_ENCRYPTION_KEYS", default=[DEV_ECHECK_ENCRYPTION_KEY])
+# A check still clearing this many days after it was signed is cleared by the periodic job.
+ECHECK_CLEARING_DAYS = env.int("ECHECK_CLEARING_DAYS", default=3)
+ECHECK_CLEAR_EVERY_SECONDS = env.int("ECHECK_CLEAR_EVERY_SECONDS", default=3600)
 # A card attempt still unanswered after this long counts as spent; the shopper may try again.
 CARD_ATTEMPT_STUCK_SECONDS = env.int("CARD_ATTEMPT_STUCK_SECONDS", default=120)
 # Declined cards one order accepts before refusing more (card testing).

@@ -69,3 +69,6 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 STRIPE_SECRET_KEY = FAKE_STRIPE_SECRET_KEY  # noqa: F405
 STRIPE_PUBLISHABLE_KEY = FAKE_STRIPE_PUBLISHABLE_KEY  # noqa: F405
 STRIPE_WEBHOOK_SECRET = FAKE_STRIPE_WEBHOOK_SECRET  # noqa: F405
+# E-checks: test keys of their own, whatever the environment says.
+ECHECK_SEAL_KEY = "test-echeck-seal-key"
+ECHECK_ENCRYPTION_KEYS = ["hF1Hk1wq4gOjz3r7ZrR5cYb7h7d2VfXq0k8n3mYlB6U="]

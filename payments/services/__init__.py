@@ -9,6 +9,15 @@ from .card import (
     stripe_event_process,
     stripe_event_receive,
 )
+from .echeck import (
+    CheckDetails,
+    echeck_account,
+    echeck_bounce,
+    echeck_clear,
+    echeck_create,
+    echeck_seal_valid,
+    echecks_due,
+)
 from .ledger import (
     Operation,
     payment_capture,
@@ -19,17 +28,25 @@ from .ledger import (
     payment_refund_remaining,
     payment_start,
     payment_void,
+    refund_confirm_payout,
     refund_reserve,
     refund_send,
 )
 
 __all__ = [
+    "CheckDetails",
     "Operation",
     "card_action_secret",
     "card_customer_for",
     "card_pay",
     "card_reconcile",
     "card_setup_intent",
+    "echeck_account",
+    "echeck_bounce",
+    "echeck_clear",
+    "echeck_create",
+    "echeck_seal_valid",
+    "echecks_due",
     "payment_capture",
     "payment_create",
     "payment_record",
@@ -38,6 +55,7 @@ __all__ = [
     "payment_refund_remaining",
     "payment_start",
     "payment_void",
+    "refund_confirm_payout",
     "refund_reserve",
     "refund_send",
     "stripe_event_process",

@@ -32,6 +32,7 @@ _KIND_BY_OUTCOME = {
     Outcome.REFUNDED: PaymentEvent.Kind.REFUND,
     Outcome.VOIDED: PaymentEvent.Kind.VOID,
     Outcome.FAILED: PaymentEvent.Kind.FAILURE,
+    Outcome.BOUNCED: PaymentEvent.Kind.BOUNCE,
 }
 # Provider data kept for staff never holds what would let someone act on the payment.
 _SECRET_FIELDS = frozenset({"client_secret"})
@@ -127,6 +128,33 @@ def payment_refund(
     return refund_send(refund=refund, details=details)
 
 
+def refund_confirm_payout(*, refund: Refund, reference: str, by: User | None = None) -> Refund:
+    """Staff confirm a refund paid out by hand (a bank transfer); recorded once."""
+    refund = Refund.objects.select_related("payment").get(pk=refund.pk)
+    if refund.status != Refund.Status.RESERVED:
+        return refund
+    reference = reference.strip()[:120]
+    if not reference:
+        raise PaymentError(_("Enter the bank transfer's reference."))
+    payment_record(
+        payment_id=refund.payment_id,
+        result=ProviderResult(
+            Outcome.REFUNDED,
+            refund.amount,
+            currency=refund.currency,
+            reference=f"refund-{refund.pk}",
+            raw={"transfer_reference": reference},
+        ),
+        operation=Operation.REFUND,
+        operation_key=f"refund-{refund.pk}",
+        by=by,
+        refund_id=refund.pk,
+    )
+    Refund.objects.filter(pk=refund.pk).update(reference=reference)
+    refund.refresh_from_db()
+    return refund
+
+
 def payment_refund_remaining(*, payment: Payment, reason: str = "") -> list[Refund]:
     """Send refunds still reserved, then refund whatever is left; safe to run twice."""
     sent = [
@@ -177,6 +205,11 @@ def refund_send(*, refund: Refund, details: dict | None = None) -> Refund:
     result = get_provider(payment.method).refund(
         request=_request(payment, key, amount=refund.amount, details=details)
     )
+    if result.outcome == Outcome.PENDING:
+        # Paid out by hand (a bank transfer): it stays reserved until staff confirm it.
+        Refund.objects.filter(pk=refund.pk).update(message=result.message[:255])
+        refund.refresh_from_db()
+        return refund
     payment_record(
         payment_id=payment.pk,
         result=result,
@@ -268,6 +301,7 @@ def _status_after(payment: Payment, result: ProviderResult, operation: Operation
         Outcome.CAPTURED: PaymentStatus.PAID,
         Outcome.REQUIRES_ACTION: PaymentStatus.REQUIRES_ACTION,
         Outcome.VOIDED: PaymentStatus.VOIDED,
+        Outcome.BOUNCED: PaymentStatus.BOUNCED,
     }[outcome]
 
 

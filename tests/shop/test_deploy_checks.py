@@ -19,6 +19,8 @@ REAL = {
     "SITE_URL": "https://shop.example.com",
     "MAILERS": {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}},
     "MEDIA_SERVED_BY_PROXY": True,
+    "ECHECK_SEAL_KEY": "a-long-random-seal-key",
+    "ECHECK_ENCRYPTION_KEYS": ["xA3p0Jw1VwZ5J6Qm8p0yq9m0v2j5f7n3Yz1cE8lK4sU="],
 }
 PRODUCTION_ENV = {
     "DJANGO_ENV": "production",
@@ -34,6 +36,8 @@ REAL_ENV = {
     "SITE_URL": "https://shop.example.com",
     "EMAIL_URL": "smtp+tls://shop:password@smtp.example.com:587",
     "DJANGO_MEDIA_SERVED_BY_PROXY": "true",
+    "ECHECK_SEAL_KEY": "a-long-random-seal-key",
+    "ECHECK_ENCRYPTION_KEYS": "xA3p0Jw1VwZ5J6Qm8p0yq9m0v2j5f7n3Yz1cE8lK4sU=",
 }
 
 
@@ -76,6 +80,10 @@ def test_development_mode_is_not_checked(production):
         ("MAILERS", {"default": {"BACKEND": "shop.mail.ConsoleAndFileEmailBackend"}}),
         ("MAILERS", {"default": {"BACKEND": "django.core.mail.backends.filebased.EmailBackend"}}),
         ("MEDIA_SERVED_BY_PROXY", False),
+        ("ECHECK_SEAL_KEY", "dev-only-echeck-seal-key-7b1d4f0e9a2c"),
+        ("ECHECK_SEAL_KEY", ""),
+        ("ECHECK_ENCRYPTION_KEYS", ["Itkfpe35wyQ3h6fdM3DSF5hqkh2XAvzfL_VT14ROoLo="]),
+        ("ECHECK_ENCRYPTION_KEYS", []),
     ],
 )
 def test_each_development_leftover_is_an_error_naming_its_setting(production, setting, value):
@@ -137,6 +145,8 @@ def test_production_with_the_fake_stripe_defaults_fails_check_deploy(tmp_path):
         "SITE_URL",
         "EMAIL_URL",
         "DJANGO_MEDIA_SERVED_BY_PROXY",
+        "ECHECK_SEAL_KEY",
+        "ECHECK_ENCRYPTION_KEYS",
     ):
         assert setting in result.stderr, setting
 

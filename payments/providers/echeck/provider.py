@@ -1,0 +1,63 @@
+"""E-check: the customer signs a check on their bank account; the money clears days later.
+
+authorize accepts the signed check at once (status "clearing"); capture records it cleared;
+a bounce (insufficient funds, closed account) is reported by staff or the bank. Refunds are
+bank transfers staff make by hand: the provider answers "pending" and the refund stays
+reserved until staff confirm the payout. No money moves through an outside service here.
+"""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from shop.money import ZERO
+
+from ...interface import Availability, CheckoutContext, Outcome, PaymentRequest, ProviderResult
+from ...models import ECheck
+from ...states import PaymentMethod, PaymentStatus
+
+
+class ECheckProvider:
+    method = PaymentMethod.ECHECK
+    pending_status = PaymentStatus.CLEARING
+    starts_in_browser = False
+
+    def availability(self, *, context: CheckoutContext) -> Availability:
+        if context.total <= 0:
+            return Availability(False, _("There is nothing to pay."))
+        return Availability(True)
+
+    def fee(self, *, context: CheckoutContext) -> Decimal:
+        return ZERO
+
+    def authorize(self, *, request: PaymentRequest) -> ProviderResult:
+        # An internal method may read our own rows: only a signed, sealed check is accepted.
+        if not ECheck.objects.filter(payment_id=request.payment_id).exists():
+            return self._answer(Outcome.FAILED, request, message=_("No signed e-check."))
+        return self._answer(Outcome.PENDING, request)
+
+    def capture(self, *, request: PaymentRequest) -> ProviderResult:
+        return self._answer(Outcome.CAPTURED, request)
+
+    def bounce(self, *, request: PaymentRequest) -> ProviderResult:
+        reason = str(request.details.get("reason", ""))
+        return self._answer(Outcome.BOUNCED, request, message=reason)
+
+    def refund(self, *, request: PaymentRequest) -> ProviderResult:
+        return self._answer(
+            Outcome.PENDING, request, message=_("To be paid back by bank transfer.")
+        )
+
+    def void(self, *, request: PaymentRequest) -> ProviderResult:
+        return self._answer(Outcome.VOIDED, request)
+
+    def _answer(
+        self, outcome: Outcome, request: PaymentRequest, message: str = ""
+    ) -> ProviderResult:
+        return ProviderResult(
+            outcome,
+            request.amount,
+            currency=request.currency,
+            reference=request.idempotency_key,
+            message=message,
+        )

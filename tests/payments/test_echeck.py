@@ -1,0 +1,186 @@
+"""E-checks: a valid IBAN signed by its holder, sealed, encrypted at rest, cleared or bounced."""
+
+import logging
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from orders.states import OrderStatus
+from payments.exceptions import PaymentError
+from payments.models import ECheck, PaymentEvent, Refund
+from payments.providers.echeck import sealing
+from payments.services import (
+    CheckDetails,
+    echeck_bounce,
+    echeck_clear,
+    echeck_create,
+    echeck_seal_valid,
+    payment_create,
+    payment_refund,
+    payment_start,
+    refund_confirm_payout,
+)
+from payments.states import PaymentStatus
+from payments.tasks import clear_echecks
+from tests.factories import OrderFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+IBAN = "TR33 0006 1005 1978 6457 8413 26"
+PLAIN = "TR330006100519786457841326"
+TOTAL = Decimal("480.00")
+
+
+def _details(**overrides) -> CheckDetails:
+    values = {
+        "account_holder": "Ayşe Yılmaz",
+        "iban": IBAN,
+        "signer_name": "AYŞE YILMAZ",
+        "authorized": True,
+    }
+    return CheckDetails(**{**values, **overrides})
+
+
+def _signed():
+    order = OrderFactory(payment_method="echeck", total=TOTAL)
+    payment = payment_create(order=order, method="echeck", amount=TOTAL, currency="TRY")
+    check = echeck_create(payment=payment, details=_details(), ip_address="203.0.113.9")
+    return order, payment_start(payment=payment), check
+
+
+def test_a_signed_check_confirms_the_order_and_waits_clearing_with_its_seal():
+    order, payment, check = _signed()
+    order.refresh_from_db()
+    assert payment.status == PaymentStatus.CLEARING
+    assert (order.status, order.payment_status) == (OrderStatus.CONFIRMED, "clearing")
+    assert check.account_last4 == "1326" and check.payee and check.amount == TOTAL
+    assert echeck_seal_valid(check=check)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("amount", Decimal("4800.00")),
+        ("payee", "Someone Else Ltd."),
+        ("number", "EC000000000000"),
+        ("currency", "EUR"),
+        ("date", "2020-01-01"),
+        ("account_hash", "0" * 64),
+    ],
+)
+def test_changing_any_sealed_field_breaks_the_seal(field, value):
+    _, _, check = _signed()
+    ECheck.objects.filter(pk=check.pk).update(**{field: value})
+    assert not echeck_seal_valid(check=ECheck.objects.get(pk=check.pk))
+
+
+def test_a_swapped_account_breaks_the_seal():
+    _, _, check = _signed()
+    other = sealing.encrypt_account("TR320010009999901234567890")
+    ECheck.objects.filter(pk=check.pk).update(account_encrypted=other)
+    assert not echeck_seal_valid(check=ECheck.objects.get(pk=check.pk))
+
+
+def test_the_account_number_is_encrypted_at_rest_and_kept_out_of_logs(caplog, capsys):
+    caplog.set_level(logging.DEBUG)
+    _, payment, check = _signed()
+    echeck_clear(payment=payment)
+    dump: list[str] = []
+
+    class Collect:
+        def write(self, text: str) -> None:
+            dump.append(text)
+
+        def flush(self) -> None:
+            pass
+
+    call_command("dumpdata", "payments", "orders", stdout=Collect())
+    seen = "".join(dump) + caplog.text + capsys.readouterr().out
+    assert PLAIN not in seen and "0006100519786457841326" not in seen
+    assert sealing.decrypt_account(check.account_encrypted) == PLAIN
+
+
+def test_keys_can_be_rotated(settings):
+    _, _, check = _signed()
+    settings.ECHECK_ENCRYPTION_KEYS = [
+        "xA3p0Jw1VwZ5J6Qm8p0yq9m0v2j5f7n3Yz1cE8lK4sU=",
+        *settings.ECHECK_ENCRYPTION_KEYS,
+    ]
+    rotated = sealing.reencrypt_account(check.account_encrypted)
+    settings.ECHECK_ENCRYPTION_KEYS = settings.ECHECK_ENCRYPTION_KEYS[:1]
+    assert sealing.decrypt_account(rotated) == PLAIN
+    with pytest.raises(ValueError, match="cannot be decrypted"):
+        sealing.decrypt_account(check.account_encrypted)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"iban": "TR33 0006 1005 1978 6457 8413 27"}, "This IBAN is not valid"),
+        ({"iban": "not an iban"}, "This IBAN is not valid"),
+        ({"signer_name": "Mehmet Demir"}, "account holder's full name"),
+        ({"authorized": False}, "authorise the e-check"),
+        ({"account_holder": "  "}, "account holder's name"),
+    ],
+)
+def test_bad_check_details_are_refused_and_nothing_is_stored(overrides, message):
+    order = OrderFactory(payment_method="echeck", total=TOTAL)
+    payment = payment_create(order=order, method="echeck", amount=TOTAL, currency="TRY")
+    with pytest.raises(PaymentError, match=message):
+        echeck_create(payment=payment, details=_details(**overrides))
+    assert not ECheck.objects.exists()
+
+
+def test_a_payment_without_a_signed_check_is_not_accepted():
+    order = OrderFactory(payment_method="echeck", total=TOTAL)
+    payment = payment_start(
+        payment=payment_create(order=order, method="echeck", amount=TOTAL, currency="TRY")
+    )
+    order.refresh_from_db()
+    assert payment.status == PaymentStatus.FAILED
+    assert order.status == OrderStatus.PENDING_PAYMENT
+
+
+def test_the_clearing_job_clears_checks_past_their_period_once(settings):
+    settings.ECHECK_CLEARING_DAYS = 0
+    order, payment, _ = _signed()
+    assert clear_echecks() == 1
+    assert clear_echecks() == 0
+    payment.refresh_from_db()
+    order.refresh_from_db()
+    assert payment.status == PaymentStatus.PAID and order.payment_status == "paid"
+    assert payment.events.filter(kind=PaymentEvent.Kind.CAPTURE).count() == 1
+    assert ECheck.objects.get(payment=payment).cleared_at is not None
+
+
+def test_a_bounce_holds_the_order_and_a_second_bounce_is_refused():
+    order, payment, _ = _signed()
+    staff = StaffFactory()
+    payment = echeck_bounce(payment=payment, reason="Karşılıksız (yetersiz bakiye)", by=staff)
+    order.refresh_from_db()
+    assert payment.status == PaymentStatus.BOUNCED
+    assert order.payment_status == PaymentStatus.BOUNCED
+    with pytest.raises(PaymentError, match="already bounced"):
+        echeck_bounce(payment=payment, reason="again", by=staff)
+    with pytest.raises(PaymentError, match="already bounced"):
+        echeck_clear(payment=payment)
+    assert payment.events.filter(kind=PaymentEvent.Kind.BOUNCE).count() == 1
+    assert ECheck.objects.get(payment=payment).bounce_reason.startswith("Karşılıksız")
+
+
+def test_an_echeck_refund_waits_for_the_bank_transfer_then_is_recorded_once():
+    _, payment, _ = _signed()
+    payment = echeck_clear(payment=payment)
+    staff = StaffFactory()
+    refund = payment_refund(payment=payment, amount=Decimal("80.00"), by=staff)
+    assert refund.status == Refund.Status.RESERVED
+    assert payment.refundable() == Decimal("400.00")  # the reserved amount counts already
+    with pytest.raises(PaymentError, match="reference"):
+        refund_confirm_payout(refund=refund, reference=" ", by=staff)
+    refund = refund_confirm_payout(refund=refund, reference="EFT-2026-0042", by=staff)
+    refund_confirm_payout(refund=refund, reference="EFT-2026-0042", by=staff)
+    payment.refresh_from_db()
+    assert (refund.status, refund.reference) == (Refund.Status.SUCCEEDED, "EFT-2026-0042")
+    assert payment.status == PaymentStatus.PARTIALLY_REFUNDED
+    assert payment.ledger_sum(PaymentEvent.Kind.REFUND) == Decimal("80.00")
