@@ -1,6 +1,41 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 
-from .models import Payment, PaymentEvent, ReconciliationItem, Refund, StripeEvent
+from shop.exceptions import ShopError
+
+from . import services
+from .forms import ECheckDecisionForm, PayoutForm, RefundForm
+from .models import ECheck, Payment, PaymentEvent, ReconciliationItem, Refund, StripeEvent
+from .states import REFUNDABLE, PaymentStatus
+
+# Money actions need their own permissions (or a group holding them), not just staff status.
+REFUND_PERMISSION = "payments.refund_payment"
+ECHECK_PERMISSION = "payments.decide_echeck"
+
+
+class ECheckInline(admin.StackedInline):
+    """What the customer signed: the account only as its last 4 digits, and the seal."""
+
+    model = ECheck
+    extra = 0
+    can_delete = False
+    fields = [
+        "number", "payee", "amount", "currency", "date", "account_holder", "account_last4",
+        "signer_name", "authorized_at", "ip_address", "seal_check", "cleared_at", "bounced_at",
+        "bounce_reason",
+    ]  # fmt: skip
+    readonly_fields = fields
+
+    @admin.display(description=_("seal"))
+    def seal_check(self, check: ECheck) -> str:
+        return _("valid") if services.echeck_seal_valid(check=check) else _("BROKEN: changed")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class PaymentEventInline(admin.TabularInline):
@@ -35,7 +70,8 @@ class PaymentAdmin(admin.ModelAdmin):
     list_filter = ["method", "status", "needs_review"]
     search_fields = ["order__number", "reference"]
     list_select_related = ["order"]
-    inlines = [PaymentEventInline, RefundInline]
+    inlines = [PaymentEventInline, RefundInline, ECheckInline]
+    change_form_template = "admin/payments/payment/change_form.html"
     readonly_fields = [
         "order", "method", "status", "amount", "currency", "reference", "started_at",
         "needs_review", "review_note", "created_at",
@@ -46,6 +82,159 @@ class PaymentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        payment = Payment.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+        extra = {
+            "can_refund": payment is not None
+            and payment.status in REFUNDABLE
+            and request.user.has_perm(REFUND_PERMISSION),
+            "can_decide_echeck": payment is not None
+            and payment.status == PaymentStatus.CLEARING
+            and request.user.has_perm(ECHECK_PERMISSION),
+        }
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    def get_urls(self) -> list:
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/refund/", view(self.refund_view), name="payments_payment_refund"),
+            path("<int:pk>/echeck/", view(self.echeck_view), name="payments_payment_echeck"),
+            *super().get_urls(),
+        ]
+
+    def refund_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Give back part or all of a payment: the refundable amount prefilled, a reason asked."""
+        payment = get_object_or_404(Payment, pk=pk)
+        back = reverse("admin:payments_payment_change", args=[pk])
+        if not request.user.has_perm(REFUND_PERMISSION):
+            self.message_user(request, _("You may not refund payments."), messages.ERROR)
+            return HttpResponseRedirect(back)
+        form = RefundForm(request.POST or None, initial={"amount": payment.refundable()})
+        if request.method == "POST" and form.is_valid():
+            try:
+                refund = services.payment_refund(
+                    payment=payment,
+                    amount=form.cleaned_data["amount"],
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                )
+            except ShopError as error:
+                form.add_error("amount", str(error))
+            else:
+                self.message_user(
+                    request,
+                    _("Refund of %(amount)s %(currency)s: %(status)s.")
+                    % {
+                        "amount": refund.amount,
+                        "currency": refund.currency,
+                        "status": refund.get_status_display(),
+                    },
+                )
+                return HttpResponseRedirect(back)
+        return self._money_page(
+            request, payment, form, title=_("Refund"), button=_("Refund"), back=back
+        )
+
+    def echeck_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Clear a check whose money arrived, or record its bounce with the bank's reason."""
+        payment = get_object_or_404(Payment, pk=pk)
+        back = reverse("admin:payments_payment_change", args=[pk])
+        if not request.user.has_perm(ECHECK_PERMISSION):
+            self.message_user(request, _("You may not clear or bounce e-checks."), messages.ERROR)
+            return HttpResponseRedirect(back)
+        form = ECheckDecisionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                if form.cleaned_data["decision"] == ECheckDecisionForm.CLEAR:
+                    services.echeck_clear(payment=payment, by=request.user)
+                else:
+                    services.echeck_bounce(
+                        payment=payment, reason=form.cleaned_data["reason"], by=request.user
+                    )
+            except ShopError as error:
+                form.add_error(None, str(error))
+            else:
+                payment.refresh_from_db()
+                self.message_user(request, payment.get_status_display())
+                return HttpResponseRedirect(back)
+        return self._money_page(
+            request, payment, form, title=_("E-check"), button=_("Save"), back=back
+        )
+
+    def _money_page(self, request, payment, form, *, title, button, back) -> TemplateResponse:
+        summary = _("%(payment)s — %(status)s, refundable %(refundable)s %(currency)s") % {
+            "payment": payment,
+            "status": payment.get_status_display(),
+            "refundable": payment.refundable(),
+            "currency": payment.currency,
+        }
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "subject": str(payment),
+            "summary": summary,
+            "form": form,
+            "button": button,
+            "back_url": back,
+        }
+        return TemplateResponse(request, "admin/payments/money_action.html", context)
+
+
+@admin.register(Refund)
+class RefundAdmin(admin.ModelAdmin):
+    """Refunds, with those still waiting for a bank transfer first; staff confirm the payout."""
+
+    list_display = ["created_at", "payment", "amount", "currency", "status", "reason", "reference"]
+    list_filter = ["status"]
+    search_fields = ["payment__order__number", "reference"]
+    list_select_related = ["payment__order"]
+    change_form_template = "admin/payments/refund/change_form.html"
+    readonly_fields = [
+        "payment", "amount", "currency", "status", "reason", "reference", "message",
+        "created_by", "created_at",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_urls(self) -> list:
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/payout/", view(self.payout_view), name="payments_refund_payout"),
+            *super().get_urls(),
+        ]
+
+    def payout_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Confirm a refund paid by bank transfer (e-check, cash collected at the door)."""
+        refund = get_object_or_404(Refund, pk=pk)
+        back = reverse("admin:payments_refund_change", args=[pk])
+        if not request.user.has_perm(REFUND_PERMISSION):
+            self.message_user(request, _("You may not refund payments."), messages.ERROR)
+            return HttpResponseRedirect(back)
+        form = PayoutForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.refund_confirm_payout(
+                    refund=refund, reference=form.cleaned_data["reference"], by=request.user
+                )
+            except ShopError as error:
+                form.add_error("reference", str(error))
+            else:
+                return HttpResponseRedirect(back)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Bank transfer paid"),
+            "subject": str(refund),
+            "summary": str(refund.payment),
+            "form": form,
+            "button": _("Confirm the payout"),
+            "back_url": back,
+        }
+        return TemplateResponse(request, "admin/payments/money_action.html", context)
 
 
 @admin.register(StripeEvent)

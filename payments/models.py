@@ -40,6 +40,10 @@ class Payment(models.Model):
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         ordering = ["-created_at"]
+        permissions = [
+            ("refund_payment", _("Can refund payments")),
+            ("decide_echeck", _("Can clear or bounce e-checks")),
+        ]
         indexes = [
             models.Index(fields=["method", "status"], name="payments_method_status_idx"),
             models.Index(

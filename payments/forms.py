@@ -1,0 +1,29 @@
+"""Staff forms for money actions in the admin; they only validate, services act."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class RefundForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Amount to refund"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=255)
+
+
+class ECheckDecisionForm(forms.Form):
+    CLEAR, BOUNCE = "clear", "bounce"
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(CLEAR, _("The money arrived: clear it")), (BOUNCE, _("The check bounced"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Why it bounced (for a bounce)"), max_length=200, required=False
+    )
+
+
+class PayoutForm(forms.Form):
+    reference = forms.CharField(label=_("Bank transfer reference"), max_length=120)

@@ -1,0 +1,123 @@
+"""Staff money actions in the admin: refund, clear or bounce an e-check, confirm a payout.
+
+Each needs its own permission, not just staff status; bad input changes nothing.
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from payments.models import Payment, PaymentEvent, Refund
+from payments.services import echeck_create, payment_capture, payment_create, payment_start
+from payments.states import PaymentStatus
+from tests.factories import OrderFactory, StaffFactory
+
+from .test_echeck import _details
+
+pytestmark = pytest.mark.django_db
+
+
+def _staff(*codenames: str):
+    user = StaffFactory(is_superuser=False)
+    user.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="payments", codename__in=codenames),
+        *Permission.objects.filter(
+            codename__in=["view_payment", "view_refund", "view_echeck", "view_paymentevent"]
+        ),
+    )
+    return user
+
+
+def _paid_cod() -> Payment:
+    order = OrderFactory(payment_method="cod", total=Decimal("300.00"))
+    payment = payment_start(
+        payment=payment_create(order=order, method="cod", amount=order.total, currency="TRY")
+    )
+    return payment_capture(payment=payment)
+
+
+def _clearing_echeck() -> Payment:
+    order = OrderFactory(payment_method="echeck", total=Decimal("480.00"))
+    payment = payment_create(order=order, method="echeck", amount=order.total, currency="TRY")
+    echeck_create(payment=payment, details=_details())
+    return payment_start(payment=payment)
+
+
+def test_staff_without_the_refund_permission_cannot_refund(client):
+    payment = _paid_cod()
+    client.force_login(_staff())
+    page = client.get(reverse("admin:payments_payment_change", args=[payment.pk]))
+    assert 'id="refund-link"' not in page.content.decode()
+    client.post(
+        reverse("admin:payments_payment_refund", args=[payment.pk]),
+        {"amount": "10.00", "reason": "goodwill"},
+    )
+    assert not Refund.objects.exists()
+
+
+def test_a_refund_asks_for_an_amount_prefilled_and_a_reason(client):
+    payment = _paid_cod()
+    client.force_login(_staff("refund_payment"))
+    url = reverse("admin:payments_payment_refund", args=[payment.pk])
+    form = client.get(url).content.decode()
+    assert 'value="300.00"' in form
+    too_much = client.post(url, {"amount": "300.01", "reason": "x"})
+    assert "at most 300.00" in too_much.content.decode()
+    no_reason = client.post(url, {"amount": "50.00", "reason": ""})
+    assert no_reason.status_code == 200 and not Refund.objects.exists()
+    done = client.post(url, {"amount": "50.00", "reason": "Kırık ürün"})
+    assert done.status_code == 302
+    refund = Refund.objects.get()
+    assert (refund.amount, refund.reason, refund.status) == (
+        Decimal("50.00"),
+        "Kırık ürün",
+        Refund.Status.SUCCEEDED,
+    )
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PARTIALLY_REFUNDED
+
+
+def test_staff_clear_or_bounce_an_echeck_with_their_permission(client):
+    cleared, bounced = _clearing_echeck(), _clearing_echeck()
+    client.force_login(_staff())
+    client.post(reverse("admin:payments_payment_echeck", args=[cleared.pk]), {"decision": "clear"})
+    cleared.refresh_from_db()
+    assert cleared.status == PaymentStatus.CLEARING  # not allowed without the permission
+
+    client.force_login(_staff("decide_echeck"))
+    client.post(reverse("admin:payments_payment_echeck", args=[cleared.pk]), {"decision": "clear"})
+    no_reason = client.post(
+        reverse("admin:payments_payment_echeck", args=[bounced.pk]), {"decision": "bounce"}
+    )
+    assert "Say why the check bounced" in no_reason.content.decode()
+    client.post(
+        reverse("admin:payments_payment_echeck", args=[bounced.pk]),
+        {"decision": "bounce", "reason": "Yetersiz bakiye"},
+    )
+    cleared.refresh_from_db()
+    bounced.refresh_from_db()
+    assert (cleared.status, bounced.status) == (PaymentStatus.PAID, PaymentStatus.BOUNCED)
+    page = client.get(reverse("admin:payments_payment_change", args=[bounced.pk]))
+    assert "1326" in page.content.decode() and "TR330006" not in page.content.decode()
+
+
+def test_a_refund_by_bank_transfer_is_confirmed_by_staff(client):
+    payment = _clearing_echeck()
+    client.force_login(_staff("refund_payment", "decide_echeck"))
+    client.post(reverse("admin:payments_payment_echeck", args=[payment.pk]), {"decision": "clear"})
+    client.post(
+        reverse("admin:payments_payment_refund", args=[payment.pk]),
+        {"amount": "480.00", "reason": "İade"},
+    )
+    refund = Refund.objects.get()
+    assert refund.status == Refund.Status.RESERVED
+    page = client.get(reverse("admin:payments_refund_change", args=[refund.pk]))
+    assert 'id="payout-link"' in page.content.decode()
+    client.post(reverse("admin:payments_refund_payout", args=[refund.pk]), {"reference": "EFT-9"})
+    refund.refresh_from_db()
+    payment.refresh_from_db()
+    assert (refund.status, refund.reference) == (Refund.Status.SUCCEEDED, "EFT-9")
+    assert payment.status == PaymentStatus.REFUNDED
+    assert payment.events.filter(kind=PaymentEvent.Kind.REFUND).count() == 1
