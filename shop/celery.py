@@ -31,6 +31,10 @@ PERIODIC_JOBS: dict[str, tuple[str, str]] = {
     "relay-messages": ("notifications.relay_messages", "NOTIFICATIONS_RELAY_EVERY_SECONDS"),
     "expire-unpaid-orders": ("orders.expire_unpaid_orders", "ORDER_EXPIRY_EVERY_SECONDS"),
     "delete-stale-carts": ("orders.delete_stale_carts", "CART_CLEANUP_EVERY_SECONDS"),
+    "refresh-sale-listings": (
+        "catalog.refresh_sale_listings",
+        "CATALOG_SALE_REFRESH_EVERY_SECONDS",
+    ),
     "reconcile-card-payments": (
         "payments.reconcile_card_payments",
         "CARD_RECONCILE_EVERY_SECONDS",
