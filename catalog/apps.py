@@ -12,3 +12,14 @@ class CatalogConfig(AppConfig):
         from .demo import seed_catalog_demo
 
         register_seeder("catalog", seed_catalog_demo)
+
+        from shop import pagecache
+
+        from . import invalidation
+
+        invalidation.connect()
+        listing = ["q", "min_price", "max_price", "in_stock", "sort", "attr", "page"]
+        pagecache.register_page("catalog:home")
+        pagecache.register_page("catalog:product_list", params=listing)
+        pagecache.register_page("catalog:category", params=listing)
+        pagecache.register_page("catalog:product", params=["variant"])

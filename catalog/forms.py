@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .selectors import SORTS, ListingFilters, filterable_values
+from .selectors import SORTS, ListingFilters, filter_choices
 
 SORT_CHOICES = [
     ("newest", _("Newest")),
@@ -32,10 +32,23 @@ class ListingFilterForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attr"].choices = [
-            (str(value.pk), f"{value.attribute.name}: {value.value}")
-            for value in filterable_values()
-        ]
+        self.fields["attr"].choices = filter_choices()
+
+    def shown(self) -> dict[str, object]:
+        """What the lean filter template (catalog/_filters.html) shows: the values as typed."""
+        data = self.data
+        chosen = set(data.getlist("attr")) if hasattr(data, "getlist") else set()
+        sort = data.get("sort", "")
+        return {
+            "q": data.get("q", ""),
+            "min_price": data.get("min_price", ""),
+            "max_price": data.get("max_price", ""),
+            "in_stock": bool(data.get("in_stock")),
+            "sorts": [(value, label, value == sort) for value, label in SORT_CHOICES],
+            "attrs": [
+                (value, label, value in chosen) for value, label in self.fields["attr"].choices
+            ],
+        }
 
     def filters(self) -> ListingFilters:
         self.is_valid()

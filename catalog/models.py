@@ -167,6 +167,12 @@ class Product(models.Model):
     # Denormalised for listings, kept current by the services: lowest variant price, any stock.
     min_price = models.DecimalField(max_digits=12, decimal_places=2, default=0, editable=False)
     in_stock = models.BooleanField(default=False, editable=False)
+    # A variant's sale runs now (the home page's "on sale" section reads a partial index on it).
+    on_sale = models.BooleanField(default=False, editable=False)
+    # The next moment a scheduled sale starts or ends: the periodic job refreshes the fields above.
+    listing_changes_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The card's thumbnail, stored when it is generated: {"src", "srcset", "width", "height"}.
+    card_image = models.JSONField(default=dict, blank=True, editable=False)
     units_sold = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -183,6 +189,16 @@ class Product(models.Model):
             models.Index(fields=["status", "in_stock"], name="catalog_status_stock_idx"),
             models.Index(fields=["status", "name_tr"], name="catalog_status_name_tr_idx"),
             models.Index(fields=["status", "name_en"], name="catalog_status_name_en_idx"),
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(status="active", on_sale=True),
+                name="catalog_on_sale_newest_idx",
+            ),
+            models.Index(
+                fields=["listing_changes_at"],
+                condition=Q(listing_changes_at__isnull=False),
+                name="catalog_listing_changes_idx",
+            ),
         ]
         constraints = unique_slug_per_language("product")
 
@@ -356,6 +372,8 @@ class ProductImage(models.Model):
     height = models.PositiveIntegerField(default=0, editable=False)
     alt_text = models.CharField(_("alternative text"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # Thumbnails made when the image is saved, by size: {"600x600": {"src", "srcset", ...}}.
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("image")

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.db.models import Min, Prefetch, Q, QuerySet
 from django.utils import timezone, translation
 
+from shop import pagecache
 from shop.text import fold
 
 from .models import (
@@ -27,7 +28,20 @@ SORTS = {
     "best_selling": ["-units_sold", "-pk"],
     "name": ["name", "pk"],
 }
-MENU_CACHE_SECONDS = 300
+MENU_CACHE_SECONDS = 24 * 3600  # the key is versioned: a category change makes a new one
+# What a product card shows, and nothing else (no descriptions or SEO texts).
+CARD_FIELDS = [
+    "id",
+    "name_tr",
+    "name_en",
+    "slug_tr",
+    "slug_en",
+    "kind",
+    "min_price",
+    "in_stock",
+    "on_sale",
+    "card_image",
+]
 
 
 @dataclass(frozen=True)
@@ -49,11 +63,13 @@ def active_products() -> QuerySet[Product]:
 
 
 def product_listing(*, category: Category | None, filters: ListingFilters) -> QuerySet[Product]:
-    products = active_products().select_related("category")
+    """Active products matching the filters, as lean rows for cards (CARD_FIELDS only)."""
+    products = active_products()
     if category is not None:
         # The category and all its descendants: one indexed prefix match on the tree path.
         products = products.filter(category__path__startswith=category.path)
     if filters.q:
+        # On PostgreSQL a trigram GIN index serves these LIKE '%word%' matches.
         for word in fold(filters.q).split()[:8]:
             products = products.filter(search_text__contains=word)
     if filters.min_price is not None:
@@ -76,25 +92,24 @@ def product_listing(*, category: Category | None, filters: ListingFilters) -> Qu
     order = SORTS.get(filters.sort, SORTS["newest"])
     if filters.sort == "name":
         order = [f"name_{translation.get_language() or 'tr'}", "pk"]
-    return products.order_by(*order).prefetch_related(
-        Prefetch("variants", queryset=Variant.objects.order_by("position", "pk")),
-        Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk")),
+    return products.order_by(*order).only(*CARD_FIELDS)
+
+
+def on_sale_products(*, limit: int = 8) -> list[Product]:
+    """Newest products with a running sale: a partial index holds exactly these rows.
+
+    `on_sale` follows the clock through the periodic listing refresh (sale starts and ends).
+    """
+    return list(
+        active_products()
+        .filter(on_sale=True)
+        .order_by("-created_at", "-id")
+        .only(*CARD_FIELDS)[:limit]
     )
 
 
-def on_sale_products(*, limit: int = 8) -> QuerySet[Product]:
-    now = timezone.now()
-    running = (
-        Q(variants__sale_price__isnull=False)
-        & (Q(variants__sale_starts_at__isnull=True) | Q(variants__sale_starts_at__lte=now))
-        & (Q(variants__sale_ends_at__isnull=True) | Q(variants__sale_ends_at__gt=now))
-    )
-    ids = active_products().filter(running).values("pk")
-    return product_listing(category=None, filters=ListingFilters()).filter(pk__in=ids)[:limit]
-
-
-def new_arrivals(*, limit: int = 8) -> QuerySet[Product]:
-    return product_listing(category=None, filters=ListingFilters())[:limit]
+def new_arrivals(*, limit: int = 8) -> list[Product]:
+    return list(product_listing(category=None, filters=ListingFilters())[:limit])
 
 
 def featured_categories() -> list[Category]:
@@ -103,7 +118,8 @@ def featured_categories() -> list[Category]:
 
 def menu_categories() -> list[Category]:
     """Top-level categories for the header, cached per language."""
-    key = f"catalog:menu:{translation.get_language()}"
+    version = pagecache.versions([pagecache.MENU])[pagecache.MENU]
+    key = f"catalog:menu:{translation.get_language()}:{version}"
     menu = cache.get(key)
     if menu is None:
         menu = list(Category.objects.filter(depth=1, is_active=True).order_by("path"))
@@ -163,6 +179,20 @@ def filterable_values() -> list[AttributeValue]:
         .select_related("attribute")
         .order_by("attribute__code", "position", "pk")
     )
+
+
+def filter_choices() -> list[tuple[str, str]]:
+    """The listing filter's options in the current language, cached until the catalog changes."""
+    version = pagecache.versions([pagecache.CATALOG])[pagecache.CATALOG]
+    key = f"catalog:filter-choices:{translation.get_language()}:{version}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = [
+            (str(value.pk), f"{value.attribute.name}: {value.value}")
+            for value in filterable_values()
+        ]
+        cache.set(key, choices, MENU_CACHE_SECONDS)
+    return choices
 
 
 def reference_price(*, variant: Variant) -> Decimal | None:

@@ -1,14 +1,16 @@
 """Every write of the catalog that matters: stock, prices, slugs, listing fields."""
 
 from collections.abc import Iterable
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Case, Exists, F, QuerySet, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shop import pagecache
 from shop.models import User
 from shop.text import fold, slugify_tr
 
@@ -41,13 +43,65 @@ def stock_adjust_check(*, variant: Variant, delta: int, reason: str) -> None:
         )
 
 
+def _shown_stock(variant: Variant) -> str:
+    """The stock hint a product page shows for a variant ("only 3 left" counts as its number)."""
+    available = variant.on_hand - variant.allocated
+    if available <= 0:
+        return "out"
+    if available <= settings.CATALOG_LOW_STOCK_THRESHOLD:
+        return f"low:{available}"
+    return "in"
+
+
+def _after_stock_change(*, changed: list[tuple[Variant, str]]) -> None:
+    """Invalidate what a stock change altered: the product pages whose hint changed, and, where
+    a variant crossed zero, the product's in-stock flag (primary-key order, only if it flips)."""
+    pages, crossed = {}, set()
+    for variant, before in changed:
+        after = _shown_stock(variant)
+        if after != before:
+            pages[variant.product_id] = variant.product
+            if "out" in (before, after):
+                crossed.add(variant.product_id)
+    if pages:
+        pagecache.bump(*(name for p in pages.values() for name in product_page_versions(p)))
+    if crossed:
+        product_refresh_stock_flag(product_ids=crossed)
+
+
+def product_page_versions(product: Product) -> list[str]:
+    """The page-cache version names of a product's pages, one per language."""
+    return [
+        f"product:{code}:{getattr(product, f'slug_{code}')}"
+        for code, _name in settings.LANGUAGES
+        if getattr(product, f"slug_{code}", "")
+    ]
+
+
+def product_refresh_stock_flag(*, product_ids: Iterable[int]) -> None:
+    """Recompute `in_stock` of physical products, in primary-key order, writing only a flip."""
+    flipped = False
+    for product_id in sorted(product_ids):
+        in_stock = Variant.objects.filter(product_id=product_id, on_hand__gt=F("allocated"))
+        updated = (
+            Product.objects.filter(pk=product_id, kind=ProductKind.PHYSICAL)
+            .exclude(in_stock=Exists(in_stock))
+            .update(in_stock=Exists(in_stock))
+        )
+        flipped = flipped or bool(updated)
+    if flipped:
+        pagecache.bump(pagecache.CATALOG)
+
+
 def stock_adjust(
     *, variant: Variant, delta: int, reason: str, by: User | None = None, note: str = ""
 ) -> Variant:
     """Change on-hand stock under a row lock and record why; never below what is allocated."""
     with transaction.atomic():
-        locked = Variant.objects.select_for_update().get(pk=variant.pk)
+        locked = Variant.objects.select_for_update(of=("self",)).select_related("product")
+        locked = locked.get(pk=variant.pk)
         stock_adjust_check(variant=locked, delta=delta, reason=reason)
+        before = _shown_stock(locked)
         new_on_hand = locked.on_hand + delta
         locked.on_hand = new_on_hand
         locked.save(update_fields=["on_hand"])
@@ -59,13 +113,17 @@ def stock_adjust(
             note=note,
             created_by=by,
         )
-        product_refresh_listing(product_id=locked.product_id)
+        _after_stock_change(changed=[(locked, before)])
     return locked
 
 
 def stock_allocate(*, lines: Iterable[tuple[int, int]]) -> None:
     """Promise units to an order: lock the variants in primary-key order (no deadlocks),
-    check availability and allocate, or raise OutOfStock and change nothing."""
+    check availability and allocate, or raise OutOfStock and change nothing.
+
+    Listing fields are touched only when a variant sells out (the in-stock flag may flip), then
+    in primary-key order; a stock hint that changed invalidates that product's cached pages.
+    """
     wanted: dict[int, int] = {}
     for variant_id, quantity in lines:
         wanted[variant_id] = wanted.get(variant_id, 0) + quantity
@@ -76,6 +134,7 @@ def stock_allocate(*, lines: Iterable[tuple[int, int]]) -> None:
             .filter(pk__in=wanted)
             .order_by("pk")
         )
+        changed = []
         for variant in variants:
             if variant.product.kind == ProductKind.DIGITAL:
                 continue
@@ -83,22 +142,33 @@ def stock_allocate(*, lines: Iterable[tuple[int, int]]) -> None:
                 raise OutOfStock(
                     variant_id=variant.pk, sku=variant.sku, available=max(variant.available, 0)
                 )
+            changed.append((variant, _shown_stock(variant)))
             variant.allocated += wanted[variant.pk]
-            variant.save(update_fields=["allocated"])
-        for product_id in {v.product_id for v in variants}:
-            product_refresh_listing(product_id=product_id)
+        if changed:
+            # One statement for all the (already locked) rows.
+            Variant.objects.filter(pk__in=[v.pk for v, _before in changed]).update(
+                allocated=F("allocated")
+                + Case(*(When(pk=v.pk, then=wanted[v.pk]) for v, _before in changed))
+            )
+        _after_stock_change(changed=changed)
 
 
 def stock_release(*, lines: Iterable[tuple[int, int]]) -> None:
     """Give back units an order no longer needs (cancelled, expired)."""
     wanted = dict(lines)
     with transaction.atomic():
-        variants = Variant.objects.select_for_update().filter(pk__in=wanted).order_by("pk")
+        variants = (
+            Variant.objects.select_for_update(of=("self",))
+            .select_related("product")
+            .filter(pk__in=wanted)
+            .order_by("pk")
+        )
+        changed = []
         for variant in variants:
+            changed.append((variant, _shown_stock(variant)))
             variant.allocated = max(variant.allocated - wanted[variant.pk], 0)
             variant.save(update_fields=["allocated"])
-        for product_id in {v.product_id for v in variants}:
-            product_refresh_listing(product_id=product_id)
+        _after_stock_change(changed=changed)
 
 
 def stock_ship(*, lines: Iterable[tuple[int, int]], by: User | None = None, note: str = "") -> None:
@@ -141,25 +211,61 @@ def stock_ship(*, lines: Iterable[tuple[int, int]], by: User | None = None, note
             product_refresh_listing(product_id=product_id)
 
 
-def product_refresh_listing(*, product_id: int) -> None:
-    """Recompute what listings sort and filter on: lowest current price, any stock, search."""
-    product = Product.objects.get(pk=product_id)
-    now = timezone.now()
-    variants = list(product.variants.all())
+def listing_fields(*, product: Product, variants: list[Variant], now: datetime) -> dict:
+    """What listings sort, filter and show, computed from the variants at `now`."""
     prices = [v.current_price(now) for v in variants]
-    product.min_price = min(prices) if prices else Decimal("0")
-    product.in_stock = product.kind == ProductKind.DIGITAL or any(
-        v.on_hand > v.allocated for v in variants
-    )
+    boundaries = [
+        moment
+        for v in variants
+        if v.sale_price is not None
+        for moment in (v.sale_starts_at, v.sale_ends_at)
+        if moment is not None and moment > now
+    ]
     names = [getattr(product, f"name_{code}") or "" for code, _ in settings.LANGUAGES]
-    product.search_text = fold(" ".join([*names, *(v.sku for v in variants)]))
-    product.save(update_fields=["min_price", "in_stock", "search_text", "updated_at"])
+    return {
+        "min_price": min(prices) if prices else Decimal("0"),
+        "in_stock": product.kind == ProductKind.DIGITAL
+        or any(v.on_hand > v.allocated for v in variants),
+        "on_sale": any(v.on_sale(now) for v in variants),
+        "listing_changes_at": min(boundaries) if boundaries else None,
+        "search_text": fold(" ".join([*names, *(v.sku for v in variants)])),
+    }
+
+
+def product_refresh_listing(*, product_id: int, now: datetime | None = None) -> bool:
+    """Recompute what listings sort, filter and show; saves (and invalidates) only a change."""
+    product = Product.objects.get(pk=product_id)
+    variants = list(product.variants.all())
+    fields = listing_fields(product=product, variants=variants, now=now or timezone.now())
+    changed = [name for name, value in fields.items() if getattr(product, name) != value]
+    for name in changed:
+        setattr(product, name, fields[name])
+    if changed:
+        product.save(update_fields=[*changed, "updated_at"])  # its post_save invalidates pages
+    return bool(changed)
+
+
+def listings_refresh_due(*, now: datetime | None = None, limit: int = 1000) -> int:
+    """Refresh the products whose scheduled sale started or ended by `now` (the periodic job)."""
+    now = now or timezone.now()
+    due = (
+        Product.objects.filter(listing_changes_at__lte=now)
+        .order_by("listing_changes_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    count = 0
+    for product_id in due:
+        with transaction.atomic():
+            count += product_refresh_listing(product_id=product_id, now=now)
+    return count
 
 
 def product_set_status(*, products: QuerySet[Product], status: str) -> int:
     """Activate, archive or draft products in bulk; returns how many there were."""
     with transaction.atomic():
-        return products.update(status=ProductStatus(status))
+        count = products.update(status=ProductStatus(status))
+        pagecache.bump(pagecache.CATALOG)
+        return count
 
 
 def variant_set_price(*, variant: Variant, price: Decimal) -> Variant:

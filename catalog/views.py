@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 
-from . import selectors
+from . import selectors, thumbnails
 from .forms import ListingFilterForm
 from .models import Category
 
@@ -59,6 +59,8 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if target is None or target.status != "active":
             raise Http404
         return HttpResponsePermanentRedirect(target.get_absolute_url())
+    for image in product.images.all():
+        image.page = thumbnails.image_rendition(image, "page")  # stored after the first view
     variants = list(product.variants.all())
     if not variants:
         raise Http404

@@ -21,3 +21,9 @@ class OrdersConfig(AppConfig):
         register_order_kinds()
         register_seeder("orders", seed_orders_demo)
         register_checkout_essentials("shipping", seed_shipping_demo)
+
+        from shop.pagecache import register_visitor_part
+
+        from .context_processors import cart_count
+
+        register_visitor_part("cart_count", lambda request: str(cart_count(request)))

@@ -3,7 +3,8 @@
 # Uses PostgreSQL and Redis on 127.0.0.1 when they answer (and insists on them when CI=true);
 # without them the suite runs on SQLite and the tests that need a service are skipped, saying why.
 # Hermetic: no `.env` is read (DUKKAN_READ_DOT_ENV=0) and tests/settings.py drops every shop
-# setting from the environment; only TEST_DATABASE_URL, TEST_REDIS_URL and TEST_VAR_DIR count.
+# setting from the environment; only TEST_DATABASE_URL, TEST_REDIS_URL, TEST_PAGE_CACHE_URL and
+# TEST_VAR_DIR count.
 export DUKKAN_READ_DOT_ENV=0
 source "$(dirname "$0")/common.sh"
 
@@ -18,6 +19,8 @@ if command -v msgfmt >/dev/null 2>&1; then compile_translations; fi
 CI="${CI:-false}"
 PG_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/dukkan}"
 REDIS_URL_FOR_TESTS="${TEST_REDIS_URL:-redis://127.0.0.1:6379/15}"
+# The page cache's own Redis database (never the broker's).
+PAGE_CACHE_URL_FOR_TESTS="${TEST_PAGE_CACHE_URL:-redis://127.0.0.1:6379/14}"
 
 pg_up() { python - "$PG_URL" <<'PY'
 # The test database is created by the suite; probe the server through its maintenance database.
@@ -60,9 +63,10 @@ else
 fi
 if redis_up; then
   export TEST_REDIS_URL="$REDIS_URL_FOR_TESTS"
-  say "Broker: Redis ($REDIS_URL_FOR_TESTS)"
+  export TEST_PAGE_CACHE_URL="$PAGE_CACHE_URL_FOR_TESTS"
+  say "Broker: Redis ($REDIS_URL_FOR_TESTS), page cache: $PAGE_CACHE_URL_FOR_TESTS"
 else
-  unset TEST_REDIS_URL || true
+  unset TEST_REDIS_URL TEST_PAGE_CACHE_URL || true
   say "Broker: none (Redis not reachable at $REDIS_URL_FOR_TESTS): broker tests will be skipped"
 fi
 

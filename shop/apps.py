@@ -7,4 +7,9 @@ class ShopConfig(AppConfig):
     verbose_name = _("Shop")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the shop's deploy checks)
+        from . import (
+            checks,  # noqa: F401  (registers the shop's deploy checks)
+            visitor,
+        )
+
+        visitor.register()

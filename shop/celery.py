@@ -37,6 +37,10 @@ PERIODIC_JOBS: dict[str, tuple[str, str]] = {
     ),
     "poll-carriers": ("orders.poll_carriers", "CARRIER_POLL_EVERY_SECONDS"),
     "clear-echecks": ("payments.clear_echecks", "ECHECK_CLEAR_EVERY_SECONDS"),
+    "refresh-sale-listings": (
+        "catalog.refresh_sale_listings",
+        "CATALOG_SALE_REFRESH_EVERY_SECONDS",
+    ),
     "reconcile-card-payments": (
         "payments.reconcile_card_payments",
         "CARD_RECONCILE_EVERY_SECONDS",

@@ -60,7 +60,7 @@ def _problems() -> list[tuple[str, str, str]]:
     secrets = [
         ("STRIPE_WEBHOOK_SECRET", FAKE_STRIPE_WEBHOOK_SECRET, "E004"),
         ("NOTIFICATIONS_WEBHOOK_SECRET", DEV_NOTIFICATIONS_WEBHOOK_SECRET, "E005"),
-        ("ECHECK_SEAL_KEY", DEV_ECHECK_SEAL_KEY, "E010"),
+        ("ECHECK_SEAL_KEY", DEV_ECHECK_SEAL_KEY, "E012"),
     ]
     if settings.SMS_BACKEND == TWILIO_BACKEND:
         secrets.append(("SMS_TWILIO_AUTH_TOKEN", "", "E006"))
@@ -84,7 +84,7 @@ def _problems() -> list[tuple[str, str, str]]:
         settings.ECHECK_ENCRYPTION_KEYS[0] == DEV_ECHECK_ENCRYPTION_KEY
     ):
         add(
-            "E011",
+            "E013",
             "ECHECK_ENCRYPTION_KEYS is empty or starts with the development key.",
             "Put a new Fernet key first (keep the old ones after it to read older checks).",
         )
@@ -97,7 +97,35 @@ def _problems() -> list[tuple[str, str, str]]:
             "Use object storage for media, or serve MEDIA_ROOT from the proxy and set "
             "DJANGO_MEDIA_SERVED_BY_PROXY=true.",
         )
+    if settings.PAGE_CACHE_URL and _redis_server(settings.PAGE_CACHE_URL) in {
+        _redis_server(settings.CELERY_BROKER_URL),
+        _redis_server(settings.REDIS_URL),
+    }:
+        add(
+            "E010",
+            "PAGE_CACHE_URL is on the Redis server of the broker or the cache: its LRU eviction "
+            "(or a full memory) would lose tasks and sessions.",
+            "Run a Redis server of its own for the page cache (maxmemory, allkeys-lru).",
+        )
     return found
+
+
+def _redis_server(url: str) -> str:
+    parts = urlsplit(url or "")
+    return f"{parts.hostname}:{parts.port or 6379}" if parts.scheme.startswith("redis") else url
+
+
+@checks.register("deploy", deploy=True)
+def check_page_cache(**kwargs: object) -> list[checks.CheckMessage]:
+    if settings.PRODUCTION and not settings.PAGE_CACHE_URL:
+        return [
+            checks.Warning(
+                "PAGE_CACHE_URL is empty: anonymous catalog pages are rendered on every request.",
+                hint="Point it at a Redis server of its own (maxmemory, allkeys-lru).",
+                id="shop.W020",
+            )
+        ]
+    return []
 
 
 @checks.register("deploy", deploy=True)

@@ -118,6 +118,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "shop.middleware.PrivatePagesMiddleware",
+    # Last: a hit still passes every middleware above on its way out (cookies, headers, CSP).
+    "shop.pagecache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "shop.urls"
@@ -174,6 +176,24 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Anonymous catalog pages, whole, in their own Redis database (shop/pagecache.py). Use a Redis
+# server of its own with `maxmemory` and `maxmemory-policy allkeys-lru`, never the broker's: `?q=`
+# spam may fill it, and evicting the broker's keys would lose tasks. Empty: no page cache.
+PAGE_CACHE_URL = env.str("PAGE_CACHE_URL", default="")
+# Every entry expires after this long even if nothing it shows changes.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+PAGE_CACHE_ENABLED = bool(PAGE_CACHE_URL)
+if PAGE_CACHE_URL:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": PAGE_CACHE_URL,
+        "KEY_PREFIX": "dukkan",
+        "TIMEOUT": PAGE_CACHE_SECONDS,
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
+else:
+    CACHES["pages"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
@@ -282,6 +302,12 @@ CATALOG_IMAGE_MAX_PIXELS = env.int("CATALOG_IMAGE_MAX_PIXELS", default=40_000_00
 THUMBNAIL_PRESERVE_FORMAT = False
 THUMBNAIL_FORMAT = "WEBP"
 THUMBNAIL_QUALITY = 82
+
+# How often the listing fields (price, "on sale") of products whose sale started or ended are
+# refreshed (the periodic job catalog.refresh_sale_listings).
+CATALOG_SALE_REFRESH_EVERY_SECONDS = env.int("CATALOG_SALE_REFRESH_EVERY_SECONDS", default=60)
+# Benchmarks only: serve a bare "ok" at /bench/bare through the full middleware stack (bench/).
+BENCH_BARE_VIEW = env.bool("BENCH_BARE_VIEW", default=False)
 
 # Stock hints on catalog pages: "only N left" at or below this many.
 CATALOG_LOW_STOCK_THRESHOLD = env.int("CATALOG_LOW_STOCK_THRESHOLD", default=5)

@@ -37,6 +37,9 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+if settings.BENCH_BARE_VIEW:
+    urlpatterns.insert(0, path("bench/bare", views.bench_bare, name="bench_bare"))
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -84,3 +84,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403_csrf.html", status=403)
+
+
+def bench_bare(request: HttpRequest) -> HttpResponse:
+    """The benchmark's ceiling: a short answer through the full middleware stack (bench/)."""
+    return HttpResponse(b"ok", content_type="text/plain")

@@ -38,6 +38,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
     if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
         _missing("needs PostgreSQL: set TEST_DATABASE_URL or start PostgreSQL on 127.0.0.1:5432")
+    if item.get_closest_marker("pagecache") and not settings.PAGE_CACHE_ENABLED:
+        _missing("needs the page cache's Redis: TEST_PAGE_CACHE_URL is unset")
     if item.get_closest_marker("redis") and not settings.TEST_REDIS_URL:
         _missing("needs Redis: TEST_REDIS_URL is unset (Redis not reachable on 127.0.0.1:6379)")
     if item.get_closest_marker("browser") and not os.path.exists(CHROMIUM):
@@ -46,9 +48,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> Iterator[None]:
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["pages"].clear()
     yield
 
 

@@ -3,6 +3,7 @@
 Only the documented TEST_* variables reach the suite:
 - TEST_DATABASE_URL: the database (PostgreSQL in CI); unset, SQLite.
 - TEST_REDIS_URL: the Redis database of the broker tests (and the real worker); unset, they skip.
+- TEST_PAGE_CACHE_URL: the Redis database of the page cache; unset, its tests skip.
 - TEST_VAR_DIR: local state (mail, media, private files); default a temp folder per checkout.
 
 Every key the shop's settings read (each one documented in .env.example) is removed from the
@@ -62,6 +63,20 @@ CELERY_BROKER_URL = TEST_REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_DEFAULT_QUEUE = "dukkan-test"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The page cache: its own Redis database (TEST_PAGE_CACHE_URL); unset, pages are not cached and
+# the page-cache tests skip (fail in CI).
+TEST_PAGE_CACHE_URL = env.str("TEST_PAGE_CACHE_URL", default="")
+PAGE_CACHE_URL = TEST_PAGE_CACHE_URL
+PAGE_CACHE_ENABLED = bool(TEST_PAGE_CACHE_URL)
+CACHES["pages"] = (
+    {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": TEST_PAGE_CACHE_URL,
+        "KEY_PREFIX": "dukkan-test",
+    }
+    if TEST_PAGE_CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+)
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 

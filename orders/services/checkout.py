@@ -95,10 +95,11 @@ def order_place(*, request: CheckoutRequest) -> tuple[Order, bool]:
         cart = Cart.objects.select_for_update().filter(pk=cart_id).first()
         if cart is None or cart.user_id != (user.pk if user else None):
             raise CartNotFound(_("Your cart could not be found; please start again."))
-        existing = selectors.order_by_token(token=request.token)
-        if existing is not None:
-            return existing, False
         if cart.status != CartStatus.OPEN:
+            # Carts never reopen: only a closed cart can have placed this token's order.
+            existing = selectors.order_by_token(token=request.token)
+            if existing is not None:
+                return existing, False
             raise CheckoutError(_("This cart has already been checked out."))
         if cart.version != version:
             raise PricesChanged(

@@ -21,6 +21,9 @@ REAL = {
     "MEDIA_SERVED_BY_PROXY": True,
     "ECHECK_SEAL_KEY": "a-long-random-seal-key",
     "ECHECK_ENCRYPTION_KEYS": ["xA3p0Jw1VwZ5J6Qm8p0yq9m0v2j5f7n3Yz1cE8lK4sU="],
+    "PAGE_CACHE_URL": "redis://pages.internal:6379/0",
+    "REDIS_URL": "redis://redis.internal:6379/0",
+    "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
 }
 PRODUCTION_ENV = {
     "DJANGO_ENV": "production",
@@ -38,6 +41,7 @@ REAL_ENV = {
     "DJANGO_MEDIA_SERVED_BY_PROXY": "true",
     "ECHECK_SEAL_KEY": "a-long-random-seal-key",
     "ECHECK_ENCRYPTION_KEYS": "xA3p0Jw1VwZ5J6Qm8p0yq9m0v2j5f7n3Yz1cE8lK4sU=",
+    "PAGE_CACHE_URL": "redis://pages.internal:6379/0",
 }
 
 
@@ -163,3 +167,16 @@ def test_plain_http_production_turns_off_every_https_setting_and_check_deploy_wa
     assert result.returncode == 0, result.stderr
     assert "DJANGO_HTTPS is false" in result.stderr
     assert "STRIPE_API_BASE" in result.stderr
+
+
+def test_a_page_cache_on_the_brokers_redis_is_refused(production):
+    production.PAGE_CACHE_URL = "redis://redis.internal:6379/5"  # another db, same server
+    [message] = _deploy_messages()
+    assert (message.id, message.level) == ("shop.E010", ERROR)
+    assert "PAGE_CACHE_URL" in message.msg
+
+
+def test_production_without_a_page_cache_is_warned_about(production):
+    production.PAGE_CACHE_URL = ""
+    [message] = _deploy_messages()
+    assert (message.id, message.level) == ("shop.W020", WARNING)

@@ -1,0 +1,413 @@
+"""Measure every main page against a bare view, in one run (started by bench/run.sh).
+
+Serves the shop with gunicorn (2 sync workers) in the environment run.sh prepared, then for
+each page runs `wrk` BENCH_RUNS times (median taken) and counts its SQL statements in process.
+Anonymous pages are measured as the page cache serves them; signed-in ones are rendered for
+the visitor. A guest cash-on-delivery placement is driven over HTTP. Prints a table and writes
+bench/results/<time>.json.
+"""
+
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+from http.client import HTTPConnection
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import translation  # noqa: E402
+
+PORT = int(os.environ.get("BENCH_PORT", "8011"))
+DURATION = int(os.environ.get("BENCH_DURATION", "10"))
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+PLACEMENTS = int(os.environ.get("BENCH_PLACEMENTS", "30"))
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+ADDRESS = {
+    "ship-full_name": "Ayşe Yılmaz",
+    "ship-phone": "0532 123 45 67",
+    "ship-country": "TR",
+    "ship-province": "istanbul",
+    "ship-district": "Kadıköy",
+    "ship-neighbourhood": "Moda",
+    "ship-street": "Caferağa Sok. 5/3",
+    "ship-postal_code": "34710",
+    "ship-billing_type": "individual",
+}
+
+
+# --- Preparation (in process, on the benchmark database) ---------------------------------------
+
+
+def _session(**values: object) -> str:
+    from django.contrib.sessions.backends.cached_db import SessionStore
+
+    session = SessionStore()
+    for key, value in values.items():
+        session[key] = value
+    session.save()
+    return session.session_key
+
+
+def _cart(user, variants) -> object:
+    from orders import services
+    from orders.models import CartLine
+
+    cart = services.cart_for_user(user=user)
+    CartLine.objects.filter(cart=cart).delete()
+    for variant in variants:
+        services.cart_add(cart=cart, variant_id=variant.pk, quantity=1)
+    return cart
+
+
+def prepare() -> dict:
+    from allauth.account.models import EmailAddress
+
+    from catalog.models import Category, Variant
+    from orders.cart_session import CART_SESSION_KEY, COUNT_SESSION_KEY
+    from orders.models import ShippingMethod
+    from shop.models import User
+
+    in_stock = list(
+        Variant.objects.filter(sku__startswith="BENCH-", product__in_stock=True)
+        .select_related("product")
+        .order_by("pk")[: 3 + PLACEMENTS]
+    )
+    product = in_stock[0].product
+    category = Category.objects.filter(depth=2, products__isnull=False).order_by("path").first()
+    word = category.name_en.split()[0].lower()
+    user, _ = User.objects.get_or_create(email="bench@dukkan.local")
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    signed_in_cart = _cart(user, in_stock[:3])
+    guest_cart = _cart(None, in_stock[:3])
+    signed_in = _session(
+        **{
+            SESSION_KEY: str(user.pk),
+            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            HASH_SESSION_KEY: user.get_session_auth_hash(),
+            COUNT_SESSION_KEY: 3,
+        }
+    )
+    guest = _session(**{CART_SESSION_KEY: guest_cart.pk, COUNT_SESSION_KEY: 3})
+    assert signed_in_cart.pk != guest_cart.pk
+    with translation.override("en"):
+        urls = {
+            "bare view": "/bench/bare",
+            "home": reverse("catalog:home"),
+            "all products, page 1": reverse("catalog:product_list"),
+            "category, page 1": reverse("catalog:category", args=[category.slug_en]),
+            "deep filtered page": reverse("catalog:product_list")
+            + "?sort=price_asc&min_price=100&page=40",
+            f"search ?q={word}": reverse("catalog:product_list") + f"?q={word}",
+            "product": reverse("catalog:product", args=[product.slug_en]),
+            "cart with 3 items": reverse("orders:cart"),
+            "checkout": reverse("orders:checkout"),
+        }
+    method = ShippingMethod.objects.filter(is_active=True).order_by("position", "pk").first()
+    return {
+        "urls": urls,
+        "cookies": {
+            "anonymous": "",
+            "guest": f"sessionid={guest}",
+            "signed in": f"sessionid={signed_in}",
+        },
+        "placement_variants": [v.pk for v in in_stock[3:]],
+        "placement_product": product.slug_en,
+        "shipping_method": method.pk,
+    }
+
+
+def targets(plan: dict) -> list[tuple[str, str, str]]:
+    """(label, url, who) in the order they are measured."""
+    urls, rows = plan["urls"], [("bare view", plan["urls"]["bare view"], "anonymous")]
+    pages = [k for k in urls if k not in ("bare view", "cart with 3 items", "checkout")]
+    rows += [(label, urls[label], "anonymous") for label in pages]
+    rows += [(label, urls[label], "signed in") for label in pages]
+    rows += [("cart with 3 items", urls["cart with 3 items"], "guest")]
+    rows += [("cart with 3 items", urls["cart with 3 items"], "signed in")]
+    return rows
+
+
+def statements(url: str, cookie: str) -> int:
+    """SQL statements of one request as measured (a warm cache; transaction control not counted)."""
+    client = Client(HTTP_HOST="127.0.0.1")
+    if cookie:
+        name, value = cookie.split("=", 1)
+        client.cookies[name] = value
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    return sum(
+        1
+        for q in captured.captured_queries
+        if not q["sql"].lstrip().upper().startswith(TRANSACTION_CONTROL)
+    )
+
+
+# --- Measuring over HTTP ------------------------------------------------------------------------
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(number) * UNITS[unit]
+
+
+def wrk(url: str, cookie: str) -> dict:
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(
+        [*command, f"http://127.0.0.1:{PORT}{url}"], capture_output=True, text=True, check=True
+    ).stdout
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
+        "p50_ms": _ms(re.search(r"\s50%\s+([\d.]+\w+)", output)[1]),
+        "p99_ms": _ms(re.search(r"\s99%\s+([\d.]+\w+)", output)[1]),
+        "errors": int(non_2xx[1]) if non_2xx else 0,
+    }
+
+
+class Browser:
+    """A guest's browser: one connection, cookies kept."""
+
+    def __init__(self) -> None:
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, url: str, form: dict | None = None) -> tuple[int, str]:
+        conn = HTTPConnection("127.0.0.1", PORT, timeout=30)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form, doseq=True)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Referer"] = f"http://127.0.0.1:{PORT}{url}"
+        conn.request(method, url, body=body, headers=headers)
+        response = conn.getresponse()
+        text = response.read().decode()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+        conn.close()
+        return response.status, text
+
+
+def _hidden(html: str, name: str) -> str:
+    return re.search(rf'name="{name}" value="([^"]*)"', html)[1]
+
+
+def placements(plan: dict) -> dict:
+    """Guests placing cash-on-delivery orders one after another; the place-order POST is timed."""
+    with translation.override("en"):
+        add_url, checkout_url = reverse("orders:cart_add"), reverse("orders:checkout")
+        product_url = reverse("catalog:product", args=[plan["placement_product"]])
+    times = []
+    for variant_id in plan["placement_variants"]:
+        browser = Browser()
+        _, page = browser.request("GET", product_url)
+        token = _hidden(page, "csrfmiddlewaretoken")
+        status, _ = browser.request(
+            "POST", add_url, {"variant": variant_id, "quantity": 1, "csrfmiddlewaretoken": token}
+        )
+        assert status == 302, status
+        _, page = browser.request("GET", checkout_url)
+        form = {
+            "csrfmiddlewaretoken": _hidden(page, "csrfmiddlewaretoken"),
+            "token": _hidden(page, "token"),
+            "expected_total": _hidden(page, "expected_total"),
+            "email": "guest@example.com",
+            "phone": "0532 123 45 67",
+            "shipping_choice": "new",
+            "billing_same": "on",
+            "billing_choice": "new",
+            "shipping_method": plan["shipping_method"],
+            "payment_method": "cod",
+            "accept_terms": "on",
+            "action": "place",
+            **ADDRESS,
+        }
+        started = time.perf_counter()
+        status, _ = browser.request("POST", checkout_url, form)
+        times.append((time.perf_counter() - started) * 1000)
+        assert status == 302, f"placement answered {status}"
+    times.sort()
+    return {
+        "rps": round(len(times) / (sum(times) / 1000), 1),
+        "p50_ms": statistics.median(times),
+        "p99_ms": times[min(len(times) - 1, int(len(times) * 0.99))],
+        "count": len(times),
+    }
+
+
+def placement_statements(plan: dict) -> int:
+    """The SQL statements of one guest placement POST, counted in process."""
+    from catalog.models import Variant
+
+    variant = Variant.objects.filter(sku__startswith="BENCH-", product__in_stock=True).last()
+    client = Client(HTTP_HOST="127.0.0.1")
+    with translation.override("en"):
+        client.post(reverse("orders:cart_add"), {"variant": variant.pk, "quantity": 1})
+        page = client.get(reverse("orders:checkout")).content.decode()
+        form = {
+            "token": _hidden(page, "token"),
+            "expected_total": _hidden(page, "expected_total"),
+            "email": "guest@example.com",
+            "phone": "0532 123 45 67",
+            "shipping_choice": "new",
+            "billing_same": "on",
+            "billing_choice": "new",
+            "shipping_method": plan["shipping_method"],
+            "payment_method": "cod",
+            "accept_terms": "on",
+            "action": "place",
+            **ADDRESS,
+        }
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(reverse("orders:checkout"), form)
+    assert response.status_code == 302, response.status_code
+    return sum(
+        1
+        for q in captured.captured_queries
+        if not q["sql"].lstrip().upper().startswith(TRANSACTION_CONTROL)
+    )
+
+
+# --- The run ------------------------------------------------------------------------------------
+
+
+def serve() -> subprocess.Popen:
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "shop.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if Browser().request("GET", "/bench/bare")[0] == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def main() -> None:
+    plan = prepare()
+    rows = targets(plan)
+    server = serve()
+    try:
+        for _label, url, who in rows:  # warm: thumbnails made, caches filled
+            browser = Browser()
+            if plan["cookies"][who]:
+                name, value = plan["cookies"][who].split("=", 1)
+                browser.cookies[name] = value
+            for _ in range(2):
+                browser.request("GET", url)
+        runs: dict[tuple[str, str], list[dict]] = {}
+        for run in range(RUNS):
+            for label, url, who in rows:
+                result = wrk(url, plan["cookies"][who])
+                runs.setdefault((label, who), []).append(result)
+                print(
+                    f"run {run + 1}/{RUNS} {label} ({who}): {result['rps']:.0f} req/s", flush=True
+                )
+        placement = placements(plan)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    bare = statistics.median(r["rps"] for r in runs[("bare view", "anonymous")])
+    table = []
+    for label, url, who in rows:
+        results = runs[(label, who)]
+        rps = statistics.median(r["rps"] for r in results)
+        table.append(
+            {
+                "page": label,
+                "visitor": who,
+                "url": url,
+                "rps": round(rps, 1),
+                "p50_ms": round(statistics.median(r["p50_ms"] for r in results), 2),
+                "p99_ms": round(statistics.median(r["p99_ms"] for r in results), 2),
+                "queries": statements(url, plan["cookies"][who]) if url != "/bench/bare" else 0,
+                "ratio_to_bare": round(rps / bare, 3),
+                "runs": results,
+            }
+        )
+    table.append(
+        {
+            "page": "place order (guest, cash on delivery)",
+            "visitor": "guest",
+            "url": plan["urls"]["checkout"],
+            "rps": placement["rps"],
+            "p50_ms": round(placement["p50_ms"], 2),
+            "p99_ms": round(placement["p99_ms"], 2),
+            "queries": placement_statements(plan),
+            "ratio_to_bare": round(placement["rps"] / bare, 3),
+            "runs": [placement],
+            "note": "one client, one order after another; the POST alone is timed",
+        }
+    )
+    result = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+            "python": platform.python_version(),
+        },
+        "setup": {
+            "server": "gunicorn shop.wsgi --workers 2 (sync)",
+            "wrk": f"-t2 -c{CONNECTIONS} -d{DURATION}s --latency, median of {RUNS} runs",
+            "database": connection.vendor,
+            "page_cache": bool(settings.PAGE_CACHE_ENABLED),
+            "products": int(os.environ.get("BENCH_PRODUCTS", "10000")),
+        },
+        "pages": table,
+    }
+    out = ROOT / "bench" / "results" / f"{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print()
+    print("| page | visitor | req/s | p50 ms | p99 ms | queries | × bare view |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for row in table:
+        print(
+            f"| {row['page']} | {row['visitor']} | {row['rps']:.0f} | {row['p50_ms']:.1f} | "
+            f"{row['p99_ms']:.1f} | {row['queries']} | {row['ratio_to_bare']:.3f} |"
+        )
+    print(f"\nWritten to {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,215 @@
+"""The anonymous page cache: whole catalog pages from their own Redis database, per language.
+
+A hit returns before any view, template or context processor runs. The stored body carries
+markers where the page differs per visitor (CSRF token, cart count, account links, messages);
+each response fills them for its own visitor, so no two visitors share a token or a header.
+
+Invalidation is by versions: an entry remembers the version tokens of what it shows ("catalog"
+for everything listings show, "product:<lang>:<slug>" for a product page's stock hint) and is
+used only while they are current. A change bumps them (now and again on commit), so the next
+request renders afresh. Tokens are random, so a lost token can never bring an old entry back.
+Only known, normalised query parameters form a key; any other parameter bypasses the cache.
+"""
+
+import hashlib
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils import translation
+
+PAGES_ALIAS = "pages"
+VERSION_PREFIX = "pagever:"
+CATALOG = "catalog"
+MENU = "menu"
+
+# url name -> the query parameters that page understands (anything else bypasses the cache).
+CACHEABLE_VIEWS: dict[str, frozenset[str]] = {}
+# Parts of a page that differ per visitor: name -> function(request) -> HTML to put in its place.
+VISITOR_PARTS: dict[str, Callable[[HttpRequest], str]] = {}
+MAX_VALUE_LENGTH = 100
+
+
+def register_page(view_name: str, *, params: Iterable[str] = ()) -> None:
+    """Let a page (by its namespaced url name) be served from the cache for anonymous visitors."""
+    CACHEABLE_VIEWS[view_name] = frozenset(params)
+
+
+def register_visitor_part(name: str, render: Callable[[HttpRequest], str]) -> None:
+    """A per-visitor part a cached page may hold; apps fill in their own (orders: cart count)."""
+    VISITOR_PARTS[name] = render
+
+
+def marker(name: str) -> str:
+    """The placeholder a cached body holds for a visitor part (not guessable from outside)."""
+    secret = hashlib.sha256(f"pagecache:{settings.SECRET_KEY}".encode()).hexdigest()[:12]
+    return f"__dkpc{secret}_{name}__"
+
+
+def is_filling(request: HttpRequest | None) -> bool:
+    """True while a page is rendered to be stored: visitor parts are markers then."""
+    return bool(getattr(request, "page_cache_filling", False))
+
+
+def render_visitor_part(request: HttpRequest, name: str) -> str:
+    render = VISITOR_PARTS.get(name)
+    return render(request) if render is not None else ""
+
+
+# --- Versions -------------------------------------------------------------------------------
+
+
+def _new_token() -> str:
+    return secrets.token_hex(6)
+
+
+def versions(names: Iterable[str]) -> dict[str, str]:
+    """The current token of each name (one cache round trip; a missing one is created)."""
+    keys = [f"{VERSION_PREFIX}{name}" for name in names]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, _new_token(), timeout=None)
+            found[key] = cache.get(key) or _new_token()
+    return {key.removeprefix(VERSION_PREFIX): found[key] for key in keys}
+
+
+def _bump_now(names: Iterable[str]) -> None:
+    cache.set_many({f"{VERSION_PREFIX}{name}": _new_token() for name in names}, timeout=None)
+
+
+def bump(*names: str) -> None:
+    """Invalidate everything cached under these names: now, and again once the change commits.
+
+    The second bump drops a page another request rendered from the old rows meanwhile.
+    """
+    if not names:
+        return
+    _bump_now(names)
+    transaction.on_commit(lambda: _bump_now(names), robust=True)
+
+
+# --- The middleware -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    key: str
+    deps: tuple[str, ...]
+
+
+def _normalised_query(request: HttpRequest, allowed: frozenset[str]) -> str | None:
+    parts = []
+    for name, values in sorted(request.GET.lists()):
+        if name not in allowed:
+            return None
+        for value in sorted(values):
+            if len(value) > MAX_VALUE_LENGTH:
+                return None
+            if value:
+                parts.append(f"{name}={value}")
+    return "&".join(parts)
+
+
+def plan(request: HttpRequest) -> Plan | None:
+    """The cache key and dependencies of this request, or None when it must not be cached."""
+    if not settings.PAGE_CACHE_ENABLED or request.method != "GET":
+        return None
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    allowed = CACHEABLE_VIEWS.get(match.view_name)
+    if allowed is None:
+        return None
+    query = _normalised_query(request, allowed)
+    if query is None:
+        return None
+    if request.user.is_authenticated:  # signed-in pages are rendered for them (fragments help)
+        return None
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    deps = [CATALOG]
+    if match.view_name == "catalog:product":
+        deps.append(f"product:{language}:{match.kwargs.get('slug', '')}")
+    htmx = "hx" if request.headers.get("HX-Request") == "true" else "page"
+    raw = f"{language}|{htmx}|{request.path_info}|{query}"
+    key = "page:" + hashlib.sha256(raw.encode()).hexdigest()
+    return Plan(key=key, deps=tuple(deps))
+
+
+def _fill(request: HttpRequest, body: bytes) -> bytes:
+    for name in VISITOR_PARTS:
+        mark = marker(name).encode()
+        if mark in body:
+            body = body.replace(mark, render_visitor_part(request, name).encode())
+    return body
+
+
+def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+    """Only a plain 200 HTML page that rendered nothing of this visitor's own."""
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "Cache-Control" not in response
+        and response.get("Content-Type", "").startswith("text/html")
+        # A real CSRF token or a read of the session means something personal was rendered.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not getattr(getattr(request, "session", None), "accessed", False)
+    )
+
+
+KEPT_HEADERS = ("Content-Type", "Content-Language")
+
+
+class PageCacheMiddleware:
+    """Serve anonymous catalog pages from the page cache; store what they render on a miss.
+
+    Last in MIDDLEWARE, so a hit still passes back through every other middleware (session,
+    CSRF cookie, security headers, CSP, private pages) on its way out.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        found = plan(request)
+        if found is None:
+            return self.get_response(request)
+        pages = caches[PAGES_ALIAS]
+        tokens = versions(found.deps)
+        entry = pages.get(found.key)
+        if entry is not None and entry.get("deps") == tokens:
+            response = HttpResponse(_fill(request, entry["body"]), status=200)
+            for name, value in entry["headers"].items():
+                response[name] = value
+            response["X-Page-Cache"] = "hit"
+            return response
+        session = getattr(request, "session", None)
+        accessed_before = getattr(session, "accessed", False)
+        if session is not None:
+            session.accessed = False  # from here on, a read means the view used the session
+        request.page_cache_filling = True
+        try:
+            response = self.get_response(request)
+        finally:
+            request.page_cache_filling = False
+        if response.streaming:
+            return response
+        if _storable(request, response):
+            headers = {name: response[name] for name in KEPT_HEADERS if name in response}
+            pages.set(
+                found.key,
+                {"body": response.content, "headers": headers, "deps": tokens},
+                timeout=settings.PAGE_CACHE_SECONDS,
+            )
+            response["X-Page-Cache"] = "miss"
+        if session is not None:
+            session.accessed = session.accessed or accessed_before
+        response.content = _fill(request, response.content)
+        return response
