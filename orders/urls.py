@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import express_views, views
 
 app_name = "orders"
 
@@ -19,4 +19,8 @@ urlpatterns = [
     path("checkout/", views.checkout, name="checkout"),
     path("orders/<str:number>/", views.order_confirmation, name="confirmation"),
     path("orders/<str:number>/pay/", views.order_pay, name="pay"),
+    # One-click buying (the wallet): its own express cart and confirmation page.
+    path("buy-now/", express_views.buy_now, name="buy_now"),
+    path("buy-now/<int:pk>/", express_views.express, name="express"),
+    path("account/orders/<str:number>/buy-again/", express_views.buy_again, name="buy_again"),
 ]

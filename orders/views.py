@@ -37,8 +37,9 @@ from .links import order_link_valid
 from .models import Address
 from .states import OrderStatus
 
-# Methods paid on the order's payment page (the wallet's saved cards will join them).
-CARD_METHODS = (PaymentMethod.CARD,)
+# Methods paid on the order's payment page: a new card, or a saved one that needs 3-D Secure
+# or was declined (the wallet).
+CARD_METHODS = (PaymentMethod.CARD, PaymentMethod.WALLET)
 
 
 @login_required

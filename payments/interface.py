@@ -1,7 +1,11 @@
 """One protocol for every payment method; each method is a module in payments/providers/.
 
-A provider never touches the database or the order: the payments services call it (outside
-any row lock, after commit) and turn its `ProviderResult` into ledger rows and a status.
+A provider that calls out (card, wallet) never touches the database or the order: the payments
+services call it (outside any row lock, after commit) and turn its `ProviderResult` into ledger
+rows and a status. A provider of an internal ledger (the prepaid balance, the micropayment tab)
+is the exception: it moves no money outside our database, so it writes its own rows (a balance
+entry, a tab membership) under its account's or tab's lock, inside the placement transaction
+(`starts_at_placement`), and makes no network call there.
 """
 
 from dataclasses import dataclass, field
@@ -81,6 +85,13 @@ class PaymentProvider(Protocol):
     # True when the shopper must act in the browser before the payment can start (enter a
     # card): checkout then leads to the order's payment page instead of starting it.
     starts_in_browser: ClassVar[bool]
+    # True for the internal ledgers (balance, tab): `place_check` runs inside `order_place` after
+    # the coupon and before the variants (it locks the balance account or the tab), and the
+    # payment starts in the same transaction, so the order is confirmed at placement.
+    starts_at_placement: ClassVar[bool]
+
+    def place_check(self, *, customer_id: int | None, amount: Decimal, currency: str) -> None:
+        """Lock what the method pays from and refuse (PaymentError) if it cannot pay `amount`."""
 
     def availability(self, *, context: CheckoutContext) -> Availability:
         """Whether this method may pay for the cart, and why not."""

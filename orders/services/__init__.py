@@ -16,6 +16,7 @@ from .cart import (
     cart_set_quantity,
 )
 from .checkout import CheckoutRequest, order_place
+from .express import express_cart_create, express_cart_from_order
 from .lifecycle import (
     order_expire,
     order_payment_remind,
@@ -50,6 +51,8 @@ __all__ = [
     "cart_remove_coupon",
     "cart_set_quantity",
     "checkout_payment_start",
+    "express_cart_create",
+    "express_cart_from_order",
     "order_card_check",
     "order_card_customer",
     "order_card_form",
