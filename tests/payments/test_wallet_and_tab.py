@@ -206,13 +206,21 @@ def test_small_orders_go_on_the_tab_and_settle_in_one_charge_at_the_threshold(
 def test_the_tab_refuses_orders_over_the_limits_and_guests(fake_stripe, tab_settings):
     customer = _customer_with_card_and_address(fake_stripe)
     with pytest.raises(CheckoutError, match=r"up to 50\.00"):
-        place(cart_with((digital("60.00"), 1), user=customer), payment_method="micropayment")
+        place(
+            cart_with((digital("60.00"), 1), user=customer),
+            payment_method="micropayment",
+            language="en",
+        )
     Cart.objects.filter(user=customer, status=CartStatus.OPEN).delete()
     tab_settings.TAB_CREDIT_LIMIT = "70.00"
     tab_settings.TAB_SETTLE_THRESHOLD = "1000.00"
     place(cart_with((digital("40.00"), 1), user=customer), payment_method="micropayment")
     with pytest.raises(CheckoutError, match="past its limit"):
-        place(cart_with((digital("40.00"), 1), user=customer), payment_method="micropayment")
+        place(
+            cart_with((digital("40.00"), 1), user=customer),
+            payment_method="micropayment",
+            language="en",
+        )
     Cart.objects.filter(user=customer, status=CartStatus.OPEN).delete()
     with pytest.raises(CheckoutError):
         place(cart_with((digital("10.00"), 1)), payment_method="micropayment")
@@ -237,7 +245,11 @@ def test_a_declined_settlement_blocks_the_tab_tells_the_customer_once_and_is_pai
     told = Message.objects.filter(kind="tab_declined", user=customer)
     assert {m.channel for m in told} == {"email", "sms"} and told.count() == 2
     with pytest.raises(CheckoutError, match="declined"):
-        place(cart_with((digital("10.00"), 1), user=customer), payment_method="micropayment")
+        place(
+            cart_with((digital("10.00"), 1), user=customer),
+            payment_method="micropayment",
+            language="en",
+        )
 
     client.force_login(customer)
     page = client.get("/en/account/tab/").content.decode()
