@@ -206,5 +206,4 @@ def _card_page(request: HttpRequest, *, title: str, button: str, **extra: object
         request,
         "payments/card_form.html",
         {"title": title, "button": button, "setup": setup, "error": error, **extra},
-        status=503 if error else 200,
     )

@@ -108,10 +108,10 @@ def parse_top_up_amount(raw: str) -> Decimal:
     """A top-up amount typed or picked by the customer, within the limits; else BalanceError."""
     low, high = top_up_limits()
     try:
-        amount = Decimal(str(raw).strip().replace(",", "."))
+        amount = Decimal(str(raw).strip().replace(",", ".")[:20])
     except InvalidOperation:
         amount = None
-    if amount is None or not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+    if amount is None or not amount.is_finite() or amount.as_tuple().exponent < -2:
         raise BalanceError(_("Enter an amount such as 100 or 150.50."))
     if amount < low or amount > high:
         raise BalanceError(
