@@ -14,6 +14,7 @@ from .models import Cart
 CART_SESSION_KEY = "cart_id"
 COUNT_SESSION_KEY = "cart_count"
 GUEST_ORDERS_SESSION_KEY = "guest_orders"
+JUST_PLACED_SESSION_KEY = "orders.just_placed"
 
 
 def signed_in_user(request: HttpRequest) -> User | None:
@@ -58,3 +59,12 @@ def remember_guest_order(request: HttpRequest, number: str) -> None:
 
 def guest_orders(request: HttpRequest) -> list[str]:
     return request.session.get(GUEST_ORDERS_SESSION_KEY, [])
+
+
+def remember_just_placed(request: HttpRequest, number: str) -> None:
+    """The order's page thanks the customer once, right after the order was placed."""
+    request.session[JUST_PLACED_SESSION_KEY] = number
+
+
+def take_just_placed(request: HttpRequest, number: str) -> bool:
+    return request.session.pop(JUST_PLACED_SESSION_KEY, None) == number

@@ -19,6 +19,8 @@ from .states import OrderStatus
 def mirror_payment_status(
     sender: type[Payment], payment: Payment, status: str, **kwargs: object
 ) -> None:
+    if payment.order_id is None:  # a top-up or a tab settlement: the payments app's own
+        return
     services.order_set_payment_status(
         order_id=payment.order_id, payment_id=payment.pk, status=status
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import express_views, views
 
 app_name = "orders"
 
@@ -23,4 +23,8 @@ urlpatterns = [
     path("orders/<str:number>/invoice/", views.order_invoice, name="invoice"),
     path("orders/<str:number>/downloads/<str:token>/", views.order_download, name="download"),
     path("track/", views.order_track, name="track"),
+    # One-click buying (the wallet): its own express cart and confirmation page.
+    path("buy-now/", express_views.buy_now, name="buy_now"),
+    path("buy-now/<int:pk>/", express_views.express, name="express"),
+    path("account/orders/<str:number>/buy-again/", express_views.buy_again, name="buy_again"),
 ]

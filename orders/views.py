@@ -28,7 +28,9 @@ from .cart_session import (
     guest_orders,
     remember_cart,
     remember_guest_order,
+    remember_just_placed,
     signed_in_user,
+    take_just_placed,
 )
 from .checkout_page import CheckoutPage
 from .exceptions import CartNotFound, PricesChanged
@@ -37,8 +39,6 @@ from .invoice_pdf import invoice_pdf
 from .links import download_link_id, order_link_valid
 from .models import Address
 from .order_page import OrderPage
-
-JUST_PLACED_SESSION_KEY = "orders.just_placed"
 
 
 @login_required
@@ -240,7 +240,7 @@ def _resubmitted_order(request: HttpRequest):
 
 def _placed(request: HttpRequest, order, *, pay_in_browser: bool = False) -> HttpResponse:
     forget_cart(request)
-    request.session[JUST_PLACED_SESSION_KEY] = order.number  # the order page thanks once
+    remember_just_placed(request, order.number)
     if order.user_id is None:
         remember_guest_order(request, order.number)
     if pay_in_browser or services.order_pays_in_browser(order=order):
@@ -320,7 +320,7 @@ def order_confirmation(request: HttpRequest, number: str) -> HttpResponse:
     page = OrderPage(order)
     if request.htmx:
         return render(request, "orders/_order_live.html", {"order": order, "page": page})
-    just_placed = request.session.pop(JUST_PLACED_SESSION_KEY, None) == number
+    just_placed = take_just_placed(request, number)
     return render(
         request,
         "orders/confirmation.html",

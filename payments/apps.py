@@ -7,4 +7,24 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments")
 
     def ready(self) -> None:
-        from .providers import card, cod, echeck  # noqa: F401  (registers the providers)
+        from crm.notifications.kinds import MessageKind, register_kind
+        from crm.notifications.models import Category, Channel
+
+        from . import receivers  # noqa: F401  (top-ups and tab settlements follow their payments)
+        from .providers import (  # noqa: F401  (registers the providers)
+            card,
+            cod,
+            echeck,
+            micropayment,
+            stored_value,
+            wallet,
+        )
+
+        register_kind(
+            MessageKind(
+                "tab_declined",
+                Category.TRANSACTIONAL,
+                (Channel.EMAIL, Channel.SMS),
+                {"first_name": "Ayşe", "total": "120.00", "currency": "TRY", "url": "/tab/"},
+            )
+        )

@@ -1,9 +1,12 @@
 """One protocol for every payment method; each method is a module in payments/providers/.
 
-A provider never touches the order, and a provider of an outside service (Stripe) never
-touches the database: the payments services call it (outside any row lock, after commit) and
-turn its `ProviderResult` into ledger rows and a status. Methods whose money lives in our own
-database (e-check, and the balance and the tab) may read and write their own rows.
+A provider that calls out (card, wallet) never touches the database or the order: the payments
+services call it (outside any row lock, after commit) and turn its `ProviderResult` into ledger
+rows and a status. Providers of internal ledgers are the exception: they move no money outside
+our database, so they read and write their own rows. The prepaid balance and the micropayment
+tab write a balance entry or a tab membership under their account's or tab's lock, inside the
+placement transaction (`starts_at_placement`), and make no network call there; the e-check
+reads the signed check it accepts.
 """
 
 from dataclasses import dataclass, field
@@ -84,6 +87,16 @@ class PaymentProvider(Protocol):
     # True when the shopper must act in the browser before the payment can start (enter a
     # card): checkout then leads to the order's payment page instead of starting it.
     starts_in_browser: ClassVar[bool]
+    # True when an order awaiting this method's payment is finished on the order's payment
+    # page (3-D Secure, or another card after a decline): the card and the wallet.
+    finishes_in_browser: ClassVar[bool]
+    # True for the internal ledgers (balance, tab): `place_check` runs inside `order_place` after
+    # the coupon and before the variants (it locks the balance account or the tab), and the
+    # payment starts in the same transaction, so the order is confirmed at placement.
+    starts_at_placement: ClassVar[bool]
+
+    def place_check(self, *, customer_id: int | None, amount: Decimal, currency: str) -> None:
+        """Lock what the method pays from and refuse (PaymentError) if it cannot pay `amount`."""
 
     def availability(self, *, context: CheckoutContext) -> Availability:
         """Whether this method may pay for the cart, and why not."""

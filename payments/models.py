@@ -1,6 +1,7 @@
 """Payment records, refunds and the append-only ledger of money movements.
 
-A `Payment` is one attempt to pay one order with one method; its status moves only through
+A `Payment` is one attempt to pay one order with one method, or a payment that belongs to no
+order (a balance top-up, a tab settlement: see `purpose`); its status moves only through
 `payments.services.payment_record`, which writes a ledger row. `PaymentEvent` rows are never
 changed or deleted: captured and refunded amounts are sums over them. A `Refund` reserves its
 amount before the provider is called, so two refunds can never give back more than was taken.
@@ -19,8 +20,36 @@ from shop.money import ZERO
 from .states import PaymentMethod, PaymentStatus
 
 
+class PaymentPurpose(models.TextChoices):
+    ORDER = "order", _("Order")
+    TOP_UP = "top_up", _("Balance top-up")
+    TAB_SETTLEMENT = "tab_settlement", _("Tab settlement")
+
+
 class Payment(models.Model):
-    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="payments")
+    # An order's payment has its order; a top-up or a tab settlement has none, only its owner.
+    order = models.ForeignKey(
+        "orders.Order",
+        on_delete=models.PROTECT,
+        related_name="payments",
+        null=True,
+        blank=True,
+    )
+    purpose = models.CharField(
+        _("purpose"), max_length=20, choices=PaymentPurpose, default=PaymentPurpose.ORDER
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments",
+        verbose_name=_("customer"),
+    )
+    # A micropayment order's payment joins a tab; a settlement pays one tab.
+    tab = models.ForeignKey(
+        "Tab", on_delete=models.PROTECT, null=True, blank=True, related_name="payments"
+    )
     method = models.CharField(_("method"), max_length=20, choices=PaymentMethod)
     status = models.CharField(
         _("status"), max_length=20, choices=PaymentStatus, default=PaymentStatus.UNPAID
@@ -37,13 +66,13 @@ class Payment(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("payment")
-        verbose_name_plural = _("payments")
-        ordering = ["-created_at"]
         permissions = [
             ("refund_payment", _("Can refund payments")),
             ("decide_echeck", _("Can clear or bounce e-checks")),
         ]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["method", "status"], name="payments_method_status_idx"),
             models.Index(
@@ -53,11 +82,29 @@ class Payment(models.Model):
             ),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gte=0), name="payments_amount_not_negative")
+            models.CheckConstraint(condition=Q(amount__gte=0), name="payments_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(purpose=PaymentPurpose.ORDER, order__isnull=False)
+                | Q(purpose=PaymentPurpose.TOP_UP, order__isnull=True, user__isnull=False)
+                | Q(
+                    purpose=PaymentPurpose.TAB_SETTLEMENT,
+                    order__isnull=True,
+                    user__isnull=False,
+                    tab__isnull=False,
+                ),
+                name="payments_purpose_matches_order",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_method_display()} {self.amount} {self.currency}"
+
+    @property
+    def owner_id(self) -> int | None:
+        """The customer the payment belongs to (an order's customer, or the payer's own)."""
+        if self.user_id is not None:
+            return self.user_id
+        return self.order.user_id if self.order_id else None
 
     def ledger_sum(self, kind: str) -> Decimal:
         total = self.events.filter(kind=kind).aggregate(total=Sum("amount"))["total"]
@@ -261,6 +308,154 @@ class ReconciliationItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.reference}"
+
+
+class SavedCard(models.Model):
+    """A card a customer saved in "My wallet": a Stripe PaymentMethod on their Customer.
+
+    Written when the card is saved, so no Stripe call renders a page; the number never reaches us.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_cards"
+    )
+    payment_method_id = models.CharField(_("Stripe payment method"), max_length=120, unique=True)
+    brand = models.CharField(_("brand"), max_length=20)
+    last4 = models.CharField(_("last 4 digits"), max_length=4)
+    exp_month = models.PositiveSmallIntegerField(_("expiry month"))
+    exp_year = models.PositiveSmallIntegerField(_("expiry year"))
+    is_default = models.BooleanField(_("default"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("saved card")
+        verbose_name_plural = _("saved cards")
+        ordering = ["-is_default", "-created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(is_default=True), name="payments_one_default_card"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.brand} •••• {self.last4}"
+
+    def expired(self, *, today: object = None) -> bool:
+        today = today or timezone.localdate()
+        return (self.exp_year, self.exp_month) < (today.year, today.month)
+
+
+class BalanceAccount(models.Model):
+    """A customer's prepaid balance: the row to lock. Its balance is the sum of its entries."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="balance_account"
+    )
+    currency = models.CharField(_("currency"), max_length=3, default=settings.SHOP_CURRENCY)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("balance account")
+        verbose_name_plural = _("balance accounts")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    def balance(self) -> Decimal:
+        return self.entries.aggregate(total=Sum("amount"))["total"] or ZERO
+
+
+class BalanceEntry(models.Model):
+    """One signed movement of a prepaid balance. Append-only; keyed by what caused it."""
+
+    class Kind(models.TextChoices):
+        TOP_UP = "top_up", _("Top-up")
+        PURCHASE = "purchase", _("Purchase")
+        REFUND = "refund", _("Refund")
+        ADJUSTMENT = "adjustment", _("Adjustment by staff")
+
+    account = models.ForeignKey(BalanceAccount, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    # What caused it ("top-up:payment-5", "purchase:payment-9", "refund-3", "adjustment-<uuid>").
+    key = models.CharField(max_length=120, unique=True)
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="balance_entries"
+    )
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("made by"),
+    )
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("balance entry")
+        verbose_name_plural = _("balance entries")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["account", "-created_at"], name="payments_entry_account_idx")
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="payments_entry_not_zero")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount} {self.currency}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("Balance entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> None:
+        raise ValueError("Balance entries are append-only.")
+
+
+class Tab(models.Model):
+    """A customer's micropayment tab: small orders collected, then settled in one card charge.
+
+    Its total is the sum of its order payments still `on_tab`; never a field anyone edits.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        SETTLING = "settling", _("Being settled")
+        SETTLED = "settled", _("Paid")
+        BLOCKED = "blocked", _("Payment declined")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tabs"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.OPEN)
+    currency = models.CharField(_("currency"), max_length=3, default=settings.SHOP_CURRENCY)
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    settled_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    settle_attempts = models.PositiveIntegerField(_("settlement attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=255, blank=True)
+    # Set when the customer was told a settlement was declined: told once per tab.
+    customer_told_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("tab")
+        verbose_name_plural = _("tabs")
+        ordering = ["-opened_at"]
+        constraints = [
+            # One tab takes new purchases; a tab being settled or declined takes none.
+            models.UniqueConstraint(
+                fields=["user"], condition=~Q(status="settled"), name="payments_one_unsettled_tab"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "opened_at"], name="payments_tab_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_status_display()}"
 
 
 class ECheck(models.Model):

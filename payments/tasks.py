@@ -54,6 +54,26 @@ def reconcile_card_payments() -> int:
     return services.card_reconcile(since=since)
 
 
+@shared_task(name="payments.settle_tab")
+def settle_tab(tab_id: int) -> str:
+    """Charge one tab once (at its threshold, at the month's end, or again after a decline)."""
+    from .services.tab import tab_settle
+
+    settlement = tab_settle(tab_id=tab_id)
+    return settlement.status if settlement is not None else "nothing to do"
+
+
+@shared_task(name="payments.settle_tabs")
+def settle_tabs() -> int:
+    """The periodic job: settle every tab that is due (threshold, month end, retry)."""
+    from .services.tab import tab_ids_due
+
+    due = tab_ids_due(now=timezone.now())
+    for tab_id in due:
+        settle_tab.delay(tab_id)
+    return len(due)
+
+
 @shared_task(name="payments.clear_echecks")
 def clear_echecks() -> int:
     """Clear e-checks whose clearing period has passed without a bounce."""

@@ -45,4 +45,5 @@ PERIODIC_JOBS: dict[str, tuple[str, str]] = {
         "payments.reconcile_card_payments",
         "CARD_RECONCILE_EVERY_SECONDS",
     ),
+    "settle-tabs": ("payments.settle_tabs", "TAB_SETTLE_EVERY_SECONDS"),
 }

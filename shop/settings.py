@@ -485,6 +485,20 @@ STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", d
 CARD_RECONCILE_DAYS = env.int("CARD_RECONCILE_DAYS", default=3)
 CARD_RECONCILE_EVERY_SECONDS = env.int("CARD_RECONCILE_EVERY_SECONDS", default=24 * 3600)
 
+# --- Wallet, prepaid balance, micropayment tab ----------------------------------------------------
+# Prepaid balance top-ups by card: the smallest and largest amount, and the amounts offered.
+BALANCE_TOP_UP_MIN = env.str("BALANCE_TOP_UP_MIN", default="20.00")
+BALANCE_TOP_UP_MAX = env.str("BALANCE_TOP_UP_MAX", default="5000.00")
+BALANCE_TOP_UP_AMOUNTS = env.list("BALANCE_TOP_UP_AMOUNTS", default=["50", "100", "250", "500"])
+# Micropayment tab: orders up to TAB_ORDER_LIMIT go on the customer's tab, up to TAB_CREDIT_LIMIT
+# in all; the tab is settled with one card charge at TAB_SETTLE_THRESHOLD or at the month's end.
+TAB_ORDER_LIMIT = env.str("TAB_ORDER_LIMIT", default="50.00")
+TAB_CREDIT_LIMIT = env.str("TAB_CREDIT_LIMIT", default="300.00")
+TAB_SETTLE_THRESHOLD = env.str("TAB_SETTLE_THRESHOLD", default="200.00")
+# A declined settlement is tried again this many times in all (by the periodic job).
+TAB_SETTLE_ATTEMPTS = env.int("TAB_SETTLE_ATTEMPTS", default=3)
+TAB_SETTLE_EVERY_SECONDS = env.int("TAB_SETTLE_EVERY_SECONDS", default=3600)
+
 
 def _origin(url: str) -> str:
     parts = urlsplit(url)

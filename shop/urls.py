@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("", include(shop_patterns)),
     path("", include("catalog.urls")),
     path("", include("orders.urls")),
+    path("", include("payments.account_urls")),
     path("", include("crm.notifications.urls")),
     path("", include("crm.urls")),
     path("account/", include("allauth.urls")),

@@ -13,6 +13,8 @@ class CartStatus(models.TextChoices):
     OPEN = "open", _("Open")
     ORDERED = "ordered", _("Ordered")
     MERGED = "merged", _("Merged into another cart")
+    # A one-click "buy now" or "buy again": its own cart, so the customer's open cart stays as is.
+    EXPRESS = "express", _("Express purchase")
 
 
 class Cart(models.Model):

@@ -72,7 +72,7 @@ def customer_bought(*, user_id: int, product_id: int) -> bool:
 
 def order_ids_to_remind(*, now: datetime, limit: int = 500) -> list[int]:
     """Orders paid in the browser (by card) that expire within ORDER_PAYMENT_REMINDER_MINUTES."""
-    browser_methods = [p.method for p in all_providers() if p.starts_in_browser]
+    browser_methods = [p.method for p in all_providers() if p.finishes_in_browser]
     soon = now + timedelta(minutes=settings.ORDER_PAYMENT_REMINDER_MINUTES)
     return list(
         Order.objects.filter(

@@ -22,6 +22,7 @@ from .downloads import (
     download_link_reissue,
     download_links_issue,
 )
+from .express import express_cart_create, express_cart_from_order
 from .fulfilment import (
     ShipmentError,
     carrier_updates_receive,
@@ -77,6 +78,8 @@ __all__ = [
     "download_link_extend",
     "download_link_reissue",
     "download_links_issue",
+    "express_cart_create",
+    "express_cart_from_order",
     "invoice_issue",
     "order_cancel_by_customer",
     "order_card_check",

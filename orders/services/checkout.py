@@ -1,8 +1,10 @@
 """Placing an order: one transaction that locks, re-checks, allocates and snapshots.
 
-Lock order, the same in every transaction: the cart, then the coupon, then the variants in
-primary-key order (catalog.services.stock_allocate). No network call happens here; the payment
-starts after commit (`orders.services.paying.checkout_payment_start`).
+Lock order, the same in every transaction: the cart, then the coupon, then the prepaid balance
+account or the tab (a method that pays from our own ledger), then the variants in primary-key
+order (catalog.services.stock_allocate). No network call happens here; a card payment starts
+after commit (`orders.services.paying.checkout_payment_start`), while the balance and the tab
+pay inside this transaction, so such an order is confirmed at placement.
 """
 
 import re
@@ -20,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from catalog.exceptions import OutOfStock
 from catalog.services import stock_allocate
-from payments.services import payment_create
+from payments.services import payment_create, payment_place_check, payment_start
 from payments.states import PaymentMethod, PaymentStatus
 from shop.models import User
 
@@ -95,7 +97,7 @@ def order_place(*, request: CheckoutRequest) -> tuple[Order, bool]:
         cart = Cart.objects.select_for_update().filter(pk=cart_id).first()
         if cart is None or cart.user_id != (user.pk if user else None):
             raise CartNotFound(_("Your cart could not be found; please start again."))
-        if cart.status != CartStatus.OPEN:
+        if cart.status not in (CartStatus.OPEN, CartStatus.EXPRESS):
             # Carts never reopen: only a closed cart can have placed this token's order.
             existing = selectors.order_by_token(token=request.token)
             if existing is not None:
@@ -146,6 +148,13 @@ def _place(*, cart: Cart, user: User | None, request: CheckoutRequest) -> Order:
             % {"total": priced.totals.total, "currency": settings.SHOP_CURRENCY}
         )
     coupon = _use_coupon(priced.coupon, user=user, email=request.email)
+    # The balance account or the tab is locked here: after the coupon, before the variants.
+    pays_at_placement = not quote.nothing_to_pay and payment_place_check(
+        method=request.payment_method,
+        customer_id=user.pk if user is not None else None,
+        amount=priced.totals.total,
+        currency=settings.SHOP_CURRENCY,
+    )
     physical = [
         (s.line.variant_id, s.line.quantity)
         for s in priced.lines
@@ -258,9 +267,12 @@ def _place(*, cart: Cart, user: User | None, request: CheckoutRequest) -> Order:
             order=order, to=OrderStatus.CONFIRMED, note=_("Nothing to pay: confirmed at once.")
         )
     else:
-        payment_create(
+        payment = payment_create(
             order=order, method=request.payment_method, amount=order.total, currency=order.currency
         )
+        if pays_at_placement:  # debits the balance or joins the tab; confirms the order
+            payment_start(payment=payment)
+            order.refresh_from_db()
     cart.status = CartStatus.ORDERED
     cart.save(update_fields=["status", "updated_at"])
     if user is not None and request.save_address and shipping is not None and shipping.pk is None:

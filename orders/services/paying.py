@@ -66,7 +66,7 @@ def order_pays_in_browser(*, order: Order) -> bool:
     """An order still awaiting a payment the shopper makes on its payment page (a card)."""
     if order.status != OrderStatus.PENDING_PAYMENT or not order.payment_method:
         return False
-    return get_provider(order.payment_method).starts_in_browser
+    return get_provider(order.payment_method).finishes_in_browser
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,11 @@ class CashOnDelivery:
     method = PaymentMethod.COD
     pending_status = PaymentStatus.COD_DUE
     starts_in_browser = False
+    finishes_in_browser = False
+    starts_at_placement = False
+
+    def place_check(self, *, customer_id: int | None, amount: Decimal, currency: str) -> None:
+        """Nothing to lock: the money moves after placement."""
 
     @property
     def max_total(self) -> Decimal:

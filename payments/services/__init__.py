@@ -1,10 +1,18 @@
 """Every write of the payments app. `from payments.services import payment_start` keeps working."""
 
+from .balance import (
+    BalanceError,
+    balance_adjust,
+    balance_of,
+    balance_top_up_create,
+    balance_top_up_credit,
+)
 from .card import (
     card_action_secret,
     card_customer_for,
     card_pay,
     card_reconcile,
+    card_set_up,
     card_setup_intent,
     stripe_event_process,
     stripe_event_receive,
@@ -22,6 +30,8 @@ from .ledger import (
     Operation,
     payment_capture,
     payment_create,
+    payment_place_check,
+    payment_problem,
     payment_record,
     payment_refresh,
     payment_refund,
@@ -32,14 +42,27 @@ from .ledger import (
     refund_reserve,
     refund_send,
 )
+from .tab import tab_current, tab_pay_with_card, tab_settle, tab_total
+from .wallet import (
+    saved_card_add,
+    saved_card_make_default,
+    saved_card_remove,
+    wallet_card_form,
+)
 
 __all__ = [
+    "BalanceError",
     "CheckDetails",
     "Operation",
+    "balance_adjust",
+    "balance_of",
+    "balance_top_up_create",
+    "balance_top_up_credit",
     "card_action_secret",
     "card_customer_for",
     "card_pay",
     "card_reconcile",
+    "card_set_up",
     "card_setup_intent",
     "echeck_account",
     "echeck_bounce",
@@ -49,6 +72,8 @@ __all__ = [
     "echecks_due",
     "payment_capture",
     "payment_create",
+    "payment_place_check",
+    "payment_problem",
     "payment_record",
     "payment_refresh",
     "payment_refund",
@@ -58,6 +83,14 @@ __all__ = [
     "refund_confirm_payout",
     "refund_reserve",
     "refund_send",
+    "saved_card_add",
+    "saved_card_make_default",
+    "saved_card_remove",
     "stripe_event_process",
     "stripe_event_receive",
+    "tab_current",
+    "tab_pay_with_card",
+    "tab_settle",
+    "tab_total",
+    "wallet_card_form",
 ]

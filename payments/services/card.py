@@ -68,13 +68,18 @@ def card_customer_for(*, user: User | None = None, order: object | None = None) 
     return row.customer_id
 
 
-def card_setup_intent(*, customer_id: str, order_number: str) -> CardSetup:
-    """A SetupIntent the browser confirms with the card details (Stripe.js, never our server)."""
+def card_setup_intent(
+    *, customer_id: str, order_number: str, usage: str = "on_session"
+) -> CardSetup:
+    """A SetupIntent the browser confirms with the card details (Stripe.js, never our server).
+
+    `usage="off_session"` for a card saved in the wallet (it may pay a tab without the shopper).
+    """
     try:
         intent = stripe_client().v1.setup_intents.create(
             params={
                 "customer": customer_id,
-                "usage": "on_session",
+                "usage": usage,
                 "payment_method_types": ["card"],
                 "metadata": {"order": order_number},
             }
@@ -86,6 +91,13 @@ def card_setup_intent(*, customer_id: str, order_number: str) -> CardSetup:
 
 def card_pay(*, payment: Payment, setup_intent_id: str, customer_id: str) -> Payment:
     """Pay an attempt with the card the browser just set up: one PaymentIntent, confirmed."""
+    payment_method = card_set_up(setup_intent_id=setup_intent_id, customer_id=customer_id)
+    details = {"payment_method": payment_method, "customer": customer_id}
+    return payment_start(payment=payment, details=details)
+
+
+def card_set_up(*, setup_intent_id: str, customer_id: str) -> str:
+    """The PaymentMethod of a SetupIntent the browser confirmed for this Customer; else refused."""
     unreadable = PaymentError(_("Your card could not be read. Please enter it again."))
     if not _SETUP_INTENT_ID.fullmatch(setup_intent_id or ""):
         raise unreadable
@@ -98,8 +110,7 @@ def card_pay(*, payment: Payment, setup_intent_id: str, customer_id: str) -> Pay
     # The card must have been set up for this shopper's Customer, in this browser, just now.
     if setup.status != "succeeded" or _id(setup.customer) != customer_id:
         raise unreadable
-    details = {"payment_method": _id(setup.payment_method), "customer": customer_id}
-    return payment_start(payment=payment, details=details)
+    return _id(setup.payment_method)
 
 
 def card_action_secret(*, payment: Payment) -> str:

@@ -19,7 +19,7 @@ from shop.money import to_money
 
 from ..exceptions import PaymentError
 from ..interface import Outcome, PaymentRequest, ProviderResult
-from ..models import Payment, PaymentEvent, Refund
+from ..models import Payment, PaymentEvent, PaymentPurpose, Refund
 from ..registry import get_provider
 from ..signals import payment_status_changed
 from ..states import REFUNDABLE, VOIDABLE, PaymentStatus, can_transition
@@ -47,10 +47,43 @@ class Operation(StrEnum):
     REFUND = "refund"
 
 
-def payment_create(*, order: object, method: str, amount: Decimal, currency: str) -> Payment:
-    """A new payment attempt for an order (inside the caller's transaction, e.g. placement)."""
+def payment_create(
+    *,
+    order: object | None = None,
+    method: str,
+    amount: Decimal,
+    currency: str,
+    purpose: str = PaymentPurpose.ORDER,
+    user: User | None = None,
+    tab: object | None = None,
+) -> Payment:
+    """A new payment attempt (inside the caller's transaction, e.g. placement).
+
+    An order's payment belongs to its order; a top-up or a tab settlement to its customer only.
+    """
     get_provider(method)  # refuse unknown methods before writing anything
-    return Payment.objects.create(order=order, method=method, amount=amount, currency=currency)
+    if purpose == PaymentPurpose.ORDER and user is None and order is not None:
+        user = getattr(order, "user", None)
+    return Payment.objects.create(
+        order=order,
+        method=method,
+        amount=amount,
+        currency=currency,
+        purpose=purpose,
+        user=user,
+        tab=tab,
+    )
+
+
+def payment_place_check(
+    *, method: str, customer_id: int | None, amount: Decimal, currency: str
+) -> bool:
+    """Inside placement: lock what an internal ledger pays from; True if it pays at placement."""
+    provider = get_provider(method)
+    if not provider.starts_at_placement:
+        return False
+    provider.place_check(customer_id=customer_id, amount=amount, currency=currency)
+    return True
 
 
 def payment_start(*, payment: Payment, details: dict | None = None) -> Payment:
@@ -113,6 +146,12 @@ def payment_void(*, payment: Payment, by: User | None = None) -> Payment:
     return payment_record(
         payment_id=payment.pk, result=result, operation=Operation.VOID, operation_key=key, by=by
     )
+
+
+def payment_problem(*, payment: Payment) -> str:
+    """What to tell the customer about a failed attempt (the bank's message when there is one)."""
+    failure = payment.events.filter(kind=PaymentEvent.Kind.FAILURE).order_by("-pk").first()
+    return (failure.message if failure else "") or _("The payment did not go through.")
 
 
 def payment_refund(
@@ -336,11 +375,13 @@ def _request(
 ) -> PaymentRequest:
     return PaymentRequest(
         payment_id=payment.pk,
-        order_number=str(payment.order),
+        order_number=payment.order.number
+        if payment.order_id
+        else f"{payment.purpose}-{payment.pk}",
         amount=amount,
         currency=payment.currency,
         idempotency_key=key,
-        customer_id=getattr(payment.order, "user_id", None),
+        customer_id=payment.owner_id,
         reference=payment.reference,
         details=details or {},
     )

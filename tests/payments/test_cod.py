@@ -50,16 +50,28 @@ EXPECTED = {
         (Outcome.CAPTURED, Outcome.CAPTURED, Outcome.REFUNDED, Outcome.CAPTURED),
         {"payment_method": "pm_card_visa"},
     ),
+    # A saved card: needs a signed-in customer with a default card to be offered.
+    PaymentMethod.WALLET: (
+        False,
+        Decimal("0.00"),
+        (Outcome.CAPTURED, Outcome.CAPTURED, Outcome.REFUNDED, Outcome.CAPTURED),
+        {"payment_method": "pm_card_visa"},
+    ),
 }
+# Internal ledgers write their customer's rows (balance entries, the tab): tested with them in
+# tests/payments/test_balance.py and test_tab.py.
+INTERNAL = {PaymentMethod.STORED_VALUE, PaymentMethod.MICROPAYMENT}
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("provider", all_providers(), ids=lambda p: p.method)
+@pytest.mark.parametrize(
+    "provider", [p for p in all_providers() if p.method not in INTERNAL], ids=lambda p: p.method
+)
 def test_each_registered_provider_answers_every_step_of_the_protocol(provider, settings, request):
     settings.COD_FEE = "19.90"
     assert provider.method in EXPECTED, f"add {provider.method} to EXPECTED"
     available, fee, outcomes, details = EXPECTED[provider.method]
-    if provider.method == PaymentMethod.CARD:
+    if provider.method in (PaymentMethod.CARD, PaymentMethod.WALLET):
         request.getfixturevalue("fake_stripe")
     context = _context()
     assert provider.availability(context=context).available is available
@@ -83,7 +95,7 @@ def test_each_registered_provider_answers_every_step_of_the_protocol(provider, s
 
 
 def test_every_payment_method_with_a_provider_is_registered():
-    assert {p.method for p in all_providers()} == set(EXPECTED)
+    assert {p.method for p in all_providers()} == set(EXPECTED) | INTERNAL
 
 
 def test_cod_is_offered_for_a_physical_order_with_its_fee(cod, settings):

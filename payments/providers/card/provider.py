@@ -34,6 +34,11 @@ class CardProvider:
     method = PaymentMethod.CARD
     pending_status = PaymentStatus.AUTHORIZED
     starts_in_browser = True
+    finishes_in_browser = True
+    starts_at_placement = False
+
+    def place_check(self, *, customer_id: int | None, amount: Decimal, currency: str) -> None:
+        """Nothing to lock: the money moves after placement."""
 
     def availability(self, *, context: CheckoutContext) -> Availability:
         if context.total <= 0:
@@ -57,6 +62,8 @@ class CardProvider:
         }
         if request.details.get("customer"):
             params["customer"] = str(request.details["customer"])
+        if request.details.get("off_session"):  # a saved card charged without the customer
+            params["off_session"] = True
         try:
             intent = stripe_client().v1.payment_intents.create(
                 params=params, options={"idempotency_key": request.idempotency_key}

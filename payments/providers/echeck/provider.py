@@ -21,6 +21,11 @@ class ECheckProvider:
     method = PaymentMethod.ECHECK
     pending_status = PaymentStatus.CLEARING
     starts_in_browser = False
+    finishes_in_browser = False
+    starts_at_placement = False
+
+    def place_check(self, *, customer_id: int | None, amount: Decimal, currency: str) -> None:
+        """Nothing to lock: the signed check is made in the placement transaction."""
 
     def availability(self, *, context: CheckoutContext) -> Availability:
         if context.total <= 0:

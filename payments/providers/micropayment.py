@@ -1,0 +1,183 @@
+"""The micropayment tab: small orders are not charged one by one; they go on the customer's tab.
+
+Each order up to TAB_ORDER_LIMIT gets its own payment in status `on_tab` and joins the
+customer's open `Tab` at placement (under the tab's lock, after the coupon and before the
+variants); the tab is settled later in one card charge (`payments.services.tab`). Only customers
+with a verified email and a saved card may use it, up to TAB_CREDIT_LIMIT in all.
+"""
+
+from decimal import Decimal
+
+import stripe
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from shop.money import ZERO, to_money
+
+from ..exceptions import PaymentError
+from ..interface import Availability, CheckoutContext, Outcome, PaymentRequest, ProviderResult
+from ..models import Payment, PaymentEvent, Tab
+from ..registry import register
+from ..states import PaymentMethod, PaymentStatus
+from .card.client import stripe_client, to_stripe_amount
+from .card.provider import ProviderUnavailable
+from .wallet import default_card
+
+
+class MicropaymentProvider:
+    method = PaymentMethod.MICROPAYMENT
+    pending_status = PaymentStatus.ON_TAB
+    starts_in_browser = False
+    finishes_in_browser = False
+    starts_at_placement = True
+
+    def availability(self, *, context: CheckoutContext) -> Availability:
+        from ..services.tab import tab_current, tab_total
+
+        problem = _basic_problem(context.customer_id, context.total)
+        if problem:
+            return Availability(False, problem)
+        card = default_card(user_id=context.customer_id)
+        if card is None or card.expired():
+            return Availability(False, _("The tab needs a saved card in My wallet."))
+        if not _verified(context.customer_id):
+            return Availability(False, _("Verify your email address to use the tab."))
+        tab = tab_current(user_id=context.customer_id)
+        problem = _tab_problem(tab, tab_total(tab=tab) if tab else ZERO, context.total)
+        return Availability(not problem, problem)
+
+    def fee(self, *, context: CheckoutContext) -> Decimal:
+        return ZERO
+
+    def place_check(self, *, customer_id: int | None, amount: Decimal, currency: str) -> None:
+        from ..services.tab import tab_lock_current, tab_total
+
+        problem = _basic_problem(customer_id, amount)
+        if not problem and not _verified(customer_id):
+            problem = _("Verify your email address to use the tab.")
+        if not problem and (default_card(user_id=customer_id) is None):
+            problem = _("The tab needs a saved card in My wallet.")
+        if problem:
+            raise PaymentError(problem)
+        tab = tab_lock_current(user_id=customer_id)
+        problem = _tab_problem(tab, tab_total(tab=tab), amount)
+        if problem:
+            raise PaymentError(problem)
+
+    def authorize(self, *, request: PaymentRequest) -> ProviderResult:
+        """Put the order's payment on the customer's open tab (in the placement transaction)."""
+        from ..services.tab import tab_joined
+
+        with transaction.atomic():
+            tab_joined(payment_id=request.payment_id, user_id=request.customer_id)
+        return ProviderResult(
+            Outcome.PENDING,
+            request.amount,
+            currency=request.currency,
+            reference=request.idempotency_key,
+        )
+
+    def capture(self, *, request: PaymentRequest) -> ProviderResult:
+        raise PaymentError(_("A tab is paid by its settlement, not order by order."))
+
+    def refund(self, *, request: PaymentRequest) -> ProviderResult:
+        """A settled tab order is refunded from the settlement's card charge."""
+        capture = (
+            PaymentEvent.objects.filter(
+                payment_id=request.payment_id, kind=PaymentEvent.Kind.CAPTURE
+            )
+            .order_by("pk")
+            .first()
+        )
+        settlement_id = (capture.raw or {}).get("settlement_payment") if capture else None
+        settlement = Payment.objects.filter(pk=settlement_id).first() if settlement_id else None
+        if settlement is None or not settlement.reference:
+            return ProviderResult(
+                Outcome.FAILED,
+                request.amount,
+                currency=request.currency,
+                reference=f"{request.idempotency_key}:unsettled",
+                message=_("This tab order was not paid yet; cancel it instead."),
+            )
+        try:
+            refund = stripe_client().v1.refunds.create(
+                params={
+                    "payment_intent": settlement.reference,
+                    "amount": to_stripe_amount(request.amount, request.currency),
+                    "metadata": {"payment_id": str(request.payment_id)},
+                },
+                options={"idempotency_key": request.idempotency_key},
+            )
+        except stripe.InvalidRequestError as error:
+            return ProviderResult(
+                Outcome.FAILED,
+                request.amount,
+                currency=request.currency,
+                reference=f"{request.idempotency_key}:refused",
+                message=str(error.user_message or error),
+            )
+        except stripe.StripeError as error:
+            raise ProviderUnavailable(_("The refund could not be sent.")) from error
+        ok = refund.status in ("succeeded", "pending")
+        return ProviderResult(
+            Outcome.REFUNDED if ok else Outcome.FAILED,
+            request.amount,
+            currency=str(refund.currency).upper(),
+            reference=refund.id,
+            raw={"refund": refund.id, "settlement_payment": settlement.pk},
+        )
+
+    def void(self, *, request: PaymentRequest) -> ProviderResult:
+        """Take an unsettled order off its tab; refused while the tab is being charged."""
+        payment = Payment.objects.select_related("tab").get(pk=request.payment_id)
+        if payment.tab is not None and payment.tab.status == Tab.Status.SETTLING:
+            return ProviderResult(
+                Outcome.FAILED,
+                request.amount,
+                currency=request.currency,
+                reference=f"{request.idempotency_key}:settling",
+                message=_("The tab is being paid right now; refund the order afterwards."),
+            )
+        return ProviderResult(
+            Outcome.VOIDED,
+            request.amount,
+            currency=request.currency,
+            reference=request.idempotency_key,
+        )
+
+
+def _basic_problem(customer_id: int | None, amount: Decimal) -> str:
+    limit = to_money(settings.TAB_ORDER_LIMIT)
+    if customer_id is None:
+        return _("Sign in to put small orders on your tab.")
+    if amount <= 0:
+        return _("There is nothing to pay.")
+    if amount > limit:
+        return _("The tab is for orders up to %(limit)s %(currency)s.") % {
+            "limit": limit,
+            "currency": settings.SHOP_CURRENCY,
+        }
+    return ""
+
+
+def _tab_problem(tab: Tab | None, total: Decimal, amount: Decimal) -> str:
+    credit = to_money(settings.TAB_CREDIT_LIMIT)
+    if tab is not None and tab.status == Tab.Status.BLOCKED:
+        return _("The last payment of your tab was declined. Pay it on “My tab” first.")
+    if tab is not None and tab.status == Tab.Status.SETTLING:
+        return _("Your tab is being paid right now. Please try again in a minute.")
+    if total + amount > credit:
+        return _(
+            "This order would take your tab past its limit of %(limit)s %(currency)s "
+            "(%(total)s %(currency)s now)."
+        ) % {"limit": credit, "total": total, "currency": settings.SHOP_CURRENCY}
+    return ""
+
+
+def _verified(user_id: int) -> bool:
+    return EmailAddress.objects.filter(user_id=user_id, verified=True, primary=True).exists()
+
+
+register(MicropaymentProvider())

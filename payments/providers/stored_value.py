@@ -1,0 +1,131 @@
+"""The prepaid balance pays an order when it covers all of it: a debit, never credit.
+
+An internal ledger: the provider writes its own balance entries under the account's lock, inside
+the placement transaction (after the coupon, before the variants), so the order is confirmed at
+placement. Each ledger row names the balance entry that moved the money.
+"""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from shop.money import ZERO
+
+from ..exceptions import PaymentError
+from ..interface import Availability, CheckoutContext, Outcome, PaymentRequest, ProviderResult
+from ..models import BalanceEntry
+from ..registry import register
+from ..states import PaymentMethod, PaymentStatus
+
+
+class StoredValueProvider:
+    method = PaymentMethod.STORED_VALUE
+    pending_status = PaymentStatus.PAID  # nothing is left for later: the balance pays at once
+    starts_in_browser = False
+    finishes_in_browser = False
+    starts_at_placement = True
+
+    def availability(self, *, context: CheckoutContext) -> Availability:
+        from ..services.balance import balance_of
+
+        if context.customer_id is None:
+            return Availability(False, _("Sign in to pay from your balance."))
+        if context.total <= 0:
+            return Availability(False, _("There is nothing to pay."))
+        balance = balance_of(user_id=context.customer_id)
+        if balance < context.total:
+            return Availability(
+                False,
+                _(
+                    "Your balance is %(balance)s %(currency)s: %(shortfall)s %(currency)s short. "
+                    "Top up your balance to pay with it."
+                )
+                % {
+                    "balance": balance,
+                    "shortfall": context.total - balance,
+                    "currency": context.currency,
+                },
+            )
+        return Availability(True)
+
+    def fee(self, *, context: CheckoutContext) -> Decimal:
+        return ZERO
+
+    def place_check(self, *, customer_id: int | None, amount: Decimal, currency: str) -> None:
+        from ..services.balance import balance_lock, balance_of
+
+        if customer_id is None:
+            raise PaymentError(_("Sign in to pay from your balance."))
+        balance_lock(user_id=customer_id)
+        balance = balance_of(user_id=customer_id)
+        if balance < amount:
+            raise PaymentError(
+                _(
+                    "Your balance (%(balance)s %(currency)s) does not cover this order "
+                    "(%(amount)s %(currency)s). Nothing was charged."
+                )
+                % {"balance": balance, "amount": amount, "currency": currency}
+            )
+
+    def authorize(self, *, request: PaymentRequest) -> ProviderResult:
+        """Debit the balance under the account's lock (in the caller's transaction)."""
+        from ..models import Payment
+        from ..services.balance import balance_entry_write, balance_lock
+
+        if request.customer_id is None:
+            raise PaymentError(_("Sign in to pay from your balance."))
+        with transaction.atomic():
+            account = balance_lock(user_id=request.customer_id)
+            entry = balance_entry_write(
+                account=account,
+                kind=BalanceEntry.Kind.PURCHASE,
+                amount=-request.amount,
+                key=f"purchase:payment-{request.payment_id}",
+                payment=Payment.objects.get(pk=request.payment_id),
+                reason=request.order_number,
+            )
+        return self._result(Outcome.CAPTURED, request, entry)
+
+    def capture(self, *, request: PaymentRequest) -> ProviderResult:
+        raise PaymentError(_("A balance payment is taken when the order is placed."))
+
+    def refund(self, *, request: PaymentRequest) -> ProviderResult:
+        """Give the money back to the balance (once per refund row)."""
+        from ..models import Payment
+        from ..services.balance import balance_entry_write, balance_lock
+
+        with transaction.atomic():
+            account = balance_lock(user_id=request.customer_id)
+            entry = balance_entry_write(
+                account=account,
+                kind=BalanceEntry.Kind.REFUND,
+                amount=request.amount,
+                key=f"refund:{request.idempotency_key}",
+                payment=Payment.objects.get(pk=request.payment_id),
+                reason=request.order_number,
+            )
+        return self._result(Outcome.REFUNDED, request, entry)
+
+    def void(self, *, request: PaymentRequest) -> ProviderResult:
+        # Only an attempt that never debited the balance is voidable: nothing to give back.
+        return ProviderResult(
+            Outcome.VOIDED,
+            request.amount,
+            currency=request.currency,
+            reference=request.idempotency_key,
+        )
+
+    def _result(
+        self, outcome: Outcome, request: PaymentRequest, entry: BalanceEntry
+    ) -> ProviderResult:
+        return ProviderResult(
+            outcome,
+            abs(entry.amount),
+            currency=entry.currency,
+            reference=f"balance-entry-{entry.pk}",
+            raw={"balance_entry": entry.pk},
+        )
+
+
+register(StoredValueProvider())

@@ -1,0 +1,257 @@
+"""The micropayment tab: orders join it at placement; one off-session card charge settles it.
+
+`tab_settle` moves the tab `open → settling` under its lock and makes one settlement payment
+(no order) for the whole tab; the charge goes to Stripe after commit, outside any lock. When the
+settlement is paid, every tab order's payment gets a capture row keyed by the settlement; when
+it is declined the tab is blocked (no new tab purchases), the customer is told once, and the
+periodic job tries again up to TAB_SETTLE_ATTEMPTS times; the customer may pay it on "My tab".
+"""
+
+import logging
+from datetime import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shop.models import User
+from shop.money import ZERO, to_money
+
+from ..exceptions import PaymentError
+from ..interface import Outcome, ProviderResult
+from ..models import Payment, PaymentEvent, PaymentPurpose, StripeCustomer, Tab
+from ..providers.wallet import default_card
+from ..states import PaymentMethod, PaymentStatus
+from .ledger import Operation, payment_create, payment_record, payment_start
+
+logger = logging.getLogger(__name__)
+
+
+def tab_current(*, user_id: int) -> Tab | None:
+    """The customer's tab that is not paid yet (open, being settled, or declined)."""
+    return Tab.objects.filter(user_id=user_id).exclude(status=Tab.Status.SETTLED).first()
+
+
+def tab_total(*, tab: Tab | None) -> Decimal:
+    """What the tab holds: its order payments still on the tab."""
+    if tab is None:
+        return ZERO
+    total = tab.payments.filter(
+        purpose=PaymentPurpose.ORDER, status=PaymentStatus.ON_TAB
+    ).aggregate(total=Sum("amount"))["total"]
+    return total or ZERO
+
+
+def tab_lock_current(*, user_id: int) -> Tab:
+    """The customer's current tab, opened once and locked until the transaction ends."""
+    tab = (
+        Tab.objects.select_for_update()
+        .filter(user_id=user_id)
+        .exclude(status=Tab.Status.SETTLED)
+        .first()
+    )
+    if tab is not None:
+        return tab
+    try:
+        with transaction.atomic():
+            Tab.objects.create(user_id=user_id)
+    except IntegrityError:  # a parallel placement opened it first
+        pass
+    return (
+        Tab.objects.select_for_update()
+        .filter(user_id=user_id)
+        .exclude(status=Tab.Status.SETTLED)
+        .get()
+    )
+
+
+def tab_joined(*, payment_id: int, user_id: int) -> Tab:
+    """Put an order's payment on the open tab; settle after commit once it reaches the threshold."""
+    from ..tasks import settle_tab
+
+    tab = tab_lock_current(user_id=user_id)
+    if tab.status != Tab.Status.OPEN:
+        raise PaymentError(_("Your tab cannot take new purchases right now."))
+    Payment.objects.filter(pk=payment_id).update(tab=tab)
+    # The payment is still unpaid until payment_record runs: count it in by hand.
+    amount = Payment.objects.values_list("amount", flat=True).get(pk=payment_id)
+    if tab_total(tab=tab) + amount >= to_money(settings.TAB_SETTLE_THRESHOLD):
+        transaction.on_commit(lambda: settle_tab.delay(tab.pk), robust=True)
+    return tab
+
+
+def tab_settle(
+    *, tab_id: int, payment_method: str = "", by_customer: bool = False
+) -> Payment | None:
+    """Charge the whole tab once, with the default saved card (or the card the customer chose).
+
+    Safe to run twice or concurrently: only the run that moves the tab to `settling` charges.
+    """
+    with transaction.atomic():
+        tab = Tab.objects.select_for_update().filter(pk=tab_id).first()
+        if tab is None or tab.status in (Tab.Status.SETTLED, Tab.Status.SETTLING):
+            return None
+        if (
+            tab.status == Tab.Status.BLOCKED
+            and not by_customer
+            and tab.settle_attempts >= settings.TAB_SETTLE_ATTEMPTS
+        ):
+            return None
+        total = tab_total(tab=tab)
+        if total <= 0:  # everything on it was cancelled: nothing to charge
+            tab.status, tab.settled_at = Tab.Status.SETTLED, timezone.now()
+            tab.save(update_fields=["status", "settled_at", "updated_at"])
+            return None
+        tab.status = Tab.Status.SETTLING
+        tab.settle_attempts += 1
+        tab.save(update_fields=["status", "settle_attempts", "updated_at"])
+        settlement = payment_create(
+            method=PaymentMethod.WALLET,
+            amount=total,
+            currency=tab.currency,
+            purpose=PaymentPurpose.TAB_SETTLEMENT,
+            user=tab.user,
+            tab=tab,
+        )
+    customer = StripeCustomer.objects.filter(user_id=tab.user_id).first()
+    card = default_card(user_id=tab.user_id)
+    method = payment_method or (card.payment_method_id if card and not card.expired() else "")
+    if customer is None or not method:
+        return payment_record(
+            payment_id=settlement.pk,
+            result=ProviderResult(
+                Outcome.FAILED,
+                settlement.amount,
+                currency=settlement.currency,
+                reference=f"payment-{settlement.pk}-no-card",
+                message=_("There is no saved card to pay the tab with."),
+            ),
+            operation=Operation.START,
+            operation_key=f"payment-{settlement.pk}-start",
+        )
+    details = {"payment_method": method, "customer": customer.customer_id}
+    if not by_customer:
+        details["off_session"] = True
+    try:
+        return payment_start(payment=settlement, details=details)
+    except PaymentError as error:  # Stripe unreachable: the attempt failed, the job retries
+        return payment_record(
+            payment_id=settlement.pk,
+            result=ProviderResult(
+                Outcome.FAILED,
+                settlement.amount,
+                currency=settlement.currency,
+                reference=f"payment-{settlement.pk}-unavailable",
+                message=str(error),
+            ),
+            operation=Operation.START,
+            operation_key=f"payment-{settlement.pk}-start",
+        )
+
+
+def tab_settlement_paid(*, settlement: Payment) -> None:
+    """The settlement was charged: the tab is paid and each of its orders gets its capture row.
+
+    Each capture row is keyed by the settlement and the order's payment, so it is written once.
+    """
+    tab = Tab.objects.select_for_update().get(pk=settlement.tab_id)
+    if tab.status != Tab.Status.SETTLED:
+        tab.status, tab.settled_at, tab.last_error = Tab.Status.SETTLED, timezone.now(), ""
+        tab.save(update_fields=["status", "settled_at", "last_error", "updated_at"])
+    items = tab.payments.filter(purpose=PaymentPurpose.ORDER, status=PaymentStatus.ON_TAB)
+    for item in items.order_by("pk"):
+        payment_record(
+            payment_id=item.pk,
+            result=ProviderResult(
+                Outcome.CAPTURED,
+                item.amount,
+                currency=item.currency,
+                reference=f"tab-settlement-{settlement.pk}-payment-{item.pk}",
+                raw={"settlement_payment": settlement.pk, "charge": settlement.reference},
+            ),
+            operation=Operation.CAPTURE,
+            operation_key=f"payment-{item.pk}-capture",
+        )
+
+
+def tab_settlement_declined(*, settlement: Payment) -> None:
+    """The settlement was declined: block the tab and tell the customer (once per tab)."""
+    from crm.notifications.services import notification_send
+
+    tab = Tab.objects.select_for_update().select_related("user").get(pk=settlement.tab_id)
+    if tab.status == Tab.Status.SETTLED:
+        return
+    failure = settlement.events.filter(kind=PaymentEvent.Kind.FAILURE).order_by("-pk").first()
+    tab.status = Tab.Status.BLOCKED
+    tab.last_error = (failure.message if failure else "")[:255]
+    fields = ["status", "last_error", "updated_at"]
+    if tab.customer_told_at is None:
+        tab.customer_told_at = timezone.now()
+        fields.append("customer_told_at")
+        notification_send(
+            to=tab.user,
+            kind="tab_declined",
+            context=_declined_context(tab, settlement),
+            subject=("tab", tab.pk),
+            dedupe_key=f"tab:{tab.pk}:declined",
+        )
+    tab.save(update_fields=fields)
+
+
+def _declined_context(tab: Tab, settlement: Payment) -> dict:
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override(tab.user.language or settings.LANGUAGE_CODE):
+        url = f"{settings.SITE_URL}{reverse('wallet:tab')}"
+    return {
+        "first_name": tab.user.first_name,
+        "total": str(settlement.amount),
+        "currency": settlement.currency,
+        "url": url,
+    }
+
+
+def tab_ids_due(*, now: datetime) -> list[int]:
+    """Tabs to settle now: open ones over the threshold or from an earlier month, and declined
+    ones with tries left."""
+    month_start = now.astimezone(timezone.get_current_timezone()).replace(
+        day=1, hour=0, minute=0, second=0, microsecond=0
+    )
+    threshold = to_money(settings.TAB_SETTLE_THRESHOLD)
+    candidates = (
+        Tab.objects.filter(
+            Q(status=Tab.Status.OPEN)
+            | Q(status=Tab.Status.BLOCKED, settle_attempts__lt=settings.TAB_SETTLE_ATTEMPTS)
+        )
+        .annotate(
+            held=Sum(
+                "payments__amount",
+                filter=Q(
+                    payments__purpose=PaymentPurpose.ORDER,
+                    payments__status=PaymentStatus.ON_TAB,
+                ),
+            )
+        )
+        .values_list("pk", "status", "opened_at", "held")
+    )
+    return [
+        pk
+        for pk, status, opened_at, held in candidates
+        if status == Tab.Status.BLOCKED or opened_at < month_start or (held or ZERO) >= threshold
+    ]
+
+
+def tab_pay_with_card(*, user: User, setup_intent_id: str) -> Payment | None:
+    """The customer pays their declined (or open) tab now with a card they just entered."""
+    from .card import card_customer_for, card_set_up
+
+    tab = tab_current(user_id=user.pk)
+    if tab is None or tab.status == Tab.Status.SETTLING:
+        raise PaymentError(_("There is nothing on your tab to pay right now."))
+    customer = card_customer_for(user=user)
+    method = card_set_up(setup_intent_id=setup_intent_id, customer_id=customer)
+    return tab_settle(tab_id=tab.pk, payment_method=method, by_customer=True)
