@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.http import HttpRequest
 from django.urls import reverse
 
+from payments.services import CheckDetails
 from shop.net import client_ip  # X-Forwarded-For only from ALLAUTH_TRUSTED_PROXY_COUNT proxies
 
 from . import selectors
@@ -165,6 +166,16 @@ class CheckoutPage:
             accepted_terms=data["accept_terms"],
             accepted_digital_waiver=data["accept_digital_waiver"],
             ip_address=client_ip(self.request),
+            echeck=(
+                CheckDetails(
+                    account_holder=data.get("echeck_holder", ""),
+                    iban=data.get("echeck_iban", ""),
+                    signer_name=data.get("echeck_signer", ""),
+                    authorized=bool(data.get("echeck_authorize")),
+                )
+                if data.get("payment_method") == "echeck"
+                else None
+            ),
             save_address=bool(
                 self.user
                 and data.get("save_address")

@@ -130,6 +130,23 @@ class CheckoutForm(forms.Form):
     payment_method = forms.ChoiceField(
         label=_("Payment method"), required=False, widget=forms.RadioSelect
     )
+    # E-check: the account and the customer's signature (a typed full name and a tick).
+    echeck_holder = forms.CharField(label=_("Account holder"), max_length=140, required=False)
+    echeck_iban = forms.CharField(
+        label=_("IBAN"),
+        max_length=42,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+    )
+    echeck_signer = forms.CharField(
+        label=_("Sign: type the account holder's full name"), max_length=140, required=False
+    )
+    echeck_authorize = forms.BooleanField(
+        label=_(
+            "I authorise Dükkan to collect the order total from this account by electronic check."
+        ),
+        required=False,
+    )
     accept_terms = forms.BooleanField(
         label=_("I have read and accept the pre-information form and the distance sales contract."),
         required=False,

@@ -22,7 +22,14 @@ from django.utils.translation import gettext as _
 
 from catalog.exceptions import OutOfStock
 from catalog.services import stock_allocate
-from payments.services import payment_create, payment_place_check, payment_start
+from payments.services import (
+    CheckDetails,
+    echeck_account,
+    echeck_create,
+    payment_create,
+    payment_place_check,
+    payment_start,
+)
 from payments.states import PaymentMethod, PaymentStatus
 from shop.models import User
 
@@ -68,6 +75,7 @@ class CheckoutRequest:
     accepted_digital_waiver: bool = False
     ip_address: str | None = None
     save_address: bool = False
+    echeck: CheckDetails | None = None  # what the customer signed, for an e-check
 
 
 TOKEN_PATTERN = re.compile(r"(\d{1,18})\.(\d{1,18})", re.ASCII)
@@ -270,6 +278,9 @@ def _place(*, cart: Cart, user: User | None, request: CheckoutRequest) -> Order:
         payment = payment_create(
             order=order, method=request.payment_method, amount=order.total, currency=order.currency
         )
+        if request.payment_method == PaymentMethod.ECHECK:
+            # Sealed in this transaction; it starts clearing once placement has committed.
+            echeck_create(payment=payment, details=request.echeck, ip_address=request.ip_address)
         if pays_at_placement:  # debits the balance or joins the tab; confirms the order
             payment_start(payment=payment)
             order.refresh_from_db()
@@ -305,6 +316,10 @@ def _check(*, request: CheckoutRequest, quote: selectors.CheckoutQuote) -> None:
         raise CheckoutError(_("Choose a payment method."))
     elif not choice.availability.available:
         raise CheckoutError(choice.availability.reason)
+    if request.payment_method == PaymentMethod.ECHECK and not quote.nothing_to_pay:
+        if request.echeck is None:
+            raise CheckoutError(_("Fill in the e-check: account holder, IBAN and signature."))
+        echeck_account(details=request.echeck)  # refuses a bad IBAN or signature, clearly
     if not request.accepted_terms:
         raise CheckoutError(
             _("Please accept the pre-information form and the distance sales contract.")

@@ -6,7 +6,7 @@ import stripe
 from payments.providers.card import client as card_client
 
 # The services' messages are asserted in English here too, whatever the default language.
-from tests.orders.conftest import _english  # noqa: F401
+from tests.orders.conftest import _english, shipping  # noqa: F401
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from payments.services import (
 )
 from payments.states import PaymentStatus
 from payments.tasks import clear_echecks
+from shop.exceptions import ShopError
 from tests.factories import OrderFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -184,3 +185,64 @@ def test_an_echeck_refund_waits_for_the_bank_transfer_then_is_recorded_once():
     assert (refund.status, refund.reference) == (Refund.Status.SUCCEEDED, "EFT-2026-0042")
     assert payment.status == PaymentStatus.PARTIALLY_REFUNDED
     assert payment.ledger_sum(PaymentEvent.Kind.REFUND) == Decimal("80.00")
+
+
+# --- At checkout (HTTP), and the shipping gate ---------------------------------------------
+
+
+ECHECK_FORM = {
+    "payment_method": "echeck",
+    "echeck_holder": "Ayşe Yılmaz",
+    "echeck_iban": IBAN,
+    "echeck_signer": "ayse yilmaz",
+    "echeck_authorize": "on",
+}
+
+
+def test_an_echeck_checkout_confirms_the_order_while_the_check_clears(client, shipping):
+    from orders.models import Order
+    from tests.orders.test_pages import add, physical, place
+
+    add(client, physical("240.00"), 2)
+    response = place(client, shipping, **ECHECK_FORM)
+    assert response.status_code == 302, response.content.decode()[:500]
+    order = Order.objects.get()
+    assert (order.status, order.payment_status) == (OrderStatus.CONFIRMED, "clearing")
+    check = ECheck.objects.get(payment__order=order)
+    assert check.account_last4 == "1326" and check.signer_name == "ayse yilmaz"
+    assert echeck_seal_valid(check=check)
+    page = client.get(response["Location"]).content.decode()
+    assert PLAIN not in page
+
+
+def test_a_bad_iban_at_checkout_is_refused_and_places_nothing(client, shipping):
+    from orders.models import Order
+    from tests.orders.test_pages import add, physical, place
+
+    add(client, physical("240.00"), 1)
+    response = place(client, shipping, **{**ECHECK_FORM, "echeck_iban": "TR00 1234"})
+    assert response.status_code == 400
+    assert "This IBAN is not valid" in response.content.decode()
+    assert not Order.objects.exists() and not ECheck.objects.exists()
+
+
+def test_an_echeck_order_cannot_ship_while_clearing_or_after_a_bounce(client, shipping):
+    from orders.models import Carrier, Order
+    from orders.services import order_ship, order_transition
+    from tests.orders.test_pages import add, physical, place
+
+    add(client, physical("240.00"), 1)
+    place(client, shipping, **ECHECK_FORM)
+    order = Order.objects.get()
+    for step in (OrderStatus.PREPARING, OrderStatus.PACKED):
+        order = order_transition(order=order, to=step)
+    carrier = Carrier.objects.create(name="Kargo")
+    with pytest.raises(ShopError, match=r"(?i)payment"):
+        order_ship(order=order, carrier=carrier, tracking_number="YK1")
+    echeck_bounce(payment=order.payments.get(), reason="Yetersiz bakiye")
+    with pytest.raises(ShopError, match=r"(?i)payment"):
+        order_ship(order=order, carrier=carrier, tracking_number="YK2")
+    order.refresh_from_db()
+    assert (order.status, order.payment_status) == (OrderStatus.PACKED, "bounced")
+    echeck_order = order.payments.get()
+    assert echeck_order.status == PaymentStatus.BOUNCED
