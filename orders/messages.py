@@ -65,7 +65,7 @@ KIND_BY_EVENT = {
 
 
 # Messages about paying, not about a status: sent once per payment or order.
-PAYMENT_KINDS = ("payment_received", "payment_reminder")
+PAYMENT_KINDS = ("payment_received", "payment_reminder", "payment_bounced")
 
 
 def register_order_kinds() -> None:
@@ -103,6 +103,13 @@ def payment_received_schedule(*, order: Order, payment_id: int) -> None:
         order_message_context(order=order),
         dedupe_key=f"payment:{payment_id}:received",
     )
+
+
+def payment_bounced_schedule(*, order: Order, payment_id: int) -> None:
+    """The e-check bounced: ask the customer to pay another way, with a "pay now" link."""
+    context = order_message_context(order=order)
+    context["url"] = order_pay_url(number=order.number, language=order.language)
+    _send(order, "payment_bounced", context, dedupe_key=f"payment:{payment_id}:bounced")
 
 
 def payment_reminder_schedule(*, order: Order) -> None:

@@ -16,6 +16,7 @@ from shop.models import User
 from ..exceptions import InvalidTransition
 from ..messages import (
     order_message_schedule,
+    payment_bounced_schedule,
     payment_received_schedule,
     payment_reminder_schedule,
 )
@@ -195,6 +196,12 @@ def order_set_payment_status(*, order_id: int, payment_id: int, status: str) -> 
             order = order_transition(order=order, to=OrderStatus.CONFIRMED)
         elif status == PaymentStatus.PAID:
             payment_received_schedule(order=order, payment_id=payment_id)
+        elif status == PaymentStatus.BOUNCED:
+            # Held at the shipping gate: staff see it, the customer may pay another way.
+            order.needs_review = True
+            order.review_note = _("The e-check bounced; the order waits for another payment.")
+            order.save(update_fields=["needs_review", "review_note", "updated_at"])
+            payment_bounced_schedule(order=order, payment_id=payment_id)
     return order
 
 

@@ -25,14 +25,14 @@ from payments.services import (
     payment_start,
 )
 from payments.services.card import CardSetup
-from payments.states import ACCEPTED, VOIDABLE, PaymentStatus
+from payments.states import ACCEPTED, VOIDABLE, PaymentMethod, PaymentStatus
 from payments.tasks import void_payment
 from shop.exceptions import ShopError
 from shop.models import User
 
 from ..exceptions import CheckoutError
 from ..models import Order
-from ..states import OrderStatus
+from ..states import HOLDS_ALLOCATION, OrderStatus
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,10 @@ def checkout_payment_start(*, order: Order) -> PaymentStart:
 
 
 def order_pays_in_browser(*, order: Order) -> bool:
-    """An order still awaiting a payment the shopper makes on its payment page (a card)."""
+    """An order awaiting a payment the shopper makes on its payment page: a card, or another
+    way to pay after an e-check bounced (before anything shipped)."""
+    if order.status in HOLDS_ALLOCATION and order.payment_status == PaymentStatus.BOUNCED:
+        return True
     if order.status != OrderStatus.PENDING_PAYMENT or not order.payment_method:
         return False
     return get_provider(order.payment_method).finishes_in_browser
@@ -145,12 +148,16 @@ def _attempt_for_card(*, order: Order) -> Payment:
     stuck_before = timezone.now() - timedelta(seconds=settings.CARD_ATTEMPT_STUCK_SECONDS)
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
-        if locked.status != OrderStatus.PENDING_PAYMENT:
+        if not order_pays_in_browser(order=locked):
             raise CheckoutError(_("This order is not waiting for a payment."))
+        # After a bounced e-check the order is paid by card instead.
+        method = locked.payment_method
+        if not get_provider(method).finishes_in_browser:
+            method = PaymentMethod.CARD
         current = locked.payments.order_by("-pk").first()
         unspent = (
             current is not None
-            and current.method == locked.payment_method
+            and current.method == method
             and current.status == PaymentStatus.UNPAID
             and (current.started_at is None or current.started_at > stuck_before)
         )
@@ -169,7 +176,7 @@ def _attempt_for_card(*, order: Order) -> Payment:
             transaction.on_commit(lambda pk=current.pk: void_payment.delay(pk), robust=True)
         return payment_create(
             order=locked,
-            method=locked.payment_method,
+            method=method,
             amount=locked.total,
             currency=locked.currency,
         )

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from orders.states import OrderStatus
 from payments.exceptions import PaymentError
@@ -246,3 +247,36 @@ def test_an_echeck_order_cannot_ship_while_clearing_or_after_a_bounce(client, sh
     assert (order.status, order.payment_status) == (OrderStatus.PACKED, "bounced")
     echeck_order = order.payments.get()
     assert echeck_order.status == PaymentStatus.BOUNCED
+
+
+@pytest.mark.stripe
+def test_after_a_bounce_the_customer_is_told_and_pays_by_card_instead(
+    client, shipping, fake_stripe
+):
+    import re
+
+    from crm.notifications.models import Message
+    from orders.models import Order
+    from tests.orders.test_pages import add, physical, place
+
+    from .browser_stand_in import confirm_card_setup
+
+    add(client, physical("240.00"), 1)
+    place(client, shipping, **ECHECK_FORM)
+    order = Order.objects.get()
+    echeck_bounce(payment=order.payments.get(), reason="Yetersiz bakiye")
+    order.refresh_from_db()
+    assert order.needs_review and order.payment_status == "bounced"
+    told = Message.objects.filter(kind="payment_bounced", subject_id=str(order.pk))
+    assert {m.channel for m in told} == {"email", "sms"}
+    assert "/pay/?t=" in told.get(channel="email").body_text
+
+    pay_url = reverse("orders:pay", args=[order.number])
+    page = client.get(pay_url)
+    setup = re.search(r'data-client-secret="(seti_[^"_]+)', page.content.decode())[1]
+    confirm_card_setup(fake_stripe, setup, "visa")
+    paid = client.post(pay_url, {"action": "pay", "setup_intent": setup})
+    assert paid["Location"] == reverse("orders:confirmation", args=[order.number])
+    order.refresh_from_db()
+    assert order.payment_status == "paid" and order.status == OrderStatus.CONFIRMED
+    assert [p.method for p in order.payments.order_by("pk")] == ["echeck", "card"]
