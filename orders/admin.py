@@ -7,9 +7,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from payments.models import Payment
 from shop.admin_safety import MalformedFilterSafeMixin
 from shop.exceptions import ShopError
 
@@ -92,6 +94,36 @@ class OrderLineInline(HistoryInline):
     ]
 
 
+class PaymentInline(HistoryInline):
+    """The order's payment attempts and every ledger row of each (money moves elsewhere)."""
+
+    model = Payment
+    fields = ["attempt", "method", "status", "amount", "refundable_now", "ledger"]
+    verbose_name_plural = _("payments and their ledger")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Payment]:
+        return super().get_queryset(request).prefetch_related("events")
+
+    @admin.display(description=_("attempt"))
+    def attempt(self, payment: Payment) -> str:
+        url = reverse("admin:payments_payment_change", args=[payment.pk])
+        return format_html('<a href="{}">#{}</a>', url, payment.pk)
+
+    @admin.display(description=_("refundable"))
+    def refundable_now(self, payment: Payment) -> str:
+        return f"{payment.refundable()} {payment.currency}"
+
+    @admin.display(description=_("ledger"))
+    def ledger(self, payment: Payment) -> str:
+        rows = [
+            (e.created_at.strftime("%Y-%m-%d %H:%M"), e.get_kind_display(), e.amount, e.currency)
+            for e in payment.events.all()
+        ]
+        if not rows:
+            return "—"
+        return format_html_join(mark_safe("<br>"), "{} · {} · {} {}", rows)
+
+
 class OrderEventInline(HistoryInline):
     model = OrderEvent
     fields = ["created_at", "from_status", "to_status", "kind", "actor", "note"]
@@ -158,7 +190,13 @@ class OrderAdmin(MalformedFilterSafeMixin, admin.ModelAdmin):
     search_fields = ["number", "email", "phone", "user__email"]
     date_hierarchy = "placed_at"
     list_select_related = ["user"]
-    inlines = [OrderLineInline, ShipmentInline, OrderEventInline, OrderDocumentInline]
+    inlines = [
+        OrderLineInline,
+        PaymentInline,
+        ShipmentInline,
+        OrderEventInline,
+        OrderDocumentInline,
+    ]
     readonly_fields = [
         "next_steps",
         "messages_sent",

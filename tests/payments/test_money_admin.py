@@ -121,3 +121,14 @@ def test_a_refund_by_bank_transfer_is_confirmed_by_staff(client):
     assert (refund.status, refund.reference) == (Refund.Status.SUCCEEDED, "EFT-9")
     assert payment.status == PaymentStatus.REFUNDED
     assert payment.events.filter(kind=PaymentEvent.Kind.REFUND).count() == 1
+
+
+def test_the_order_page_shows_its_payments_and_every_ledger_row(client):
+    payment = _paid_cod()
+    client.force_login(StaffFactory())
+    page = client.get(reverse("admin:orders_order_change", args=[payment.order_id]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert reverse("admin:payments_payment_change", args=[payment.pk]) in html
+    assert html.count("300.00 TRY") >= 2  # the authorisation and the capture rows
+    assert "Capture" in html and "Authorize" in html
