@@ -1,15 +1,20 @@
+import csv
+from datetime import date, datetime, time, timedelta
+
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shop.exceptions import ShopError
 from shop.models import User
 
-from . import services
+from . import selectors, services
 from .forms import ECheckDecisionForm, PayoutForm, RefundForm
 from .models import (
     BalanceAccount,
@@ -87,6 +92,7 @@ class PaymentAdmin(admin.ModelAdmin):
     list_select_related = ["order", "user"]
     inlines = [PaymentEventInline, RefundInline, ECheckInline]
     change_form_template = "admin/payments/payment/change_form.html"
+    change_list_template = "admin/payments/payment/change_list.html"
     readonly_fields = [
         "order", "purpose", "user", "tab", "method", "status", "amount", "currency", "reference",
         "started_at",
@@ -114,10 +120,48 @@ class PaymentAdmin(admin.ModelAdmin):
     def get_urls(self) -> list:
         view = self.admin_site.admin_view
         return [
+            path("daily/", view(self.daily_view), name="payments_payment_daily"),
             path("<int:pk>/refund/", view(self.refund_view), name="payments_payment_refund"),
             path("<int:pk>/echeck/", view(self.echeck_view), name="payments_payment_echeck"),
             *super().get_urls(),
         ]
+
+    def daily_view(self, request: HttpRequest) -> HttpResponse:
+        """Per method and day: captured, refunded, pending, failed, Stripe differences; CSV."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        today = timezone.localdate()
+        start = _date_param(request, "from", today - timedelta(days=6))
+        end = _date_param(request, "until", today)
+        if end < start:
+            start, end = end, start
+        zone = timezone.get_current_timezone()
+        rows = selectors.daily_money(
+            since=datetime.combine(start, time.min, tzinfo=zone),
+            until=datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
+        )
+        if request.GET.get("format") == "csv":
+            response = HttpResponse(content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="payments-{start}-{end}.csv"'
+            writer = csv.writer(response)
+            writer.writerow(
+                ["day", "method", "captured", "refunded", "pending", "failed", "differences"]
+            )
+            for row in rows:
+                writer.writerow(
+                    [row.day, row.method, row.captured, row.refunded, row.pending,
+                     row.failed, row.differences]
+                )  # fmt: skip
+            return response
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Payments by day"),
+            "rows": rows,
+            "start": start,
+            "end": end,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/payments/daily.html", context)
 
     def refund_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """Give back part or all of a payment: the refundable amount prefilled, a reason asked."""
@@ -195,6 +239,13 @@ class PaymentAdmin(admin.ModelAdmin):
             "back_url": back,
         }
         return TemplateResponse(request, "admin/payments/money_action.html", context)
+
+
+def _date_param(request: HttpRequest, name: str, default: date) -> date:
+    try:
+        return date.fromisoformat(request.GET.get(name, ""))
+    except ValueError:
+        return default
 
 
 @admin.register(Refund)

@@ -1,14 +1,24 @@
-"""Reads of the payments app for the customer's pages: saved cards, the statement, the tab."""
+"""Reads of the payments app: the customer's pages (saved cards, statement, tab) and staff's
+reconciliation by method and day."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import TruncDate
 
 from shop.models import User
 from shop.money import ZERO
 
-from .models import BalanceEntry, Payment, PaymentPurpose, SavedCard, Tab
+from .models import (
+    BalanceEntry,
+    Payment,
+    PaymentEvent,
+    PaymentPurpose,
+    ReconciliationItem,
+    SavedCard,
+    Tab,
+)
 from .states import PaymentStatus
 
 STATEMENT_LENGTH = 100
@@ -75,3 +85,72 @@ def tab_page(*, user: User) -> dict:
         "current": current,
         "paid": [t for t in tabs if t.status == Tab.Status.SETTLED],
     }
+
+
+@dataclass(frozen=True)
+class DayRow:
+    """Money per method and day, as the ledger says (the reconciliation page and its CSV)."""
+
+    day: object
+    method: str
+    captured: Decimal
+    refunded: Decimal
+    pending: Decimal
+    failed: int
+    differences: int
+
+
+# Accepted, money still to come (a card hold, cash at the door, a clearing check, the tab).
+_PENDING = (
+    PaymentStatus.AUTHORIZED,
+    PaymentStatus.COD_DUE,
+    PaymentStatus.CLEARING,
+    PaymentStatus.ON_TAB,
+)
+
+
+def daily_money(*, since: object, until: object) -> list[DayRow]:
+    """Captured, refunded, pending and failed per method and local day, in three queries."""
+    events = (
+        PaymentEvent.objects.filter(created_at__gte=since, created_at__lt=until)
+        .annotate(day=TruncDate("created_at"))
+        .values("day", "payment__method", "kind")
+        .annotate(total=Sum("amount"), count=Count("pk"))
+    )
+    pending = (
+        Payment.objects.filter(created_at__gte=since, created_at__lt=until, status__in=_PENDING)
+        .annotate(day=TruncDate("created_at"))
+        .values("day", "method")
+        .annotate(total=Sum("amount"))
+    )
+    differences = (
+        ReconciliationItem.objects.filter(found_at__gte=since, found_at__lt=until)
+        .annotate(day=TruncDate("found_at"))
+        .values("day", "payment__method")
+        .annotate(count=Count("pk"))
+    )
+    rows: dict[tuple, dict] = {}
+
+    def row(day: object, method: str | None) -> dict:
+        key = (day, method or "")
+        return rows.setdefault(
+            key,
+            {"captured": ZERO, "refunded": ZERO, "pending": ZERO, "failed": 0, "differences": 0},
+        )
+
+    for item in events:
+        target = row(item["day"], item["payment__method"])
+        if item["kind"] == PaymentEvent.Kind.CAPTURE:
+            target["captured"] += item["total"]
+        elif item["kind"] == PaymentEvent.Kind.REFUND:
+            target["refunded"] += item["total"]
+        elif item["kind"] in (PaymentEvent.Kind.FAILURE, PaymentEvent.Kind.BOUNCE):
+            target["failed"] += item["count"]
+    for item in pending:
+        row(item["day"], item["method"])["pending"] += item["total"]
+    for item in differences:
+        row(item["day"], item["payment__method"])["differences"] += item["count"]
+    return [
+        DayRow(day=day, method=method, **values)
+        for (day, method), values in sorted(rows.items(), key=lambda kv: (kv[0][0], kv[0][1]))
+    ]

@@ -132,3 +132,49 @@ def test_the_order_page_shows_its_payments_and_every_ledger_row(client):
     assert reverse("admin:payments_payment_change", args=[payment.pk]) in html
     assert html.count("300.00 TRY") >= 2  # the authorisation and the capture rows
     assert "Capture" in html and "Authorize" in html
+
+
+def test_the_daily_page_and_its_csv_match_a_hand_count(client):
+    from payments.interface import Outcome, ProviderResult
+    from payments.services import Operation, payment_record, payment_refund
+
+    _paid_cod()  # cod: 300 captured
+    _paid_cod()  # cod: 300 captured
+    _clearing_echeck()  # echeck: 480 pending
+    order = OrderFactory(payment_method="card", total=Decimal("150.00"))
+    card = payment_create(order=order, method="card", amount=order.total, currency="TRY")
+    payment_record(
+        payment_id=card.pk,
+        result=ProviderResult(
+            Outcome.CAPTURED, Decimal("150.00"), currency="TRY", reference="ch_1"
+        ),
+        operation=Operation.START,
+        operation_key="k1",
+    )
+    cod = Payment.objects.filter(method="cod").first()
+    payment_refund(payment=cod, amount=Decimal("40.00"))
+    declined = payment_create(
+        order=OrderFactory(payment_method="card", total=Decimal("99.00")),
+        method="card",
+        amount=Decimal("99.00"),
+        currency="TRY",
+    )
+    payment_record(
+        payment_id=declined.pk,
+        result=ProviderResult(Outcome.FAILED, Decimal("99.00"), currency="TRY", reference="ch_x"),
+        operation=Operation.START,
+        operation_key="k2",
+    )
+
+    client.force_login(StaffFactory())
+    csv_text = client.get(
+        reverse("admin:payments_payment_daily"), {"format": "csv"}
+    ).content.decode()
+    lines = [line.split(",")[1:] for line in csv_text.strip().splitlines()[1:]]
+    assert sorted(lines) == [
+        ["card", "150.00", "0.00", "0.00", "1", "0"],
+        ["cod", "600.00", "40.00", "0.00", "0", "0"],
+        ["echeck", "0.00", "0.00", "480.00", "0", "0"],
+    ]
+    page = client.get(reverse("admin:payments_payment_daily")).content.decode()
+    assert "600.00" in page and "480.00" in page and 'id="daily-csv"' in page
