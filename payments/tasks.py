@@ -30,13 +30,13 @@ def send_refund(refund_id: int) -> str:
 
 
 @shared_task(name="payments.refund_payment_in_full")
-def refund_payment_in_full(payment_id: int) -> str:
-    """Give back all a payment took (it arrived for an order that no longer wanted it)."""
+def refund_payment_in_full(payment_id: int, reason: str = "") -> str:
+    """Give back all a payment took: its order was cancelled, or no longer wanted it."""
     payment = Payment.objects.filter(pk=payment_id).first()
     if payment is None:
         return "missing"
     refunds = services.payment_refund_remaining(
-        payment=payment, reason="Arrived after the order no longer wanted it"
+        payment=payment, reason=reason or "Arrived after the order no longer wanted it"
     )
     return f"{len(refunds)} refunds"
 

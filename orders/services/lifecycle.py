@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from catalog.services import stock_release
 from payments.models import Payment
-from payments.states import ACCEPTED, SHIPPABLE, VOIDABLE, PaymentStatus
+from payments.states import ACCEPTED, REFUNDABLE, SHIPPABLE, VOIDABLE, PaymentStatus
 from payments.tasks import refund_payment_in_full, void_payment
 from shop.models import User
 
@@ -163,15 +163,20 @@ def _refund_unwanted_payment(order: Order, payment_id: int) -> Order:
 
 
 def _void_open_payments_after_commit(order: Order) -> None:
-    """A cancelled order's open attempts are voided once the cancellation has committed.
+    """A cancelled order's open attempts are voided, and money it took is refunded, once the
+    cancellation has committed.
 
-    Never inside this transaction: a void may call the provider, and the order's lock is held.
+    Never inside this transaction: a provider may be called, and the order's lock is held.
     """
-    open_ids = list(
-        Payment.objects.filter(order=order, status__in=VOIDABLE).values_list("pk", flat=True)
-    )
-    for payment_id in open_ids:
-        transaction.on_commit(lambda pk=payment_id: void_payment.delay(pk), robust=True)
+    attempts = Payment.objects.filter(order=order).values_list("pk", "status")
+    for payment_id, status in attempts:
+        if status in VOIDABLE:
+            transaction.on_commit(lambda pk=payment_id: void_payment.delay(pk), robust=True)
+        elif status in REFUNDABLE:
+            transaction.on_commit(
+                lambda pk=payment_id: refund_payment_in_full.delay(pk, "Order cancelled"),
+                robust=True,
+            )
 
 
 def order_set_payment_status(*, order_id: int, payment_id: int, status: str) -> Order:

@@ -125,3 +125,42 @@ def test_a_card_form_submitted_three_times_at_once_makes_one_payment_intent(fake
     order.refresh_from_db()
     assert order.payment_status == PaymentStatus.PAID
     assert order.payments.count() == 1
+
+
+def _webhook_and_cancel_race(attempt: int) -> None:
+    from orders.services import order_transition
+    from orders.states import CancelReason, OrderStatus
+    from payments.interface import Outcome, ProviderResult
+    from payments.services import Operation, payment_record
+
+    order = OrderFactory(payment_method="cod", total=Decimal("120.00"))
+    payment = payment_create(order=order, method="cod", amount=order.total, currency="TRY")
+    captured = ProviderResult(
+        Outcome.CAPTURED, order.total, currency="TRY", reference=f"ch_race_{attempt}"
+    )
+
+    def act(which: str) -> str:
+        if which == "webhook":
+            return payment_record(
+                payment_id=payment.pk,
+                result=captured,
+                operation=Operation.START,
+                operation_key=f"evt_{attempt}",
+            ).status
+        return order_transition(
+            order=order, to=OrderStatus.CANCELLED, cancel_reason=CancelReason.CUSTOMER
+        ).status
+
+    results = run_together(act, ["webhook", "cancel"])
+    assert not any(isinstance(r, Exception) for r in results), results
+    order.refresh_from_db()
+    payment.refresh_from_db()
+    assert order.status == OrderStatus.CANCELLED
+    # Money that arrived for a cancelled order is given back, exactly once, whichever came first.
+    assert payment.status == PaymentStatus.REFUNDED, (attempt, payment.status)
+    assert payment.ledger_sum(PaymentEvent.Kind.REFUND) == order.total
+
+
+def test_a_webhook_and_a_cancellation_at_once_neither_deadlock_nor_lose_money():
+    for attempt in range(5):
+        _webhook_and_cancel_race(attempt)
