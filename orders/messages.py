@@ -4,6 +4,8 @@
 outbox writes the rows there and delivers them on commit, once per order and status.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -65,7 +67,7 @@ KIND_BY_EVENT = {
 
 
 # Messages about paying, not about a status: sent once per payment or order.
-PAYMENT_KINDS = ("payment_received", "payment_reminder", "payment_bounced")
+PAYMENT_KINDS = ("payment_received", "payment_reminder", "payment_bounced", "payment_refunded")
 
 
 def register_order_kinds() -> None:
@@ -103,6 +105,13 @@ def payment_received_schedule(*, order: Order, payment_id: int) -> None:
         order_message_context(order=order),
         dedupe_key=f"payment:{payment_id}:received",
     )
+
+
+def payment_refunded_schedule(*, order: Order, amount: Decimal, key: str) -> None:
+    """Money went back to the customer: one message per refund (keyed by its ledger row)."""
+    context = order_message_context(order=order)
+    context["refunded"] = str(amount)
+    _send(order, "payment_refunded", context, dedupe_key=f"refund:{key}"[:200])
 
 
 def payment_bounced_schedule(*, order: Order, payment_id: int) -> None:

@@ -5,12 +5,13 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from payments.models import Payment
-from payments.signals import payment_status_changed
+from payments.signals import payment_refund_recorded, payment_status_changed
 from payments.states import PaymentStatus
 from shop.models import User
 
 from . import services
 from .cart_session import CART_SESSION_KEY, remember_cart
+from .messages import payment_refunded_schedule
 from .models import Cart, CartStatus, Order
 from .states import OrderStatus
 
@@ -42,6 +43,16 @@ def deliver_after_payment(
     services.download_links_issue(order=order)
     if status == PaymentStatus.PAID:
         services.invoice_issue(order=order)
+
+
+@receiver(payment_refund_recorded, sender=Payment, dispatch_uid="orders.tell_refund")
+def tell_about_refund(
+    sender: type[Payment], payment: Payment, amount: object, key: str, **kwargs: object
+) -> None:
+    """The customer hears about every refund of an order's payment, once."""
+    if payment.order_id is None:
+        return  # a top-up or tab settlement: the balance and tab pages show it
+    payment_refunded_schedule(order=Order.objects.get(pk=payment.order_id), amount=amount, key=key)
 
 
 @receiver(user_logged_in, dispatch_uid="orders.merge_cart_on_login")

@@ -8,3 +8,6 @@ from django.dispatch import Signal
 
 # kwargs: payment (Payment), previous (str), status (str)
 payment_status_changed = Signal()
+
+# kwargs: payment (Payment), amount (Decimal), key (str: the refund's ledger key, unique)
+payment_refund_recorded = Signal()

@@ -34,7 +34,7 @@ def order_for_viewer(
     if full:
         orders = orders.select_related("invoice").prefetch_related(
             "events",
-            "payments",
+            "payments__refunds",
             Prefetch(
                 "shipments",
                 queryset=Shipment.objects.select_related("carrier").prefetch_related(

@@ -21,7 +21,7 @@ from ..exceptions import PaymentError
 from ..interface import Outcome, PaymentRequest, ProviderResult
 from ..models import Payment, PaymentEvent, PaymentPurpose, Refund
 from ..registry import get_provider
-from ..signals import payment_status_changed
+from ..signals import payment_refund_recorded, payment_status_changed
 from ..states import REFUNDABLE, VOIDABLE, PaymentStatus, can_transition
 
 _KIND_BY_OUTCOME = {
@@ -297,6 +297,10 @@ def payment_record(
             return payment  # already recorded: a retry or a duplicate notification
         if refund is not None:
             _settle_refund(refund, result)
+        if kind == PaymentEvent.Kind.REFUND:
+            payment_refund_recorded.send(
+                sender=Payment, payment=payment, amount=result.amount, key=f"{kind}:{movement}"
+            )
         previous = payment.status
         fields = ["status", "reference", "needs_review", "review_note", "updated_at"]
         target = _status_after(payment, result, operation)

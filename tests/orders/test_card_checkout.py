@@ -151,3 +151,31 @@ def test_choosing_the_card_adds_no_query_to_placement(shipping):
         assert response.status_code == 302
         counts[method] = len(queries)
     assert counts["card"] <= counts["cod"], counts
+
+
+def test_staff_refund_part_of_a_card_order_and_the_customer_sees_it_and_is_told(
+    client, fake_stripe, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import StaffFactory
+
+    order, pay_url = _buy_digital_by_card(client)
+    _enter_card(client, fake_stripe, pay_url, "visa")
+    payment = order.payments.get()
+    staff = StaffFactory(is_superuser=False)
+    staff.user_permissions.add(*Permission.objects.filter(codename="refund_payment"))
+    admin = Client()
+    admin.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        admin.post(
+            reverse("admin:payments_payment_refund", args=[payment.pk]),
+            {"amount": "10.00", "reason": "Goodwill"},
+        )
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PARTIALLY_REFUNDED
+    page = client.get(reverse("orders:confirmation", args=[order.number])).content.decode()
+    assert "Refunded ₺10.00" in page
+    told = Message.objects.filter(kind="payment_refunded", subject_id=str(order.pk))
+    assert {m.channel for m in told} == {"email", "sms"}
+    assert "10.00" in told.get(channel="email").body_text
