@@ -8,7 +8,6 @@ with a verified email and a saved card may use it, up to TAB_CREDIT_LIMIT in all
 
 from decimal import Decimal
 
-import stripe
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
@@ -21,8 +20,7 @@ from ..interface import Availability, CheckoutContext, Outcome, PaymentRequest, 
 from ..models import Payment, PaymentEvent, Tab
 from ..registry import register
 from ..states import PaymentMethod, PaymentStatus
-from .card.client import stripe_client, to_stripe_amount
-from .card.provider import ProviderUnavailable
+from .card.provider import stripe_refund
 from .wallet import default_card
 
 
@@ -101,32 +99,10 @@ class MicropaymentProvider:
                 reference=f"{request.idempotency_key}:unsettled",
                 message=_("This tab order was not paid yet; cancel it instead."),
             )
-        try:
-            refund = stripe_client().v1.refunds.create(
-                params={
-                    "payment_intent": settlement.reference,
-                    "amount": to_stripe_amount(request.amount, request.currency),
-                    "metadata": {"payment_id": str(request.payment_id)},
-                },
-                options={"idempotency_key": request.idempotency_key},
-            )
-        except stripe.InvalidRequestError as error:
-            return ProviderResult(
-                Outcome.FAILED,
-                request.amount,
-                currency=request.currency,
-                reference=f"{request.idempotency_key}:refused",
-                message=str(error.user_message or error),
-            )
-        except stripe.StripeError as error:
-            raise ProviderUnavailable(_("The refund could not be sent.")) from error
-        ok = refund.status in ("succeeded", "pending")
-        return ProviderResult(
-            Outcome.REFUNDED if ok else Outcome.FAILED,
-            request.amount,
-            currency=str(refund.currency).upper(),
-            reference=refund.id,
-            raw={"refund": refund.id, "settlement_payment": settlement.pk},
+        return stripe_refund(
+            intent_id=settlement.reference,
+            request=request,
+            raw={"settlement_payment": settlement.pk},
         )
 
     def void(self, *, request: PaymentRequest) -> ProviderResult:

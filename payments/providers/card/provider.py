@@ -92,33 +92,7 @@ class CardProvider:
         return self._read(intent.to_dict(), request)
 
     def refund(self, *, request: PaymentRequest) -> ProviderResult:
-        try:
-            refund = stripe_client().v1.refunds.create(
-                params={
-                    "payment_intent": request.reference,
-                    "amount": to_stripe_amount(request.amount, request.currency),
-                    "metadata": {"payment_id": str(request.payment_id)},
-                },
-                options={"idempotency_key": request.idempotency_key},
-            )
-        except stripe.InvalidRequestError as error:
-            return ProviderResult(
-                Outcome.FAILED,
-                request.amount,
-                currency=request.currency,
-                reference=f"{request.idempotency_key}:refused",
-                message=str(error.user_message or error),
-            )
-        except stripe.StripeError as error:
-            raise ProviderUnavailable(_("The refund could not be sent.")) from error
-        ok = refund.status in ("succeeded", "pending")
-        return ProviderResult(
-            Outcome.REFUNDED if ok else Outcome.FAILED,
-            request.amount,
-            currency=str(refund.currency).upper(),
-            reference=refund.id,
-            raw={"refund": refund.id, "status": refund.status},
-        )
+        return stripe_refund(intent_id=request.reference, request=request)
 
     def void(self, *, request: PaymentRequest) -> ProviderResult:
         if not request.reference:  # never sent to Stripe: nothing to cancel there
@@ -149,3 +123,36 @@ class CardProvider:
                 next_action={"client_secret": intent.get("client_secret", "")},
             )
         return result
+
+
+def stripe_refund(
+    *, intent_id: str, request: PaymentRequest, raw: dict | None = None
+) -> ProviderResult:
+    """Refund `request.amount` of a PaymentIntent once (the refund's own idempotency key)."""
+    try:
+        refund = stripe_client().v1.refunds.create(
+            params={
+                "payment_intent": intent_id,
+                "amount": to_stripe_amount(request.amount, request.currency),
+                "metadata": {"payment_id": str(request.payment_id)},
+            },
+            options={"idempotency_key": request.idempotency_key},
+        )
+    except stripe.InvalidRequestError as error:
+        return ProviderResult(
+            Outcome.FAILED,
+            request.amount,
+            currency=request.currency,
+            reference=f"{request.idempotency_key}:refused",
+            message=str(error.user_message or error),
+        )
+    except stripe.StripeError as error:
+        raise ProviderUnavailable(_("The refund could not be sent.")) from error
+    ok = refund.status in ("succeeded", "pending")
+    return ProviderResult(
+        Outcome.REFUNDED if ok else Outcome.FAILED,
+        request.amount,
+        currency=str(refund.currency).upper(),
+        reference=refund.id,
+        raw={"refund": refund.id, "status": refund.status, **(raw or {})},
+    )
