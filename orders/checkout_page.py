@@ -95,6 +95,18 @@ class CheckoutPage:
         )
 
     @property
+    def ship_form_in_use(self) -> bool:
+        """The new delivery address is what the customer fills in (not a saved one)."""
+        return self.needs_shipping and self.shipping_choice not in self.by_pk
+
+    @property
+    def bill_form_in_use(self) -> bool:
+        """A separate billing address is asked for: only its errors are the customer's to fix."""
+        if self.needs_shipping and self.billing_same:
+            return False
+        return self.billing_choice not in self.by_pk
+
+    @property
     def free_shipping(self) -> bool:
         return self.priced.shipping is not None and not self.priced.shipping.price
 

@@ -8,3 +8,6 @@ class ShopConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the shop's deploy checks)
+        from .text import install_turkish_capfirst
+
+        install_turkish_capfirst()
