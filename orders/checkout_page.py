@@ -199,6 +199,7 @@ class CheckoutPage:
             phone=raw.get("phone") or (self.user.phone if self.user else ""),
             billing=billing or Address(full_name=raw.get("ship-full_name", "")),
             delivery=shipping,
+            has_account=self.user is not None,
         )
         return render_documents(
             priced=self.priced,
