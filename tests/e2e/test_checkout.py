@@ -105,7 +105,7 @@ def _assert_order_recorded(order: Order, browser: Browser, base_url: str) -> Non
     admin.get_by_label("Email:", exact=True).fill(f"staff-{order.pk}@example.com")
     admin.get_by_label("Password").fill(DEFAULT_PASSWORD)
     admin.get_by_role("button", name="Sign In").click()
-    expect(admin.get_by_role("heading", name="Site administration")).to_be_visible()
+    expect(admin.get_by_role("heading", name="Shop administration")).to_be_visible()
     admin.goto(f"{base_url}/en/admin/orders/order/")
     admin.get_by_role("link", name=order.number).click()
     expect(admin.get_by_role("heading", name=re.compile("Order events"))).to_be_visible()
