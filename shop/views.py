@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -112,6 +113,14 @@ def set_language(request: HttpRequest) -> HttpResponse:
     )
     if request.user.is_authenticated:
         services.user_set_language(user=request.user, language=language)
+    return response
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages without an icon link (the admin, PDFs)."""
+    response = redirect(static("img/favicon.ico"))
+    response["Cache-Control"] = "public, max-age=86400"
     return response
 
 

@@ -60,7 +60,7 @@ def shop():
 
 
 def _watch_for_errors(page: Page) -> list[str]:
-    """Console errors (CSP violations are among them) and uncaught exceptions on any page."""
+    """Console errors (CSP violations among them), uncaught exceptions and 404s on any page."""
     errors: list[str] = []
     page.on(
         "console",
@@ -71,6 +71,11 @@ def _watch_for_errors(page: Page) -> list[str]:
         ),
     )
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # No page of a journey may ask for something that is not there (a favicon, a script).
+    page.on(
+        "response",
+        lambda response: errors.append(f"404 {response.url}") if response.status == 404 else None,
+    )
     return errors
 
 
