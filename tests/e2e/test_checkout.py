@@ -214,6 +214,7 @@ def test_guest_checks_out_with_cash_on_delivery_in_english(
     number = page.locator("#order-number").inner_text()
     expect(page).to_have_url(f"{base}/orders/{number}/")
     expect(page.get_by_text("Pay ₺357.80 to the courier at delivery")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Cash on delivery fee")  # as the checkout said
     expect(page.locator("#cart-count")).to_have_text("0")
     assert errors == []
 
