@@ -10,7 +10,7 @@ from django.utils import translation
 from orders.models import Address, Order
 from tests.factories import UserFactory
 
-from .test_pages import ADDRESS, add, physical, place
+from .test_pages import ADDRESS, add, checkout_form, physical, place
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +101,36 @@ def test_a_company_invoice_drops_a_national_id_typed_before_switching(client):
     assert (address.billing_type, address.company_name, address.national_id) == (
         "company", "Yılmaz Ticaret Ltd. Şti.", "",
     )  # fmt: skip
+
+
+def test_a_resubmit_racing_the_first_commit_still_lands_on_the_order(client, shipping, monkeypatch):
+    """The second tap looked for the order just before the first committed it, and for the
+    cart just after (closed): it must still show the order, never "Your cart is empty"."""
+    from orders import selectors, views
+
+    add(client, physical(), 1)
+    data = {
+        "email": "guest@example.com", "phone": "05321234567", "shipping_choice": "new",
+        "billing_same": "on", "shipping_method": shipping.pk, "payment_method": "cod",
+        "accept_terms": "on", "action": "place", **ADDRESS,
+    }  # fmt: skip
+    data.update(checkout_form(client, data)[1])
+    first = client.post(reverse("orders:checkout"), data)
+    order = Order.objects.get()
+    real = selectors.order_by_token
+    calls = []
+
+    def not_yet_committed_the_first_time(*, token: str):
+        calls.append(token)
+        return None if len(calls) == 1 else real(token=token)
+
+    monkeypatch.setattr(views.selectors, "order_by_token", not_yet_committed_the_first_time)
+    second = client.post(reverse("orders:checkout"), data)
+    assert len(calls) == 2
+    assert second.status_code == 302
+    assert (
+        second["Location"]
+        == first["Location"]
+        == reverse("orders:confirmation", args=[order.number])
+    )
+    assert Order.objects.count() == 1
