@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -14,10 +16,12 @@ from modeltranslation.admin import TranslationAdmin
 from payments.models import Payment
 from shop.admin_safety import MalformedFilterSafeMixin
 from shop.exceptions import ShopError
+from shop.templatetags.shop_tags import money, vat_percent
 
 from . import selectors, services
 from .models import (
     Address,
+    BillingType,
     Carrier,
     Coupon,
     CouponRedemption,
@@ -165,6 +169,34 @@ class OrderDocumentInline(HistoryInline):
     fields = ["kind", "version", "language", "accepted_at", "ip_address", "text"]
 
 
+# Stored as JSON snapshots; staff read them as an address block and a VAT table instead.
+_READABLE_JSON = ("shipping_address", "billing_address", "vat_breakdown")
+
+
+def address_block(snapshot: dict, *, with_identity: bool = False) -> str:
+    """An order's address snapshot as a person reads it, with the invoice identity if asked."""
+    if not snapshot:
+        return "—"
+    lines = list(snapshot.get("lines") or [])
+    if snapshot.get("phone"):
+        lines.append(snapshot["phone"])
+    if with_identity:
+        if snapshot.get("billing_type") == BillingType.COMPANY:
+            lines.append(
+                _("Tax office / number: %(office)s / %(number)s")
+                % {
+                    "office": snapshot.get("tax_office", ""),
+                    "number": snapshot.get("tax_number", ""),
+                }
+            )
+        elif snapshot.get("national_id"):
+            lines.append(_("T.C. identity number: %(id)s") % {"id": snapshot["national_id"]})
+    return format_html(
+        '<address class="order-address">{}</address>',
+        format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines)),
+    )
+
+
 @admin.register(Order)
 class OrderAdmin(MalformedFilterSafeMixin, admin.ModelAdmin):
     """Orders are read here; their status changes only through order_transition (actions)."""
@@ -197,11 +229,15 @@ class OrderAdmin(MalformedFilterSafeMixin, admin.ModelAdmin):
         OrderEventInline,
         OrderDocumentInline,
     ]
+    exclude = _READABLE_JSON
     readonly_fields = [
         "next_steps",
         "messages_sent",
         "invoice_link",
-        *[f.name for f in Order._meta.fields if f.name not in ("id",)],
+        *[f.name for f in Order._meta.fields if f.name not in ("id", *_READABLE_JSON)],
+        "delivery_address_block",
+        "billing_address_block",
+        "vat_table",
     ]
     actions = [
         "start_preparing",
@@ -258,6 +294,37 @@ class OrderAdmin(MalformedFilterSafeMixin, admin.ModelAdmin):
             ),
         )
         return format_html('<table class="messages-sent">{}</table>', rows) if rows else "—"
+
+    @admin.display(description=_("delivery address"))
+    def delivery_address_block(self, order: Order) -> str:
+        return address_block(order.shipping_address)
+
+    @admin.display(description=_("billing address and identity"))
+    def billing_address_block(self, order: Order) -> str:
+        return address_block(order.billing_address, with_identity=True)
+
+    @admin.display(description=_("VAT per rate"))
+    def vat_table(self, order: Order) -> str:
+        if not order.vat_breakdown:
+            return "—"
+        rows = format_html_join(
+            "",
+            '<tr><th scope="row">{}</th><td class="money">{}</td></tr>',
+            (
+                (vat_percent(rate), money(Decimal(amount), order.currency))
+                for rate, amount in sorted(order.vat_breakdown.items(), key=lambda i: Decimal(i[0]))
+            ),
+        )
+        return format_html(
+            '<table class="vat-table"><thead><tr><th scope="col">{}</th><th scope="col">{}</th>'
+            '</tr></thead><tbody>{}</tbody><tfoot><tr><th scope="row">{}</th>'
+            '<td class="money">{}</td></tr></tfoot></table>',
+            _("VAT rate"),
+            _("VAT included"),
+            rows,
+            _("Total VAT"),
+            money(order.vat, order.currency),
+        )
 
     @admin.display(description=_("invoice"))
     def invoice_link(self, order: Order) -> str:

@@ -96,6 +96,18 @@ class CheckoutPage:
         )
 
     @property
+    def ship_form_in_use(self) -> bool:
+        """The new delivery address is what the customer fills in (not a saved one)."""
+        return self.needs_shipping and self.shipping_choice not in self.by_pk
+
+    @property
+    def bill_form_in_use(self) -> bool:
+        """A separate billing address is asked for: only its errors are the customer's to fix."""
+        if self.needs_shipping and self.billing_same:
+            return False
+        return self.billing_choice not in self.by_pk
+
+    @property
     def free_shipping(self) -> bool:
         return self.priced.shipping is not None and not self.priced.shipping.price
 
@@ -198,6 +210,7 @@ class CheckoutPage:
             phone=raw.get("phone") or (self.user.phone if self.user else ""),
             billing=billing or Address(full_name=raw.get("ship-full_name", "")),
             delivery=shipping,
+            has_account=self.user is not None,
         )
         return render_documents(
             priced=self.priced,

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from shop.phones import clean_mobile, format_mobile
 
 from .geo import PROVINCES, province_name
-from .models import Address
+from .models import Address, BillingType
 
 
 class AddressForm(forms.ModelForm):
@@ -47,6 +47,7 @@ class AddressForm(forms.ModelForm):
             ),
             "national_id": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 11}),
             "tax_number": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 10}),
+            "billing_type": forms.RadioSelect,
         }
 
     provinces = sorted(PROVINCES.values())
@@ -67,6 +68,18 @@ class AddressForm(forms.ModelForm):
 
     def clean_province(self) -> str:
         return province_name(self.cleaned_data["province"].strip())
+
+    def clean(self) -> dict:
+        """Keep only the chosen identity's details: the other's fields may be hidden, not empty."""
+        data = super().clean()
+        other = (
+            ("national_id",)
+            if data.get("billing_type") == BillingType.COMPANY
+            else ("company_name", "tax_office", "tax_number")
+        )
+        for name in other:
+            data[name] = ""
+        return data
 
 
 class CartAddForm(forms.Form):

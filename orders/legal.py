@@ -38,10 +38,20 @@ class Buyer:
     company_name: str = ""
     tax_office: str = ""
     tax_number: str = ""
+    has_account: bool = False  # a guest has no "My orders": the documents send them elsewhere
 
     @classmethod
-    def of(cls, *, email: str, phone: str, billing: Address, delivery: Address | None) -> "Buyer":
+    def of(
+        cls,
+        *,
+        email: str,
+        phone: str,
+        billing: Address,
+        delivery: Address | None,
+        has_account: bool = False,
+    ) -> "Buyer":
         return cls(
+            has_account=has_account,
             name=billing.full_name,
             email=email,
             phone=phone,
@@ -62,6 +72,7 @@ def seller() -> dict[str, str]:
         "tax_number": settings.SELLER_TAX_NUMBER,
         "email": settings.SELLER_EMAIL,
         "phone": settings.SELLER_PHONE,
+        "kep": settings.SELLER_KEP_ADDRESS,
     }
 
 
@@ -72,8 +83,13 @@ def render_documents(
     payment_label: str,
     language: str,
     at: datetime | None = None,
+    order_url: str = "",
 ) -> list[LegalDocument]:
-    """The legal texts for this cart, in the customer's language."""
+    """The legal texts for this cart, in the customer's language.
+
+    `order_url` (once the order exists) is the guest's signed link to the order's page, where
+    the withdrawal clause sends them.
+    """
     at = timezone.localtime(at or timezone.now())
     kinds = [LegalDocumentKind.PRE_INFORMATION, LegalDocumentKind.DISTANCE_SALES]
     if priced.has_digital:
@@ -101,6 +117,7 @@ def render_documents(
             "withdrawal_days": settings.WITHDRAWAL_DAYS,
             "version": settings.LEGAL_DOCUMENTS_VERSION,
             "date": at.strftime("%d.%m.%Y"),
+            "order_url": order_url,
         }
         return [
             LegalDocument(

@@ -6,8 +6,6 @@ outbox writes the rows there and delivers them on commit, once per order and sta
 
 from decimal import Decimal
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -145,7 +143,6 @@ def _send(order: Order, kind: str, context: dict, *, dedupe_key: str) -> None:
 
 def order_message_context(*, order: Order, with_documents: bool = False) -> dict:
     with translation.override(order.language):
-        path = reverse("orders:order_list") if order.user_id else reverse("catalog:home")
         return {
             "number": order.number,
             "first_name": (order.billing_address or {}).get("full_name", "").split(" ")[0],
@@ -175,7 +172,7 @@ def order_message_context(*, order: Order, with_documents: bool = False) -> dict
             "cancel_reason": (
                 str(CancelReason(order.cancel_reason).label) if order.cancel_reason else ""
             ),
-            "url": f"{settings.SITE_URL}{path}",
+            "url": order_page_url(order=order),  # signed for a guest, who has no "My orders"
         }
 
 

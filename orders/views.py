@@ -257,6 +257,12 @@ def checkout(request: HttpRequest) -> HttpResponse:
     cart = current_cart(request)
     page = CheckoutPage(request, cart) if cart is not None else None
     if page is None or not page.lines:
+        if request.method == "POST" and "token" in request.POST:
+            # A double tap: the first submit committed its order (closing the cart) between
+            # the check above and this one; the second lands on the order too.
+            order = _resubmitted_order(request)
+            if order is not None:
+                return _placed(request, order)
         messages.info(request, _("Your cart is empty."))
         return redirect("orders:cart")
     error = ""

@@ -25,6 +25,11 @@ class PaymentsConfig(AppConfig):
                 "tab_declined",
                 Category.TRANSACTIONAL,
                 (Channel.EMAIL, Channel.SMS),
-                {"first_name": "Ayşe", "total": "120.00", "currency": "TRY", "url": "/tab/"},
+                {
+                    "first_name": "Ayşe",
+                    "total": "120.00",
+                    "currency": "TRY",
+                    "url": "http://127.0.0.1:8000/account/tab/",
+                },
             )
         )

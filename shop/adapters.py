@@ -20,6 +20,11 @@ class AccountAdapter(DefaultAccountAdapter):
             user.language = language
         return super().save_user(request, user, form, commit=commit)
 
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """allauth's messages share the shop's email layout, whose footer links the site."""
+        context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
+        super().send_mail(template_prefix, email, context)
+
     def get_client_ip(self, request: HttpRequest) -> str:
         ip = client_ip(request)
         if not ip:

@@ -11,5 +11,7 @@ class ShopConfig(AppConfig):
             checks,  # noqa: F401  (registers the shop's deploy checks)
             visitor,
         )
+        from .text import install_turkish_capfirst
 
         visitor.register()
+        install_turkish_capfirst()

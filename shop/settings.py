@@ -285,6 +285,8 @@ CHECKOUT_FAILURES_PER_HOUR = env.int("CHECKOUT_FAILURES_PER_HOUR", default=20)
 
 # The seller, as named in the pre-information form and the distance sales contract.
 LEGAL_DOCUMENTS_VERSION = env.str("LEGAL_DOCUMENTS_VERSION", default="2026-11")
+# Until a lawyer approves the texts, every legal page says it awaits legal review.
+LEGAL_TEXTS_REVIEWED = env.bool("LEGAL_TEXTS_REVIEWED", default=False)
 WITHDRAWAL_DAYS = env.int("WITHDRAWAL_DAYS", default=14)
 SELLER_NAME = env.str("SELLER_NAME", default="Dükkan Elektronik Ticaret A.Ş.")
 SELLER_ADDRESS = env.str(
@@ -295,6 +297,7 @@ SELLER_TAX_OFFICE = env.str("SELLER_TAX_OFFICE", default="Kadıköy")
 SELLER_TAX_NUMBER = env.str("SELLER_TAX_NUMBER", default="0000000001")
 SELLER_EMAIL = env.str("SELLER_EMAIL", default="destek@dukkan.local")
 SELLER_PHONE = env.str("SELLER_PHONE", default="+90 850 000 00 00")
+SELLER_KEP_ADDRESS = env.str("SELLER_KEP_ADDRESS", default="dukkan@hs01.kep.tr")
 
 # Product images: formats checked by content, size and pixel caps, thumbnails by sorl-thumbnail.
 CATALOG_IMAGE_MAX_BYTES = env.int("CATALOG_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)

@@ -3,12 +3,18 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from . import views
 
 # The admin signs in through allauth's login, so its failed-login limits (per account and per
 # client address) cover /admin/ and /en/admin/ alike.
 admin.site.login = secure_admin_login(admin.site.login)
+# Staff see the shop's name, not "Django administration".
+admin.site.site_header = settings.SITE_NAME
+admin.site.site_title = format_lazy("{} · {}", settings.SITE_NAME, _("Admin"))
+admin.site.index_title = _("Shop administration")
 
 shop_patterns = (
     [
@@ -20,6 +26,7 @@ shop_patterns = (
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("notifications/", include("crm.notifications.callback_urls")),
     path("payments/", include("payments.urls")),

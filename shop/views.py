@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,13 +23,55 @@ LEGAL_PAGES = {
     "privacy": _lazy("Privacy notice (KVKK)"),
     "distance-sales": _lazy("Distance sales contract"),
     "returns": _lazy("Returns and withdrawal"),
+    "cookies": _lazy("Cookie policy"),
 }
 
 
+def seller_details() -> dict[str, str]:
+    """The seller as the legal pages name it (SELLER_* settings)."""
+    return {
+        "name": settings.SELLER_NAME,
+        "address": settings.SELLER_ADDRESS,
+        "mersis": settings.SELLER_MERSIS,
+        "tax_office": settings.SELLER_TAX_OFFICE,
+        "tax_number": settings.SELLER_TAX_NUMBER,
+        "email": settings.SELLER_EMAIL,
+        "phone": settings.SELLER_PHONE,
+        "kep": settings.SELLER_KEP_ADDRESS,
+    }
+
+
 def legal(request: HttpRequest, page: str) -> HttpResponse:
+    """One of the footer's legal pages, written per language in templates/shop/legal/<lang>/.
+
+    Turkish is the binding text, English a courtesy translation; both carry the version of
+    LEGAL_DOCUMENTS_VERSION and, until LEGAL_TEXTS_REVIEWED, say they await legal review.
+    """
     if page not in LEGAL_PAGES:
         raise Http404
-    return render(request, "shop/legal.html", {"page_title": LEGAL_PAGES[page]})
+    language = translation.get_language()
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    context = {
+        "page": page,
+        "page_title": LEGAL_PAGES[page],
+        "text_template": f"shop/legal/{language}/{page}.html",
+        "legal_pages": LEGAL_PAGES,
+        "seller": seller_details(),
+        "version": settings.LEGAL_DOCUMENTS_VERSION,
+        "reviewed": settings.LEGAL_TEXTS_REVIEWED,
+        "withdrawal_days": settings.WITHDRAWAL_DAYS,
+        "site_name": settings.SITE_NAME,
+        "site_url": settings.SITE_URL,
+        "cookies": {
+            "session": settings.SESSION_COOKIE_NAME,
+            "csrf": settings.CSRF_COOKIE_NAME,
+            "language": settings.LANGUAGE_COOKIE_NAME,
+            "language_days": settings.LANGUAGE_COOKIE_AGE // 86400,
+            "session_days": settings.SESSION_COOKIE_AGE // 86400,
+        },
+    }
+    return render(request, "shop/legal.html", context)
 
 
 @login_required
@@ -70,6 +113,14 @@ def set_language(request: HttpRequest) -> HttpResponse:
     )
     if request.user.is_authenticated:
         services.user_set_language(user=request.user, language=language)
+    return response
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages without an icon link (the admin, PDFs)."""
+    response = redirect(static("img/favicon.ico"))
+    response["Cache-Control"] = "public, max-age=86400"
     return response
 
 

@@ -36,6 +36,7 @@ from shop.models import User
 from .. import selectors
 from ..exceptions import CartNotFound, CheckoutError, CouponRefused, PricesChanged
 from ..legal import Buyer, render_documents, variant_label
+from ..links import order_page_url
 from ..models import (
     Address,
     Cart,
@@ -241,10 +242,12 @@ def _place(*, cart: Cart, user: User | None, request: CheckoutRequest) -> Order:
             phone=request.phone,
             billing=request.billing_address,
             delivery=request.shipping_address,
+            has_account=user is not None,
         ),
         payment_label=payment_label,
         language=request.language,
         at=now,
+        order_url=order_page_url(order=order) if user is None else "",
     )
     OrderDocument.objects.bulk_create(
         [

@@ -60,7 +60,7 @@ def shop():
 
 
 def _watch_for_errors(page: Page) -> list[str]:
-    """Console errors (CSP violations are among them) and uncaught exceptions on any page."""
+    """Console errors (CSP violations among them), uncaught exceptions and 404s on any page."""
     errors: list[str] = []
     page.on(
         "console",
@@ -71,6 +71,11 @@ def _watch_for_errors(page: Page) -> list[str]:
         ),
     )
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # No page of a journey may ask for something that is not there (a favicon, a script).
+    page.on(
+        "response",
+        lambda response: errors.append(f"404 {response.url}") if response.status == 404 else None,
+    )
     return errors
 
 
@@ -105,7 +110,7 @@ def _assert_order_recorded(order: Order, browser: Browser, base_url: str) -> Non
     admin.get_by_label("Email:", exact=True).fill(f"staff-{order.pk}@example.com")
     admin.get_by_label("Password").fill(DEFAULT_PASSWORD)
     admin.get_by_role("button", name="Sign In").click()
-    expect(admin.get_by_role("heading", name="Site administration")).to_be_visible()
+    expect(admin.get_by_role("heading", name="Shop administration")).to_be_visible()
     admin.goto(f"{base_url}/en/admin/orders/order/")
     admin.get_by_role("link", name=order.number).click()
     expect(admin.get_by_role("heading", name=re.compile("Order events"))).to_be_visible()
@@ -209,6 +214,7 @@ def test_guest_checks_out_with_cash_on_delivery_in_english(
     number = page.locator("#order-number").inner_text()
     expect(page).to_have_url(f"{base}/orders/{number}/")
     expect(page.get_by_text("Pay ₺357.80 to the courier at delivery")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Cash on delivery fee")  # as the checkout said
     expect(page.locator("#cart-count")).to_have_text("0")
     assert errors == []
 

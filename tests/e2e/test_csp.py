@@ -28,7 +28,7 @@ def test_shop_pages_and_admin_raise_no_csp_violations(page: Page, live_server):
     page.get_by_label("Email:", exact=True).fill("staff@example.com")
     page.get_by_label("Password").fill("correct-horse-battery-staple")
     page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+    expect(page.get_by_role("heading", name="Shop administration")).to_be_visible()
     page.goto(f"{live_server.url}/en/admin/shop/user/")
     expect(page.get_by_role("link", name="staff@example.com")).to_be_visible()
     assert violations == []

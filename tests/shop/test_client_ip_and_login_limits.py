@@ -57,7 +57,7 @@ def test_staff_signs_in_to_the_admin_through_the_shop_login(client):
     )
     assert response.status_code == 302
     assert response["Location"] == "/en/admin/"
-    assert "Site administration" in client.get("/en/admin/").text
+    assert "Shop administration" in client.get("/en/admin/").text
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1:2", "localhost", "[::1]:8000"])

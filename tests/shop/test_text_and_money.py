@@ -2,10 +2,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from shop.money import from_minor_units, to_minor_units, to_money, vat_included_in
 from shop.phones import clean_mobile
-from shop.text import fold, slugify_tr
+from shop.text import capfirst, fold, slugify_tr
 
 
 @pytest.mark.parametrize(
@@ -52,3 +53,31 @@ def test_a_typed_mobile_number_is_cleaned_to_e164_or_refused_with_one_reason():
         clean_mobile("0212 123 45 67")  # a landline
     [reason] = refused.value.messages
     assert "0532 123 45 67" in reason  # the example, in either language
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("tr", "il", "İl"),
+        ("tr", "ilçe", "İlçe"),
+        ("tr", "ırmak", "Irmak"),
+        ("tr", "şehir", "Şehir"),
+        ("en", "invoice", "Invoice"),
+        ("tr", "", ""),
+    ],
+)
+def test_capfirst_follows_the_language_rules_for_i(language, text, expected):
+    with translation.override(language):
+        assert capfirst(text) == expected
+
+
+def test_django_labels_and_the_capfirst_filter_use_the_turkish_rules():
+    from django.template import Context, Template
+
+    from orders.models import Address
+
+    with translation.override("tr"):
+        assert Address._meta.get_field("province").formfield().label == "İl"
+        assert Template("{{ word|capfirst }}").render(Context({"word": "ilçe"})) == "İlçe"
+    with translation.override("en"):
+        assert Address._meta.get_field("province").formfield().label == "Province"
