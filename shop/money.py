@@ -2,6 +2,9 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
+from django.utils import formats
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
@@ -25,3 +28,15 @@ def from_minor_units(units: int) -> Decimal:
 def vat_included_in(gross: Decimal, rate: Decimal) -> Decimal:
     """The VAT inside a VAT-included amount: gross - gross / (1 + rate), rounded half-up."""
     return to_money(gross - gross / (1 + rate))
+
+
+CURRENCY_SYMBOLS = {"TRY": "₺", "EUR": "€", "USD": "$"}
+
+
+def format_money(value: Decimal | str | None, currency: str | None = None) -> str:
+    """An amount as people read it in the active language: '₺1.234,50' / '₺1,234.50'."""
+    if value is None or value == "":
+        return ""
+    code = currency or settings.SHOP_CURRENCY
+    amount = formats.number_format(Decimal(value), 2, use_l10n=True, force_grouping=True)
+    return f"{CURRENCY_SYMBOLS.get(code, code + ' ')}{amount}"

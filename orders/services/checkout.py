@@ -32,6 +32,7 @@ from payments.services import (
 )
 from payments.states import PaymentMethod, PaymentStatus
 from shop.models import User
+from shop.money import format_money
 
 from .. import selectors
 from ..exceptions import CartNotFound, CheckoutError, CouponRefused, PricesChanged
@@ -151,10 +152,10 @@ def _place(*, cart: Cart, user: User | None, request: CheckoutRequest) -> Order:
     if priced.totals.total != request.grand_total:
         raise PricesChanged(
             _(
-                "The total is now %(total)s %(currency)s (shipping or a payment fee changed). "
+                "The total is now %(amount)s (shipping or a payment fee changed). "
                 "Please check it and place the order again."
             )
-            % {"total": priced.totals.total, "currency": settings.SHOP_CURRENCY}
+            % {"amount": format_money(priced.totals.total)}
         )
     coupon = _use_coupon(priced.coupon, user=user, email=request.email)
     # The balance account or the tab is locked here: after the coupon, before the variants.

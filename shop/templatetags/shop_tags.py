@@ -3,25 +3,19 @@
 from decimal import Decimal
 
 from django import template
-from django.conf import settings
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from shop import pagecache
+from shop.money import format_money
 
 register = template.Library()
-
-CURRENCY_SYMBOLS = {"TRY": "₺", "EUR": "€", "USD": "$"}
 
 
 @register.filter
 def money(value: Decimal | None, currency: str | None = None) -> str:
     """1234.5 -> '₺1.234,50' in Turkish, '₺1,234.50' in English."""
-    if value is None or value == "":
-        return ""
-    code = currency or settings.SHOP_CURRENCY
-    amount = formats.number_format(Decimal(value), 2, use_l10n=True, force_grouping=True)
-    return f"{CURRENCY_SYMBOLS.get(code, code + ' ')}{amount}"
+    return format_money(value, currency)
 
 
 @register.filter

@@ -288,7 +288,7 @@ def test_placing_without_refreshing_after_choosing_shipping_shows_the_new_total(
     }  # fmt: skip
     refused = client.post(reverse("orders:checkout"), {**data, **stale})
     assert refused.status_code == 400
-    assert "The total is now 189.80 TRY" in refused.content.decode()
+    assert "The total is now ₺189.80" in refused.content.decode()
     assert not Order.objects.exists()
     html = refused.content.decode()
     fresh = html.split('name="grand_total" value="')[1].split('"')[0]
