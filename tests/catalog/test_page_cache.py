@@ -78,14 +78,14 @@ def test_a_guest_with_a_cart_sees_their_own_count_and_a_customer_their_own_heade
     page = guest.get("/en/")
     assert page["X-Page-Cache"] == "hit"
     assert 'id="cart-count" aria-label="items in cart">3</span>' in page.text
-    assert "Log in" in page.text
+    assert "Sign in" in page.text
     assert 'id="cart-count" aria-label="items in cart">0</span>' in Client().get("/en/").text
 
     customer = Client()
     customer.force_login(UserFactory(verified=True))
     mine = customer.get("/en/")
     assert "X-Page-Cache" not in mine  # rendered for them
-    assert "My account" in mine.text and "Log in" not in mine.text
+    assert "My account" in mine.text and "Sign in" not in mine.text
     assert "My account" not in Client().get("/en/").text
 
 

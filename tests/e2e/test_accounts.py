@@ -43,9 +43,9 @@ def test_sign_up_verify_email_and_log_in(page: Page, live_server, celery_worker,
     assert user.emailaddress_set.get().verified
 
     page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
 
-    page.get_by_role("link", name="Log in").click()
+    page.get_by_role("link", name="Sign in").click()
     page.get_by_label("Email:", exact=True).fill("newcomer@example.com")
     page.get_by_label("Password").fill("a-Long-and-unique-pass-42")
     page.get_by_role("button", name="Sign In").click()
