@@ -8,6 +8,7 @@ Stock changes only through `services.stock_adjust` and the allocation services.
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -164,6 +165,9 @@ class Product(models.Model):
     is_featured = models.BooleanField(_("featured"), default=False)
     # Turkish-folded name and SKUs in both languages: one indexed column for both sides of a search.
     search_text = models.TextField(editable=False, blank=True)
+    # Weighted full-text vector over folded texts (names A, category and attribute values B,
+    # descriptions C), PostgreSQL only; refreshed after commit (catalog.search), not in placement.
+    search_vector = SearchVectorField(null=True, editable=False)
     # Denormalised for listings, kept current by the services: lowest variant price, any stock.
     min_price = models.DecimalField(max_digits=12, decimal_places=2, default=0, editable=False)
     in_stock = models.BooleanField(default=False, editable=False)

@@ -5,8 +5,9 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Case, Exists, F, QuerySet, When
+from django.contrib.postgres.search import SearchVector
+from django.db import connection, transaction
+from django.db.models import Case, Exists, F, Prefetch, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,7 @@ from .models import (
     StockMovement,
     Variant,
 )
+from .search import product_document
 
 
 def stock_adjust_check(*, variant: Variant, delta: int, reason: str) -> None:
@@ -310,3 +312,34 @@ def slug_redirect_record(*, obj: Product | Category, language: str, old_slug: st
     target = {"product": obj} if isinstance(obj, Product) else {"category": obj}
     SlugRedirect.objects.filter(old_slug=new_slug, language=language, **target).delete()
     SlugRedirect.objects.get_or_create(old_slug=old_slug, language=language, **target)
+
+
+def product_refresh_search(*, product_ids: Iterable[int]) -> int:
+    """Rewrite the weighted search vectors of these products (PostgreSQL; a no-op on SQLite).
+
+    Runs after the change commits (catalog.search.refresh_after_commit) or from
+    `refresh_listings`, never inside placement. Returns how many products were written.
+    """
+    if connection.vendor != "postgresql":
+        return 0
+    products = (
+        Product.objects.filter(pk__in=list(product_ids))
+        .select_related("category")
+        .prefetch_related(
+            "attribute_values",
+            Prefetch("variants", queryset=Variant.objects.prefetch_related("attribute_values")),
+        )
+        .order_by("pk")
+    )
+    count = 0
+    for product in products:
+        names, classes, descriptions = product_document(product=product)
+        vector = (
+            SearchVector(Value(names), weight="A", config="simple")
+            + SearchVector(Value(classes), weight="B", config="simple")
+            + SearchVector(Value(descriptions), weight="C", config="simple")
+        )
+        count += Product.objects.filter(pk=product.pk).update(search_vector=vector)
+    if count:
+        pagecache.bump(pagecache.CATALOG)  # search results may differ now
+    return count

@@ -25,16 +25,30 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _listing(request: HttpRequest, category: Category | None) -> HttpResponse:
     form = ListingFilterForm(request.GET)
-    products = selectors.product_listing(category=category, filters=form.filters())
+    filters = form.filters()
+    products = selectors.product_listing(category=category, filters=filters)
     # get_page turns "9999" or "abc" into the nearest real page instead of an error.
     page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
+    suggestion = ""
+    if filters.q and not page.paginator.count:
+        # Nothing matched exactly: show close matches (typos) and offer the corrected words.
+        close = selectors.product_close_matches(category=category, filters=filters)
+        page = Paginator(close, PAGE_SIZE).get_page(request.GET.get("page"))
+        suggestion = selectors.did_you_mean(q=filters.q, products=list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     template = "catalog/_grid.html" if request.htmx else "catalog/product_list.html"
     return render(
         request,
         template,
-        {"category": category, "form": form, "page": page, "query": query.urlencode()},
+        {
+            "category": category,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "searched": filters.q,
+            "suggestion": suggestion,
+        },
     )
 
 
