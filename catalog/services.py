@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
-from django.db.models import Case, Exists, F, Prefetch, QuerySet, Value, When
+from django.db.models import Case, Exists, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -343,3 +343,22 @@ def product_refresh_search(*, product_ids: Iterable[int]) -> int:
     if count:
         pagecache.bump(pagecache.CATALOG)  # search results may differ now
     return count
+
+
+def products_set_units_sold(*, counts: dict[int, int]) -> int:
+    """Store units sold per product ("best selling"); products missing from `counts` sold none.
+
+    Writes only the products whose number changed, in primary-key order; returns how many.
+    """
+    current = Product.objects.filter(Q(units_sold__gt=0) | Q(pk__in=list(counts)))
+    changed = {
+        pk: counts.get(pk, 0)
+        for pk, units in current.values_list("pk", "units_sold")
+        if counts.get(pk, 0) != units
+    }
+    with transaction.atomic():
+        for pk in sorted(changed):
+            Product.objects.filter(pk=pk).update(units_sold=changed[pk])
+        if changed:
+            pagecache.bump(pagecache.CATALOG)
+    return len(changed)
