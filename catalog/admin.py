@@ -22,6 +22,8 @@ from .models import (
     ProductImage,
     ProductStatus,
     ProductType,
+    Review,
+    ReviewStatus,
     StockMovement,
     Variant,
 )
@@ -204,3 +206,40 @@ class ProductImageAdmin(TranslationAdmin):
     search_fields = ["product__name_tr", "product__name_en"]
     list_select_related = ["product", "variant"]
     autocomplete_fields = ["product"]
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    """Staff publish or hide what customers wrote; they never edit a customer's words."""
+
+    list_display = ["product", "user", "rating", "status", "verified_purchase", "created_at"]
+    list_filter = ["status", "rating", "verified_purchase"]
+    search_fields = ["product__name_tr", "product__name_en", "user__email", "body"]
+    list_select_related = ["product", "user"]
+    readonly_fields = [
+        "product",
+        "user",
+        "rating",
+        "body",
+        "status",
+        "verified_purchase",
+        "created_at",
+    ]
+    actions = ["publish", "hide"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description=_("Publish the selected reviews"))
+    def publish(self, request: HttpRequest, queryset) -> None:
+        count = services.review_moderate(reviews=queryset, status=ReviewStatus.APPROVED)
+        self.message_user(
+            request, ngettext("%d review published.", "%d reviews published.", count) % count
+        )
+
+    @admin.action(description=_("Hide the selected reviews"))
+    def hide(self, request: HttpRequest, queryset) -> None:
+        count = services.review_moderate(reviews=queryset, status=ReviewStatus.HIDDEN)
+        self.message_user(
+            request, ngettext("%d review hidden.", "%d reviews hidden.", count) % count
+        )

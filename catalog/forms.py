@@ -68,3 +68,15 @@ class ListingFilterForm(forms.Form):
             sort=sort,
             attribute_values=tuple(int(pk) for pk in data["attr"] or ()),
         )
+
+
+class ReviewForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Your rating"),
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    body = forms.CharField(
+        label=_("Your review"), required=False, max_length=2000, widget=forms.Textarea
+    )

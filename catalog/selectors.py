@@ -20,6 +20,8 @@ from .models import (
     Product,
     ProductImage,
     ProductStatus,
+    Review,
+    ReviewStatus,
     SlugRedirect,
     Variant,
 )
@@ -45,6 +47,8 @@ CARD_FIELDS = [
     "in_stock",
     "on_sale",
     "card_image",
+    "rating_average",
+    "rating_count",
 ]
 
 
@@ -315,3 +319,27 @@ def lowest_price_since(*, variant: Variant, days: int = 30) -> Decimal:
         .aggregate(low=Min("price"))["low"]
     )
     return lowest if lowest is not None else variant.price
+
+
+def published_reviews(*, product: Product, limit: int = 20) -> list[Review]:
+    """The newest published reviews of a product, with the reviewer's first name (one query)."""
+    return list(
+        Review.objects.filter(product=product, status=ReviewStatus.APPROVED)
+        .select_related("user")
+        .only("rating", "body", "created_at", "verified_purchase", "user__first_name")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def review_of(*, product: Product, user_id: int) -> Review | None:
+    return Review.objects.filter(product=product, user_id=user_id).first()
+
+
+def rating_stars(product: Product) -> list[tuple[int, int, int]]:
+    """(stars, reviews, percent) from 5 down to 1, from the stored distribution."""
+    counts = {int(star): n for star, n in (product.rating_distribution or {}).items()}
+    total = sum(counts.values()) or 1
+    return [
+        (star, counts.get(star, 0), round(100 * counts.get(star, 0) / total))
+        for star in range(5, 0, -1)
+    ]

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
-from django.db.models import Case, Exists, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Avg, Case, Count, Exists, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,13 +15,16 @@ from shop import pagecache
 from shop.models import User
 from shop.text import fold, slugify_tr
 
-from .exceptions import OutOfStock, StockError
+from . import purchases
+from .exceptions import OutOfStock, ReviewError, StockError
 from .models import (
     Category,
     PriceHistory,
     Product,
     ProductKind,
     ProductStatus,
+    Review,
+    ReviewStatus,
     SlugRedirect,
     StockMovement,
     Variant,
@@ -362,3 +365,55 @@ def products_set_units_sold(*, counts: dict[int, int]) -> int:
         if changed:
             pagecache.bump(pagecache.CATALOG)
     return len(changed)
+
+
+def review_save(*, user: User, product: Product, rating: int, body: str) -> Review:
+    """Write or edit the customer's one review of a product they bought; it waits for approval.
+
+    Raises ReviewError when the customer did not buy the product or the rating is not 1–5.
+    """
+    if not purchases.customer_bought(user_id=user.pk, product_id=product.pk):
+        raise ReviewError(_("Only customers who bought this product can review it."))
+    if rating not in range(1, 6):
+        raise ReviewError(_("Choose a rating from 1 to 5 stars."))
+    with transaction.atomic():
+        review, created = Review.objects.select_for_update().get_or_create(
+            product=product,
+            user=user,
+            defaults={"rating": rating, "body": body, "verified_purchase": True},
+        )
+        if not created:
+            was_shown = review.status == ReviewStatus.APPROVED
+            review.rating, review.body = rating, body
+            review.status, review.verified_purchase = ReviewStatus.PENDING, True
+            review.save(update_fields=["rating", "body", "status", "verified_purchase"])
+            if was_shown:  # the edit waits for approval: the old words leave the page now
+                product_refresh_rating(product_id=product.pk)
+    return review
+
+
+def review_moderate(*, reviews: QuerySet[Review], status: str) -> int:
+    """Staff publish or hide reviews; averages and the pages showing them follow at once."""
+    status = ReviewStatus(status)
+    with transaction.atomic():
+        changed = list(reviews.exclude(status=status).values_list("pk", "product_id"))
+        Review.objects.filter(pk__in=[pk for pk, _product in changed]).update(status=status)
+        for product_id in sorted({product_id for _pk, product_id in changed}):
+            product_refresh_rating(product_id=product_id)
+    return len(changed)
+
+
+def product_refresh_rating(*, product_id: int) -> None:
+    """Store the average, count and star distribution of a product's published reviews, and
+    invalidate its pages (the product page lists them; cards show the average)."""
+    shown = Review.objects.filter(product_id=product_id, status=ReviewStatus.APPROVED)
+    totals = shown.aggregate(average=Avg("rating"), count=Count("pk"))
+    stars = dict(shown.order_by().values_list("rating").annotate(n=Count("pk")))
+    average = Decimal(str(totals["average"] or 0)).quantize(Decimal("0.01"))
+    Product.objects.filter(pk=product_id).update(
+        rating_average=average,
+        rating_count=totals["count"],
+        rating_distribution={str(star): count for star, count in sorted(stars.items())},
+    )
+    product = Product.objects.only("slug_tr", "slug_en").get(pk=product_id)
+    pagecache.bump(pagecache.CATALOG, *product_page_versions(product))

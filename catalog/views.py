@@ -1,11 +1,15 @@
 """Catalog pages: home, listings and the product page. Thin: parse, select, render."""
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
-from . import selectors, thumbnails
-from .forms import ListingFilterForm
+from . import purchases, selectors, services, thumbnails
+from .exceptions import ReviewError
+from .forms import ListingFilterForm, ReviewForm
 from .models import Category
 
 PAGE_SIZE = 24
@@ -90,5 +94,38 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "reference_price": reference,
             "related": selectors.related_products(product=product),
             "breadcrumbs": product.category.trail(),
+            "reviews": selectors.published_reviews(product=product),
+            "stars": selectors.rating_stars(product),
         },
+    )
+
+
+@login_required
+def review_write(request: HttpRequest, slug: str) -> HttpResponse:
+    """A buyer writes or edits their review of a product; it appears once staff approve it."""
+    product = selectors.product_by_slug(slug)
+    if product is None:
+        raise Http404
+    if not purchases.customer_bought(user_id=request.user.pk, product_id=product.pk):
+        return render(request, "catalog/review_form.html", {"product": product}, status=403)
+    existing = selectors.review_of(product=product, user_id=request.user.pk)
+    initial = {"rating": existing.rating, "body": existing.body} if existing else None
+    form = ReviewForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_save(
+                user=request.user,
+                product=product,
+                rating=form.cleaned_data["rating"],
+                body=form.cleaned_data["body"],
+            )
+        except ReviewError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Thank you! Your review appears once we have checked it."))
+            return redirect(product.get_absolute_url())
+    return render(
+        request,
+        "catalog/review_form.html",
+        {"product": product, "form": form, "existing": existing, "may_review": True},
     )
