@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from . import purchases, selectors, services, thumbnails
+from . import purchases, selectors, seo, services, thumbnails
 from .exceptions import ReviewError
 from .forms import ListingFilterForm, ReviewForm
 from .models import Category
@@ -20,6 +20,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "catalog/home.html",
         {
+            "seo": seo.page_links(request=request, url_name="catalog:home"),
             "featured_categories": selectors.featured_categories(),
             "new_arrivals": selectors.new_arrivals(),
             "on_sale": selectors.on_sale_products(),
@@ -52,6 +53,12 @@ def _listing(request: HttpRequest, category: Category | None) -> HttpResponse:
             "query": query.urlencode(),
             "searched": filters.q,
             "suggestion": suggestion,
+            "seo": seo.page_links(
+                request=request,
+                obj=category,
+                url_name="catalog:product_list",
+                page=page.number,
+            ),
         },
     )
 
@@ -84,6 +91,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     chosen = next((v for v in variants if v.sku == request.GET.get("variant")), variants[0])
     reference = selectors.reference_price(variant=chosen)
+    trail = product.category.trail()
     return render(
         request,
         "catalog/product_detail.html",
@@ -93,8 +101,10 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "variant": chosen,
             "reference_price": reference,
             "related": selectors.related_products(product=product),
-            "breadcrumbs": product.category.trail(),
+            "breadcrumbs": trail,
             "reviews": selectors.published_reviews(product=product),
+            "seo": seo.page_links(request=request, obj=product),
+            "json_ld": seo.product_json_ld(product=product, variants=variants, trail=trail),
             "stars": selectors.rating_stars(product),
         },
     )

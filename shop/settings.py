@@ -88,7 +88,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "django.contrib.postgres",  # search lookups (trigram, full text); inert on SQLite
+    "django.contrib.postgres",
+    "django.contrib.sitemaps",  # search lookups (trigram, full text); inert on SQLite
     "django_htmx",
     "treebeard",
     "sorl.thumbnail",
