@@ -95,6 +95,7 @@ def prepare() -> dict:
     product = in_stock[0].product
     category = Category.objects.filter(depth=2, products__isnull=False).order_by("path").first()
     word = category.name_en.split()[0].lower()
+    typo = word[:2] + word[3:] if len(word) > 4 else word + "x"  # a letter missed while typing
     user, _ = User.objects.get_or_create(email="bench@dukkan.local")
     EmailAddress.objects.get_or_create(
         user=user, email=user.email, defaults={"verified": True, "primary": True}
@@ -120,6 +121,7 @@ def prepare() -> dict:
             "deep filtered page": reverse("catalog:product_list")
             + "?sort=price_asc&min_price=100&page=40",
             f"search ?q={word}": reverse("catalog:product_list") + f"?q={word}",
+            f"search with a typo ?q={typo}": reverse("catalog:product_list") + f"?q={typo}",
             "product": reverse("catalog:product", args=[product.slug_en]),
             "cart with 3 items": reverse("orders:cart"),
             "checkout": reverse("orders:checkout"),

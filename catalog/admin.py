@@ -1,15 +1,18 @@
 """Staff screens for the catalog. Stock and prices change through the services only."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from . import services
+from . import services, spreadsheets
 from .exceptions import StockError
 from .forms_admin import ProductImageForm
 from .models import (
@@ -22,6 +25,8 @@ from .models import (
     ProductImage,
     ProductStatus,
     ProductType,
+    Review,
+    ReviewStatus,
     StockMovement,
     Variant,
 )
@@ -95,6 +100,69 @@ class ProductAdmin(TranslationAdmin):
     filter_horizontal = ["attribute_values"]
     inlines = [VariantInline, ProductImageInline, DigitalFileInline]
     actions = ["activate", "archive"]
+
+    def get_urls(self) -> list:
+        view = self.admin_site.admin_view
+        return [
+            path("export-csv/", view(self.export_view), name="catalog_product_export"),
+            path("import-csv/", view(self.import_view), name="catalog_product_import"),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request: HttpRequest) -> HttpResponse:
+        """Every variant as CSV: SKU, names, price, stock (opens in a spreadsheet)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        response = HttpResponse(
+            "\ufeff" + spreadsheets.export_csv(), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="products.csv"'
+        return response
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a CSV: check it (a preview of the changes or every bad row), then apply it."""
+        if not (
+            self.has_change_permission(request)
+            and request.user.has_perm("catalog.change_variant")
+            and request.user.has_perm("catalog.add_stockmovement")
+        ):
+            raise PermissionDenied
+        plan, applied = None, False
+        upload = request.FILES.get("file")
+        if request.method == "POST" and upload is not None:
+            data = upload.read(spreadsheets.MAX_BYTES + 1)
+            if request.POST.get("apply"):
+                try:
+                    plan = spreadsheets.import_apply(data=data, by=request.user)
+                except StockError as error:
+                    self.message_user(
+                        request,
+                        _("Nothing was changed: %(error)s") % {"error": error},
+                        messages.ERROR,
+                    )
+                else:
+                    applied = not plan.errors and bool(plan.changes)
+                    if applied:
+                        self.message_user(
+                            request,
+                            ngettext(
+                                "%d variant updated.", "%d variants updated.", len(plan.changes)
+                            )
+                            % len(plan.changes),
+                        )
+            else:
+                plan = spreadsheets.import_check(data=data)
+        elif request.method == "POST":
+            self.message_user(request, _("Choose a CSV file."), messages.ERROR)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import products from CSV"),
+            "plan": plan,
+            "applied": applied,
+            "columns": spreadsheets.COLUMNS,
+        }
+        return TemplateResponse(request, "admin/catalog/product/import.html", context)
 
     def save_model(self, request: HttpRequest, obj: Product, form, change: bool) -> None:
         """Blank slugs come from the name (Turkish-aware); a changed slug keeps a 301."""
@@ -204,3 +272,40 @@ class ProductImageAdmin(TranslationAdmin):
     search_fields = ["product__name_tr", "product__name_en"]
     list_select_related = ["product", "variant"]
     autocomplete_fields = ["product"]
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    """Staff publish or hide what customers wrote; they never edit a customer's words."""
+
+    list_display = ["product", "user", "rating", "status", "verified_purchase", "created_at"]
+    list_filter = ["status", "rating", "verified_purchase"]
+    search_fields = ["product__name_tr", "product__name_en", "user__email", "body"]
+    list_select_related = ["product", "user"]
+    readonly_fields = [
+        "product",
+        "user",
+        "rating",
+        "body",
+        "status",
+        "verified_purchase",
+        "created_at",
+    ]
+    actions = ["publish", "hide"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description=_("Publish the selected reviews"))
+    def publish(self, request: HttpRequest, queryset) -> None:
+        count = services.review_moderate(reviews=queryset, status=ReviewStatus.APPROVED)
+        self.message_user(
+            request, ngettext("%d review published.", "%d reviews published.", count) % count
+        )
+
+    @admin.action(description=_("Hide the selected reviews"))
+    def hide(self, request: HttpRequest, queryset) -> None:
+        count = services.review_moderate(reviews=queryset, status=ReviewStatus.HIDDEN)
+        self.message_user(
+            request, ngettext("%d review hidden.", "%d reviews hidden.", count) % count
+        )

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from .selectors import SORTS, ListingFilters, filter_choices
 
 SORT_CHOICES = [
+    ("relevance", _("Relevance")),
     ("newest", _("Newest")),
     ("price_asc", _("Price: low to high")),
     ("price_desc", _("Price: high to low")),
@@ -56,12 +57,26 @@ class ListingFilterForm(forms.Form):
         low, high = data["min_price"], data["max_price"]
         if low is not None and high is not None and low > high:
             low, high = high, low  # min > max: the shopper meant the range between them
-        sort = data["sort"] if data["sort"] in SORTS else "newest"
+        q = (data["q"] or "").strip()
+        # A search is ranked by relevance unless the shopper chose another order.
+        sort = data["sort"] if data["sort"] in SORTS else ("relevance" if q else "newest")
         return ListingFilters(
-            q=(data["q"] or "").strip(),
+            q=q,
             min_price=Decimal(low) if low is not None else None,
             max_price=Decimal(high) if high is not None else None,
             in_stock=bool(data["in_stock"]),
             sort=sort,
             attribute_values=tuple(int(pk) for pk in data["attr"] or ()),
         )
+
+
+class ReviewForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Your rating"),
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    body = forms.CharField(
+        label=_("Your review"), required=False, max_length=2000, widget=forms.Textarea
+    )

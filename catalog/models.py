@@ -8,6 +8,7 @@ Stock changes only through `services.stock_adjust` and the allocation services.
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -164,6 +165,9 @@ class Product(models.Model):
     is_featured = models.BooleanField(_("featured"), default=False)
     # Turkish-folded name and SKUs in both languages: one indexed column for both sides of a search.
     search_text = models.TextField(editable=False, blank=True)
+    # Weighted full-text vector over folded texts (names A, category and attribute values B,
+    # descriptions C), PostgreSQL only; refreshed after commit (catalog.search), not in placement.
+    search_vector = SearchVectorField(null=True, editable=False)
     # Denormalised for listings, kept current by the services: lowest variant price, any stock.
     min_price = models.DecimalField(max_digits=12, decimal_places=2, default=0, editable=False)
     in_stock = models.BooleanField(default=False, editable=False)
@@ -174,6 +178,11 @@ class Product(models.Model):
     # The card's thumbnail, stored when it is generated: {"src", "srcset", "width", "height"}.
     card_image = models.JSONField(default=dict, blank=True, editable=False)
     units_sold = models.PositiveIntegerField(default=0, editable=False)
+    # Approved reviews, stored by the review service so cards cost no query: average, count and
+    # how many gave each star ({"5": 3, "4": 1}).
+    rating_average = models.DecimalField(max_digits=3, decimal_places=2, default=0, editable=False)
+    rating_count = models.PositiveIntegerField(default=0, editable=False)
+    rating_distribution = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -398,3 +407,46 @@ class DigitalFile(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting approval")
+    APPROVED = "approved", _("Published")
+    HIDDEN = "hidden", _("Hidden")
+
+
+class Review(models.Model):
+    """A customer's rating (1–5) and words on a product they bought; one each, editable.
+
+    Shown once staff approve it; an edit waits for approval again. Written by catalog.services.
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="reviews")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews"
+    )
+    rating = models.PositiveSmallIntegerField(_("rating"))
+    body = models.TextField(_("review"), max_length=2000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReviewStatus, default=ReviewStatus.PENDING
+    )
+    verified_purchase = models.BooleanField(_("verified purchase"), default=False)
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "user"], name="catalog_review_one_each"),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="catalog_review_rating_1_5"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["product", "status", "-created_at"], name="catalog_review_shown")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}: {self.rating}/5"

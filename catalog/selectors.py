@@ -3,13 +3,16 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.core.cache import cache
-from django.db.models import Min, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Case, FloatField, Min, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
 from shop import pagecache
-from shop.text import fold
 
+from . import search
 from .models import (
     AttributeValue,
     Category,
@@ -17,11 +20,14 @@ from .models import (
     Product,
     ProductImage,
     ProductStatus,
+    Review,
+    ReviewStatus,
     SlugRedirect,
     Variant,
 )
 
 SORTS = {
+    "relevance": ["-created_at", "-pk"],  # without a search (or on SQLite): newest first
     "newest": ["-created_at", "-pk"],
     "price_asc": ["min_price", "pk"],
     "price_desc": ["-min_price", "-pk"],
@@ -41,6 +47,8 @@ CARD_FIELDS = [
     "in_stock",
     "on_sale",
     "card_image",
+    "rating_average",
+    "rating_count",
 ]
 
 
@@ -50,7 +58,7 @@ class ListingFilters:
     min_price: Decimal | None = None
     max_price: Decimal | None = None
     in_stock: bool = False
-    sort: str = "newest"
+    sort: str = "newest"  # "relevance" is the form's default when q is set
     attribute_values: tuple[int, ...] = ()
 
 
@@ -62,16 +70,12 @@ def active_products() -> QuerySet[Product]:
     return Product.objects.filter(status=ProductStatus.ACTIVE)
 
 
-def product_listing(*, category: Category | None, filters: ListingFilters) -> QuerySet[Product]:
-    """Active products matching the filters, as lean rows for cards (CARD_FIELDS only)."""
+def _filtered(*, category: Category | None, filters: ListingFilters) -> QuerySet[Product]:
+    """Active products matching every filter except the search words."""
     products = active_products()
     if category is not None:
         # The category and all its descendants: one indexed prefix match on the tree path.
         products = products.filter(category__path__startswith=category.path)
-    if filters.q:
-        # On PostgreSQL a trigram GIN index serves these LIKE '%word%' matches.
-        for word in fold(filters.q).split()[:8]:
-            products = products.filter(search_text__contains=word)
     if filters.min_price is not None:
         products = products.filter(min_price__gte=filters.min_price)
     if filters.max_price is not None:
@@ -89,10 +93,98 @@ def product_listing(*, category: Category | None, filters: ListingFilters) -> Qu
                 Q(attribute_values__in=value_ids) | Q(variants__attribute_values__in=value_ids)
             ).values("pk")
             products = products.filter(pk__in=matching)
-    order = SORTS.get(filters.sort, SORTS["newest"])
-    if filters.sort == "name":
+    return products
+
+
+def _ordered(products: QuerySet[Product], sort: str) -> QuerySet[Product]:
+    order = SORTS.get(sort, SORTS["newest"])
+    if sort == "name":
         order = [f"name_{translation.get_language() or 'tr'}", "pk"]
     return products.order_by(*order).only(*CARD_FIELDS)
+
+
+def _raw_query(words: list[str]) -> SearchQuery | None:
+    terms = [term for term in map(search.tsquery_term, words) if term]
+    if not terms:
+        return None
+    return SearchQuery(" & ".join(terms), search_type="raw", config="simple")
+
+
+def product_listing(*, category: Category | None, filters: ListingFilters) -> QuerySet[Product]:
+    """Active products matching the filters and every search word, as lean rows for cards.
+
+    A word matches a prefix of a word of the weighted vector (PostgreSQL) or a part of the
+    folded names and SKUs (the trigram index serves that LIKE '%word%'). `relevance` ranks
+    name matches above category and attribute matches above description matches.
+    """
+    products = _filtered(category=category, filters=filters)
+    words = search.query_words(filters.q)
+    postgres = connection.vendor == "postgresql"
+    for word in words:
+        matches = Q(search_text__contains=word)
+        term = search.tsquery_term(word)
+        if postgres and term:
+            matches |= Q(search_vector=SearchQuery(term, search_type="raw", config="simple"))
+        products = products.filter(matches)
+    query = _raw_query(words) if postgres else None
+    if filters.sort == "relevance" and query is not None:
+        rank = Coalesce(SearchRank("search_vector", query), Value(0.0), output_field=FloatField())
+        return (
+            products.annotate(rank=rank).order_by("-rank", "-created_at", "-pk").only(*CARD_FIELDS)
+        )
+    return _ordered(products, filters.sort)
+
+
+FUZZY_LIMIT = 200  # close matches shown when nothing matched exactly
+
+
+def product_close_matches(
+    *, category: Category | None, filters: ListingFilters
+) -> QuerySet[Product]:
+    """When nothing matched: products whose names and SKUs hold a word close to every searched
+    word (a typo: "telefn" finds "telefon"), closest first unless another sort was chosen."""
+    words = search.query_words(filters.q)
+    products = _filtered(category=category, filters=filters)
+    if not words:
+        return products.none()
+    if connection.vendor == "postgresql":
+        # `word %> search_text` (pg_trgm word similarity) is served by the trigram GIN index.
+        for word in words:
+            products = products.filter(search_text__trigram_word_similar=word)
+        closeness = sum(
+            (TrigramWordSimilarity(Value(word), "search_text") for word in words[1:]),
+            TrigramWordSimilarity(Value(words[0]), "search_text"),
+        )
+        products = products.annotate(closeness=closeness)
+        if filters.sort != "relevance":
+            return _ordered(products, filters.sort)
+        return products.order_by("-closeness", "-pk").only(*CARD_FIELDS)
+    # SQLite (the embedded demo, a few hundred products): compare the names in Python.
+    scores: dict[int, float] = {}
+    for pk, text in active_products().values_list("pk", "search_text")[:5000]:
+        vocabulary = set(text.split())
+        total = 0.0
+        for word in words:
+            score = search.closest(word, vocabulary)[1]
+            if score < search.PYTHON_SIMILARITY_THRESHOLD:
+                break
+            total += score
+        else:
+            scores[pk] = total
+    ranked = sorted(scores, key=lambda pk: (-scores[pk], -pk))[:FUZZY_LIMIT]
+    products = products.filter(pk__in=ranked)
+    if filters.sort != "relevance" or not ranked:
+        return _ordered(products, filters.sort)
+    position = Case(*(When(pk=pk, then=Value(i)) for i, pk in enumerate(ranked)))
+    return products.order_by(position).only(*CARD_FIELDS)
+
+
+def did_you_mean(*, q: str, products: list[Product]) -> str:
+    """The searched words corrected to the closest words of the first close matches, or ''."""
+    names = [
+        getattr(product, f"name_{code}") or "" for product in products[:5] for code in ("tr", "en")
+    ]
+    return search.suggestion(words=search.query_words(q), names=names)
 
 
 def on_sale_products(*, limit: int = 8) -> list[Product]:
@@ -227,3 +319,27 @@ def lowest_price_since(*, variant: Variant, days: int = 30) -> Decimal:
         .aggregate(low=Min("price"))["low"]
     )
     return lowest if lowest is not None else variant.price
+
+
+def published_reviews(*, product: Product, limit: int = 20) -> list[Review]:
+    """The newest published reviews of a product, with the reviewer's first name (one query)."""
+    return list(
+        Review.objects.filter(product=product, status=ReviewStatus.APPROVED)
+        .select_related("user")
+        .only("rating", "body", "created_at", "verified_purchase", "user__first_name")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def review_of(*, product: Product, user_id: int) -> Review | None:
+    return Review.objects.filter(product=product, user_id=user_id).first()
+
+
+def rating_stars(product: Product) -> list[tuple[int, int, int]]:
+    """(stars, reviews, percent) from 5 down to 1, from the stored distribution."""
+    counts = {int(star): n for star, n in (product.rating_distribution or {}).items()}
+    total = sum(counts.values()) or 1
+    return [
+        (star, counts.get(star, 0), round(100 * counts.get(star, 0) / total))
+        for star in range(5, 0, -1)
+    ]

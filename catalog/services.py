@@ -5,8 +5,9 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Case, Exists, F, QuerySet, When
+from django.contrib.postgres.search import SearchVector
+from django.db import connection, transaction
+from django.db.models import Avg, Case, Count, Exists, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,17 +15,21 @@ from shop import pagecache
 from shop.models import User
 from shop.text import fold, slugify_tr
 
-from .exceptions import OutOfStock, StockError
+from . import purchases
+from .exceptions import OutOfStock, ReviewError, StockError
 from .models import (
     Category,
     PriceHistory,
     Product,
     ProductKind,
     ProductStatus,
+    Review,
+    ReviewStatus,
     SlugRedirect,
     StockMovement,
     Variant,
 )
+from .search import product_document
 
 
 def stock_adjust_check(*, variant: Variant, delta: int, reason: str) -> None:
@@ -310,3 +315,105 @@ def slug_redirect_record(*, obj: Product | Category, language: str, old_slug: st
     target = {"product": obj} if isinstance(obj, Product) else {"category": obj}
     SlugRedirect.objects.filter(old_slug=new_slug, language=language, **target).delete()
     SlugRedirect.objects.get_or_create(old_slug=old_slug, language=language, **target)
+
+
+def product_refresh_search(*, product_ids: Iterable[int]) -> int:
+    """Rewrite the weighted search vectors of these products (PostgreSQL; a no-op on SQLite).
+
+    Runs after the change commits (catalog.search.refresh_after_commit) or from
+    `refresh_listings`, never inside placement. Returns how many products were written.
+    """
+    if connection.vendor != "postgresql":
+        return 0
+    products = (
+        Product.objects.filter(pk__in=list(product_ids))
+        .select_related("category")
+        .prefetch_related(
+            "attribute_values",
+            Prefetch("variants", queryset=Variant.objects.prefetch_related("attribute_values")),
+        )
+        .order_by("pk")
+    )
+    count = 0
+    for product in products:
+        names, classes, descriptions = product_document(product=product)
+        vector = (
+            SearchVector(Value(names), weight="A", config="simple")
+            + SearchVector(Value(classes), weight="B", config="simple")
+            + SearchVector(Value(descriptions), weight="C", config="simple")
+        )
+        count += Product.objects.filter(pk=product.pk).update(search_vector=vector)
+    if count:
+        pagecache.bump(pagecache.CATALOG)  # search results may differ now
+    return count
+
+
+def products_set_units_sold(*, counts: dict[int, int]) -> int:
+    """Store units sold per product ("best selling"); products missing from `counts` sold none.
+
+    Writes only the products whose number changed, in primary-key order; returns how many.
+    """
+    current = Product.objects.filter(Q(units_sold__gt=0) | Q(pk__in=list(counts)))
+    changed = {
+        pk: counts.get(pk, 0)
+        for pk, units in current.values_list("pk", "units_sold")
+        if counts.get(pk, 0) != units
+    }
+    with transaction.atomic():
+        for pk in sorted(changed):
+            Product.objects.filter(pk=pk).update(units_sold=changed[pk])
+        if changed:
+            pagecache.bump(pagecache.CATALOG)
+    return len(changed)
+
+
+def review_save(*, user: User, product: Product, rating: int, body: str) -> Review:
+    """Write or edit the customer's one review of a product they bought; it waits for approval.
+
+    Raises ReviewError when the customer did not buy the product or the rating is not 1–5.
+    """
+    if not purchases.customer_bought(user_id=user.pk, product_id=product.pk):
+        raise ReviewError(_("Only customers who bought this product can review it."))
+    if rating not in range(1, 6):
+        raise ReviewError(_("Choose a rating from 1 to 5 stars."))
+    with transaction.atomic():
+        review, created = Review.objects.select_for_update().get_or_create(
+            product=product,
+            user=user,
+            defaults={"rating": rating, "body": body, "verified_purchase": True},
+        )
+        if not created:
+            was_shown = review.status == ReviewStatus.APPROVED
+            review.rating, review.body = rating, body
+            review.status, review.verified_purchase = ReviewStatus.PENDING, True
+            review.save(update_fields=["rating", "body", "status", "verified_purchase"])
+            if was_shown:  # the edit waits for approval: the old words leave the page now
+                product_refresh_rating(product_id=product.pk)
+    return review
+
+
+def review_moderate(*, reviews: QuerySet[Review], status: str) -> int:
+    """Staff publish or hide reviews; averages and the pages showing them follow at once."""
+    status = ReviewStatus(status)
+    with transaction.atomic():
+        changed = list(reviews.exclude(status=status).values_list("pk", "product_id"))
+        Review.objects.filter(pk__in=[pk for pk, _product in changed]).update(status=status)
+        for product_id in sorted({product_id for _pk, product_id in changed}):
+            product_refresh_rating(product_id=product_id)
+    return len(changed)
+
+
+def product_refresh_rating(*, product_id: int) -> None:
+    """Store the average, count and star distribution of a product's published reviews, and
+    invalidate its pages (the product page lists them; cards show the average)."""
+    shown = Review.objects.filter(product_id=product_id, status=ReviewStatus.APPROVED)
+    totals = shown.aggregate(average=Avg("rating"), count=Count("pk"))
+    stars = dict(shown.order_by().values_list("rating").annotate(n=Count("pk")))
+    average = Decimal(str(totals["average"] or 0)).quantize(Decimal("0.01"))
+    Product.objects.filter(pk=product_id).update(
+        rating_average=average,
+        rating_count=totals["count"],
+        rating_distribution={str(star): count for star, count in sorted(stars.items())},
+    )
+    product = Product.objects.only("slug_tr", "slug_en").get(pk=product_id)
+    pagecache.bump(pagecache.CATALOG, *product_page_versions(product))

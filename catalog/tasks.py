@@ -9,3 +9,9 @@ from . import services
 def refresh_sale_listings() -> int:
     """Refresh listing fields of products whose scheduled sale started or ended since last run."""
     return services.listings_refresh_due()
+
+
+@shared_task(name="catalog.refresh_search_vectors")
+def refresh_search_vectors(product_ids: list[int]) -> int:
+    """Rewrite the search vectors of products whose texts changed (queued after commit)."""
+    return services.product_refresh_search(product_ids=product_ids)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("products/", views.product_list, name="product_list"),
     path("c/<slug:slug>/", views.category_detail, name="category"),
     path("p/<slug:slug>/", views.product_detail, name="product"),
+    path("p/<slug:slug>/review/", views.review_write, name="review"),
 ]

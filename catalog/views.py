@@ -1,11 +1,15 @@
 """Catalog pages: home, listings and the product page. Thin: parse, select, render."""
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
-from . import selectors, thumbnails
-from .forms import ListingFilterForm
+from . import purchases, selectors, seo, services, thumbnails
+from .exceptions import ReviewError
+from .forms import ListingFilterForm, ReviewForm
 from .models import Category
 
 PAGE_SIZE = 24
@@ -16,6 +20,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "catalog/home.html",
         {
+            "seo": seo.page_links(request=request, url_name="catalog:home"),
             "featured_categories": selectors.featured_categories(),
             "new_arrivals": selectors.new_arrivals(),
             "on_sale": selectors.on_sale_products(),
@@ -25,16 +30,36 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _listing(request: HttpRequest, category: Category | None) -> HttpResponse:
     form = ListingFilterForm(request.GET)
-    products = selectors.product_listing(category=category, filters=form.filters())
+    filters = form.filters()
+    products = selectors.product_listing(category=category, filters=filters)
     # get_page turns "9999" or "abc" into the nearest real page instead of an error.
     page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
+    suggestion = ""
+    if filters.q and not page.paginator.count:
+        # Nothing matched exactly: show close matches (typos) and offer the corrected words.
+        close = selectors.product_close_matches(category=category, filters=filters)
+        page = Paginator(close, PAGE_SIZE).get_page(request.GET.get("page"))
+        suggestion = selectors.did_you_mean(q=filters.q, products=list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     template = "catalog/_grid.html" if request.htmx else "catalog/product_list.html"
     return render(
         request,
         template,
-        {"category": category, "form": form, "page": page, "query": query.urlencode()},
+        {
+            "category": category,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "searched": filters.q,
+            "suggestion": suggestion,
+            "seo": seo.page_links(
+                request=request,
+                obj=category,
+                url_name="catalog:product_list",
+                page=page.number,
+            ),
+        },
     )
 
 
@@ -66,6 +91,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     chosen = next((v for v in variants if v.sku == request.GET.get("variant")), variants[0])
     reference = selectors.reference_price(variant=chosen)
+    trail = product.category.trail()
     return render(
         request,
         "catalog/product_detail.html",
@@ -75,6 +101,41 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "variant": chosen,
             "reference_price": reference,
             "related": selectors.related_products(product=product),
-            "breadcrumbs": product.category.trail(),
+            "breadcrumbs": trail,
+            "reviews": selectors.published_reviews(product=product),
+            "seo": seo.page_links(request=request, obj=product),
+            "json_ld": seo.product_json_ld(product=product, variants=variants, trail=trail),
+            "stars": selectors.rating_stars(product),
         },
+    )
+
+
+@login_required
+def review_write(request: HttpRequest, slug: str) -> HttpResponse:
+    """A buyer writes or edits their review of a product; it appears once staff approve it."""
+    product = selectors.product_by_slug(slug)
+    if product is None:
+        raise Http404
+    if not purchases.customer_bought(user_id=request.user.pk, product_id=product.pk):
+        return render(request, "catalog/review_form.html", {"product": product}, status=403)
+    existing = selectors.review_of(product=product, user_id=request.user.pk)
+    initial = {"rating": existing.rating, "body": existing.body} if existing else None
+    form = ReviewForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_save(
+                user=request.user,
+                product=product,
+                rating=form.cleaned_data["rating"],
+                body=form.cleaned_data["body"],
+            )
+        except ReviewError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Thank you! Your review appears once we have checked it."))
+            return redirect(product.get_absolute_url())
+    return render(
+        request,
+        "catalog/review_form.html",
+        {"product": product, "form": form, "existing": existing, "may_review": True},
     )

@@ -34,3 +34,9 @@ def delete_stale_carts() -> int:
 def poll_carriers() -> int:
     """Ask carriers without webhooks (the simulated one) about open parcels."""
     return services.carriers_poll()
+
+
+@shared_task(name="orders.rollup_units_sold")
+def rollup_units_sold() -> int:
+    """Roll units sold per product up from paid or delivered orders ("best selling")."""
+    return services.units_sold_rollup()

@@ -41,6 +41,7 @@ PERIODIC_JOBS: dict[str, tuple[str, str]] = {
         "catalog.refresh_sale_listings",
         "CATALOG_SALE_REFRESH_EVERY_SECONDS",
     ),
+    "rollup-units-sold": ("orders.rollup_units_sold", "CATALOG_UNITS_SOLD_EVERY_SECONDS"),
     "reconcile-card-payments": (
         "payments.reconcile_card_payments",
         "CARD_RECONCILE_EVERY_SECONDS",

@@ -7,7 +7,7 @@ from django.utils.cache import patch_cache_control
 
 # Pages that show one person's data (namespaces and view names, matched on the resolved URL).
 PRIVATE_NAMESPACES = {"orders", "crm", "notifications"}
-PRIVATE_VIEWS = {"shop:profile"}
+PRIVATE_VIEWS = {"shop:profile", "catalog:review"}
 PRIVATE_VIEW_PREFIXES = ("account_",)  # allauth's account pages: login, sign-up, email, password
 
 

@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
+    "django.contrib.sitemaps",  # search lookups (trigram, full text); inert on SQLite
     "django_htmx",
     "treebeard",
     "sorl.thumbnail",
@@ -309,6 +311,9 @@ THUMBNAIL_QUALITY = 82
 # How often the listing fields (price, "on sale") of products whose sale started or ended are
 # refreshed (the periodic job catalog.refresh_sale_listings).
 CATALOG_SALE_REFRESH_EVERY_SECONDS = env.int("CATALOG_SALE_REFRESH_EVERY_SECONDS", default=60)
+# How often "best selling" (units sold per product) is rolled up from order lines
+# (the periodic job orders.rollup_units_sold; never inside placement).
+CATALOG_UNITS_SOLD_EVERY_SECONDS = env.int("CATALOG_UNITS_SOLD_EVERY_SECONDS", default=900)
 # Benchmarks only: serve a bare "ok" at /bench/bare through the full middleware stack (bench/).
 BENCH_BARE_VIEW = env.bool("BENCH_BARE_VIEW", default=False)
 

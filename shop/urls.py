@@ -27,6 +27,7 @@ shop_patterns = (
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("", include("catalog.seo_urls")),  # sitemap.xml and robots.txt
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("notifications/", include("crm.notifications.callback_urls")),
     path("payments/", include("payments.urls")),

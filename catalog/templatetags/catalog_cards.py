@@ -38,14 +38,24 @@ def product_card(product: Product, texts: dict[str, str]) -> SafeString:
         stock = texts["digital"]
     else:
         stock = texts["in"] if product.in_stock else texts["out"]
+    rating = ""
+    if product.rating_count:
+        average = f"{product.rating_average:.1f}"
+        rating = format_html(
+            '<p class="rating" aria-label="{}">★ {} ({})</p>',
+            texts["rating"] % {"average": average, "count": product.rating_count},
+            average,
+            product.rating_count,
+        )
     return format_html(
         '<li class="product-card"><a href="{}">{}<span class="product-name">{}</span></a>'
-        '<p class="price">{}<strong>{}</strong></p><p class="stock {}">{}</p></li>',
+        '<p class="price">{}<strong>{}</strong></p>{}<p class="stock {}">{}</p></li>',
         product.get_absolute_url(),
         picture,
         product.name,
         badge,
         money(product.min_price),
+        rating,
         "ok" if product.in_stock else "out",
         stock,
     )
@@ -59,5 +69,6 @@ def product_cards(products: Iterable[Product]) -> SafeString:
         "digital": gettext("Instant download"),
         "in": gettext("In stock"),
         "out": gettext("Out of stock"),
+        "rating": gettext("Rated %(average)s out of 5 by %(count)s customers"),
     }
     return format_html_join("", "{}", ((product_card(p, texts),) for p in products))

@@ -14,6 +14,8 @@ from .orders import (
     orders_of,
     overdue_order_ids,
     pick_list,
+    sold,
+    units_sold_by_product,
 )
 from .shipping import shipping_methods
 
@@ -38,4 +40,6 @@ __all__ = [
     "overdue_order_ids",
     "pick_list",
     "shipping_methods",
+    "sold",
+    "units_sold_by_product",
 ]

@@ -61,13 +61,35 @@ def order_by_token(*, token: str) -> Order | None:
     return Order.objects.filter(checkout_token=token).first()
 
 
+def sold() -> Q:
+    """Orders whose goods count as bought: delivered (or being returned), or paid for —
+    fully, partly refunded or on the tab; never a cancelled or returned order."""
+    return ~Q(status__in=[OrderStatus.CANCELLED, OrderStatus.RETURNED]) & (
+        Q(status__in=[OrderStatus.DELIVERED, OrderStatus.RETURN_REQUESTED])
+        | Q(
+            payment_status__in=[
+                PaymentStatus.PAID,
+                PaymentStatus.PARTIALLY_REFUNDED,
+                PaymentStatus.ON_TAB,
+            ]
+        )
+    )
+
+
 def customer_bought(*, user_id: int, product_id: int) -> bool:
-    """Did this customer buy the product in an order that was paid for or delivered?"""
-    return Order.objects.filter(
-        Q(status=OrderStatus.DELIVERED) | Q(payment_status=PaymentStatus.PAID),
-        user_id=user_id,
-        lines__product_id=product_id,
-    ).exists()
+    """Did this customer buy the product (see `sold`)?"""
+    return Order.objects.filter(sold(), user_id=user_id, lines__product_id=product_id).exists()
+
+
+def units_sold_by_product() -> dict[int, int]:
+    """Units sold per product over all orders that count as sold (one aggregate query)."""
+    rows = (
+        OrderLine.objects.filter(order__in=Order.objects.filter(sold()).values("pk"))
+        .values("product_id")
+        .annotate(units=Sum("quantity"))
+        .values_list("product_id", "units")
+    )
+    return {product_id: units for product_id, units in rows if units}
 
 
 def order_ids_to_remind(*, now: datetime, limit: int = 500) -> list[int]:

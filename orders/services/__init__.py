@@ -53,6 +53,7 @@ from .paying import (
     order_card_pay,
     order_pays_in_browser,
 )
+from .rollups import units_sold_rollup
 
 __all__ = [
     "CardForm",
@@ -98,4 +99,5 @@ __all__ = [
     "order_step",
     "order_transition",
     "shipment_track",
+    "units_sold_rollup",
 ]

@@ -48,6 +48,7 @@ def test_the_shops_schedule_expires_an_unpaid_order_when_its_job_falls_due(setti
         "delete-stale-carts",
         "reconcile-card-payments",
         "remind-unpaid-orders",
+        "rollup-units-sold",
         "poll-carriers",
         "clear-echecks",
         "refresh-sale-listings",
