@@ -6,22 +6,17 @@ confirmed with the attempt's idempotency key; 3-D Secure is finished in the brow
 back by a retrieve or a signed webhook. Capture is automatic.
 """
 
-from decimal import Decimal
-
 import stripe
 from django.utils.translation import gettext as _
 
-from shop.money import ZERO
-
 from ...exceptions import PaymentError
 from ...interface import (
-    Availability,
-    CheckoutContext,
     Outcome,
     PaymentRequest,
     ProviderResult,
 )
 from ...states import PaymentMethod, PaymentStatus
+from ..base import PaysTheTotal
 from .client import stripe_client, to_stripe_amount
 from .intents import declined_result, intent_result
 
@@ -30,23 +25,11 @@ class ProviderUnavailable(PaymentError):
     """Stripe could not be reached or refused the request; nothing was recorded."""
 
 
-class CardProvider:
+class CardProvider(PaysTheTotal):
     method = PaymentMethod.CARD
     pending_status = PaymentStatus.AUTHORIZED
     starts_in_browser = True
     finishes_in_browser = True
-    starts_at_placement = False
-
-    def place_check(self, *, customer_id: int | None, amount: Decimal, currency: str) -> None:
-        """Nothing to lock: the money moves after placement."""
-
-    def availability(self, *, context: CheckoutContext) -> Availability:
-        if context.total <= 0:
-            return Availability(False, _("There is nothing to pay."))
-        return Availability(True)
-
-    def fee(self, *, context: CheckoutContext) -> Decimal:
-        return ZERO
 
     def authorize(self, *, request: PaymentRequest) -> ProviderResult:
         payment_method = str(request.details.get("payment_method", ""))

@@ -6,34 +6,21 @@ bank transfers staff make by hand: the provider answers "pending" and the refund
 reserved until staff confirm the payout. No money moves through an outside service here.
 """
 
-from decimal import Decimal
-
 from django.utils.translation import gettext as _
 
-from shop.money import ZERO
-
-from ...interface import Availability, CheckoutContext, Outcome, PaymentRequest, ProviderResult
+from ...interface import Outcome, PaymentRequest, ProviderResult
 from ...models import ECheck
 from ...states import PaymentMethod, PaymentStatus
+from ..base import PaysTheTotal
 
 
-class ECheckProvider:
+class ECheckProvider(PaysTheTotal):
+    """The signed check itself is made in the placement transaction, by the checkout."""
+
     method = PaymentMethod.ECHECK
     pending_status = PaymentStatus.CLEARING
     starts_in_browser = False
     finishes_in_browser = False
-    starts_at_placement = False
-
-    def place_check(self, *, customer_id: int | None, amount: Decimal, currency: str) -> None:
-        """Nothing to lock: the signed check is made in the placement transaction."""
-
-    def availability(self, *, context: CheckoutContext) -> Availability:
-        if context.total <= 0:
-            return Availability(False, _("There is nothing to pay."))
-        return Availability(True)
-
-    def fee(self, *, context: CheckoutContext) -> Decimal:
-        return ZERO
 
     def authorize(self, *, request: PaymentRequest) -> ProviderResult:
         # An internal method may read our own rows: only a signed, sealed check is accepted.
