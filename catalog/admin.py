@@ -27,6 +27,7 @@ from .models import (
     ProductType,
     Review,
     ReviewStatus,
+    SearchMiss,
     StockMovement,
     Variant,
 )
@@ -309,3 +310,23 @@ class ReviewAdmin(admin.ModelAdmin):
         self.message_user(
             request, ngettext("%d review hidden.", "%d reviews hidden.", count) % count
         )
+
+
+@admin.register(SearchMiss)
+class SearchMissAdmin(admin.ModelAdmin):
+    """What shoppers searched for and did not find, per day: read-only aggregates."""
+
+    list_display = ["query", "day", "count"]
+    date_hierarchy = "day"
+    search_fields = ["query"]
+    ordering = ["-count", "-day"]
+    readonly_fields = ["query", "day", "count"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: SearchMiss | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: SearchMiss | None = None) -> bool:
+        return False
