@@ -122,6 +122,8 @@ def prepare() -> dict:
             + "?sort=price_asc&min_price=100&page=40",
             f"search ?q={word}": reverse("catalog:product_list") + f"?q={word}",
             f"search with a typo ?q={typo}": reverse("catalog:product_list") + f"?q={typo}",
+            # What the search box asks while a visitor types the first letters of a word.
+            f"search suggestions ?q={word[:4]}": reverse("catalog:suggest") + f"?q={word[:4]}",
             "product": reverse("catalog:product", args=[product.slug_en]),
             "cart with 3 items": reverse("orders:cart"),
             "checkout": reverse("orders:checkout"),

@@ -27,6 +27,7 @@ from .models import (
     ProductType,
     Review,
     ReviewStatus,
+    SearchMiss,
     StockMovement,
     Variant,
 )
@@ -104,23 +105,36 @@ class ProductAdmin(TranslationAdmin):
     def get_urls(self) -> list:
         view = self.admin_site.admin_view
         return [
-            path("export-csv/", view(self.export_view), name="catalog_product_export"),
+            path(
+                "export-csv/",
+                view(self.export_view),
+                {"file_format": "csv"},
+                name="catalog_product_export",
+            ),
+            path(
+                "export-xlsx/",
+                view(self.export_view),
+                {"file_format": "xlsx"},
+                name="catalog_product_export_xlsx",
+            ),
             path("import-csv/", view(self.import_view), name="catalog_product_import"),
             *super().get_urls(),
         ]
 
-    def export_view(self, request: HttpRequest) -> HttpResponse:
-        """Every variant as CSV: SKU, names, price, stock (opens in a spreadsheet)."""
+    def export_view(self, request: HttpRequest, file_format: str) -> HttpResponse:
+        """Every variant as CSV or XLSX: SKU, names, price, stock (opens in a spreadsheet)."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         response = HttpResponse(
-            "\ufeff" + spreadsheets.export_csv(), content_type="text/csv; charset=utf-8"
+            spreadsheets.export_file(file_format=file_format),
+            content_type=spreadsheets.FORMATS[file_format],
         )
-        response["Content-Disposition"] = 'attachment; filename="products.csv"'
+        response["Content-Disposition"] = f'attachment; filename="products.{file_format}"'
         return response
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
-        """Upload a CSV: check it (a preview of the changes or every bad row), then apply it."""
+        """Upload a CSV or XLSX file: check it (a preview of the changes or every bad row),
+        then apply it."""
         if not (
             self.has_change_permission(request)
             and request.user.has_perm("catalog.change_variant")
@@ -153,11 +167,11 @@ class ProductAdmin(TranslationAdmin):
             else:
                 plan = spreadsheets.import_check(data=data)
         elif request.method == "POST":
-            self.message_user(request, _("Choose a CSV file."), messages.ERROR)
+            self.message_user(request, _("Choose a CSV or XLSX file."), messages.ERROR)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": _("Import products from CSV"),
+            "title": _("Import products from CSV or XLSX"),
             "plan": plan,
             "applied": applied,
             "columns": spreadsheets.COLUMNS,
@@ -309,3 +323,23 @@ class ReviewAdmin(admin.ModelAdmin):
         self.message_user(
             request, ngettext("%d review hidden.", "%d reviews hidden.", count) % count
         )
+
+
+@admin.register(SearchMiss)
+class SearchMissAdmin(admin.ModelAdmin):
+    """What shoppers searched for and did not find, per day: read-only aggregates."""
+
+    list_display = ["query", "day", "count"]
+    date_hierarchy = "day"
+    search_fields = ["query"]
+    ordering = ["-count", "-day"]
+    readonly_fields = ["query", "day", "count"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: SearchMiss | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: SearchMiss | None = None) -> bool:
+        return False

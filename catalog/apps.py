@@ -23,3 +23,4 @@ class CatalogConfig(AppConfig):
         pagecache.register_page("catalog:product_list", params=listing)
         pagecache.register_page("catalog:category", params=listing)
         pagecache.register_page("catalog:product", params=["variant"])
+        pagecache.register_page("catalog:suggest", params=["q"])

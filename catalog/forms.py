@@ -15,6 +15,15 @@ SORT_CHOICES = [
 ]
 
 
+class SuggestForm(forms.Form):
+    """The words typed so far; anything odd (too long, control characters) suggests nothing."""
+
+    q = forms.CharField(required=False, max_length=100)
+
+    def words(self) -> str:
+        return self.cleaned_data["q"] if self.is_valid() else ""
+
+
 class ListingFilterForm(forms.Form):
     """Filters live in the URL; nonsense values are ignored rather than refused."""
 

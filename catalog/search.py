@@ -9,6 +9,7 @@ pg_trgm; SQLite (the embedded default) compares the same folded texts in Python.
 import re
 from collections.abc import Iterable
 
+import crawleruseragents
 from django.conf import settings
 from django.db import transaction
 
@@ -19,11 +20,29 @@ MAX_WORDS = 8
 # accepts a little less: "telefn" ~ "telefon" is 0.5 here.
 PYTHON_SIMILARITY_THRESHOLD = 0.4
 _NOT_TERM = re.compile(r"[^a-z0-9]+")
+# Searches without results are counted only when short and free of what looks personal: an
+# email address, or a long run of digits (a phone or card number pasted into the box).
+MAX_COUNTED_LENGTH = 60
+_PERSONAL = re.compile(r"@|\d[\d\s.-]{5,}\d")
 
 
 def query_words(q: str) -> list[str]:
     """The folded words of a search ('Kırmızı  ELBİSE' -> ['kirmizi', 'elbise'])."""
     return fold(q).split()[:MAX_WORDS]
+
+
+def miss_key(q: str) -> str:
+    """What a search without results is counted under: its folded words, or '' when it is too
+    long or may hold personal data (then it is not counted at all)."""
+    if len(q) > MAX_COUNTED_LENGTH * 2 or _PERSONAL.search(q):
+        return ""
+    key = " ".join(query_words(q))
+    return key if len(key) <= MAX_COUNTED_LENGTH else ""
+
+
+def by_a_person(user_agent: str) -> bool:
+    """False for crawlers, scripts and requests that name no browser (their searches are noise)."""
+    return bool(user_agent) and not crawleruseragents.is_crawler(user_agent)
 
 
 def tsquery_term(word: str) -> str:

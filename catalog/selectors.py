@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
 from shop import pagecache
+from shop.text import fold
 
 from . import search
 from .models import (
@@ -185,6 +186,51 @@ def did_you_mean(*, q: str, products: list[Product]) -> str:
         getattr(product, f"name_{code}") or "" for product in products[:5] for code in ("tr", "en")
     ]
     return search.suggestion(words=search.query_words(q), names=names)
+
+
+SUGGESTED_PRODUCTS = 6
+SUGGESTED_CATEGORIES = 3
+SUGGEST_MIN_LETTERS = 2
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    products: list[Product]
+    categories: list[Category]
+
+
+def _searchable_categories() -> list[tuple[str, Category]]:
+    """Active categories with their folded names in both languages, cached until one changes."""
+    version = pagecache.versions([pagecache.MENU])[pagecache.MENU]
+    key = f"catalog:suggest-categories:{version}"
+    found = cache.get(key)
+    if found is None:
+        found = [
+            (fold(f"{category.name_tr} {category.name_en or ''}"), category)
+            for category in Category.objects.filter(is_active=True).order_by("depth", "path")
+        ]
+        cache.set(key, found, MENU_CACHE_SECONDS)
+    return found
+
+
+def search_suggestions(*, q: str) -> Suggestions:
+    """What to offer while the visitor types: the best-matching products (close matches when
+    nothing matches a typo) and categories whose names start with the words. At most two
+    queries (none for categories once cached), however many products there are."""
+    words = search.query_words(q)
+    if len("".join(words)) < SUGGEST_MIN_LETTERS:
+        return Suggestions(products=[], categories=[])
+    filters = ListingFilters(q=q, sort="relevance")
+    products = list(product_listing(category=None, filters=filters)[:SUGGESTED_PRODUCTS])
+    if not products:
+        close = product_close_matches(category=None, filters=filters)
+        products = list(close[:SUGGESTED_PRODUCTS])
+    categories = [
+        category
+        for folded, category in _searchable_categories()
+        if all(any(token.startswith(word) for token in folded.split()) for word in words)
+    ][:SUGGESTED_CATEGORIES]
+    return Suggestions(products=products, categories=categories)
 
 
 def on_sale_products(*, limit: int = 8) -> list[Product]:

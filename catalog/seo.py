@@ -165,7 +165,15 @@ SITEMAPS = {"pages": PageSitemap, "categories": CategorySitemap, "products": Pro
 @cache_control(public=True, max_age=86400)
 def robots_txt(request: HttpRequest) -> HttpResponse:
     """Crawl the catalog; keep out of the admin, carts, checkout and accounts; find the sitemap."""
-    private = ["admin/", "cart/", "checkout/", "account/", "orders/", "buy-now/"]
+    private = [
+        "admin/",
+        "cart/",
+        "checkout/",
+        "account/",
+        "orders/",
+        "buy-now/",
+        "products/suggest/",
+    ]
     lines = ["User-agent: *"]
     lines += [f"Disallow: {prefix}{path}" for path in private for prefix in ("/", "/en/")]
     lines.append(f"Sitemap: {absolute(reverse('sitemap'))}")

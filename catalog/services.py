@@ -1,12 +1,12 @@
 """Every write of the catalog that matters: stock, prices, slugs, listing fields."""
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Avg, Case, Count, Exists, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,11 +25,12 @@ from .models import (
     ProductStatus,
     Review,
     ReviewStatus,
+    SearchMiss,
     SlugRedirect,
     StockMovement,
     Variant,
 )
-from .search import product_document
+from .search import miss_key, product_document
 
 
 def stock_adjust_check(*, variant: Variant, delta: int, reason: str) -> None:
@@ -417,3 +418,25 @@ def product_refresh_rating(*, product_id: int) -> None:
     )
     product = Product.objects.only("slug_tr", "slug_en").get(pk=product_id)
     pagecache.bump(pagecache.CATALOG, *product_page_versions(product))
+
+
+def search_miss_record(*, q: str, day: date | None = None) -> bool:
+    """Count one search that found nothing, as (folded words, day) + 1 and nothing else.
+
+    Safe under concurrency: an atomic increment, or the first row of the day (a racing insert
+    falls back to the increment). Queries too long or holding what looks like an email address
+    or a card or phone number are not stored. Returns whether the search was counted.
+    """
+    key = miss_key(q)
+    if not key:
+        return False
+    day = day or timezone.localdate()
+    rows = SearchMiss.objects.filter(query=key, day=day)
+    if rows.update(count=F("count") + 1):
+        return True
+    try:
+        with transaction.atomic():
+            SearchMiss.objects.create(query=key, day=day, count=1)
+    except IntegrityError:  # another request created the day's row meanwhile
+        rows.update(count=F("count") + 1)
+    return True

@@ -1,17 +1,21 @@
-"""Staff export and import of variants as CSV: names, price and stock, one row per SKU.
+"""Staff export and import of variants as CSV or XLSX: names, price and stock, one row per SKU.
 
 An import is checked whole before anything is written: every row is validated and every
-problem reported with its line number; a file with any bad row changes nothing. Writes go
-through the catalog services (prices keep their history, stock keeps its movements and never
-goes below what orders hold), in one transaction. The standard library's csv module is enough
-for this format, so no dependency is added.
+problem reported with its line number (the spreadsheet's row number); a file with any bad row
+changes nothing. Writes go through the catalog services (prices keep their history, stock
+keeps its movements and never goes below what orders hold), in one transaction. Both formats
+are read into the same rows first, so the checks and the report are the same for each; tablib
+(with openpyxl) reads and writes XLSX.
 """
 
 import csv
+import datetime
 import io
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+import tablib
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -25,13 +29,18 @@ COLUMNS = ["sku", "name_tr", "name_en", "price", "on_hand", "allocated", "status
 EDITABLE = {"name_tr", "name_en", "price", "on_hand"}
 MAX_ROWS = 20_000
 MAX_BYTES = 5 * 1024 * 1024
+# An XLSX file is a zip: refuse one that unpacks to far more than any real product list.
+MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+XLSX_MAGIC = b"PK\x03\x04"
 
 
-def export_csv() -> str:
+def export_dataset() -> tablib.Dataset:
     """Every variant with its product's names, price, stock, status and category."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
+    dataset = tablib.Dataset(headers=COLUMNS, title="products")
     variants = (
         Variant.objects.select_related("product__category")
         .only(
@@ -48,7 +57,7 @@ def export_csv() -> str:
     )
     for v in variants.iterator(chunk_size=2000):
         product = v.product
-        writer.writerow(
+        dataset.append(
             [
                 v.sku,
                 product.name_tr,
@@ -60,7 +69,16 @@ def export_csv() -> str:
                 product.category.name_tr,
             ]
         )
-    return out.getvalue()
+    return dataset
+
+
+def export_file(*, file_format: str) -> bytes:
+    """The export as a file: CSV (UTF-8 with a BOM, so spreadsheets read ğ, ş and ı) or XLSX."""
+    dataset = export_dataset()
+    if file_format == "xlsx":
+        # escape: a cell starting with "=" is written as text, never as a formula.
+        return dataset.export("xlsx", escape=True)
+    return ("\ufeff" + dataset.export("csv")).encode()
 
 
 @dataclass
@@ -83,6 +101,55 @@ def _decimal(text: str) -> Decimal:
     return value
 
 
+class UnreadableFile(ValueError):
+    """The upload is neither UTF-8 CSV nor a readable XLSX workbook."""
+
+
+def _cell(value: object) -> str:
+    """A spreadsheet cell as the text a CSV would hold (149.9 -> '149.9', 8.0 -> '8')."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_xlsx(data: bytes) -> tuple[list[str], list[list[str]]]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+        if unpacked > MAX_XLSX_UNPACKED_BYTES:
+            raise UnreadableFile(_("The workbook is too large once unpacked."))
+        dataset = tablib.Dataset().load(io.BytesIO(data), format="xlsx")
+    except UnreadableFile:
+        raise
+    except Exception as error:  # a damaged or foreign zip: openpyxl raises many kinds
+        raise UnreadableFile(_("The file is not a readable XLSX workbook.")) from error
+    header = [_cell(name) for name in dataset.headers or []]
+    return header, [[_cell(value) for value in row] for row in dataset]
+
+
+def _read_rows(data: bytes) -> tuple[list[str], list[dict[str, str]]]:
+    """The header (trimmed column names) and the rows, as text, of a CSV or XLSX file."""
+    if data.startswith(XLSX_MAGIC):
+        header, values = _read_xlsx(data)
+        header = [name.strip() for name in header]
+        rows = [dict(zip(header, row, strict=False)) for row in values]
+        return header, rows
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(_("The file is not UTF-8 text.")) from error
+    reader = csv.DictReader(io.StringIO(text))
+    header = [name.strip() for name in reader.fieldnames or []]
+    reader.fieldnames = header
+    return header, list(reader)
+
+
 def import_check(*, data: bytes) -> ImportPlan:
     """What this file would change, or each of its problems by line; writes nothing."""
     plan = ImportPlan()
@@ -90,17 +157,13 @@ def import_check(*, data: bytes) -> ImportPlan:
         plan.errors.append((0, _("The file is larger than 5 MB.")))
         return plan
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        plan.errors.append((0, _("The file is not UTF-8 text.")))
+        header, rows = _read_rows(data)
+    except UnreadableFile as error:
+        plan.errors.append((0, str(error)))
         return plan
-    reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip() for name in reader.fieldnames or []]
     if "sku" not in header:
         plan.errors.append((1, _("The first line must name the columns, including “sku”.")))
         return plan
-    reader.fieldnames = header
-    rows = list(reader)
     if len(rows) > MAX_ROWS:
         plan.errors.append((0, _("At most %(count)s rows per file.") % {"count": MAX_ROWS}))
         return plan
@@ -111,6 +174,8 @@ def import_check(*, data: bytes) -> ImportPlan:
     }
     seen: set[str] = set()
     for line, (row, sku) in enumerate(zip(rows, skus, strict=True), start=2):
+        if not any(value.strip() for value in row.values() if isinstance(value, str)):
+            continue  # an empty line (a spreadsheet's formatted but blank row)
         problems, changes = [], {}
         variant = variants.get(sku)
         if not sku:
@@ -140,6 +205,7 @@ def import_check(*, data: bytes) -> ImportPlan:
                         _("The price “%(value)s” is not a positive amount.") % {"value": price_text}
                     )
                 else:
+                    price = price.quantize(Decimal("0.01"))  # "120" and 120.0 mean 120.00
                     if price != variant.price:
                         changes["price"] = (variant.price, price)
             stock_text = (row.get("on_hand") or "").strip()
@@ -195,7 +261,7 @@ def import_apply(*, data: bytes, by: User) -> ImportPlan:
                     delta=after - now,
                     reason=StockMovement.Reason.CORRECTION,
                     by=by,
-                    note=_("CSV import, line %(line)s") % {"line": row.line},
+                    note=_("Spreadsheet import, line %(line)s") % {"line": row.line},
                 )
             services.product_refresh_listing(product_id=variant.product_id)
     return plan

@@ -5,12 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
-from . import purchases, selectors, seo, services, thumbnails
+from . import purchases, search, selectors, seo, services, thumbnails
 from .exceptions import ReviewError
-from .forms import ListingFilterForm, ReviewForm
+from .forms import ListingFilterForm, ReviewForm, SuggestForm
 from .models import Category
+from .selectors import ListingFilters
 
 PAGE_SIZE = 24
 
@@ -43,7 +45,7 @@ def _listing(request: HttpRequest, category: Category | None) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     template = "catalog/_grid.html" if request.htmx else "catalog/product_list.html"
-    return render(
+    response = render(
         request,
         template,
         {
@@ -59,6 +61,30 @@ def _listing(request: HttpRequest, category: Category | None) -> HttpResponse:
                 url_name="catalog:product_list",
                 page=page.number,
             ),
+        },
+    )
+    if filters.q and not page.paginator.count:
+        # Rendered for every visitor (never from the page cache), so each miss can be counted.
+        patch_cache_control(response, private=True)
+        only_words = filters == ListingFilters(q=filters.q, sort=filters.sort)
+        by_a_person = search.by_a_person(request.headers.get("User-Agent", ""))
+        if category is None and only_words and not request.htmx and by_a_person:
+            services.search_miss_record(q=filters.q)
+    return response
+
+
+def suggest(request: HttpRequest) -> HttpResponse:
+    """Products and categories for the words typed so far (an htmx fragment for the search box)."""
+    q = SuggestForm(request.GET).words()
+    found = selectors.search_suggestions(q=q)
+    return render(
+        request,
+        "catalog/_suggestions.html",
+        {
+            "products": found.products,
+            "categories": found.categories,
+            "total": len(found.products) + len(found.categories),
+            "searched": q.strip(),
         },
     )
 

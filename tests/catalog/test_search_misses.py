@@ -1,0 +1,116 @@
+"""Searches without results, counted for staff as (folded words, day, count) and nothing else."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from catalog import services
+from catalog.models import SearchMiss
+from catalog.services import product_refresh_listing, product_refresh_search
+from tests.factories import ProductFactory, StaffFactory, VariantFactory
+
+BROWSER = {"User-Agent": "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Mobile Safari/537.36"}
+GOOGLEBOT = {
+    "User-Agent": "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+}
+
+
+@pytest.fixture
+def lamp(db):
+    product = ProductFactory(name_tr="Kırmızı Lamba", name_en="Red Lamp")
+    VariantFactory(product=product)
+    product_refresh_listing(product_id=product.pk)
+    product_refresh_search(product_ids=[product.pk])
+    return product
+
+
+def _search(q: str, headers: dict = BROWSER, **params: str) -> str:
+    return Client().get("/en/products/", {"q": q, **params}, headers=headers).text
+
+
+@pytest.mark.django_db
+def test_a_search_without_results_is_counted_by_its_folded_words_and_day_only(lamp):
+    assert "0 results" in _search("Şemsiye  KIRMIZI")
+    _search("semsiye kirmizi")
+    row = SearchMiss.objects.get()
+    assert (row.query, row.day, row.count) == ("semsiye kirmizi", datetime.date.today(), 2)
+    # Nothing about who searched can be stored: the table has no such column.
+    assert {field.name for field in SearchMiss._meta.get_fields()} == {
+        "id",
+        "query",
+        "day",
+        "count",
+    }
+
+
+@pytest.mark.django_db
+def test_searches_that_find_something_or_are_not_a_persons_are_not_counted(lamp):
+    _search("kirmizi")  # found
+    _search("kirmizy")  # a typo: close matches are shown
+    _search("semsiye", headers=GOOGLEBOT)
+    _search("semsiye", headers={})  # names no browser
+    _search("semsiye " * 20)  # absurdly long
+    _search("ayse@example.com")  # looks personal
+    _search("4242 4242 4242 4242")
+    _search("semsiye", min_price="5000")  # the filters, not the words, found nothing
+    assert not SearchMiss.objects.exists()
+
+
+@pytest.mark.pagecache
+@pytest.mark.django_db
+def test_every_search_without_results_is_counted_even_with_the_page_cache_on(lamp):
+    for _ in range(3):
+        _search("semsiye")
+    assert SearchMiss.objects.get().count == 3
+    response = Client().get("/en/products/", {"q": "kirmizi"}, headers=BROWSER)
+    assert Client().get("/en/products/", {"q": "kirmizi"})["X-Page-Cache"] == "hit"
+    assert response.status_code == 200
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_searches_are_all_counted():
+    threads_count, each = 8, 5
+    barrier = threading.Barrier(threads_count)
+    failures: list[BaseException] = []
+
+    def search_often() -> None:
+        try:
+            barrier.wait(timeout=30)
+            for _ in range(each):
+                services.search_miss_record(q="Şemsiye")
+        except BaseException as error:  # the test reports what a thread got
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=search_often) for _ in range(threads_count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not failures
+    assert SearchMiss.objects.get(query="semsiye").count == threads_count * each
+
+
+@pytest.mark.django_db
+def test_staff_read_the_counts_sorted_by_count_and_cannot_change_them(client):
+    today = datetime.date.today()
+    SearchMiss.objects.create(query="semsiye", day=today, count=2)
+    SearchMiss.objects.create(query="bisiklet", day=today, count=9)
+    client.force_login(StaffFactory())
+    page = client.get("/en/admin/catalog/searchmiss/").text
+    assert page.index("bisiklet") < page.index("semsiye")
+    row = SearchMiss.objects.get(query="semsiye")
+    assert client.post(
+        f"/en/admin/catalog/searchmiss/{row.pk}/change/", {"count": 0}
+    ).status_code in (
+        403,
+        200,
+    )
+    row.refresh_from_db()
+    assert row.count == 2
+    assert "Add search" not in page
