@@ -22,7 +22,7 @@ from shop.models import User
 from shop.money import ZERO, to_money, vat_included_in
 
 from ..exceptions import OrderError
-from ..models import CreditNote, DownloadLink, Order, OrderLine, Return, ReturnLine
+from ..models import CreditNote, DownloadLink, Invoice, Order, OrderLine, Return, ReturnLine
 from ..selectors.returns import (
     RETURNABLE_ORDER,
     order_delivered_at,
@@ -32,7 +32,7 @@ from ..selectors.returns import (
 )
 from ..states import OPEN_RETURN, OrderStatus, Restock, ReturnKind, ReturnStatus
 from ..totals import STANDARD_VAT_RATE, spread_discount
-from .invoicing import invoice_issue, next_document_number
+from .invoicing import next_document_number
 from .lifecycle import order_event_record, order_transition
 
 # The shop refunds within 14 days of the withdrawal notice (the distance sales contract).
@@ -311,8 +311,8 @@ def credit_note_issue(*, refund: Refund) -> CreditNote | None:
     """The credit note of a refund of an order's payment: once per refund, in its own series.
 
     Called when the refund is recorded (inside that transaction, under the payment's lock);
-    tied to the order's invoice, issued now if the order had none. Lock order: payment →
-    order → counter. Its total is the refund's amount.
+    it corrects the order's invoice, so money given back for an order never invoiced (paid
+    after it was cancelled: nothing was sold) gets none. Its total is the refund's amount.
     """
     order_id = refund.payment.order_id
     if order_id is None:
@@ -320,9 +320,11 @@ def credit_note_issue(*, refund: Refund) -> CreditNote | None:
     existing = CreditNote.objects.filter(refund=refund).first()
     if existing is not None:
         return existing
-    order = Order.objects.get(pk=order_id)
+    invoice = Invoice.objects.filter(order_id=order_id).select_related("order").first()
+    if invoice is None:
+        return None
+    order = invoice.order
     with transaction.atomic():
-        invoice = invoice_issue(order=order)
         lines = credit_note_lines(order=order, refund=refund)
         breakdown: dict[str, Decimal] = {}
         for line in lines:
