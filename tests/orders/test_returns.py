@@ -384,3 +384,18 @@ def test_staff_see_refunds_coming_due():
     assert late_return.number in overdue and f"{soon.number}-R1" not in overdue
     everything = client.get(listing).content.decode()
     assert everything.index(late_return.number) < everything.index(f"{soon.number}-R1")
+
+
+def test_an_order_being_returned_is_moved_only_by_its_returns_not_by_staff_steps():
+    from orders.exceptions import InvalidTransition
+
+    shirt = stocked_variant()
+    order = delivered_order((shirt, 1))
+    with pytest.raises(InvalidTransition):
+        services.order_step(order=order, to="return_requested")
+    services.return_request(order=order, quantities={_line(order, shirt).pk: 1})
+    order.refresh_from_db()
+    assert services.order_next_steps(order=order) == []
+    with pytest.raises(InvalidTransition):
+        services.order_step(order=order, to="delivered")
+    assert Order.objects.get(pk=order.pk).status == "return_requested"
