@@ -194,3 +194,46 @@ class CheckoutForm(forms.Form):
 class TrackForm(forms.Form):
     number = forms.CharField(label=_("Order number"), max_length=20)
     email = forms.EmailField(label=_("Email address"))
+
+
+class ReturnForm(forms.Form):
+    """Which units of which lines come back: one number per returnable line (no JavaScript)."""
+
+    reason = forms.CharField(
+        label=_("What is wrong with the item?"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args: object, returnable: list, needs_reason: bool, **kwargs: object):
+        super().__init__(*args, **kwargs)
+        self.returnable = returnable
+        for item in returnable:
+            line = item.line
+            name = line.product_name + (f" ({line.variant_name})" if line.variant_name else "")
+            self.fields[f"quantity_{line.pk}"] = forms.IntegerField(
+                label=name,
+                min_value=0,
+                max_value=item.left,
+                initial=0,
+                required=False,
+                help_text=_("Up to %(left)s") % {"left": item.left},
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            )
+        self.fields["reason"].required = needs_reason
+        if not needs_reason:
+            self.fields["reason"].label = _("Anything you want to tell us (optional)")
+        self.order_fields([*(f"quantity_{item.line.pk}" for item in returnable), "reason"])
+
+    def quantities(self) -> dict[int, int]:
+        return {
+            item.line.pk: self.cleaned_data.get(f"quantity_{item.line.pk}") or 0
+            for item in self.returnable
+        }
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not self.errors and not any(self.quantities().values()):
+            raise forms.ValidationError(_("Choose at least one item and how many of it to return."))
+        return cleaned

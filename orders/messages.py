@@ -15,8 +15,8 @@ from crm.notifications.services import Recipient, notification_send
 from payments.states import PaymentStatus
 
 from .links import download_url, order_page_url, order_pay_url
-from .models import DownloadLink, Order, OrderEvent, ShipmentEvent, ShipmentStatus
-from .states import CancelReason, OrderStatus
+from .models import DownloadLink, Order, OrderEvent, Return, ShipmentEvent, ShipmentStatus
+from .states import CancelReason, OrderStatus, ReturnKind
 
 SAMPLE = {
     "number": "DK-7K3M-Q9XZ",
@@ -46,6 +46,15 @@ SAMPLE = {
     ],
     "problem": "Alıcı adreste bulunamadı",
     "downloads": [{"name": "Şiir E-kitabı", "url": "http://127.0.0.1:8000/orders/DK-7K3M-Q9XZ/"}],
+    "return": {
+        "number": "DK-7K3M-Q9XZ-R1",
+        "is_withdrawal": True,
+        "code_issued": True,
+        "amount": "115.00",
+        "staff_note": "",
+        "carrier": "Yurtiçi Kargo",
+        "lines": [{"name": "Pamuklu tişört", "quantity": 1}],
+    },
 }
 
 # status -> message kind; statuses without a kind send nothing (yet).
@@ -61,7 +70,14 @@ KIND_BY_STATUS = {
 KIND_BY_EVENT = {
     "delivery_problem": "order_delivery_problem",
     "downloads": "order_downloads_ready",
+    "return_requested": "order_return_requested",
+    "return_approved": "order_return_approved",
+    "return_rejected": "order_return_rejected",
+    "return_received": "order_return_received",
 }
+# Steps whose message is sent another way: a return's refund is told by "payment_refunded"
+# (once per refund), so the order going back to delivered or on to returned sends nothing.
+SILENT_EVENTS = frozenset({"return_refunded"})
 
 
 # Messages about paying, not about a status: sent once per payment or order.
@@ -80,6 +96,8 @@ def order_message_schedule(*, order: Order, status: str, event: OrderEvent | Non
 
     Keyed by the event, so a second "out for delivery" after a failed attempt is sent too.
     """
+    if event is not None and event.kind in SILENT_EVENTS:
+        return
     kind = KIND_BY_EVENT.get(event.kind) if event is not None and event.kind else None
     kind = kind or KIND_BY_STATUS.get(status)
     if kind is None:
@@ -209,7 +227,34 @@ def order_step_context(*, order: Order, event: OrderEvent | None) -> dict:
         )
         with translation.override(order.language):
             problem = gettext(report.description) if report and report.description else ""
-    return {"url": url, "parcels": parcels, "problem": problem, "downloads": downloads}
+    context = {"url": url, "parcels": parcels, "problem": problem, "downloads": downloads}
+    if event is not None and event.kind.startswith("return_"):
+        context["return"] = return_context(order=order, number=event.note, parcels=parcels)
+    return context
+
+
+def return_context(*, order: Order, number: str, parcels: list[dict]) -> dict:
+    """A return step's details: its code, what comes back, the refund and the way back."""
+    order_return = (
+        Return.objects.filter(order=order, number=number)
+        .prefetch_related("lines__order_line")
+        .first()
+    )
+    if order_return is None:
+        return {}
+    with translation.override(order.language):
+        return {
+            "number": order_return.number,
+            "is_withdrawal": order_return.kind == ReturnKind.WITHDRAWAL,
+            "code_issued": order_return.code_issued,
+            "amount": str(order_return.amount),
+            "staff_note": order_return.staff_note,
+            "carrier": parcels[0]["carrier"] if parcels else "",
+            "lines": [
+                {"name": line.order_line.product_name, "quantity": line.quantity}
+                for line in order_return.lines.all()
+            ],
+        }
 
 
 def order_download_links(*, order: Order) -> list[DownloadLink]:

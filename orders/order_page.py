@@ -6,14 +6,17 @@ from datetime import datetime
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from payments.models import Refund
 from payments.states import PaymentMethod
 
 from .links import download_token
-from .models import Order, Shipment
+from .models import CreditNote, Order, OrderLine, Return, Shipment
+from .selectors.returns import RETURNABLE_ORDER, withdrawal_ends_at
 from .services import order_customer_can_cancel
-from .states import FINAL, OrderStatus
+from .states import COUNTS_AS_RETURNED, FINAL, OrderStatus
 
 S = OrderStatus
 PHYSICAL_PATH = (
@@ -29,7 +32,13 @@ DIGITAL_PATH = (S.CONFIRMED, S.DELIVERED)
 EVENT_LABELS = {
     "delivery_problem": _("Delivery problem"),
     "downloads": _("Downloads ready"),
+    "return_requested": _("Return requested"),
+    "return_approved": _("Return claim approved"),
+    "return_rejected": _("Return claim rejected"),
+    "return_received": _("Returned items received"),
+    "return_refunded": _("Return refunded"),
 }
+RETURN_STEPS = (S.RETURN_REQUESTED, S.RETURNED)
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,20 @@ class Download:
     expires_at: datetime
 
 
+@dataclass(frozen=True)
+class Returnable:
+    line: OrderLine
+    left: int
+
+
+@dataclass(frozen=True)
+class ReturnView:
+    order_return: Return
+    lines: list[tuple[str, int]]
+    # "waiting", "on_its_way", "refunded" or "failed": the refund as the payment sees it.
+    refund_state: str
+
+
 class OrderPage:
     def __init__(self, order: Order) -> None:
         self.order = order
@@ -82,6 +105,8 @@ class OrderPage:
             path = PHYSICAL_PATH
             if self.order.status == S.PENDING_PAYMENT:
                 path = (S.PENDING_PAYMENT, *PHYSICAL_PATH)
+        if self.order.status in RETURN_STEPS:
+            path = (*path, self.order.status)
         position = path.index(self.order.status) if self.order.status in path else -1
         return [
             Step(
@@ -151,3 +176,77 @@ class OrderPage:
     @property
     def can_cancel(self) -> bool:
         return order_customer_can_cancel(order=self.order)
+
+    # --- returns ---------------------------------------------------------------------------
+
+    @property
+    def returns(self) -> list[ReturnView]:
+        names = {line.pk: line.product_name for line in self.lines}
+        found = []
+        for order_return in self.order.returns.all():
+            refund = order_return.refund
+            if refund is None:
+                state = "refunded" if order_return.status == "refunded" else "waiting"
+            elif refund.status == Refund.Status.SUCCEEDED:
+                state = "refunded"
+            elif refund.status == Refund.Status.FAILED:
+                state = "failed"
+            else:
+                state = "on_its_way"
+            found.append(
+                ReturnView(
+                    order_return=order_return,
+                    lines=[
+                        (names.get(line.order_line_id, ""), line.quantity)
+                        for line in order_return.lines.all()
+                    ],
+                    refund_state=state,
+                )
+            )
+        return found
+
+    @property
+    def credit_notes(self) -> list[CreditNote]:
+        return list(self.order.credit_notes.all())
+
+    @property
+    def delivered_at(self) -> datetime | None:
+        for event in self.events:
+            if event.to_status == S.DELIVERED:
+                return event.created_at
+        return None
+
+    @property
+    def withdrawal_ends_at(self) -> datetime | None:
+        return withdrawal_ends_at(self.delivered_at)
+
+    @property
+    def withdrawal_open(self) -> bool:
+        ends = self.withdrawal_ends_at
+        return ends is not None and timezone.now() <= ends
+
+    @property
+    def returnable(self) -> list[Returnable]:
+        """The lines that may still come back, with how many units (from prefetched rows)."""
+        if self.order.status not in RETURNABLE_ORDER:
+            return []
+        coming_back: dict[int, int] = {}
+        for order_return in self.order.returns.all():
+            if order_return.status in COUNTS_AS_RETURNED:
+                for line in order_return.lines.all():
+                    coming_back[line.order_line_id] = (
+                        coming_back.get(line.order_line_id, 0) + line.quantity
+                    )
+        found = []
+        for line in self.lines:
+            left = line.quantity - coming_back.get(line.pk, 0)
+            downloaded = line.is_digital and any(
+                link.download_count > 0 for link in line.download_links.all()
+            )
+            if left > 0 and not downloaded:
+                found.append(Returnable(line=line, left=left))
+        return found
+
+    @property
+    def can_return(self) -> bool:
+        return bool(self.returnable)

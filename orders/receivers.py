@@ -55,6 +55,18 @@ def tell_about_refund(
     payment_refunded_schedule(order=Order.objects.get(pk=payment.order_id), amount=amount, key=key)
 
 
+@receiver(payment_refund_recorded, sender=Payment, dispatch_uid="orders.credit_note")
+def issue_credit_note(
+    sender: type[Payment], payment: Payment, amount: object, key: str, **kwargs: object
+) -> None:
+    """Each refund of an order's payment gets its credit note, in the refund's transaction."""
+    if payment.order_id is None:
+        return
+    refund = services.refund_of_ledger_key(payment=payment, key=key)
+    if refund is not None:
+        services.credit_note_issue(refund=refund)
+
+
 @receiver(user_logged_in, dispatch_uid="orders.merge_cart_on_login")
 def merge_guest_cart(
     sender: type, request: HttpRequest | None, user: User, **kwargs: object

@@ -69,3 +69,39 @@ ROAD_RANK = {S.SHIPPED: 0, S.IN_TRANSIT: 1, S.OUT_FOR_DELIVERY: 2, S.DELIVERED: 
 
 def can_transition(current: str, target: str) -> bool:
     return target in TRANSITIONS.get(current, frozenset())
+
+
+class ReturnKind(models.TextChoices):
+    # Within WITHDRAWAL_DAYS of delivery: no reason, no approval, the code at once.
+    WITHDRAWAL = "withdrawal", _("Withdrawal")
+    # Later: a defect claim, with a reason, that staff approve or reject.
+    DEFECT = "defect", _("Defect claim")
+
+
+class ReturnStatus(models.TextChoices):
+    REQUESTED = "requested", _("Waiting for our decision")
+    APPROVED = "approved", _("Return code issued")
+    REJECTED = "rejected", _("Rejected")
+    RECEIVED = "received", _("Received and inspected")
+    REFUNDED = "refunded", _("Refunded")
+
+
+class Restock(models.TextChoices):
+    SELLABLE = "sellable", _("Back to sellable stock")
+    DAMAGED = "damaged", _("Damaged: not sellable")
+
+
+R = ReturnStatus
+
+RETURN_TRANSITIONS: dict[str, frozenset[str]] = {
+    R.REQUESTED: frozenset({R.APPROVED, R.REJECTED}),
+    R.APPROVED: frozenset({R.RECEIVED}),
+    R.RECEIVED: frozenset({R.REFUNDED}),
+    R.REJECTED: frozenset(),
+    R.REFUNDED: frozenset(),
+}
+
+# A return still under way: the order shows "return requested" while one is open.
+OPEN_RETURN = frozenset({R.REQUESTED, R.APPROVED, R.RECEIVED})
+# Its units count as coming back (a rejected claim gives them back to the customer).
+COUNTS_AS_RETURNED = frozenset({R.REQUESTED, R.APPROVED, R.RECEIVED, R.REFUNDED})

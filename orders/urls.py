@@ -21,6 +21,12 @@ urlpatterns = [
     path("orders/<str:number>/pay/", views.order_pay, name="pay"),
     path("orders/<str:number>/cancel/", views.order_cancel, name="cancel"),
     path("orders/<str:number>/invoice/", views.order_invoice, name="invoice"),
+    path("orders/<str:number>/return/", views.order_return, name="return"),
+    path(
+        "orders/<str:number>/credit-notes/<str:credit_number>/",
+        views.order_credit_note,
+        name="credit_note",
+    ),
     path("orders/<str:number>/downloads/<str:token>/", views.order_download, name="download"),
     path("track/", views.order_track, name="track"),
     # One-click buying (the wallet): its own express cart and confirmation page.

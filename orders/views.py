@@ -34,8 +34,8 @@ from .cart_session import (
 )
 from .checkout_page import CheckoutPage
 from .exceptions import CartNotFound, PricesChanged
-from .forms import AddressForm, CartAddForm, CouponForm, QuantityForm, TrackForm
-from .invoice_pdf import invoice_pdf
+from .forms import AddressForm, CartAddForm, CouponForm, QuantityForm, ReturnForm, TrackForm
+from .invoice_pdf import credit_note_pdf, invoice_pdf
 from .links import download_link_id, order_link_valid
 from .models import Address
 from .order_page import OrderPage
@@ -351,6 +351,54 @@ def order_invoice(request: HttpRequest, number: str) -> HttpResponse:
     invoice = selectors.invoice_of(order=order)
     response = HttpResponse(invoice_pdf(invoice=invoice), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{invoice.number}.pdf"'
+    return response
+
+
+def order_return(request: HttpRequest, number: str) -> HttpResponse:
+    """Pick what comes back and how many: a withdrawal within the period, a claim after it."""
+    order = _viewable_order(request, number, full=True)
+    page = OrderPage(order)
+    if not page.can_return:
+        messages.error(request, _("Nothing in this order can be returned now."))
+        return redirect("orders:confirmation", number=number)
+    form = ReturnForm(
+        request.POST if request.method == "POST" else None,
+        returnable=page.returnable,
+        needs_reason=not page.withdrawal_open,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            order_return = services.return_request(
+                order=order,
+                quantities=form.quantities(),
+                reason=form.cleaned_data.get("reason") or "",
+                by=signed_in_user(request),
+            )
+        except ShopError as error:
+            form.add_error(None, str(error))
+        else:
+            if order_return.code_issued:
+                messages.success(
+                    request,
+                    _("Your return code is %(code)s. Write it on the parcel.")
+                    % {"code": order_return.number},
+                )
+            else:
+                messages.success(request, _("We have received your claim and will answer soon."))
+            return redirect("orders:confirmation", number=number)
+    return render(
+        request,
+        "orders/return_form.html",
+        {"order": order, "page": page, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def order_credit_note(request: HttpRequest, number: str, credit_number: str) -> HttpResponse:
+    order = _viewable_order(request, number)
+    note = selectors.credit_note_of(order=order, number=credit_number)
+    response = HttpResponse(credit_note_pdf(note=note), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{note.number}.pdf"'
     return response
 
 

@@ -276,6 +276,7 @@ CARRIER_POLL_EVERY_SECONDS = env.int("CARRIER_POLL_EVERY_SECONDS", default=15 * 
 DOWNLOAD_LINK_DAYS = env.int("DOWNLOAD_LINK_DAYS", default=30)
 DOWNLOAD_LINK_MAX_DOWNLOADS = env.int("DOWNLOAD_LINK_MAX_DOWNLOADS", default=5)
 INVOICE_SERIES = env.str("INVOICE_SERIES", default="DKN")
+CREDIT_NOTE_SERIES = env.str("CREDIT_NOTE_SERIES", default="DKI")
 # Carts: most units of one item per line; guest carts untouched this long are deleted.
 CART_MAX_QUANTITY = env.int("CART_MAX_QUANTITY", default=99)
 CART_GUEST_RETENTION_DAYS = env.int("CART_GUEST_RETENTION_DAYS", default=30)

@@ -6,6 +6,7 @@ from .checkout import LegalDocumentKind, OrderDocument
 from .downloads import DownloadLink
 from .invoices import Invoice, InvoiceCounter
 from .orders import Order, OrderEvent, OrderLine
+from .returns import CreditNote, Return, ReturnLine
 from .shipments import Shipment, ShipmentEvent, ShipmentLine, ShipmentStatus
 from .shipping import Carrier, ShippingMethod, ShippingRate, ShippingRegion
 
@@ -19,6 +20,7 @@ __all__ = [
     "Coupon",
     "CouponKind",
     "CouponRedemption",
+    "CreditNote",
     "DownloadLink",
     "Invoice",
     "InvoiceCounter",
@@ -27,6 +29,8 @@ __all__ = [
     "OrderDocument",
     "OrderEvent",
     "OrderLine",
+    "Return",
+    "ReturnLine",
     "Shipment",
     "ShipmentEvent",
     "ShipmentLine",

@@ -17,6 +17,13 @@ from .orders import (
     sold,
     units_sold_by_product,
 )
+from .returns import (
+    credit_note_of,
+    order_delivered_at,
+    refunded_quantities,
+    returned_quantities,
+    withdrawal_ends_at,
+)
 from .shipping import shipping_methods
 
 __all__ = [
@@ -28,10 +35,12 @@ __all__ = [
     "cart_quote",
     "coupon_by_code",
     "coupon_uses_by",
+    "credit_note_of",
     "customer_bought",
     "invoice_of",
     "open_cart",
     "order_by_token",
+    "order_delivered_at",
     "order_for_viewer",
     "order_ids_to_remind",
     "order_tracked",
@@ -39,7 +48,10 @@ __all__ = [
     "orders_of",
     "overdue_order_ids",
     "pick_list",
+    "refunded_quantities",
+    "returned_quantities",
     "shipping_methods",
     "sold",
     "units_sold_by_product",
+    "withdrawal_ends_at",
 ]

@@ -10,7 +10,16 @@ from payments.registry import all_providers
 from payments.states import PaymentStatus
 from shop.models import User
 
-from ..models import DownloadLink, Invoice, Order, OrderLine, Shipment, ShipmentEvent, ShipmentLine
+from ..models import (
+    DownloadLink,
+    Invoice,
+    Order,
+    OrderLine,
+    Return,
+    Shipment,
+    ShipmentEvent,
+    ShipmentLine,
+)
 from ..states import OrderStatus
 
 
@@ -46,6 +55,11 @@ def order_for_viewer(
                 "lines__download_links",
                 queryset=DownloadLink.objects.filter(revoked=False).select_related("file"),
             ),
+            Prefetch(
+                "returns",
+                queryset=Return.objects.select_related("refund").prefetch_related("lines"),
+            ),
+            "credit_notes",
         )
     order = orders.first()
     if order is None:

@@ -53,6 +53,15 @@ from .paying import (
     order_card_pay,
     order_pays_in_browser,
 )
+from .returns import (
+    ReturnError,
+    credit_note_issue,
+    refund_of_ledger_key,
+    return_decide,
+    return_receive,
+    return_refund,
+    return_request,
+)
 from .rollups import units_sold_rollup
 
 __all__ = [
@@ -60,6 +69,7 @@ __all__ = [
     "CardStep",
     "CheckoutRequest",
     "PaymentStart",
+    "ReturnError",
     "ShipmentError",
     "address_delete",
     "address_save",
@@ -75,6 +85,7 @@ __all__ = [
     "cart_remove_coupon",
     "cart_set_quantity",
     "checkout_payment_start",
+    "credit_note_issue",
     "download_claim",
     "download_link_extend",
     "download_link_reissue",
@@ -98,6 +109,11 @@ __all__ = [
     "order_ship",
     "order_step",
     "order_transition",
+    "refund_of_ledger_key",
+    "return_decide",
+    "return_receive",
+    "return_refund",
+    "return_request",
     "shipment_track",
     "units_sold_rollup",
 ]

@@ -227,6 +227,8 @@ def order_step(*, order: Order, to: str, by: User | None = None) -> Order:
     shipping itself needs a carrier and tracking number (`order_ship`).
     """
     order = Order.objects.get(pk=order.pk)
+    if order.status in (S.RETURN_REQUESTED, S.RETURNED) or to in (S.RETURN_REQUESTED, S.RETURNED):
+        raise InvalidTransition(_("Returns move the order: handle them on the return's page."))
     if to == S.SHIPPED:
         raise InvalidTransition(_("Ship the order with a carrier and a tracking number."))
     if to == S.CANCELLED:
@@ -265,6 +267,8 @@ def order_next_steps(*, order: Order) -> list[str]:
     from ..states import TRANSITIONS
 
     allowed = []
+    if order.status in (S.RETURN_REQUESTED, S.RETURNED):
+        return allowed  # the order follows its returns (docs/fulfilment.md)
     for status in TRANSITIONS.get(order.status, ()):
         if status in (S.RETURN_REQUESTED, S.RETURNED):
             continue  # returns come with their own screens

@@ -19,20 +19,13 @@ def invoice_issue(*, order: Order) -> Invoice:
         existing = Invoice.objects.filter(order=locked).first()
         if existing is not None:
             return existing
-        series = settings.INVOICE_SERIES
-        year = timezone.localdate().year
-        InvoiceCounter.objects.bulk_create(
-            [InvoiceCounter(series=series, year=year)], ignore_conflicts=True
-        )
-        counter = InvoiceCounter.objects.select_for_update().get(series=series, year=year)
-        counter.last_number += 1
-        counter.save(update_fields=["last_number"])
+        series, year, sequence, number = next_document_number(series=settings.INVOICE_SERIES)
         return Invoice.objects.create(
             order=locked,
             series=series,
             year=year,
-            sequence=counter.last_number,
-            number=f"{series}{year}{counter.last_number:09d}",
+            sequence=sequence,
+            number=number,
             seller={
                 "name": settings.SELLER_NAME,
                 "address": settings.SELLER_ADDRESS,
@@ -44,3 +37,19 @@ def invoice_issue(*, order: Order) -> Invoice:
             },
             buyer={**(locked.billing_address or {}), "email": locked.email},
         )
+
+
+def next_document_number(*, series: str) -> tuple[str, int, int, str]:
+    """The next number of a document series this year: series + year + 9 digits.
+
+    Takes the series' counter row under lock, so it must run inside the transaction that
+    creates the document (a rolled-back document gives its number back: no gaps).
+    """
+    year = timezone.localdate().year
+    InvoiceCounter.objects.bulk_create(
+        [InvoiceCounter(series=series, year=year)], ignore_conflicts=True
+    )
+    counter = InvoiceCounter.objects.select_for_update().get(series=series, year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return series, year, counter.last_number, f"{series}{year}{counter.last_number:09d}"

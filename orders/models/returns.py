@@ -1,0 +1,128 @@
+"""Returns (withdrawals and defect claims) with their lines, and the credit notes of refunds.
+
+A return has its own states (states.ReturnStatus); the order's status only says whether a
+return is under way or the whole order came back (docs/fulfilment.md).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..states import Restock, ReturnKind, ReturnStatus
+
+
+class Return(models.Model):
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="returns")
+    # The return code the customer writes on the parcel: the order number + a sequence.
+    number = models.CharField(_("return code"), max_length=32, unique=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=ReturnKind)
+    status = models.CharField(_("status"), max_length=12, choices=ReturnStatus)
+    reason = models.TextField(_("reason"), blank=True)
+    staff_note = models.TextField(_("staff note"), blank=True)
+    # The original delivery fee, given back when the whole order is withdrawn.
+    shipping_refund = models.DecimalField(
+        _("delivery fee refunded"), max_digits=12, decimal_places=2, default=0
+    )
+    amount = models.DecimalField(_("refund amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default=settings.SHOP_CURRENCY)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    refunded_at = models.DateTimeField(_("refund sent at"), null=True, blank=True)
+    # The legal deadline: 14 days from the withdrawal notice (or from approving a claim).
+    refund_due_by = models.DateTimeField(_("refund due by"), null=True, blank=True)
+    # The refund reserved for this return: set once, under the return's lock (exactly once).
+    refund = models.OneToOneField(
+        "payments.Refund",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order_return",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("return")
+        verbose_name_plural = _("returns")
+        ordering = ["-requested_at", "-pk"]
+        permissions = [("handle_return", _("Can decide, receive and refund returns"))]
+        indexes = [
+            models.Index(fields=["status", "refund_due_by"], name="orders_return_due_idx"),
+            models.Index(fields=["kind", "status"], name="orders_return_kind_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="orders_return_not_negative")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def code_issued(self) -> bool:
+        return self.status in (ReturnStatus.APPROVED, ReturnStatus.RECEIVED, ReturnStatus.REFUNDED)
+
+
+class ReturnLine(models.Model):
+    """Units of one order line coming back, the paid price they refund and where they go."""
+
+    order_return = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(
+        "orders.OrderLine", on_delete=models.PROTECT, related_name="return_lines"
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
+    # The share of the line's paid total (after its coupon share) these units refund.
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    restock = models.CharField(_("restock"), max_length=12, choices=Restock, blank=True)
+
+    class Meta:
+        verbose_name = _("returned line")
+        verbose_name_plural = _("returned lines")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="orders_return_line_qty")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.order_line.product_name}"
+
+
+class CreditNote(models.Model):
+    """The document of one refund, tied to the order's invoice; numbered in its own series.
+
+    `lines` holds what it credits (name, quantity, VAT rate, VAT, total; positive numbers,
+    printed negative), `vat_breakdown` the VAT per rate; `total` equals the refund.
+    """
+
+    invoice = models.ForeignKey(
+        "orders.Invoice", on_delete=models.PROTECT, related_name="credit_notes"
+    )
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="credit_notes")
+    refund = models.OneToOneField(
+        "payments.Refund", on_delete=models.PROTECT, related_name="credit_note"
+    )
+    number = models.CharField(_("credit note number"), max_length=16, unique=True)
+    series = models.CharField(max_length=3)
+    year = models.PositiveSmallIntegerField()
+    sequence = models.PositiveIntegerField()
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    lines = models.JSONField(default=list)
+    vat_breakdown = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("credit note")
+        verbose_name_plural = _("credit notes")
+        ordering = ["issued_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "year", "sequence"], name="orders_credit_note_sequence_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
