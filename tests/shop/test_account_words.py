@@ -1,6 +1,7 @@
-"""The Turkish account pages say "Şifre" for password everywhere, as the rest of the shop does:
-allauth's, Django's (password validators) and the admin's "Parola" are overridden in our
-catalogue."""
+"""One word for each thing on the account pages, as in the header and the rest of the shop: the
+Turkish pages say "Şifre" for password everywhere (allauth's, Django's password validators' and
+the admin's "Parola" are overridden in our catalogue), and the pages name signing in, signing up
+and logging out as the header does, in both languages."""
 
 import re
 
@@ -68,3 +69,29 @@ def test_password_change_says_sifre_in_the_shop_and_in_the_admin(client):
             {"old_password": DEFAULT_PASSWORD, "new_password1": "1", "new_password2": "2"},
         )
     )
+
+
+@pytest.mark.parametrize(
+    ("prefix", "sign_in", "sign_up", "log_out"),
+    [("/en", "Sign in", "Sign up", "Log out"), ("", "Giriş yap", "Üye ol", "Çıkış yap")],
+)
+def test_sign_in_sign_up_and_log_out_pages_use_the_headers_words(
+    client, prefix, sign_in, sign_up, log_out
+):
+    def heading_and_button(path: str) -> tuple[str, str]:
+        response = client.get(f"{prefix}{path}")
+        assert response.status_code == 200
+        main = response.text.split('<main id="main"', 1)[1]
+        heading = re.search(r"<h1>\s*(.*?)\s*</h1>", main, re.S).group(1)
+        button = re.search(r"<button[^>]*type=\"submit\"[^>]*>\s*(.*?)\s*</button>", main, re.S)
+        return heading, button.group(1)
+
+    assert heading_and_button("/account/login/") == (sign_in, sign_in)
+    assert heading_and_button("/account/signup/") == (sign_up, sign_up)
+    header = client.get(f"{prefix}/account/login/").text.split('<main id="main"', 1)[0]
+    assert f">{sign_in}</a>" in header and f">{sign_up}</a>" in header
+
+    client.force_login(UserFactory(verified=True))
+    assert heading_and_button("/account/logout/") == (log_out, log_out)
+    header = client.get(f"{prefix}/account/").text.split('<main id="main"', 1)[0]
+    assert f">{log_out}</button>" in header
