@@ -96,6 +96,7 @@ def test_turkish_visitor_sees_turkish_names_and_prices(page: Page, live_server, 
     expect(page.get_by_role("link", name="Mavi (tükendi)")).to_be_visible()
 
 
+@pytest.mark.expects_404
 def test_unknown_product_gets_the_shops_404_page(page: Page, live_server, shelf):
     response = page.goto(f"{live_server.url}/en/p/no-such-lamp/")
     assert response.status == 404

@@ -1,0 +1,176 @@
+"""What axe cannot see, tried on a phone (390 px): choosing an option by keyboard, the header's
+focus order, the sideways category menu, touch targets of small links and the cart's lines."""
+
+import itertools
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from catalog.models import Attribute, AttributeValue
+from catalog.services import product_refresh_listing
+from orders.models import CartLine
+from tests.factories import ProductFactory, UserFactory, VariantFactory, make_category
+
+from .test_checkout import _add_to_cart, _watch_for_errors
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BOX = "el => { const r = el.getBoundingClientRect(); return {top: r.top, bottom: r.bottom, left: r.left, right: r.right, height: r.height}; }"  # noqa: E501
+
+
+@pytest.fixture
+def lamp():
+    """A lamp in red and blue, both in stock."""
+    colour = Attribute.objects.create(code="colour", name_en="Colour", name_tr="Renk")
+    lamp = ProductFactory(
+        category=make_category("Aydınlatma"), name_en="Star Lamp", name_tr="Yıldız Lamba",
+        slug_en="star-lamp", slug_tr="yildiz-lamba",
+    )  # fmt: skip
+    for sku, value_en, value_tr, price in (
+        ("STAR-RED", "Red", "Kırmızı", "250.00"),
+        ("STAR-BLUE", "Blue", "Mavi", "275.00"),
+    ):
+        value = AttributeValue.objects.create(
+            attribute=colour, value_en=value_en, value_tr=value_tr,
+            slug_en=value_en.lower(), slug_tr=value_tr.lower(),
+        )  # fmt: skip
+        variant = VariantFactory(product=lamp, sku=sku, price=Decimal(price), on_hand=12)
+        variant.attribute_values.add(value)
+    product_refresh_listing(product_id=lamp.pk)
+    return lamp
+
+
+def test_an_option_chosen_by_keyboard_keeps_focus_is_announced_and_leads_to_add_to_cart(
+    page: Page, live_server, lamp
+):
+    errors = _watch_for_errors(page)
+    page.goto(f"{live_server.url}/en/p/star-lamp/")
+    page.evaluate("window.__stillHere = true")  # the block is swapped in place, not reloaded
+    blue = page.get_by_role("navigation", name="Options").get_by_role("link", name="Blue")
+    blue.focus()
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#variant-sku")).to_have_text("STAR-BLUE")
+    expect(blue).to_have_attribute("aria-current", "true")
+    expect(blue).to_be_focused()
+    announcement = page.get_by_role("status").filter(has_text="Chosen option")
+    expect(announcement).to_have_text("Chosen option: Blue, ₺275.00, In stock")
+    assert page.evaluate("window.__stillHere === true")
+
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Quantity")).to_be_focused()
+    page.keyboard.press("Tab")
+    add = page.get_by_role("button", name="Add to cart")
+    expect(add).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#cart-count")).to_have_text("1")
+    assert [line.variant.sku for line in CartLine.objects.select_related("variant")] == [
+        "STAR-BLUE"
+    ]
+    assert errors == []
+
+
+def test_phone_header_focus_follows_the_screen_and_categories_scroll_into_view(
+    page: Page, live_server
+):
+    for name in ("Elektronik", "Ev ve Yaşam", "Gıda", "Kitap ve Müzik", "Moda", "Oyuncak",
+                 "Spor ve Outdoor", "Kozmetik ve Kişisel Bakım"):  # fmt: skip
+        make_category(name)
+    page.goto(f"{live_server.url}/")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="İçeriğe geç")).to_be_focused()
+
+    # The header's controls, in the order they are focused: row by row, as they are seen.
+    header = []
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        focused = page.locator(":focus")
+        header.append(
+            (focused.evaluate("el => el.textContent.trim() || el.id"), focused.evaluate(BOX))
+        )
+    assert [name for name, _ in header] == [
+        "Dükkan", "Sepet 0", "Giriş yap", "Üye ol", "site-search", "Ara",
+    ]  # fmt: skip
+    tops = [box["top"] for _, box in header]
+    assert tops[1] < tops[4], "the cart row is above the search row"
+    assert all(later >= earlier - 12 for earlier, later in itertools.pairwise(tops)), tops
+
+    # The category menu scrolls sideways, with faded edges that show it; every link that takes
+    # focus is scrolled fully into view, clear of the fades.
+    menu = page.get_by_role("navigation", name="Kategoriler")
+    strip = menu.locator("ul")
+    assert strip.evaluate("ul => ul.scrollWidth > ul.clientWidth")
+    assert "gradient" in menu.evaluate("nav => getComputedStyle(nav, '::after').backgroundImage")
+    visible = strip.evaluate(BOX)
+    links = menu.get_by_role("link")
+    assert links.count() == 9
+    for index in range(links.count()):
+        page.keyboard.press("Tab")
+        link = links.nth(index)
+        expect(link).to_be_focused()
+        box = link.evaluate(BOX)
+        assert visible["left"] + 12 <= box["left"] and box["right"] <= visible["right"] - 24, (
+            link.text_content(),
+            box,
+            visible,
+        )
+    assert strip.evaluate("ul => ul.scrollLeft > 0")
+
+
+def test_small_links_in_forms_are_at_least_24px_tall(page: Page, live_server):
+    UserFactory(email="touch@example.com", language="en", verified=True)
+    page.goto(f"{live_server.url}/en/account/login/")
+    forgot = page.get_by_role("link", name="Forgot your password?")
+    assert forgot.evaluate(BOX)["height"] >= 24
+
+    page.get_by_label("Email:", exact=True).fill("touch@example.com")
+    page.get_by_label("Password:").fill("correct-horse-battery-staple")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("Signed in as touch@example.com.", exact=True)).to_be_visible()
+    for path in ("/en/account/password/change/", "/en/account/"):
+        page.goto(f"{live_server.url}{path}")
+        small = page.locator("main form a, main .subnav a, main button.link")
+        assert small.count() > 0
+        heights = small.evaluate_all(
+            "els => els.map(el => [el.textContent.trim(), el.getBoundingClientRect().height])"
+        )
+        assert all(height >= 24 for _, height in heights), (path, heights)
+
+
+def test_cart_lines_read_on_a_phone_without_sideways_scrolling(page: Page, live_server, lamp):
+    long_name = ProductFactory(
+        name_tr="Kablosuz Gürültü Önleyici Kulak Üstü Bluetooth Kulaklık (Uzun Pil Ömürlü)",
+        slug_tr="kablosuz-kulaklik",
+    )
+    VariantFactory(product=long_name, price=Decimal("1899.90"), on_hand=5)
+    product_refresh_listing(product_id=long_name.pk)
+    _add_to_cart(page, f"{live_server.url}/p/yildiz-lamba/", quantity=2, count_after=2)
+    _add_to_cart(page, f"{live_server.url}/p/kablosuz-kulaklik/", quantity=1, count_after=3)
+    page.goto(f"{live_server.url}/cart/")
+    expect(page.get_by_role("heading", name="Sepetim")).to_be_visible()
+
+    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], width
+    lines = page.locator(".cart-line")
+    expect(lines).to_have_count(2)
+    lamp_line = lines.filter(has_text="Yıldız Lamba")
+    expect(lamp_line.get_by_text("Kırmızı")).to_be_visible()
+    quantity = lamp_line.get_by_label("Yıldız Lamba için Adet")
+    expect(quantity).to_have_value("2")
+    # "Adet" is shown beside the field; the product's name is read out, not printed again.
+    label, field = lamp_line.locator("label").evaluate(BOX), quantity.evaluate(BOX)
+    assert label["right"] - label["left"] < 80 and label["right"] <= field["left"], (label, field)
+
+    for line in (lamp_line, lines.filter(has_text="Kablosuz")):
+        card = line.evaluate(BOX)
+        remove = line.get_by_role("button", name="Kaldır").evaluate(BOX)
+        total = line.locator(".line-total").evaluate(BOX)
+        for part in (line.get_by_role("link"), line.get_by_role("spinbutton")):
+            box = part.evaluate(BOX)
+            assert card["left"] <= box["left"] and box["right"] <= card["right"], box
+        assert card["left"] <= total["left"] and total["right"] <= card["right"], total
+        # The line total sits at the card's right, across from "Remove", not mid-card.
+        assert abs(total["top"] + total["height"] / 2 - (remove["top"] + remove["height"] / 2)) < 8
+        assert total["left"] > remove["right"] and card["right"] - total["right"] < 20
+    expect(lamp_line.locator(".line-total")).to_have_text("Satır toplamı: ₺500,00")
