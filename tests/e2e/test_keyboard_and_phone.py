@@ -90,7 +90,7 @@ def test_phone_header_focus_follows_the_screen_and_categories_scroll_into_view(
             (focused.evaluate("el => el.textContent.trim() || el.id"), focused.evaluate(BOX))
         )
     assert [name for name, _ in header] == [
-        "Dükkan", "Sepet 0", "Giriş yap", "Üye ol", "site-search", "Ara",
+        "Dükkan", "Sepet 0 sepetteki ürün sayısı", "Giriş yap", "Üye ol", "site-search", "Ara",
     ]  # fmt: skip
     tops = [box["top"] for _, box in header]
     assert tops[1] < tops[4], "the cart row is above the search row"
