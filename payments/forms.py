@@ -27,3 +27,12 @@ class ECheckDecisionForm(forms.Form):
 
 class PayoutForm(forms.Form):
     reference = forms.CharField(label=_("Bank transfer reference"), max_length=120)
+
+
+class CashCollectedForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Amount the courier collected"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+    )

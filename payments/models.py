@@ -69,6 +69,7 @@ class Payment(models.Model):
         permissions = [
             ("refund_payment", _("Can refund payments")),
             ("decide_echeck", _("Can clear or bounce e-checks")),
+            ("record_cash", _("Can record cash collected on delivery")),
         ]
         verbose_name = _("payment")
         verbose_name_plural = _("payments")

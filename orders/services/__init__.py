@@ -38,6 +38,7 @@ from .invoicing import invoice_issue
 from .lifecycle import (
     order_event_record,
     order_expire,
+    order_flag,
     order_payment_remind,
     order_set_payment_status,
     order_transition,
@@ -90,6 +91,7 @@ __all__ = [
     "order_customer_can_cancel",
     "order_event_record",
     "order_expire",
+    "order_flag",
     "order_next_steps",
     "order_payment_remind",
     "order_pays_in_browser",

@@ -21,7 +21,7 @@ from ..exceptions import PaymentError
 from ..interface import Outcome, PaymentRequest, ProviderResult
 from ..models import Payment, PaymentEvent, PaymentPurpose, Refund
 from ..registry import get_provider
-from ..signals import payment_refund_recorded, payment_status_changed
+from ..signals import payment_flagged, payment_refund_recorded, payment_status_changed
 from ..states import REFUNDABLE, VOIDABLE, PaymentStatus, can_transition
 
 _KIND_BY_OUTCOME = {
@@ -110,12 +110,24 @@ def payment_start(*, payment: Payment, details: dict | None = None) -> Payment:
 
 
 def payment_capture(
-    *, payment: Payment, by: User | None = None, details: dict | None = None
+    *,
+    payment: Payment,
+    amount: Decimal | None = None,
+    by: User | None = None,
+    details: dict | None = None,
 ) -> Payment:
-    """Take the money an attempt holds or was promised (a card hold, cash at the door)."""
+    """Take the money an attempt holds or was promised (a card hold, cash at the door).
+
+    `amount` is what was actually taken (the cash the courier collected); by default the
+    attempt's amount. Another amount is recorded and flagged for staff, never marked paid.
+    Recorded once per attempt: a second capture (a double click) changes nothing.
+    """
+    amount = payment.amount if amount is None else to_money(amount)
+    if amount <= 0:
+        raise PaymentError(_("Enter the amount collected."))
     key = _operation_key(payment, Operation.CAPTURE)
     result = get_provider(payment.method).capture(
-        request=_request(payment, key, amount=payment.amount, details=details)
+        request=_request(payment, key, amount=amount, details=details)
     )
     return payment_record(
         payment_id=payment.pk, result=result, operation=Operation.CAPTURE, operation_key=key, by=by
@@ -308,6 +320,7 @@ def payment_record(
         if problem:
             payment.needs_review, payment.review_note = True, problem[:255]
             target = None
+            payment_flagged.send(sender=Payment, payment=payment, note=problem)
         if target and target != previous and can_transition(previous, target):
             payment.status = target
         if result.attempt_reference and not payment.reference:
