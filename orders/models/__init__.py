@@ -6,13 +6,14 @@ from .checkout import LegalDocumentKind, OrderDocument
 from .downloads import DownloadLink
 from .invoices import Invoice, InvoiceCounter
 from .orders import Order, OrderEvent, OrderLine
-from .shipments import Shipment, ShipmentEvent, ShipmentLine, ShipmentStatus
+from .shipments import CarrierUpdate, Shipment, ShipmentEvent, ShipmentLine, ShipmentStatus
 from .shipping import Carrier, ShippingMethod, ShippingRate, ShippingRegion
 
 __all__ = [
     "Address",
     "BillingType",
     "Carrier",
+    "CarrierUpdate",
     "Cart",
     "CartLine",
     "CartStatus",

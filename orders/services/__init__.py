@@ -25,7 +25,9 @@ from .downloads import (
 from .express import express_cart_create, express_cart_from_order
 from .fulfilment import (
     ShipmentError,
+    carrier_update_apply,
     carrier_updates_receive,
+    carrier_updates_store,
     carriers_poll,
     order_cancel_by_customer,
     order_customer_can_cancel,
@@ -64,7 +66,9 @@ __all__ = [
     "ShipmentError",
     "address_delete",
     "address_save",
+    "carrier_update_apply",
     "carrier_updates_receive",
+    "carrier_updates_store",
     "carriers_poll",
     "cart_add",
     "cart_apply_coupon",
