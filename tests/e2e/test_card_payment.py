@@ -17,8 +17,9 @@ from playwright.sync_api import Page, expect
 from crm.notifications.models import Message
 from orders.models import Order
 from payments.models import PaymentEvent
-from tests.factories import DEFAULT_PASSWORD, ProductFactory, UserFactory, VariantFactory
+from tests.factories import ProductFactory, UserFactory, VariantFactory
 
+from .helpers import enter_card, log_in
 from .test_checkout import _add_to_cart, _watch_for_errors
 
 pytestmark = [pytest.mark.stripe, pytest.mark.django_db(transaction=True)]
@@ -42,12 +43,7 @@ def card_shop(fake_stripe, settings):
 
 
 def _enter_card(page: Page, number: str) -> None:
-    card = page.locator("#card-element")
-    card.locator("input[placeholder=number]").fill(number)
-    card.locator("input[placeholder=exp_month]").fill("12")
-    card.locator("input[placeholder=exp_year]").fill("31")
-    card.locator("input[placeholder=cvc]").fill("123")
-    card.locator("input[placeholder=postal_code]").fill("34710")
+    enter_card(page, number)
     page.locator("#card-pay").click()
 
 
@@ -126,12 +122,7 @@ def test_a_signed_in_customer_pays_by_card_in_turkish(page: Page, live_server, c
     errors = _watch_for_errors(page)
     customer = UserFactory(verified=True, email="kart@example.com", language="tr")
     base = live_server.url
-    page.goto(f"{base}/account/login/")
-    login = page.locator("form").filter(has=page.locator("input[name=password]"))
-    login.locator("input[name=login]").fill(customer.email)
-    login.locator("input[name=password]").fill(DEFAULT_PASSWORD)
-    login.locator("button[type=submit]").click()
-    expect(page.locator("form[action='/account/logout/'] button")).to_be_visible()
+    log_in(page, base, customer.email)
 
     _add_to_cart(page, f"{base}/p/caz-albumu/", quantity=1, count_after=1)
     page.goto(f"{base}/checkout/")

@@ -28,6 +28,8 @@ from tests.factories import (
     VariantFactory,
 )
 
+from .helpers import log_in
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE = {"width": 390, "height": 844}
@@ -251,13 +253,8 @@ def test_signed_in_customer_checks_out_from_a_saved_address_in_turkish(
     )  # fmt: skip
     base = live_server.url
 
-    page.goto(f"{base}/account/login/")
+    log_in(page, base, customer.email)
     expect(page.locator("html")).to_have_attribute("lang", "tr")
-    login = page.locator("form").filter(has=page.locator("input[name=password]"))
-    login.locator("input[name=login]").fill(customer.email)
-    login.locator("input[name=password]").fill(DEFAULT_PASSWORD)
-    login.locator("button[type=submit]").click()
-    expect(page.locator("form[action='/account/logout/'] button")).to_be_visible()
 
     _add_to_cart(page, f"{base}/p/masa-lambasi/", quantity=1, count_after=1)
     _add_to_cart(page, f"{base}/p/defter/", quantity=3, count_after=4)

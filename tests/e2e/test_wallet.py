@@ -16,10 +16,11 @@ from orders import services as order_services
 from orders.models import Order
 from payments.models import Payment, PaymentPurpose, Tab
 from payments.services import balance_of
-from tests.factories import DEFAULT_PASSWORD, ProductFactory, UserFactory, VariantFactory
+from tests.factories import ProductFactory, UserFactory, VariantFactory
 from tests.orders.helpers import cart_with, place, turkish_address
 from tests.payments.test_wallet_and_tab import save_card
 
+from .helpers import enter_card, log_in
 from .test_checkout import _add_to_cart, _watch_for_errors
 
 pytestmark = [pytest.mark.stripe, pytest.mark.django_db(transaction=True)]
@@ -53,12 +54,7 @@ def _customer(language: str):
 
 
 def _log_in(page: Page, base: str, customer) -> None:
-    page.goto(f"{base}/account/login/")
-    login = page.locator("form").filter(has=page.locator("input[name=password]"))
-    login.locator("input[name=login]").fill(customer.email)
-    login.locator("input[name=password]").fill(DEFAULT_PASSWORD)
-    login.locator("button[type=submit]").click()
-    expect(page.locator("form[action$='/account/logout/'] button")).to_be_visible()
+    log_in(page, base, customer.email)
 
 
 def test_save_a_card_buy_again_top_up_and_pay_from_the_balance_in_english(
@@ -75,12 +71,7 @@ def test_save_a_card_buy_again_top_up_and_pay_from_the_balance_in_english(
     page.goto(f"{base}/account/addresses/")
     page.get_by_role("link", name="My wallet").click()
     page.get_by_role("link", name="Add a card").click()
-    card = page.locator("#card-element")
-    card.locator("input[placeholder=number]").fill(VISA)
-    card.locator("input[placeholder=exp_month]").fill("12")
-    card.locator("input[placeholder=exp_year]").fill("31")
-    card.locator("input[placeholder=cvc]").fill("123")
-    card.locator("input[placeholder=postal_code]").fill("34710")
+    enter_card(page, VISA)
     page.get_by_role("button", name="Save the card").click()
     expect(page.get_by_text("Your card ending 4242 is saved.")).to_be_visible()
     expect(page.get_by_text("Default card")).to_be_visible()
