@@ -103,7 +103,7 @@ class PaymentInline(HistoryInline):
     """The order's payment attempts and every ledger row of each (money moves elsewhere)."""
 
     model = Payment
-    fields = ["attempt", "method", "status", "amount", "refundable_now", "ledger", "actions"]
+    fields = ["attempt", "method", "status", "amount", "refundable_now", "ledger", "money_actions"]
     verbose_name_plural = _("payments and their ledger")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Payment]:
@@ -116,7 +116,7 @@ class PaymentInline(HistoryInline):
         return super().get_queryset(request).prefetch_related("events")
 
     @admin.display(description=_("money actions"))
-    def actions(self, payment: Payment) -> str:
+    def money_actions(self, payment: Payment) -> str:
         """Refund (amount and reason) or record the cash collected, each with its permission."""
         allowed = getattr(self, "allowed", set())
         links = []

@@ -1,4 +1,5 @@
 import csv
+import uuid
 from datetime import date, datetime, time, timedelta
 
 from django import forms
@@ -176,13 +177,17 @@ class PaymentAdmin(admin.ModelAdmin):
         if not request.user.has_perm(REFUND_PERMISSION):
             self.message_user(request, _("You may not refund payments."), messages.ERROR)
             return HttpResponseRedirect(back)
-        form = RefundForm(request.POST or None, initial={"amount": payment.refundable()})
+        form = RefundForm(
+            request.POST or None,
+            initial={"amount": payment.refundable(), "key": uuid.uuid4().hex},
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 refund = services.payment_refund(
                     payment=payment,
                     amount=form.cleaned_data["amount"],
                     reason=form.cleaned_data["reason"],
+                    key=f"admin-{form.cleaned_data['key']}" if form.cleaned_data["key"] else "",
                     by=request.user,
                 )
             except ShopError as error:

@@ -6,6 +6,7 @@ is keyed by the money movement it records (the provider's object id, or the id o
 operation), so a retried call or a duplicate notification records nothing twice.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -172,11 +173,30 @@ def payment_refund(
     amount: Decimal,
     by: User | None = None,
     reason: str = "",
+    key: str = "",
     details: dict | None = None,
 ) -> Refund:
-    """Give back all or part of what was taken: reserve, commit, then ask the provider."""
-    refund = refund_reserve(payment=payment, amount=amount, by=by, reason=reason)
+    """Give back all or part of what was taken: reserve, commit, then ask the provider.
+
+    The same `key` sent again (a retried request, a double-submitted form) refunds once.
+    """
+    refund, new = _reserve(payment=payment, amount=amount, by=by, reason=reason, key=key)
+    if not new and not _left_by_a_crash(refund):
+        return refund  # the earlier request with this key sends it (or already did)
     return refund_send(refund=refund, details=details)
+
+
+# A refund an earlier request with the same key reserved, still not sent after this long, was
+# left by a crash in between: the retry sends it (with the same provider key).
+RETRY_UNSENT_REFUND_AFTER = timedelta(minutes=1)
+
+
+def _left_by_a_crash(refund: Refund) -> bool:
+    return (
+        refund.status == Refund.Status.RESERVED
+        and not refund.message  # a bank transfer waiting for staff was sent: it says so
+        and refund.created_at < timezone.now() - RETRY_UNSENT_REFUND_AFTER
+    )
 
 
 def refund_confirm_payout(*, refund: Refund, reference: str, by: User | None = None) -> Refund:
@@ -219,12 +239,30 @@ def payment_refund_remaining(*, payment: Payment, reason: str = "") -> list[Refu
 
 
 def refund_reserve(
-    *, payment: Payment, amount: Decimal, by: User | None = None, reason: str = ""
+    *,
+    payment: Payment,
+    amount: Decimal,
+    by: User | None = None,
+    reason: str = "",
+    key: str = "",
 ) -> Refund:
-    """Reserve a refund's amount under the payment's lock, so refunds never exceed the capture."""
+    """Reserve a refund's amount under the payment's lock, so refunds never exceed the capture.
+
+    A request key already used on this payment returns that refund instead of a second one.
+    """
+    return _reserve(payment=payment, amount=amount, by=by, reason=reason, key=key)[0]
+
+
+def _reserve(
+    *, payment: Payment, amount: Decimal, by: User | None, reason: str, key: str
+) -> tuple[Refund, bool]:
     amount = to_money(amount)
+    key = key.strip()[:100]
     with transaction.atomic():
         locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        earlier = locked.refunds.filter(request_key=key).first() if key else None
+        if earlier is not None:
+            return earlier, False
         if locked.status not in REFUNDABLE:
             raise PaymentError(_("Only a payment that was taken can be refunded."))
         refundable = locked.refundable()
@@ -233,13 +271,15 @@ def refund_reserve(
                 _("A refund must be more than 0 and at most %(amount)s %(currency)s.")
                 % {"amount": refundable, "currency": locked.currency}
             )
-        return Refund.objects.create(
+        refund = Refund.objects.create(
             payment=locked,
             amount=amount,
             currency=locked.currency,
             reason=reason[:255],
+            request_key=key,
             created_by=by,
         )
+    return refund, True
 
 
 def refund_send(*, refund: Refund, details: dict | None = None) -> Refund:

@@ -127,3 +127,23 @@ def test_cash_recorded_twice_at_once_is_recorded_once():
     # Whichever came first is the one recorded: paid if it was the amount due, else flagged.
     assert (payment.status == PaymentStatus.PAID) == (captured == DUE)
     assert payment.needs_review == (captured != DUE)
+
+
+@pytest.mark.django_db
+def test_a_cancelled_order_with_cash_still_due_is_voided_after_the_cancellation(
+    django_capture_on_commit_callbacks,
+):
+    from orders.services import order_transition
+
+    payment = _cod_due()
+    order = Order.objects.get(pk=payment.order_id)
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        order_transition(order=order, to="cancelled", cancel_reason="staff")
+        payment.refresh_from_db()
+        assert payment.status == PaymentStatus.COD_DUE  # nothing happens under the order's lock
+    assert queued  # the void waits for the cancellation to commit
+    payment.refresh_from_db()
+    order.refresh_from_db()
+    assert (payment.status, order.payment_status) == (PaymentStatus.VOIDED, PaymentStatus.VOIDED)
+    assert payment.events.filter(kind=PaymentEvent.Kind.VOID).count() == 1
+    assert not payment.events.filter(kind=PaymentEvent.Kind.CAPTURE).exists()
