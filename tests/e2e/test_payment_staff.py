@@ -1,11 +1,13 @@
 """Staff money actions seen from both sides, in a real browser on a phone.
 
 English: a customer pays by e-check at checkout; the order page says "E-check clearing" until
-staff clear the check in the admin, then "Paid". Turkish: staff refund part of a card order
-from the order's admin page (amount and reason); the customer sees the refund on the order
-page, the refund is at the fake Stripe server, and the message log has the refund message.
+staff clear the check in the admin, then "Paid"; the account number is kept nowhere in plain.
+Turkish: staff refund part of a card order from the order's admin page (amount and reason);
+the customer sees the refund on the order page, the refund is at the fake Stripe server, and
+the message log has the refund message.
 """
 
+import logging
 import re
 from decimal import Decimal
 
@@ -23,6 +25,7 @@ from tests.payments.browser_stand_in import confirm_card_setup
 from tests.payments.browser_stand_in import fake_stripe as stripe_client
 
 from .helpers import log_in
+from .test_card_payment import _no_card_number_kept
 from .test_checkout import _add_to_cart, _watch_for_errors
 
 pytestmark = [pytest.mark.stripe, pytest.mark.django_db(transaction=True)]
@@ -51,8 +54,9 @@ def _staff(email: str, language: str, *money_permissions: str):
 
 
 def test_an_echeck_order_shows_clearing_until_staff_clear_it_in_english(
-    page: Page, browser: Browser, live_server
+    page: Page, browser: Browser, live_server, caplog
 ):
+    caplog.set_level(logging.DEBUG)
     errors = _watch_for_errors(page)
     _book()
     customer = UserFactory(verified=True, email="echeck@example.com", language="en")
@@ -103,6 +107,8 @@ def test_an_echeck_order_shows_clearing_until_staff_clear_it_in_english(
     expect(payment).to_contain_text("Paid")
     expect(payment).not_to_contain_text("E-check clearing")
     assert errors == []
+    # The account number is nowhere in the database or the logs after the journey.
+    _no_card_number_kept("TR330006100519786457841326", "1978 6457 8413", caplog=caplog)
 
 
 def test_staff_refund_part_of_a_card_order_and_the_customer_sees_it_in_turkish(
