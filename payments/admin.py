@@ -16,7 +16,6 @@ from shop.exceptions import ShopError
 from shop.models import User
 
 from . import selectors, services
-from .exceptions import PaymentError
 from .forms import CashCollectedForm, ECheckDecisionForm, PayoutForm, RefundForm
 from .models import (
     BalanceAccount,
@@ -31,7 +30,7 @@ from .models import (
     Tab,
 )
 from .services import balance_adjust
-from .states import REFUNDABLE, PaymentMethod, PaymentStatus
+from .states import REFUNDABLE, PaymentStatus
 
 # Money actions need their own permissions (or a group holding them), not just staff status.
 REFUND_PERMISSION = "payments.refund_payment"
@@ -243,13 +242,8 @@ class PaymentAdmin(admin.ModelAdmin):
         form = CashCollectedForm(request.POST or None, initial={"amount": payment.amount})
         if request.method == "POST" and form.is_valid():
             try:
-                if payment.method != PaymentMethod.COD or payment.status != PaymentStatus.COD_DUE:
-                    raise PaymentError(_("This payment has no cash to collect."))
-                payment = services.payment_capture(
-                    payment=payment,
-                    amount=form.cleaned_data["amount"],
-                    by=request.user,
-                    details={"collected_by": str(request.user)},
+                payment = services.payment_collect_cash(
+                    payment=payment, amount=form.cleaned_data["amount"], by=request.user
                 )
             except ShopError as error:
                 form.add_error("amount", str(error))

@@ -23,7 +23,7 @@ from ..interface import Outcome, PaymentRequest, ProviderResult
 from ..models import Payment, PaymentEvent, PaymentPurpose, Refund
 from ..registry import get_provider
 from ..signals import payment_flagged, payment_refund_recorded, payment_status_changed
-from ..states import REFUNDABLE, VOIDABLE, PaymentStatus, can_transition
+from ..states import REFUNDABLE, VOIDABLE, PaymentMethod, PaymentStatus, can_transition
 
 _KIND_BY_OUTCOME = {
     Outcome.AUTHORIZED: PaymentEvent.Kind.AUTHORIZE,
@@ -132,6 +132,18 @@ def payment_capture(
     )
     return payment_record(
         payment_id=payment.pk, result=result, operation=Operation.CAPTURE, operation_key=key, by=by
+    )
+
+
+def payment_collect_cash(*, payment: Payment, amount: Decimal, by: User | None = None) -> Payment:
+    """Staff record the cash the courier collected for a cash-on-delivery payment still due.
+
+    Recorded once (a double submit changes nothing); another amount than due is flagged.
+    """
+    if payment.method != PaymentMethod.COD or payment.status != PaymentStatus.COD_DUE:
+        raise PaymentError(_("This payment has no cash to collect."))
+    return payment_capture(
+        payment=payment, amount=amount, by=by, details={"collected_by": str(by or "")}
     )
 
 

@@ -13,7 +13,11 @@ from django.urls import reverse
 from orders.models import Order
 from payments.exceptions import PaymentError
 from payments.models import PaymentEvent
-from payments.services import payment_capture, payment_create, payment_start
+from payments.services import (
+    payment_collect_cash,
+    payment_create,
+    payment_start,
+)
 from payments.states import PaymentStatus
 from tests.factories import OrderFactory, StaffFactory
 from tests.orders.test_concurrency import run_together
@@ -109,7 +113,7 @@ def test_only_cash_still_due_can_be_recorded(client):
     assert "no cash to collect" in response.content.decode()
     assert not card.events.exists()
     with pytest.raises(PaymentError, match="Enter the amount"):
-        payment_capture(payment=_cod_due(), amount=Decimal("0"))
+        payment_collect_cash(payment=_cod_due(), amount=Decimal("0"))
 
 
 @pytest.mark.postgres
@@ -117,7 +121,7 @@ def test_only_cash_still_due_can_be_recorded(client):
 def test_cash_recorded_twice_at_once_is_recorded_once():
     payment = _cod_due()
     results = run_together(
-        lambda amount: payment_capture(payment=payment, amount=amount).status,
+        lambda amount: payment_collect_cash(payment=payment, amount=amount).status,
         [DUE, DUE, Decimal("290.00")],
     )
     assert not [r for r in results if isinstance(r, Exception)], results
