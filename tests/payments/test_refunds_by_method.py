@@ -189,6 +189,16 @@ def _card_waiting_for_3ds(stripe_url: str) -> Paid:
     return Paid(payment)
 
 
+def _wallet_waiting_for_3ds(stripe_url: str) -> Paid:
+    customer = UserFactory(verified=True)
+    save_card(stripe_url, customer, "3ds")
+    order = OrderFactory(user=customer, payment_method="wallet", total=TOTAL)
+    payment = payment_create(order=order, method="wallet", amount=TOTAL, currency="TRY")
+    payment = payment_start(payment=payment)
+    assert payment.status == PaymentStatus.REQUIRES_ACTION
+    return Paid(payment, customer)
+
+
 def _cancelled_at_stripe(stripe_url: str, paid: Paid) -> None:
     intent = fake_stripe_client(stripe_url).v1.payment_intents.retrieve(paid.payment.reference)
     assert intent.status == "canceled"
@@ -209,13 +219,14 @@ def _nothing_to_collect(stripe_url: str, paid: Paid) -> None:
 
 VOIDS: dict[str, tuple[Callable[..., Paid], Callable[..., None]]] = {
     "card": (_card_waiting_for_3ds, _cancelled_at_stripe),
+    "wallet": (_wallet_waiting_for_3ds, _cancelled_at_stripe),
     "micropayment": (_tab_order, _off_the_tab),
     "echeck": (_clearing_echeck, _nothing_to_collect),
     "cod": (_cod_due, _nothing_to_collect),
 }
-# The wallet voids like the card (same PaymentIntents); the balance pays at placement, so
-# there is never anything held to void: it is refunded instead (above).
-CANNOT_VOID = {"wallet", "stored_value"}
+# The balance pays at placement, so there is never anything held to void: it is refunded
+# instead (above).
+CANNOT_VOID = {"stored_value"}
 
 
 @pytest.mark.parametrize("method", list(VOIDS))
