@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from payments.models import Payment
+from payments.states import REFUNDABLE, PaymentStatus
 from shop.admin_safety import MalformedFilterSafeMixin
 from shop.exceptions import ShopError
 from shop.templatetags.shop_tags import money, vat_percent
@@ -109,11 +110,32 @@ class PaymentInline(HistoryInline):
     """The order's payment attempts and every ledger row of each (money moves elsewhere)."""
 
     model = Payment
-    fields = ["attempt", "method", "status", "amount", "refundable_now", "ledger"]
+    fields = ["attempt", "method", "status", "amount", "refundable_now", "ledger", "money_actions"]
     verbose_name_plural = _("payments and their ledger")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Payment]:
+        # Inline instances are made per request: the money actions this user may take.
+        self.allowed = {
+            name
+            for name in ("refund_payment", "record_cash")
+            if request.user.has_perm(f"payments.{name}")
+        }
         return super().get_queryset(request).prefetch_related("events")
+
+    @admin.display(description=_("money actions"))
+    def money_actions(self, payment: Payment) -> str:
+        """Refund (amount and reason) or record the cash collected, each with its permission."""
+        allowed = getattr(self, "allowed", set())
+        links = []
+        if "refund_payment" in allowed and payment.status in REFUNDABLE:
+            url = reverse("admin:payments_payment_refund", args=[payment.pk]) + "?from=order"
+            links.append((url, f"refund-{payment.pk}", _("Refund…")))
+        if "record_cash" in allowed and payment.status == PaymentStatus.COD_DUE:
+            url = reverse("admin:payments_payment_cash", args=[payment.pk]) + "?from=order"
+            links.append((url, f"cash-{payment.pk}", _("Record cash collected…")))
+        if not links:
+            return "—"
+        return format_html_join(" ", '<a class="button" href="{}" id="{}">{}</a>', links)
 
     @admin.display(description=_("attempt"))
     def attempt(self, payment: Payment) -> str:

@@ -5,7 +5,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from payments.models import Payment
-from payments.signals import payment_refund_recorded, payment_status_changed
+from payments.signals import payment_flagged, payment_refund_recorded, payment_status_changed
 from payments.states import PaymentStatus
 from shop.models import User
 
@@ -43,6 +43,14 @@ def deliver_after_payment(
     services.download_links_issue(order=order)
     if status == PaymentStatus.PAID:
         services.invoice_issue(order=order)
+
+
+@receiver(payment_flagged, sender=Payment, dispatch_uid="orders.flag_order")
+def flag_order(sender: type[Payment], payment: Payment, note: str, **kwargs: object) -> None:
+    """A payment that does not add up (cash collected short) puts its order up for review."""
+    if payment.order_id is None:
+        return
+    services.order_flag(order_id=payment.order_id, note=note)
 
 
 @receiver(payment_refund_recorded, sender=Payment, dispatch_uid="orders.tell_refund")

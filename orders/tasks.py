@@ -32,8 +32,15 @@ def delete_stale_carts() -> int:
 
 @shared_task(name="orders.poll_carriers")
 def poll_carriers() -> int:
-    """Ask carriers without webhooks (the simulated one) about open parcels."""
+    """Ask carriers without webhooks (the simulated one) about open parcels; apply webhook
+    reports whose task never ran."""
     return services.carriers_poll()
+
+
+@shared_task(name="orders.apply_carrier_update")
+def apply_carrier_update(update_id: int) -> bool:
+    """Apply a carrier's stored webhook report to its parcel (once, however often it runs)."""
+    return services.carrier_update_apply(update_id=update_id)
 
 
 @shared_task(name="orders.rollup_units_sold")

@@ -1,4 +1,7 @@
-"""Carriers' tracking webhooks: outside the language prefixes, signed, applied once each."""
+"""Carriers' tracking webhooks: outside the language prefixes, signed, stored once each.
+
+The view only verifies the signature and keeps the reports; a task applies them to the parcels.
+"""
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -14,7 +17,7 @@ from .models import Carrier
 @csrf_exempt
 @require_POST
 def carrier_webhook(request: HttpRequest, carrier_id: int) -> HttpResponse:
-    """A bad signature or body answers 400 and changes nothing; a duplicate event is a no-op."""
+    """A bad signature or body answers 400 and stores nothing; a duplicate event is a no-op."""
     carrier = get_object_or_404(Carrier, pk=carrier_id, is_active=True)
     adapter = adapter_for(carrier)
     signature = request.headers.get(SIGNATURE_HEADER, "")
@@ -24,5 +27,5 @@ def carrier_webhook(request: HttpRequest, carrier_id: int) -> HttpResponse:
         updates = adapter.parse(body=request.body)
     except (ValueError, KeyError, TypeError):
         return HttpResponseBadRequest("bad payload")
-    applied = services.carrier_updates_receive(carrier=carrier, updates=updates)
-    return JsonResponse({"received": len(updates), "applied": applied})
+    new = services.carrier_updates_store(carrier=carrier, updates=updates)
+    return JsonResponse({"received": len(updates), "new": new})

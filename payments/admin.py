@@ -1,4 +1,5 @@
 import csv
+import uuid
 from datetime import date, datetime, time, timedelta
 
 from django import forms
@@ -15,7 +16,7 @@ from shop.exceptions import ShopError
 from shop.models import User
 
 from . import selectors, services
-from .forms import ECheckDecisionForm, PayoutForm, RefundForm
+from .forms import CashCollectedForm, ECheckDecisionForm, PayoutForm, RefundForm
 from .models import (
     BalanceAccount,
     BalanceEntry,
@@ -34,6 +35,7 @@ from .states import REFUNDABLE, PaymentStatus
 # Money actions need their own permissions (or a group holding them), not just staff status.
 REFUND_PERMISSION = "payments.refund_payment"
 ECHECK_PERMISSION = "payments.decide_echeck"
+CASH_PERMISSION = "payments.record_cash"
 
 
 class ECheckInline(admin.StackedInline):
@@ -114,6 +116,9 @@ class PaymentAdmin(admin.ModelAdmin):
             "can_decide_echeck": payment is not None
             and payment.status == PaymentStatus.CLEARING
             and request.user.has_perm(ECHECK_PERMISSION),
+            "can_record_cash": payment is not None
+            and payment.status == PaymentStatus.COD_DUE
+            and request.user.has_perm(CASH_PERMISSION),
         }
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
@@ -123,6 +128,7 @@ class PaymentAdmin(admin.ModelAdmin):
             path("daily/", view(self.daily_view), name="payments_payment_daily"),
             path("<int:pk>/refund/", view(self.refund_view), name="payments_payment_refund"),
             path("<int:pk>/echeck/", view(self.echeck_view), name="payments_payment_echeck"),
+            path("<int:pk>/cash/", view(self.cash_view), name="payments_payment_cash"),
             *super().get_urls(),
         ]
 
@@ -166,17 +172,21 @@ class PaymentAdmin(admin.ModelAdmin):
     def refund_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """Give back part or all of a payment: the refundable amount prefilled, a reason asked."""
         payment = get_object_or_404(Payment, pk=pk)
-        back = reverse("admin:payments_payment_change", args=[pk])
+        back = _back_to_order(request, payment)
         if not request.user.has_perm(REFUND_PERMISSION):
             self.message_user(request, _("You may not refund payments."), messages.ERROR)
             return HttpResponseRedirect(back)
-        form = RefundForm(request.POST or None, initial={"amount": payment.refundable()})
+        form = RefundForm(
+            request.POST or None,
+            initial={"amount": payment.refundable(), "key": uuid.uuid4().hex},
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 refund = services.payment_refund(
                     payment=payment,
                     amount=form.cleaned_data["amount"],
                     reason=form.cleaned_data["reason"],
+                    key=f"admin-{form.cleaned_data['key']}" if form.cleaned_data["key"] else "",
                     by=request.user,
                 )
             except ShopError as error:
@@ -222,6 +232,31 @@ class PaymentAdmin(admin.ModelAdmin):
             request, payment, form, title=_("E-check"), button=_("Save"), back=back
         )
 
+    def cash_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Record the cash the courier collected; another amount than due is flagged."""
+        payment = get_object_or_404(Payment, pk=pk)
+        back = _back_to_order(request, payment)
+        if not request.user.has_perm(CASH_PERMISSION):
+            self.message_user(request, _("You may not record cash collected."), messages.ERROR)
+            return HttpResponseRedirect(back)
+        form = CashCollectedForm(request.POST or None, initial={"amount": payment.amount})
+        if request.method == "POST" and form.is_valid():
+            try:
+                payment = services.payment_collect_cash(
+                    payment=payment, amount=form.cleaned_data["amount"], by=request.user
+                )
+            except ShopError as error:
+                form.add_error("amount", str(error))
+            else:
+                if payment.needs_review:
+                    self.message_user(request, payment.review_note, messages.WARNING)
+                else:
+                    self.message_user(request, payment.get_status_display())
+                return HttpResponseRedirect(back)
+        return self._money_page(
+            request, payment, form, title=_("Cash collected"), button=_("Save"), back=back
+        )
+
     def _money_page(self, request, payment, form, *, title, button, back) -> TemplateResponse:
         summary = _("%(payment)s — %(status)s, refundable %(refundable)s %(currency)s") % {
             "payment": payment,
@@ -239,6 +274,13 @@ class PaymentAdmin(admin.ModelAdmin):
             "back_url": back,
         }
         return TemplateResponse(request, "admin/payments/money_action.html", context)
+
+
+def _back_to_order(request: HttpRequest, payment: Payment) -> str:
+    """Back to the order's page when the action was started there, else the payment's."""
+    if payment.order_id and request.GET.get("from") == "order":
+        return reverse("admin:orders_order_change", args=[payment.order_id])
+    return reverse("admin:payments_payment_change", args=[payment.pk])
 
 
 def _date_param(request: HttpRequest, name: str, default: date) -> date:

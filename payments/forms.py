@@ -11,6 +11,8 @@ class RefundForm(forms.Form):
         label=_("Amount to refund"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
     )
     reason = forms.CharField(label=_("Reason"), max_length=255)
+    # One key per rendered form: submitted twice (a double click, a resend), it refunds once.
+    key = forms.CharField(widget=forms.HiddenInput, max_length=100, required=False)
 
 
 class ECheckDecisionForm(forms.Form):
@@ -27,3 +29,12 @@ class ECheckDecisionForm(forms.Form):
 
 class PayoutForm(forms.Form):
     reference = forms.CharField(label=_("Bank transfer reference"), max_length=120)
+
+
+class CashCollectedForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Amount the courier collected"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+    )

@@ -69,6 +69,7 @@ class Payment(models.Model):
         permissions = [
             ("refund_payment", _("Can refund payments")),
             ("decide_echeck", _("Can clear or bounce e-checks")),
+            ("record_cash", _("Can record cash collected on delivery")),
         ]
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
@@ -137,6 +138,8 @@ class Refund(models.Model):
     reason = models.CharField(_("reason"), max_length=255, blank=True)
     reference = models.CharField(_("provider reference"), max_length=120, blank=True)
     message = models.CharField(_("message"), max_length=255, blank=True)
+    # The caller's key for this refund request (a staff form, a return): sent twice, one refund.
+    request_key = models.CharField(max_length=100, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
@@ -155,7 +158,12 @@ class Refund(models.Model):
             )
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="payments_refund_positive")
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payments_refund_positive"),
+            models.UniqueConstraint(
+                fields=["payment", "request_key"],
+                condition=~Q(request_key=""),
+                name="payments_refund_request_once",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,3 +11,7 @@ payment_status_changed = Signal()
 
 # kwargs: payment (Payment), amount (Decimal), key (str: the refund's ledger key, unique)
 payment_refund_recorded = Signal()
+
+# kwargs: payment (Payment), note (str): a provider's answer did not add up (another amount or
+# currency than the attempt's, e.g. cash collected at the door); staff must look at it.
+payment_flagged = Signal()

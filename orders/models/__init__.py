@@ -7,13 +7,14 @@ from .downloads import DownloadLink
 from .invoices import Invoice, InvoiceCounter
 from .orders import Order, OrderEvent, OrderLine
 from .returns import CreditNote, Return, ReturnLine
-from .shipments import Shipment, ShipmentEvent, ShipmentLine, ShipmentStatus
+from .shipments import CarrierUpdate, Shipment, ShipmentEvent, ShipmentLine, ShipmentStatus
 from .shipping import Carrier, ShippingMethod, ShippingRate, ShippingRegion
 
 __all__ = [
     "Address",
     "BillingType",
     "Carrier",
+    "CarrierUpdate",
     "Cart",
     "CartLine",
     "CartStatus",

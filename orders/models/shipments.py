@@ -100,3 +100,39 @@ class ShipmentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shipment_id} {self.status} @ {self.happened_at:%Y-%m-%d %H:%M}"
+
+
+class CarrierUpdate(models.Model):
+    """A carrier's webhook report as received: stored once per carrier and event id, applied
+    to its parcel afterwards by a task (`orders.apply_carrier_update`)."""
+
+    carrier = models.ForeignKey("orders.Carrier", on_delete=models.CASCADE, related_name="+")
+    event_id = models.CharField(max_length=120)
+    tracking_number = models.CharField(_("tracking number"), max_length=64)
+    status = models.CharField(_("status"), max_length=20, choices=ShipmentStatus)
+    happened_at = models.DateTimeField(_("time"))
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    # Set by the task once the report was looked at (applied, stale, or for no parcel of ours).
+    processed_at = models.DateTimeField(null=True, blank=True)
+    applied = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("carrier update")
+        verbose_name_plural = _("carrier updates")
+        ordering = ["received_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["carrier", "event_id"], name="orders_carrier_update_once"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["received_at"],
+                name="orders_carrier_update_todo_idx",
+                condition=Q(processed_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.carrier_id} {self.event_id} {self.status}"

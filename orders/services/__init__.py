@@ -25,7 +25,9 @@ from .downloads import (
 from .express import express_cart_create, express_cart_from_order
 from .fulfilment import (
     ShipmentError,
+    carrier_update_apply,
     carrier_updates_receive,
+    carrier_updates_store,
     carriers_poll,
     order_cancel_by_customer,
     order_customer_can_cancel,
@@ -38,6 +40,7 @@ from .invoicing import invoice_issue
 from .lifecycle import (
     order_event_record,
     order_expire,
+    order_flag,
     order_payment_remind,
     order_set_payment_status,
     order_transition,
@@ -73,7 +76,9 @@ __all__ = [
     "ShipmentError",
     "address_delete",
     "address_save",
+    "carrier_update_apply",
     "carrier_updates_receive",
+    "carrier_updates_store",
     "carriers_poll",
     "cart_add",
     "cart_apply_coupon",
@@ -101,6 +106,7 @@ __all__ = [
     "order_customer_can_cancel",
     "order_event_record",
     "order_expire",
+    "order_flag",
     "order_next_steps",
     "order_payment_remind",
     "order_pays_in_browser",

@@ -19,7 +19,15 @@ from shop.models import User
 
 from ..carriers import TrackingUpdate, adapter_for
 from ..exceptions import InvalidTransition, OrderError
-from ..models import Carrier, Order, Shipment, ShipmentEvent, ShipmentLine, ShipmentStatus
+from ..models import (
+    Carrier,
+    CarrierUpdate,
+    Order,
+    Shipment,
+    ShipmentEvent,
+    ShipmentLine,
+    ShipmentStatus,
+)
 from ..states import (
     CUSTOMER_CANCELLABLE,
     ROAD_RANK,
@@ -201,10 +209,71 @@ def carrier_updates_receive(*, carrier: Carrier, updates: list[TrackingUpdate]) 
     return applied
 
 
+def carrier_updates_store(*, carrier: Carrier, updates: list[TrackingUpdate]) -> int:
+    """Keep a verified webhook's reports, each once per event id; apply them after commit.
+
+    Returns how many were new. The request does no more than this: the task applies them.
+    """
+    from ..tasks import apply_carrier_update
+
+    new = 0
+    with transaction.atomic():
+        for update in updates:
+            row, created = CarrierUpdate.objects.get_or_create(
+                carrier=carrier,
+                event_id=update.event_id,
+                defaults={
+                    "tracking_number": update.tracking_number,
+                    "status": update.status,
+                    "happened_at": update.happened_at,
+                    "description": update.description,
+                },
+            )
+            if created:
+                new += 1
+                transaction.on_commit(lambda pk=row.pk: apply_carrier_update.delay(pk), robust=True)
+    return new
+
+
+def carrier_update_apply(*, update_id: int) -> bool:
+    """Apply one stored report to its parcel; True if it changed the parcel. Safe to run twice:
+    a report is looked at once, and an older one never overrides a newer one."""
+    with transaction.atomic():
+        row = CarrierUpdate.objects.select_for_update().filter(pk=update_id).first()
+        if row is None or row.processed_at is not None:
+            return False
+        shipment = Shipment.objects.filter(
+            carrier_id=row.carrier_id, tracking_number=row.tracking_number
+        ).first()
+        update = TrackingUpdate(
+            tracking_number=row.tracking_number,
+            event_id=row.event_id,
+            status=row.status,
+            happened_at=row.happened_at,
+            description=row.description,
+        )
+        row.applied = shipment is not None and shipment_track(shipment=shipment, update=update)
+        row.processed_at = timezone.now()
+        row.save(update_fields=["applied", "processed_at"])
+    return row.applied
+
+
+def carrier_updates_left_over(*, now: datetime) -> list[int]:
+    """Stored reports whose task never ran (the broker was down at commit), oldest first."""
+    return list(
+        CarrierUpdate.objects.filter(
+            processed_at__isnull=True, received_at__lt=now - timedelta(minutes=1)
+        )
+        .order_by("received_at", "pk")
+        .values_list("pk", flat=True)[:500]
+    )
+
+
 def carriers_poll(*, now: datetime | None = None) -> int:
-    """Ask every carrier without webhooks about its open parcels (the periodic poll task)."""
+    """Ask every carrier without webhooks about its open parcels (the periodic poll task), and
+    apply webhook reports left over; returns how many changed a parcel."""
     now = now or timezone.now()
-    applied = 0
+    applied = sum(carrier_update_apply(update_id=pk) for pk in carrier_updates_left_over(now=now))
     for carrier in Carrier.objects.filter(is_active=True):
         adapter = adapter_for(carrier)
         if not adapter.polls:

@@ -210,6 +210,16 @@ def order_set_payment_status(*, order_id: int, payment_id: int, status: str) -> 
     return order
 
 
+def order_flag(*, order_id: int, note: str) -> Order:
+    """Put an order up for staff review with a note (a payment that did not add up)."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        order.needs_review = True
+        order.review_note = note[:255]
+        order.save(update_fields=["needs_review", "review_note", "updated_at"])
+    return order
+
+
 def order_payment_remind(*, order_id: int) -> bool:
     """Remind the customer to finish paying an order about to expire; True if it was due."""
     with transaction.atomic():

@@ -2,12 +2,16 @@
 
 Available for physical-only orders up to `COD_MAX_TOTAL`; `COD_FEE` (VAT included) is added as
 its own line. authorize accepts the order at once (payment status `cod_due`); capture records
-the cash the courier collected; refund is a bank transfer done by staff and recorded here.
+the cash the courier collected (the amount staff enter); nothing collected yet is voided, not
+refunded. Collected cash goes back to the customer's prepaid balance when they have an account,
+otherwise by a bank transfer staff make by hand: the provider answers "pending" and the refund
+stays reserved until staff confirm the payout.
 """
 
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shop.money import ZERO, to_money
@@ -75,13 +79,34 @@ class CashOnDelivery:
         )
 
     def refund(self, *, request: PaymentRequest) -> ProviderResult:
-        # Staff send cash refunds by bank transfer; its reference is kept for the books.
+        """Cash back to the customer's balance (once per refund row), or a bank transfer."""
+        if request.customer_id is None:
+            return ProviderResult(
+                Outcome.PENDING,
+                request.amount,
+                currency=request.currency,
+                reference=request.idempotency_key,
+                message=_("To be paid back by bank transfer."),
+            )
+        from ..models import BalanceEntry, Payment
+        from ..services.balance import balance_entry_write, balance_lock
+
+        with transaction.atomic():
+            account = balance_lock(user_id=request.customer_id)
+            entry = balance_entry_write(
+                account=account,
+                kind=BalanceEntry.Kind.REFUND,
+                amount=request.amount,
+                key=f"refund:{request.idempotency_key}",
+                payment=Payment.objects.get(pk=request.payment_id),
+                reason=request.order_number,
+            )
         return ProviderResult(
             Outcome.REFUNDED,
             request.amount,
-            currency=request.currency,
-            reference=request.idempotency_key,
-            raw={"transfer_reference": str(request.details.get("transfer_reference", ""))},
+            currency=entry.currency,
+            reference=f"balance-entry-{entry.pk}",
+            raw={"balance_entry": entry.pk},
         )
 
     def void(self, *, request: PaymentRequest) -> ProviderResult:

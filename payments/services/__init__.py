@@ -29,6 +29,7 @@ from .echeck import (
 from .ledger import (
     Operation,
     payment_capture,
+    payment_collect_cash,
     payment_create,
     payment_place_check,
     payment_problem,
@@ -71,6 +72,7 @@ __all__ = [
     "echeck_seal_valid",
     "echecks_due",
     "payment_capture",
+    "payment_collect_cash",
     "payment_create",
     "payment_place_check",
     "payment_problem",

@@ -6,6 +6,7 @@ is keyed by the money movement it records (the provider's object id, or the id o
 operation), so a retried call or a duplicate notification records nothing twice.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -21,8 +22,8 @@ from ..exceptions import PaymentError
 from ..interface import Outcome, PaymentRequest, ProviderResult
 from ..models import Payment, PaymentEvent, PaymentPurpose, Refund
 from ..registry import get_provider
-from ..signals import payment_refund_recorded, payment_status_changed
-from ..states import REFUNDABLE, VOIDABLE, PaymentStatus, can_transition
+from ..signals import payment_flagged, payment_refund_recorded, payment_status_changed
+from ..states import REFUNDABLE, VOIDABLE, PaymentMethod, PaymentStatus, can_transition
 
 _KIND_BY_OUTCOME = {
     Outcome.AUTHORIZED: PaymentEvent.Kind.AUTHORIZE,
@@ -110,15 +111,39 @@ def payment_start(*, payment: Payment, details: dict | None = None) -> Payment:
 
 
 def payment_capture(
-    *, payment: Payment, by: User | None = None, details: dict | None = None
+    *,
+    payment: Payment,
+    amount: Decimal | None = None,
+    by: User | None = None,
+    details: dict | None = None,
 ) -> Payment:
-    """Take the money an attempt holds or was promised (a card hold, cash at the door)."""
+    """Take the money an attempt holds or was promised (a card hold, cash at the door).
+
+    `amount` is what was actually taken (the cash the courier collected); by default the
+    attempt's amount. Another amount is recorded and flagged for staff, never marked paid.
+    Recorded once per attempt: a second capture (a double click) changes nothing.
+    """
+    amount = payment.amount if amount is None else to_money(amount)
+    if amount <= 0:
+        raise PaymentError(_("Enter the amount collected."))
     key = _operation_key(payment, Operation.CAPTURE)
     result = get_provider(payment.method).capture(
-        request=_request(payment, key, amount=payment.amount, details=details)
+        request=_request(payment, key, amount=amount, details=details)
     )
     return payment_record(
         payment_id=payment.pk, result=result, operation=Operation.CAPTURE, operation_key=key, by=by
+    )
+
+
+def payment_collect_cash(*, payment: Payment, amount: Decimal, by: User | None = None) -> Payment:
+    """Staff record the cash the courier collected for a cash-on-delivery payment still due.
+
+    Recorded once (a double submit changes nothing); another amount than due is flagged.
+    """
+    if payment.method != PaymentMethod.COD or payment.status != PaymentStatus.COD_DUE:
+        raise PaymentError(_("This payment has no cash to collect."))
+    return payment_capture(
+        payment=payment, amount=amount, by=by, details={"collected_by": str(by or "")}
     )
 
 
@@ -160,11 +185,30 @@ def payment_refund(
     amount: Decimal,
     by: User | None = None,
     reason: str = "",
+    key: str = "",
     details: dict | None = None,
 ) -> Refund:
-    """Give back all or part of what was taken: reserve, commit, then ask the provider."""
-    refund = refund_reserve(payment=payment, amount=amount, by=by, reason=reason)
+    """Give back all or part of what was taken: reserve, commit, then ask the provider.
+
+    The same `key` sent again (a retried request, a double-submitted form) refunds once.
+    """
+    refund, new = _reserve(payment=payment, amount=amount, by=by, reason=reason, key=key)
+    if not new and not _left_by_a_crash(refund):
+        return refund  # the earlier request with this key sends it (or already did)
     return refund_send(refund=refund, details=details)
+
+
+# A refund an earlier request with the same key reserved, still not sent after this long, was
+# left by a crash in between: the retry sends it (with the same provider key).
+RETRY_UNSENT_REFUND_AFTER = timedelta(minutes=1)
+
+
+def _left_by_a_crash(refund: Refund) -> bool:
+    return (
+        refund.status == Refund.Status.RESERVED
+        and not refund.message  # a bank transfer waiting for staff was sent: it says so
+        and refund.created_at < timezone.now() - RETRY_UNSENT_REFUND_AFTER
+    )
 
 
 def refund_confirm_payout(*, refund: Refund, reference: str, by: User | None = None) -> Refund:
@@ -207,12 +251,30 @@ def payment_refund_remaining(*, payment: Payment, reason: str = "") -> list[Refu
 
 
 def refund_reserve(
-    *, payment: Payment, amount: Decimal, by: User | None = None, reason: str = ""
+    *,
+    payment: Payment,
+    amount: Decimal,
+    by: User | None = None,
+    reason: str = "",
+    key: str = "",
 ) -> Refund:
-    """Reserve a refund's amount under the payment's lock, so refunds never exceed the capture."""
+    """Reserve a refund's amount under the payment's lock, so refunds never exceed the capture.
+
+    A request key already used on this payment returns that refund instead of a second one.
+    """
+    return _reserve(payment=payment, amount=amount, by=by, reason=reason, key=key)[0]
+
+
+def _reserve(
+    *, payment: Payment, amount: Decimal, by: User | None, reason: str, key: str
+) -> tuple[Refund, bool]:
     amount = to_money(amount)
+    key = key.strip()[:100]
     with transaction.atomic():
         locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        earlier = locked.refunds.filter(request_key=key).first() if key else None
+        if earlier is not None:
+            return earlier, False
         if locked.status not in REFUNDABLE:
             raise PaymentError(_("Only a payment that was taken can be refunded."))
         refundable = locked.refundable()
@@ -221,13 +283,15 @@ def refund_reserve(
                 _("A refund must be more than 0 and at most %(amount)s %(currency)s.")
                 % {"amount": refundable, "currency": locked.currency}
             )
-        return Refund.objects.create(
+        refund = Refund.objects.create(
             payment=locked,
             amount=amount,
             currency=locked.currency,
             reason=reason[:255],
+            request_key=key,
             created_by=by,
         )
+    return refund, True
 
 
 def refund_send(*, refund: Refund, details: dict | None = None) -> Refund:
@@ -308,6 +372,7 @@ def payment_record(
         if problem:
             payment.needs_review, payment.review_note = True, problem[:255]
             target = None
+            payment_flagged.send(sender=Payment, payment=payment, note=problem)
         if target and target != previous and can_transition(previous, target):
             payment.status = target
         if result.attempt_reference and not payment.reference:

@@ -17,9 +17,9 @@ from playwright.sync_api import Page, expect
 from crm.notifications.models import Message
 from orders.models import Order
 from payments.models import PaymentEvent
-from tests.factories import DEFAULT_PASSWORD, ProductFactory, UserFactory, VariantFactory
+from tests.factories import ProductFactory, UserFactory, VariantFactory
 
-from .test_checkout import _add_to_cart, _watch_for_errors
+from .helpers import add_to_cart, enter_card, log_in, watch_for_errors
 
 pytestmark = [pytest.mark.stripe, pytest.mark.django_db(transaction=True)]
 
@@ -42,12 +42,7 @@ def card_shop(fake_stripe, settings):
 
 
 def _enter_card(page: Page, number: str) -> None:
-    card = page.locator("#card-element")
-    card.locator("input[placeholder=number]").fill(number)
-    card.locator("input[placeholder=exp_month]").fill("12")
-    card.locator("input[placeholder=exp_year]").fill("31")
-    card.locator("input[placeholder=cvc]").fill("123")
-    card.locator("input[placeholder=postal_code]").fill("34710")
+    enter_card(page, number)
     page.locator("#card-pay").click()
 
 
@@ -74,9 +69,9 @@ def test_a_guest_pays_by_card_after_a_decline_with_3d_secure_in_english(
     page: Page, live_server, card_shop, caplog
 ):
     caplog.set_level(logging.DEBUG)
-    errors = _watch_for_errors(page)
+    errors = watch_for_errors(page)
     base = f"{live_server.url}/en"
-    _add_to_cart(page, f"{base}/p/jazz-album/", quantity=1, count_after=1)
+    add_to_cart(page, f"{base}/p/jazz-album/", quantity=1, count_after=1)
     page.goto(f"{base}/checkout/")
     page.get_by_label("Email:").first.fill("dinleyici@example.com")
     page.get_by_label("Mobile phone:").first.fill("0532 123 45 67")
@@ -123,17 +118,12 @@ def test_a_guest_pays_by_card_after_a_decline_with_3d_secure_in_english(
 
 def test_a_signed_in_customer_pays_by_card_in_turkish(page: Page, live_server, card_shop, caplog):
     caplog.set_level(logging.DEBUG)
-    errors = _watch_for_errors(page)
+    errors = watch_for_errors(page)
     customer = UserFactory(verified=True, email="kart@example.com", language="tr")
     base = live_server.url
-    page.goto(f"{base}/account/login/")
-    login = page.locator("form").filter(has=page.locator("input[name=password]"))
-    login.locator("input[name=login]").fill(customer.email)
-    login.locator("input[name=password]").fill(DEFAULT_PASSWORD)
-    login.locator("button[type=submit]").click()
-    expect(page.locator("form[action='/account/logout/'] button")).to_be_visible()
+    log_in(page, base, customer.email)
 
-    _add_to_cart(page, f"{base}/p/caz-albumu/", quantity=1, count_after=1)
+    add_to_cart(page, f"{base}/p/caz-albumu/", quantity=1, count_after=1)
     page.goto(f"{base}/checkout/")
     billing = page.locator("#bill-new")
     billing.locator("input[name=bill-full_name]").fill("Deniz Kaya")

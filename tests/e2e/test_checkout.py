@@ -28,9 +28,9 @@ from tests.factories import (
     VariantFactory,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+from .helpers import PHONE, add_to_cart, log_in, watch_for_errors
 
-PHONE = {"width": 390, "height": 844}
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -57,36 +57,6 @@ def shop():
     )
     Coupon.objects.create(code="HOSGELDIN10", kind="percent", value=Decimal("10"))
     return method
-
-
-def _watch_for_errors(page: Page) -> list[str]:
-    """Console errors (CSP violations among them), uncaught exceptions and 404s on any page."""
-    errors: list[str] = []
-    page.on(
-        "console",
-        lambda msg: (
-            errors.append(msg.text)
-            if msg.type == "error" or "Content Security Policy" in msg.text
-            else None
-        ),
-    )
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    # No page of a journey may ask for something that is not there (a favicon, a script).
-    page.on(
-        "response",
-        lambda response: errors.append(f"404 {response.url}") if response.status == 404 else None,
-    )
-    return errors
-
-
-def _add_to_cart(page: Page, url: str, *, quantity: int, count_after: int) -> None:
-    """Add from the product page (htmx: no reload) and wait for the header count."""
-    page.goto(url)
-    form = page.locator("form.add-to-cart")
-    form.locator("input[name=quantity]").fill(str(quantity))
-    form.locator("button[type=submit]").click()
-    expect(page.locator("#add-status")).to_have_class(re.compile(r"\bsuccess\b"))
-    expect(page.locator("#cart-count")).to_have_text(str(count_after))
 
 
 def _assert_order_recorded(order: Order, browser: Browser, base_url: str) -> None:
@@ -126,11 +96,11 @@ def _assert_order_recorded(order: Order, browser: Browser, base_url: str) -> Non
 def test_guest_checks_out_with_cash_on_delivery_in_english(
     page: Page, browser: Browser, live_server, shop
 ):
-    errors = _watch_for_errors(page)
+    errors = watch_for_errors(page)
     base = f"{live_server.url}/en"
 
     # A digital product alone: nothing to deliver, so cash on delivery is offered but disabled.
-    _add_to_cart(page, f"{base}/p/poetry-e-book/", quantity=1, count_after=1)
+    add_to_cart(page, f"{base}/p/poetry-e-book/", quantity=1, count_after=1)
     expect(page.locator("#add-status")).to_contain_text("Added to your cart.")
     page.get_by_role("link", name="View cart").click()
     expect(page.get_by_role("heading", name="Your cart")).to_be_visible()
@@ -155,8 +125,8 @@ def test_guest_checks_out_with_cash_on_delivery_in_english(
     assert page.evaluate("window.__stillHere === true")
 
     # Physical products, then the coupon.
-    _add_to_cart(page, f"{base}/p/desk-lamp/", quantity=2, count_after=2)
-    _add_to_cart(page, f"{base}/p/notebook/", quantity=1, count_after=3)
+    add_to_cart(page, f"{base}/p/desk-lamp/", quantity=2, count_after=2)
+    add_to_cart(page, f"{base}/p/notebook/", quantity=1, count_after=3)
     page.locator("#cart-link").click()
     expect(page.locator(".cart-line")).to_have_count(2)
     page.get_by_label("Coupon code").fill("hosgeldin10")
@@ -241,7 +211,7 @@ def test_signed_in_customer_checks_out_from_a_saved_address_in_turkish(
     page: Page, browser: Browser, live_server, shop
 ):
     """Turkish pages; asserted on structure and values, not on words still being translated."""
-    errors = _watch_for_errors(page)
+    errors = watch_for_errors(page)
     customer = UserFactory(verified=True, email="musteri@example.com", language="tr")
     home = Address.objects.create(
         user=customer, label="Ev", full_name="Ayşe Yılmaz", phone="+905321234567",
@@ -251,16 +221,11 @@ def test_signed_in_customer_checks_out_from_a_saved_address_in_turkish(
     )  # fmt: skip
     base = live_server.url
 
-    page.goto(f"{base}/account/login/")
+    log_in(page, base, customer.email)
     expect(page.locator("html")).to_have_attribute("lang", "tr")
-    login = page.locator("form").filter(has=page.locator("input[name=password]"))
-    login.locator("input[name=login]").fill(customer.email)
-    login.locator("input[name=password]").fill(DEFAULT_PASSWORD)
-    login.locator("button[type=submit]").click()
-    expect(page.locator("form[action='/account/logout/'] button")).to_be_visible()
 
-    _add_to_cart(page, f"{base}/p/masa-lambasi/", quantity=1, count_after=1)
-    _add_to_cart(page, f"{base}/p/defter/", quantity=3, count_after=4)
+    add_to_cart(page, f"{base}/p/masa-lambasi/", quantity=1, count_after=1)
+    add_to_cart(page, f"{base}/p/defter/", quantity=3, count_after=4)
     page.locator("#cart-link").click()
     expect(page).to_have_url(f"{base}/cart/")
     expect(page.locator(".cart-line")).to_have_count(2)

@@ -11,14 +11,12 @@ from playwright.sync_api import Browser, Page, expect
 from catalog.services import product_refresh_listing, product_refresh_search
 from payments.services import payment_capture, payment_start
 from shop.text import slugify_tr
-from tests.e2e.test_checkout import _watch_for_errors
-from tests.e2e.test_wallet import _log_in
 from tests.factories import ProductFactory, StaffFactory, UserFactory, VariantFactory
 from tests.orders.helpers import cart_with, place, shipping_setup
 
-pytestmark = pytest.mark.django_db(transaction=True)
+from .helpers import PHONE, log_in, watch_for_errors
 
-PHONE = {"width": 390, "height": 844}
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _product(name_tr: str, name_en: str) -> object:
@@ -34,7 +32,7 @@ def _product(name_tr: str, name_en: str) -> object:
 def test_a_visitor_types_a_typo_without_turkish_letters_and_picks_a_suggestion_by_keyboard(
     page: Page, live_server
 ):
-    errors = _watch_for_errors(page)
+    errors = watch_for_errors(page)
     _product("Kırmızı Telefon", "Red Phone")
     _product("Mavi Telefon", "Blue Phone")
     _product("Kırmızı Elbise", "Red Dress")
@@ -72,7 +70,7 @@ def test_a_buyer_reviews_a_product_and_it_appears_once_staff_publish_it(
     base = f"{live_server.url}/en"
     product_url = f"{base}/p/red-lamp/"
 
-    _log_in(page, base, buyer)
+    log_in(page, base, buyer.email)
     page.goto(product_url)
     page.get_by_role("link", name="Bought it? Write a review").click()
     page.get_by_label("4 stars").check()
@@ -86,7 +84,7 @@ def test_a_buyer_reviews_a_product_and_it_appears_once_staff_publish_it(
 
     staff_context = browser.new_context(viewport=PHONE)
     staff = staff_context.new_page()
-    _log_in(staff, base, StaffFactory(email="moderator@example.com", language="en"))
+    log_in(staff, base, StaffFactory(email="moderator@example.com", language="en").email)
     staff.goto(f"{base}/admin/catalog/review/")
     row = staff.locator("#result_list tbody tr", has_text="Red Lamp")
     row.locator("input.action-select").check()

@@ -9,7 +9,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from orders.models import Order
 
-from .test_checkout import PHONE, shop  # noqa: F401  (the shop fixture)
+from .helpers import PHONE
+from .test_checkout import shop  # noqa: F401  (the shop fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,23 +11,18 @@ from playwright.sync_api import Browser, Page, expect
 from crm.notifications.models import Message
 from orders import services
 from orders.tasks import poll_carriers
-from tests.factories import DEFAULT_PASSWORD, StaffFactory, UserFactory
+from tests.factories import StaffFactory, UserFactory
 from tests.orders.fulfilment_helpers import digital_variant, pay, simulated_carrier
 from tests.orders.helpers import cart_with, place, shipping_setup, stocked_variant
 
-pytestmark = pytest.mark.django_db(transaction=True)
+from .helpers import PHONE, log_in
 
-PHONE = {"width": 390, "height": 844}
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _log_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/account/login/")
+    log_in(page, base, email)
     expect(page.locator("html")).to_have_attribute("lang", "tr")
-    form = page.locator("form").filter(has=page.locator("input[name=password]"))
-    form.locator("input[name=login]").fill(email)
-    form.locator("input[name=password]").fill(DEFAULT_PASSWORD)
-    form.locator("button[type=submit]").click()
-    expect(page.locator("form[action='/account/logout/'] button")).to_be_visible()
 
 
 def _current_step(page: Page, url: str, status: str) -> None:

@@ -12,7 +12,7 @@ from catalog.services import product_refresh_listing
 from orders.models import CartLine
 from tests.factories import ProductFactory, UserFactory, VariantFactory, make_category
 
-from .test_checkout import _add_to_cart, _watch_for_errors
+from .helpers import add_to_cart, watch_for_errors
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,7 +44,7 @@ def lamp():
 def test_an_option_chosen_by_keyboard_keeps_focus_is_announced_and_leads_to_add_to_cart(
     page: Page, live_server, lamp
 ):
-    errors = _watch_for_errors(page)
+    errors = watch_for_errors(page)
     page.goto(f"{live_server.url}/en/p/star-lamp/")
     page.evaluate("window.__stillHere = true")  # the block is swapped in place, not reloaded
     blue = page.get_by_role("navigation", name="Options").get_by_role("link", name="Blue")
@@ -145,8 +145,8 @@ def test_cart_lines_read_on_a_phone_without_sideways_scrolling(page: Page, live_
     )
     VariantFactory(product=long_name, price=Decimal("1899.90"), on_hand=5)
     product_refresh_listing(product_id=long_name.pk)
-    _add_to_cart(page, f"{live_server.url}/p/yildiz-lamba/", quantity=2, count_after=2)
-    _add_to_cart(page, f"{live_server.url}/p/kablosuz-kulaklik/", quantity=1, count_after=3)
+    add_to_cart(page, f"{live_server.url}/p/yildiz-lamba/", quantity=2, count_after=2)
+    add_to_cart(page, f"{live_server.url}/p/kablosuz-kulaklik/", quantity=1, count_after=3)
     page.goto(f"{live_server.url}/cart/")
     expect(page.get_by_role("heading", name="Sepetim")).to_be_visible()
 

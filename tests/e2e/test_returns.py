@@ -10,7 +10,8 @@ from tests.factories import StaffFactory, UserFactory
 from tests.orders.helpers import shipping_setup, stocked_variant
 from tests.orders.returns_helpers import delivered_order
 
-from .test_fulfilment import PHONE, _log_in
+from .helpers import PHONE
+from .test_fulfilment import _log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -16,11 +16,11 @@ from orders import services as order_services
 from orders.models import Order
 from payments.models import Payment, PaymentPurpose, Tab
 from payments.services import balance_of
-from tests.factories import DEFAULT_PASSWORD, ProductFactory, UserFactory, VariantFactory
+from tests.factories import ProductFactory, UserFactory, VariantFactory
 from tests.orders.helpers import cart_with, place, turkish_address
 from tests.payments.test_wallet_and_tab import save_card
 
-from .test_checkout import _add_to_cart, _watch_for_errors
+from .helpers import add_to_cart, enter_card, log_in, watch_for_errors
 
 pytestmark = [pytest.mark.stripe, pytest.mark.django_db(transaction=True)]
 
@@ -52,35 +52,21 @@ def _customer(language: str):
     return customer
 
 
-def _log_in(page: Page, base: str, customer) -> None:
-    page.goto(f"{base}/account/login/")
-    login = page.locator("form").filter(has=page.locator("input[name=password]"))
-    login.locator("input[name=login]").fill(customer.email)
-    login.locator("input[name=password]").fill(DEFAULT_PASSWORD)
-    login.locator("button[type=submit]").click()
-    expect(page.locator("form[action$='/account/logout/'] button")).to_be_visible()
-
-
 def test_save_a_card_buy_again_top_up_and_pay_from_the_balance_in_english(
     page: Page, live_server, card_shop
 ):
-    errors = _watch_for_errors(page)
+    errors = watch_for_errors(page)
     customer = _customer("en")
     song = _item("Night Song", "Gece Şarkısı", "night-song", "25.00")
     past = place(cart_with((song, 1), user=customer), payment_method="card", language="en")
     _item("Short Story", "Kısa Öykü", "short-story", "40.00")
     base = f"{live_server.url}/en"
-    _log_in(page, base, customer)
+    log_in(page, base, customer.email)
 
     page.goto(f"{base}/account/addresses/")
     page.get_by_role("link", name="My wallet").click()
     page.get_by_role("link", name="Add a card").click()
-    card = page.locator("#card-element")
-    card.locator("input[placeholder=number]").fill(VISA)
-    card.locator("input[placeholder=exp_month]").fill("12")
-    card.locator("input[placeholder=exp_year]").fill("31")
-    card.locator("input[placeholder=cvc]").fill("123")
-    card.locator("input[placeholder=postal_code]").fill("34710")
+    enter_card(page, VISA)
     page.get_by_role("button", name="Save the card").click()
     expect(page.get_by_text("Your card ending 4242 is saved.")).to_be_visible()
     expect(page.get_by_text("Default card")).to_be_visible()
@@ -100,7 +86,7 @@ def test_save_a_card_buy_again_top_up_and_pay_from_the_balance_in_english(
     expect(page.get_by_text("Your balance has been topped up.")).to_be_visible()
     expect(page.locator("#balance")).to_have_text("₺100.00")
 
-    _add_to_cart(page, f"{base}/p/short-story/", quantity=1, count_after=1)
+    add_to_cart(page, f"{base}/p/short-story/", quantity=1, count_after=1)
     page.goto(f"{base}/checkout/")
     page.get_by_role("radio", name=re.compile("Prepaid balance")).check()
     page.wait_for_load_state("networkidle")  # the page is refreshed for the chosen method
@@ -120,7 +106,7 @@ def test_three_small_items_on_the_tab_settle_at_the_threshold_in_turkish(
     page: Page, live_server, card_shop, settings
 ):
     settings.TAB_SETTLE_THRESHOLD = "100.00"
-    errors = _watch_for_errors(page)
+    errors = watch_for_errors(page)
     customer = _customer("tr")
     save_card(card_shop, customer)
     items = [
@@ -129,9 +115,9 @@ def test_three_small_items_on_the_tab_settle_at_the_threshold_in_turkish(
         _item("Template", "Şablon", "sablon", "45.00"),
     ]
     base = live_server.url
-    _log_in(page, base, customer)
+    log_in(page, base, customer.email)
     for slug in ("sarki", "makale", "sablon"):
-        _add_to_cart(page, f"{base}/p/{slug}/", quantity=1, count_after=1)
+        add_to_cart(page, f"{base}/p/{slug}/", quantity=1, count_after=1)
         page.goto(f"{base}/checkout/")
         page.locator("input[name=payment_method][value=micropayment]").check()
         page.wait_for_load_state("networkidle")

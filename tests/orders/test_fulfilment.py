@@ -11,9 +11,10 @@ from catalog.models import StockMovement, Variant
 from crm.notifications.models import Message
 from orders import services
 from orders.exceptions import InvalidTransition
-from orders.models import Order, Shipment
+from orders.models import CarrierUpdate, Order, Shipment
 from orders.services import ShipmentError
-from orders.tasks import poll_carriers
+from orders.tasks import apply_carrier_update, poll_carriers
+from tests.conftest import wait_until
 from tests.factories import StaffFactory
 
 from .fulfilment_helpers import event, packed_order, signed_post, simulated_carrier, webhook_body
@@ -178,36 +179,93 @@ def test_a_second_parcel_keeps_the_order_on_the_road_until_every_unit_arrives():
     assert Order.objects.get(pk=order.pk).status == "delivered"
 
 
-def test_bad_signature_changes_nothing(client):
+def test_bad_signature_changes_nothing(client, django_capture_on_commit_callbacks):
     carrier = simulated_carrier()
     order = packed_order()
     services.order_ship(order=order, carrier=carrier, tracking_number="W1")
     body = webhook_body(event("W1", "e1", "delivered"))
-    assert signed_post(client, carrier, body, secret="wrong").status_code == 400
-    assert (
-        client.post(
-            f"/carriers/{carrier.pk}/webhook/", data=body, content_type="application/json"
-        ).status_code
-        == 400
-    )
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        assert signed_post(client, carrier, body, secret="wrong").status_code == 400
+        assert (
+            client.post(
+                f"/carriers/{carrier.pk}/webhook/", data=body, content_type="application/json"
+            ).status_code
+            == 400
+        )
+        assert signed_post(client, carrier, b'{"events": [{"id": 1}]}').status_code == 400
+    assert not queued and not CarrierUpdate.objects.exists()
     assert Order.objects.get(pk=order.pk).status == "shipped"
     assert Shipment.objects.get().events.count() == 1  # only "shipped"
 
 
-def test_a_duplicate_is_applied_once_and_an_older_event_never_overrides_a_newer(client):
+def test_the_request_only_stores_the_update_and_the_task_applies_it_once(
+    client, django_capture_on_commit_callbacks
+):
+    carrier = simulated_carrier()
+    order = packed_order()
+    services.order_ship(order=order, carrier=carrier, tracking_number="W3")
+    body = webhook_body(event("W3", "e-transit", "in_transit"))
+    with django_capture_on_commit_callbacks() as queued:
+        assert signed_post(client, carrier, body).json() == {"received": 1, "new": 1}
+    assert Order.objects.get(pk=order.pk).status == "shipped"  # nothing applied in the request
+    stored = CarrierUpdate.objects.get()
+    assert (stored.status, stored.processed_at) == ("in_transit", None)
+
+    for callback in queued:  # the task, queued after commit (Celery runs it eagerly here)
+        callback()
+    assert apply_carrier_update(stored.pk) is False  # the task run twice applies once
+    assert Order.objects.get(pk=order.pk).status == "in_transit"
+    assert Shipment.objects.get().events.filter(status="in_transit").count() == 1
+
+
+def test_a_duplicate_is_applied_once_and_an_older_event_never_overrides_a_newer(
+    client, django_capture_on_commit_callbacks
+):
     carrier = simulated_carrier()
     order = packed_order()
     services.order_ship(order=order, carrier=carrier, tracking_number="W2")
     now = timezone.now()
+
+    def deliver(body: bytes) -> dict:
+        with django_capture_on_commit_callbacks(execute=True):
+            return signed_post(client, carrier, body).json()
+
     out = webhook_body(event("W2", "e-out", "out_for_delivery", now + timedelta(minutes=5)))
-    assert signed_post(client, carrier, out).json() == {"received": 1, "applied": 1}
-    assert signed_post(client, carrier, out).json() == {"received": 1, "applied": 0}
+    assert deliver(out) == {"received": 1, "new": 1}
+    assert deliver(out) == {"received": 1, "new": 0}
     older = webhook_body(event("W2", "e-transit", "in_transit", now + timedelta(minutes=1)))
-    assert signed_post(client, carrier, older).json()["applied"] == 0
+    assert deliver(older) == {"received": 1, "new": 1}
+    assert CarrierUpdate.objects.get(event_id="e-transit").applied is False  # kept, not applied
     order.refresh_from_db()
     assert order.status == "out_for_delivery"
     assert len(told(order, "order_out_for_delivery")) == 2  # email and SMS, once each
     assert Shipment.objects.get().status == "out_for_delivery"
+
+
+def test_an_update_whose_task_never_ran_is_applied_by_the_periodic_job(client):
+    carrier = simulated_carrier(adapter="manual")
+    order = packed_order()
+    services.order_ship(order=order, carrier=carrier, tracking_number="W4")
+    body = webhook_body(event("W4", "e-1", "in_transit"))
+    signed_post(client, carrier, body)  # its task was lost (the broker was down at commit)
+    CarrierUpdate.objects.update(received_at=timezone.now() - timedelta(minutes=5))
+
+    assert poll_carriers() == 1
+    assert poll_carriers() == 0
+    assert Order.objects.get(pk=order.pk).status == "in_transit"
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_applies_a_webhook_update(client, celery_worker):
+    carrier = simulated_carrier()
+    order = packed_order()
+    services.order_ship(order=order, carrier=carrier, tracking_number="W5")
+    body = webhook_body(event("W5", "e-out", "out_for_delivery"))
+    assert signed_post(client, carrier, body).json() == {"received": 1, "new": 1}
+    assert wait_until(lambda: Order.objects.get(pk=order.pk).status == "out_for_delivery")
+    assert wait_until(lambda: CarrierUpdate.objects.filter(processed_at__isnull=False).exists())
+    assert CarrierUpdate.objects.get().applied
 
 
 def test_bulk_actions_prepare_pack_and_deliver(client):

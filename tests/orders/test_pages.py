@@ -87,9 +87,7 @@ def test_guest_adds_changes_and_removes_items_and_header_count_follows(client):
     assert response.status_code == 302
     page = client.get(reverse("orders:cart"))
     assert variant.product.name in page.content.decode()
-    assert 'id="cart-count">2<' in page.content.decode().replace(
-        "\n", ""
-    )
+    assert 'id="cart-count">2<' in page.content.decode().replace("\n", "")
     line = page.context["quote"].priced.lines[0].line
     client.post(reverse("orders:cart_line", args=[line.pk]), {"quantity": 3})
     assert client.get(reverse("orders:cart")).context["quote"].priced.item_count == 3

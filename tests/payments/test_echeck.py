@@ -280,3 +280,40 @@ def test_after_a_bounce_the_customer_is_told_and_pays_by_card_instead(
     order.refresh_from_db()
     assert order.payment_status == "paid" and order.status == OrderStatus.CONFIRMED
     assert [p.method for p in order.payments.order_by("pk")] == ["echeck", "card"]
+
+
+def test_staff_cannot_ship_an_echeck_order_from_the_admin_while_clearing_or_bounced(
+    client, shipping
+):
+    from orders.models import Carrier, Order, Shipment
+    from orders.services import order_transition
+    from tests.orders.test_pages import add, physical, place
+
+    add(client, physical("240.00"), 1)
+    place(client, shipping, **ECHECK_FORM)
+    order = Order.objects.get()
+    payment = order.payments.get()
+    for step in (OrderStatus.PREPARING, OrderStatus.PACKED):
+        order_transition(order=order, to=step)
+    carrier = Carrier.objects.create(name="Kargo")
+    client.force_login(StaffFactory())
+    change = reverse("admin:orders_order_change", args=[order.pk])
+    ship = reverse("admin:orders_order_ship") + f"?ids={order.pk}"
+
+    def refused(tracking: str) -> None:
+        shipped = client.post(
+            ship, {f"carrier-{order.pk}": carrier.pk, f"tracking-{order.pk}": tracking}, follow=True
+        )
+        assert "cannot ship while its payment" in shipped.content.decode()
+        stepped = client.post(
+            reverse("admin:orders_order_step", args=[order.pk]), {"step": "shipped"}, follow=True
+        )
+        assert "tracking number" in stepped.content.decode()
+
+    refused("YK1")  # clearing
+    echeck_bounce(payment=payment, reason="Yetersiz bakiye")
+    refused("YK2")  # bounced
+    assert client.get(change).status_code == 200
+    order = Order.objects.get(pk=order.pk)
+    assert (order.status, order.payment_status) == (OrderStatus.PACKED, "bounced")
+    assert not Shipment.objects.exists()

@@ -3,6 +3,7 @@
 Each needs its own permission, not just staff status; bad input changes nothing.
 """
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -178,3 +179,18 @@ def test_the_daily_page_and_its_csv_match_a_hand_count(client):
     ]
     page = client.get(reverse("admin:payments_payment_daily")).content.decode()
     assert "600.00" in page and "480.00" in page and 'id="daily-csv"' in page
+
+
+def test_a_refund_form_submitted_twice_refunds_once(client):
+    payment = _paid_cod()
+    client.force_login(_staff("refund_payment"))
+    url = reverse("admin:payments_payment_refund", args=[payment.pk])
+    form = client.get(url).content.decode()
+    key = re.search(r'name="key" value="([0-9a-f]+)"', form).group(1)
+    for _ in range(2):  # a double click
+        client.post(url, {"amount": "100.00", "reason": "Hasarlı", "key": key})
+    assert Refund.objects.count() == 1
+    payment.refresh_from_db()
+    assert payment.ledger_sum(PaymentEvent.Kind.REFUND) == Decimal("100.00")
+    fresh = re.search(r'name="key" value="([0-9a-f]+)"', client.get(url).content.decode())
+    assert fresh.group(1) != key  # the next form is a new refund

@@ -164,3 +164,43 @@ def _webhook_and_cancel_race(attempt: int) -> None:
 def test_a_webhook_and_a_cancellation_at_once_neither_deadlock_nor_lose_money():
     for attempt in range(5):
         _webhook_and_cancel_race(attempt)
+
+
+def test_the_same_refund_key_sent_at_once_and_again_refunds_once(counting_cod):
+    payment = _payment()
+    payment_start(payment=payment)
+    payment_capture(payment=payment)
+
+    def refund(_: object) -> int:
+        return payment_refund(payment=payment, amount=Decimal("50.00"), key="return-7").pk
+
+    results = [*run_together(refund, range(3)), refund(None)]
+    assert len(set(results)) == 1, results  # every caller got the one refund
+    assert counting_cod.calls.count("refund") == 1
+    assert Refund.objects.get().status == Refund.Status.SUCCEEDED
+    assert payment.ledger_sum(PaymentEvent.Kind.REFUND) == Decimal("50.00")
+    # Another key is another refund.
+    payment_refund(payment=payment, amount=Decimal("50.00"), key="return-8")
+    assert payment.ledger_sum(PaymentEvent.Kind.REFUND) == Decimal("100.00")
+
+
+def test_a_refund_left_reserved_by_a_crash_is_sent_by_the_retry_with_its_key(counting_cod):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from payments.services import refund_reserve
+
+    payment = _payment()
+    payment_start(payment=payment)
+    payment_capture(payment=payment)
+    crashed = refund_reserve(payment=payment, amount=Decimal("30.00"), key="return-9")
+    assert payment_refund(payment=payment, amount=Decimal("30.00"), key="return-9").pk == crashed.pk
+    assert counting_cod.calls.count("refund") == 0  # so soon: the first request may still send
+    Refund.objects.filter(pk=crashed.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+
+    retried = payment_refund(payment=payment, amount=Decimal("30.00"), key="return-9")
+
+    assert (retried.pk, retried.status) == (crashed.pk, Refund.Status.SUCCEEDED)
+    assert counting_cod.calls.count("refund") == 1
+    assert payment.ledger_sum(PaymentEvent.Kind.REFUND) == Decimal("30.00")
