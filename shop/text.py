@@ -41,6 +41,15 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", text.lower()).strip()
 
 
+def code_normal(text: str) -> str:
+    """A code customers type (a coupon): ASCII capitals whatever the keyboard or case.
+
+    'hoşgeldin', 'HOŞGELDİN' and 'hosgeldin' are all 'HOSGELDIN'; `str.upper()` alone would give
+    'HOŞGELDIN' (a dotless I) for the first and miss the code staff typed with 'İ'.
+    """
+    return fold(text).replace(" ", "").upper()
+
+
 def slugify_tr(text: str, *, max_length: int = 200) -> str:
     """A URL slug that reads right for Turkish ('Kırmızı Işık' -> 'kirmizi-isik')."""
     slug = _NON_SLUG.sub("-", fold(text)).strip("-")

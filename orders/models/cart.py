@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shop.text import code_normal
+
 from .orders import Order
 
 
@@ -137,8 +139,12 @@ class Coupon(models.Model):
         return self.code
 
     def save(self, *args: object, **kwargs: object) -> None:
-        self.code = self.code.strip().upper()
+        self.code = code_normal(self.code)
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        # Before the uniqueness check: 'hoşgeldin' beside 'HOSGELDIN' is a form error, not a 500.
+        self.code = code_normal(self.code)
 
 
 class CouponRedemption(models.Model):

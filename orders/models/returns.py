@@ -21,9 +21,10 @@ class Return(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=ReturnStatus)
     reason = models.TextField(_("reason"), blank=True)
     staff_note = models.TextField(_("staff note"), blank=True)
-    # The original delivery fee, given back when the whole order is withdrawn.
+    # The original delivery fee and payment fees (cash on delivery), given back when the whole
+    # order is withdrawn: the contract promises "the amount paid" back, not the goods' price only.
     shipping_refund = models.DecimalField(
-        _("delivery fee refunded"), max_digits=12, decimal_places=2, default=0
+        _("delivery and fees refunded"), max_digits=12, decimal_places=2, default=0
     )
     amount = models.DecimalField(_("refund amount"), max_digits=12, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, default=settings.SHOP_CURRENCY)

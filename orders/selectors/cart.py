@@ -3,6 +3,7 @@
 from django.db.models import Q
 
 from shop.models import User
+from shop.text import code_normal
 
 from ..models import Cart, CartLine, CartStatus, Coupon, CouponRedemption
 
@@ -33,7 +34,7 @@ def cart_item_count(*, cart: Cart | None) -> int:
 
 
 def coupon_by_code(code: str) -> Coupon | None:
-    code = (code or "").strip().upper()
+    code = code_normal(code or "")
     if not code:
         return None
     return Coupon.objects.prefetch_related("categories", "products").filter(code=code).first()

@@ -108,7 +108,9 @@ def return_request(
         whole = all(
             already.get(pk, 0) + wanted.get(pk, 0) >= line.quantity for pk, line in lines.items()
         )
-        shipping = locked.shipping if kind == ReturnKind.WITHDRAWAL and whole else ZERO
+        # A whole withdrawal gives back everything paid: delivery and any payment fee too.
+        withdrawn_whole = kind == ReturnKind.WITHDRAWAL and whole
+        shipping = locked.shipping + locked.fees if withdrawn_whole else ZERO
         nothing_to_send = all(lines[pk].is_digital for pk in wanted)
         if kind == ReturnKind.DEFECT:
             status = ReturnStatus.REQUESTED
@@ -360,8 +362,13 @@ def credit_note_lines(*, order: Order, refund: Refund) -> list[dict]:
             (_line_name(line.order_line), line.quantity, line.order_line.vat_rate, line.amount)
             for line in order_return.lines.all()
         ]
-        if order_return.shipping_refund:
-            items.append((_("Delivery"), None, STANDARD_VAT_RATE, order_return.shipping_refund))
+        delivery = min(order_return.shipping_refund, order.shipping)
+        if delivery:
+            items.append((_("Delivery"), None, STANDARD_VAT_RATE, delivery))
+        if order_return.shipping_refund - delivery:
+            items.append(
+                (_("Fees"), None, STANDARD_VAT_RATE, order_return.shipping_refund - delivery)
+            )
     if sum((item[3] for item in items), ZERO) != refund.amount:
         base = [
             (_line_name(line), line.quantity, line.vat_rate, line.total)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from orders import selectors, services
 from orders.exceptions import CouponRefused
-from orders.models import Cart, CouponRedemption
+from orders.models import Cart, Coupon, CouponRedemption
 from tests.factories import ProductFactory, UserFactory, make_category
 
 from .helpers import (
@@ -53,6 +53,29 @@ def test_percent_off_the_basket():
     assert priced.totals.subtotal == Decimal("300.00")
     assert priced.totals.discount == Decimal("30.00")
     assert _goods(priced) == Decimal("270.00")
+
+
+@pytest.mark.parametrize("typed", ["hoşgeldin", "HOŞGELDİN", "hosgeldin", "HoşGeldİn"])
+def test_a_code_with_turkish_letters_matches_however_it_is_typed(typed):
+    # Staff typed 'HOŞGELDİN'; str.upper() would turn a typed 'hoşgeldin' into 'HOŞGELDIN'.
+    coupon("HOŞGELDİN", kind="percent", value=Decimal("10"))
+    cart = cart_with((stocked_variant(price="100.00"), 1))
+    _apply(cart, typed)
+    assert _quote(cart).totals.discount == Decimal("10.00")
+
+
+def test_staff_get_a_form_error_for_a_code_that_differs_only_in_case_or_turkish_letters(
+    admin_client,
+):
+    coupon("YAZ", kind="percent", value=Decimal("5"))
+    form = admin_client.get("/admin/orders/coupon/add/")
+    assert form.status_code == 200
+    answer = admin_client.post(
+        "/admin/orders/coupon/add/", {"code": "yaz", "kind": "percent", "value": "5"}
+    )
+    assert answer.status_code == 200  # the form again with its error, not a 500
+    assert "errorlist" in answer.content.decode()
+    assert list(Coupon.objects.values_list("code", flat=True)) == ["YAZ"]
 
 
 def test_fixed_amount_off_never_more_than_the_basket():

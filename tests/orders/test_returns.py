@@ -42,6 +42,12 @@ def _line(order: Order, variant):
     return order.lines.get(variant=variant)
 
 
+def _customer():
+    """A customer with an account: collected cash comes back to their balance at once (a
+    guest's waits for a bank transfer staff confirm: see the guest test below)."""
+    return UserFactory(verified=True)
+
+
 def _delivered_days_ago(order: Order, days: int) -> None:
     OrderEvent.objects.filter(order=order, to_status="delivered").update(
         created_at=timezone.now() - timedelta(days=days)
@@ -117,13 +123,15 @@ def test_partial_and_repeated_returns_never_exceed_what_was_bought():
     first = Return.objects.get(number=f"{order.number}-R1")
     shirt_refunds = first.lines.get().amount + second.lines.get(order_line=shirt_line).amount
     assert shirt_refunds == shirt_line.total
-    # The whole order is withdrawn now: the second return also gives back the delivery fee.
-    assert second.shipping_refund == order.shipping > 0
+    # The whole order is withdrawn now: the second return also gives back the delivery fee and
+    # the cash-on-delivery fee (everything paid comes back).
+    assert second.shipping_refund == order.shipping + order.fees
+    assert order.shipping > 0 and order.fees > 0
 
 
 def test_a_return_is_refunded_exactly_once_even_when_staff_click_twice():
     shirt = stocked_variant()
-    order = delivered_order((shirt, 2))
+    order = delivered_order((shirt, 2), user=_customer())
     order_return = services.return_request(order=order, quantities={_line(order, shirt).pk: 1})
     staff = StaffFactory()
     services.return_receive(
@@ -193,13 +201,14 @@ def test_staff_put_returned_units_back_to_sellable_or_write_them_off_as_damaged(
     assert told(order, "order_return_received")
 
 
-def test_the_whole_order_withdrawn_refunds_the_delivery_fee_and_the_order_is_returned():
+def test_the_whole_order_withdrawn_refunds_everything_paid_and_the_order_is_returned():
     shirt = stocked_variant()
-    order = delivered_order((shirt, 1), coupon_code=coupon().code)
+    order = delivered_order((shirt, 1), coupon_code=coupon().code, user=_customer())
     line = _line(order, shirt)
     assert line.discount > 0  # the coupon's share is not refunded
     order_return = services.return_request(order=order, quantities={line.pk: 1})
-    assert order_return.amount == line.total + order.shipping
+    assert order.fees > 0  # cash on delivery: its fee comes back with a whole withdrawal
+    assert order_return.amount == line.total + order.shipping + order.fees
     services.return_receive(
         order_return=order_return, restock={order_return.lines.get().pk: "sellable"}
     )
@@ -209,6 +218,8 @@ def test_the_whole_order_withdrawn_refunds_the_delivery_fee_and_the_order_is_ret
     assert order.status == "returned"
     note = CreditNote.objects.get(order=order)
     assert note.total == order_return.amount
+    credited = {line["name"]: Decimal(line["total"]) for line in note.lines}
+    assert credited["Delivery"] == order.shipping and credited["Fees"] == order.fees
     assert note.number == f"DKI{timezone.localdate().year}{note.sequence:09d}"
 
 
@@ -221,9 +232,32 @@ def test_a_return_requested_purchase_still_counts_as_bought_for_reviews():
     assert customer_bought(user_id=customer.pk, product_id=shirt.product_id)
 
 
+def test_a_guests_return_is_refunded_once_staff_confirm_the_bank_transfer():
+    shirt = stocked_variant()
+    order = delivered_order((shirt, 2))  # a guest: the cash cannot go to a balance
+    order_return = services.return_request(order=order, quantities={_line(order, shirt).pk: 1})
+    staff = StaffFactory()
+    services.return_receive(
+        order_return=order_return, restock={order_return.lines.get().pk: "sellable"}, by=staff
+    )
+    services.return_refund(order_return=order_return, by=staff)
+
+    refund = Refund.objects.get(payment__order=order)
+    assert refund.status == "reserved" and refund.amount == order_return.amount
+    assert not CreditNote.objects.filter(order=order).exists()  # nothing paid back yet
+
+    from payments.services import refund_confirm_payout
+
+    refund_confirm_payout(refund=refund, reference="TR-EFT-0001", by=staff)
+    refund_confirm_payout(refund=refund, reference="TR-EFT-0001", by=staff)  # a second click
+    assert Refund.objects.get(pk=refund.pk).status == "succeeded"
+    assert Return.objects.get(pk=order_return.pk).status == "refunded"
+    assert CreditNote.objects.get(order=order).total == order_return.amount
+
+
 def test_a_refund_without_a_return_gets_a_credit_note_in_proportion():
     shirt, mug = stocked_variant(), stocked_variant(price="40.00")
-    order = delivered_order((shirt, 1), (mug, 1))
+    order = delivered_order((shirt, 1), (mug, 1), user=_customer())
     payment = Payment.objects.get(order=order)
     from payments.services import payment_refund
 
@@ -339,7 +373,7 @@ def test_the_order_page_with_returns_and_credit_notes_keeps_its_query_count(
 
 def test_staff_handle_a_return_in_the_admin_only_with_the_permission():
     shirt = stocked_variant()
-    order = delivered_order((shirt, 1))
+    order = delivered_order((shirt, 1), user=_customer())
     order_return = services.return_request(order=order, quantities={_line(order, shirt).pk: 1})
     act = reverse("admin:orders_return_act", args=[order_return.pk])
     restock = {f"restock-{order_return.lines.get().pk}": "damaged"}

@@ -8,7 +8,7 @@ from orders import services
 from orders.models import Return, ReturnLine
 from orders.services import ReturnError
 from payments.models import Refund
-from tests.factories import StaffFactory
+from tests.factories import StaffFactory, UserFactory
 
 from .helpers import shipping_setup, stocked_variant
 from .returns_helpers import delivered_order
@@ -37,7 +37,7 @@ def test_five_return_requests_at_once_for_two_units_return_exactly_two():
 def test_two_staff_clicking_refund_at_once_refund_once():
     shipping_setup()
     shirt = stocked_variant()
-    order = delivered_order((shirt, 2))
+    order = delivered_order((shirt, 2), user=UserFactory(verified=True))  # cash to the balance
     order_return = services.return_request(order=order, quantities={order.lines.get().pk: 1})
     services.return_receive(
         order_return=order_return, restock={order_return.lines.get().pk: "sellable"}
