@@ -124,6 +124,29 @@ def card_action_secret(*, payment: Payment) -> str:
     return intent.client_secret if intent.status == "requires_action" else ""
 
 
+def card_intent_of(*, payment: Payment, customer_id: str, since: datetime) -> dict | None:
+    """The PaymentIntent Stripe made for an attempt whose answer we never recorded, if any.
+
+    Found through the Customer's charges since the attempt began (a filter both Stripe and the
+    fake server know) and the intent's `metadata.payment_id`. None when nothing was charged or
+    declined; an intent still waiting for 3-D Secure has no charge and is not found either.
+    """
+    client = stripe_client()
+    try:
+        charges = client.v1.charges.list(
+            params={"customer": customer_id, "created": {"gt": int(since.timestamp())}}
+        )
+        for intent_id in {_id(charge.payment_intent) for charge in charges.auto_paging_iter()}:
+            if not intent_id:
+                continue
+            intent = client.v1.payment_intents.retrieve(intent_id).to_dict()
+            if str((intent.get("metadata") or {}).get("payment_id", "")) == str(payment.pk):
+                return intent
+    except stripe.StripeError as error:
+        raise ProviderUnavailable(_("Stripe could not be reached.")) from error
+    return None
+
+
 def stripe_event_receive(*, payload: bytes, signature: str) -> StripeEvent:
     """Verify a webhook and store its event once; its work is queued after commit."""
     secret = settings.STRIPE_WEBHOOK_SECRET
