@@ -10,10 +10,16 @@ import pytest
 from django.utils import timezone
 
 from crm.notifications.models import Message
-from payments.interface import PaymentRequest
+from payments.interface import PaymentRequest, ProviderResult
 from payments.models import Payment, PaymentEvent, PaymentPurpose, StripeCustomer, Tab
 from payments.registry import get_provider
-from payments.services import payment_create, tab_settle, tab_settlement_recover
+from payments.services import (
+    Operation,
+    payment_create,
+    payment_record,
+    tab_settle,
+    tab_settlement_recover,
+)
 from payments.states import PaymentMethod, PaymentStatus
 from payments.tasks import settle_tabs
 from tests.conftest import wait_until
@@ -132,12 +138,14 @@ def _settlement_left_by_a_dead_worker(tab: Tab) -> Payment:
     )
 
 
-def _charged_at_stripe_but_not_recorded(settlement: Payment) -> None:
+def _charged_at_stripe_but_not_recorded(settlement: Payment) -> ProviderResult:
     """The worker claimed the settlement and Stripe charged it; the answer was then lost."""
-    Payment.objects.filter(pk=settlement.pk).update(started_at=timezone.now())
+    Payment.objects.filter(pk=settlement.pk, started_at__isnull=True).update(
+        started_at=timezone.now()
+    )
     customer = StripeCustomer.objects.get(user_id=settlement.user_id)
     card = settlement.user.saved_cards.get(is_default=True)
-    get_provider(PaymentMethod.WALLET).authorize(
+    return get_provider(PaymentMethod.WALLET).authorize(
         request=PaymentRequest(
             payment_id=settlement.pk,
             order_number=f"tab_settlement-{settlement.pk}",
@@ -233,3 +241,35 @@ def test_a_declined_charge_whose_answer_was_lost_blocks_the_tab_and_tells_the_cu
     assert _charges(sent) == 1
     told = Message.objects.filter(kind="tab_declined", user=customer)
     assert told.count() == 2 and {m.channel for m in told} == {"email", "sms"}
+
+
+@pytest.mark.django_db
+def test_a_settlement_given_up_on_that_is_charged_late_is_refunded_in_full(
+    fake_stripe, sent, quiet_tab, django_capture_on_commit_callbacks
+):
+    customer = _customer_with_card_and_address(fake_stripe)
+    orders = _tab_orders(customer, "20.00", "30.00")
+    tab = Tab.objects.get()
+    slow = _settlement_left_by_a_dead_worker(tab)
+    Payment.objects.filter(pk=slow.pk).update(started_at=timezone.now())  # claimed, not sent
+    _age(tab)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tab_settlement_recover(tab_id=tab.pk) == "retried: paid"
+    tab.refresh_from_db()
+    assert tab.status == Tab.Status.SETTLED and _charges(sent) == 1
+
+    # The slow worker's request reaches Stripe after all, and its answer is recorded.
+    slow.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = _charged_at_stripe_but_not_recorded(slow)
+        payment_record(
+            payment_id=slow.pk,
+            result=answer,
+            operation=Operation.START,
+            operation_key=f"payment-{slow.pk}-start",
+        )
+    slow.refresh_from_db()
+    assert slow.status == PaymentStatus.REFUNDED
+    assert slow.refunds.get().amount == Decimal("50.00")
+    for order in orders:  # each order still paid once, by the settlement that counted
+        assert PaymentEvent.objects.filter(payment__order=order, kind="capture").count() == 1
