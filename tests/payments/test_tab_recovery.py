@@ -273,3 +273,22 @@ def test_a_settlement_given_up_on_that_is_charged_late_is_refunded_in_full(
     assert slow.refunds.get().amount == Decimal("50.00")
     for order in orders:  # each order still paid once, by the settlement that counted
         assert PaymentEvent.objects.filter(payment__order=order, kind="capture").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_declined_settlement_run_twice_at_once_charges_once_and_tells_the_customer_once(
+    fake_stripe, sent, quiet_tab
+):
+    customer = _customer_with_card_and_address(fake_stripe, card="declined")
+    _tab_orders(customer, "20.00", "25.00")
+    tab = Tab.objects.get()
+
+    results = run_together(lambda _i: tab_settle(tab_id=tab.pk), [1, 2])
+
+    assert not any(isinstance(r, Exception) for r in results), results
+    assert _charges(sent) == 1
+    tab.refresh_from_db()
+    assert (tab.status, tab.settle_attempts) == (Tab.Status.BLOCKED, 1)
+    told = Message.objects.filter(kind="tab_declined", user=customer)
+    assert told.count() == 2 and {m.channel for m in told} == {"email", "sms"}
