@@ -194,7 +194,9 @@ def tab_pay(request: HttpRequest) -> HttpResponse:
             return _tab_outcome(request, settlement)
     except ShopError as error:
         messages.error(request, str(error))
-        return redirect("wallet:tab_pay")
+        # Back to the card form; while the bank's step is pending, to "My tab" (no loop).
+        settling = current.status == current.Status.SETTLING
+        return redirect("wallet:tab" if settling else "wallet:tab_pay")
     return _card_page(
         request,
         title=_("Pay your tab"),

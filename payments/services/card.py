@@ -96,11 +96,16 @@ def card_pay(*, payment: Payment, setup_intent_id: str, customer_id: str) -> Pay
     return payment_start(payment=payment, details=details)
 
 
+def card_setup_intent_id_check(setup_intent_id: str) -> None:
+    """Refuse what cannot be a SetupIntent id before anything asks Stripe about it."""
+    if not _SETUP_INTENT_ID.fullmatch(setup_intent_id or ""):
+        raise PaymentError(_("Your card could not be read. Please enter it again."))
+
+
 def card_set_up(*, setup_intent_id: str, customer_id: str) -> str:
     """The PaymentMethod of a SetupIntent the browser confirmed for this Customer; else refused."""
     unreadable = PaymentError(_("Your card could not be read. Please enter it again."))
-    if not _SETUP_INTENT_ID.fullmatch(setup_intent_id or ""):
-        raise unreadable
+    card_setup_intent_id_check(setup_intent_id)
     try:
         setup = stripe_client().v1.setup_intents.retrieve(setup_intent_id)
     except stripe.InvalidRequestError:

@@ -291,8 +291,9 @@ def tab_ids_due(*, now: datetime) -> list[int]:
 
 def tab_pay_with_card(*, user: User, setup_intent_id: str) -> Payment | None:
     """The customer pays their declined (or open) tab now with a card they just entered."""
-    from .card import card_customer_for, card_set_up
+    from .card import card_customer_for, card_set_up, card_setup_intent_id_check
 
+    card_setup_intent_id_check(setup_intent_id)
     tab = tab_current(user_id=user.pk)
     if tab is None or tab.status == Tab.Status.SETTLING:
         raise PaymentError(_("There is nothing on your tab to pay right now."))

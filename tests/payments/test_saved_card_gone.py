@@ -82,3 +82,16 @@ def test_the_tab_refuses_a_customer_whose_only_card_expired(fake_stripe, setting
             language="en",
         )
     assert not Order.objects.exists()
+
+
+def test_a_made_up_card_is_refused_before_stripe_is_asked(fake_stripe, client, sent):
+    from django.contrib.messages import get_messages
+
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(verified=True))
+    response = client.post("/en/account/wallet/add/", {"setup_intent": "'; DROP TABLE cards;--"})
+    assert response["Location"] == "/en/account/wallet/add/"
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert said == ["Your card could not be read. Please enter it again."]
+    assert not SavedCard.objects.exists() and sent == []

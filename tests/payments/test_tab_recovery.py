@@ -292,3 +292,27 @@ def test_a_declined_settlement_run_twice_at_once_charges_once_and_tells_the_cust
     assert (tab.status, tab.settle_attempts) == (Tab.Status.BLOCKED, 1)
     told = Message.objects.filter(kind="tab_declined", user=customer)
     assert told.count() == 2 and {m.channel for m in told} == {"email", "sms"}
+
+
+@pytest.mark.django_db
+def test_when_stripe_is_unreachable_during_3d_secure_my_tab_says_so_instead_of_looping(
+    fake_stripe, client, quiet_tab, settings, django_capture_on_commit_callbacks
+):
+    customer = _customer_with_card_and_address(fake_stripe, card="declined")
+    _tab_orders(customer, "20.00")
+    with django_capture_on_commit_callbacks(execute=True):
+        tab_settle(tab_id=Tab.objects.get().pk)
+    client.force_login(customer)
+    setup_intent = _secret(client.get("/en/account/tab/pay/").content.decode()).split("_secret_")[0]
+    confirm_card_setup(fake_stripe, setup_intent, "3ds")
+    client.post("/en/account/tab/pay/", {"setup_intent": setup_intent})
+    assert Tab.objects.get().status == Tab.Status.SETTLING
+
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # Stripe cannot be reached now
+    page = client.get("/en/account/tab/pay/")
+    assert page["Location"] == "/en/account/tab/"
+    shown = client.get("/en/account/tab/").content.decode()
+    assert "could not be checked" in shown and "confirm the payment of your tab" in shown
+    checked = client.post("/en/account/tab/pay/", {"action": "check"})
+    assert checked["Location"] == "/en/account/tab/"
+    assert Tab.objects.get().status == Tab.Status.SETTLING  # nothing recorded on a guess
