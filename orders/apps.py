@@ -20,6 +20,9 @@ class OrdersConfig(AppConfig):
         )
         register_order_kinds()
         register_seeder("orders", seed_orders_demo)
+        from .wallet_demo import seed_wallet_demo
+
+        register_seeder("wallet", seed_wallet_demo)
         register_checkout_essentials("shipping", seed_shipping_demo)
 
         from shop.pagecache import register_visitor_part

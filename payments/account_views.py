@@ -172,29 +172,47 @@ def tab(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def tab_pay(request: HttpRequest) -> HttpResponse:
-    """Pay a declined tab now with another card."""
+    """Pay a declined tab now with another card; 3-D Secure, when the bank asks, is done here."""
     current = services.tab_current(user_id=request.user.pk)
-    if current is None or current.status not in (current.Status.BLOCKED, current.Status.OPEN):
+    if current is None:
         return redirect("wallet:tab")
-    if request.method == "POST":
-        try:
+    try:
+        if request.method == "POST" and request.POST.get("action") == "check":
+            return _tab_outcome(request, services.tab_settlement_check(user=request.user))
+        if current.status == current.Status.SETTLING:
+            settlement = services.tab_settlement_of(tab_id=current.pk)
+            if settlement is None or settlement.status != PaymentStatus.REQUIRES_ACTION:
+                return redirect("wallet:tab")
+            secret = services.card_action_secret(payment=settlement)
+            return render(
+                request, "payments/card_action.html", {"secret": secret, "payment": settlement}
+            )
+        if request.method == "POST":
             settlement = services.tab_pay_with_card(
                 user=request.user, setup_intent_id=request.POST.get("setup_intent", "")
             )
-        except ShopError as error:
-            messages.error(request, str(error))
-            return redirect("wallet:tab_pay")
-        if settlement is not None and settlement.status == PaymentStatus.PAID:
-            messages.success(request, _("Thank you: your tab is paid."))
-        elif settlement is not None:
-            messages.error(request, services.payment_problem(payment=settlement))
-        return redirect("wallet:tab")
+            return _tab_outcome(request, settlement)
+    except ShopError as error:
+        messages.error(request, str(error))
+        # Back to the card form; while the bank's step is pending, to "My tab" (no loop).
+        settling = current.status == current.Status.SETTLING
+        return redirect("wallet:tab" if settling else "wallet:tab_pay")
     return _card_page(
         request,
         title=_("Pay your tab"),
         button=_("Pay %(amount)s %(currency)s")
         % {"amount": services.tab_total(tab=current), "currency": current.currency},
     )
+
+
+def _tab_outcome(request: HttpRequest, settlement: Payment | None) -> HttpResponse:
+    if settlement is not None and settlement.status == PaymentStatus.REQUIRES_ACTION:
+        return redirect("wallet:tab_pay")  # the bank asks for 3-D Secure: the page shows it
+    if settlement is not None and settlement.status == PaymentStatus.PAID:
+        messages.success(request, _("Thank you: your tab is paid."))
+    elif settlement is not None and settlement.status == PaymentStatus.FAILED:
+        messages.error(request, services.payment_problem(payment=settlement))
+    return redirect("wallet:tab")
 
 
 def _card_page(request: HttpRequest, *, title: str, button: str, **extra: object) -> HttpResponse:

@@ -81,8 +81,19 @@ def tab_page(*, user: User) -> dict:
     for tab in tabs:
         tab.items = by_tab.get(tab.pk, [])
         tab.total = sum((i.amount for i in tab.items), ZERO)
+    # A settlement the customer began on "My tab" may wait for their bank (3-D Secure).
+    waiting = (
+        current is not None
+        and current.status == Tab.Status.SETTLING
+        and Payment.objects.filter(
+            tab=current,
+            purpose=PaymentPurpose.TAB_SETTLEMENT,
+            status=PaymentStatus.REQUIRES_ACTION,
+        ).exists()
+    )
     return {
         "current": current,
+        "waiting": waiting,
         "paid": [t for t in tabs if t.status == Tab.Status.SETTLED],
     }
 

@@ -65,13 +65,28 @@ def settle_tab(tab_id: int) -> str:
 
 @shared_task(name="payments.settle_tabs")
 def settle_tabs() -> int:
-    """The periodic job: settle every tab that is due (threshold, month end, retry)."""
-    from .services.tab import tab_ids_due
+    """The periodic job: settle every tab that is due (threshold, month end, retry), and finish
+    settlements left `settling` too long."""
+    from .services.tab import tab_ids_due, tab_ids_stuck
 
-    due = tab_ids_due(now=timezone.now())
+    now = timezone.now()
+    for tab_id in tab_ids_stuck(now=now):
+        recover_tab_settlement.delay(tab_id)
+    due = tab_ids_due(now=now)
     for tab_id in due:
         settle_tab.delay(tab_id)
     return len(due)
+
+
+@shared_task(name="payments.recover_tab_settlement")
+def recover_tab_settlement(tab_id: int) -> str:
+    """A settlement left `settling`: record what Stripe did, or void it and try again."""
+    from .services.tab import tab_settlement_recover
+
+    try:
+        return tab_settlement_recover(tab_id=tab_id)
+    except PaymentError:  # Stripe unreachable: the next run of the periodic job tries again
+        return "stripe unreachable"
 
 
 @shared_task(name="payments.clear_echecks")

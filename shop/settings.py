@@ -507,6 +507,9 @@ TAB_SETTLE_THRESHOLD = env.str("TAB_SETTLE_THRESHOLD", default="200.00")
 # A declined settlement is tried again this many times in all (by the periodic job).
 TAB_SETTLE_ATTEMPTS = env.int("TAB_SETTLE_ATTEMPTS", default=3)
 TAB_SETTLE_EVERY_SECONDS = env.int("TAB_SETTLE_EVERY_SECONDS", default=3600)
+# A settlement still unanswered this long after it began (a worker died, an answer was lost) is
+# looked up at Stripe by the periodic job and recorded, or voided and tried again.
+TAB_SETTLING_STUCK_SECONDS = env.int("TAB_SETTLING_STUCK_SECONDS", default=900)
 
 
 def _origin(url: str) -> str:

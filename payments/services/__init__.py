@@ -43,7 +43,15 @@ from .ledger import (
     refund_reserve,
     refund_send,
 )
-from .tab import tab_current, tab_pay_with_card, tab_settle, tab_total
+from .tab import (
+    tab_current,
+    tab_pay_with_card,
+    tab_settle,
+    tab_settlement_check,
+    tab_settlement_of,
+    tab_settlement_recover,
+    tab_total,
+)
 from .wallet import (
     saved_card_add,
     saved_card_make_default,
@@ -93,6 +101,9 @@ __all__ = [
     "tab_current",
     "tab_pay_with_card",
     "tab_settle",
+    "tab_settlement_check",
+    "tab_settlement_of",
+    "tab_settlement_recover",
     "tab_total",
     "wallet_card_form",
 ]

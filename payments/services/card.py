@@ -96,11 +96,16 @@ def card_pay(*, payment: Payment, setup_intent_id: str, customer_id: str) -> Pay
     return payment_start(payment=payment, details=details)
 
 
+def card_setup_intent_id_check(setup_intent_id: str) -> None:
+    """Refuse what cannot be a SetupIntent id before anything asks Stripe about it."""
+    if not _SETUP_INTENT_ID.fullmatch(setup_intent_id or ""):
+        raise PaymentError(_("Your card could not be read. Please enter it again."))
+
+
 def card_set_up(*, setup_intent_id: str, customer_id: str) -> str:
     """The PaymentMethod of a SetupIntent the browser confirmed for this Customer; else refused."""
     unreadable = PaymentError(_("Your card could not be read. Please enter it again."))
-    if not _SETUP_INTENT_ID.fullmatch(setup_intent_id or ""):
-        raise unreadable
+    card_setup_intent_id_check(setup_intent_id)
     try:
         setup = stripe_client().v1.setup_intents.retrieve(setup_intent_id)
     except stripe.InvalidRequestError:
@@ -122,6 +127,29 @@ def card_action_secret(*, payment: Payment) -> str:
     except stripe.StripeError as error:
         raise ProviderUnavailable(_("The card payment could not be checked.")) from error
     return intent.client_secret if intent.status == "requires_action" else ""
+
+
+def card_intent_of(*, payment: Payment, customer_id: str, since: datetime) -> dict | None:
+    """The PaymentIntent Stripe made for an attempt whose answer we never recorded, if any.
+
+    Found through the Customer's charges since the attempt began (a filter both Stripe and the
+    fake server know) and the intent's `metadata.payment_id`. None when nothing was charged or
+    declined; an intent still waiting for 3-D Secure has no charge and is not found either.
+    """
+    client = stripe_client()
+    try:
+        charges = client.v1.charges.list(
+            params={"customer": customer_id, "created": {"gt": int(since.timestamp())}}
+        )
+        for intent_id in {_id(charge.payment_intent) for charge in charges.auto_paging_iter()}:
+            if not intent_id:
+                continue
+            intent = client.v1.payment_intents.retrieve(intent_id).to_dict()
+            if str((intent.get("metadata") or {}).get("payment_id", "")) == str(payment.pk):
+                return intent
+    except stripe.StripeError as error:
+        raise ProviderUnavailable(_("Stripe could not be reached.")) from error
+    return None
 
 
 def stripe_event_receive(*, payload: bytes, signature: str) -> StripeEvent:

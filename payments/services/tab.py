@@ -5,15 +5,18 @@
 settlement is paid, every tab order's payment gets a capture row keyed by the settlement; when
 it is declined the tab is blocked (no new tab purchases), the customer is told once, and the
 periodic job tries again up to TAB_SETTLE_ATTEMPTS times; the customer may pay it on "My tab".
+A settlement left `settling` (a worker died, an answer was lost) is looked up at Stripe by the
+periodic job after TAB_SETTLING_STUCK_SECONDS: recorded once if Stripe answered, else voided and
+the tab put back (open, or blocked after a decline) and tried again.
 """
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,9 +26,17 @@ from shop.money import ZERO, to_money
 from ..exceptions import PaymentError
 from ..interface import Outcome, ProviderResult
 from ..models import Payment, PaymentEvent, PaymentPurpose, StripeCustomer, Tab
+from ..providers.card.intents import intent_result
 from ..providers.wallet import default_card
 from ..states import PaymentMethod, PaymentStatus
-from .ledger import Operation, payment_create, payment_record, payment_start
+from .ledger import (
+    Operation,
+    payment_create,
+    payment_record,
+    payment_refresh,
+    payment_start,
+    payment_void,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +147,7 @@ def tab_settle(
     if not by_customer:
         details["off_session"] = True
     try:
-        return payment_start(payment=settlement, details=details)
+        started = payment_start(payment=settlement, details=details)
     except PaymentError as error:  # Stripe unreachable: the attempt failed, the job retries
         return payment_record(
             payment_id=settlement.pk,
@@ -150,6 +161,23 @@ def tab_settle(
             operation=Operation.START,
             operation_key=f"payment-{settlement.pk}-start",
         )
+    if started.status == PaymentStatus.REQUIRES_ACTION and not by_customer:
+        # Nobody is there to confirm an off-session charge (Stripe itself declines it with
+        # `authentication_required`): the customer pays the tab on "My tab" instead.
+        return payment_record(
+            payment_id=started.pk,
+            result=ProviderResult(
+                Outcome.FAILED,
+                started.amount,
+                currency=started.currency,
+                reference=f"{started.reference}:authentication_required",
+                attempt_reference=started.reference,
+                message=_("Your bank asks you to confirm this payment yourself."),
+            ),
+            operation=Operation.START,
+            operation_key=f"payment-{started.pk}-start",
+        )
+    return started
 
 
 def tab_settlement_paid(*, settlement: Payment) -> None:
@@ -157,11 +185,27 @@ def tab_settlement_paid(*, settlement: Payment) -> None:
 
     Each capture row is keyed by the settlement and the order's payment, so it is written once.
     """
+    from ..tasks import refund_payment_in_full
+
     tab = Tab.objects.select_for_update().get(pk=settlement.tab_id)
+    paid_before = (
+        tab.payments.filter(purpose=PaymentPurpose.TAB_SETTLEMENT, status=PaymentStatus.PAID)
+        .exclude(pk=settlement.pk)
+        .exists()
+    )
+    if paid_before:  # a late answer for a settlement given up on: the tab was paid by another
+        transaction.on_commit(
+            lambda: refund_payment_in_full.delay(settlement.pk, "The tab was already paid"),
+            robust=True,
+        )
+        return
     if tab.status != Tab.Status.SETTLED:
         tab.status, tab.settled_at, tab.last_error = Tab.Status.SETTLED, timezone.now(), ""
         tab.save(update_fields=["status", "settled_at", "last_error", "updated_at"])
-    items = tab.payments.filter(purpose=PaymentPurpose.ORDER, status=PaymentStatus.ON_TAB)
+    # Only what the settlement charged for: orders that joined after it (a reopened tab) wait.
+    items = tab.payments.filter(
+        purpose=PaymentPurpose.ORDER, status=PaymentStatus.ON_TAB, pk__lt=settlement.pk
+    )
     for item in items.order_by("pk"):
         payment_record(
             payment_id=item.pk,
@@ -247,11 +291,111 @@ def tab_ids_due(*, now: datetime) -> list[int]:
 
 def tab_pay_with_card(*, user: User, setup_intent_id: str) -> Payment | None:
     """The customer pays their declined (or open) tab now with a card they just entered."""
-    from .card import card_customer_for, card_set_up
+    from .card import card_customer_for, card_set_up, card_setup_intent_id_check
 
+    card_setup_intent_id_check(setup_intent_id)
     tab = tab_current(user_id=user.pk)
     if tab is None or tab.status == Tab.Status.SETTLING:
         raise PaymentError(_("There is nothing on your tab to pay right now."))
     customer = card_customer_for(user=user)
     method = card_set_up(setup_intent_id=setup_intent_id, customer_id=customer)
     return tab_settle(tab_id=tab.pk, payment_method=method, by_customer=True)
+
+
+def tab_settlement_of(*, tab_id: int) -> Payment | None:
+    """The tab's newest settlement: the one that speaks for it while it is `settling`."""
+    return (
+        Payment.objects.filter(tab_id=tab_id, purpose=PaymentPurpose.TAB_SETTLEMENT)
+        .order_by("-pk")
+        .first()
+    )
+
+
+def tab_settlement_check(*, user: User) -> Payment | None:
+    """After 3-D Secure on "My tab": read the settlement's outcome from Stripe (never from the
+    browser's word) and record it once."""
+    tab = tab_current(user_id=user.pk)
+    if tab is None or tab.status != Tab.Status.SETTLING:
+        return None
+    settlement = tab_settlement_of(tab_id=tab.pk)
+    if settlement is None or settlement.status != PaymentStatus.REQUIRES_ACTION:
+        return settlement
+    return payment_refresh(payment=settlement)
+
+
+def tab_ids_stuck(*, now: datetime) -> list[int]:
+    """Tabs `settling` for longer than TAB_SETTLING_STUCK_SECONDS (a lost worker or answer)."""
+    return list(_stuck_tabs(now).values_list("pk", flat=True))
+
+
+def _stuck_tabs(now: datetime) -> QuerySet[Tab]:
+    cutoff = now - timedelta(seconds=settings.TAB_SETTLING_STUCK_SECONDS)
+    return Tab.objects.filter(status=Tab.Status.SETTLING, updated_at__lt=cutoff)
+
+
+def tab_settlement_recover(*, tab_id: int) -> str:
+    """Finish a settlement left `settling`: record what Stripe did, or void it and try again.
+
+    Safe to run twice or concurrently: the answer is recorded once (the ledger's keys), the void
+    once, and only the run that finds the tab still `settling` on this settlement puts it back.
+    """
+    tab = _stuck_tabs(timezone.now()).filter(pk=tab_id).first()
+    settlement = tab_settlement_of(tab_id=tab_id) if tab else None
+    if tab is None or settlement is None:  # paid, declined, or being settled right now
+        return "nothing to do"
+    settlement = _settlement_find_out(settlement)
+    if settlement.status in (PaymentStatus.UNPAID, PaymentStatus.REQUIRES_ACTION):
+        # Nothing taken: cancel it at Stripe (a success meanwhile is recorded instead).
+        settlement = payment_void(payment=settlement)
+    if settlement.status != PaymentStatus.VOIDED:
+        return settlement.status  # paid or declined: the receiver moved the tab
+    if _tab_reopen(tab_id=tab_id, settlement_id=settlement.pk):
+        retried = tab_settle(tab_id=tab_id)
+        return f"retried: {retried.status}" if retried is not None else "reopened"
+    return settlement.status
+
+
+def _settlement_find_out(settlement: Payment) -> Payment:
+    """Where the settlement stands at Stripe, recorded once; claimed if it never got there."""
+    from .card import card_intent_of
+
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=settlement.pk)
+        if locked.status == PaymentStatus.UNPAID and locked.started_at is None:
+            # Never sent: claim it, so a worker that wakes up late cannot send it now.
+            locked.started_at = timezone.now()
+            locked.save(update_fields=["started_at", "updated_at"])
+            return locked
+    if locked.reference:
+        return payment_refresh(payment=locked)
+    if locked.status != PaymentStatus.UNPAID:
+        return locked
+    customer = StripeCustomer.objects.filter(user_id=locked.user_id).first()
+    if customer is None:
+        return locked
+    since = locked.started_at - timedelta(minutes=5)  # the two clocks may differ a little
+    intent = card_intent_of(payment=locked, customer_id=customer.customer_id, since=since)
+    result = intent_result(intent) if intent is not None else None
+    if result is None:
+        return locked
+    return payment_record(
+        payment_id=locked.pk,
+        result=result,
+        operation=Operation.START,
+        operation_key=f"payment-{locked.pk}-start",
+    )
+
+
+def _tab_reopen(*, tab_id: int, settlement_id: int) -> bool:
+    """Put a tab whose settlement was voided back: blocked after an earlier decline, else open."""
+    with transaction.atomic():
+        tab = Tab.objects.select_for_update().get(pk=tab_id)
+        newest = tab_settlement_of(tab_id=tab_id)
+        if tab.status != Tab.Status.SETTLING or newest is None or newest.pk != settlement_id:
+            return False
+        declined = tab.payments.filter(
+            purpose=PaymentPurpose.TAB_SETTLEMENT, status=PaymentStatus.FAILED
+        ).exists()
+        tab.status = Tab.Status.BLOCKED if declined else Tab.Status.OPEN
+        tab.save(update_fields=["status", "updated_at"])
+    return True

@@ -16,7 +16,13 @@ from ..exceptions import PaymentError
 from ..models import SavedCard
 from ..providers.card.client import stripe_client
 from ..providers.card.provider import ProviderUnavailable
-from .card import CardSetup, card_customer_for, card_set_up, card_setup_intent
+from .card import (
+    CardSetup,
+    card_customer_for,
+    card_set_up,
+    card_setup_intent,
+    card_setup_intent_id_check,
+)
 
 
 def wallet_card_form(*, user: User) -> CardSetup:
@@ -27,6 +33,7 @@ def wallet_card_form(*, user: User) -> CardSetup:
 
 def saved_card_add(*, user: User, setup_intent_id: str) -> SavedCard:
     """Keep the card the browser just set up; the first card becomes the default."""
+    card_setup_intent_id_check(setup_intent_id)  # junk never costs a Stripe call
     customer = card_customer_for(user=user)
     payment_method_id = card_set_up(setup_intent_id=setup_intent_id, customer_id=customer)
     client = stripe_client()

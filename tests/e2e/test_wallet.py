@@ -4,6 +4,8 @@ English: a customer saves a card in "My wallet", buys a past order again in one 
 "My orders", tops up the balance with the saved card and pays an order from the balance.
 Turkish: three small digital items go on the tab; the third reaches the threshold, the tab is
 settled with one charge and "My tab" shows it paid.
+English: a tab whose settlement was declined is paid on "My tab" with another card that asks
+for 3-D Secure.
 """
 
 import re
@@ -15,7 +17,7 @@ from playwright.sync_api import Page, expect
 from orders import services as order_services
 from orders.models import Order
 from payments.models import Payment, PaymentPurpose, Tab
-from payments.services import balance_of
+from payments.services import balance_of, tab_settle
 from tests.factories import ProductFactory, UserFactory, VariantFactory
 from tests.orders.helpers import cart_with, place, turkish_address
 from tests.payments.test_wallet_and_tab import save_card
@@ -141,3 +143,39 @@ def test_three_small_items_on_the_tab_settle_at_the_threshold_in_turkish(
         Payment.objects.filter(purpose="order", status="paid", method="micropayment").count() == 3
     )
     assert len(items) == 3
+
+
+def test_a_declined_tab_is_paid_on_my_tab_with_a_3d_secure_card_in_english(
+    page: Page, live_server, card_shop, settings
+):
+    settings.TAB_SETTLE_THRESHOLD = "1000.00"
+    errors = watch_for_errors(page)
+    customer = _customer("en")
+    save_card(card_shop, customer, "declined")
+    orders = [
+        place(
+            cart_with((_item(name, name, slug, "20.00"), 1), user=customer),
+            payment_method="micropayment",
+        )
+        for name, slug in (("Poem", "poem"), ("Sketch", "sketch"))
+    ]
+    tab_settle(tab_id=Tab.objects.get().pk)  # the periodic job: the saved card is declined
+    assert Tab.objects.get().status == "blocked"
+    base = f"{live_server.url}/en"
+    log_in(page, base, customer.email)
+
+    page.goto(f"{base}/account/tab/")
+    expect(page.get_by_text("The payment of your tab was declined.")).to_be_visible()
+    page.get_by_role("link", name="Pay the tab with another card").click()
+    enter_card(page, "4000002760003184")
+    page.get_by_role("button", name="Pay 40.00 TRY").click()
+    page.get_by_role("button", name="Complete authentication").click()  # the card's setup
+    expect(page.locator("#card-action")).to_be_attached()
+    page.get_by_role("button", name="Complete authentication").click()  # the payment
+    expect(page.get_by_text("Thank you: your tab is paid.")).to_be_visible()
+    expect(page.locator(".paid-tab .tab-total")).to_have_text("₺40.00")
+    assert errors == []
+    assert Tab.objects.get().status == "settled"
+    for order in orders:
+        order.refresh_from_db()
+        assert order.payment_status == "paid"

@@ -43,13 +43,16 @@ def test_wallet_statement_tab_and_checkout_run_a_constant_number_of_queries(
     customer = _customer(cards=size, entries=size)
     for _ in range(size):
         place(cart_with((_digital("10.00"), 1), user=customer), payment_method="stored_value")
+        place(cart_with((_digital("10.00"), 1), user=customer), payment_method="micropayment")
     client.force_login(customer)
     with django_assert_max_num_queries(8):
         assert client.get(reverse("wallet:cards")).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get(reverse("wallet:balance")).status_code == 200
     with django_assert_max_num_queries(9):
-        assert client.get(reverse("wallet:tab")).status_code == 200
+        tab_page = client.get(reverse("wallet:tab"))
+    current = tab_page.content.decode().split('id="current-tab"')[1].split("</section>")[0]
+    assert current.count("<li>") == size  # the open tab lists its items
     cart_with((_digital("10.00"), 1), user=customer)
     with django_assert_max_num_queries(26):
         assert client.get(reverse("orders:checkout")).status_code == 200
