@@ -34,9 +34,12 @@ CURRENCY_SYMBOLS = {"TRY": "₺", "EUR": "€", "USD": "$"}
 
 
 def format_money(value: Decimal | str | None, currency: str | None = None) -> str:
-    """An amount as people read it in the active language: '₺1.234,50' / '₺1,234.50'."""
+    """An amount as people read it in the active language: '₺1.234,50' / '₺1,234.50'; a
+    negative amount puts its sign before the symbol ('-₺49,90'), as both languages write it."""
     if value is None or value == "":
         return ""
     code = currency or settings.SHOP_CURRENCY
-    amount = formats.number_format(Decimal(value), 2, use_l10n=True, force_grouping=True)
-    return f"{CURRENCY_SYMBOLS.get(code, code + ' ')}{amount}"
+    value = Decimal(value)
+    amount = formats.number_format(abs(value), 2, use_l10n=True, force_grouping=True)
+    sign = "-" if value < 0 and amount.strip("0.,") else ""
+    return f"{sign}{CURRENCY_SYMBOLS.get(code, code + ' ')}{amount}"

@@ -29,7 +29,8 @@ class BalanceError(PaymentError):
 def balance_of(*, user_id: int) -> Decimal:
     """The customer's balance now: the sum of their entries (0 without an account)."""
     total = BalanceEntry.objects.filter(account__user_id=user_id).aggregate(total=Sum("amount"))
-    return total["total"] or ZERO
+    # Rounded to the kuruş: SQLite sums decimals as floats ('200.100000000000').
+    return to_money(total["total"] or ZERO)
 
 
 def balance_lock(*, user_id: int) -> BalanceAccount:

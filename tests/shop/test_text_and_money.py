@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from shop.money import from_minor_units, to_minor_units, to_money, vat_included_in
+from shop.money import format_money, from_minor_units, to_minor_units, to_money, vat_included_in
 from shop.phones import clean_mobile
 from shop.text import capfirst, fold, slugify_tr
 
@@ -81,3 +81,20 @@ def test_django_labels_and_the_capfirst_filter_use_the_turkish_rules():
         assert Template("{{ word|capfirst }}").render(Context({"word": "ilçe"})) == "İlçe"
     with translation.override("en"):
         assert Address._meta.get_field("province").formfield().label == "Province"
+
+
+@pytest.mark.parametrize(
+    ("language", "amount", "shown"),
+    [
+        ("tr", "1234.5", "₺1.234,50"),
+        ("en", "1234.5", "₺1,234.50"),
+        ("tr", "-49.90", "-₺49,90"),  # a purchase on the balance statement
+        ("en", "-1234.50", "-₺1,234.50"),
+        ("en", "-0.00", "₺0.00"),
+    ],
+)
+def test_money_is_written_as_people_read_it_with_the_sign_before_the_symbol(
+    language, amount, shown
+):
+    with translation.override(language):
+        assert format_money(Decimal(amount)) == shown
