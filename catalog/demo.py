@@ -19,6 +19,7 @@ from .models import (
     Attribute,
     AttributeValue,
     Category,
+    DigitalFile,
     Product,
     ProductImage,
     ProductType,
@@ -74,6 +75,7 @@ SMALL_DIGITAL = [
 def seed_catalog_demo() -> str:
     if Product.objects.exists():
         seed_small_digital_demo()
+        seed_digital_files_demo()
         return f"{Product.objects.count()} products (already seeded)"
     rng = random.Random(20261123)  # noqa: S311 - demo data, not security
     with transaction.atomic():
@@ -98,6 +100,7 @@ def seed_catalog_demo() -> str:
                     count += 1
                     _product(rng, count, category, general, colour_values, kind, vat, base, n)
     seed_small_digital_demo()
+    seed_digital_files_demo()
     return f"{Product.objects.count()} products in {Category.objects.count()} categories"
 
 
@@ -126,6 +129,18 @@ def seed_small_digital_demo() -> None:
         )
         Variant.objects.create(product=product, sku=sku, price=Decimal(price), weight_grams=0)
         product_refresh_listing(product_id=product.pk)
+
+
+def seed_digital_files_demo() -> None:
+    """Every demo digital product delivers a small file, so a paid digital order shows its
+    download links (and a digital-only order becomes delivered). Idempotent per product."""
+    missing = Product.objects.filter(kind="digital", files__isnull=True).only(
+        "pk", "name_tr", "name_en"
+    )
+    for product in missing:
+        text = f"{product.name_tr} / {product.name_en}\nDükkan demo download.\n"
+        file = DigitalFile(product=product, title=product.name_en)
+        file.file.save(f"{slugify_tr(product.name_en)}.txt", ContentFile(text.encode()), save=True)
 
 
 def _names(tr: str, en: str) -> dict:

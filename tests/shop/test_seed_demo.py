@@ -29,6 +29,8 @@ def test_demo_catalog_is_big_bilingual_and_varied():
     assert not active.filter(name_en="").exists() and not active.filter(name_tr="").exists()
     assert Variant.objects.filter(sale_price__isnull=False).exists()
     assert active.filter(kind="physical", in_stock=False).exists()
+    # Every digital product delivers something, so a paid digital order shows download links.
+    assert not Product.objects.filter(kind="digital", files__isnull=True).exists()
     products = Product.objects.count()
     call_command("seed_demo")
     assert Product.objects.count() == products
