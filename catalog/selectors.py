@@ -1,10 +1,14 @@
 """Catalog reads for pages: a constant number of queries however many products are shown."""
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
+from typing import TypeVar
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, FloatField, Min, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
@@ -26,6 +30,8 @@ from .models import (
     Variant,
 )
 
+T = TypeVar("T")
+
 SORTS = {
     "relevance": ["-created_at", "-pk"],  # without a search (or on SQLite): newest first
     "newest": ["-created_at", "-pk"],
@@ -34,7 +40,6 @@ SORTS = {
     "best_selling": ["-units_sold", "-pk"],
     "name": ["name", "pk"],
 }
-MENU_CACHE_SECONDS = 24 * 3600  # the key is versioned: a category change makes a new one
 # What a product card shows, and nothing else (no descriptions or SEO texts).
 CARD_FIELDS = [
     "id",
@@ -60,6 +65,68 @@ class ListingFilters:
     in_stock: bool = False
     sort: str = "newest"  # "relevance" is the form's default when q is set
     attribute_values: tuple[int, ...] = ()
+
+
+class Kept:
+    """A small per-worker LRU memory of catalog reads, keyed by the catalog version with the
+    rest of the key: any change to what listings show makes a new version, so an entry is
+    never stale (the page cache relies on the same versions)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[tuple, object] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple, load: Callable[[], T]) -> T:
+        key = (pagecache.versions([pagecache.CATALOG])[pagecache.CATALOG], *key)
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                return self.entries[key]  # type: ignore[return-value]
+        value = load()
+        with self.lock:
+            self.entries[key] = value
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return value
+
+
+LISTINGS = Kept(2000)  # counts and pages of 24 lean rows: a few MB per worker
+
+
+class KeptListing:
+    """A listing's count and pages for Paginator, each read once per catalog version.
+
+    The rows are the lean card rows of both languages, shared read-only between requests.
+    """
+
+    ordered = True
+
+    def __init__(self, products: QuerySet[Product], key: tuple) -> None:
+        self.products = products
+        self.key = key
+
+    def count(self) -> int:
+        return LISTINGS.get(("count", *self.key), self.products.count)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, part: slice) -> list[Product]:
+        return LISTINGS.get(
+            ("rows", *self.key, part.start, part.stop), lambda: list(self.products[part])
+        )
+
+
+def kept_listing(
+    *, category: Category | None, filters: ListingFilters, close_matches: bool = False
+) -> KeptListing:
+    """`product_listing` (or its close matches), counted and paged once per catalog version."""
+    select = product_close_matches if close_matches else product_listing
+    key = ("close" if close_matches else "exact", category.pk if category else None, filters)
+    if filters.sort == "name":
+        key = (*key, translation.get_language())  # the order follows the language's names
+    return KeptListing(select(category=category, filters=filters), key)
 
 
 def _slug_field() -> str:
@@ -192,31 +259,51 @@ def on_sale_products(*, limit: int = 8) -> list[Product]:
 
     `on_sale` follows the clock through the periodic listing refresh (sale starts and ends).
     """
-    return list(
-        active_products()
-        .filter(on_sale=True)
-        .order_by("-created_at", "-id")
-        .only(*CARD_FIELDS)[:limit]
+    return LISTINGS.get(
+        ("on-sale", limit),
+        lambda: list(
+            active_products()
+            .filter(on_sale=True)
+            .order_by("-created_at", "-id")
+            .only(*CARD_FIELDS)[:limit]
+        ),
     )
 
 
 def new_arrivals(*, limit: int = 8) -> list[Product]:
-    return list(product_listing(category=None, filters=ListingFilters())[:limit])
+    return kept_listing(category=None, filters=ListingFilters())[0:limit]
 
 
 def featured_categories() -> list[Category]:
     return list(Category.objects.filter(is_active=True, is_featured=True).order_by("path")[:8])
 
 
-def menu_categories() -> list[Category]:
-    """Top-level categories for the header, cached per language."""
+@dataclass(frozen=True)
+class MenuEntry:
+    """A header menu link: what base.html shows of a category (its address resolved once)."""
+
+    name: str
+    url: str
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+KEPT_PER_WORKER = 64  # menus and filter choices, per language and version
+
+
+@lru_cache(maxsize=KEPT_PER_WORKER)
+def _menu(language: str, version: str) -> tuple[MenuEntry, ...]:
+    with translation.override(language):
+        categories = Category.objects.filter(depth=1, is_active=True).order_by("path")
+        return tuple(MenuEntry(name=c.name, url=c.get_absolute_url()) for c in categories)
+
+
+def menu_categories() -> tuple[MenuEntry, ...]:
+    """Top-level categories for the header, kept per worker, language and menu version (a
+    category change makes a new version, so no worker shows an old menu)."""
     version = pagecache.versions([pagecache.MENU])[pagecache.MENU]
-    key = f"catalog:menu:{translation.get_language()}:{version}"
-    menu = cache.get(key)
-    if menu is None:
-        menu = list(Category.objects.filter(depth=1, is_active=True).order_by("path"))
-        cache.set(key, menu, MENU_CACHE_SECONDS)
-    return menu
+    return _menu(translation.get_language() or "tr", version)
 
 
 def category_by_slug(slug: str) -> Category | None:
@@ -273,18 +360,21 @@ def filterable_values() -> list[AttributeValue]:
     )
 
 
-def filter_choices() -> list[tuple[str, str]]:
-    """The listing filter's options in the current language, cached until the catalog changes."""
-    version = pagecache.versions([pagecache.CATALOG])[pagecache.CATALOG]
-    key = f"catalog:filter-choices:{translation.get_language()}:{version}"
-    choices = cache.get(key)
-    if choices is None:
-        choices = [
+@lru_cache(maxsize=KEPT_PER_WORKER)
+def filter_choices_at(language: str, version: str) -> tuple[tuple[str, str], ...]:
+    """The filter's options in a language at a catalog version (kept per worker)."""
+    with translation.override(language):
+        return tuple(
             (str(value.pk), f"{value.attribute.name}: {value.value}")
             for value in filterable_values()
-        ]
-        cache.set(key, choices, MENU_CACHE_SECONDS)
-    return choices
+        )
+
+
+def filter_choices() -> list[tuple[str, str]]:
+    """The listing filter's options in the current language, kept per worker until the
+    catalog changes (its version is part of the key)."""
+    version = pagecache.versions([pagecache.CATALOG])[pagecache.CATALOG]
+    return list(filter_choices_at(translation.get_language() or "tr", version))
 
 
 def reference_price(*, variant: Variant) -> Decimal | None:

@@ -31,13 +31,13 @@ def home(request: HttpRequest) -> HttpResponse:
 def _listing(request: HttpRequest, category: Category | None) -> HttpResponse:
     form = ListingFilterForm(request.GET)
     filters = form.filters()
-    products = selectors.product_listing(category=category, filters=filters)
+    products = selectors.kept_listing(category=category, filters=filters)
     # get_page turns "9999" or "abc" into the nearest real page instead of an error.
     page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
     suggestion = ""
     if filters.q and not page.paginator.count:
         # Nothing matched exactly: show close matches (typos) and offer the corrected words.
-        close = selectors.product_close_matches(category=category, filters=filters)
+        close = selectors.kept_listing(category=category, filters=filters, close_matches=True)
         page = Paginator(close, PAGE_SIZE).get_page(request.GET.get("page"))
         suggestion = selectors.did_you_mean(q=filters.q, products=list(page.object_list))
     query = request.GET.copy()
