@@ -215,17 +215,13 @@ def product_close_matches(
     if not words:
         return products.none()
     if connection.vendor == "postgresql":
-        # `word %> search_text` (pg_trgm word similarity) is served by the trigram GIN index.
-        for word in words:
-            products = products.filter(search_text__trigram_word_similar=word)
-        closeness = sum(
-            (TrigramWordSimilarity(Value(word), "search_text") for word in words[1:]),
-            TrigramWordSimilarity(Value(words[0]), "search_text"),
+        # One trigram query ranks the candidates (kept per catalog version); the count and
+        # the pages then read those rows by primary key.
+        ranked = LISTINGS.get(
+            ("close-ranked", category.pk if category else None, filters),
+            lambda: list(close_match_ids(category=category, filters=filters)),
         )
-        products = products.annotate(closeness=closeness)
-        if filters.sort != "relevance":
-            return _ordered(products, filters.sort)
-        return products.order_by("-closeness", "-pk").only(*CARD_FIELDS)
+        return _in_ranked_order(products.filter(pk__in=ranked), ranked, filters.sort)
     # SQLite (the embedded demo, a few hundred products): compare the names in Python.
     scores: dict[int, float] = {}
     for pk, text in active_products().values_list("pk", "search_text")[:5000]:
@@ -239,11 +235,35 @@ def product_close_matches(
         else:
             scores[pk] = total
     ranked = sorted(scores, key=lambda pk: (-scores[pk], -pk))[:FUZZY_LIMIT]
-    products = products.filter(pk__in=ranked)
-    if filters.sort != "relevance" or not ranked:
-        return _ordered(products, filters.sort)
+    return _in_ranked_order(products.filter(pk__in=ranked), ranked, filters.sort)
+
+
+def _in_ranked_order(products: QuerySet[Product], ranked: list[int], sort: str) -> QuerySet:
+    if sort != "relevance" or not ranked:
+        return _ordered(products, sort)
     position = Case(*(When(pk=pk, then=Value(i)) for i, pk in enumerate(ranked)))
     return products.order_by(position).only(*CARD_FIELDS)
+
+
+def close_match_ids(*, category: Category | None, filters: ListingFilters) -> QuerySet:
+    """PostgreSQL: ids of the FUZZY_LIMIT products closest to the searched words, closest first.
+
+    `word %> search_text` (pg_trgm word similarity over the folded names and SKUs) is served by
+    the trigram GIN index; only its candidates are ranked.
+    """
+    words = search.query_words(filters.q)
+    products = _filtered(category=category, filters=filters)
+    for word in words:
+        products = products.filter(search_text__trigram_word_similar=word)
+    closeness = sum(
+        (TrigramWordSimilarity(Value(word), "search_text") for word in words[1:]),
+        TrigramWordSimilarity(Value(words[0]), "search_text"),
+    )
+    return (
+        products.annotate(closeness=closeness)
+        .order_by("-closeness", "-pk")
+        .values_list("pk", flat=True)[:FUZZY_LIMIT]
+    )
 
 
 def did_you_mean(*, q: str, products: list[Product]) -> str:
@@ -275,7 +295,12 @@ def new_arrivals(*, limit: int = 8) -> list[Product]:
 
 
 def featured_categories() -> list[Category]:
-    return list(Category.objects.filter(is_active=True, is_featured=True).order_by("path")[:8])
+    return LISTINGS.get(
+        ("featured-categories",),
+        lambda: list(
+            Category.objects.filter(is_active=True, is_featured=True).order_by("path")[:8]
+        ),
+    )
 
 
 @dataclass(frozen=True)
