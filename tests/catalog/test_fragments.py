@@ -99,7 +99,7 @@ def test_a_sale_badge_and_price_follow_the_clock(shopper):
 
 
 def test_each_language_gets_its_own_card(shopper):
-    product, variant = _product(on_hand=0)
+    product, _ = _product(on_hand=0)
     english = _card(shopper, product.name_en)
     turkish = _card(shopper, product.name_tr, url="/products/")
     assert "Out of stock" in english and f"/en/p/{product.slug_en}/" in english
