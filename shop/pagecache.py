@@ -27,7 +27,7 @@ from django.conf import settings
 from django.core.cache import BaseCache, cache, caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import translation
 
 PAGES_ALIAS = "pages"
@@ -163,15 +163,24 @@ def _normalised_query(request: HttpRequest, allowed: frozenset[str]) -> str | No
     return "&".join(parts)
 
 
+@lru_cache(maxsize=4096)
+def _route(urlconf: str | None, language: str, path: str) -> tuple[str, str]:
+    """The view name and slug a path resolves to in the active language (the prefix and the
+    patterns depend on it); remembered, so a hit skips the URL patterns."""
+    try:
+        match = resolve(path, urlconf)
+    except Resolver404:
+        return "", ""
+    return match.view_name, str(match.kwargs.get("slug", ""))
+
+
 def plan(request: HttpRequest) -> Plan | None:
     """The cache key and dependencies of this request, or None when it must not be cached."""
     if not settings.PAGE_CACHE_ENABLED or request.method != "GET":
         return None
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
-        return None
-    allowed = CACHEABLE_VIEWS.get(match.view_name)
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    view_name, slug = _route(get_urlconf(), language, request.path_info)
+    allowed = CACHEABLE_VIEWS.get(view_name)
     if allowed is None:
         return None
     query = _normalised_query(request, allowed)
@@ -179,10 +188,9 @@ def plan(request: HttpRequest) -> Plan | None:
         return None
     if request.user.is_authenticated:  # signed-in pages are rendered for them (fragments help)
         return None
-    language = translation.get_language() or settings.LANGUAGE_CODE
     deps = [CATALOG]
-    if match.view_name == "catalog:product":
-        deps.append(f"product:{language}:{match.kwargs.get('slug', '')}")
+    if view_name == "catalog:product":
+        deps.append(f"product:{language}:{slug}")
     htmx = "hx" if request.headers.get("HX-Request") == "true" else "page"
     raw = f"{language}|{htmx}|{request.path_info}|{query}"
     key = "page:v2:" + hashlib.sha256(raw.encode()).hexdigest()
