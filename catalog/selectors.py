@@ -354,6 +354,19 @@ def product_by_slug(slug: str) -> Product | None:
     )
 
 
+PRODUCT_PAGES = Kept(300)  # whole product reads: some kB each
+
+
+def product_for_page(slug: str) -> Product | None:
+    """`product_by_slug`, kept per worker while neither the catalog nor this page's own version
+    (bumped when its stock hint changes) moves: exactly what the page cache relies on. Shared
+    read-only between requests; a write loads its own copy."""
+    language = translation.get_language() or "tr"
+    page_version = f"product:{language}:{slug}"  # as catalog.services.product_page_versions
+    token = pagecache.versions([page_version])[page_version]
+    return PRODUCT_PAGES.get(("product", language, slug, token), lambda: product_by_slug(slug))
+
+
 def redirect_target(*, slug: str, kind: str) -> Product | Category | None:
     """Where an old (or other-language) slug now lives, for a 301."""
     language = translation.get_language() or "tr"
@@ -371,10 +384,15 @@ def redirect_target(*, slug: str, kind: str) -> Product | Category | None:
     return model.objects.filter(lookup).first()
 
 
-def related_products(*, product: Product, limit: int = 4) -> QuerySet[Product]:
-    return product_listing(category=product.category, filters=ListingFilters()).exclude(
-        pk=product.pk
-    )[:limit]
+def related_products(*, product: Product, limit: int = 4) -> list[Product]:
+    """The newest other products of its category (the category's kept first page)."""
+    newest = kept_listing(category=product.category, filters=ListingFilters())[0 : limit + 1]
+    return [other for other in newest if other.pk != product.pk][:limit]
+
+
+def category_trail(category: Category) -> list[Category]:
+    """The category and its ancestors, root first (breadcrumbs), kept per catalog version."""
+    return LISTINGS.get(("trail", category.pk), category.trail)
 
 
 def filterable_values() -> list[AttributeValue]:

@@ -78,7 +78,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    product = selectors.product_by_slug(slug)
+    product = selectors.product_for_page(slug)
     if product is None:
         target = selectors.redirect_target(slug=slug, kind="product")
         if target is None or target.status != "active":
@@ -91,7 +91,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     chosen = next((v for v in variants if v.sku == request.GET.get("variant")), variants[0])
     reference = selectors.reference_price(variant=chosen)
-    trail = product.category.trail()
+    trail = selectors.category_trail(product.category)
     return render(
         request,
         "catalog/product_detail.html",

@@ -169,3 +169,19 @@ def test_products_in_another_shoppers_category_page_are_not_mixed_up(shopper):
     mugs_page = shopper.get(f"/en/c/{mugs.slug_en}/").text
     assert "Desk Lamp" in lamps_page and "Tea Mug" not in lamps_page
     assert "Tea Mug" in mugs_page and "Desk Lamp" not in mugs_page
+
+
+def test_the_product_page_follows_price_name_and_each_stock_hint(shopper):
+    product, variant = _product(on_hand=3)
+    url = f"/en/p/{product.slug_en}/"
+    assert "Only 3 left" in shopper.get(url).text
+    services.stock_allocate(lines=[(variant.pk, 1)])
+    assert "Only 2 left" in shopper.get(url).text
+    services.variant_set_price(variant=variant, price=Decimal("80.00"))
+    product.name_en = "Brass Desk Lamp"
+    product.save()
+    page = shopper.get(url).text
+    assert "₺80.00" in page and "Brass Desk Lamp" in page and "Only 2 left" in page
+    services.stock_allocate(lines=[(variant.pk, 2)])
+    assert "Out of stock" in shopper.get(url).text
+    assert "Tükendi" in shopper.get(f"/p/{product.slug_tr}/").text
