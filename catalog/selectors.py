@@ -332,7 +332,11 @@ def menu_categories() -> tuple[MenuEntry, ...]:
 
 
 def category_by_slug(slug: str) -> Category | None:
-    return Category.objects.filter(is_active=True, **{_slug_field(): slug}).first()
+    """The active category with this slug in the current language (kept per catalog version)."""
+    return LISTINGS.get(
+        ("category", _slug_field(), slug),
+        lambda: Category.objects.filter(is_active=True, **{_slug_field(): slug}).first(),
+    )
 
 
 def product_by_slug(slug: str) -> Product | None:

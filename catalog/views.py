@@ -48,6 +48,7 @@ def _listing(request: HttpRequest, category: Category | None) -> HttpResponse:
         template,
         {
             "category": category,
+            "breadcrumbs": selectors.category_trail(category) if category else [],
             "form": form,
             "page": page,
             "query": query.urlencode(),
