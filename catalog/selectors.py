@@ -102,19 +102,19 @@ class KeptListing:
 
     ordered = True
 
-    def __init__(self, products: QuerySet[Product], key: tuple) -> None:
-        self.products = products
+    def __init__(self, select: Callable[[], QuerySet[Product]], key: tuple) -> None:
+        self.select = select  # built only when a count or a page is not kept yet
         self.key = key
 
     def count(self) -> int:
-        return LISTINGS.get(("count", *self.key), self.products.count)
+        return LISTINGS.get(("count", *self.key), lambda: self.select().count())
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, part: slice) -> list[Product]:
         return LISTINGS.get(
-            ("rows", *self.key, part.start, part.stop), lambda: list(self.products[part])
+            ("rows", *self.key, part.start, part.stop), lambda: list(self.select()[part])
         )
 
 
@@ -126,7 +126,7 @@ def kept_listing(
     key = ("close" if close_matches else "exact", category.pk if category else None, filters)
     if filters.sort == "name":
         key = (*key, translation.get_language())  # the order follows the language's names
-    return KeptListing(select(category=category, filters=filters), key)
+    return KeptListing(lambda: select(category=category, filters=filters), key)
 
 
 def _slug_field() -> str:

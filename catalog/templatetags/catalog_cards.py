@@ -48,6 +48,16 @@ class Card(NamedTuple):
 
 
 def card_of(product: Product) -> Card:
+    """What the product's card shows here and now (remembered on the row, which listings keep
+    read-only per catalog version, for each language and address prefix)."""
+    where = (translation.get_language(), get_script_prefix(), settings.SHOP_CURRENCY)
+    remembered = product.__dict__.setdefault("_cards", {})
+    if where not in remembered:
+        remembered[where] = _card_of(product)
+    return remembered[where]
+
+
+def _card_of(product: Product) -> Card:
     image = product.card_image
     return Card(
         language=translation.get_language() or settings.LANGUAGE_CODE,
