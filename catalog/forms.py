@@ -1,9 +1,14 @@
 from decimal import Decimal
+from typing import NamedTuple
 
 from django import forms
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .selectors import SORTS, ListingFilters, filter_choices
+from shop import pagecache
+
+from .selectors import SORTS, ListingFilters, filter_choices, filter_choices_at
 
 SORT_CHOICES = [
     ("relevance", _("Relevance")),
@@ -22,6 +27,30 @@ class SuggestForm(forms.Form):
 
     def words(self) -> str:
         return self.cleaned_data["q"] if self.is_valid() else ""
+
+
+class FilterSelection(NamedTuple):
+    language: str
+    catalog_version: str  # the attribute choices change only with it
+    q: str
+    min_price: str
+    max_price: str
+    in_stock: bool
+    sort: str
+    chosen: frozenset[str]
+
+
+def shown(selection: FilterSelection) -> dict[str, object]:
+    """The filter form's values and choices from its selection alone (no form needed)."""
+    choices = filter_choices_at(selection.language, selection.catalog_version)
+    return {
+        "q": selection.q,
+        "min_price": selection.min_price,
+        "max_price": selection.max_price,
+        "in_stock": selection.in_stock,
+        "sorts": [(value, label, value == selection.sort) for value, label in SORT_CHOICES],
+        "attrs": [(value, label, value in selection.chosen) for value, label in choices],
+    }
 
 
 class ListingFilterForm(forms.Form):
@@ -44,21 +73,25 @@ class ListingFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["attr"].choices = filter_choices()
 
+    def selection(self) -> FilterSelection:
+        """What the filter form shows, as typed: with the language and catalog version, the
+        whole key of its rendered fragment (catalog/_filters.html)."""
+        data = self.data
+        chosen = data.getlist("attr") if hasattr(data, "getlist") else []
+        return FilterSelection(
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+            catalog_version=pagecache.versions([pagecache.CATALOG])[pagecache.CATALOG],
+            q=data.get("q", ""),
+            min_price=data.get("min_price", ""),
+            max_price=data.get("max_price", ""),
+            in_stock=bool(data.get("in_stock")),
+            sort=data.get("sort", ""),
+            chosen=frozenset(chosen),
+        )
+
     def shown(self) -> dict[str, object]:
         """What the lean filter template (catalog/_filters.html) shows: the values as typed."""
-        data = self.data
-        chosen = set(data.getlist("attr")) if hasattr(data, "getlist") else set()
-        sort = data.get("sort", "")
-        return {
-            "q": data.get("q", ""),
-            "min_price": data.get("min_price", ""),
-            "max_price": data.get("max_price", ""),
-            "in_stock": bool(data.get("in_stock")),
-            "sorts": [(value, label, value == sort) for value, label in SORT_CHOICES],
-            "attrs": [
-                (value, label, value in chosen) for value, label in self.fields["attr"].choices
-            ],
-        }
+        return shown(self.selection())
 
     def filters(self) -> ListingFilters:
         self.is_valid()

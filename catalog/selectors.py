@@ -1,10 +1,14 @@
 """Catalog reads for pages: a constant number of queries however many products are shown."""
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
+from typing import TypeVar
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, FloatField, Min, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
@@ -27,6 +31,8 @@ from .models import (
     Variant,
 )
 
+T = TypeVar("T")
+
 SORTS = {
     "relevance": ["-created_at", "-pk"],  # without a search (or on SQLite): newest first
     "newest": ["-created_at", "-pk"],
@@ -35,7 +41,6 @@ SORTS = {
     "best_selling": ["-units_sold", "-pk"],
     "name": ["name", "pk"],
 }
-MENU_CACHE_SECONDS = 24 * 3600  # the key is versioned: a category change makes a new one
 # What a product card shows, and nothing else (no descriptions or SEO texts).
 CARD_FIELDS = [
     "id",
@@ -61,6 +66,68 @@ class ListingFilters:
     in_stock: bool = False
     sort: str = "newest"  # "relevance" is the form's default when q is set
     attribute_values: tuple[int, ...] = ()
+
+
+class Kept:
+    """A small per-worker LRU memory of catalog reads, keyed by the catalog version with the
+    rest of the key: any change to what listings show makes a new version, so an entry is
+    never stale (the page cache relies on the same versions)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[tuple, object] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple, load: Callable[[], T]) -> T:
+        key = (pagecache.versions([pagecache.CATALOG])[pagecache.CATALOG], *key)
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                return self.entries[key]  # type: ignore[return-value]
+        value = load()
+        with self.lock:
+            self.entries[key] = value
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return value
+
+
+LISTINGS = Kept(2000)  # counts and pages of 24 lean rows: a few MB per worker
+
+
+class KeptListing:
+    """A listing's count and pages for Paginator, each read once per catalog version.
+
+    The rows are the lean card rows of both languages, shared read-only between requests.
+    """
+
+    ordered = True
+
+    def __init__(self, select: Callable[[], QuerySet[Product]], key: tuple) -> None:
+        self.select = select  # built only when a count or a page is not kept yet
+        self.key = key
+
+    def count(self) -> int:
+        return LISTINGS.get(("count", *self.key), lambda: self.select().count())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, part: slice) -> list[Product]:
+        return LISTINGS.get(
+            ("rows", *self.key, part.start, part.stop), lambda: list(self.select()[part])
+        )
+
+
+def kept_listing(
+    *, category: Category | None, filters: ListingFilters, close_matches: bool = False
+) -> KeptListing:
+    """`product_listing` (or its close matches), counted and paged once per catalog version."""
+    select = product_close_matches if close_matches else product_listing
+    key = ("close" if close_matches else "exact", category.pk if category else None, filters)
+    if filters.sort == "name":
+        key = (*key, translation.get_language())  # the order follows the language's names
+    return KeptListing(lambda: select(category=category, filters=filters), key)
 
 
 def _slug_field() -> str:
@@ -149,17 +216,13 @@ def product_close_matches(
     if not words:
         return products.none()
     if connection.vendor == "postgresql":
-        # `word %> search_text` (pg_trgm word similarity) is served by the trigram GIN index.
-        for word in words:
-            products = products.filter(search_text__trigram_word_similar=word)
-        closeness = sum(
-            (TrigramWordSimilarity(Value(word), "search_text") for word in words[1:]),
-            TrigramWordSimilarity(Value(words[0]), "search_text"),
+        # One trigram query ranks the candidates (kept per catalog version); the count and
+        # the pages then read those rows by primary key.
+        ranked = LISTINGS.get(
+            ("close-ranked", category.pk if category else None, filters),
+            lambda: list(close_match_ids(category=category, filters=filters)),
         )
-        products = products.annotate(closeness=closeness)
-        if filters.sort != "relevance":
-            return _ordered(products, filters.sort)
-        return products.order_by("-closeness", "-pk").only(*CARD_FIELDS)
+        return _in_ranked_order(products.filter(pk__in=ranked), ranked, filters.sort)
     # SQLite (the embedded demo, a few hundred products): compare the names in Python.
     scores: dict[int, float] = {}
     for pk, text in active_products().values_list("pk", "search_text")[:5000]:
@@ -173,11 +236,35 @@ def product_close_matches(
         else:
             scores[pk] = total
     ranked = sorted(scores, key=lambda pk: (-scores[pk], -pk))[:FUZZY_LIMIT]
-    products = products.filter(pk__in=ranked)
-    if filters.sort != "relevance" or not ranked:
-        return _ordered(products, filters.sort)
+    return _in_ranked_order(products.filter(pk__in=ranked), ranked, filters.sort)
+
+
+def _in_ranked_order(products: QuerySet[Product], ranked: list[int], sort: str) -> QuerySet:
+    if sort != "relevance" or not ranked:
+        return _ordered(products, sort)
     position = Case(*(When(pk=pk, then=Value(i)) for i, pk in enumerate(ranked)))
     return products.order_by(position).only(*CARD_FIELDS)
+
+
+def close_match_ids(*, category: Category | None, filters: ListingFilters) -> QuerySet:
+    """PostgreSQL: ids of the FUZZY_LIMIT products closest to the searched words, closest first.
+
+    `word %> search_text` (pg_trgm word similarity over the folded names and SKUs) is served by
+    the trigram GIN index; only its candidates are ranked.
+    """
+    words = search.query_words(filters.q)
+    products = _filtered(category=category, filters=filters)
+    for word in words:
+        products = products.filter(search_text__trigram_word_similar=word)
+    closeness = sum(
+        (TrigramWordSimilarity(Value(word), "search_text") for word in words[1:]),
+        TrigramWordSimilarity(Value(words[0]), "search_text"),
+    )
+    return (
+        products.annotate(closeness=closeness)
+        .order_by("-closeness", "-pk")
+        .values_list("pk", flat=True)[:FUZZY_LIMIT]
+    )
 
 
 def did_you_mean(*, q: str, products: list[Product]) -> str:
@@ -199,18 +286,18 @@ class Suggestions:
     categories: list[Category]
 
 
-def _searchable_categories() -> list[tuple[str, Category]]:
-    """Active categories with their folded names in both languages, cached until one changes."""
-    version = pagecache.versions([pagecache.MENU])[pagecache.MENU]
-    key = f"catalog:suggest-categories:{version}"
-    found = cache.get(key)
-    if found is None:
-        found = [
-            (fold(f"{category.name_tr} {category.name_en or ''}"), category)
-            for category in Category.objects.filter(is_active=True).order_by("depth", "path")
-        ]
-        cache.set(key, found, MENU_CACHE_SECONDS)
-    return found
+@lru_cache(maxsize=8)  # a few menu versions
+def _searchable_categories_at(version: str) -> tuple[tuple[str, Category], ...]:
+    return tuple(
+        (fold(f"{category.name_tr} {category.name_en or ''}"), category)
+        for category in Category.objects.filter(is_active=True).order_by("depth", "path")
+    )
+
+
+def _searchable_categories() -> tuple[tuple[str, Category], ...]:
+    """Active categories with their folded names in both languages, kept per worker and menu
+    version (a category change makes a new version)."""
+    return _searchable_categories_at(pagecache.versions([pagecache.MENU])[pagecache.MENU])
 
 
 def search_suggestions(*, q: str) -> Suggestions:
@@ -238,35 +325,64 @@ def on_sale_products(*, limit: int = 8) -> list[Product]:
 
     `on_sale` follows the clock through the periodic listing refresh (sale starts and ends).
     """
-    return list(
-        active_products()
-        .filter(on_sale=True)
-        .order_by("-created_at", "-id")
-        .only(*CARD_FIELDS)[:limit]
+    return LISTINGS.get(
+        ("on-sale", limit),
+        lambda: list(
+            active_products()
+            .filter(on_sale=True)
+            .order_by("-created_at", "-id")
+            .only(*CARD_FIELDS)[:limit]
+        ),
     )
 
 
 def new_arrivals(*, limit: int = 8) -> list[Product]:
-    return list(product_listing(category=None, filters=ListingFilters())[:limit])
+    return kept_listing(category=None, filters=ListingFilters())[0:limit]
 
 
 def featured_categories() -> list[Category]:
-    return list(Category.objects.filter(is_active=True, is_featured=True).order_by("path")[:8])
+    return LISTINGS.get(
+        ("featured-categories",),
+        lambda: list(
+            Category.objects.filter(is_active=True, is_featured=True).order_by("path")[:8]
+        ),
+    )
 
 
-def menu_categories() -> list[Category]:
-    """Top-level categories for the header, cached per language."""
+@dataclass(frozen=True)
+class MenuEntry:
+    """A header menu link: what base.html shows of a category (its address resolved once)."""
+
+    name: str
+    url: str
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+KEPT_PER_WORKER = 64  # menus and filter choices, per language and version
+
+
+@lru_cache(maxsize=KEPT_PER_WORKER)
+def _menu(language: str, version: str) -> tuple[MenuEntry, ...]:
+    with translation.override(language):
+        categories = Category.objects.filter(depth=1, is_active=True).order_by("path")
+        return tuple(MenuEntry(name=c.name, url=c.get_absolute_url()) for c in categories)
+
+
+def menu_categories() -> tuple[MenuEntry, ...]:
+    """Top-level categories for the header, kept per worker, language and menu version (a
+    category change makes a new version, so no worker shows an old menu)."""
     version = pagecache.versions([pagecache.MENU])[pagecache.MENU]
-    key = f"catalog:menu:{translation.get_language()}:{version}"
-    menu = cache.get(key)
-    if menu is None:
-        menu = list(Category.objects.filter(depth=1, is_active=True).order_by("path"))
-        cache.set(key, menu, MENU_CACHE_SECONDS)
-    return menu
+    return _menu(translation.get_language() or "tr", version)
 
 
 def category_by_slug(slug: str) -> Category | None:
-    return Category.objects.filter(is_active=True, **{_slug_field(): slug}).first()
+    """The active category with this slug in the current language (kept per catalog version)."""
+    return LISTINGS.get(
+        ("category", _slug_field(), slug),
+        lambda: Category.objects.filter(is_active=True, **{_slug_field(): slug}).first(),
+    )
 
 
 def product_by_slug(slug: str) -> Product | None:
@@ -288,6 +404,19 @@ def product_by_slug(slug: str) -> Product | None:
     )
 
 
+PRODUCT_PAGES = Kept(300)  # whole product reads: some kB each
+
+
+def product_for_page(slug: str) -> Product | None:
+    """`product_by_slug`, kept per worker while neither the catalog nor this page's own version
+    (bumped when its stock hint changes) moves: exactly what the page cache relies on. Shared
+    read-only between requests; a write loads its own copy."""
+    language = translation.get_language() or "tr"
+    page_version = f"product:{language}:{slug}"  # as catalog.services.product_page_versions
+    token = pagecache.versions([page_version])[page_version]
+    return PRODUCT_PAGES.get(("product", language, slug, token), lambda: product_by_slug(slug))
+
+
 def redirect_target(*, slug: str, kind: str) -> Product | Category | None:
     """Where an old (or other-language) slug now lives, for a 301."""
     language = translation.get_language() or "tr"
@@ -305,10 +434,15 @@ def redirect_target(*, slug: str, kind: str) -> Product | Category | None:
     return model.objects.filter(lookup).first()
 
 
-def related_products(*, product: Product, limit: int = 4) -> QuerySet[Product]:
-    return product_listing(category=product.category, filters=ListingFilters()).exclude(
-        pk=product.pk
-    )[:limit]
+def related_products(*, product: Product, limit: int = 4) -> list[Product]:
+    """The newest other products of its category (the category's kept first page)."""
+    newest = kept_listing(category=product.category, filters=ListingFilters())[0 : limit + 1]
+    return [other for other in newest if other.pk != product.pk][:limit]
+
+
+def category_trail(category: Category) -> list[Category]:
+    """The category and its ancestors, root first (breadcrumbs), kept per catalog version."""
+    return LISTINGS.get(("trail", category.pk), category.trail)
 
 
 def filterable_values() -> list[AttributeValue]:
@@ -319,18 +453,21 @@ def filterable_values() -> list[AttributeValue]:
     )
 
 
-def filter_choices() -> list[tuple[str, str]]:
-    """The listing filter's options in the current language, cached until the catalog changes."""
-    version = pagecache.versions([pagecache.CATALOG])[pagecache.CATALOG]
-    key = f"catalog:filter-choices:{translation.get_language()}:{version}"
-    choices = cache.get(key)
-    if choices is None:
-        choices = [
+@lru_cache(maxsize=KEPT_PER_WORKER)
+def filter_choices_at(language: str, version: str) -> tuple[tuple[str, str], ...]:
+    """The filter's options in a language at a catalog version (kept per worker)."""
+    with translation.override(language):
+        return tuple(
             (str(value.pk), f"{value.attribute.name}: {value.value}")
             for value in filterable_values()
-        ]
-        cache.set(key, choices, MENU_CACHE_SECONDS)
-    return choices
+        )
+
+
+def filter_choices() -> list[tuple[str, str]]:
+    """The listing filter's options in the current language, kept per worker until the
+    catalog changes (its version is part of the key)."""
+    version = pagecache.versions([pagecache.CATALOG])[pagecache.CATALOG]
+    return list(filter_choices_at(translation.get_language() or "tr", version))
 
 
 def reference_price(*, variant: Variant) -> Decimal | None:

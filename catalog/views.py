@@ -33,13 +33,13 @@ def home(request: HttpRequest) -> HttpResponse:
 def _listing(request: HttpRequest, category: Category | None) -> HttpResponse:
     form = ListingFilterForm(request.GET)
     filters = form.filters()
-    products = selectors.product_listing(category=category, filters=filters)
+    products = selectors.kept_listing(category=category, filters=filters)
     # get_page turns "9999" or "abc" into the nearest real page instead of an error.
     page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
     suggestion = ""
     if filters.q and not page.paginator.count:
         # Nothing matched exactly: show close matches (typos) and offer the corrected words.
-        close = selectors.product_close_matches(category=category, filters=filters)
+        close = selectors.kept_listing(category=category, filters=filters, close_matches=True)
         page = Paginator(close, PAGE_SIZE).get_page(request.GET.get("page"))
         suggestion = selectors.did_you_mean(q=filters.q, products=list(page.object_list))
     query = request.GET.copy()
@@ -50,6 +50,7 @@ def _listing(request: HttpRequest, category: Category | None) -> HttpResponse:
         template,
         {
             "category": category,
+            "breadcrumbs": selectors.category_trail(category) if category else [],
             "form": form,
             "page": page,
             "query": query.urlencode(),
@@ -104,7 +105,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    product = selectors.product_by_slug(slug)
+    product = selectors.product_for_page(slug)
     if product is None:
         target = selectors.redirect_target(slug=slug, kind="product")
         if target is None or target.status != "active":
@@ -117,7 +118,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     chosen = next((v for v in variants if v.sku == request.GET.get("variant")), variants[0])
     reference = selectors.reference_price(variant=chosen)
-    trail = product.category.trail()
+    trail = selectors.category_trail(product.category)
     return render(
         request,
         "catalog/product_detail.html",

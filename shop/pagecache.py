@@ -9,18 +9,25 @@ for everything listings show, "product:<lang>:<slug>" for a product page's stock
 used only while they are current. A change bumps them (now and again on commit), so the next
 request renders afresh. Tokens are random, so a lost token can never bring an old entry back.
 Only known, normalised query parameters form a key; any other parameter bypasses the cache.
+
+The tokens live beside the pages (in the page cache's Redis when it is on), so a hit is one
+round trip: the entry and its tokens in one MGET. LRU eviction of a token only costs a render.
+Within one request the tokens are read once (menu, filters and cards share them).
 """
 
 import hashlib
+import re
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
+from asgiref.local import Local
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import BaseCache, cache, caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import translation
 
 PAGES_ALIAS = "pages"
@@ -45,10 +52,14 @@ def register_visitor_part(name: str, render: Callable[[HttpRequest], str]) -> No
     VISITOR_PARTS[name] = render
 
 
+@lru_cache(maxsize=4)
+def _marker_secret(secret_key: str) -> str:
+    return hashlib.sha256(f"pagecache:{secret_key}".encode()).hexdigest()[:12]
+
+
 def marker(name: str) -> str:
     """The placeholder a cached body holds for a visitor part (not guessable from outside)."""
-    secret = hashlib.sha256(f"pagecache:{settings.SECRET_KEY}".encode()).hexdigest()[:12]
-    return f"__dkpc{secret}_{name}__"
+    return f"__dkpc{_marker_secret(settings.SECRET_KEY)}_{name}__"
 
 
 def is_filling(request: HttpRequest | None) -> bool:
@@ -68,19 +79,55 @@ def _new_token() -> str:
     return secrets.token_hex(6)
 
 
-def versions(names: Iterable[str]) -> dict[str, str]:
-    """The current token of each name (one cache round trip; a missing one is created)."""
-    keys = [f"{VERSION_PREFIX}{name}" for name in names]
-    found = cache.get_many(keys)
+_request = Local()  # the tokens read during the current request
+
+
+def _store() -> BaseCache:
+    """Where the tokens live: beside the pages, so a hit reads both in one round trip."""
+    return caches[PAGES_ALIAS] if settings.PAGE_CACHE_ENABLED else cache
+
+
+def _remembered() -> dict[str, str] | None:
+    return getattr(_request, "tokens", None)
+
+
+def _current(found: dict[str, object], keys: list[str]) -> dict[str, str]:
+    """Tokens from a get_many; a missing one is created (the first writer wins)."""
+    store = None
     for key in keys:
         if key not in found:
-            cache.add(key, _new_token(), timeout=None)
-            found[key] = cache.get(key) or _new_token()
-    return {key.removeprefix(VERSION_PREFIX): found[key] for key in keys}
+            store = store or _store()
+            store.add(key, _new_token(), timeout=None)
+            found[key] = store.get(key) or _new_token()
+    tokens = {key.removeprefix(VERSION_PREFIX): str(found[key]) for key in keys}
+    remembered = _remembered()
+    if remembered is not None:
+        remembered.update(tokens)
+    return tokens
+
+
+def versions(names: Iterable[str]) -> dict[str, str]:
+    """The current token of each name (at most one cache round trip per request)."""
+    names = list(names)
+    remembered = _remembered()
+    if remembered is None:
+        keys = [f"{VERSION_PREFIX}{name}" for name in names]
+        return _current(_store().get_many(keys), keys)
+    missing = [name for name in names if name not in remembered]
+    if missing:
+        # Every catalog page reads these two (menu, filters, cards): fetch them together.
+        wanted = dict.fromkeys([*missing, CATALOG, MENU])
+        keys = [f"{VERSION_PREFIX}{name}" for name in wanted if name not in remembered]
+        _current(_store().get_many(keys), keys)
+    return {name: remembered[name] for name in names}
 
 
 def _bump_now(names: Iterable[str]) -> None:
-    cache.set_many({f"{VERSION_PREFIX}{name}": _new_token() for name in names}, timeout=None)
+    tokens = {name: _new_token() for name in names}
+    _store().set_many({f"{VERSION_PREFIX}{name}": token for name, token in tokens.items()}, None)
+    remembered = _remembered()
+    if remembered is not None:
+        remembered.update(tokens)
 
 
 def bump(*names: str) -> None:
@@ -116,15 +163,24 @@ def _normalised_query(request: HttpRequest, allowed: frozenset[str]) -> str | No
     return "&".join(parts)
 
 
+@lru_cache(maxsize=4096)
+def _route(urlconf: str | None, language: str, path: str) -> tuple[str, str]:
+    """The view name and slug a path resolves to in the active language (the prefix and the
+    patterns depend on it); remembered, so a hit skips the URL patterns."""
+    try:
+        match = resolve(path, urlconf)
+    except Resolver404:
+        return "", ""
+    return match.view_name, str(match.kwargs.get("slug", ""))
+
+
 def plan(request: HttpRequest) -> Plan | None:
     """The cache key and dependencies of this request, or None when it must not be cached."""
     if not settings.PAGE_CACHE_ENABLED or request.method != "GET":
         return None
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
-        return None
-    allowed = CACHEABLE_VIEWS.get(match.view_name)
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    view_name, slug = _route(get_urlconf(), language, request.path_info)
+    allowed = CACHEABLE_VIEWS.get(view_name)
     if allowed is None:
         return None
     query = _normalised_query(request, allowed)
@@ -132,22 +188,37 @@ def plan(request: HttpRequest) -> Plan | None:
         return None
     if request.user.is_authenticated:  # signed-in pages are rendered for them (fragments help)
         return None
-    language = translation.get_language() or settings.LANGUAGE_CODE
     deps = [CATALOG]
-    if match.view_name == "catalog:product":
-        deps.append(f"product:{language}:{match.kwargs.get('slug', '')}")
+    if view_name == "catalog:product":
+        deps.append(f"product:{language}:{slug}")
     htmx = "hx" if request.headers.get("HX-Request") == "true" else "page"
     raw = f"{language}|{htmx}|{request.path_info}|{query}"
-    key = "page:" + hashlib.sha256(raw.encode()).hexdigest()
+    key = "page:v2:" + hashlib.sha256(raw.encode()).hexdigest()
     return Plan(key=key, deps=tuple(deps))
 
 
-def _fill(request: HttpRequest, body: bytes) -> bytes:
-    for name in VISITOR_PARTS:
-        mark = marker(name).encode()
-        if mark in body:
-            body = body.replace(mark, render_visitor_part(request, name).encode())
-    return body
+@lru_cache(maxsize=4)
+def _marker_pattern(secret: str) -> re.Pattern[bytes]:
+    return re.compile(rb"__dkpc" + secret.encode() + rb"_(\w+?)__")
+
+
+def _split(body: bytes) -> list[bytes | str]:
+    """The body as text pieces (bytes) and the names of the visitor parts between them (str)."""
+    pieces = _marker_pattern(_marker_secret(settings.SECRET_KEY)).split(body)
+    return [piece.decode() if i % 2 else piece for i, piece in enumerate(pieces)]
+
+
+def _fill(request: HttpRequest, pieces: list[bytes | str]) -> bytes:
+    """Join the stored pieces with this visitor's parts (each rendered once per response)."""
+    rendered: dict[str, bytes] = {}
+    out = []
+    for piece in pieces:
+        if isinstance(piece, str):
+            if piece not in rendered:
+                rendered[piece] = render_visitor_part(request, piece).encode()
+            piece = rendered[piece]
+        out.append(piece)
+    return b"".join(out)
 
 
 def _storable(request: HttpRequest, response: HttpResponse) -> bool:
@@ -178,14 +249,23 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        _request.tokens = {}
+        try:
+            return self._respond(request)
+        finally:
+            _request.tokens = None
+
+    def _respond(self, request: HttpRequest) -> HttpResponse:
         found = plan(request)
         if found is None:
             return self.get_response(request)
         pages = caches[PAGES_ALIAS]
-        tokens = versions(found.deps)
-        entry = pages.get(found.key)
+        version_keys = [f"{VERSION_PREFIX}{name}" for name in found.deps]
+        fetched = pages.get_many([found.key, *version_keys])  # one round trip
+        entry = fetched.pop(found.key, None)
+        tokens = _current(fetched, version_keys)
         if entry is not None and entry.get("deps") == tokens:
-            response = HttpResponse(_fill(request, entry["body"]), status=200)
+            response = HttpResponse(_fill(request, entry["pieces"]), status=200)
             for name, value in entry["headers"].items():
                 response[name] = value
             response["X-Page-Cache"] = "hit"
@@ -201,15 +281,16 @@ class PageCacheMiddleware:
             request.page_cache_filling = False
         if response.streaming:
             return response
+        pieces = _split(response.content)
         if _storable(request, response):
             headers = {name: response[name] for name in KEPT_HEADERS if name in response}
             pages.set(
                 found.key,
-                {"body": response.content, "headers": headers, "deps": tokens},
+                {"pieces": pieces, "headers": headers, "deps": tokens},
                 timeout=settings.PAGE_CACHE_SECONDS,
             )
             response["X-Page-Cache"] = "miss"
         if session is not None:
             session.accessed = session.accessed or accessed_before
-        response.content = _fill(request, response.content)
+        response.content = _fill(request, pieces)
         return response

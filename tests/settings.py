@@ -70,7 +70,7 @@ PAGE_CACHE_URL = TEST_PAGE_CACHE_URL
 PAGE_CACHE_ENABLED = bool(TEST_PAGE_CACHE_URL)
 CACHES["pages"] = (
     {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "shop.cache.RedisCache",
         "LOCATION": TEST_PAGE_CACHE_URL,
         "KEY_PREFIX": "dukkan-test",
     }

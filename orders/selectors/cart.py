@@ -18,11 +18,30 @@ def open_cart(*, user: User | None, cart_id: int | None) -> Cart | None:
     return None
 
 
+# Long texts of the product and its category that no cart, checkout or order line shows: left
+# in the database (a product row with them is some kB, its search vector included).
+CART_UNUSED_FIELDS = [
+    f"variant__product__{field}{suffix}"
+    for field in ("description", "seo_title", "seo_description")
+    for suffix in ("", "_tr", "_en")
+] + [
+    "variant__product__search_text",
+    "variant__product__search_vector",
+    "variant__product__rating_distribution",
+    *(
+        f"variant__product__category__{field}{suffix}"
+        for field in ("description", "seo_title", "seo_description")
+        for suffix in ("", "_tr", "_en")
+    ),
+]
+
+
 def cart_lines(*, cart: Cart) -> list[CartLine]:
     """The cart's lines with their variants, products and options: a fixed number of queries."""
     return list(
         CartLine.objects.filter(cart=cart)
         .select_related("variant__product__category")
+        .defer(*CART_UNUSED_FIELDS)
         .prefetch_related("variant__attribute_values")
     )
 

@@ -7,12 +7,17 @@ import pytest
 from django.utils import timezone
 
 from catalog.services import product_refresh_listing, slug_change
+from shop import pagecache
 from tests.factories import ProductFactory, VariantFactory, add_image, make_category
 
 pytestmark = pytest.mark.django_db
 
 # Queries of an uncached page (session and menu from the cache): the same for 1 or 48 products.
 QUERY_BUDGET = {"home": 12, "products": 12, "c": 12, "p": 15}
+# The same pages right after a catalog change (nothing kept for the new catalog version yet),
+# and seen again (the catalog reads kept by the worker; only the visitor's own queries left).
+AFTER_A_CHANGE = {"home": 3, "products": 3, "c": 3, "p": 7}
+SEEN_AGAIN = {"home": 0, "products": 0, "c": 0, "p": 1}
 
 
 def _products(count: int, category=None, **variant_kwargs):
@@ -43,6 +48,13 @@ def test_listing_pages_run_a_constant_number_of_queries(
         assert response.status_code == 200, url
     with django_assert_max_num_queries(QUERY_BUDGET["p"]):
         assert client.get(f"/en/p/{first.slug_en}/").status_code == 200
+    pagecache.bump(pagecache.CATALOG)
+    for url in [*urls, f"/en/p/{first.slug_en}/"]:
+        name = url.split("/")[2] or "home"
+        with django_assert_max_num_queries(AFTER_A_CHANGE[name]):
+            assert client.get(url).status_code == 200, url
+        with django_assert_max_num_queries(SEEN_AGAIN[name]):
+            assert client.get(url).status_code == 200, url
 
 
 def test_product_images_are_thumbnails_with_size_srcset_and_lazy_loading(client):

@@ -119,6 +119,38 @@ def test_full_text_and_typo_searches_use_their_gin_indexes():
         assert "catalog_product_search_trgm" in typos.explain()
 
 
+@pytest.mark.postgres
+def test_the_close_matches_of_a_typo_are_ranked_from_the_trigram_index_only():
+    from catalog.selectors import FUZZY_LIMIT, ListingFilters, close_match_ids
+    from tests.factories import ProductTypeFactory
+
+    category, product_type = make_category("Kupalar"), ProductTypeFactory()
+    Product.objects.bulk_create(
+        Product(
+            category=category,
+            product_type=product_type,
+            name_tr=f"Kupa {n}",
+            name_en=f"Mug {n}",
+            slug_tr=f"kupa-{n}",
+            slug_en=f"mug-{n}",
+            search_text=f"kupa {n} mug {n} sku-{n}",
+            status="active",
+        )
+        for n in range(2000)
+    )
+    _product("Akıllı Telefon")
+    ranked = close_match_ids(category=None, filters=ListingFilters(q="telefn", sort="relevance"))
+    with transaction.atomic(), connection.cursor() as cursor:
+        # What autovacuum does after a bulk load: statistics, and the GIN pending list merged.
+        cursor.execute("ANALYZE catalog_product")
+        cursor.execute("SELECT gin_clean_pending_list('catalog_product_search_trgm')")
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a small table is otherwise read whole
+        plan = ranked.explain()
+    assert "catalog_product_search_trgm" in plan and "Seq Scan" not in plan
+    assert f"LIMIT {FUZZY_LIMIT}" in str(ranked.query)
+    assert list(ranked) == [Product.objects.get(name_tr="Akıllı Telefon").pk]
+
+
 @pytest.mark.parametrize("count", [1, 30])
 def test_search_page_runs_a_constant_number_of_queries(
     client, count, settings, django_assert_max_num_queries
