@@ -11,7 +11,6 @@ stays reserved until staff confirm the payout.
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shop.money import ZERO, to_money
@@ -25,6 +24,7 @@ from ..interface import (
 )
 from ..registry import register
 from ..states import PaymentMethod, PaymentStatus
+from .stored_value import refund_to_balance
 
 
 class CashOnDelivery:
@@ -88,26 +88,7 @@ class CashOnDelivery:
                 reference=request.idempotency_key,
                 message=_("To be paid back by bank transfer."),
             )
-        from ..models import BalanceEntry, Payment
-        from ..services.balance import balance_entry_write, balance_lock
-
-        with transaction.atomic():
-            account = balance_lock(user_id=request.customer_id)
-            entry = balance_entry_write(
-                account=account,
-                kind=BalanceEntry.Kind.REFUND,
-                amount=request.amount,
-                key=f"refund:{request.idempotency_key}",
-                payment=Payment.objects.get(pk=request.payment_id),
-                reason=request.order_number,
-            )
-        return ProviderResult(
-            Outcome.REFUNDED,
-            request.amount,
-            currency=entry.currency,
-            reference=f"balance-entry-{entry.pk}",
-            raw={"balance_entry": entry.pk},
-        )
+        return refund_to_balance(request)
 
     def void(self, *, request: PaymentRequest) -> ProviderResult:
         return ProviderResult(

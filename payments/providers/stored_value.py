@@ -92,20 +92,7 @@ class StoredValueProvider:
 
     def refund(self, *, request: PaymentRequest) -> ProviderResult:
         """Give the money back to the balance (once per refund row)."""
-        from ..models import Payment
-        from ..services.balance import balance_entry_write, balance_lock
-
-        with transaction.atomic():
-            account = balance_lock(user_id=request.customer_id)
-            entry = balance_entry_write(
-                account=account,
-                kind=BalanceEntry.Kind.REFUND,
-                amount=request.amount,
-                key=f"refund:{request.idempotency_key}",
-                payment=Payment.objects.get(pk=request.payment_id),
-                reason=request.order_number,
-            )
-        return self._result(Outcome.REFUNDED, request, entry)
+        return refund_to_balance(request)
 
     def void(self, *, request: PaymentRequest) -> ProviderResult:
         # Only an attempt that never debited the balance is voidable: nothing to give back.
@@ -126,6 +113,31 @@ class StoredValueProvider:
             reference=f"balance-entry-{entry.pk}",
             raw={"balance_entry": entry.pk},
         )
+
+
+def refund_to_balance(request: PaymentRequest) -> ProviderResult:
+    """A refund credited to the customer's balance, once per refund row (its key): the
+    stored-value method's refunds, and collected cash given back to an account holder."""
+    from ..models import Payment
+    from ..services.balance import balance_entry_write, balance_lock
+
+    with transaction.atomic():
+        account = balance_lock(user_id=request.customer_id)
+        entry = balance_entry_write(
+            account=account,
+            kind=BalanceEntry.Kind.REFUND,
+            amount=request.amount,
+            key=f"refund:{request.idempotency_key}",
+            payment=Payment.objects.get(pk=request.payment_id),
+            reason=request.order_number,
+        )
+    return ProviderResult(
+        Outcome.REFUNDED,
+        abs(entry.amount),
+        currency=entry.currency,
+        reference=f"balance-entry-{entry.pk}",
+        raw={"balance_entry": entry.pk},
+    )
 
 
 register(StoredValueProvider())
