@@ -4,7 +4,7 @@ Serves the shop with gunicorn (2 sync workers) in the environment run.sh prepare
 each page runs `wrk` BENCH_RUNS times (median taken) and counts its SQL statements in process.
 Anonymous pages are measured as the page cache serves them; signed-in ones are rendered for
 the visitor. A guest cash-on-delivery placement is driven over HTTP. Prints a table and writes
-bench/results/<time>.json.
+bench/results/<time>.json. With `--check`, only asks each page once in process (status, SQL).
 """
 
 import json
@@ -79,6 +79,123 @@ def _cart(user, variants) -> object:
     return cart
 
 
+def _place_order(user, variants, *, payment_method: str):
+    """Place the user's order as checkout does (the demo's address, delivery if physical)."""
+    from orders import selectors, services
+    from orders.demo import _demo_address
+
+    cart = _cart(user, variants)
+    cart.refresh_from_db()
+    address = _demo_address(user)
+    quote = selectors.cart_quote(
+        cart=cart,
+        user=user,
+        email=user.email,
+        country=address.country,
+        province=address.province,
+        payment_method=payment_method,
+    )
+    shipping = quote.priced.shipping
+    order, _created = services.order_place(
+        request=services.CheckoutRequest(
+            token=cart.token,
+            cart_id=cart.pk,
+            items_total=quote.priced.items_total,
+            grand_total=quote.priced.totals.total,
+            email=user.email,
+            phone=address.phone,
+            language="en",
+            billing_address=address,
+            shipping_address=address if shipping else None,
+            shipping_method_id=shipping.method.pk if shipping else None,
+            payment_method=payment_method,
+            accepted_terms=True,
+            accepted_digital_waiver=True,
+            user=user,
+            ip_address="127.0.0.1",
+        )
+    )
+    services.checkout_payment_start(order=order)
+    return order
+
+
+def _account_pages(user, variants) -> dict:
+    """The signed-in customer's own pages, with something on each; idempotent.
+
+    An order delivered within the withdrawal period (parcel, invoice, one of its two items
+    returned and refunded: a credit note, and the cash back on her balance; the other item
+    still returnable), and three small digital items on her tab. A new order is placed only
+    once the last one's withdrawal period is nearly over.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from catalog.models import Variant
+    from orders import services
+    from orders.models import Carrier, OrderEvent
+    from payments.models import SavedCard, Tab
+    from payments.services import payment_collect_cash
+
+    recent = timezone.now() - timedelta(days=max(settings.WITHDRAWAL_DAYS - 2, 1))
+    delivered = (
+        OrderEvent.objects.filter(
+            order__user=user,
+            order__status="delivered",
+            to_status="delivered",
+            created_at__gte=recent,
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if delivered is None:
+        order = _place_order(user, variants, payment_method="cod")
+        for step in ("preparing", "packed"):
+            services.order_step(order=order, to=step)
+        carrier = Carrier.objects.order_by("pk").first()
+        services.order_ship(order=order, carrier=carrier, tracking_number=f"BENCH{order.pk:07d}")
+        for step in ("in_transit", "out_for_delivery", "delivered"):
+            services.order_step(order=order, to=step)
+        payment = order.payments.order_by("-pk").first()
+        payment_collect_cash(payment=payment, amount=payment.amount)
+        order_return = services.return_request(
+            order=order, quantities={order.lines.order_by("pk").first().pk: 1}, by=user
+        )
+        order_return = services.return_receive(
+            order_return=order_return,
+            restock={line.pk: "sellable" for line in order_return.lines.all()},
+        )
+        services.return_refund(order_return=order_return)
+        number = order.number
+    else:
+        number = delivered.order.number
+    # The tab needs a saved card. The bench talks to no Stripe: the card is the row
+    # saved_card_add leaves, never charged (the tab stays under its settle threshold).
+    if not SavedCard.objects.filter(user=user).exists():
+        SavedCard.objects.create(
+            user=user,
+            payment_method_id=f"pm_bench_{user.pk}",
+            brand="visa",
+            last4="4242",
+            exp_month=12,
+            exp_year=timezone.now().year + 5,
+            is_default=True,
+        )
+    if not Tab.objects.filter(user=user).exists():
+        for sku in ("DK-TAB-1", "DK-TAB-2", "DK-TAB-3"):  # the demo catalog's small items
+            small = Variant.objects.filter(sku=sku).first()
+            if small is not None:
+                _place_order(user, [small], payment_method="micropayment")
+    return {
+        "my orders": reverse("orders:order_list"),
+        "order page": reverse("orders:confirmation", args=[number]),
+        "return request form": reverse("orders:return", args=[number]),
+        "my wallet": reverse("wallet:cards"),
+        "balance statement": reverse("wallet:balance"),
+        "my tab": reverse("wallet:tab"),
+    }
+
+
 def prepare() -> dict:
     from allauth.account.models import EmailAddress
 
@@ -100,6 +217,14 @@ def prepare() -> dict:
     EmailAddress.objects.get_or_create(
         user=user, email=user.email, defaults={"verified": True, "primary": True}
     )
+    # Two items for the customer's own order, well away from those the placements use.
+    ordered = list(
+        Variant.objects.filter(
+            sku__startswith="BENCH-", product__in_stock=True, on_hand__gte=5, price__lte=2000
+        ).order_by("-pk")[:2]
+    )
+    with translation.override("en"):
+        account_pages = _account_pages(user, ordered)
     signed_in_cart = _cart(user, in_stock[:3])
     guest_cart = _cart(None, in_stock[:3])
     signed_in = _session(
@@ -127,6 +252,7 @@ def prepare() -> dict:
             "product": reverse("catalog:product", args=[product.slug_en]),
             "cart with 3 items": reverse("orders:cart"),
             "checkout": reverse("orders:checkout"),
+            **account_pages,
         }
     method = ShippingMethod.objects.filter(is_active=True).order_by("position", "pk").first()
     return {
@@ -136,6 +262,7 @@ def prepare() -> dict:
             "guest": f"sessionid={guest}",
             "signed in": f"sessionid={signed_in}",
         },
+        "account_pages": list(account_pages),
         "placement_variants": [v.pk for v in in_stock[3:]],
         "placement_product": product.slug_en,
         "shipping_method": method.pk,
@@ -145,11 +272,13 @@ def prepare() -> dict:
 def targets(plan: dict) -> list[tuple[str, str, str]]:
     """(label, url, who) in the order they are measured."""
     urls, rows = plan["urls"], [("bare view", plan["urls"]["bare view"], "anonymous")]
-    pages = [k for k in urls if k not in ("bare view", "cart with 3 items", "checkout")]
+    own = plan["account_pages"]
+    pages = [k for k in urls if k not in ("bare view", "cart with 3 items", "checkout", *own)]
     rows += [(label, urls[label], "anonymous") for label in pages]
     rows += [(label, urls[label], "signed in") for label in pages]
     rows += [("cart with 3 items", urls["cart with 3 items"], "guest")]
     rows += [("cart with 3 items", urls["cart with 3 items"], "signed in")]
+    rows += [(label, urls[label], "signed in") for label in own]
     return rows
 
 
@@ -333,18 +462,41 @@ def serve() -> subprocess.Popen:
     raise SystemExit("gunicorn did not start")
 
 
+def check(plan: dict) -> None:
+    """`pages.py --check`: each page answers 200 to its visitor, in process (no gunicorn, no
+    wrk), with its SQL statements; a quick look before a long run."""
+    failed = []
+    for label, url, who in targets(plan):
+        client = Client(HTTP_HOST="127.0.0.1")
+        if plan["cookies"][who]:
+            name, value = plan["cookies"][who].split("=", 1)
+            client.cookies[name] = value
+        status = client.get(url).status_code
+        queries = statements(url, plan["cookies"][who]) if url != "/bench/bare" else 0
+        print(f"{status} {label} ({who}): {url}, {queries} SQL statements", flush=True)
+        if status != 200:
+            failed.append(label)
+    if failed:
+        raise SystemExit(f"not 200: {', '.join(failed)}")
+
+
 def main() -> None:
     plan = prepare()
     rows = targets(plan)
+    if "--check" in sys.argv[1:]:
+        check(plan)
+        return
     server = serve()
     try:
-        for _label, url, who in rows:  # warm: thumbnails made, caches filled
+        for label, url, who in rows:  # warm: thumbnails made, caches filled
             browser = Browser()
             if plan["cookies"][who]:
                 name, value = plan["cookies"][who].split("=", 1)
                 browser.cookies[name] = value
             for _ in range(2):
-                browser.request("GET", url)
+                status, _page = browser.request("GET", url)
+                if status != 200:
+                    raise SystemExit(f"{label} ({who}) answered {status}: {url}")
         runs: dict[tuple[str, str], list[dict]] = {}
         for run in range(RUNS):
             for label, url, who in rows:

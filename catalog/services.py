@@ -1,7 +1,7 @@
 """Every write of the catalog that matters: stock, prices, slugs, listing fields."""
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -440,3 +440,14 @@ def search_miss_record(*, q: str, day: date | None = None) -> bool:
     except IntegrityError:  # another request created the day's row meanwhile
         rows.update(count=F("count") + 1)
     return True
+
+
+def search_misses_prune(*, keep_days: int | None = None, today: date | None = None) -> int:
+    """Delete the counts of days older than `keep_days` (SEARCH_MISS_KEEP_DAYS); safe to run
+    twice. Returns how many rows went."""
+    keep_days = settings.SEARCH_MISS_KEEP_DAYS if keep_days is None else keep_days
+    today = today or timezone.localdate()
+    deleted, _per_model = SearchMiss.objects.filter(
+        day__lt=today - timedelta(days=keep_days)
+    ).delete()
+    return deleted

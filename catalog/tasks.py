@@ -15,3 +15,9 @@ def refresh_sale_listings() -> int:
 def refresh_search_vectors(product_ids: list[int]) -> int:
     """Rewrite the search vectors of products whose texts changed (queued after commit)."""
     return services.product_refresh_search(product_ids=product_ids)
+
+
+@shared_task(name="catalog.prune_search_misses")
+def prune_search_misses() -> int:
+    """Delete the counts of searches without results older than SEARCH_MISS_KEEP_DAYS."""
+    return services.search_misses_prune()

@@ -1,5 +1,7 @@
 """Demo data for orders: a carrier with two methods and rates across Turkey, coupons, the demo
-customer's saved address, and her orders in every status (placed and moved by the real services).
+customer's saved address, and her orders in every status (placed and moved by the real services;
+the two return statuses through the return services, so each has its `Return`, and the returned
+one its refund, back to her balance as cash on delivery is, and its credit note).
 
 The shipping part is also a checkout essential (shop.demo), so `seed_catalog` seeds it too.
 """
@@ -9,7 +11,8 @@ from decimal import Decimal
 from django.db import transaction
 
 from catalog.models import ProductKind, Variant
-from shop.demo import DEMO_CUSTOMERS
+from payments.services import payment_collect_cash
+from shop.demo import DEMO_ADMIN_EMAIL, DEMO_CUSTOMERS
 from shop.models import User
 
 from . import selectors
@@ -33,13 +36,17 @@ from .services import (
     order_ship,
     order_step,
     order_transition,
+    return_receive,
+    return_refund,
+    return_request,
 )
-from .states import CancelReason, OrderStatus
+from .states import CancelReason, OrderStatus, Restock
 
 S = OrderStatus
 _DELIVERED = [S.PREPARING, S.PACKED, S.SHIPPED, S.IN_TRANSIT, S.OUT_FOR_DELIVERY, S.DELIVERED]
-# One demo order per status: the steps order_transition takes it through after placement
-# (cash on delivery confirms it at once, as at checkout; pending_payment stays unstarted).
+# One demo order per status: the steps it is taken through after placement (cash on delivery
+# confirms it at once, as at checkout; pending_payment stays unstarted). The two return steps
+# are a withdrawal requested, then received and refunded, by the return services.
 DEMO_ORDER_PATHS: dict[str, list[str]] = {
     S.PENDING_PAYMENT: [],
     S.CONFIRMED: [],
@@ -169,10 +176,12 @@ def seed_customer_demo() -> str:
                 carrier = Carrier.objects.order_by("pk").first()
                 order_ship(order=order, carrier=carrier, tracking_number=f"DEMO{order.pk:07d}")
                 order = Order.objects.get(pk=order.pk)
-            elif step in (S.IN_TRANSIT, S.OUT_FOR_DELIVERY) or (
-                step == S.DELIVERED and order.status != S.RETURN_REQUESTED
-            ):
+            elif step in (S.IN_TRANSIT, S.OUT_FOR_DELIVERY, S.DELIVERED):
                 order = order_step(order=order, to=step)
+            elif step == S.RETURN_REQUESTED:
+                order = _request_return(order, customer)
+            elif step == S.RETURNED:
+                order = _receive_and_refund_return(order)
             else:
                 order = order_transition(
                     order=order,
@@ -181,6 +190,33 @@ def seed_customer_demo() -> str:
                     cancel_reason=CancelReason.CUSTOMER if step == S.CANCELLED else "",
                 )
     return f"{Order.objects.filter(user=customer).count()} orders of {customer.email}"
+
+
+def _request_return(order: Order, customer: User) -> Order:
+    """The courier took the cash at the door; she withdraws the whole order (a return code)."""
+    payment = order.payments.order_by("-pk").first()
+    payment_collect_cash(payment=payment, amount=payment.amount, by=_demo_staff())
+    return_request(
+        order=order, quantities={line.pk: line.quantity for line in order.lines.all()}, by=customer
+    )
+    return Order.objects.get(pk=order.pk)
+
+
+def _receive_and_refund_return(order: Order) -> Order:
+    """Staff receive the parcel (sellable again) and refund it: her balance, a credit note."""
+    staff = _demo_staff()
+    order_return = order.returns.get()
+    order_return = return_receive(
+        order_return=order_return,
+        restock={line.pk: Restock.SELLABLE for line in order_return.lines.all()},
+        by=staff,
+    )
+    return_refund(order_return=order_return, by=staff)
+    return Order.objects.get(pk=order.pk)
+
+
+def _demo_staff() -> User | None:
+    return User.objects.filter(email__iexact=DEMO_ADMIN_EMAIL).first()
 
 
 def _place(customer: User, variant: Variant, *, start_payment: bool) -> Order:

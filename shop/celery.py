@@ -47,4 +47,5 @@ PERIODIC_JOBS: dict[str, tuple[str, str]] = {
         "CARD_RECONCILE_EVERY_SECONDS",
     ),
     "settle-tabs": ("payments.settle_tabs", "TAB_SETTLE_EVERY_SECONDS"),
+    "prune-search-misses": ("catalog.prune_search_misses", "SEARCH_MISS_PRUNE_EVERY_SECONDS"),
 }

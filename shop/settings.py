@@ -315,6 +315,10 @@ CATALOG_SALE_REFRESH_EVERY_SECONDS = env.int("CATALOG_SALE_REFRESH_EVERY_SECONDS
 # How often "best selling" (units sold per product) is rolled up from order lines
 # (the periodic job orders.rollup_units_sold; never inside placement).
 CATALOG_UNITS_SOLD_EVERY_SECONDS = env.int("CATALOG_UNITS_SOLD_EVERY_SECONDS", default=900)
+# Searches without results (admin) are kept this many days, then deleted by the daily job
+# catalog.prune_search_misses (run every SEARCH_MISS_PRUNE_EVERY_SECONDS).
+SEARCH_MISS_KEEP_DAYS = env.int("SEARCH_MISS_KEEP_DAYS", default=90)
+SEARCH_MISS_PRUNE_EVERY_SECONDS = env.int("SEARCH_MISS_PRUNE_EVERY_SECONDS", default=24 * 3600)
 # Benchmarks only: serve a bare "ok" at /bench/bare through the full middleware stack (bench/).
 BENCH_BARE_VIEW = env.bool("BENCH_BARE_VIEW", default=False)
 

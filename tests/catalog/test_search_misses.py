@@ -114,3 +114,36 @@ def test_staff_read_the_counts_sorted_by_count_and_cannot_change_them(client):
     row.refresh_from_db()
     assert row.count == 2
     assert "Add search" not in page
+
+
+@pytest.mark.django_db
+def test_the_daily_job_deletes_counts_older_than_the_kept_days_and_is_safe_to_run_twice(
+    client, settings
+):
+    from django.utils import timezone
+
+    from shop.celery import app
+    from shop.scheduler import PeriodicJobs
+
+    settings.SEARCH_MISS_KEEP_DAYS = 90
+    today = timezone.localdate()
+    for query, age in (("eski", 91), ("sinirda", 90), ("dun", 1)):
+        SearchMiss.objects.create(query=query, day=today - datetime.timedelta(days=age), count=3)
+
+    # The shop's own schedule (what beat and `manage.py run_periodic_jobs` run) prunes daily.
+    app.loader.import_default_modules()
+    start = app.now()
+    jobs = PeriodicJobs(app=app, beat_schedule=app.conf.beat_schedule, now=start)
+    ran, _wait = jobs.run_due(
+        now=start + datetime.timedelta(seconds=settings.SEARCH_MISS_PRUNE_EVERY_SECONDS)
+    )
+    assert "prune-search-misses" in ran
+    client.force_login(StaffFactory())
+    page = client.get("/en/admin/catalog/searchmiss/").text
+    assert "sinirda" in page and "dun" in page and "eski" not in page
+
+    assert services.search_misses_prune() == 0  # a second run finds nothing more to delete
+    assert SearchMiss.objects.count() == 2
+    settings.SEARCH_MISS_KEEP_DAYS = 7  # staff shorten the period: the next run follows it
+    assert services.search_misses_prune() == 1
+    assert list(SearchMiss.objects.values_list("query", flat=True)) == ["dun"]

@@ -1,5 +1,6 @@
 """What axe cannot see, tried on a phone (390 px): choosing an option by keyboard, the header's
-focus order, the sideways category menu, touch targets of small links and the cart's lines."""
+focus order, the sideways category menu, touch targets of small links (forms, account pages, the
+order page) and the cart's lines."""
 
 import itertools
 from decimal import Decimal
@@ -7,12 +8,17 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Page, expect
 
-from catalog.models import Attribute, AttributeValue
+from catalog.models import Attribute, AttributeValue, Variant
 from catalog.services import product_refresh_listing
-from orders.models import CartLine
+from orders import services as order_services
+from orders.models import CartLine, Return
 from tests.factories import ProductFactory, UserFactory, VariantFactory, make_category
+from tests.orders.fulfilment_helpers import digital_variant
+from tests.orders.helpers import cart_with, place, turkish_address
+from tests.orders.returns_helpers import delivered_order
+from tests.payments.test_wallet_and_tab import save_card
 
-from .helpers import add_to_cart, watch_for_errors
+from .helpers import add_to_cart, log_in, watch_for_errors
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -174,3 +180,57 @@ def test_cart_lines_read_on_a_phone_without_sideways_scrolling(page: Page, live_
         assert abs(total["top"] + total["height"] / 2 - (remove["top"] + remove["height"] / 2)) < 8
         assert total["left"] > remove["right"] and card["right"] - total["right"] < 20
     expect(lamp_line.locator(".line-total")).to_have_text("Satır toplamı: ₺500,00")
+
+
+@pytest.mark.stripe
+def test_links_on_the_account_pages_and_the_order_page_are_at_least_24px_tall(
+    page: Page, live_server, fake_stripe
+):
+    """My wallet, the balance statement, My tab, the address book, My orders and an order's
+    page (parcel tracking, invoice, credit note, downloads, the links below), on a phone."""
+    customer = UserFactory(email="links@example.com", language="en", verified=True)
+    order_services.address_save(
+        address=turkish_address(user=customer), default_shipping=True, default_billing=True
+    )
+    save_card(fake_stripe, customer)
+    song = digital_variant(title="Night Song (MP3)")
+    Variant.objects.filter(pk=song.pk).update(price=Decimal("20.00"))
+    on_tab = place(cart_with((song, 1), user=customer), payment_method="micropayment")
+    # A delivered order with one of its two items sent back: received and its cash refunded to
+    # the balance; the other item may still be returned.
+    returned = delivered_order(
+        (VariantFactory(price=Decimal("120.00"), on_hand=5), 1),
+        (VariantFactory(price=Decimal("80.00"), on_hand=5), 1),
+        user=customer,
+    )
+    order_services.return_request(order=returned, quantities={returned.lines.first().pk: 1})
+    order_return = Return.objects.get(order=returned)
+    order_return = order_services.return_receive(
+        order_return=order_return,
+        restock={line.pk: "sellable" for line in order_return.lines.all()},
+    )
+    order_services.return_refund(order_return=order_return)
+
+    errors = watch_for_errors(page)
+    base = f"{live_server.url}/en"
+    log_in(page, base, customer.email)
+    for path, must_show in (
+        ("/account/wallet/", "My balance"),
+        ("/account/balance/", "Refund"),
+        ("/account/tab/", on_tab.number),
+        ("/account/addresses/", "Edit"),
+        ("/account/orders/", returned.number),
+        (f"/orders/{returned.number}/", "Credit note"),
+        (f"/orders/{returned.number}/return/", "Back to the order"),
+        (f"/orders/{on_tab.number}/", "Your downloads"),
+    ):
+        page.goto(f"{base}{path}")
+        expect(page.locator("main")).to_contain_text(must_show)
+        heights = page.locator("main").evaluate(
+            """main => [...main.querySelectorAll('a, button.link')]
+                .filter(el => el.getClientRects().length > 0)
+                .map(el => [el.textContent.trim(), el.getBoundingClientRect().height])"""
+        )
+        assert heights, path
+        assert all(height >= 24 for _, height in heights), (path, heights)
+    assert errors == []

@@ -28,7 +28,8 @@ def test_the_demo_customer_has_a_card_a_balance_with_a_statement_and_an_open_tab
     card = SavedCard.objects.get(user=customer)
     assert card.is_default and card.last4 == "4242"
     entries = BalanceEntry.objects.filter(account__user=customer)
-    assert sorted(entries.values_list("kind", flat=True)) == ["purchase", "top_up"]
+    # A card top-up, a purchase, and the cash of her returned demo order, refunded to it.
+    assert sorted(entries.values_list("kind", flat=True)) == ["purchase", "refund", "top_up"]
     balance = balance_of(user_id=customer.pk)
     assert balance > 0
     tab = Tab.objects.get(user=customer)
@@ -38,7 +39,7 @@ def test_the_demo_customer_has_a_card_a_balance_with_a_statement_and_an_open_tab
     assert client.login(email=customer.email, password=DEMO_CUSTOMER_PASSWORD)
     assert "•••• 4242" in client.get("/en/account/wallet/").content.decode()
     statement = client.get("/en/account/balance/").content.decode()
-    assert "Top-up" in statement and "Purchase" in statement
+    assert "Top-up" in statement and "Purchase" in statement and "Refund" in statement
     assert client.get("/en/account/tab/").content.decode().count("<li>") >= 3
 
     # Run again, and again after the fake server forgot everything (each `make run`):
@@ -49,7 +50,7 @@ def test_the_demo_customer_has_a_card_a_balance_with_a_statement_and_an_open_tab
     seed_wallet_demo()
     again = SavedCard.objects.get(user=customer)
     assert again.payment_method_id != card.payment_method_id
-    assert entries.count() == 2 and balance_of(user_id=customer.pk) == balance
+    assert entries.count() == 3 and balance_of(user_id=customer.pk) == balance
     assert tab_total(tab=Tab.objects.get(user=customer)) == tab_total(tab=tab)
 
 

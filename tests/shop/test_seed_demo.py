@@ -62,3 +62,46 @@ def test_demo_has_an_order_in_every_status_digital_items_for_the_tab_and_a_saved
     assert client.login(email=email, password=DEMO_CUSTOMER_PASSWORD)
     page = client.get("/en/account/orders/").content.decode()
     assert returned.number in page
+
+
+def test_the_demo_return_orders_have_their_returns_refund_and_credit_note(client, admin_client):
+    from orders.models import CreditNote, Order, Return
+    from orders.states import OrderStatus, ReturnStatus
+    from payments.models import BalanceEntry
+    from shop.demo import DEMO_CUSTOMER_PASSWORD, DEMO_CUSTOMERS
+
+    call_command("seed_demo")
+    email = DEMO_CUSTOMERS[0][0]
+    orders = Order.objects.filter(user__email=email)
+    requested = orders.get(status=OrderStatus.RETURN_REQUESTED)
+    returned = orders.get(status=OrderStatus.RETURNED)
+    # A withdrawal under way: its return code issued, waiting for the parcel.
+    pending = requested.returns.get()
+    assert (pending.number, pending.kind, pending.status) == (
+        f"{requested.number}-R1",
+        "withdrawal",
+        ReturnStatus.APPROVED,
+    )
+    # The returned order: received, refunded in full (delivery and the cash fee too) to her
+    # balance, as cash on delivery is for an account holder, with its credit note.
+    done = returned.returns.get()
+    assert done.status == ReturnStatus.REFUNDED and done.refund.status == "succeeded"
+    assert done.amount == returned.total and done.lines.get().restock == "sellable"
+    note = CreditNote.objects.get(order=returned)
+    assert note.total == done.amount and not CreditNote.objects.filter(order=requested).exists()
+    refund_entry = BalanceEntry.objects.get(account__user__email=email, kind="refund")
+    assert refund_entry.amount == done.amount
+
+    counts = (Return.objects.count(), CreditNote.objects.count(), BalanceEntry.objects.count())
+    call_command("seed_demo")
+    assert (Return.objects.count(), CreditNote.objects.count(), BalanceEntry.objects.count()) == (
+        counts
+    )
+
+    # What she and staff see agree: the return codes on her order pages, both in the admin.
+    assert client.login(email=email, password=DEMO_CUSTOMER_PASSWORD)
+    assert pending.number in client.get(f"/en/orders/{requested.number}/").text
+    order_page = client.get(f"/en/orders/{returned.number}/").text
+    assert done.number in order_page and note.number in order_page
+    returns_list = admin_client.get("/en/admin/orders/return/").text
+    assert pending.number in returns_list and done.number in returns_list
