@@ -47,4 +47,8 @@ PERIODIC_JOBS: dict[str, tuple[str, str]] = {
         "CARD_RECONCILE_EVERY_SECONDS",
     ),
     "settle-tabs": ("payments.settle_tabs", "TAB_SETTLE_EVERY_SECONDS"),
+    "process-lost-stripe-events": (
+        "payments.process_lost_stripe_events",
+        "STRIPE_EVENT_SWEEP_EVERY_SECONDS",
+    ),
 }
