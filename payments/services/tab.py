@@ -8,6 +8,8 @@ periodic job tries again up to TAB_SETTLE_ATTEMPTS times; the customer may pay i
 A settlement left `settling` (a worker died, an answer was lost) is looked up at Stripe by the
 periodic job after TAB_SETTLING_STUCK_SECONDS: recorded once if Stripe answered, else voided and
 the tab put back (open, or blocked after a decline) and tried again.
+A refund of an order still on the tab is taken off it under the tab's lock (`tab_refund_off`), so
+the settlement charges less; refused while a settlement holds the tab.
 """
 
 import logging

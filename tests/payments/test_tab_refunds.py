@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from payments.models import Payment, PaymentEvent, PaymentPurpose, Refund, Tab
 from payments.services import (
@@ -18,6 +19,7 @@ from payments.services import (
     tab_settle,
     tab_total,
 )
+from payments.services.tab import tab_ids_due
 from payments.states import PaymentStatus
 from tests.factories import StaffFactory
 from tests.orders.helpers import cart_with, place
@@ -111,6 +113,21 @@ def test_a_refund_reserved_before_the_settlement_and_sent_after_it_comes_from_th
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.PARTIALLY_REFUNDED
     assert payment.refundable() == TOTAL - PART
+
+
+@pytest.mark.django_db
+def test_the_periodic_job_counts_a_tab_without_what_refunds_took_off(fake_stripe, settings):
+    settings.TAB_SETTLE_THRESHOLD = "100.00"
+    payment = _tab_order(fake_stripe)
+    customer = payment.order.user
+    for price in ("40.00", "25.00"):  # 105.00 on the tab: over the threshold
+        place(cart_with((digital(price), 1), user=customer), payment_method="micropayment")
+    assert tab_ids_due(now=timezone.now()) == [payment.tab_id]
+
+    payment_refund(payment=payment, amount=PART)  # 90.00 left: under it
+
+    assert tab_total(tab=Tab.objects.get(pk=payment.tab_id)) == Decimal("90.00")
+    assert tab_ids_due(now=timezone.now()) == []
 
 
 def _money_at_stripe(fake_stripe: str, tab_id: int) -> tuple[Decimal, Decimal]:
