@@ -116,6 +116,23 @@ def test_a_refund_reserved_before_the_settlement_and_sent_after_it_comes_from_th
 
 
 @pytest.mark.django_db
+def test_a_tab_order_refunded_off_the_tab_gets_its_credit_note_with_the_invoice(fake_stripe):
+    from orders.models import CreditNote, Invoice
+
+    payment = _tab_order(fake_stripe)
+    payment_refund(payment=payment, amount=PART)
+    assert not CreditNote.objects.exists()  # nothing invoiced yet: nothing to correct
+
+    tab_settle(tab_id=payment.tab_id)
+
+    invoice = Invoice.objects.get(order=payment.order)
+    note = CreditNote.objects.get(order=payment.order)
+    assert (note.invoice_id, note.total) == (invoice.pk, PART)
+    tab_settle(tab_id=payment.tab_id)  # run again: one credit note still
+    assert CreditNote.objects.filter(order=payment.order).count() == 1
+
+
+@pytest.mark.django_db
 def test_the_periodic_job_counts_a_tab_without_what_refunds_took_off(fake_stripe, settings):
     settings.TAB_SETTLE_THRESHOLD = "100.00"
     payment = _tab_order(fake_stripe)
