@@ -82,6 +82,31 @@ def test_a_refund_while_a_settlement_holds_the_tab_is_refused_and_changes_nothin
 
 
 @pytest.mark.django_db
+def test_staff_refund_part_of_an_open_tab_order_in_the_admin_and_hear_why_when_refused(
+    fake_stripe, client
+):
+    from django.contrib.auth.models import Permission
+
+    payment = _tab_order(fake_stripe)
+    staff = StaffFactory(is_superuser=False)
+    staff.user_permissions.add(
+        *Permission.objects.filter(codename__in=["refund_payment", "view_payment"])
+    )
+    client.force_login(staff)
+    url = reverse("admin:payments_payment_refund", args=[payment.pk])
+    assert 'value="40.00"' in client.get(url).content.decode()  # all of it is still owed
+
+    Tab.objects.filter(pk=payment.tab_id).update(status=Tab.Status.SETTLING)
+    refused = client.post(url, {"amount": "15.00", "reason": "Eksik"}, follow=True)
+    assert "being paid right now" in refused.content.decode()
+    Tab.objects.filter(pk=payment.tab_id).update(status=Tab.Status.OPEN)
+    client.post(url, {"amount": "15.00", "reason": "Eksik"})
+
+    assert tab_total(tab=Tab.objects.get(pk=payment.tab_id)) == TOTAL - PART
+    assert 'value="25.00"' in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
 def test_refunds_taken_off_add_up_and_never_exceed_the_order(fake_stripe):
     payment = _tab_order(fake_stripe)
     payment_refund(payment=payment, amount=PART)
