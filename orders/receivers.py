@@ -4,7 +4,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from payments.models import Payment
+from payments.models import Payment, Refund
 from payments.signals import payment_flagged, payment_refund_recorded, payment_status_changed
 from payments.states import PaymentStatus
 from shop.models import User
@@ -43,6 +43,10 @@ def deliver_after_payment(
     services.download_links_issue(order=order)
     if status == PaymentStatus.PAID:
         services.invoice_issue(order=order)
+        # A refund recorded before there was an invoice (a tab order refunded off the open tab,
+        # then settled) gets its credit note now; each refund gets one once.
+        for refund in payment.refunds.filter(status=Refund.Status.SUCCEEDED):
+            services.credit_note_issue(refund=refund)
 
 
 @receiver(payment_flagged, sender=Payment, dispatch_uid="orders.flag_order")

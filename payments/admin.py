@@ -192,15 +192,16 @@ class PaymentAdmin(admin.ModelAdmin):
             except ShopError as error:
                 form.add_error("amount", str(error))
             else:
-                self.message_user(
-                    request,
-                    _("Refund of %(amount)s %(currency)s: %(status)s.")
-                    % {
-                        "amount": refund.amount,
-                        "currency": refund.currency,
-                        "status": refund.get_status_display(),
-                    },
-                )
+                failed = refund.status == Refund.Status.FAILED
+                text = _("Refund of %(amount)s %(currency)s: %(status)s.") % {
+                    "amount": refund.amount,
+                    "currency": refund.currency,
+                    "status": refund.get_status_display(),
+                }
+                # A refused refund says why (the bank's answer, a tab being paid right now).
+                if failed and refund.message:
+                    text = f"{text} {refund.message}"
+                self.message_user(request, text, messages.ERROR if failed else messages.SUCCESS)
                 return HttpResponseRedirect(back)
         return self._money_page(
             request, payment, form, title=_("Refund"), button=_("Refund"), back=back

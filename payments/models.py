@@ -112,15 +112,19 @@ class Payment(models.Model):
         return total or ZERO
 
     def refundable(self) -> Decimal:
-        """Captured − refunded − reserved by refunds still waiting for the provider."""
+        """Captured − refunded − reserved by refunds still waiting for the provider.
+
+        An order still on the open tab owes its whole amount: a refund takes part of it off.
+        """
         reserved = self.refunds.filter(status=Refund.Status.RESERVED).aggregate(
             total=Sum("amount")
         )["total"]
-        return (
-            self.ledger_sum(PaymentEvent.Kind.CAPTURE)
-            - self.ledger_sum(PaymentEvent.Kind.REFUND)
-            - (reserved or ZERO)
+        taken = (
+            self.amount
+            if self.status == PaymentStatus.ON_TAB
+            else self.ledger_sum(PaymentEvent.Kind.CAPTURE)
         )
+        return taken - self.ledger_sum(PaymentEvent.Kind.REFUND) - (reserved or ZERO)
 
 
 class Refund(models.Model):
@@ -292,6 +296,7 @@ class ReconciliationItem(models.Model):
         INTENT_PAID_NOT_RECORDED = "intent_paid", _("Paid at Stripe, not paid here")
         RECORDED_NOT_PAID = "recorded_not_paid", _("Paid here, not paid at Stripe")
         AMOUNT_DIFFERS = "amount_differs", _("Amounts differ")
+        MISSING_AT_STRIPE = "missing_at_stripe", _("Missing at Stripe")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind)
     reference = models.CharField(_("Stripe reference"), max_length=120)

@@ -2,10 +2,21 @@
 reconciliation by method and day."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncDate
 
 from shop.models import User
 from shop.money import ZERO
@@ -17,6 +28,7 @@ from .models import (
     PaymentPurpose,
     ReconciliationItem,
     SavedCard,
+    StripeEvent,
     Tab,
 )
 from .states import PaymentStatus
@@ -65,6 +77,29 @@ def balance_statement(*, user: User) -> Statement:
     return Statement(balance=balance, lines=lines)
 
 
+# A refund taken off an open tab is a refund ledger row with this reference prefix: it moves no
+# cash, the tab's settlement charges that much less.
+OFF_TAB_PREFIX = "off-tab:"
+
+
+def left_on_tab() -> ExpressionWrapper:
+    """Per payment: its amount less the refunds taken off the open tab (what a settlement
+    charges for it); an expression for `annotate` or `Sum`."""
+    taken_off = (
+        PaymentEvent.objects.filter(
+            payment=OuterRef("pk"),
+            kind=PaymentEvent.Kind.REFUND,
+            reference__startswith=OFF_TAB_PREFIX,
+        )
+        .values("payment")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    money = DecimalField(max_digits=12, decimal_places=2)
+    taken = Coalesce(Subquery(taken_off, output_field=money), Value(ZERO), output_field=money)
+    return ExpressionWrapper(F("amount") - taken, output_field=money)
+
+
 def tab_page(*, user: User) -> dict:
     """The current tab with its items and total, and the last tabs paid."""
     tabs = list(Tab.objects.filter(user=user).order_by("-opened_at")[:6])
@@ -72,6 +107,7 @@ def tab_page(*, user: User) -> dict:
     items = list(
         Payment.objects.filter(tab__in=tabs, purpose=PaymentPurpose.ORDER)
         .exclude(status=PaymentStatus.VOIDED)
+        .annotate(left=left_on_tab())
         .select_related("order")
         .order_by("created_at", "pk")
     )
@@ -80,7 +116,7 @@ def tab_page(*, user: User) -> dict:
         by_tab.setdefault(item.tab_id, []).append(item)
     for tab in tabs:
         tab.items = by_tab.get(tab.pk, [])
-        tab.total = sum((i.amount for i in tab.items), ZERO)
+        tab.total = sum((i.left for i in tab.items), ZERO)
     # A settlement the customer began on "My tab" may wait for their bank (3-D Secure).
     waiting = (
         current is not None
@@ -165,3 +201,16 @@ def daily_money(*, since: object, until: object) -> list[DayRow]:
         DayRow(day=day, method=method, **values)
         for (day, method), values in sorted(rows.items(), key=lambda kv: (kv[0][0], kv[0][1]))
     ]
+
+
+# One sweep queues at most this many lost webhook events; the next sweep takes the rest.
+LOST_EVENTS_PER_SWEEP = 500
+
+
+def stripe_event_ids_lost(*, received_before: datetime) -> list[int]:
+    """Webhook events stored before this moment and still not processed, oldest first."""
+    return list(
+        StripeEvent.objects.filter(processed_at__isnull=True, received_at__lt=received_before)
+        .order_by("received_at", "pk")
+        .values_list("pk", flat=True)[:LOST_EVENTS_PER_SWEEP]
+    )

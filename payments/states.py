@@ -67,7 +67,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     P.AUTHORIZED: frozenset({P.PAID, P.VOIDED}),
     P.COD_DUE: frozenset({P.PAID, P.VOIDED}),
     P.CLEARING: frozenset({P.PAID, P.BOUNCED, P.VOIDED}),
-    P.ON_TAB: frozenset({P.PAID, P.VOIDED}),
+    # A refund of everything still on the tab takes the order off it: refunded, nothing taken.
+    P.ON_TAB: frozenset({P.PAID, P.VOIDED, P.REFUNDED}),
     P.PAID: frozenset({P.PARTIALLY_REFUNDED, P.REFUNDED}),
     P.PARTIALLY_REFUNDED: frozenset({P.PARTIALLY_REFUNDED, P.REFUNDED}),
     P.REFUNDED: frozenset(),
@@ -78,8 +79,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 # Nothing has been taken yet and the attempt is still open: a void cancels it.
 VOIDABLE = frozenset({P.UNPAID, P.REQUIRES_ACTION, P.AUTHORIZED, P.COD_DUE, P.CLEARING, P.ON_TAB})
-# Money was taken: a refund gives back some or all of it.
-REFUNDABLE = frozenset({P.PAID, P.PARTIALLY_REFUNDED})
+# Money was taken, or is owed on the open tab: a refund gives back (or takes off) some or all of it.
+REFUNDABLE = frozenset({P.PAID, P.PARTIALLY_REFUNDED, P.ON_TAB})
 # The order may leave "packed" for the road only with one of these.
 SHIPPABLE = frozenset({P.AUTHORIZED, P.PAID, P.COD_DUE, P.ON_TAB})
 

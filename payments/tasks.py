@@ -47,6 +47,19 @@ def process_stripe_event(event_pk: int) -> bool:
     return services.stripe_event_process(event_pk=event_pk)
 
 
+@shared_task(name="payments.process_lost_stripe_events")
+def process_lost_stripe_events() -> int:
+    """The periodic sweep: webhook events stored but never processed (their task was lost) are
+    queued again; processing applies each event once, so the sweep is safe to run twice."""
+    from .selectors import stripe_event_ids_lost
+
+    cutoff = timezone.now() - timedelta(seconds=settings.STRIPE_EVENT_LOST_AFTER_SECONDS)
+    lost = stripe_event_ids_lost(received_before=cutoff)
+    for event_pk in lost:
+        process_stripe_event.delay(event_pk)
+    return len(lost)
+
+
 @shared_task(name="payments.reconcile_card_payments")
 def reconcile_card_payments() -> int:
     """List for staff where Stripe and the ledger disagree over the last days."""

@@ -494,6 +494,10 @@ CARD_ATTEMPT_STUCK_SECONDS = env.int("CARD_ATTEMPT_STUCK_SECONDS", default=120)
 CARD_DECLINES_PER_ORDER = env.int("CARD_DECLINES_PER_ORDER", default=5)
 # A signed webhook older than this is refused (replays).
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", default=300)
+# A stored webhook event still unprocessed this long after it arrived lost its task: the periodic
+# sweep (every STRIPE_EVENT_SWEEP_EVERY_SECONDS) queues it again.
+STRIPE_EVENT_LOST_AFTER_SECONDS = env.int("STRIPE_EVENT_LOST_AFTER_SECONDS", default=300)
+STRIPE_EVENT_SWEEP_EVERY_SECONDS = env.int("STRIPE_EVENT_SWEEP_EVERY_SECONDS", default=300)
 # The nightly comparison of Stripe's charges with the ledger looks this many days back.
 CARD_RECONCILE_DAYS = env.int("CARD_RECONCILE_DAYS", default=3)
 CARD_RECONCILE_EVERY_SECONDS = env.int("CARD_RECONCILE_EVERY_SECONDS", default=24 * 3600)

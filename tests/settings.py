@@ -80,7 +80,12 @@ CACHES["pages"] = (
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
-# Stripe: the local fake server (the `fake_stripe` fixture points the URLs at its port).
+# Stripe: the local fake server (the `fake_stripe` fixture points the URLs at its port). Without
+# that fixture the client points at a closed port, never at a fake server a developer's
+# `make run` keeps on the default port (a test would create customers and cards there).
+CLOSED_STRIPE_API_BASE = "http://127.0.0.1:9"  # the discard port: nothing listens on it
+STRIPE_API_BASE = CLOSED_STRIPE_API_BASE
+STRIPE_JS_URL = f"{CLOSED_STRIPE_API_BASE}/js.stripe.com/v3/"
 STRIPE_SECRET_KEY = FAKE_STRIPE_SECRET_KEY  # noqa: F405
 STRIPE_PUBLISHABLE_KEY = FAKE_STRIPE_PUBLISHABLE_KEY  # noqa: F405
 STRIPE_WEBHOOK_SECRET = FAKE_STRIPE_WEBHOOK_SECRET  # noqa: F405

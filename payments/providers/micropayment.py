@@ -81,7 +81,13 @@ class MicropaymentProvider:
         raise PaymentError(_("A tab is paid by its settlement, not order by order."))
 
     def refund(self, *, request: PaymentRequest) -> ProviderResult:
-        """A settled tab order is refunded from the settlement's card charge."""
+        """Unsettled: the refund comes off the open tab (its settlement charges less); settled:
+        it is refunded from the settlement's card charge."""
+        from ..services.tab import tab_refund_off
+
+        off_tab = tab_refund_off(request=request, refund_id=int(request.details["refund_id"]))
+        if off_tab is not None:
+            return off_tab
         capture = (
             PaymentEvent.objects.filter(
                 payment_id=request.payment_id, kind=PaymentEvent.Kind.CAPTURE
@@ -97,7 +103,7 @@ class MicropaymentProvider:
                 request.amount,
                 currency=request.currency,
                 reference=f"{request.idempotency_key}:unsettled",
-                message=_("This tab order was not paid yet; cancel it instead."),
+                message=_("This tab order is no longer on the tab and was not paid."),
             )
         return stripe_refund(
             intent_id=settlement.reference,
@@ -107,21 +113,9 @@ class MicropaymentProvider:
 
     def void(self, *, request: PaymentRequest) -> ProviderResult:
         """Take an unsettled order off its tab; refused while the tab is being charged."""
-        payment = Payment.objects.select_related("tab").get(pk=request.payment_id)
-        if payment.tab is not None and payment.tab.status == Tab.Status.SETTLING:
-            return ProviderResult(
-                Outcome.FAILED,
-                request.amount,
-                currency=request.currency,
-                reference=f"{request.idempotency_key}:settling",
-                message=_("The tab is being paid right now; refund the order afterwards."),
-            )
-        return ProviderResult(
-            Outcome.VOIDED,
-            request.amount,
-            currency=request.currency,
-            reference=request.idempotency_key,
-        )
+        from ..services.tab import tab_void_off
+
+        return tab_void_off(request=request)
 
 
 def _basic_problem(customer_id: int | None, amount: Decimal) -> str:

@@ -305,6 +305,8 @@ def refund_send(*, refund: Refund, details: dict | None = None) -> Refund:
         return refund
     payment = refund.payment
     key = f"refund-{refund.pk}"
+    # A provider of an internal ledger (the tab) records the refund itself, under its own locks.
+    details = {**(details or {}), "refund_id": refund.pk}
     result = get_provider(payment.method).refund(
         request=_request(payment, key, amount=refund.amount, details=details)
     )
@@ -382,7 +384,23 @@ def payment_record(
             payment_status_changed.send(
                 sender=Payment, payment=payment, previous=previous, status=payment.status
             )
+        if kind == PaymentEvent.Kind.CAPTURE and payment.status == PaymentStatus.PAID:
+            _refunded_before_capture(payment)
     return payment
+
+
+def _refunded_before_capture(payment: Payment) -> None:
+    """A tab order refunded off the open tab, then settled: paid, then (partially) refunded."""
+    refunded = payment.ledger_sum(PaymentEvent.Kind.REFUND)
+    if refunded <= 0:
+        return
+    captured = payment.ledger_sum(PaymentEvent.Kind.CAPTURE)
+    target = PaymentStatus.REFUNDED if refunded >= captured else PaymentStatus.PARTIALLY_REFUNDED
+    payment.status = target
+    payment.save(update_fields=["status", "updated_at"])
+    payment_status_changed.send(
+        sender=Payment, payment=payment, previous=PaymentStatus.PAID, status=target
+    )
 
 
 def _settle_refund(refund: Refund, result: ProviderResult) -> None:
@@ -402,6 +420,8 @@ def _status_after(payment: Payment, result: ProviderResult, operation: Operation
         return get_provider(payment.method).pending_status
     if outcome == Outcome.REFUNDED:
         refunded = payment.ledger_sum(PaymentEvent.Kind.REFUND)
+        if payment.status == PaymentStatus.ON_TAB:  # taken off the open tab: on it while owed
+            return PaymentStatus.REFUNDED if refunded >= payment.amount else None
         captured = payment.ledger_sum(PaymentEvent.Kind.CAPTURE)
         return PaymentStatus.REFUNDED if refunded >= captured else PaymentStatus.PARTIALLY_REFUNDED
     return {

@@ -8,6 +8,8 @@ periodic job tries again up to TAB_SETTLE_ATTEMPTS times; the customer may pay i
 A settlement left `settling` (a worker died, an answer was lost) is looked up at Stripe by the
 periodic job after TAB_SETTLING_STUCK_SECONDS: recorded once if Stripe answered, else voided and
 the tab put back (open, or blocked after a decline) and tried again.
+A refund of an order still on the tab is taken off it under the tab's lock (`tab_refund_off`), so
+the settlement charges less; refused while a settlement holds the tab.
 """
 
 import logging
@@ -24,10 +26,11 @@ from shop.models import User
 from shop.money import ZERO, to_money
 
 from ..exceptions import PaymentError
-from ..interface import Outcome, ProviderResult
+from ..interface import Outcome, PaymentRequest, ProviderResult
 from ..models import Payment, PaymentEvent, PaymentPurpose, StripeCustomer, Tab
 from ..providers.card.intents import intent_result
 from ..providers.wallet import default_card
+from ..selectors import OFF_TAB_PREFIX, left_on_tab
 from ..states import PaymentMethod, PaymentStatus
 from .ledger import (
     Operation,
@@ -47,13 +50,85 @@ def tab_current(*, user_id: int) -> Tab | None:
 
 
 def tab_total(*, tab: Tab | None) -> Decimal:
-    """What the tab holds: its order payments still on the tab."""
+    """What the tab holds: its order payments still on the tab, less what refunds took off."""
     if tab is None:
         return ZERO
     total = tab.payments.filter(
         purpose=PaymentPurpose.ORDER, status=PaymentStatus.ON_TAB
-    ).aggregate(total=Sum("amount"))["total"]
+    ).aggregate(total=Sum(left_on_tab()))["total"]
     return total or ZERO
+
+
+def tab_void_off(*, request: PaymentRequest) -> ProviderResult:
+    """Take an unsettled tab order off its tab, recorded at once under the tab's lock (as a
+    refund is), so a settlement never charges for an order it then does not capture."""
+    with transaction.atomic():
+        tab_id = Payment.objects.values_list("tab_id", flat=True).get(pk=request.payment_id)
+        tab = Tab.objects.select_for_update().get(pk=tab_id) if tab_id else None
+        payment = Payment.objects.select_for_update().get(pk=request.payment_id)
+        open_tab = tab is None or tab.status in (Tab.Status.OPEN, Tab.Status.BLOCKED)
+        if payment.status == PaymentStatus.UNPAID or (
+            payment.status == PaymentStatus.ON_TAB and open_tab
+        ):
+            result = ProviderResult(
+                Outcome.VOIDED,
+                request.amount,
+                currency=request.currency,
+                reference=request.idempotency_key,
+            )
+            payment_record(
+                payment_id=payment.pk,
+                result=result,
+                operation=Operation.VOID,
+                operation_key=request.idempotency_key,
+            )
+            return result
+    return ProviderResult(
+        Outcome.FAILED,
+        request.amount,
+        currency=request.currency,
+        reference=f"{request.idempotency_key}:settling",
+        message=_("The tab is being paid right now; refund the order afterwards."),
+    )
+
+
+def tab_refund_off(*, request: PaymentRequest, refund_id: int) -> ProviderResult | None:
+    """Take a refund of an unsettled tab order off its open tab, recorded at once.
+
+    Under the tab's lock, then the payment's: a settlement (which locks the tab to add it up)
+    charges either with this refund taken off or before it, never both. Refused while a
+    settlement holds the tab (`settling`). None when the order was settled meanwhile: the
+    caller refunds the settlement's charge instead.
+    """
+    with transaction.atomic():
+        tab_id = Payment.objects.values_list("tab_id", flat=True).get(pk=request.payment_id)
+        tab = Tab.objects.select_for_update().get(pk=tab_id)
+        payment = Payment.objects.select_for_update().get(pk=request.payment_id)
+        if payment.status != PaymentStatus.ON_TAB:
+            return None
+        if tab.status not in (Tab.Status.OPEN, Tab.Status.BLOCKED):
+            return ProviderResult(
+                Outcome.FAILED,
+                request.amount,
+                currency=request.currency,
+                reference=f"{request.idempotency_key}:settling",
+                message=_("The tab is being paid right now; try the refund again in a minute."),
+            )
+        result = ProviderResult(
+            Outcome.REFUNDED,
+            request.amount,
+            currency=request.currency,
+            reference=f"{OFF_TAB_PREFIX}{request.idempotency_key}",
+            raw={"off_tab": tab.pk},
+        )
+        payment_record(
+            payment_id=payment.pk,
+            result=result,
+            operation=Operation.REFUND,
+            operation_key=request.idempotency_key,
+            refund_id=refund_id,
+        )
+    return result
 
 
 def tab_lock_current(*, user_id: int) -> Tab:
@@ -266,26 +341,29 @@ def tab_ids_due(*, now: datetime) -> list[int]:
         day=1, hour=0, minute=0, second=0, microsecond=0
     )
     threshold = to_money(settings.TAB_SETTLE_THRESHOLD)
-    candidates = (
+    candidates = list(
         Tab.objects.filter(
             Q(status=Tab.Status.OPEN)
             | Q(status=Tab.Status.BLOCKED, settle_attempts__lt=settings.TAB_SETTLE_ATTEMPTS)
+        ).values_list("pk", "status", "opened_at")
+    )
+    # What each open tab holds, counted as tab_total counts it (refunds taken off).
+    held = dict(
+        Payment.objects.filter(
+            tab_id__in=[pk for pk, status, _opened in candidates if status == Tab.Status.OPEN],
+            purpose=PaymentPurpose.ORDER,
+            status=PaymentStatus.ON_TAB,
         )
-        .annotate(
-            held=Sum(
-                "payments__amount",
-                filter=Q(
-                    payments__purpose=PaymentPurpose.ORDER,
-                    payments__status=PaymentStatus.ON_TAB,
-                ),
-            )
-        )
-        .values_list("pk", "status", "opened_at", "held")
+        .values("tab_id")
+        .annotate(held=Sum(left_on_tab()))
+        .values_list("tab_id", "held")
     )
     return [
         pk
-        for pk, status, opened_at, held in candidates
-        if status == Tab.Status.BLOCKED or opened_at < month_start or (held or ZERO) >= threshold
+        for pk, status, opened_at in candidates
+        if status == Tab.Status.BLOCKED
+        or opened_at < month_start
+        or held.get(pk, ZERO) >= threshold
     ]
 
 

@@ -1,7 +1,8 @@
 """Refunds and voids for each of the six methods move the right money to the right place.
 
-One table: for every method a full and a partial refund of a paid order, and a void where the
-method can hold money without taking it. Real services, the real fake Stripe server; the place
+One table: for every method a full and a partial refund of a paid order (and of a tab order not
+settled yet, which comes off the open tab), and a void where the method can hold money without
+taking it. Real services, the real fake Stripe server; the place
 the money lands is read back from where a customer or staff would see it (Stripe's refunds, the
 customer's balance, the tab, the refund waiting for a bank transfer).
 """
@@ -147,11 +148,31 @@ def _by_bank_transfer(stripe_url: str, paid: Paid, refund: Refund, amount: Decim
     assert refund.payment.events.filter(kind=PaymentEvent.Kind.REFUND).count() == 1
 
 
+def _off_the_open_tab(stripe_url: str, paid: Paid, refund: Refund, amount: Decimal) -> None:
+    """Taken off the open tab: nothing goes to Stripe, and the settlement charges only the rest
+    and captures the order once."""
+    assert refund.status == Refund.Status.SUCCEEDED and refund.reference.startswith("off-tab:")
+    tab = Tab.objects.get(pk=paid.payment.tab_id)
+    assert tab_total(tab=tab) == TOTAL - amount
+    settlement = tab_settle(tab_id=tab.pk)
+    stripe = fake_stripe_client(stripe_url)
+    if amount == TOTAL:  # everything came off: nothing to charge
+        assert settlement is None
+        assert not Payment.objects.filter(purpose="tab_settlement").exists()
+        return
+    assert settlement.status == PaymentStatus.PAID and settlement.amount == TOTAL - amount
+    intent = stripe.v1.payment_intents.retrieve(settlement.reference)
+    assert (intent.status, intent.amount) == ("succeeded", int((TOTAL - amount) * 100))
+    assert not stripe.v1.refunds.list(params={"payment_intent": settlement.reference}).data
+    assert paid.payment.events.filter(kind=PaymentEvent.Kind.CAPTURE).count() == 1
+
+
 REFUNDS: dict[str, tuple[Callable[..., Paid], Callable[..., None]]] = {
     "card": (_card, _to_stripe),
     "wallet": (_wallet, _to_stripe),
     "stored_value": (_balance, _to_balance),
     "micropayment": (_settled_tab, _to_stripe),
+    "micropayment-open-tab": (_tab_order, _off_the_open_tab),
     "echeck": (_echeck, _by_bank_transfer),
     "cod": (_cod, _to_balance),
     "cod-guest": (lambda url: _cod(url, guest=True), _by_bank_transfer),
@@ -163,7 +184,7 @@ REFUNDS: dict[str, tuple[Callable[..., Paid], Callable[..., None]]] = {
 def test_a_refund_gives_the_money_back_where_the_method_took_it(method, share, fake_stripe):
     build, landed = REFUNDS[method]
     paid = build(fake_stripe)
-    assert paid.payment.status == PaymentStatus.PAID
+    assert paid.payment.status in (PaymentStatus.PAID, PaymentStatus.ON_TAB)
     amount = TOTAL if share == "full" else PART
 
     refund = payment_refund(payment=paid.payment, amount=amount, reason="İade", by=StaffFactory())

@@ -54,6 +54,7 @@ def test_the_shops_schedule_expires_an_unpaid_order_when_its_job_falls_due(setti
         "refresh-sale-listings",
         "settle-tabs",
         "prune-search-misses",
+        "process-lost-stripe-events",
     }
 
     ran, _ = jobs.run_due(now=start + timedelta(seconds=settings.ORDER_EXPIRY_EVERY_SECONDS))
