@@ -302,16 +302,18 @@ def _searchable_categories() -> tuple[tuple[str, Category], ...]:
 
 def search_suggestions(*, q: str) -> Suggestions:
     """What to offer while the visitor types: the best-matching products (close matches when
-    nothing matches a typo) and categories whose names start with the words. At most two
-    queries (none for categories once cached), however many products there are."""
+    nothing matches a typo) and categories whose names start with the words. A constant number
+    of queries however many products there are, none for words already suggested."""
     words = search.query_words(q)
     if len("".join(words)) < SUGGEST_MIN_LETTERS:
         return Suggestions(products=[], categories=[])
     filters = ListingFilters(q=q, sort="relevance")
-    products = list(product_listing(category=None, filters=filters)[:SUGGESTED_PRODUCTS])
+    # Kept per worker and catalog version like listings: the same words typed again (often the
+    # first letters of a popular word) cost no query until the catalog changes.
+    products = kept_listing(category=None, filters=filters)[0:SUGGESTED_PRODUCTS]
     if not products:
-        close = product_close_matches(category=None, filters=filters)
-        products = list(close[:SUGGESTED_PRODUCTS])
+        close = kept_listing(category=None, filters=filters, close_matches=True)
+        products = close[0:SUGGESTED_PRODUCTS]
     categories = [
         category
         for folded, category in _searchable_categories()

@@ -91,14 +91,25 @@ def test_suggestions_run_a_constant_number_of_queries(
     lamps = make_category("Lambalar")
     for n in range(count):
         _product(f"Lamba {n}", f"Lamp {n}", category=lamps)
-    client.get(URL, {"q": "lamba"})  # the category names are cached from here on
+    client.get(URL, {"q": "lambalar"})  # the category names are kept from here on
     with django_assert_num_queries(1):
         html = client.get(URL, {"q": "lamba"}).text
     assert _options(html) == min(count, 6) + 1  # the products and their category
+    with django_assert_num_queries(0):  # the same words again: kept until the catalog changes
+        assert client.get(URL, {"q": "lamba"}).text == html
     # Nothing matched: two more for the close matches (PostgreSQL ranks their ids with the
     # trigram index, SQLite compares the names in Python), then their rows.
     with django_assert_num_queries(3):
         assert _options(client.get(URL, {"q": "lambq"}).text) == min(count, 6)
+
+
+def test_kept_suggestions_follow_a_catalog_change(client, settings):
+    settings.PAGE_CACHE_ENABLED = False
+    lamp = _product("Lamba Bir", "Lamp One")
+    assert "Lamp One" in client.get(URL, {"q": "lamp"}).text
+    lamp.name_en = "Lantern One"
+    lamp.save()
+    assert "Lamp One" not in client.get(URL, {"q": "lamp"}).text
 
 
 @pytest.mark.pagecache
