@@ -55,7 +55,8 @@ def cart_quote(
 ) -> CheckoutQuote:
     """Price a cart for checkout choices; choices that do not apply are simply not taken.
 
-    Without `with_payment` (the cart page) no payment method is chosen and no fee is added.
+    Without `with_payment` (the cart page) no payment method is chosen, offered or asked about,
+    and no fee is added.
     """
     now = now or timezone.now()
     lines = cart_lines(cart=cart) if lines is None else lines
@@ -82,7 +83,17 @@ def cart_quote(
         if chosen is None and options:
             chosen = options[0]
 
-    with_shipping = price_cart(lines=states, coupon=coupon, shipping=chosen)
+    with_shipping = (
+        base if chosen is None else price_cart(lines=states, coupon=coupon, shipping=chosen)
+    )
+    if not with_payment:
+        # The cart page: no method is chosen or offered, so none is asked whether it is
+        # available (a balance, a tab or a saved card would each cost a query).
+        return CheckoutQuote(
+            priced=with_shipping,
+            shipping_options=options,
+            shipping_error=("no_method" if base.needs_shipping and country and not options else ""),
+        )
     context = CheckoutContext(
         total=with_shipping.totals.total,
         currency=settings.SHOP_CURRENCY,
@@ -95,7 +106,7 @@ def cart_quote(
     picked = next(
         (c for c in choices if c.method == payment_method and c.availability.available), None
     )
-    if picked is None and with_payment:
+    if picked is None:
         picked = next((c for c in choices if c.availability.available), None)
     priced = price_cart(lines=states, coupon=coupon, shipping=chosen, payment=picked)
     return CheckoutQuote(

@@ -306,3 +306,19 @@ def test_a_fully_discounted_cart_needs_no_payment_method(client):
     order = Order.objects.get()
     assert placed["Location"] == reverse("orders:confirmation", args=[order.number])
     assert (order.total, order.status) == (Decimal("0.00"), "confirmed")
+
+
+@pytest.mark.parametrize("lines", [1, 6])
+def test_a_signed_in_cart_asks_no_payment_method_about_itself(
+    client, django_assert_num_queries, lines
+):
+    # The cart page offers no payment method, so a customer's balance, tab and saved cards
+    # are not looked up for it: the same queries as a guest's cart, plus the session's user.
+    customer = UserFactory(verified=True)
+    client.force_login(customer)
+    for _ in range(lines):
+        add(client, physical(), 1)
+    client.get(reverse("orders:cart"))
+    with django_assert_num_queries(4):  # session, user, cart, lines (their options prefetched)
+        page = client.get(reverse("orders:cart"))
+    assert page.status_code == 200 and page.content.count(b'class="cart-line"') == lines
