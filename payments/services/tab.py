@@ -56,7 +56,7 @@ def tab_total(*, tab: Tab | None) -> Decimal:
     total = tab.payments.filter(
         purpose=PaymentPurpose.ORDER, status=PaymentStatus.ON_TAB
     ).aggregate(total=Sum(left_on_tab()))["total"]
-    return total or ZERO
+    return to_money(total or ZERO)  # SQLite sums decimals as floats ('54.7000000000000')
 
 
 def tab_void_off(*, request: PaymentRequest) -> ProviderResult:
