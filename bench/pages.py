@@ -81,42 +81,9 @@ def _cart(user, variants) -> object:
 
 def _place_order(user, variants, *, payment_method: str):
     """Place the user's order as checkout does (the demo's address, delivery if physical)."""
-    from orders import selectors, services
-    from orders.demo import _demo_address
+    from orders.demo import demo_place
 
-    cart = _cart(user, variants)
-    cart.refresh_from_db()
-    address = _demo_address(user)
-    quote = selectors.cart_quote(
-        cart=cart,
-        user=user,
-        email=user.email,
-        country=address.country,
-        province=address.province,
-        payment_method=payment_method,
-    )
-    shipping = quote.priced.shipping
-    order, _created = services.order_place(
-        request=services.CheckoutRequest(
-            token=cart.token,
-            cart_id=cart.pk,
-            items_total=quote.priced.items_total,
-            grand_total=quote.priced.totals.total,
-            email=user.email,
-            phone=address.phone,
-            language="en",
-            billing_address=address,
-            shipping_address=address if shipping else None,
-            shipping_method_id=shipping.method.pk if shipping else None,
-            payment_method=payment_method,
-            accepted_terms=True,
-            accepted_digital_waiver=True,
-            user=user,
-            ip_address="127.0.0.1",
-        )
-    )
-    services.checkout_payment_start(order=order)
-    return order
+    return demo_place(user, _cart(user, variants), payment_method=payment_method, language="en")
 
 
 def _account_pages(user, variants) -> dict:

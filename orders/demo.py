@@ -19,6 +19,7 @@ from . import selectors
 from .models import (
     Address,
     Carrier,
+    Cart,
     Coupon,
     CouponKind,
     Order,
@@ -222,6 +223,21 @@ def _demo_staff() -> User | None:
 def _place(customer: User, variant: Variant, *, start_payment: bool) -> Order:
     cart = cart_for_user(user=customer)
     cart_add(cart=cart, variant_id=variant.pk, quantity=1)
+    order = demo_place(customer, cart, payment_method="cod", start_payment=start_payment)
+    return Order.objects.get(pk=order.pk)
+
+
+def demo_place(
+    customer: User,
+    cart: Cart,
+    *,
+    payment_method: str,
+    language: str | None = None,
+    start_payment: bool = True,
+) -> Order:
+    """Place the customer's cart as the checkout page does: the demo address for billing and,
+    when something ships, delivery with the first method offered; terms (and the digital
+    waiver, when there is digital content) accepted. Used by the demo seeders and the bench."""
     cart.refresh_from_db()
     address = _demo_address(customer)
     quote = selectors.cart_quote(
@@ -230,9 +246,10 @@ def _place(customer: User, variant: Variant, *, start_payment: bool) -> Order:
         email=customer.email,
         country=address.country,
         province=address.province,
-        payment_method="cod",
+        payment_method=payment_method,
     )
-    order, _ = order_place(
+    shipping = quote.priced.shipping
+    order, _created = order_place(
         request=CheckoutRequest(
             token=cart.token,
             cart_id=cart.pk,
@@ -240,16 +257,17 @@ def _place(customer: User, variant: Variant, *, start_payment: bool) -> Order:
             grand_total=quote.priced.totals.total,
             email=customer.email,
             phone=address.phone,
-            language=customer.language,
+            language=language or customer.language,
             billing_address=address,
-            shipping_address=address,
-            shipping_method_id=quote.priced.shipping.method.pk,
-            payment_method="cod",
+            shipping_address=address if shipping else None,
+            shipping_method_id=shipping.method.pk if shipping else None,
+            payment_method=payment_method,
             accepted_terms=True,
+            accepted_digital_waiver=quote.priced.has_digital,
             user=customer,
             ip_address="127.0.0.1",
         )
     )
     if start_payment:
         checkout_payment_start(order=order)
-    return Order.objects.get(pk=order.pk)
+    return order

@@ -20,10 +20,9 @@ from payments.services import (
 from shop.demo import DEMO_CUSTOMERS
 from shop.models import User
 
-from . import selectors
-from .demo import _demo_address
+from .demo import demo_place
 from .models import Order
-from .services import CheckoutRequest, cart_add, cart_for_user, checkout_payment_start, order_place
+from .services import cart_add, cart_for_user
 
 DEMO_TOP_UP = Decimal("250.00")
 BALANCE_ITEM = "DK-TAB-4"
@@ -66,34 +65,4 @@ def _buy(customer: User, skus: list[str], *, payment_method: str) -> Order | Non
     cart = cart_for_user(user=customer)
     for variant in variants:
         cart_add(cart=cart, variant_id=variant.pk, quantity=1)
-    cart.refresh_from_db()
-    address = _demo_address(customer)
-    quote = selectors.cart_quote(
-        cart=cart,
-        user=customer,
-        email=customer.email,
-        country=address.country,
-        province=address.province,
-        payment_method=payment_method,
-    )
-    order, _created = order_place(
-        request=CheckoutRequest(
-            token=cart.token,
-            cart_id=cart.pk,
-            items_total=quote.priced.items_total,
-            grand_total=quote.priced.totals.total,
-            email=customer.email,
-            phone=address.phone,
-            language=customer.language,
-            billing_address=address,
-            shipping_address=None,
-            shipping_method_id=None,
-            payment_method=payment_method,
-            accepted_terms=True,
-            accepted_digital_waiver=True,
-            user=customer,
-            ip_address="127.0.0.1",
-        )
-    )
-    checkout_payment_start(order=order)
-    return order
+    return demo_place(customer, cart, payment_method=payment_method)
