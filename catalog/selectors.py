@@ -2,7 +2,7 @@
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -90,6 +90,27 @@ class Kept:
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
         return value
+
+    def get_many(self, keys: list[tuple], load: Callable[[list[tuple]], dict[tuple, T]]) -> dict:
+        """Several entries at once: those not kept are loaded together (`load(missing keys)`
+        returns a value for each)."""
+        version = pagecache.versions([pagecache.CATALOG])[pagecache.CATALOG]
+        found, missing = {}, []
+        with self.lock:
+            for key in keys:
+                if (version, *key) in self.entries:
+                    self.entries.move_to_end((version, *key))
+                    found[key] = self.entries[(version, *key)]
+                else:
+                    missing.append(key)
+        if missing:
+            loaded = load(missing)
+            with self.lock:
+                for key in missing:
+                    found[key] = self.entries[(version, *key)] = loaded[key]
+                while len(self.entries) > self.size:
+                    self.entries.popitem(last=False)
+        return found
 
 
 LISTINGS = Kept(2000)  # counts and pages of 24 lean rows: a few MB per worker
@@ -377,6 +398,34 @@ def menu_categories() -> tuple[MenuEntry, ...]:
     category change makes a new version, so no worker shows an old menu)."""
     version = pagecache.versions([pagecache.MENU])[pagecache.MENU]
     return _menu(translation.get_language() or "tr", version)
+
+
+OPTION_LABELS = Kept(5000)  # a short text per variant and language
+
+
+def option_labels(variant_ids: Iterable[int]) -> dict[int, str]:
+    """Each variant's options as shoppers read them ('Kırmızı / M'; '' for a variant without
+    options) in the current language, kept per worker and catalog version: a cart or an order
+    names its lines without a query once they are kept."""
+    language = translation.get_language() or "tr"
+
+    def load(keys: list[tuple]) -> dict[tuple, str]:
+        ids = [variant_id for _language, variant_id in keys]
+        values: dict[int, list[str]] = {variant_id: [] for variant_id in ids}
+        chosen = (
+            Variant.attribute_values.through.objects.filter(variant_id__in=ids)
+            .select_related("attributevalue")
+            .order_by(
+                "attributevalue__attribute__code", "attributevalue__position", "attributevalue"
+            )
+        )
+        with translation.override(language):
+            for row in chosen:
+                values[row.variant_id].append(row.attributevalue.value)
+        return {(language, variant_id): " / ".join(values[variant_id]) for variant_id in ids}
+
+    keys = [(language, variant_id) for variant_id in dict.fromkeys(variant_ids)]
+    return {key[1]: label for key, label in OPTION_LABELS.get_many(keys, load).items()}
 
 
 def category_by_slug(slug: str) -> Category | None:

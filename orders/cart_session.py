@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from shop.models import User
 
 from . import selectors, services
-from .models import Cart
+from .models import Cart, CartLine
 
 CART_SESSION_KEY = "cart_id"
 COUNT_SESSION_KEY = "cart_count"
@@ -25,6 +25,13 @@ def signed_in_user(request: HttpRequest) -> User | None:
 def current_cart(request: HttpRequest) -> Cart | None:
     cart_id = request.session.get(CART_SESSION_KEY)
     return selectors.open_cart(user=signed_in_user(request), cart_id=cart_id)
+
+
+def current_cart_with_lines(request: HttpRequest) -> tuple[Cart | None, list[CartLine]]:
+    """`current_cart` with its lines, read together (the cart page)."""
+    return selectors.open_cart_with_lines(
+        user=signed_in_user(request), cart_id=request.session.get(CART_SESSION_KEY)
+    )
 
 
 def current_or_new_cart(request: HttpRequest) -> Cart:

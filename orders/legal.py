@@ -14,6 +14,9 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from catalog.models import Variant
+from catalog.selectors import option_labels
+
 from .models import Address, LegalDocumentKind
 from .pricing import PricedCart
 
@@ -136,7 +139,7 @@ def template_for(kind: str, language: str) -> str:
     return f"orders/legal/{language if language in known else settings.LANGUAGE_CODE}/{kind}.txt"
 
 
-def variant_label(variant: object) -> str:
-    """'Kırmızı / M' from a variant's options (prefetched), or '' for a single-variant product."""
-    values = [value.value for value in variant.attribute_values.all()]
-    return " / ".join(values)
+def variant_label(variant: Variant) -> str:
+    """'Kırmızı / M' from a variant's options in the current language, or '' for a variant
+    without options (kept per worker: no query once the cart has read them)."""
+    return option_labels([variant.pk])[variant.pk]

@@ -23,6 +23,7 @@ from . import selectors, services
 from .cart_session import (
     CART_SESSION_KEY,
     current_cart,
+    current_cart_with_lines,
     current_or_new_cart,
     forget_cart,
     guest_orders,
@@ -74,9 +75,13 @@ def address_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _cart_page(request: HttpRequest, *, status: int = 200) -> HttpResponse:
-    cart = current_cart(request)
+    cart, lines = current_cart_with_lines(request)
     user = signed_in_user(request)
-    quote = selectors.cart_quote(cart=cart, user=user, with_payment=False) if cart else None
+    quote = (
+        selectors.cart_quote(cart=cart, lines=lines, user=user, with_payment=False)
+        if cart
+        else None
+    )
     template = "orders/_cart.html" if request.htmx else "orders/cart.html"
     response = render(
         request,

@@ -202,6 +202,11 @@ def _marker_pattern(secret: str) -> re.Pattern[bytes]:
     return re.compile(rb"__dkpc" + secret.encode() + rb"_(\w+?)__")
 
 
+@lru_cache(maxsize=4)
+def _text_marker_pattern(secret: str) -> re.Pattern[str]:
+    return re.compile(r"__dkpc" + secret + r"_(\w+?)__")
+
+
 def _split(body: bytes) -> list[bytes | str]:
     """The body as text pieces (bytes) and the names of the visitor parts between them (str)."""
     pieces = _marker_pattern(_marker_secret(settings.SECRET_KEY)).split(body)
@@ -219,6 +224,21 @@ def _fill(request: HttpRequest, pieces: list[bytes | str]) -> bytes:
             piece = rendered[piece]
         out.append(piece)
     return b"".join(out)
+
+
+def split_text(text: str) -> tuple[str, ...]:
+    """Rendered HTML as its text (even places) and the visitor parts between them (odd)."""
+    return tuple(_text_marker_pattern(_marker_secret(settings.SECRET_KEY)).split(text))
+
+
+def fill_text(request: HttpRequest, pieces: tuple[str, ...]) -> str:
+    """`split_text`'s pieces for this visitor: their parts filled in, or, while the page is
+    rendered for the page cache, markers again (the cache fills them per response)."""
+    filling = is_filling(request)
+    return "".join(
+        piece if i % 2 == 0 else marker(piece) if filling else render_visitor_part(request, piece)
+        for i, piece in enumerate(pieces)
+    )
 
 
 def _storable(request: HttpRequest, response: HttpResponse) -> bool:

@@ -8,10 +8,12 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import escape
 
 from . import pagecache
 
-_ANONYMOUS_LINKS: dict[str, str] = {}
+_LINKS: dict[tuple[str, bool, bool], str] = {}
+_TOKEN = "__dk_account_links_csrf__"  # where the visitor's own CSRF token goes
 
 
 def csrf_token(request: HttpRequest) -> str:
@@ -19,16 +21,26 @@ def csrf_token(request: HttpRequest) -> str:
 
 
 def account_links(request: HttpRequest) -> str:
+    """Sign in and sign up, or the account links and the log-out form: rendered once per
+    worker for each language and kind of visitor, the log-out form's token filled per visitor."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        # The same for every anonymous visitor of a language: rendered once per process.
-        language = translation.get_language() or ""
-        if language not in _ANONYMOUS_LINKS:
-            _ANONYMOUS_LINKS[language] = render_to_string("shop/_account_links.html", {})
-        return _ANONYMOUS_LINKS[language]
-    return render_to_string(
-        "shop/_account_links.html", {"user": user, "csrf_token": get_token(request)}
-    )
+    signed_in = user is not None and user.is_authenticated
+    key = (translation.get_language() or "", signed_in, signed_in and user.is_staff)
+    links = _LINKS.get(key)
+    if links is None:
+        context = {"signed_in": signed_in, "staff": key[2], "csrf_token": _TOKEN}
+        links = _LINKS[key] = render_to_string("shop/_account_links.html", context)
+    return links.replace(_TOKEN, get_token(request)) if signed_in else links
+
+
+def search_query(request: HttpRequest) -> str:
+    """What the visitor searched for, back in the header's search box."""
+    return escape(request.GET.get("q", ""))
+
+
+def this_path(request: HttpRequest) -> str:
+    """The page's own address, where the language switch returns to."""
+    return escape(request.get_full_path())
 
 
 def messages(request: HttpRequest) -> str:
@@ -42,3 +54,5 @@ def register() -> None:
     pagecache.register_visitor_part("csrf_token", csrf_token)
     pagecache.register_visitor_part("account_links", account_links)
     pagecache.register_visitor_part("messages", messages)
+    pagecache.register_visitor_part("search_query", search_query)
+    pagecache.register_visitor_part("this_path", this_path)

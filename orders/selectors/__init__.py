@@ -1,7 +1,14 @@
 """Reads of the orders app, split by subject; import from here: `selectors.cart_quote(...)`."""
 
 from .addresses import address_of, addresses_of
-from .cart import cart_item_count, cart_lines, coupon_by_code, coupon_uses_by, open_cart
+from .cart import (
+    cart_item_count,
+    cart_lines,
+    coupon_by_code,
+    coupon_uses_by,
+    open_cart,
+    open_cart_with_lines,
+)
 from .checkout import CheckoutQuote, cart_quote
 from .orders import (
     customer_bought,
@@ -39,6 +46,7 @@ __all__ = [
     "customer_bought",
     "invoice_of",
     "open_cart",
+    "open_cart_with_lines",
     "order_by_token",
     "order_delivered_at",
     "order_for_viewer",

@@ -1,7 +1,8 @@
 """Reads of carts and coupons."""
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
+from catalog.selectors import option_labels
 from shop.models import User
 from shop.text import code_normal
 
@@ -18,32 +19,86 @@ def open_cart(*, user: User | None, cart_id: int | None) -> Cart | None:
     return None
 
 
-# Long texts of the product and its category that no cart, checkout or order line shows: left
-# in the database (a product row with them is some kB, its search vector included).
-CART_UNUSED_FIELDS = [
-    f"variant__product__{field}{suffix}"
-    for field in ("description", "seo_title", "seo_description")
-    for suffix in ("", "_tr", "_en")
-] + [
-    "variant__product__search_text",
-    "variant__product__search_vector",
-    "variant__product__rating_distribution",
+# What a cart, the checkout and an order's lines read of a line's variant, product and category;
+# nothing else is fetched (a product row with its texts and search vector is some kB).
+CART_FIELDS = (
+    "cart_id",
+    "variant_id",
+    "quantity",
+    "seen_price",
+    "added_at",
     *(
-        f"variant__product__category__{field}{suffix}"
-        for field in ("description", "seo_title", "seo_description")
-        for suffix in ("", "_tr", "_en")
+        f"variant__{field}"
+        for field in (
+            "product_id",
+            "sku",
+            "price",
+            "sale_price",
+            "sale_starts_at",
+            "sale_ends_at",
+            "on_hand",
+            "allocated",
+            "weight_grams",
+        )
     ),
-]
+    *(
+        f"variant__product__{field}"
+        for field in (
+            "category_id",
+            "kind",
+            "status",
+            "vat_rate",
+            *(f"{name}{suffix}" for name in ("name", "slug") for suffix in ("", "_tr", "_en")),
+        )
+    ),
+    "variant__product__category__path",
+)
+
+
+CART_OWN_FIELDS = tuple(
+    f"cart__{field}"
+    for field in ("user_id", "status", "version", "coupon_id", "created_at", "updated_at")
+)
+
+
+def _with_options(lines: list[CartLine]) -> list[CartLine]:
+    """Each line gets `options`, its variant's options in the current language ('Kırmızı / M'),
+    from the per-worker memory of option labels (no query once kept)."""
+    labels = option_labels(line.variant_id for line in lines)
+    for line in lines:
+        line.options = labels[line.variant_id]
+    return lines
+
+
+def _lines() -> QuerySet[CartLine]:
+    return CartLine.objects.select_related("variant__product__category").only(*CART_FIELDS)
 
 
 def cart_lines(*, cart: Cart) -> list[CartLine]:
-    """The cart's lines with their variants, products and options: a fixed number of queries."""
-    return list(
-        CartLine.objects.filter(cart=cart)
-        .select_related("variant__product__category")
-        .defer(*CART_UNUSED_FIELDS)
-        .prefetch_related("variant__attribute_values")
+    """The cart's lines with their variants, products and options: one query (none for the
+    options once they are kept)."""
+    return _with_options(list(_lines().filter(cart=cart)))
+
+
+def open_cart_with_lines(
+    *, user: User | None, cart_id: int | None
+) -> tuple[Cart | None, list[CartLine]]:
+    """`open_cart` and its `cart_lines` together: one query for a cart with lines (the cart
+    and its coupon come with them), two for an empty one."""
+    if user is not None and user.is_authenticated:
+        lines = _lines().filter(cart__user=user)
+    elif cart_id:
+        lines = _lines().filter(cart_id=cart_id, cart__user__isnull=True)
+    else:
+        return None, []
+    found = list(
+        lines.filter(cart__status=CartStatus.OPEN)
+        .select_related("cart__coupon")
+        .only(*CART_FIELDS, *CART_OWN_FIELDS, "cart__coupon__code")
     )
+    if not found:
+        return open_cart(user=user, cart_id=cart_id), []
+    return found[0].cart, _with_options(found)  # one open cart per customer (a constraint)
 
 
 def cart_item_count(*, cart: Cart | None) -> int:

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from crm.notifications.models import Message
 from orders.models import (
@@ -319,6 +320,41 @@ def test_a_signed_in_cart_asks_no_payment_method_about_itself(
     for _ in range(lines):
         add(client, physical(), 1)
     client.get(reverse("orders:cart"))
-    with django_assert_num_queries(4):  # session, user, cart, lines (their options prefetched)
+    # The session's user, then the cart with its lines in one query (the options are kept per
+    # worker and catalog version, so none is asked for them again).
+    with django_assert_num_queries(2):
         page = client.get(reverse("orders:cart"))
     assert page.status_code == 200 and page.content.count(b'class="cart-line"') == lines
+
+
+def test_a_line_names_its_options_in_the_page_language_and_the_order_keeps_them(
+    client, shipping
+):
+    # Options are read once per worker and catalog version: a renamed value shows at once,
+    # and the order copies them in the language it was placed in.
+    from catalog.models import Attribute, AttributeValue
+
+    colour = Attribute.objects.create(code="colour", name_en="Colour", name_tr="Renk")
+    size = Attribute.objects.create(code="size", name_en="Size", name_tr="Beden")
+    red = AttributeValue.objects.create(
+        attribute=colour, value_en="Red", value_tr="Kırmızı", slug_en="red", slug_tr="kirmizi"
+    )
+    medium = AttributeValue.objects.create(attribute=size, value="M", slug="m")
+    variant = physical()
+    variant.attribute_values.add(medium, red)
+    add(client, variant, 1)
+    with translation.override("tr"):
+        turkish_cart = reverse("orders:cart")
+    with translation.override("en"):
+        english_cart = reverse("orders:cart")
+    assert '<span class="option">Kırmızı / M</span>' in client.get(turkish_cart).text
+    assert '<span class="option">Red / M</span>' in client.get(english_cart).text
+
+    red.value_tr = "Bordo"
+    red.save()
+    assert '<span class="option">Bordo / M</span>' in client.get(turkish_cart).text
+
+    with translation.override("tr"):
+        assert place(client, shipping).status_code == 302
+    order = Order.objects.get()
+    assert (order.language, order.lines.get().variant_name) == ("tr", "Bordo / M")
