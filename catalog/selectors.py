@@ -458,12 +458,18 @@ def product_by_slug(slug: str) -> Product | None:
 PRODUCT_PAGES = Kept(300)  # whole product reads: some kB each
 
 
+def product_page_version(slug: str) -> str:
+    """The version name of a product's page in the current language (bumped when its stock
+    hint changes; as catalog.services.product_page_versions)."""
+    return f"product:{translation.get_language() or 'tr'}:{slug}"
+
+
 def product_for_page(slug: str) -> Product | None:
     """`product_by_slug`, kept per worker while neither the catalog nor this page's own version
     (bumped when its stock hint changes) moves: exactly what the page cache relies on. Shared
     read-only between requests; a write loads its own copy."""
     language = translation.get_language() or "tr"
-    page_version = f"product:{language}:{slug}"  # as catalog.services.product_page_versions
+    page_version = product_page_version(slug)
     token = pagecache.versions([page_version])[page_version]
     return PRODUCT_PAGES.get(("product", language, slug, token), lambda: product_by_slug(slug))
 

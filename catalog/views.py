@@ -1,5 +1,7 @@
 """Catalog pages: home, listings and the product page. Thin: parse, select, render."""
 
+from functools import cache, partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -7,6 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+
+from shop import pagecache
 
 from . import purchases, search, selectors, seo, services, thumbnails
 from .exceptions import ReviewError
@@ -117,8 +121,9 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if not variants:
         raise Http404
     chosen = next((v for v in variants if v.sku == request.GET.get("variant")), variants[0])
-    reference = selectors.reference_price(variant=chosen)
-    trail = selectors.category_trail(product.category)
+    # The page's head and body are kept per worker and page version ({% chrome %}): what only
+    # they show is read when they are rendered (a template calls each of these once).
+    trail = cache(partial(selectors.category_trail, product.category))
     return render(
         request,
         "catalog/product_detail.html",
@@ -126,13 +131,16 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "product": product,
             "variants": variants,
             "variant": chosen,
-            "reference_price": reference,
-            "related": selectors.related_products(product=product),
+            "page_versions": [pagecache.CATALOG, selectors.product_page_version(slug)],
+            "reference_price": cache(partial(selectors.reference_price, variant=chosen)),
+            "related": cache(partial(selectors.related_products, product=product)),
             "breadcrumbs": trail,
-            "reviews": selectors.published_reviews(product=product),
-            "seo": seo.page_links(request=request, obj=product),
-            "json_ld": seo.product_json_ld(product=product, variants=variants, trail=trail),
-            "stars": selectors.rating_stars(product),
+            "reviews": cache(partial(selectors.published_reviews, product=product)),
+            "seo": cache(partial(seo.page_links, request=request, obj=product)),
+            "json_ld": cache(
+                lambda: seo.product_json_ld(product=product, variants=variants, trail=trail())
+            ),
+            "stars": cache(partial(selectors.rating_stars, product)),
         },
     )
 

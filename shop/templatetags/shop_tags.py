@@ -1,10 +1,13 @@
 """Template helpers every app's pages use."""
 
 import threading
+import time
 from collections import OrderedDict
 from decimal import Decimal
 
 from django import template
+from django.conf import settings
+from django.template.base import FilterExpression, token_kwargs
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
@@ -43,52 +46,73 @@ def visitor(context: template.Context, name: str) -> SafeString:
 
 # --- Chrome: the parts of every page that are the same for every visitor ------------------------
 
-CHROME_KEPT = 256  # (part, page template, language, versions): a few kB each, per worker
-_chrome: OrderedDict[tuple, tuple[str, ...]] = OrderedDict()
+CHROME_KEPT = 512  # (part, page template, language, versions, key): some kB each, per worker
+_chrome: OrderedDict[tuple, tuple[float, tuple[str, ...]]] = OrderedDict()
 _chrome_lock = threading.Lock()
 
 
 class ChromeNode(template.Node):
-    """`{% chrome "header" "menu" %}…{% endchrome %}`: rendered once per worker for each page
-    template, language and version of what it shows (the names after the part's own, see
-    shop.pagecache), then filled per response with the visitor's parts (`{% visitor %}`).
+    """`{% chrome "header" versions="menu" %}…{% endchrome %}`: rendered once per worker for
+    each page template, language, version of what it shows (`versions`: names of
+    shop.pagecache versions, a comma-separated text or a list) and the values of any other
+    keyword (`variant=variant.pk`), then filled per response with the visitor's parts
+    (`{% visitor %}`). Kept at most PAGE_CACHE_SECONDS, like an anonymous page.
 
-    Everything inside must be the same for every visitor of that page template and language;
-    anything that is not belongs in a visitor part."""
+    Everything inside must be the same for every visitor with that key; anything that is not
+    belongs in a visitor part or in the key."""
 
     child_nodelists = ("nodelist",)
 
-    def __init__(self, nodelist: template.NodeList, name: str, versions: tuple[str, ...]) -> None:
-        self.nodelist, self.name, self.versions = nodelist, name, versions
+    def __init__(
+        self, nodelist: template.NodeList, name: str, kwargs: dict[str, FilterExpression]
+    ) -> None:
+        self.nodelist, self.name = nodelist, name
+        self.versions = kwargs.pop("versions", None)
+        self.kwargs = kwargs
+
+    def _key(self, context: template.Context) -> tuple:
+        names = self.versions.resolve(context) if self.versions is not None else ()
+        if isinstance(names, str):
+            names = [name for name in names.split(",") if name]
+        tokens = pagecache.versions(names) if names else {}
+        return (
+            self.name,
+            context.template.origin.name if context.template else "",
+            translation.get_language() or "",
+            *sorted(tokens.items()),
+            *sorted((name, value.resolve(context)) for name, value in self.kwargs.items()),
+        )
 
     def render(self, context: template.Context) -> SafeString:
         request = context.get("request")
         if request is None:
             return self.nodelist.render(context)
-        tokens = pagecache.versions(self.versions) if self.versions else {}
-        key = (
-            self.name,
-            context.template.origin.name if context.template else "",
-            translation.get_language() or "",
-            *sorted(tokens.items()),
-        )
+        key = self._key(context)
+        now = time.monotonic()
         with _chrome_lock:
-            pieces = _chrome.get(key)
-            if pieces is not None:
+            kept = _chrome.get(key)
+            if kept is not None and kept[0] > now:
                 _chrome.move_to_end(key)
-        if pieces is None:
+        if kept is None or kept[0] <= now:
             with context.push({CHROME_FILLING: True}):
                 pieces = pagecache.split_text(self.nodelist.render(context))
+            kept = (now + settings.PAGE_CACHE_SECONDS, pieces)
             with _chrome_lock:
-                _chrome[key] = pieces
+                _chrome[key] = kept
                 while len(_chrome) > CHROME_KEPT:
                     _chrome.popitem(last=False)
-        return mark_safe(pagecache.fill_text(request, pieces))  # noqa: S308
+        return mark_safe(pagecache.fill_text(request, kept[1]))  # noqa: S308
 
 
 @register.tag
 def chrome(parser: template.base.Parser, token: template.base.Token) -> ChromeNode:
-    name, *versions = (bit.strip("\"'") for bit in token.split_contents()[1:])
+    bits = token.split_contents()[1:]
+    if not bits:
+        raise template.TemplateSyntaxError("{% chrome %} needs the part's name")
+    name, rest = bits[0].strip("\"'"), bits[1:]
+    kwargs = token_kwargs(rest, parser)
+    if rest:
+        raise template.TemplateSyntaxError(f"{{% chrome %}} takes only keywords: {rest}")
     nodelist = parser.parse(("endchrome",))
     parser.delete_first_token()
-    return ChromeNode(nodelist, name, tuple(versions))
+    return ChromeNode(nodelist, name, kwargs)

@@ -185,3 +185,64 @@ def test_the_product_page_follows_price_name_and_each_stock_hint(shopper):
     services.stock_allocate(lines=[(variant.pk, 2)])
     assert "Out of stock" in shopper.get(url).text
     assert "Tükendi" in shopper.get(f"/p/{product.slug_tr}/").text
+
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def test_a_product_page_seen_before_costs_only_the_shoppers_own_query(
+    shopper, django_assert_num_queries
+):
+    product, _ = _product()
+    url = f"/en/p/{product.slug_en}/"
+    shopper.get(url)
+    with django_assert_num_queries(1):  # the shopper's account; the page's parts are kept
+        page = shopper.get(url)
+    assert product.name_en in page.text and "Buy now" in page.text
+
+
+def test_kept_page_parts_carry_each_shoppers_own_header_token_and_forms():
+    # Two customers and a member of staff see the same kept product page: each gets their own
+    # CSRF token in every form (and it works), their own account links and their own search.
+    product, variant = _product()
+    url = f"/en/p/{product.slug_en}/"
+    visitors = []
+    for user in (UserFactory(verified=True), UserFactory(verified=True, is_staff=True)):
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(user)
+        visitors.append((user, browser, browser.get(url)))
+    tokens = [set(TOKEN.findall(page.text)) for _user, _browser, page in visitors]
+    assert all(len(found) >= 3 for found in tokens)  # header, buy now, add to cart, language
+    assert not tokens[0] & tokens[1]
+    customer_page, staff_page = (page.text for _user, _browser, page in visitors)
+    assert "Buy now" in customer_page and ">Admin</a>" not in customer_page
+    assert ">Admin</a>" in staff_page
+    user, browser, page = visitors[0]
+    token = TOKEN.findall(page.text)[1]
+    added = browser.post(
+        "/en/cart/add/", {"variant": variant.pk, "quantity": 2, "csrfmiddlewaretoken": token}
+    )
+    assert added.status_code == 302
+    assert 'id="cart-count">2<' in browser.get(url).text
+
+    search = browser.get("/en/products/?q=%3Cb%3Ebold%3C%2Fb%3E").text
+    assert 'value="&lt;b&gt;bold&lt;/b&gt;"' in search and "<b>bold</b>" not in search
+    assert 'name="next" value="/en/products/?q=%3Cb%3Ebold%3C%2Fb%3E"' in search
+    assert 'value="lamp"' in browser.get("/en/products/?q=lamp").text
+    assert 'name="next" value="/en/p/' in browser.get(url).text
+
+
+def test_a_published_review_reaches_the_kept_product_page(shopper):
+    product, _ = _product()
+    url = f"/en/p/{product.slug_en}/"
+    assert "No reviews yet." in shopper.get(url).text
+    review = Review.objects.create(
+        product=product,
+        user=UserFactory(first_name="Zeynep"),
+        rating=5,
+        body="Lovely lamp",
+        verified_purchase=True,
+    )
+    services.review_moderate(reviews=Review.objects.filter(pk=review.pk), status="approved")
+    page = shopper.get(url).text
+    assert "Lovely lamp" in page and "Zeynep" in page
