@@ -327,9 +327,7 @@ def test_a_signed_in_cart_asks_no_payment_method_about_itself(
     assert page.status_code == 200 and page.content.count(b'class="cart-line"') == lines
 
 
-def test_a_line_names_its_options_in_the_page_language_and_the_order_keeps_them(
-    client, shipping
-):
+def test_a_line_names_its_options_in_the_page_language_and_the_order_keeps_them(client, shipping):
     # Options are read once per worker and catalog version: a renamed value shows at once,
     # and the order copies them in the language it was placed in.
     from catalog.models import Attribute, AttributeValue
