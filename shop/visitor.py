@@ -17,7 +17,14 @@ _TOKEN = "__dk_account_links_csrf__"  # where the visitor's own CSRF token goes
 
 
 def csrf_token(request: HttpRequest) -> str:
-    return get_token(request)
+    """The visitor's CSRF token, masked once per response: every form of a page carries the
+    same one (a mask is some 30 random draws; a cart page has a dozen forms). A rotated secret
+    (signing in) gets a new token."""
+    kept = getattr(request, "_shop_csrf_token", None)
+    if kept is None or kept[0] != request.META.get("CSRF_COOKIE"):
+        token = get_token(request)
+        kept = request._shop_csrf_token = (request.META.get("CSRF_COOKIE"), token)
+    return kept[1]
 
 
 def account_links(request: HttpRequest) -> str:
@@ -30,7 +37,7 @@ def account_links(request: HttpRequest) -> str:
     if links is None:
         context = {"signed_in": signed_in, "staff": key[2], "csrf_token": _TOKEN}
         links = _LINKS[key] = render_to_string("shop/_account_links.html", context)
-    return links.replace(_TOKEN, get_token(request)) if signed_in else links
+    return links.replace(_TOKEN, csrf_token(request)) if signed_in else links
 
 
 def search_query(request: HttpRequest) -> str:

@@ -35,7 +35,7 @@ os.environ["DUKKAN_VAR_DIR"] = os.environ.get("TEST_VAR_DIR") or os.path.join(
 )
 
 from shop.settings import *  # noqa: E402, F403
-from shop.settings import STORAGES, env  # noqa: E402
+from shop.settings import POSTGRES_PREPARED, STORAGES, env  # noqa: E402
 
 # Mode: the embedded default (development), whatever DJANGO_ENV the shell had.
 DJANGO_ENV = "development"
@@ -55,6 +55,8 @@ if TEST_DATABASE_URL:
             "CONN_HEALTH_CHECKS": True,
         }
     }
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        DATABASES["default"]["OPTIONS"] = dict(POSTGRES_PREPARED)  # as production runs
 
 # Broker: tests use their own Redis database number and queue name, so a developer's running
 # worker never takes a test's task. Tasks run eagerly unless a test starts the real worker.

@@ -44,14 +44,13 @@ CART_FIELDS = (
     *(
         f"variant__product__{field}"
         for field in (
-            "category_id",
+            "category",
             "kind",
             "status",
             "vat_rate",
             *(f"{name}{suffix}" for name in ("name", "slug") for suffix in ("", "_tr", "_en")),
         )
     ),
-    "variant__product__category__path",
 )
 
 
@@ -71,7 +70,8 @@ def _with_options(lines: list[CartLine]) -> list[CartLine]:
 
 
 def _lines() -> QuerySet[CartLine]:
-    return CartLine.objects.select_related("variant__product__category").only(*CART_FIELDS)
+    # The category (a coupon for some categories asks for its path) is read only when needed.
+    return CartLine.objects.select_related("variant__product").only(*CART_FIELDS)
 
 
 def cart_lines(*, cart: Cart) -> list[CartLine]:
@@ -84,7 +84,7 @@ def open_cart_with_lines(
     *, user: User | None, cart_id: int | None
 ) -> tuple[Cart | None, list[CartLine]]:
     """`open_cart` and its `cart_lines` together: one query for a cart with lines (the cart
-    and its coupon come with them), two for an empty one."""
+    comes with them), two for an empty one."""
     if user is not None and user.is_authenticated:
         lines = _lines().filter(cart__user=user)
     elif cart_id:
@@ -93,8 +93,8 @@ def open_cart_with_lines(
         return None, []
     found = list(
         lines.filter(cart__status=CartStatus.OPEN)
-        .select_related("cart__coupon")
-        .only(*CART_FIELDS, *CART_OWN_FIELDS, "cart__coupon__code")
+        .select_related("cart")
+        .only(*CART_FIELDS, *CART_OWN_FIELDS)
     )
     if not found:
         return open_cart(user=user, cart_id=cart_id), []
@@ -105,6 +105,10 @@ def cart_item_count(*, cart: Cart | None) -> int:
     if cart is None:
         return 0
     return sum(CartLine.objects.filter(cart=cart).values_list("quantity", flat=True))
+
+
+def coupon_by_id(pk: int) -> Coupon | None:
+    return Coupon.objects.prefetch_related("categories", "products").filter(pk=pk).first()
 
 
 def coupon_by_code(code: str) -> Coupon | None:

@@ -46,7 +46,7 @@ def visitor(context: template.Context, name: str) -> SafeString:
 
 # --- Chrome: the parts of every page that are the same for every visitor ------------------------
 
-CHROME_KEPT = 512  # (part, page template, language, versions, key): some kB each, per worker
+CHROME_KEPT = 2048  # (part, page template, language, versions, key): a few kB each, per worker
 _chrome: OrderedDict[tuple, tuple[float, tuple[str, ...]]] = OrderedDict()
 _chrome_lock = threading.Lock()
 
