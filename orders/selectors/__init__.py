@@ -8,6 +8,7 @@ from .cart import (
     coupon_uses_by,
     open_cart,
     open_cart_with_lines,
+    with_coupon_categories,
 )
 from .checkout import CheckoutQuote, cart_quote
 from .orders import (
@@ -61,5 +62,6 @@ __all__ = [
     "shipping_methods",
     "sold",
     "units_sold_by_product",
+    "with_coupon_categories",
     "withdrawal_ends_at",
 ]

@@ -1,6 +1,6 @@
 """Reads of carts and coupons."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 
 from catalog.selectors import option_labels
 from shop.models import User
@@ -19,8 +19,8 @@ def open_cart(*, user: User | None, cart_id: int | None) -> Cart | None:
     return None
 
 
-# What a cart, the checkout and an order's lines read of a line's variant, product and category;
-# nothing else is fetched (a product row with its texts and search vector is some kB).
+# What a cart, the checkout and an order's lines read of a line's variant and product; nothing
+# else is fetched (a product row with its texts and search vector is some kB).
 CART_FIELDS = (
     "cart_id",
     "variant_id",
@@ -105,6 +105,12 @@ def cart_item_count(*, cart: Cart | None) -> int:
     if cart is None:
         return 0
     return sum(CartLine.objects.filter(cart=cart).values_list("quantity", flat=True))
+
+
+def with_coupon_categories(coupon: Coupon | None, lines: list[CartLine]) -> None:
+    """A coupon for some categories asks each line's category path: read them in one query."""
+    if coupon is not None and coupon.categories.all():
+        prefetch_related_objects([line.variant.product for line in lines], "category")
 
 
 def coupon_by_id(pk: int) -> Coupon | None:

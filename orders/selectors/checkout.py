@@ -4,7 +4,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from payments.interface import CheckoutContext
@@ -22,7 +21,7 @@ from ..pricing import (
     price_cart,
 )
 from ..shipping import ShippingQuote, quote
-from .cart import cart_lines, coupon_by_id, coupon_uses_by
+from .cart import cart_lines, coupon_by_id, coupon_uses_by, with_coupon_categories
 from .shipping import shipping_methods
 
 
@@ -122,9 +121,7 @@ def _coupon_for(
     *, cart: Cart, states: list[LineState], user: User | None, email: str, now: datetime
 ) -> CouponCheck:
     coupon = coupon_by_id(cart.coupon_id) if cart.coupon_id else None
-    if coupon is not None and coupon.categories.all():
-        # Whether a line is in one of the coupon's categories: their paths, in one query.
-        prefetch_related_objects([state.line.variant.product for state in states], "category")
+    with_coupon_categories(coupon, [state.line for state in states])
     uses = 0
     if coupon is not None and coupon.max_uses_per_customer is not None:
         uses = coupon_uses_by(coupon=coupon, user=user, email=email)

@@ -137,7 +137,9 @@ def cart_apply_coupon(*, cart: Cart, code: str, user: User | None, email: str = 
         raise CouponRefused(_("This code is not valid."))
     with transaction.atomic():
         cart = _lock(cart)
-        states = line_states(selectors.cart_lines(cart=cart), now=timezone.now())
+        lines = selectors.cart_lines(cart=cart)
+        selectors.with_coupon_categories(coupon, lines)
+        states = line_states(lines, now=timezone.now())
         if not states:
             raise CouponRefused(_("Add something to your cart before using a code."))
         uses = selectors.coupon_uses_by(coupon=coupon, user=user, email=email)

@@ -4,6 +4,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from orders import selectors, services
@@ -229,6 +231,28 @@ def test_limited_to_a_category_includes_its_subcategories():
     assert priced.totals.discount == Decimal("20.00")  # 20 % of the shirt only
     by_line = {t.key: t.discount for t in priced.totals.lines}
     assert by_line[str(both.lines.get(variant=book).pk)] == Decimal("0")
+
+
+def test_a_category_coupon_reads_the_lines_categories_in_one_query():
+    # Applying or pricing with a coupon for some categories costs the same for 1 line or 6.
+    clothing = make_category("Giyim")
+    code = coupon("GIYIM10", value=Decimal("10"))
+    code.categories.add(clothing)
+    counts = []
+    for lines in (1, 6):
+        cart = cart_with(
+            *(
+                (stocked_variant(price="100.00", product=ProductFactory(category=clothing)), 1)
+                for _ in range(lines)
+            )
+        )
+        with CaptureQueriesContext(connection) as applying:
+            _apply(cart, "GIYIM10")
+        with CaptureQueriesContext(connection) as pricing:
+            priced = _quote(cart)
+        assert priced.totals.discount == Decimal("10.00") * lines
+        counts.append((len(applying), len(pricing)))
+    assert counts[0] == counts[1]
 
 
 def test_limited_to_a_product():
