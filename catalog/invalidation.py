@@ -5,6 +5,7 @@ themselves (catalog.services). Stock counters (`allocated`, `on_hand`) are left 
 services, which invalidate only when the hint a page shows changes.
 """
 
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from shop import pagecache
@@ -17,6 +18,8 @@ from .models import (
     PriceHistory,
     Product,
     ProductImage,
+    Review,
+    ReviewStatus,
     Variant,
 )
 
@@ -49,6 +52,22 @@ def _image_changed(sender: type, instance: ProductImage, **kwargs: object) -> No
         return
     product_refresh_card_image(product_id=instance.product_id)
     pagecache.bump(pagecache.CATALOG)
+
+
+def _review_deleted(sender: type, instance: Review, **kwargs: object) -> None:
+    """A published review deleted (by staff, or with its author's account) leaves the product's
+    average and pages once the deletion commits."""
+    if instance.status != ReviewStatus.APPROVED:
+        return
+    from .services import product_refresh_rating
+
+    product_id = instance.product_id
+
+    def refresh() -> None:
+        if Product.objects.filter(pk=product_id).exists():  # not deleted with it
+            product_refresh_rating(product_id=product_id)
+
+    transaction.on_commit(refresh, robust=True)
 
 
 # Fields of a product its search vector reads; saves of other fields (listing refreshes,
@@ -114,6 +133,7 @@ def connect() -> None:
     post_delete.connect(_category_changed, sender=Category, dispatch_uid="pages-dcategory")
     post_save.connect(_variant_saved, sender=Variant, dispatch_uid="pages-variant")
     post_delete.connect(_catalog_changed, sender=Variant, dispatch_uid="pages-dvariant")
+    post_delete.connect(_review_deleted, sender=Review, dispatch_uid="pages-dreview")
     post_save.connect(_image_changed, sender=ProductImage, dispatch_uid="pages-image")
     post_delete.connect(_image_changed, sender=ProductImage, dispatch_uid="pages-dimage")
     for through in (Product.attribute_values.through, Variant.attribute_values.through):

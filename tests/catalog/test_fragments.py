@@ -211,19 +211,25 @@ def test_kept_page_parts_carry_each_shoppers_own_header_token_and_forms():
         browser = Client(enforce_csrf_checks=True)
         browser.force_login(user)
         visitors.append((user, browser, browser.get(url)))
+    # Log out, buy now, add to cart, language: each form carries a token (one mask a page).
+    assert all(len(TOKEN.findall(page.text)) >= 4 for _user, _browser, page in visitors)
     tokens = [set(TOKEN.findall(page.text)) for _user, _browser, page in visitors]
-    assert all(len(found) >= 3 for found in tokens)  # header, buy now, add to cart, language
     assert not tokens[0] & tokens[1]
     customer_page, staff_page = (page.text for _user, _browser, page in visitors)
     assert "Buy now" in customer_page and ">Admin</a>" not in customer_page
     assert ">Admin</a>" in staff_page
-    user, browser, page = visitors[0]
-    token = TOKEN.findall(page.text)[1]
-    added = browser.post(
-        "/en/cart/add/", {"variant": variant.pk, "quantity": 2, "csrfmiddlewaretoken": token}
+    _user, browser, _page = visitors[0]
+    for token in tokens[0]:
+        added = browser.post(
+            "/en/cart/add/", {"variant": variant.pk, "quantity": 1, "csrfmiddlewaretoken": token}
+        )
+        assert added.status_code == 302
+    refused = browser.post(  # the other customer's token is no good here
+        "/en/cart/add/",
+        {"variant": variant.pk, "quantity": 1, "csrfmiddlewaretoken": next(iter(tokens[1]))},
     )
-    assert added.status_code == 302
-    assert 'id="cart-count">2<' in browser.get(url).text
+    assert refused.status_code == 403
+    assert f'id="cart-count">{len(tokens[0])}<' in browser.get(url).text
 
     search = browser.get("/en/products/?q=%3Cb%3Ebold%3C%2Fb%3E").text
     assert 'value="&lt;b&gt;bold&lt;/b&gt;"' in search and "<b>bold</b>" not in search
@@ -246,3 +252,23 @@ def test_a_published_review_reaches_the_kept_product_page(shopper):
     services.review_moderate(reviews=Review.objects.filter(pk=review.pk), status="approved")
     page = shopper.get(url).text
     assert "Lovely lamp" in page and "Zeynep" in page
+
+
+def test_a_review_leaves_the_page_with_its_authors_account(
+    shopper, django_capture_on_commit_callbacks
+):
+    # Erasing an account deletes its reviews: the average and the kept pages follow at once.
+    product, _ = _product()
+    url = f"/en/p/{product.slug_en}/"
+    author = UserFactory(first_name="Zeynep")
+    review = Review.objects.create(
+        product=product, user=author, rating=5, body="Lovely lamp", verified_purchase=True
+    )
+    services.review_moderate(reviews=Review.objects.filter(pk=review.pk), status="approved")
+    assert "Lovely lamp" in shopper.get(url).text
+    with django_capture_on_commit_callbacks(execute=True):
+        author.delete()
+    page = shopper.get(url).text
+    assert "Lovely lamp" not in page and "No reviews yet." in page
+    product.refresh_from_db()
+    assert product.rating_count == 0
