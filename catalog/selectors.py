@@ -107,7 +107,8 @@ class Kept:
             loaded = load(missing)
             with self.lock:
                 for key in missing:
-                    found[key] = self.entries[(version, *key)] = loaded[key]
+                    if key in loaded:  # a row gone meanwhile is simply not found
+                        found[key] = self.entries[(version, *key)] = loaded[key]
                 while len(self.entries) > self.size:
                     self.entries.popitem(last=False)
         return found
@@ -426,6 +427,29 @@ def option_labels(variant_ids: Iterable[int]) -> dict[int, str]:
 
     keys = [(language, variant_id) for variant_id in dict.fromkeys(variant_ids)]
     return {key[1]: label for key, label in OPTION_LABELS.get_many(keys, load).items()}
+
+
+CART_PRODUCTS = Kept(5000)  # what a cart line shows and prices of its product
+CART_PRODUCT_FIELDS = (
+    "category",
+    "kind",
+    "status",
+    "vat_rate",
+    *(f"{name}{suffix}" for name in ("name", "slug") for suffix in ("", "_tr", "_en")),
+)
+
+
+def cart_products(product_ids: Iterable[int]) -> dict[int, Product]:
+    """The products of cart lines (names and slugs in both languages, kind, status, VAT rate,
+    category), kept per worker and catalog version: saving a product makes a new version, so
+    a cart never prices or names a line from an old product. Shared read-only."""
+
+    def load(keys: list[tuple]) -> dict[tuple, Product]:
+        found = Product.objects.filter(pk__in=[pk for (pk,) in keys]).only(*CART_PRODUCT_FIELDS)
+        return {(product.pk,): product for product in found}
+
+    keys = [(pk,) for pk in dict.fromkeys(product_ids)]
+    return {key[0]: product for key, product in CART_PRODUCTS.get_many(keys, load).items()}
 
 
 def category_by_slug(slug: str) -> Category | None:

@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet, prefetch_related_objects
 
-from catalog.selectors import option_labels
+from catalog.selectors import cart_products, option_labels
 from shop.models import User
 from shop.text import code_normal
 
@@ -19,8 +19,8 @@ def open_cart(*, user: User | None, cart_id: int | None) -> Cart | None:
     return None
 
 
-# What a cart, the checkout and an order's lines read of a line's variant and product; nothing
-# else is fetched (a product row with its texts and search vector is some kB).
+# What a cart, the checkout and an order's lines read of a line and its variant, with the stock
+# and prices read fresh; the products come from the per-worker memory (`cart_products`).
 CART_FIELDS = (
     "cart_id",
     "variant_id",
@@ -41,16 +41,6 @@ CART_FIELDS = (
             "weight_grams",
         )
     ),
-    *(
-        f"variant__product__{field}"
-        for field in (
-            "category",
-            "kind",
-            "status",
-            "vat_rate",
-            *(f"{name}{suffix}" for name in ("name", "slug") for suffix in ("", "_tr", "_en")),
-        )
-    ),
 )
 
 
@@ -61,17 +51,19 @@ CART_OWN_FIELDS = tuple(
 
 
 def _with_options(lines: list[CartLine]) -> list[CartLine]:
-    """Each line gets `options`, its variant's options in the current language ('Kırmızı / M'),
-    from the per-worker memory of option labels (no query once kept)."""
+    """Each line gets its variant's product and `options`, its options in the current language
+    ('Kırmızı / M'), from the per-worker memories of the catalog (no query once kept)."""
+    products = cart_products(line.variant.product_id for line in lines)
     labels = option_labels(line.variant_id for line in lines)
     for line in lines:
+        if line.variant.product_id in products:  # else read when asked (a product just gone)
+            line.variant.product = products[line.variant.product_id]
         line.options = labels[line.variant_id]
     return lines
 
 
 def _lines() -> QuerySet[CartLine]:
-    # The category (a coupon for some categories asks for its path) is read only when needed.
-    return CartLine.objects.select_related("variant__product").only(*CART_FIELDS)
+    return CartLine.objects.select_related("variant").only(*CART_FIELDS)
 
 
 def cart_lines(*, cart: Cart) -> list[CartLine]:
@@ -108,7 +100,8 @@ def cart_item_count(*, cart: Cart | None) -> int:
 
 
 def with_coupon_categories(coupon: Coupon | None, lines: list[CartLine]) -> None:
-    """A coupon for some categories asks each line's category path: read them in one query."""
+    """A coupon for some categories asks each line's category path: read them in one query
+    (onto the kept products: a category's path is the same for every reader of a version)."""
     if coupon is not None and coupon.categories.all():
         prefetch_related_objects([line.variant.product for line in lines], "category")
 

@@ -356,3 +356,23 @@ def test_a_line_names_its_options_in_the_page_language_and_the_order_keeps_them(
         assert place(client, shipping).status_code == 302
     order = Order.objects.get()
     assert (order.language, order.lines.get().variant_name) == ("tr", "Bordo / M")
+
+
+def test_a_product_renamed_or_withdrawn_after_it_was_added_shows_so_in_the_cart(client):
+    # The cart names and prices its products from each worker's kept copies: a change saved
+    # in the admin reaches the next view of the cart.
+    variant = physical()
+    product = variant.product
+    add(client, variant, 1)
+    with translation.override("en"):
+        cart_url = reverse("orders:cart")
+    assert product.name_en in client.get(cart_url).text
+    product.name_en = "Brass Desk Lamp"
+    product.save()
+    page = client.get(cart_url).text
+    assert "Brass Desk Lamp" in page and "Please fix the items marked above" not in page
+    product.status = "archived"
+    product.save()
+    page = client.get(cart_url).text
+    assert "This item is no longer available" in page
+    assert "Please fix the items marked above to check out." in page
