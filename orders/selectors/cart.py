@@ -50,7 +50,7 @@ CART_OWN_FIELDS = tuple(
 )
 
 
-def _with_options(lines: list[CartLine]) -> list[CartLine]:
+def _with_catalog(lines: list[CartLine]) -> list[CartLine]:
     """Each line gets its variant's product and `options`, its options in the current language
     ('Kırmızı / M'), from the per-worker memories of the catalog (no query once kept)."""
     products = cart_products(line.variant.product_id for line in lines)
@@ -69,7 +69,7 @@ def _lines() -> QuerySet[CartLine]:
 def cart_lines(*, cart: Cart) -> list[CartLine]:
     """The cart's lines with their variants, products and options: one query (none for the
     options once they are kept)."""
-    return _with_options(list(_lines().filter(cart=cart)))
+    return _with_catalog(list(_lines().filter(cart=cart)))
 
 
 def open_cart_with_lines(
@@ -90,7 +90,7 @@ def open_cart_with_lines(
     )
     if not found:
         return open_cart(user=user, cart_id=cart_id), []
-    return found[0].cart, _with_options(found)  # one open cart per customer (a constraint)
+    return found[0].cart, _with_catalog(found)  # one open cart per customer (a constraint)
 
 
 def cart_item_count(*, cart: Cart | None) -> int:
