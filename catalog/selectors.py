@@ -79,17 +79,7 @@ class Kept:
         self.lock = threading.Lock()
 
     def get(self, key: tuple, load: Callable[[], T]) -> T:
-        key = (pagecache.versions([pagecache.CATALOG])[pagecache.CATALOG], *key)
-        with self.lock:
-            if key in self.entries:
-                self.entries.move_to_end(key)
-                return self.entries[key]  # type: ignore[return-value]
-        value = load()
-        with self.lock:
-            self.entries[key] = value
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-        return value
+        return self.get_many([key], lambda _missing: {key: load()})[key]
 
     def get_many(self, keys: list[tuple], load: Callable[[list[tuple]], dict[tuple, T]]) -> dict:
         """Several entries at once: those not kept are loaded together (`load(missing keys)`
