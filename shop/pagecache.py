@@ -13,11 +13,23 @@ Only known, normalised query parameters form a key; any other parameter bypasses
 The tokens live beside the pages (in the page cache's Redis when it is on), so a hit is one
 round trip: the entry and its tokens in one MGET. LRU eviction of a token only costs a render.
 Within one request the tokens are read once (menu, filters and cards share them).
+
+Each worker also keeps the tokens and the pages it has read, so a hit costs no round trip at
+all: a connection of its own asks Redis to tell it of every write to a token (client tracking,
+broadcast mode), and any word on it drops every kept token before the next request uses one.
+Redis sends that word before it answers the write, so once a change is saved the next request
+in any worker sees it. A kept page is used only while its tokens are current, like one read
+from Redis; without tracking (a Redis before 6, TLS) every request reads the tokens.
 """
 
 import hashlib
+import logging
+import os
 import re
 import secrets
+import socket
+import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,6 +41,8 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import translation
+
+logger = logging.getLogger(__name__)
 
 PAGES_ALIAS = "pages"
 VERSION_PREFIX = "pagever:"
@@ -107,7 +121,8 @@ def _current(found: dict[str, object], keys: list[str]) -> dict[str, str]:
 
 
 def versions(names: Iterable[str]) -> dict[str, str]:
-    """The current token of each name (at most one cache round trip per request)."""
+    """The current token of each name (at most one cache round trip per request, none when
+    this worker keeps them all)."""
     names = list(names)
     remembered = _remembered()
     if remembered is None:
@@ -117,14 +132,164 @@ def versions(names: Iterable[str]) -> dict[str, str]:
     if missing:
         # Every catalog page reads these two (menu, filters, cards): fetch them together.
         wanted = dict.fromkeys([*missing, CATALOG, MENU])
-        keys = [f"{VERSION_PREFIX}{name}" for name in wanted if name not in remembered]
-        _current(_store().get_many(keys), keys)
+        _read_tokens([name for name in wanted if name not in remembered], remembered)
     return {name: remembered[name] for name in names}
+
+
+def _read_tokens(names: list[str], into: dict[str, str], fetched: dict | None = None) -> None:
+    """Put these tokens into the request's: kept ones when this request may trust them, the
+    rest from `fetched` or one get_many (and kept from then on)."""
+    trusted = getattr(_request, "trusted", False)
+    if trusted:
+        names = tracker.take(names, into)
+    if not names:
+        return
+    generation = tracker.generation
+    keys = [f"{VERSION_PREFIX}{name}" for name in names]
+    if fetched is None:
+        fetched = _store().get_many(keys)
+    tokens = _current(fetched, keys)
+    if trusted:
+        tracker.keep(tokens, generation)
+
+
+# --- Kept tokens and pages: each worker's copies -----------------------------------------------
+
+
+class Tracker:
+    """This worker's copy of the version tokens, and the connection on which Redis tells it of
+    every write to one (`CLIENT TRACKING ON BCAST PREFIX`, RESP3 pushes on that connection).
+
+    The connection is read without waiting before each request (`sync`): anything on it, or a
+    lost connection, drops every kept token. A token read from Redis is kept only if nothing
+    was dropped since the read began (`generation`), so a thread that read an old token cannot
+    put it back after another thread heard of the write. Reconnects after a fork, and after a
+    failure at most every RETRY_SECONDS; meanwhile every request reads its tokens.
+    """
+
+    RETRY_SECONDS = 30.0
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kept: dict[str, str] = {}
+        self.generation = 0
+        self._connection: object | None = None
+        self._socket: socket.socket | None = None
+        self._pid = 0
+        self._retry_at = 0.0
+
+    def sync(self) -> bool:
+        """Drop the kept tokens if a token was written since the last sync; True when the kept
+        ones may be used in this request."""
+        if not settings.PAGE_CACHE_ENABLED:
+            return False
+        with self._lock:
+            if self._pid != os.getpid():  # a forked worker: the parent's socket is not its own
+                self._socket = self._connection = None
+                self._pid = os.getpid()
+            if self._socket is None and not self._connect():
+                return False
+            try:
+                while True:
+                    if not self._socket.recv(65536):
+                        raise ConnectionError("closed by Redis")
+                    self._forget()
+            except BlockingIOError:
+                return True
+            except OSError:
+                logger.warning("page cache: Redis stopped telling of version changes; reconnecting")
+                self._close()
+                return False
+
+    def take(self, names: list[str], into: dict[str, str]) -> list[str]:
+        """Copy the kept tokens of these names into `into`; the names not kept."""
+        kept = self._kept
+        into.update((name, kept[name]) for name in names if name in kept)
+        return [name for name in names if name not in into]
+
+    def keep(self, tokens: dict[str, str], generation: int) -> None:
+        with self._lock:
+            if generation == self.generation:
+                self._kept.update(tokens)
+
+    def forget(self, names: Iterable[str] | None = None) -> None:
+        """Drop these kept tokens (all without names): this worker wrote them."""
+        with self._lock:
+            self._forget(names)
+
+    def _forget(self, names: Iterable[str] | None = None) -> None:
+        self.generation += 1
+        if names is None:
+            self._kept.clear()
+        for name in names or ():
+            self._kept.pop(name, None)
+
+    def _connect(self) -> bool:
+        import redis
+
+        if time.monotonic() < self._retry_at:
+            return False
+        self._retry_at = time.monotonic() + self.RETRY_SECONDS
+        self._forget()  # whatever was written while nobody listened
+        try:
+            pool = redis.ConnectionPool.from_url(
+                settings.PAGE_CACHE_URL, protocol=3, socket_connect_timeout=2, socket_timeout=2
+            )
+            connection = pool.make_connection()
+            connection.connect()
+            prefix = caches[PAGES_ALIAS].make_key(VERSION_PREFIX)
+            connection.send_command("CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", prefix)
+            reply = connection.read_response()
+        except (redis.RedisError, OSError) as error:
+            logger.warning("page cache: Redis does not tell of version changes (%s)", error)
+            return False
+        sock = getattr(connection, "_sock", None)
+        # TLS is not tracked: a read without waiting would need the SSL layer's own buffering.
+        if reply not in (b"OK", "OK") or type(sock) is not socket.socket:
+            connection.disconnect()
+            return False
+        sock.setblocking(False)  # from here on only read, never waited for
+        self._connection, self._socket = connection, sock
+        return True
+
+    def _close(self) -> None:
+        connection, self._connection, self._socket = self._connection, None, None
+        self._forget()
+        if connection is not None:
+            connection.disconnect()
+
+
+tracker = Tracker()
+
+_pages: dict[str, dict] = {}  # cache key -> entry, used only while its tokens are current
+_pages_lock = threading.Lock()
+PAGES_KEPT = 512  # about 12 kB each
+
+
+def forget_kept() -> None:
+    """Drop this worker's kept tokens and pages (after the page cache is cleared)."""
+    tracker.forget()
+    with _pages_lock:
+        _pages.clear()
+
+
+def _kept_page(key: str) -> dict | None:
+    entry = _pages.get(key)
+    return entry if entry is not None and entry["expires"] > time.time() else None
+
+
+def _keep_page(key: str, entry: dict) -> None:
+    with _pages_lock:
+        _pages.pop(key, None)
+        while len(_pages) >= PAGES_KEPT:
+            _pages.pop(next(iter(_pages)))  # the oldest
+        _pages[key] = entry
 
 
 def _bump_now(names: Iterable[str]) -> None:
     tokens = {name: _new_token() for name in names}
     _store().set_many({f"{VERSION_PREFIX}{name}": token for name, token in tokens.items()}, None)
+    tracker.forget(tokens)  # this worker's own write: no need to wait for Redis to tell it
     remembered = _remembered()
     if remembered is not None:
         remembered.update(tokens)
@@ -193,7 +358,7 @@ def plan(request: HttpRequest) -> Plan | None:
         deps.append(f"product:{language}:{slug}")
     htmx = "hx" if request.headers.get("HX-Request") == "true" else "page"
     raw = f"{language}|{htmx}|{request.path_info}|{query}"
-    key = "page:v2:" + hashlib.sha256(raw.encode()).hexdigest()
+    key = "page:v3:" + hashlib.sha256(raw.encode()).hexdigest()
     return Plan(key=key, deps=tuple(deps))
 
 
@@ -270,21 +435,34 @@ class PageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         _request.tokens = {}
+        _request.trusted = tracker.sync()
         try:
             return self._respond(request)
         finally:
             _request.tokens = None
+            _request.trusted = False
 
     def _respond(self, request: HttpRequest) -> HttpResponse:
         found = plan(request)
         if found is None:
             return self.get_response(request)
         pages = caches[PAGES_ALIAS]
-        version_keys = [f"{VERSION_PREFIX}{name}" for name in found.deps]
-        fetched = pages.get_many([found.key, *version_keys])  # one round trip
-        entry = fetched.pop(found.key, None)
-        tokens = _current(fetched, version_keys)
-        if entry is not None and entry.get("deps") == tokens:
+        tokens = _request.tokens
+        entry = _kept_page(found.key)
+        kept_here = entry is not None
+        if not kept_here:  # the page and its tokens in one round trip
+            version_keys = [f"{VERSION_PREFIX}{name}" for name in found.deps]
+            fetched = pages.get_many([found.key, *version_keys])
+            entry = fetched.pop(found.key, None)
+            _read_tokens(list(found.deps), tokens, fetched)
+        else:  # kept here: its tokens (kept too, unless Redis cannot tell of changes)
+            _read_tokens(list(found.deps), tokens)
+        deps = {name: tokens[name] for name in found.deps}
+        if kept_here and entry["deps"] != deps:  # another worker may have renewed it already
+            entry, kept_here = pages.get(found.key), False
+        if entry is not None and entry["deps"] == deps and entry["expires"] > time.time():
+            if not kept_here:
+                _keep_page(found.key, entry)
             response = HttpResponse(_fill(request, entry["pieces"]), status=200)
             for name, value in entry["headers"].items():
                 response[name] = value
@@ -304,11 +482,15 @@ class PageCacheMiddleware:
         pieces = _split(response.content)
         if _storable(request, response):
             headers = {name: response[name] for name in KEPT_HEADERS if name in response}
-            pages.set(
-                found.key,
-                {"pieces": pieces, "headers": headers, "deps": tokens},
-                timeout=settings.PAGE_CACHE_SECONDS,
-            )
+            seconds = settings.PAGE_CACHE_SECONDS
+            entry = {
+                "pieces": pieces,
+                "headers": headers,
+                "deps": deps,
+                "expires": time.time() + seconds,
+            }
+            pages.set(found.key, entry, timeout=seconds)
+            _keep_page(found.key, entry)
             response["X-Page-Cache"] = "miss"
         if session is not None:
             session.accessed = session.accessed or accessed_before

@@ -50,8 +50,11 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 def _clear_cache() -> Iterator[None]:
     from django.core.cache import cache, caches
 
+    from shop import pagecache
+
     cache.clear()
     caches["pages"].clear()
+    pagecache.forget_kept()
     yield
 
 

@@ -6,12 +6,15 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+import redis
 import time_machine
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
 from catalog import services
 from catalog.models import Category, Variant
+from shop import pagecache
 from tests.factories import ProductFactory, UserFactory, VariantFactory, add_image, make_category
 
 pytestmark = [pytest.mark.django_db, pytest.mark.pagecache]
@@ -223,3 +226,58 @@ def test_the_variant_price_by_sku_is_its_own_page(client):
     _twice(client, f"/en/p/{product.slug_en}/?variant=RED")
     assert "₺150.00" in client.get(f"/en/p/{product.slug_en}/?variant=BLUE").text
     Variant.objects.get(pk=blue.pk)  # unchanged
+
+
+# --- Each worker's kept tokens and pages --------------------------------------------------------
+
+
+def _another_worker_changes_the_name(product, name: str) -> None:
+    """What another worker does when a product is renamed: the row, then the catalog's token,
+    through a Redis connection of its own, so this process hears of it from Redis only."""
+    from django.core.cache import caches
+
+    from catalog.models import Product
+
+    Product.objects.filter(pk=product.pk).update(name_en=name)  # no signal: no bump here
+    other = caches.create_connection(pagecache.PAGES_ALIAS)  # its own connection pool
+    other.set(f"{pagecache.VERSION_PREFIX}{pagecache.CATALOG}", f"another-{name}", None)
+    other.close()
+
+
+def _reads() -> int:
+    """Reads the page cache's Redis has answered (GET and MGET, from anyone)."""
+    stats = redis.Redis.from_url(settings.PAGE_CACHE_URL).info("commandstats")
+    return sum(stats.get(f"cmdstat_{name}", {}).get("calls", 0) for name in ("get", "mget"))
+
+
+def test_a_hit_is_served_from_the_worker_without_asking_redis(client):
+    product, _ = _product()
+    url = f"/en/p/{product.slug_en}/"
+    _twice(client, url)
+    before = _reads()
+    page = Client().get(url)
+    assert page["X-Page-Cache"] == "hit" and product.name_en in page.text
+    assert _reads() == before
+
+
+def test_a_change_another_worker_saves_shows_at_the_next_request_here(client):
+    product, _ = _product()
+    url = f"/en/p/{product.slug_en}/"
+    _twice(client, url)
+    _twice(client, "/en/products/")
+    _another_worker_changes_the_name(product, "Renamed Elsewhere")
+    assert "Renamed Elsewhere" in client.get(url).text
+    assert "Renamed Elsewhere" in client.get("/en/products/").text
+
+
+def test_when_the_worker_stops_hearing_from_redis_it_reads_the_tokens_again(client):
+    product, _ = _product()
+    url = f"/en/p/{product.slug_en}/"
+    _twice(client, url)
+    # Redis drops the connection that tells this worker of changes (a restart, a network cut).
+    host, port = pagecache.tracker._socket.getsockname()[:2]
+    redis.Redis.from_url(settings.PAGE_CACHE_URL).client_kill(f"{host}:{port}")
+    _another_worker_changes_the_name(product, "Renamed Unheard")
+    assert "Renamed Unheard" in client.get(url).text
+    _another_worker_changes_the_name(product, "Renamed Again")
+    assert "Renamed Again" in client.get(url).text

@@ -57,3 +57,21 @@ def test_all_assets_are_self_hosted(client):
 def test_legal_placeholder_pages_exist_and_unknown_ones_404(client):
     assert client.get("/en/legal/privacy/").status_code == 200
     assert client.get("/en/legal/nonsense/").status_code == 404
+
+
+def test_a_new_visitors_form_carries_a_working_token_of_their_own():
+    import re
+
+    from django.urls import reverse
+
+    url = reverse("orders:track")
+    token_in = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    one, other = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    tokens = [token_in.search(browser.get(url).text)[1] for browser in (one, other)]
+    assert tokens[0] != tokens[1]
+    assert all(len(token) == 64 and token.isascii() and token.isalnum() for token in tokens)
+    assert one.cookies["csrftoken"].value != other.cookies["csrftoken"].value
+    posted = one.post(url, {"csrfmiddlewaretoken": tokens[0], "track": "1"})
+    assert posted.status_code == 200 and 'class="track-form"' in posted.text
+    refused = one.post(url, {"csrfmiddlewaretoken": tokens[1], "track": "1"})
+    assert refused.status_code == 403
