@@ -75,3 +75,16 @@ def test_a_new_visitors_form_carries_a_working_token_of_their_own():
     assert posted.status_code == 200 and 'class="track-form"' in posted.text
     refused = one.post(url, {"csrfmiddlewaretoken": tokens[1], "track": "1"})
     assert refused.status_code == 403
+
+
+def test_token_characters_are_drawn_evenly_from_the_whole_alphabet():
+    from collections import Counter
+
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS
+
+    from shop.visitor import _random_chars
+
+    drawn = Counter("".join(_random_chars(32) for _ in range(20_000)))
+    expected = 20_000 * 32 / len(CSRF_ALLOWED_CHARS)  # about 10,300 each; 1 % is one sigma
+    assert set(drawn) == set(CSRF_ALLOWED_CHARS)
+    assert all(abs(count - expected) < expected * 0.1 for count in drawn.values())
