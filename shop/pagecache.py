@@ -163,11 +163,19 @@ class Tracker:
     The connection is read without waiting before each request (`sync`): anything on it, or a
     lost connection, drops every kept token. A token read from Redis is kept only if nothing
     was dropped since the read began (`generation`), so a thread that read an old token cannot
-    put it back after another thread heard of the write. Reconnects after a fork, and after a
-    failure at most every RETRY_SECONDS; meanwhile every request reads its tokens.
+    put it back after another thread heard of the write. A PING at most every HEARTBEAT_SECONDS
+    proves the connection still carries Redis's word: kept tokens are used only within
+    TRUST_SECONDS of the last answer (a silently cut network loses no change for longer), and
+    an unanswered PING counts as a lost connection. Reconnects at once after a drop or a fork,
+    and after a failure to connect at most every RETRY_SECONDS; meanwhile every request reads
+    its tokens.
     """
 
     RETRY_SECONDS = 30.0
+    HEARTBEAT_SECONDS = 1.0
+    TRUST_SECONDS = 3.0
+    PING = b"*1\r\n$4\r\nPING\r\n"
+    PONG = b"+PONG\r\n"
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -177,6 +185,8 @@ class Tracker:
         self._socket: socket.socket | None = None
         self._pid = 0
         self._retry_at = 0.0
+        self._pinged_at = 0.0  # when the last PING was sent
+        self._answered_at = 0.0  # when the last answered PING was sent (or the connection made)
 
     def sync(self) -> bool:
         """Drop the kept tokens if a token was written since the last sync; True when the kept
@@ -189,17 +199,38 @@ class Tracker:
                 self._pid = os.getpid()
             if self._socket is None and not self._connect():
                 return False
+            now = time.monotonic()
             try:
-                while True:
-                    if not self._socket.recv(65536):
-                        raise ConnectionError("closed by Redis")
-                    self._forget()
-            except BlockingIOError:
-                return True
-            except OSError:
-                logger.warning("page cache: Redis stopped telling of version changes; reconnecting")
+                heard = self._drain()
+                waiting = self._answered_at < self._pinged_at
+                if waiting and now - self._pinged_at > self.TRUST_SECONDS:
+                    raise ConnectionError("no answer to PING")
+                if not waiting and now - self._pinged_at >= self.HEARTBEAT_SECONDS:
+                    self._socket.send(self.PING)
+                    self._pinged_at = now
+            except OSError as error:
+                logger.warning("page cache: Redis stopped telling of version changes (%s)", error)
                 self._close()
+                self._retry_at = 0.0  # reconnect at once
                 return False
+            if heard.replace(self.PONG, b""):
+                self._forget()
+            return now - self._answered_at <= self.TRUST_SECONDS
+
+    def _drain(self) -> bytes:
+        """What Redis has sent since the last sync (without waiting); a PONG answers the PING."""
+        heard = b""
+        while True:
+            try:
+                data = self._socket.recv(65536)
+            except BlockingIOError:
+                break
+            if not data:
+                raise ConnectionError("closed by Redis")
+            heard += data
+        if self.PONG in heard:
+            self._answered_at = self._pinged_at
+        return heard
 
     def take(self, names: list[str], into: dict[str, str]) -> list[str]:
         """Copy the kept tokens of these names into `into`; the names not kept."""
@@ -248,8 +279,9 @@ class Tracker:
         if reply not in (b"OK", "OK") or type(sock) is not socket.socket:
             connection.disconnect()
             return False
-        sock.setblocking(False)  # from here on only read, never waited for
+        sock.setblocking(False)  # from here on never waited for
         self._connection, self._socket = connection, sock
+        self._pinged_at = self._answered_at = time.monotonic()
         return True
 
     def _close(self) -> None:

@@ -281,3 +281,28 @@ def test_when_the_worker_stops_hearing_from_redis_it_reads_the_tokens_again(clie
     assert "Renamed Unheard" in client.get(url).text
     _another_worker_changes_the_name(product, "Renamed Again")
     assert "Renamed Again" in client.get(url).text
+
+
+def test_a_worker_that_has_not_heard_from_redis_lately_reads_the_tokens_until_it_has(client):
+    from tests.conftest import wait_until
+
+    product, _ = _product()
+    url = f"/en/p/{product.slug_en}/"
+    _twice(client, url)
+    # As after a quiet spell, or a network cut that closed nothing: Redis's last word is old.
+    pagecache.tracker._pinged_at -= 60
+    pagecache.tracker._answered_at -= 60
+    before = _reads()
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert _reads() > before  # it asked Redis, and sent a PING on its own connection
+    assert wait_until(pagecache.tracker.sync)  # the answer came: it may trust its copies again
+    before = _reads()
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert _reads() == before
+    # A PING nobody answers counts as a lost connection: the worker connects anew.
+    cut = pagecache.tracker._socket
+    pagecache.tracker._answered_at -= 120
+    pagecache.tracker._pinged_at -= 60
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert pagecache.tracker._socket not in (None, cut)
