@@ -7,6 +7,19 @@ from shop.models import User
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo, seeded once for this module (some 40 s) in a transaction rolled back at its
+    end; each test's own changes roll back to it, as usual. Each test seeds again on top: the
+    run a developer repeats, which must change nothing."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo")
+        yield
+        transaction.set_rollback(True)
+
+
 def test_seed_demo_is_idempotent_and_the_admin_can_log_in(client, capsys):
     call_command("seed_demo")
     first = capsys.readouterr().out
@@ -18,10 +31,9 @@ def test_seed_demo_is_idempotent_and_the_admin_can_log_in(client, capsys):
     assert client.get("/en/admin/").status_code == 200
 
 
-def test_demo_catalog_is_big_bilingual_and_varied():
+def test_demo_catalog_is_big_bilingual_and_varied(demo):
     from catalog.models import Category, Product, Variant
 
-    call_command("seed_demo")
     active = Product.objects.filter(status="active")
     assert active.count() >= 300
     assert 15 <= Category.objects.count() <= 25
@@ -36,13 +48,14 @@ def test_demo_catalog_is_big_bilingual_and_varied():
     assert Product.objects.count() == products
 
 
-def test_demo_has_an_order_in_every_status_digital_items_for_the_tab_and_a_saved_address(client):
+def test_demo_has_an_order_in_every_status_digital_items_for_the_tab_and_a_saved_address(
+    demo, client
+):
     from catalog.models import Variant
     from orders.models import Address, Order, OrderEvent
     from orders.states import OrderStatus
     from shop.demo import DEMO_CUSTOMER_PASSWORD, DEMO_CUSTOMERS
 
-    call_command("seed_demo")
     email = DEMO_CUSTOMERS[0][0]
     orders = Order.objects.filter(user__email=email)
     assert set(orders.values_list("status", flat=True)) == set(OrderStatus.values)
@@ -64,13 +77,14 @@ def test_demo_has_an_order_in_every_status_digital_items_for_the_tab_and_a_saved
     assert returned.number in page
 
 
-def test_the_demo_return_orders_have_their_returns_refund_and_credit_note(client, admin_client):
+def test_the_demo_return_orders_have_their_returns_refund_and_credit_note(
+    demo, client, admin_client
+):
     from orders.models import CreditNote, Order, Return
     from orders.states import OrderStatus, ReturnStatus
     from payments.models import BalanceEntry
     from shop.demo import DEMO_CUSTOMER_PASSWORD, DEMO_CUSTOMERS
 
-    call_command("seed_demo")
     email = DEMO_CUSTOMERS[0][0]
     orders = Order.objects.filter(user__email=email)
     requested = orders.get(status=OrderStatus.RETURN_REQUESTED)
