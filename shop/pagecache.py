@@ -390,42 +390,18 @@ def plan(request: HttpRequest) -> Plan | None:
         deps.append(f"product:{language}:{slug}")
     htmx = "hx" if request.headers.get("HX-Request") == "true" else "page"
     raw = f"{language}|{htmx}|{request.path_info}|{query}"
-    key = "page:v3:" + hashlib.sha256(raw.encode()).hexdigest()
+    key = "page:v4:" + hashlib.sha256(raw.encode()).hexdigest()
     return Plan(key=key, deps=tuple(deps))
 
 
 @lru_cache(maxsize=4)
-def _marker_pattern(secret: str) -> re.Pattern[bytes]:
-    return re.compile(rb"__dkpc" + secret.encode() + rb"_(\w+?)__")
-
-
-@lru_cache(maxsize=4)
-def _text_marker_pattern(secret: str) -> re.Pattern[str]:
+def _marker_pattern(secret: str) -> re.Pattern[str]:
     return re.compile(r"__dkpc" + secret + r"_(\w+?)__")
-
-
-def _split(body: bytes) -> list[bytes | str]:
-    """The body as text pieces (bytes) and the names of the visitor parts between them (str)."""
-    pieces = _marker_pattern(_marker_secret(settings.SECRET_KEY)).split(body)
-    return [piece.decode() if i % 2 else piece for i, piece in enumerate(pieces)]
-
-
-def _fill(request: HttpRequest, pieces: list[bytes | str]) -> bytes:
-    """Join the stored pieces with this visitor's parts (each rendered once per response)."""
-    rendered: dict[str, bytes] = {}
-    out = []
-    for piece in pieces:
-        if isinstance(piece, str):
-            if piece not in rendered:
-                rendered[piece] = render_visitor_part(request, piece).encode()
-            piece = rendered[piece]
-        out.append(piece)
-    return b"".join(out)
 
 
 def split_text(text: str) -> tuple[str, ...]:
     """Rendered HTML as its text (even places) and the visitor parts between them (odd)."""
-    return tuple(_text_marker_pattern(_marker_secret(settings.SECRET_KEY)).split(text))
+    return tuple(_marker_pattern(_marker_secret(settings.SECRET_KEY)).split(text))
 
 
 def fill_text(request: HttpRequest, pieces: tuple[str, ...]) -> str:
@@ -495,7 +471,8 @@ class PageCacheMiddleware:
         if entry is not None and entry["deps"] == deps and entry["expires"] > time.time():
             if not kept_here:
                 _keep_page(found.key, entry)
-            response = HttpResponse(_fill(request, entry["pieces"]), status=200)
+            body = fill_text(request, entry["pieces"]).encode(settings.DEFAULT_CHARSET)
+            response = HttpResponse(body, status=200)
             for name, value in entry["headers"].items():
                 response[name] = value
             response["X-Page-Cache"] = "hit"
@@ -511,7 +488,8 @@ class PageCacheMiddleware:
             request.page_cache_filling = False
         if response.streaming:
             return response
-        pieces = _split(response.content)
+        # Any bytes survive the round trip (a page is UTF-8; surrogateescape keeps the rest).
+        pieces = split_text(response.content.decode(response.charset, "surrogateescape"))
         if _storable(request, response):
             headers = {name: response[name] for name in KEPT_HEADERS if name in response}
             seconds = settings.PAGE_CACHE_SECONDS
@@ -526,5 +504,5 @@ class PageCacheMiddleware:
             response["X-Page-Cache"] = "miss"
         if session is not None:
             session.accessed = session.accessed or accessed_before
-        response.content = _fill(request, pieces)
+        response.content = fill_text(request, pieces).encode(response.charset, "surrogateescape")
         return response
