@@ -113,11 +113,7 @@ def _current(found: dict[str, object], keys: list[str]) -> dict[str, str]:
             store = store or _store()
             store.add(key, _new_token(), timeout=None)
             found[key] = store.get(key) or _new_token()
-    tokens = {key.removeprefix(VERSION_PREFIX): str(found[key]) for key in keys}
-    remembered = _remembered()
-    if remembered is not None:
-        remembered.update(tokens)
-    return tokens
+    return {key.removeprefix(VERSION_PREFIX): str(found[key]) for key in keys}
 
 
 def versions(names: Iterable[str]) -> dict[str, str]:
@@ -125,9 +121,10 @@ def versions(names: Iterable[str]) -> dict[str, str]:
     this worker keeps them all)."""
     names = list(names)
     remembered = _remembered()
-    if remembered is None:
-        keys = [f"{VERSION_PREFIX}{name}" for name in names]
-        return _current(_store().get_many(keys), keys)
+    if remembered is None:  # outside a request: read them all
+        tokens: dict[str, str] = {}
+        _read_tokens(names, tokens)
+        return tokens
     missing = [name for name in names if name not in remembered]
     if missing:
         # Every catalog page reads these two (menu, filters, cards): fetch them together.
@@ -137,8 +134,8 @@ def versions(names: Iterable[str]) -> dict[str, str]:
 
 
 def _read_tokens(names: list[str], into: dict[str, str], fetched: dict | None = None) -> None:
-    """Put these tokens into the request's: kept ones when this request may trust them, the
-    rest from `fetched` or one get_many (and kept from then on)."""
+    """Put these tokens into `into`: kept ones when this request may trust them, the rest from
+    `fetched` or one get_many (and kept from then on)."""
     trusted = getattr(_request, "trusted", False)
     if trusted:
         names = tracker.take(names, into)
@@ -149,6 +146,7 @@ def _read_tokens(names: list[str], into: dict[str, str], fetched: dict | None = 
     if fetched is None:
         fetched = _store().get_many(keys)
     tokens = _current(fetched, keys)
+    into.update(tokens)
     if trusted:
         tracker.keep(tokens, generation)
 
