@@ -93,3 +93,46 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name or self.email.split("@")[0]
+
+
+class AuditEntry(models.Model):
+    """Who did what to which object, when and why: one trail for the whole shop, written by
+    services (never views). Names its object by type and id, so any app may record here."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    # What was done, "<thing>.<verb>": "refund.reserve", "invoice.download", "payment.resolve".
+    action = models.CharField(_("action"), max_length=60)
+    object_type = models.CharField(_("object type"), max_length=40)
+    object_id = models.CharField(_("object id"), max_length=40)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["object_type", "object_id", "-created_at"], name="shop_audit_object_idx"
+            ),
+            models.Index(fields=["actor", "-created_at"], name="shop_audit_actor_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("Audit entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> None:
+        raise ValueError("Audit entries are append-only.")
