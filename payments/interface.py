@@ -23,6 +23,7 @@ class Outcome(StrEnum):
     REQUIRES_ACTION = "requires_action"  # the customer must act (3-D Secure)
     PENDING = "pending"  # accepted, money arrives later (e-check clearing, COD, tab)
     REFUNDED = "refunded"
+    SENT = "sent"  # a refund the provider accepted and has not finished yet (Stripe `pending`)
     VOIDED = "voided"
     FAILED = "failed"
     BOUNCED = "bounced"  # accepted for later, then refused by the bank (an e-check)
@@ -76,6 +77,9 @@ class ProviderResult:
     message: str = ""  # safe to show to the customer when the outcome is FAILED
     next_action: dict[str, Any] = field(default_factory=dict)  # e.g. a client secret for 3DS
     raw: dict[str, Any] = field(default_factory=dict)  # kept on the ledger row for staff
+    # False when no cash moved with it: a refund taken off an open tab, a tab order's capture
+    # (the settlement's charge carries the cash). The daily money report leaves these out.
+    moves_cash: bool = field(default=True, kw_only=True)
 
 
 @runtime_checkable

@@ -15,9 +15,9 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shop.money import ZERO
+from shop.money import ZERO, to_money
 
-from .states import PaymentMethod, PaymentStatus
+from .states import REFUND_OPEN, PaymentMethod, PaymentStatus, RefundStatus
 
 
 class PaymentPurpose(models.TextChoices):
@@ -107,33 +107,36 @@ class Payment(models.Model):
             return self.user_id
         return self.order.user_id if self.order_id else None
 
-    def ledger_sum(self, kind: str) -> Decimal:
-        total = self.events.filter(kind=kind).aggregate(total=Sum("amount"))["total"]
-        return total or ZERO
+    def ledger_sum(self, *kinds: str) -> Decimal:
+        """The sum of this payment's ledger rows of these kinds, to the kuruş."""
+        total = self.events.filter(kind__in=kinds).aggregate(total=Sum("amount"))["total"]
+        return to_money(total or ZERO)  # SQLite sums decimals as floats
+
+    def refunded(self) -> Decimal:
+        """Everything given back: refunds paid out and refunds taken off the open tab."""
+        return self.ledger_sum(*PaymentEvent.REFUND_KINDS)
 
     def refundable(self) -> Decimal:
-        """Captured − refunded − reserved by refunds still waiting for the provider.
+        """Captured − refunded − held by refunds still open (reserved, sent, awaiting payout).
 
         An order still on the open tab owes its whole amount: a refund takes part of it off.
         """
-        reserved = self.refunds.filter(status=Refund.Status.RESERVED).aggregate(
-            total=Sum("amount")
-        )["total"]
+        reserved = self.refunds.filter(status__in=REFUND_OPEN).aggregate(total=Sum("amount"))[
+            "total"
+        ]
         taken = (
             self.amount
             if self.status == PaymentStatus.ON_TAB
             else self.ledger_sum(PaymentEvent.Kind.CAPTURE)
         )
-        return taken - self.ledger_sum(PaymentEvent.Kind.REFUND) - (reserved or ZERO)
+        return to_money(taken - self.refunded() - (reserved or ZERO))
 
 
 class Refund(models.Model):
     """Money given back from one payment: reserved first, then sent to the provider once."""
 
-    class Status(models.TextChoices):
-        RESERVED = "reserved", _("Reserved, waiting for the provider")
-        SUCCEEDED = "succeeded", _("Refunded")
-        FAILED = "failed", _("Failed")
+    # The statuses and their allowed changes live in payments/states.py (one door changes them).
+    Status = RefundStatus
 
     payment = models.ForeignKey("Payment", on_delete=models.PROTECT, related_name="refunds")
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
@@ -157,8 +160,8 @@ class Refund(models.Model):
         indexes = [
             models.Index(
                 fields=["status"],
-                name="payments_refund_reserved_idx",
-                condition=Q(status="reserved"),
+                name="payments_refund_open_idx",
+                condition=Q(status__in=["reserved", "sent"]),
             )
         ]
         constraints = [
@@ -185,6 +188,10 @@ class PaymentEvent(models.Model):
         FAILURE = "failure", _("Failure")
         ACTION_REQUIRED = "action_required", _("Customer action required")
         BOUNCE = "bounce", _("Bounced")
+        # Taken off an open tab before it was charged: the settlement charges less, no cash moves.
+        REFUND_OFF_TAB = "refund_off_tab", _("Refund taken off the tab")
+
+    REFUND_KINDS = (Kind.REFUND, Kind.REFUND_OFF_TAB)
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
@@ -193,6 +200,10 @@ class PaymentEvent(models.Model):
     reference = models.CharField(_("provider reference"), max_length=120, blank=True)
     message = models.CharField(_("message"), max_length=255, blank=True)
     raw = models.JSONField(_("provider data"), default=dict, blank=True)
+    # False for a movement no cash went with: a refund taken off an open tab, and a tab order's
+    # capture (the tab's settlement charge carries that cash). The daily money report sums only
+    # rows that moved cash.
+    moves_cash = models.BooleanField(_("moves cash"), default=True)
     refund = models.ForeignKey(
         Refund, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
     )
@@ -297,6 +308,8 @@ class ReconciliationItem(models.Model):
         RECORDED_NOT_PAID = "recorded_not_paid", _("Paid here, not paid at Stripe")
         AMOUNT_DIFFERS = "amount_differs", _("Amounts differ")
         MISSING_AT_STRIPE = "missing_at_stripe", _("Missing at Stripe")
+        REFUND_NOT_IN_LEDGER = "refund_not_in_ledger", _("Refunded at Stripe, not here")
+        REFUND_NOT_AT_STRIPE = "refund_not_at_stripe", _("Refunded here, not at Stripe")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind)
     reference = models.CharField(_("Stripe reference"), max_length=120)
@@ -386,6 +399,8 @@ class BalanceEntry(models.Model):
         PURCHASE = "purchase", _("Purchase")
         REFUND = "refund", _("Refund")
         ADJUSTMENT = "adjustment", _("Adjustment by staff")
+        # A top-up refunded to the card takes its credit back (and gives it again if that fails).
+        TOP_UP_REFUND = "top_up_refund", _("Top-up refunded to the card")
 
     account = models.ForeignKey(BalanceAccount, on_delete=models.PROTECT, related_name="entries")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)

@@ -77,19 +77,13 @@ def balance_statement(*, user: User) -> Statement:
     return Statement(balance=balance, lines=lines)
 
 
-# A refund taken off an open tab is a refund ledger row with this reference prefix: it moves no
-# cash, the tab's settlement charges that much less.
-OFF_TAB_PREFIX = "off-tab:"
-
-
 def left_on_tab() -> ExpressionWrapper:
     """Per payment: its amount less the refunds taken off the open tab (what a settlement
     charges for it); an expression for `annotate` or `Sum`."""
     taken_off = (
         PaymentEvent.objects.filter(
             payment=OuterRef("pk"),
-            kind=PaymentEvent.Kind.REFUND,
-            reference__startswith=OFF_TAB_PREFIX,
+            kind=PaymentEvent.Kind.REFUND_OFF_TAB,
         )
         .values("payment")
         .annotate(total=Sum("amount"))
@@ -157,11 +151,15 @@ _PENDING = (
 
 
 def daily_money(*, since: object, until: object) -> list[DayRow]:
-    """Captured, refunded, pending and failed per method and local day, in three queries."""
+    """Captured, refunded, pending and failed per method and local day, in three queries.
+
+    Captured and refunded are cash that moved (at Stripe, in the till, in the bank): a tab's
+    charge counts once, under its settlement, and a refund taken off an open tab not at all.
+    """
     events = (
         PaymentEvent.objects.filter(created_at__gte=since, created_at__lt=until)
         .annotate(day=TruncDate("created_at"))
-        .values("day", "payment__method", "kind")
+        .values("day", "payment__method", "kind", "moves_cash")
         .annotate(total=Sum("amount"), count=Count("pk"))
     )
     pending = (
@@ -187,6 +185,8 @@ def daily_money(*, since: object, until: object) -> list[DayRow]:
 
     for item in events:
         target = row(item["day"], item["payment__method"])
+        if not item["moves_cash"]:
+            continue
         if item["kind"] == PaymentEvent.Kind.CAPTURE:
             target["captured"] += item["total"]
         elif item["kind"] == PaymentEvent.Kind.REFUND:

@@ -87,3 +87,31 @@ SHIPPABLE = frozenset({P.AUTHORIZED, P.PAID, P.COD_DUE, P.ON_TAB})
 
 def can_transition(current: str, target: str) -> bool:
     return target in TRANSITIONS.get(current, frozenset())
+
+
+class RefundStatus(models.TextChoices):
+    """Where one refund stands: reserved first, then sent to the provider or waiting for staff
+    to pay it out by bank transfer, then done."""
+
+    RESERVED = "reserved", _("Reserved, not sent yet")
+    SENT = "sent", _("Sent, waiting for the provider")
+    AWAITING_PAYOUT = "awaiting_payout", _("Waiting for a bank transfer")
+    SUCCEEDED = "succeeded", _("Refunded")
+    FAILED = "failed", _("Failed")
+
+
+R = RefundStatus
+# Changed only by `payments.services.ledger.refund_transition`, which reads this table.
+REFUND_TRANSITIONS: dict[str, frozenset[str]] = {
+    R.RESERVED: frozenset({R.SENT, R.AWAITING_PAYOUT, R.SUCCEEDED, R.FAILED}),
+    R.SENT: frozenset({R.SUCCEEDED, R.FAILED}),
+    R.AWAITING_PAYOUT: frozenset({R.SUCCEEDED}),
+    R.SUCCEEDED: frozenset(),
+    R.FAILED: frozenset(),
+}
+# A refund in one of these still holds its amount (not in the ledger yet, not given up on).
+REFUND_OPEN = frozenset({R.RESERVED, R.SENT, R.AWAITING_PAYOUT})
+
+
+def can_refund_transition(current: str, target: str) -> bool:
+    return target in REFUND_TRANSITIONS.get(current, frozenset())

@@ -113,3 +113,45 @@ def clear_echecks() -> int:
             continue  # bounced or cleared meanwhile
         cleared += 1
     return cleared
+
+
+@shared_task(name="payments.resend_refunds")
+def resend_refunds() -> int:
+    """The periodic job: refunds left reserved and unsent (a crash, a Stripe error) are sent
+    again after a look-up at Stripe; refunds Stripe left pending are read back."""
+    from .services.ledger import refund_ids_sent, refund_ids_unsent
+
+    cutoff = timezone.now() - timedelta(seconds=settings.REFUND_UNSENT_AFTER_SECONDS)
+    due = refund_ids_unsent(older_than=cutoff) + refund_ids_sent(older_than=cutoff)
+    for refund_id in due:
+        resend_refund.delay(refund_id)
+    return len(due)
+
+
+@shared_task(name="payments.resend_refund")
+def resend_refund(refund_id: int) -> str:
+    """One refund of the periodic job (looked up at Stripe before anything is sent again)."""
+    from .services.ledger import refund_resend
+
+    try:
+        refund = refund_resend(refund_id=refund_id)
+    except PaymentError:  # Stripe unreachable: the next run tries again
+        return "provider unreachable"
+    return refund.status if refund is not None else "missing"
+
+
+@shared_task(name="payments.start_lost_payments")
+def start_lost_payments() -> int:
+    """The periodic job: cash-on-delivery and e-check payments whose start was lost by a crash
+    after the order committed are started (once: the start claims the attempt under its lock)."""
+    from .services.ledger import payment_ids_start_lost
+
+    cutoff = timezone.now() - timedelta(seconds=settings.PAYMENT_START_LOST_AFTER_SECONDS)
+    started = 0
+    for payment in Payment.objects.filter(pk__in=payment_ids_start_lost(older_than=cutoff)):
+        try:
+            services.payment_start(payment=payment)
+        except PaymentError:
+            continue
+        started += 1
+    return started

@@ -52,4 +52,6 @@ PERIODIC_JOBS: dict[str, tuple[str, str]] = {
         "payments.process_lost_stripe_events",
         "STRIPE_EVENT_SWEEP_EVERY_SECONDS",
     ),
+    "resend-refunds": ("payments.resend_refunds", "REFUND_RESEND_EVERY_SECONDS"),
+    "start-lost-payments": ("payments.start_lost_payments", "PAYMENT_START_SWEEP_EVERY_SECONDS"),
 }

@@ -508,6 +508,14 @@ STRIPE_EVENT_SWEEP_EVERY_SECONDS = env.int("STRIPE_EVENT_SWEEP_EVERY_SECONDS", d
 # The nightly comparison of Stripe's charges with the ledger looks this many days back.
 CARD_RECONCILE_DAYS = env.int("CARD_RECONCILE_DAYS", default=3)
 CARD_RECONCILE_EVERY_SECONDS = env.int("CARD_RECONCILE_EVERY_SECONDS", default=24 * 3600)
+# Refunds reserved and never sent (a crash, a Stripe error) for this long are sent again by a
+# periodic job (after looking them up at Stripe); refunds Stripe left `pending` are read back.
+REFUND_RESEND_EVERY_SECONDS = env.int("REFUND_RESEND_EVERY_SECONDS", default=300)
+REFUND_UNSENT_AFTER_SECONDS = env.int("REFUND_UNSENT_AFTER_SECONDS", default=300)
+# A cash-on-delivery or e-check order whose payment was never started (a crash after the order
+# committed) is started by a periodic job once it is this old.
+PAYMENT_START_LOST_AFTER_SECONDS = env.int("PAYMENT_START_LOST_AFTER_SECONDS", default=300)
+PAYMENT_START_SWEEP_EVERY_SECONDS = env.int("PAYMENT_START_SWEEP_EVERY_SECONDS", default=300)
 
 # --- Wallet, prepaid balance, micropayment tab ----------------------------------------------------
 # Prepaid balance top-ups by card: the smallest and largest amount, and the amounts offered.

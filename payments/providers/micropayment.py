@@ -64,6 +64,9 @@ class MicropaymentProvider:
         if problem:
             raise PaymentError(problem)
 
+    # A tab order's capture row is covered by its settlement's charge: it moves no cash itself.
+    capture_moves_cash = False
+
     def authorize(self, *, request: PaymentRequest) -> ProviderResult:
         """Put the order's payment on the customer's open tab (in the placement transaction)."""
         from ..services.tab import tab_joined

@@ -13,13 +13,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from shop.audit import audit_record
 from shop.models import User
 from shop.money import ZERO, to_money
 
 from ..exceptions import PaymentError
-from ..models import BalanceAccount, BalanceEntry, Payment, PaymentPurpose
+from ..models import BalanceAccount, BalanceEntry, Payment, PaymentPurpose, Refund
 from ..states import PaymentMethod, PaymentStatus
-from .ledger import payment_create
+from .ledger import _left_by_a_crash, _reserve, payment_create, refund_send
 
 
 class BalanceError(PaymentError):
@@ -91,7 +92,7 @@ def balance_adjust(*, user: User, amount: Decimal, reason: str, by: User) -> Bal
         raise BalanceError(_("An adjustment must not be zero."))
     with transaction.atomic():
         account = balance_lock(user_id=user.pk)
-        return balance_entry_write(
+        entry = balance_entry_write(
             account=account,
             kind=BalanceEntry.Kind.ADJUSTMENT,
             amount=amount,
@@ -99,6 +100,14 @@ def balance_adjust(*, user: User, amount: Decimal, reason: str, by: User) -> Bal
             reason=reason.strip(),
             by=by,
         )
+        audit_record(
+            actor=by,
+            action="balance.adjust",
+            target=entry,
+            reason=reason.strip(),
+            details={"customer": user.pk, "amount": amount, "currency": account.currency},
+        )
+        return entry
 
 
 def top_up_limits() -> tuple[Decimal, Decimal]:
@@ -153,3 +162,83 @@ def balance_top_up_credit(*, payment: Payment) -> BalanceEntry | None:
             payment=payment,
             reason=_("Top-up by card"),
         )
+
+
+def balance_top_up_refund(
+    *,
+    payment: Payment,
+    amount: Decimal,
+    by: User | None = None,
+    reason: str = "",
+    key: str = "",
+    details: dict | None = None,
+) -> Refund:
+    """Refund a top-up to its card: the credit comes off the balance first, then the card refund.
+
+    Under the top-up's lock, then the balance's: the refund is reserved and a negative balance
+    entry keyed by it is written, or nothing is when the balance no longer covers it. The card
+    refund is sent after commit; if it fails, the credit is given back (`..._refund_failed`).
+    """
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        if locked.purpose != PaymentPurpose.TOP_UP:
+            raise BalanceError(_("This payment is not a balance top-up."))
+        refund, new = _reserve(
+            payment=locked,
+            amount=amount,
+            by=by,
+            reason=reason,
+            key=key,
+            purpose_ok=True,
+            locked=locked,
+        )
+        if new:
+            account = balance_lock(user_id=locked.user_id)
+            balance = balance_of(user_id=locked.user_id)
+            if balance < refund.amount:
+                raise BalanceError(
+                    _(
+                        "The balance is %(balance)s %(currency)s now: it no longer covers a "
+                        "refund of %(amount)s %(currency)s of this top-up."
+                    )
+                    % {"balance": balance, "amount": refund.amount, "currency": refund.currency}
+                )
+            balance_entry_write(
+                account=account,
+                kind=BalanceEntry.Kind.TOP_UP_REFUND,
+                amount=-refund.amount,
+                key=f"top-up-refund:refund-{refund.pk}",
+                payment=locked,
+                reason=_("Top-up refunded to the card"),
+                by=by,
+            )
+            audit_record(
+                actor=by,
+                action="balance.top_up_refund",
+                target=refund,
+                reason=reason,
+                details={"payment": locked.pk, "amount": refund.amount, "customer": locked.user_id},
+            )
+    if not new and not _left_by_a_crash(refund):
+        return refund
+    return refund_send(refund=refund, details=details)
+
+
+def balance_top_up_refund_failed(*, refund: Refund) -> BalanceEntry | None:
+    """The card refund of a top-up failed: the credit taken off for it goes back, once.
+
+    Called where the failure is recorded, under the top-up's lock (payment → balance).
+    """
+    payment = refund.payment
+    taken = BalanceEntry.objects.filter(key=f"top-up-refund:refund-{refund.pk}").first()
+    if payment.purpose != PaymentPurpose.TOP_UP or taken is None:
+        return None
+    account = balance_lock(user_id=payment.user_id)
+    return balance_entry_write(
+        account=account,
+        kind=BalanceEntry.Kind.TOP_UP_REFUND,
+        amount=-taken.amount,
+        key=f"top-up-refund-failed:refund-{refund.pk}",
+        payment=payment,
+        reason=_("The card refund failed: credit given back"),
+    )

@@ -13,19 +13,36 @@ from datetime import datetime
 import stripe
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shop.models import User
 
 from ..exceptions import PaymentError
-from ..models import Payment, PaymentEvent, ReconciliationItem, StripeCustomer, StripeEvent
+from ..interface import Outcome
+from ..models import (
+    Payment,
+    PaymentEvent,
+    PaymentPurpose,
+    ReconciliationItem,
+    Refund,
+    StripeCustomer,
+    StripeEvent,
+)
 from ..providers.card.client import from_stripe_amount, stripe_client
 from ..providers.card.intents import intent_result
-from ..providers.card.provider import ProviderUnavailable
-from ..states import PaymentMethod
+from ..providers.card.provider import ProviderUnavailable, refund_result
+from ..states import REFUND_OPEN, PaymentMethod, RefundStatus
 from ..tasks import process_stripe_event
-from .ledger import Operation, payment_record, payment_start, without_secrets
+from .ledger import (
+    Operation,
+    _refund_mark_sent,
+    payment_flag,
+    payment_record,
+    payment_start,
+    without_secrets,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -183,9 +200,19 @@ def stripe_event_process(*, event_pk: int) -> bool:
         event = StripeEvent.objects.select_for_update().filter(pk=event_pk).first()
         if event is None or event.processed_at is not None:
             return False
+        obj = (event.payload.get("data") or {}).get("object") or {}
         if event.type.startswith("payment_intent."):
-            obj = (event.payload.get("data") or {}).get("object") or {}
             _apply_intent(obj, event_id=event.event_id)
+        elif event.type in ("refund.created", "refund.updated", "refund.failed"):
+            _apply_refund(obj, event_id=event.event_id)
+        elif event.type == "charge.refunded":
+            for refund in (obj.get("refunds") or {}).get("data") or []:
+                _apply_refund(
+                    {"payment_intent": obj.get("payment_intent"), **refund},
+                    event_id=event.event_id,
+                )
+        elif event.type.startswith("charge.dispute."):
+            _apply_dispute(obj, kind=event.type, event_id=event.event_id)
         event.processed_at = timezone.now()
         event.save(update_fields=["processed_at"])
     return True
@@ -209,6 +236,86 @@ def _apply_intent(intent: dict, *, event_id: str) -> None:
             operation=Operation.START,
             operation_key=f"event-{event_id}",
         )
+
+
+def _payment_of_intent(intent_id: object) -> Payment | None:
+    intent_id = _id(intent_id)
+    if not intent_id:
+        return None
+    return Payment.objects.filter(reference=intent_id, method__in=_STRIPE_METHODS).first()
+
+
+def _apply_refund(obj: dict, *, event_id: str) -> None:
+    """A Stripe refund's news: ours settles (done, failed, still pending); one made in Stripe's
+    dashboard is recorded against its payment, keyed by the Stripe refund id (once)."""
+    result = refund_result(obj)
+    ours_id = str((obj.get("metadata") or {}).get("refund_id", ""))
+    ours = Refund.objects.filter(pk=int(ours_id)).first() if ours_id.isdigit() else None
+    if ours is None and result.reference:
+        ours = Refund.objects.filter(reference=result.reference).first()
+    if ours is not None:
+        if result.outcome == Outcome.SENT:
+            _refund_mark_sent(refund=ours, result=result)
+        elif ours.status in REFUND_OPEN:
+            payment_record(
+                payment_id=ours.payment_id,
+                result=result,
+                operation=Operation.REFUND,
+                operation_key=f"refund-{ours.pk}",
+                refund_id=ours.pk,
+            )
+        elif ours.status == RefundStatus.SUCCEEDED and result.outcome == Outcome.FAILED:
+            payment_flag(
+                payment_id=ours.payment_id,
+                note=_("Stripe reports refund %(refund)s failed after it was recorded as done.")
+                % {"refund": result.reference},
+                action="refund.failed_late",
+            )
+        return
+    payment = _payment_of_intent(obj.get("payment_intent"))
+    if payment is None:
+        logger.warning("Stripe event %s names no payment of ours", event_id)
+        return
+    if result.outcome != Outcome.REFUNDED:
+        return  # a dashboard refund is recorded once it went through
+    payment_record(
+        payment_id=payment.pk,
+        result=result,
+        operation=Operation.REFUND,
+        operation_key=result.reference,
+    )
+    if payment.purpose == PaymentPurpose.TOP_UP:  # the balance still holds the credit
+        payment_flag(
+            payment_id=payment.pk,
+            note=_("Refunded in Stripe's dashboard: take the credit back from the balance."),
+            action="payment.refunded_at_stripe",
+        )
+
+
+def _apply_dispute(obj: dict, *, kind: str, event_id: str) -> None:
+    """A dispute opened or closed at Stripe: the payment and its order are flagged for staff."""
+    payment = _payment_of_intent(obj.get("payment_intent"))
+    if payment is None and obj.get("charge"):
+        event = PaymentEvent.objects.filter(
+            kind=PaymentEvent.Kind.CAPTURE, reference=_id(obj.get("charge"))
+        ).first()
+        payment = event.payment if event is not None else None
+    if payment is None:
+        logger.warning("Stripe event %s names no payment of ours", event_id)
+        return
+    currency = str(obj.get("currency", "")).upper()
+    amount = from_stripe_amount(int(obj.get("amount") or 0), currency)
+    values = {
+        "amount": amount,
+        "currency": currency,
+        "reason": str(obj.get("reason", "")),
+        "status": str(obj.get("status", "")),
+    }
+    if kind == "charge.dispute.closed":
+        note = _("Dispute closed at Stripe (%(status)s): %(amount)s %(currency)s.") % values
+    else:
+        note = _("Dispute opened at Stripe (%(reason)s): %(amount)s %(currency)s held.") % values
+    payment_flag(payment_id=payment.pk, note=note, action=kind.replace("charge.", "payment."))
 
 
 def card_reconcile(*, since: datetime) -> int:
@@ -240,8 +347,81 @@ def card_reconcile(*, since: datetime) -> int:
                 found += _missing_at_stripe(payment)
                 continue
             found += _compare(payment, intent)
+        for payment in _refunded_since(since):
+            found += _compare_refunds(payment, client)
     except stripe.StripeError as error:
         raise ProviderUnavailable(_("Stripe could not be reached.")) from error
+    return found
+
+
+def _refunded_since(since: datetime) -> QuerySet[Payment]:
+    """Stripe payments made, or refunded (here or through a tab's orders), since this moment."""
+    refunded = Q(events__kind=PaymentEvent.Kind.REFUND, events__created_at__gt=since)
+    return (
+        Payment.objects.filter(method__in=_STRIPE_METHODS)
+        .exclude(reference="")
+        .filter(
+            Q(created_at__gt=since)
+            | Q(refunds__created_at__gt=since)
+            | refunded
+            | Q(
+                purpose=PaymentPurpose.TAB_SETTLEMENT,
+                tab__payments__refunds__created_at__gt=since,
+            )
+        )
+        .distinct()
+    )
+
+
+def _compare_refunds(payment: Payment, client: stripe.StripeClient) -> int:
+    """Stripe's succeeded refunds of a PaymentIntent against our ledger's refund rows."""
+    there = {}
+    try:
+        listed = client.v1.refunds.list(
+            params={"payment_intent": payment.reference, "limit": 100}
+        )
+        for refund in listed.auto_paging_iter():
+            if refund.status == "succeeded":
+                there[refund.id] = from_stripe_amount(refund.amount, refund.currency)
+    except stripe.InvalidRequestError as error:
+        if error.http_status != 404:
+            raise
+        return 0  # Stripe does not know the intent: listed once as missing at Stripe
+    # A tab order's refund is made on its settlement's PaymentIntent: found by its Stripe id.
+    rows = PaymentEvent.objects.filter(kind=PaymentEvent.Kind.REFUND).filter(
+        Q(payment=payment) | Q(reference__in=list(there))
+    )
+    here = {row.reference: row.amount for row in rows}
+    found = 0
+    for refund_id, amount in there.items():
+        if refund_id not in here:
+            found += _difference(
+                ReconciliationItem.Kind.REFUND_NOT_IN_LEDGER,
+                refund_id,
+                amount=amount,
+                currency=payment.currency,
+                payment=payment,
+                detail=f"PaymentIntent {payment.reference}: refunded at Stripe, not here",
+            )
+        elif here[refund_id] != amount:
+            found += _difference(
+                ReconciliationItem.Kind.AMOUNT_DIFFERS,
+                refund_id,
+                amount=amount,
+                currency=payment.currency,
+                payment=payment,
+                detail=f"refund: ledger {here[refund_id]}, Stripe {amount}",
+            )
+    for reference, amount in here.items():
+        if reference not in there and reference.startswith("re_"):
+            found += _difference(
+                ReconciliationItem.Kind.REFUND_NOT_AT_STRIPE,
+                reference,
+                amount=amount,
+                currency=payment.currency,
+                payment=payment,
+                detail=f"PaymentIntent {payment.reference}: refunded here, not at Stripe",
+            )
     return found
 
 

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shop.audit import audit_record
 from shop.models import User
 from shop.money import to_money
 
@@ -23,7 +24,16 @@ from ..interface import Outcome, PaymentRequest, ProviderResult
 from ..models import Payment, PaymentEvent, PaymentPurpose, Refund
 from ..registry import get_provider
 from ..signals import payment_flagged, payment_refund_recorded, payment_status_changed
-from ..states import REFUNDABLE, VOIDABLE, PaymentMethod, PaymentStatus, can_transition
+from ..states import (
+    REFUND_OPEN,
+    REFUNDABLE,
+    VOIDABLE,
+    PaymentMethod,
+    PaymentStatus,
+    RefundStatus,
+    can_refund_transition,
+    can_transition,
+)
 
 _KIND_BY_OUTCOME = {
     Outcome.AUTHORIZED: PaymentEvent.Kind.AUTHORIZE,
@@ -37,6 +47,28 @@ _KIND_BY_OUTCOME = {
 }
 # Provider data kept for staff never holds what would let someone act on the payment.
 _SECRET_FIELDS = frozenset({"client_secret"})
+# The only provider keys a ledger row keeps: ids, statuses and amounts. The ledger cannot be
+# changed, so it must hold nothing an erasure would have to scrub (emails, names, IBANs, notes).
+LEDGER_RAW_KEYS = frozenset(
+    {
+        "id",
+        "object",
+        "status",
+        "amount",
+        "currency",
+        "code",
+        "reason",
+        "charge",
+        "payment_intent",
+        "refund",
+        "dispute",
+        "balance_entry",
+        "settlement_payment",
+        "off_tab",
+        "transfer_reference",
+        "source",
+    }
+)
 
 
 class Operation(StrEnum):
@@ -102,12 +134,27 @@ def payment_start(*, payment: Payment, details: dict | None = None) -> Payment:
         locked.started_at = timezone.now()
         locked.save(update_fields=["started_at", "updated_at"])
     key = _operation_key(locked, Operation.START)
-    result = get_provider(locked.method).authorize(
-        request=_request(locked, key, amount=locked.amount, details=details)
-    )
+    try:
+        result = get_provider(locked.method).authorize(
+            request=_request(locked, key, amount=locked.amount, details=details)
+        )
+    except PaymentError:
+        # Nothing was recorded (Stripe unreachable, no card): let the shopper's retry start it
+        # again at once with the same key, instead of finding it claimed for minutes.
+        _start_unclaim(payment_id=locked.pk, claimed_at=locked.started_at)
+        raise
     return payment_record(
         payment_id=locked.pk, result=result, operation=Operation.START, operation_key=key
     )
+
+
+def _start_unclaim(*, payment_id: int, claimed_at: object) -> None:
+    """Give back the start claim of an attempt whose provider call raised, under its lock."""
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment_id)
+        if locked.status == PaymentStatus.UNPAID and locked.started_at == claimed_at:
+            locked.started_at = None
+            locked.save(update_fields=["started_at", "updated_at"])
 
 
 def payment_capture(
@@ -191,8 +238,31 @@ def payment_refund(
     """Give back all or part of what was taken: reserve, commit, then ask the provider.
 
     The same `key` sent again (a retried request, a double-submitted form) refunds once.
+    A balance top-up goes to `balance_top_up_refund` (the credit is taken back first); a tab
+    settlement is refused (its orders are refunded instead).
     """
-    refund, new = _reserve(payment=payment, amount=amount, by=by, reason=reason, key=key)
+    if payment.purpose == PaymentPurpose.TOP_UP:
+        from .balance import balance_top_up_refund
+
+        return balance_top_up_refund(
+            payment=payment, amount=amount, by=by, reason=reason, key=key, details=details
+        )
+    return _refund(payment=payment, amount=amount, by=by, reason=reason, key=key, details=details)
+
+
+def _refund(
+    *,
+    payment: Payment,
+    amount: Decimal,
+    by: User | None,
+    reason: str,
+    key: str,
+    details: dict | None,
+    purpose_ok: bool = False,
+) -> Refund:
+    refund, new = _reserve(
+        payment=payment, amount=amount, by=by, reason=reason, key=key, purpose_ok=purpose_ok
+    )
     if not new and not _left_by_a_crash(refund):
         return refund  # the earlier request with this key sends it (or already did)
     return refund_send(refund=refund, details=details)
@@ -206,15 +276,113 @@ RETRY_UNSENT_REFUND_AFTER = timedelta(minutes=1)
 def _left_by_a_crash(refund: Refund) -> bool:
     return (
         refund.status == Refund.Status.RESERVED
-        and not refund.message  # a bank transfer waiting for staff was sent: it says so
         and refund.created_at < timezone.now() - RETRY_UNSENT_REFUND_AFTER
+    )
+
+
+def refund_transition(*, refund: Refund, to: str, **fields: str) -> bool:
+    """The one door that changes a refund's status, by the table in payments/states.py.
+
+    The caller holds the refund's row lock; False (nothing changed) for a move the table refuses.
+    """
+    if refund.status == to or not can_refund_transition(refund.status, to):
+        return False
+    refund.status = to
+    for name, value in fields.items():
+        setattr(refund, name, value[:255] if name == "message" else value[:120])
+    refund.save(update_fields=["status", *fields, "updated_at"])
+    return True
+
+
+def refund_ids_unsent(*, older_than: object) -> list[int]:
+    """Refunds reserved before this moment and never sent (a crash, a Stripe error)."""
+    return list(
+        Refund.objects.filter(status=RefundStatus.RESERVED, created_at__lt=older_than)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)[:200]
+    )
+
+
+def refund_ids_sent(*, older_than: object) -> list[int]:
+    """Refunds the provider accepted and has not finished (Stripe `pending`) since this moment."""
+    return list(
+        Refund.objects.filter(status=RefundStatus.SENT, updated_at__lt=older_than)
+        .order_by("updated_at", "pk")
+        .values_list("pk", flat=True)[:200]
+    )
+
+
+def refund_resend(*, refund_id: int) -> Refund | None:
+    """The periodic job's step for one refund left reserved and unsent (or sent, still pending).
+
+    A Stripe refund is looked up first (our refund id is in its metadata) and sent only when
+    Stripe has none for it; a pending one is read back. Safe to run twice.
+    """
+    refund = Refund.objects.select_related("payment").filter(pk=refund_id).first()
+    if refund is None:
+        return None
+    provider = get_provider(refund.payment.method)
+    if refund.status == RefundStatus.RESERVED:
+        return refund_send(refund=refund, details={"look_up_first": True})
+    if refund.status == RefundStatus.SENT and hasattr(provider, "refund_retrieve"):
+        payment = refund.payment
+        key = f"refund-{refund.pk}"
+        result = provider.refund_retrieve(
+            request=_request(payment, key, amount=refund.amount, details={"refund_id": refund.pk})
+        )
+        if result is not None and result.outcome in (Outcome.REFUNDED, Outcome.FAILED):
+            payment_record(
+                payment_id=payment.pk,
+                result=result,
+                operation=Operation.REFUND,
+                operation_key=key,
+                refund_id=refund.pk,
+            )
+        refund.refresh_from_db()
+    return refund
+
+
+def payment_flag(*, payment_id: int, note: str, action: str = "payment.flag") -> Payment:
+    """Put a payment (and its order, through `payment_flagged`) up for staff's review; audited."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment_id)
+        payment.needs_review, payment.review_note = True, note[:255]
+        payment.save(update_fields=["needs_review", "review_note", "updated_at"])
+        payment_flagged.send(sender=Payment, payment=payment, note=note)
+        audit_record(actor=None, action=action, target=payment, reason=note)
+    return payment
+
+
+def payment_ids_start_lost(*, older_than: object) -> list[int]:
+    """Order payments a method starts right after placement (cash, e-check) never started.
+
+    A crash between the order's commit and the start leaves the order waiting for payment with
+    an attempt nobody claimed; the periodic job starts it.
+    """
+    methods = [
+        method
+        for method in PaymentMethod.values
+        if not get_provider(method).starts_in_browser
+        and not get_provider(method).starts_at_placement
+    ]
+    return list(
+        Payment.objects.filter(
+            purpose=PaymentPurpose.ORDER,
+            method__in=methods,
+            status=PaymentStatus.UNPAID,
+            started_at__isnull=True,
+            created_at__lt=older_than,
+            order__status="pending_payment",
+        )
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)[:200]
     )
 
 
 def refund_confirm_payout(*, refund: Refund, reference: str, by: User | None = None) -> Refund:
     """Staff confirm a refund paid out by hand (a bank transfer); recorded once."""
     refund = Refund.objects.select_related("payment").get(pk=refund.pk)
-    if refund.status != Refund.Status.RESERVED:
+    if refund.status != Refund.Status.AWAITING_PAYOUT:
         return refund
     reference = reference.strip()[:120]
     if not reference:
@@ -232,21 +400,38 @@ def refund_confirm_payout(*, refund: Refund, reference: str, by: User | None = N
         operation_key=f"refund-{refund.pk}",
         by=by,
         refund_id=refund.pk,
+        audit=("refund.payout_confirm", reference),
     )
-    Refund.objects.filter(pk=refund.pk).update(reference=reference)
     refund.refresh_from_db()
     return refund
 
 
 def payment_refund_remaining(*, payment: Payment, reason: str = "") -> list[Refund]:
-    """Send refunds still reserved, then refund whatever is left; safe to run twice."""
+    """Send refunds still reserved, then refund whatever is left; safe to run twice.
+
+    The shop's own path for a charge nobody wanted (a cancelled order, a second settlement of a
+    tab already paid): a tab settlement is refunded here; a top-up takes its credit back first.
+    """
     sent = [
         refund_send(refund=refund)
         for refund in payment.refunds.filter(status=Refund.Status.RESERVED)
     ]
     payment.refresh_from_db()
     if payment.status in REFUNDABLE and payment.refundable() > 0:
-        sent.append(payment_refund(payment=payment, amount=payment.refundable(), reason=reason))
+        if payment.purpose == PaymentPurpose.TOP_UP:
+            sent.append(payment_refund(payment=payment, amount=payment.refundable(), reason=reason))
+        else:
+            sent.append(
+                _refund(
+                    payment=payment,
+                    amount=payment.refundable(),
+                    by=None,
+                    reason=reason,
+                    key="",
+                    details=None,
+                    purpose_ok=True,
+                )
+            )
     return sent
 
 
@@ -266,15 +451,26 @@ def refund_reserve(
 
 
 def _reserve(
-    *, payment: Payment, amount: Decimal, by: User | None, reason: str, key: str
+    *,
+    payment: Payment,
+    amount: Decimal,
+    by: User | None,
+    reason: str,
+    key: str,
+    purpose_ok: bool = False,
+    locked: Payment | None = None,
 ) -> tuple[Refund, bool]:
+    """Reserve under the payment's lock (taken here, or already held by the caller: `locked`)."""
     amount = to_money(amount)
     key = key.strip()[:100]
     with transaction.atomic():
-        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        if locked is None:
+            locked = Payment.objects.select_for_update().get(pk=payment.pk)
         earlier = locked.refunds.filter(request_key=key).first() if key else None
         if earlier is not None:
             return earlier, False
+        if not purpose_ok:
+            _refusable_purpose(locked)
         if locked.status not in REFUNDABLE:
             raise PaymentError(_("Only a payment that was taken can be refunded."))
         refundable = locked.refundable()
@@ -291,7 +487,26 @@ def _reserve(
             request_key=key,
             created_by=by,
         )
+        audit_record(
+            actor=by,
+            action="refund.reserve",
+            target=refund,
+            reason=reason,
+            details={"payment": locked.pk, "amount": amount, "currency": locked.currency},
+        )
     return refund, True
+
+
+def _refusable_purpose(payment: Payment) -> None:
+    """Refuse what the generic refund may not give back: its own service or its orders do."""
+    if payment.purpose == PaymentPurpose.TAB_SETTLEMENT:
+        raise PaymentError(
+            _("A tab settlement is not refunded directly: refund the orders on the tab instead.")
+        )
+    if payment.purpose == PaymentPurpose.TOP_UP:
+        raise PaymentError(
+            _("A balance top-up is refunded with the top-up refund, which takes the credit back.")
+        )
 
 
 def refund_send(*, refund: Refund, details: dict | None = None) -> Refund:
@@ -310,9 +525,10 @@ def refund_send(*, refund: Refund, details: dict | None = None) -> Refund:
     result = get_provider(payment.method).refund(
         request=_request(payment, key, amount=refund.amount, details=details)
     )
-    if result.outcome == Outcome.PENDING:
-        # Paid out by hand (a bank transfer): it stays reserved until staff confirm it.
-        Refund.objects.filter(pk=refund.pk).update(message=result.message[:255])
+    if result.outcome in (Outcome.PENDING, Outcome.SENT):
+        # PENDING: paid out by hand (a bank transfer), waiting for staff to confirm it.
+        # SENT: the provider took it and has not finished (Stripe `pending`): not done yet.
+        _refund_mark_sent(refund=refund, result=result)
         refund.refresh_from_db()
         return refund
     payment_record(
@@ -322,9 +538,28 @@ def refund_send(*, refund: Refund, details: dict | None = None) -> Refund:
         operation_key=key,
         by=refund.created_by,
         refund_id=refund.pk,
+        audit=("refund.send", ""),
     )
     refund.refresh_from_db()
     return refund
+
+
+def _refund_mark_sent(*, refund: Refund, result: ProviderResult) -> None:
+    target = (
+        RefundStatus.AWAITING_PAYOUT if result.outcome == Outcome.PENDING else RefundStatus.SENT
+    )
+    with transaction.atomic():
+        locked = Refund.objects.select_for_update().get(pk=refund.pk)
+        fields = {"message": result.message}
+        if result.outcome == Outcome.SENT:
+            fields["reference"] = result.reference
+        if refund_transition(refund=locked, to=target, **fields):
+            audit_record(
+                actor=locked.created_by,
+                action="refund.send",
+                target=locked,
+                details={"status": target, "reference": locked.reference},
+            )
 
 
 def payment_record(
@@ -335,16 +570,23 @@ def payment_record(
     operation_key: str,
     by: User | None = None,
     refund_id: int | None = None,
+    audit: tuple[str, str] | None = None,
 ) -> Payment:
     """Write the provider's answer to the ledger once and move the payment by the status table.
 
     A capture of another amount or currency is recorded and flagged for staff, never paid.
+    A refund's answer is written only while the refund is still open (under its lock).
+    `audit` (action, reason) records the refund's outcome in the audit trail.
     """
     kind = _KIND_BY_OUTCOME[result.outcome]
+    if kind == PaymentEvent.Kind.REFUND and not result.moves_cash:
+        kind = PaymentEvent.Kind.REFUND_OFF_TAB
     movement = result.reference or operation_key
     with transaction.atomic():
         payment = Payment.objects.select_for_update().get(pk=payment_id)
         refund = Refund.objects.select_for_update().get(pk=refund_id) if refund_id else None
+        if refund is not None and refund.status not in REFUND_OPEN:
+            return payment  # settled meanwhile (a webhook, the periodic job, staff): once only
         try:
             with transaction.atomic():
                 PaymentEvent.objects.create(
@@ -354,7 +596,8 @@ def payment_record(
                     currency=result.currency,
                     reference=result.reference,
                     message=result.message[:255],
-                    raw=without_secrets(result.raw),
+                    raw=ledger_raw(result.raw),
+                    moves_cash=_moves_cash(payment, kind, result),
                     refund=refund,
                     idempotency_key=f"{kind}:{movement}"[:200],
                     created_by=by,
@@ -363,7 +606,19 @@ def payment_record(
             return payment  # already recorded: a retry or a duplicate notification
         if refund is not None:
             _settle_refund(refund, result)
-        if kind == PaymentEvent.Kind.REFUND:
+            if refund.status == RefundStatus.FAILED and payment.purpose == PaymentPurpose.TOP_UP:
+                from .balance import balance_top_up_refund_failed
+
+                balance_top_up_refund_failed(refund=refund)
+            if audit is not None:
+                audit_record(
+                    actor=by,
+                    action=audit[0],
+                    target=refund,
+                    reason=audit[1],
+                    details={"status": refund.status, "amount": refund.amount},
+                )
+        if kind in PaymentEvent.REFUND_KINDS:
             payment_refund_recorded.send(
                 sender=Payment, payment=payment, amount=result.amount, key=f"{kind}:{movement}"
             )
@@ -389,9 +644,18 @@ def payment_record(
     return payment
 
 
+def _moves_cash(payment: Payment, kind: str, result: ProviderResult) -> bool:
+    """False for a movement no cash went with (off the tab; a capture the tab's charge covers)."""
+    if not result.moves_cash or kind == PaymentEvent.Kind.REFUND_OFF_TAB:
+        return False
+    if kind == PaymentEvent.Kind.CAPTURE:
+        return getattr(get_provider(payment.method), "capture_moves_cash", True)
+    return True
+
+
 def _refunded_before_capture(payment: Payment) -> None:
     """A tab order refunded off the open tab, then settled: paid, then (partially) refunded."""
-    refunded = payment.ledger_sum(PaymentEvent.Kind.REFUND)
+    refunded = payment.refunded()
     if refunded <= 0:
         return
     captured = payment.ledger_sum(PaymentEvent.Kind.CAPTURE)
@@ -405,10 +669,12 @@ def _refunded_before_capture(payment: Payment) -> None:
 
 def _settle_refund(refund: Refund, result: ProviderResult) -> None:
     succeeded = result.outcome == Outcome.REFUNDED
-    refund.status = Refund.Status.SUCCEEDED if succeeded else Refund.Status.FAILED
-    refund.reference = result.reference
-    refund.message = result.message[:255]
-    refund.save(update_fields=["status", "reference", "message", "updated_at"])
+    target = Refund.Status.SUCCEEDED if succeeded else Refund.Status.FAILED
+    fields = {"message": result.message}
+    # A bank transfer keeps staff's transfer reference; a provider refund its own id.
+    transfer = (result.raw or {}).get("transfer_reference")
+    fields["reference"] = str(transfer) if transfer else result.reference
+    refund_transition(refund=refund, to=target, **fields)
 
 
 def _status_after(payment: Payment, result: ProviderResult, operation: Operation) -> str | None:
@@ -419,7 +685,7 @@ def _status_after(payment: Payment, result: ProviderResult, operation: Operation
     if outcome == Outcome.PENDING:
         return get_provider(payment.method).pending_status
     if outcome == Outcome.REFUNDED:
-        refunded = payment.ledger_sum(PaymentEvent.Kind.REFUND)
+        refunded = payment.refunded()
         if payment.status == PaymentStatus.ON_TAB:  # taken off the open tab: on it while owed
             return PaymentStatus.REFUNDED if refunded >= payment.amount else None
         captured = payment.ledger_sum(PaymentEvent.Kind.CAPTURE)
@@ -445,6 +711,17 @@ def _mismatch(payment: Payment, result: ProviderResult) -> str:
             "currency": payment.currency,
         }
     return ""
+
+
+def ledger_raw(raw: Any) -> dict:
+    """What a ledger row keeps of a provider's data: allow-listed scalar keys only."""
+    if not isinstance(raw, dict):
+        return {}
+    return {
+        key: value
+        for key, value in raw.items()
+        if key in LEDGER_RAW_KEYS and (value is None or isinstance(value, str | int | float))
+    }
 
 
 def without_secrets(raw: Any) -> Any:

@@ -30,7 +30,7 @@ from ..interface import Outcome, PaymentRequest, ProviderResult
 from ..models import Payment, PaymentEvent, PaymentPurpose, StripeCustomer, Tab
 from ..providers.card.intents import intent_result
 from ..providers.wallet import default_card
-from ..selectors import OFF_TAB_PREFIX, left_on_tab
+from ..selectors import left_on_tab
 from ..states import PaymentMethod, PaymentStatus
 from .ledger import (
     Operation,
@@ -118,8 +118,9 @@ def tab_refund_off(*, request: PaymentRequest, refund_id: int) -> ProviderResult
             Outcome.REFUNDED,
             request.amount,
             currency=request.currency,
-            reference=f"{OFF_TAB_PREFIX}{request.idempotency_key}",
+            reference=request.idempotency_key,
             raw={"off_tab": tab.pk},
+            moves_cash=False,  # recorded as a refund taken off the tab (REFUND_OFF_TAB)
         )
         payment_record(
             payment_id=payment.pk,

@@ -164,9 +164,9 @@ def test_a_payment_that_succeeds_after_expiry_is_refunded_and_the_order_flagged(
     payment.refresh_from_db()
     assert order.status == OrderStatus.CANCELLED
     assert order.needs_review and "refunded in full" in order.review_note
-    # A guest's cash goes back by a bank transfer: reserved in full until staff pay it out.
+    # A guest's cash goes back by a bank transfer: waiting in full until staff pay it out.
     refund = Refund.objects.get(payment=payment)
-    assert (refund.status, refund.amount) == (Refund.Status.RESERVED, payment.amount)
+    assert (refund.status, refund.amount) == (Refund.Status.AWAITING_PAYOUT, payment.amount)
     assert payment.refundable() == Decimal("0.00")
     refund_confirm_payout(refund=refund, reference="EFT-1")
     payment.refresh_from_db()

@@ -243,7 +243,7 @@ def test_a_guests_return_is_refunded_once_staff_confirm_the_bank_transfer():
     services.return_refund(order_return=order_return, by=staff)
 
     refund = Refund.objects.get(payment__order=order)
-    assert refund.status == "reserved" and refund.amount == order_return.amount
+    assert refund.status == "awaiting_payout" and refund.amount == order_return.amount
     assert not CreditNote.objects.filter(order=order).exists()  # nothing paid back yet
 
     from payments.services import refund_confirm_payout

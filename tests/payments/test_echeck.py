@@ -176,7 +176,7 @@ def test_an_echeck_refund_waits_for_the_bank_transfer_then_is_recorded_once():
     payment = echeck_clear(payment=payment)
     staff = StaffFactory()
     refund = payment_refund(payment=payment, amount=Decimal("80.00"), by=staff)
-    assert refund.status == Refund.Status.RESERVED
+    assert refund.status == Refund.Status.AWAITING_PAYOUT
     assert payment.refundable() == Decimal("400.00")  # the reserved amount counts already
     with pytest.raises(PaymentError, match="reference"):
         refund_confirm_payout(refund=refund, reference=" ", by=staff)

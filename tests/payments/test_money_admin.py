@@ -113,7 +113,7 @@ def test_a_refund_by_bank_transfer_is_confirmed_by_staff(client):
         {"amount": "480.00", "reason": "İade"},
     )
     refund = Refund.objects.get()
-    assert refund.status == Refund.Status.RESERVED
+    assert refund.status == Refund.Status.AWAITING_PAYOUT
     page = client.get(reverse("admin:payments_refund_change", args=[refund.pk]))
     assert 'id="payout-link"' in page.content.decode()
     client.post(reverse("admin:payments_refund_payout", args=[refund.pk]), {"reference": "EFT-9"})

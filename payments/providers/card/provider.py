@@ -17,7 +17,7 @@ from ...interface import (
 )
 from ...states import PaymentMethod, PaymentStatus
 from ..base import PaysTheTotal
-from .client import stripe_client, to_stripe_amount
+from .client import from_stripe_amount, stripe_client, to_stripe_amount
 from .intents import declined_result, intent_result
 
 
@@ -77,6 +77,16 @@ class CardProvider(PaysTheTotal):
     def refund(self, *, request: PaymentRequest) -> ProviderResult:
         return stripe_refund(intent_id=request.reference, request=request)
 
+    def refund_retrieve(self, *, request: PaymentRequest) -> ProviderResult | None:
+        """Where Stripe's refund for our refund stands now (None if Stripe has none)."""
+        try:
+            refund = stripe_refund_of(
+                intent_id=request.reference, refund_id=str(request.details.get("refund_id", ""))
+            )
+        except stripe.StripeError as error:
+            raise ProviderUnavailable(_("The refund could not be checked.")) from error
+        return refund_result(refund.to_dict()) if refund is not None else None
+
     def void(self, *, request: PaymentRequest) -> ProviderResult:
         if not request.reference:  # never sent to Stripe: nothing to cancel there
             return ProviderResult(
@@ -111,16 +121,28 @@ class CardProvider(PaysTheTotal):
 def stripe_refund(
     *, intent_id: str, request: PaymentRequest, raw: dict | None = None
 ) -> ProviderResult:
-    """Refund `request.amount` of a PaymentIntent once (the refund's own idempotency key)."""
+    """Refund `request.amount` of a PaymentIntent once (the refund's own idempotency key).
+
+    Our refund's id goes in the Stripe refund's metadata. With `details["look_up_first"]` (a
+    re-send by the periodic job) Stripe's refunds of the intent are listed first and one made
+    for this refund is read instead of sending another: the look-up, not the idempotency key
+    (which the fake server ignores and Stripe forgets after a day), is what keeps it to one.
+    """
+    refund_id = str(request.details.get("refund_id", ""))
+    client = stripe_client()
     try:
-        refund = stripe_client().v1.refunds.create(
-            params={
-                "payment_intent": intent_id,
-                "amount": to_stripe_amount(request.amount, request.currency),
-                "metadata": {"payment_id": str(request.payment_id)},
-            },
-            options={"idempotency_key": request.idempotency_key},
-        )
+        refund = None
+        if request.details.get("look_up_first") and refund_id:
+            refund = stripe_refund_of(intent_id=intent_id, refund_id=refund_id)
+        if refund is None:
+            refund = client.v1.refunds.create(
+                params={
+                    "payment_intent": intent_id,
+                    "amount": to_stripe_amount(request.amount, request.currency),
+                    "metadata": {"payment_id": str(request.payment_id), "refund_id": refund_id},
+                },
+                options={"idempotency_key": request.idempotency_key},
+            )
     except stripe.InvalidRequestError as error:
         return ProviderResult(
             Outcome.FAILED,
@@ -131,11 +153,32 @@ def stripe_refund(
         )
     except stripe.StripeError as error:
         raise ProviderUnavailable(_("The refund could not be sent.")) from error
-    ok = refund.status in ("succeeded", "pending")
+    return refund_result(refund.to_dict() if hasattr(refund, "to_dict") else refund, raw=raw)
+
+
+def stripe_refund_of(*, intent_id: str, refund_id: str) -> object | None:
+    """The refund Stripe already made for our refund `refund_id` on this intent, if any."""
+    listed = stripe_client().v1.refunds.list(params={"payment_intent": intent_id, "limit": 100})
+    for refund in listed.auto_paging_iter():
+        if str((refund.metadata or {}).get("refund_id", "")) == refund_id:
+            return refund
+    return None
+
+
+def refund_result(refund: dict, *, raw: dict | None = None) -> ProviderResult:
+    """What a Stripe refund (as a dict) says: done, still pending (sent), or failed."""
+    status = str(refund.get("status", ""))
+    currency = str(refund.get("currency", "")).upper()
+    outcome = {
+        "succeeded": Outcome.REFUNDED,
+        "pending": Outcome.SENT,
+        "requires_action": Outcome.SENT,
+    }.get(status, Outcome.FAILED)
     return ProviderResult(
-        Outcome.REFUNDED if ok else Outcome.FAILED,
-        request.amount,
-        currency=str(refund.currency).upper(),
-        reference=refund.id,
-        raw={"refund": refund.id, "status": refund.status, **(raw or {})},
+        outcome,
+        from_stripe_amount(int(refund.get("amount") or 0), currency),
+        currency=currency,
+        reference=str(refund.get("id", "")),
+        message=str(refund.get("failure_reason") or "") if outcome == Outcome.FAILED else "",
+        raw={"refund": refund.get("id"), "status": status, **(raw or {})},
     )
