@@ -85,7 +85,7 @@ class CardProvider(PaysTheTotal):
             )
         except stripe.StripeError as error:
             raise ProviderUnavailable(_("The refund could not be checked.")) from error
-        return refund_result(refund.to_dict()) if refund is not None else None
+        return refund_result(refund) if refund is not None else None
 
     def void(self, *, request: PaymentRequest) -> ProviderResult:
         if not request.reference:  # never sent to Stripe: nothing to cancel there
@@ -153,15 +153,16 @@ def stripe_refund(
         )
     except stripe.StripeError as error:
         raise ProviderUnavailable(_("The refund could not be sent.")) from error
-    return refund_result(refund.to_dict() if hasattr(refund, "to_dict") else refund, raw=raw)
+    return refund_result(refund if isinstance(refund, dict) else refund.to_dict(), raw=raw)
 
 
-def stripe_refund_of(*, intent_id: str, refund_id: str) -> object | None:
+def stripe_refund_of(*, intent_id: str, refund_id: str) -> dict | None:
     """The refund Stripe already made for our refund `refund_id` on this intent, if any."""
     listed = stripe_client().v1.refunds.list(params={"payment_intent": intent_id, "limit": 100})
     for refund in listed.auto_paging_iter():
-        if str((refund.metadata or {}).get("refund_id", "")) == refund_id:
-            return refund
+        found = refund.to_dict()
+        if str((found.get("metadata") or {}).get("refund_id", "")) == refund_id:
+            return found
     return None
 
 
