@@ -46,6 +46,10 @@ def _refund_hit_by_a_stripe_error(payment, settings) -> Refund:
     return Refund.objects.get(payment=payment)
 
 
+def _after_unsent(settings) -> object:
+    return timezone.now() + timedelta(seconds=settings.REFUND_UNSENT_AFTER_SECONDS + 5)
+
+
 def _stripe_refunds(fake_stripe: str, intent: str) -> list:
     return fake_stripe_client(fake_stripe).v1.refunds.list(params={"payment_intent": intent}).data
 
@@ -64,7 +68,7 @@ def test_a_refund_stripe_never_got_waits_without_a_payout_button_and_the_job_sen
     assert 'id="payout-link"' not in page  # a card refund is never paid out by hand
 
     assert resend_refunds.apply().get() == 0  # too fresh: its own request may still send it
-    time_machine.move_to(timezone.now() + timedelta(seconds=settings.REFUND_UNSENT_AFTER_SECONDS + 5))
+    time_machine.move_to(_after_unsent(settings))
     assert resend_refunds.apply().get() == 1
     assert resend_refunds.apply().get() == 0  # done: nothing to send again
 
@@ -90,7 +94,7 @@ def test_a_refund_stripe_made_before_the_answer_was_lost_is_read_not_sent_again(
             "metadata": {"payment_id": str(payment.pk), "refund_id": str(refund.pk)},
         }
     )
-    time_machine.move_to(timezone.now() + timedelta(seconds=settings.REFUND_UNSENT_AFTER_SECONDS + 5))
+    time_machine.move_to(_after_unsent(settings))
 
     resend_refunds.apply()
 

@@ -81,9 +81,9 @@ def test_a_top_up_whose_credit_was_spent_is_refused_and_nothing_moves(fake_strip
     assert not Refund.objects.exists()
     assert balance_of(user_id=customer.pk) == Decimal("20.00")
     intent = top_up.reference
-    assert not fake_stripe_client(fake_stripe).v1.refunds.list(
-        params={"payment_intent": intent}
-    ).data
+    assert (
+        not fake_stripe_client(fake_stripe).v1.refunds.list(params={"payment_intent": intent}).data
+    )
     # What the balance still covers can go back.
     refund = payment_refund(payment=top_up, amount=Decimal("20.00"), by=StaffFactory())
     assert refund.status == Refund.Status.SUCCEEDED
@@ -101,9 +101,11 @@ def test_a_tab_settlement_is_never_refunded_directly(fake_stripe):
         payment_refund(payment=settlement, amount=Decimal("40.00"), by=StaffFactory())
 
     assert not Refund.objects.exists()
-    assert not fake_stripe_client(fake_stripe).v1.refunds.list(
-        params={"payment_intent": settlement.reference}
-    ).data
+    assert (
+        not fake_stripe_client(fake_stripe)
+        .v1.refunds.list(params={"payment_intent": settlement.reference})
+        .data
+    )
     # The order's own refund is the way, and it is taken from the settlement's charge.
     refund = payment_refund(payment=order.payments.get(), amount=Decimal("10.00"))
     assert refund.status == Refund.Status.SUCCEEDED and refund.reference.startswith("re_")
