@@ -325,6 +325,13 @@ class RefundAdmin(admin.ModelAdmin):
         if not request.user.has_perm(REFUND_PERMISSION):
             self.message_user(request, _("You may not refund payments."), messages.ERROR)
             return HttpResponseRedirect(back)
+        if refund.status != Refund.Status.AWAITING_PAYOUT:
+            # Only a refund waiting for a bank transfer is paid by hand (a card refund that
+            # has not reached Stripe is sent again by the periodic job, never paid twice).
+            self.message_user(
+                request, _("This refund is not waiting for a bank transfer."), messages.ERROR
+            )
+            return HttpResponseRedirect(back)
         form = PayoutForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:

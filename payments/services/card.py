@@ -9,6 +9,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import stripe
 from django.conf import settings
@@ -36,6 +37,7 @@ from ..providers.card.provider import ProviderUnavailable, refund_result
 from ..states import REFUND_OPEN, PaymentMethod, RefundStatus
 from ..tasks import process_stripe_event
 from .ledger import (
+    LEDGER_RAW_KEYS,
     Operation,
     _refund_mark_sent,
     payment_flag,
@@ -214,7 +216,9 @@ def stripe_event_process(*, event_pk: int) -> bool:
         elif event.type.startswith("charge.dispute."):
             _apply_dispute(obj, kind=event.type, event_id=event.event_id)
         event.processed_at = timezone.now()
-        event.save(update_fields=["processed_at"])
+        # Applied: what is kept for staff is ids, statuses and amounts, no customer's details.
+        event.payload = event_payload_pared(event.payload)
+        event.save(update_fields=["processed_at", "payload"])
     return True
 
 
@@ -236,6 +240,36 @@ def _apply_intent(intent: dict, *, event_id: str) -> None:
             operation=Operation.START,
             operation_key=f"event-{event_id}",
         )
+
+
+# What a processed webhook event keeps: ids, statuses, amounts and our own metadata; billing
+# details, emails, names and card details of the customer are dropped.
+_EVENT_KEYS = LEDGER_RAW_KEYS | {
+    "type",
+    "created",
+    "data",
+    "metadata",
+    "refunds",
+    "latest_charge",
+    "amount_received",
+    "amount_refunded",
+    "failure_reason",
+    "decline_code",
+    "last_payment_error",
+    "payment_id",
+    "refund_id",
+    "order",
+    "message",
+}
+
+
+def event_payload_pared(value: Any) -> Any:
+    """A Stripe event with only the allow-listed keys, at every level."""
+    if isinstance(value, dict):
+        return {k: event_payload_pared(v) for k, v in value.items() if k in _EVENT_KEYS}
+    if isinstance(value, list):
+        return [event_payload_pared(item) for item in value]
+    return value
 
 
 def _payment_of_intent(intent_id: object) -> Payment | None:
@@ -377,9 +411,7 @@ def _compare_refunds(payment: Payment, client: stripe.StripeClient) -> int:
     """Stripe's succeeded refunds of a PaymentIntent against our ledger's refund rows."""
     there = {}
     try:
-        listed = client.v1.refunds.list(
-            params={"payment_intent": payment.reference, "limit": 100}
-        )
+        listed = client.v1.refunds.list(params={"payment_intent": payment.reference, "limit": 100})
         for refund in listed.auto_paging_iter():
             if refund.status == "succeeded":
                 there[refund.id] = from_stripe_amount(refund.amount, refund.currency)

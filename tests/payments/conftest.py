@@ -1,7 +1,13 @@
 """Fixtures for payment tests."""
 
+import hashlib
+import hmac
+import json
+import time
+
 import pytest
 import stripe
+from django.urls import reverse
 
 from payments.providers.card import client as card_client
 
@@ -27,3 +33,30 @@ def sent(fake_stripe, monkeypatch) -> list[tuple[str, str, dict]]:
 
     monkeypatch.setattr(card_client, "_client", recorded_client)
     return requests
+
+
+@pytest.fixture
+def stripe_event_post(client, settings, django_capture_on_commit_callbacks):
+    """Post a signed Stripe event; the work it queues after commit runs (eager Celery)."""
+
+    def send(event_id: str, kind: str, obj: dict) -> None:
+        body = json.dumps(
+            {"id": event_id, "object": "event", "type": kind, "data": {"object": obj}}
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("payments:stripe_webhook"),
+                body,
+                content_type="application/json",
+                HTTP_STRIPE_SIGNATURE=_signature(body, settings.STRIPE_WEBHOOK_SECRET),
+            )
+        assert response.status_code == 200
+
+    return send
+
+
+def _signature(body: str, secret: str) -> str:
+    """Stripe's signature header for a body, made now."""
+    at = int(time.time())
+    mac = hmac.new(secret.encode(), f"{at}.{body}".encode(), hashlib.sha256).hexdigest()
+    return f"t={at},v1={mac}"

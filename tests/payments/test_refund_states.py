@@ -16,14 +16,14 @@ from django.utils import timezone
 
 from orders.models import Order
 from payments.exceptions import PaymentError
-from payments.models import PaymentEvent, ReconciliationItem, Refund
+from payments.models import PaymentEvent, ReconciliationItem, Refund, StripeEvent
 from payments.services import card_reconcile, payment_refund
 from payments.states import PaymentStatus
 from payments.tasks import resend_refunds
 from shop.models import AuditEntry
 from tests.factories import StaffFactory
 
-from .test_card import _order_and_payment, _pay, _signed, fake_stripe_client
+from .test_card import _order_and_payment, _pay, fake_stripe_client
 
 pytestmark = [pytest.mark.stripe, pytest.mark.django_db]
 
@@ -66,6 +66,9 @@ def test_a_refund_stripe_never_got_waits_without_a_payout_button_and_the_job_sen
     client.force_login(staff)
     page = client.get(reverse("admin:payments_refund_change", args=[refund.pk])).content.decode()
     assert 'id="payout-link"' not in page  # a card refund is never paid out by hand
+    client.post(reverse("admin:payments_refund_payout", args=[refund.pk]), {"reference": "EFT-1"})
+    refund.refresh_from_db()
+    assert refund.status == Refund.Status.RESERVED and not payment.events.filter(kind="refund")
 
     assert resend_refunds.apply().get() == 0  # too fresh: its own request may still send it
     time_machine.move_to(_after_unsent(settings))
@@ -109,26 +112,6 @@ def test_a_refund_stripe_made_before_the_answer_was_lost_is_read_not_sent_again(
 # --- Webhooks ------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def post(client, settings, django_capture_on_commit_callbacks):
-    """Post a signed Stripe event; the work it queues after commit runs (eager Celery)."""
-
-    def send(event_id: str, kind: str, obj: dict) -> None:
-        body = json.dumps(
-            {"id": event_id, "object": "event", "type": kind, "data": {"object": obj}}
-        )
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(
-                reverse("payments:stripe_webhook"),
-                body,
-                content_type="application/json",
-                HTTP_STRIPE_SIGNATURE=_signed(body, settings.STRIPE_WEBHOOK_SECRET),
-            )
-        assert response.status_code == 200
-
-    return send
-
-
 def _stripe_refund(payment, refund: Refund | None, status: str, **fields: object) -> dict:
     return {
         "id": "re_webhook_1",
@@ -143,19 +126,19 @@ def _stripe_refund(payment, refund: Refund | None, status: str, **fields: object
 
 
 def test_a_pending_stripe_refund_is_sent_not_done_until_stripe_says_it_succeeded(
-    fake_stripe, settings, post
+    fake_stripe, settings, stripe_event_post
 ):
     payment = _paid(fake_stripe)
     refund = _refund_hit_by_a_stripe_error(payment, settings)
 
-    post("evt_r1", "refund.created", _stripe_refund(payment, refund, "pending"))
+    stripe_event_post("evt_r1", "refund.created", _stripe_refund(payment, refund, "pending"))
     refund.refresh_from_db()
     assert (refund.status, refund.reference) == (Refund.Status.SENT, "re_webhook_1")
     assert not payment.events.filter(kind=PaymentEvent.Kind.REFUND).exists()
     assert payment.refundable() == payment.amount - PART
 
     for event_id in ("evt_r2", "evt_r2_again"):
-        post(event_id, "refund.updated", _stripe_refund(payment, refund, "succeeded"))
+        stripe_event_post(event_id, "refund.updated", _stripe_refund(payment, refund, "succeeded"))
     refund.refresh_from_db()
     assert refund.status == Refund.Status.SUCCEEDED
     assert payment.events.filter(kind=PaymentEvent.Kind.REFUND).count() == 1
@@ -164,19 +147,19 @@ def test_a_pending_stripe_refund_is_sent_not_done_until_stripe_says_it_succeeded
 
 
 def test_a_failed_stripe_refund_gives_its_amount_back_to_what_can_be_refunded(
-    fake_stripe, settings, post
+    fake_stripe, settings, stripe_event_post
 ):
     payment = _paid(fake_stripe)
     refund = _refund_hit_by_a_stripe_error(payment, settings)
-    post("evt_f1", "refund.created", _stripe_refund(payment, refund, "pending"))
+    stripe_event_post("evt_f1", "refund.created", _stripe_refund(payment, refund, "pending"))
 
-    post(
+    stripe_event_post(
         "evt_f2",
         "refund.failed",
         _stripe_refund(payment, refund, "failed", failure_reason="expired_or_canceled_card"),
     )
     # A late "succeeded" for a refund already failed changes nothing (checked under its lock).
-    post("evt_f3", "refund.updated", _stripe_refund(payment, refund, "succeeded"))
+    stripe_event_post("evt_f3", "refund.updated", _stripe_refund(payment, refund, "succeeded"))
 
     refund.refresh_from_db()
     assert refund.status == Refund.Status.FAILED
@@ -186,7 +169,7 @@ def test_a_failed_stripe_refund_gives_its_amount_back_to_what_can_be_refunded(
     assert payment.status == PaymentStatus.PAID and payment.refundable() == payment.amount
 
 
-def test_a_refund_made_in_stripes_dashboard_reaches_the_ledger_once(fake_stripe, post):
+def test_a_refund_made_in_stripes_dashboard_reaches_the_ledger_once(fake_stripe, stripe_event_post):
     payment = _paid(fake_stripe)
     made = fake_stripe_client(fake_stripe).v1.refunds.create(
         params={"payment_intent": payment.reference, "amount": 2500}
@@ -199,19 +182,22 @@ def test_a_refund_made_in_stripes_dashboard_reaches_the_ledger_once(fake_stripe,
         "billing_details": {"email": "ayse@example.com", "name": "Ayşe Yılmaz"},
         "refunds": {"data": [{**made.to_dict(), "metadata": {}}]},
     }
-    post("evt_d1", "charge.refunded", charge)
-    post("evt_d2", "charge.refunded", charge)  # Stripe says it again
+    stripe_event_post("evt_d1", "charge.refunded", charge)
+    stripe_event_post("evt_d2", "charge.refunded", charge)  # Stripe says it again
 
     row = payment.events.get(kind=PaymentEvent.Kind.REFUND)
     assert (row.reference, row.amount, row.moves_cash) == (made.id, Decimal("25.00"), True)
     assert "ayse" not in json.dumps(row.raw) and "Ayşe" not in json.dumps(row.raw)
+    # The stored event keeps the ids and amounts it was applied with, not the customer's details.
+    stored = json.dumps(list(StripeEvent.objects.values_list("payload", flat=True)))
+    assert made.id in stored and "ayse@example.com" not in stored and "Yılmaz" not in stored
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.PARTIALLY_REFUNDED
     assert payment.refundable() == payment.amount - Decimal("25.00")
     assert card_reconcile(since=timezone.now() - timedelta(minutes=5)) == 0  # it matches now
 
 
-def test_a_dispute_flags_the_order_for_staff(fake_stripe, post):
+def test_a_dispute_flags_the_order_for_staff(fake_stripe, stripe_event_post):
     payment = _paid(fake_stripe)
     dispute = {
         "id": "dp_1",
@@ -223,7 +209,7 @@ def test_a_dispute_flags_the_order_for_staff(fake_stripe, post):
         "charge": payment.events.get(kind="capture").reference,
         "payment_intent": payment.reference,
     }
-    post("evt_dp1", "charge.dispute.created", dispute)
+    stripe_event_post("evt_dp1", "charge.dispute.created", dispute)
 
     order = Order.objects.get(pk=payment.order_id)
     assert order.needs_review and "Dispute opened" in order.review_note
@@ -231,7 +217,7 @@ def test_a_dispute_flags_the_order_for_staff(fake_stripe, post):
     assert payment.needs_review and "fraudulent" in payment.review_note
     assert AuditEntry.objects.filter(action="payment.dispute.created").count() == 1
 
-    post("evt_dp2", "charge.dispute.closed", {**dispute, "status": "lost"})
+    stripe_event_post("evt_dp2", "charge.dispute.closed", {**dispute, "status": "lost"})
     order.refresh_from_db()
     assert "Dispute closed" in order.review_note and "lost" in order.review_note
 

@@ -28,6 +28,7 @@ from tests.orders.helpers import cart_with, place, stocked_variant
 
 from .browser_stand_in import confirm_card_setup
 from .test_card import fake_stripe_client
+from .test_refund_states import _refund_hit_by_a_stripe_error, _stripe_refund
 from .test_wallet_and_tab import _customer_with_card_and_address, digital
 
 pytestmark = [pytest.mark.stripe, pytest.mark.django_db]
@@ -109,3 +110,21 @@ def test_a_tab_settlement_is_never_refunded_directly(fake_stripe):
     # The order's own refund is the way, and it is taken from the settlement's charge.
     refund = payment_refund(payment=order.payments.get(), amount=Decimal("10.00"))
     assert refund.status == Refund.Status.SUCCEEDED and refund.reference.startswith("re_")
+
+
+def test_a_top_up_refund_the_card_refused_gives_the_credit_back(
+    fake_stripe, settings, stripe_event_post
+):
+    top_up = _top_up(fake_stripe)
+    refund = _refund_hit_by_a_stripe_error(top_up, settings)  # 40.00 reserved, credit taken
+    assert balance_of(user_id=top_up.user_id) == Decimal("60.00")
+
+    failed = _stripe_refund(top_up, refund, "failed", failure_reason="lost_or_stolen_card")
+    stripe_event_post("evt_top_up_refund_failed", "refund.failed", failed)
+    stripe_event_post("evt_top_up_refund_failed_again", "refund.failed", failed)
+
+    refund.refresh_from_db()
+    assert refund.status == Refund.Status.FAILED
+    assert balance_of(user_id=top_up.user_id) == TOP_UP  # given back, once
+    top_up.refresh_from_db()
+    assert top_up.status == PaymentStatus.PAID and top_up.refundable() == TOP_UP
