@@ -55,6 +55,8 @@ def test_the_shops_schedule_expires_an_unpaid_order_when_its_job_falls_due(setti
         "settle-tabs",
         "prune-search-misses",
         "process-lost-stripe-events",
+        "resend-refunds",
+        "start-lost-payments",
     }
 
     ran, _ = jobs.run_due(now=start + timedelta(seconds=settings.ORDER_EXPIRY_EVERY_SECONDS))
