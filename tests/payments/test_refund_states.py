@@ -242,3 +242,29 @@ def test_the_nightly_reconciliation_lists_a_refund_stripe_made_that_the_ledger_l
     )
     assert ours.status == Refund.Status.SUCCEEDED
     assert card_reconcile(since=since) == 0  # listed once
+
+
+def test_staff_money_actions_on_a_refund_are_in_the_audit_trail():
+    from payments.services import echeck_clear, refund_confirm_payout
+
+    from .test_echeck import _signed as signed_echeck
+
+    _, payment, _ = signed_echeck()
+    payment = echeck_clear(payment=payment)
+    staff, payer = StaffFactory(), StaffFactory()
+
+    refund = payment_refund(payment=payment, amount=PART, reason="Kırık ürün", by=staff)
+    assert refund.status == Refund.Status.AWAITING_PAYOUT
+    refund_confirm_payout(refund=refund, reference="EFT-77", by=payer)
+    refund_confirm_payout(refund=refund, reference="EFT-77", by=payer)  # twice: recorded once
+
+    trail = list(
+        AuditEntry.objects.filter(object_type="payments.refund", object_id=str(refund.pk))
+        .order_by("pk")
+        .values_list("action", "actor", "reason")
+    )
+    assert trail == [
+        ("refund.reserve", staff.pk, "Kırık ürün"),
+        ("refund.send", staff.pk, ""),
+        ("refund.payout_confirm", payer.pk, "EFT-77"),
+    ]
