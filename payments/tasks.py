@@ -124,17 +124,20 @@ def resend_refunds() -> int:
     cutoff = timezone.now() - timedelta(seconds=settings.REFUND_UNSENT_AFTER_SECONDS)
     due = refund_ids_unsent(older_than=cutoff) + refund_ids_sent(older_than=cutoff)
     for refund_id in due:
-        resend_refund.delay(refund_id)
+        resend_refund.delay(refund_id, cutoff.isoformat())
     return len(due)
 
 
 @shared_task(name="payments.resend_refund")
-def resend_refund(refund_id: int) -> str:
+def resend_refund(refund_id: int, older_than: str = "") -> str:
     """One refund of the periodic job (looked up at Stripe before anything is sent again)."""
+    from datetime import datetime
+
     from .services.ledger import refund_resend
 
+    cutoff = datetime.fromisoformat(older_than) if older_than else None
     try:
-        refund = refund_resend(refund_id=refund_id)
+        refund = refund_resend(refund_id=refund_id, older_than=cutoff)
     except PaymentError:  # Stripe unreachable: the next run tries again
         return "provider unreachable"
     return refund.status if refund is not None else "missing"

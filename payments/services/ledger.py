@@ -295,9 +295,9 @@ def refund_transition(*, refund: Refund, to: str, **fields: str) -> bool:
 
 
 def refund_ids_unsent(*, older_than: object) -> list[int]:
-    """Refunds reserved before this moment and never sent (a crash, a Stripe error)."""
+    """Refunds reserved, unsent and untouched since this moment (a crash, a Stripe error)."""
     return list(
-        Refund.objects.filter(status=RefundStatus.RESERVED, created_at__lt=older_than)
+        Refund.objects.filter(status=RefundStatus.RESERVED, updated_at__lt=older_than)
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)[:200]
     )
@@ -312,17 +312,20 @@ def refund_ids_sent(*, older_than: object) -> list[int]:
     )
 
 
-def refund_resend(*, refund_id: int) -> Refund | None:
+def refund_resend(*, refund_id: int, older_than: object | None = None) -> Refund | None:
     """The periodic job's step for one refund left reserved and unsent (or sent, still pending).
 
     A Stripe refund is looked up first (our refund id is in its metadata) and sent only when
-    Stripe has none for it; a pending one is read back. Safe to run twice.
+    Stripe has none for it; a pending one is read back. Safe to run twice: a reserved refund is
+    claimed under its lock first (its `updated_at` moves), so a second run at once skips it.
     """
     refund = Refund.objects.select_related("payment").filter(pk=refund_id).first()
     if refund is None:
         return None
     provider = get_provider(refund.payment.method)
     if refund.status == RefundStatus.RESERVED:
+        if older_than is not None and not _resend_claim(refund_id=refund.pk, older_than=older_than):
+            return refund
         return refund_send(refund=refund, details={"look_up_first": True})
     if refund.status == RefundStatus.SENT and hasattr(provider, "refund_retrieve"):
         payment = refund.payment
@@ -340,6 +343,15 @@ def refund_resend(*, refund_id: int) -> Refund | None:
             )
         refund.refresh_from_db()
     return refund
+
+
+def _resend_claim(*, refund_id: int, older_than: object) -> bool:
+    with transaction.atomic():
+        locked = Refund.objects.select_for_update().get(pk=refund_id)
+        if locked.status != RefundStatus.RESERVED or locked.updated_at >= older_than:
+            return False  # sent meanwhile, or another run claimed it just now
+        locked.save(update_fields=["updated_at"])
+    return True
 
 
 def payment_flag(*, payment_id: int, note: str, action: str = "payment.flag") -> Payment:
