@@ -19,7 +19,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 
 from shop.models import User
-from shop.money import ZERO
+from shop.money import ZERO, to_money
 
 from .models import (
     BalanceEntry,
@@ -187,14 +187,15 @@ def daily_money(*, since: object, until: object) -> list[DayRow]:
         target = row(item["day"], item["payment__method"])
         if not item["moves_cash"]:
             continue
+        # Rounded to the kuruş: SQLite sums decimals as floats ('149.900000000000').
         if item["kind"] == PaymentEvent.Kind.CAPTURE:
-            target["captured"] += item["total"]
+            target["captured"] += to_money(item["total"])
         elif item["kind"] == PaymentEvent.Kind.REFUND:
-            target["refunded"] += item["total"]
+            target["refunded"] += to_money(item["total"])
         elif item["kind"] in (PaymentEvent.Kind.FAILURE, PaymentEvent.Kind.BOUNCE):
             target["failed"] += item["count"]
     for item in pending:
-        row(item["day"], item["method"])["pending"] += item["total"]
+        row(item["day"], item["method"])["pending"] += to_money(item["total"])
     for item in differences:
         row(item["day"], item["payment__method"])["differences"] += item["count"]
     return [
