@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.services import stock_ship
-from payments.states import VOIDABLE, PaymentStatus
+from payments.states import REFUNDABLE, VOIDABLE, PaymentStatus
 from shop.models import User
 
 from ..carriers import TrackingUpdate, adapter_for
@@ -55,8 +55,17 @@ _ROAD = {
 }
 
 
+# Cancelling an order holding these gives money back (a refund, or a card hold released).
+MONEY_TAKEN = REFUNDABLE | {PaymentStatus.AUTHORIZED}
+REFUND_PERMISSION = "payments.refund_payment"
+
+
 class ShipmentError(OrderError):
     pass
+
+
+class CancelNeedsRefund(InvalidTransition):
+    """Staff without the refund permission tried to cancel an order that would refund."""
 
 
 def unshipped_quantities(*, order: Order) -> dict[int, int]:
@@ -301,7 +310,7 @@ def order_step(*, order: Order, to: str, by: User | None = None) -> Order:
     if to == S.SHIPPED:
         raise InvalidTransition(_("Ship the order with a carrier and a tracking number."))
     if to == S.CANCELLED:
-        return order_transition(order=order, to=to, by=by, cancel_reason=CancelReason.STAFF)
+        return order_cancel_by_staff(order=order, by=by)
     if to in PARCEL_STEPS and order.status in ROAD_RANK:
         if order.status == to:
             return order
@@ -325,6 +334,28 @@ def order_step(*, order: Order, to: str, by: User | None = None) -> Order:
             )
         return Order.objects.get(pk=order.pk)
     return order_transition(order=order, to=to, by=by)
+
+
+def order_cancel_by_staff(*, order: Order, by: User | None = None) -> Order:
+    """Staff cancel an order before shipping; if that gives money back, only with the refund
+    permission too (`by=None` is the shop itself: demo, tasks). Refused: nothing changes.
+    """
+    with transaction.atomic():
+        # Under the order's lock: a payment arriving meanwhile mirrors on the order after us.
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.status != S.CANCELLED and by is not None and not by.has_perm(REFUND_PERMISSION):
+            taken = locked.payments.filter(status__in=MONEY_TAKEN).order_by("pk").first()
+            if taken is not None:
+                raise CancelNeedsRefund(
+                    _(
+                        "%(number)s was not cancelled: its payment is “%(status)s”, so "
+                        "cancelling would give the money back, and you may not refund payments."
+                    )
+                    % {"number": locked.number, "status": taken.get_status_display()}
+                )
+        return order_transition(
+            order=locked, to=S.CANCELLED, by=by, cancel_reason=CancelReason.STAFF
+        )
 
 
 def _just_after(moment: datetime | None) -> datetime:
