@@ -293,6 +293,13 @@ class OrderAdmin(MalformedFilterSafeMixin, admin.ModelAdmin):
         "cancel_orders",
     ]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Order | None = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        # The invoice link only for those who may download it (the PDF names the buyer).
+        if not request.user.has_perm(INVOICE_PERMISSION):
+            fields.remove("invoice_link")
+        return fields
+
     # --- the order's screen: allowed steps, messages, invoice --------------------------------
 
     @admin.display(description=_("next steps"))
@@ -879,6 +886,12 @@ class CreditNoteAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: CreditNote | None = None) -> bool:
         return False
+
+    def get_list_display(self, request: HttpRequest) -> list[str]:
+        fields = list(super().get_list_display(request))
+        if request.user.has_perm(INVOICE_PERMISSION):
+            return fields
+        return [name for name in fields if name != "pdf"]
 
     @admin.display(description="PDF")
     def pdf(self, note: CreditNote) -> str:

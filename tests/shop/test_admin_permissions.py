@@ -351,7 +351,11 @@ def test_invoice_and_credit_note_pdfs_need_their_permission_and_each_download_is
     invoice, note = Invoice.objects.get(order=paid), CreditNote.objects.get(order=paid)
     invoice_url = reverse("admin:orders_order_invoice", args=[paid.pk])
     note_url = reverse("admin:orders_creditnote_pdf", args=[note.pk])
+    order_page = reverse("admin:orders_order_change", args=[paid.pk])
+    notes_page = reverse("admin:orders_creditnote_changelist")
     client.force_login(_staff("view_order", "view_invoice", "view_creditnote"))
+    assert invoice_url not in client.get(order_page).content.decode()
+    assert note_url not in client.get(notes_page).content.decode()
     for url in (invoice_url, note_url):
         response = client.get(url)
         assert response.status_code == 403 and b"%PDF" not in response.content
@@ -359,6 +363,8 @@ def test_invoice_and_credit_note_pdfs_need_their_permission_and_each_download_is
 
     clerk = _staff("view_order", "view_creditnote", "download_invoice")
     client.force_login(clerk)
+    assert invoice_url in client.get(order_page).content.decode()
+    assert note_url in client.get(notes_page).content.decode()
     for url in (invoice_url, note_url, invoice_url):
         response = client.get(url)
         assert response.status_code == 200 and response.content.startswith(b"%PDF")
