@@ -652,6 +652,12 @@ class InvoiceAdmin(admin.ModelAdmin):
         "buyer",
     ]
 
+    def get_fields(self, request: HttpRequest, obj: Invoice | None = None) -> list[str]:
+        # The buyer's identity is what the PDF permission guards: not shown without it either.
+        if request.user.has_perm(INVOICE_PERMISSION):
+            return list(self.readonly_fields)
+        return [name for name in self.readonly_fields if name != "buyer"]
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

@@ -356,15 +356,22 @@ def test_invoice_and_credit_note_pdfs_need_their_permission_and_each_download_is
     client.force_login(_staff("view_order", "view_invoice", "view_creditnote"))
     assert invoice_url not in client.get(order_page).content.decode()
     assert note_url not in client.get(notes_page).content.decode()
+    invoice_page = client.get(reverse("admin:orders_invoice_change", args=[invoice.pk]))
+    assert invoice.number in invoice_page.content.decode()
+    assert "field-buyer" not in invoice_page.content.decode()  # the buyer's identity
     for url in (invoice_url, note_url):
         response = client.get(url)
         assert response.status_code == 403 and b"%PDF" not in response.content
     assert not AuditEntry.objects.filter(action__endswith=".download").exists()
 
-    clerk = _staff("view_order", "view_creditnote", "download_invoice")
+    clerk = _staff("view_order", "view_invoice", "view_creditnote", "download_invoice")
     client.force_login(clerk)
     assert invoice_url in client.get(order_page).content.decode()
     assert note_url in client.get(notes_page).content.decode()
+    assert (
+        "field-buyer"
+        in client.get(reverse("admin:orders_invoice_change", args=[invoice.pk])).content.decode()
+    )
     for url in (invoice_url, note_url, invoice_url):
         response = client.get(url)
         assert response.status_code == 200 and response.content.startswith(b"%PDF")
