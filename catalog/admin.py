@@ -39,7 +39,9 @@ class CategoryAdmin(TreeAdmin, TranslationAdmin):
     list_display = ["name", "slug", "is_featured", "is_active"]
     search_fields = ["name_tr", "name_en"]
 
-    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict | None = None
+    ) -> HttpResponse:
         # treebeard marks the tree's level only on a GET; a POST answered with the list (an
         # action refused) needs the mark too, else its template fails (a 500).
         if request.method == "POST" and not hasattr(request, "_treebeard_parent"):

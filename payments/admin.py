@@ -445,7 +445,13 @@ class BalanceEntryAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj) if obj is not None else []
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
+    def get_form(
+        self,
+        request: HttpRequest,
+        obj: BalanceEntry | None = None,
+        change: bool = False,
+        **kwargs: object,
+    ) -> type[forms.ModelForm]:
         # An entry is read, never edited: its page needs no adjustment form (its fields
         # `customer`, `amount` and `reason` are not on that page).
         if obj is not None:
