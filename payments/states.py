@@ -81,8 +81,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 VOIDABLE = frozenset({P.UNPAID, P.REQUIRES_ACTION, P.AUTHORIZED, P.COD_DUE, P.CLEARING, P.ON_TAB})
 # Money was taken, or is owed on the open tab: a refund gives back (or takes off) some or all of it.
 REFUNDABLE = frozenset({P.PAID, P.PARTIALLY_REFUNDED, P.ON_TAB})
-# The order may leave "packed" for the road only with one of these.
-SHIPPABLE = frozenset({P.AUTHORIZED, P.PAID, P.COD_DUE, P.ON_TAB})
+# A parcel may leave only with one of these: the money for what ships is in (or held, due at the
+# door, owed on the tab). Paid and then partly refunded (a goodwill refund, an item taken off the
+# tab) still ships; refunded in full, bounced or returned does not.
+SHIPPABLE = frozenset({P.AUTHORIZED, P.PAID, P.PARTIALLY_REFUNDED, P.COD_DUE, P.ON_TAB})
 
 
 def can_transition(current: str, target: str) -> bool:
