@@ -30,7 +30,7 @@ from .models import (
     Tab,
 )
 from .services import balance_adjust
-from .states import REFUNDABLE, PaymentStatus
+from .states import REFUNDABLE, PaymentMethod, PaymentStatus
 
 # Money actions need their own permissions (or a group holding them), not just staff status.
 REFUND_PERMISSION = "payments.refund_payment"
@@ -114,7 +114,9 @@ class PaymentAdmin(admin.ModelAdmin):
             and payment.status in REFUNDABLE
             and request.user.has_perm(REFUND_PERMISSION),
             "can_decide_echeck": payment is not None
-            and payment.status == PaymentStatus.CLEARING
+            and payment.method == PaymentMethod.ECHECK
+            and payment.status
+            in (PaymentStatus.CLEARING, PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED)
             and request.user.has_perm(ECHECK_PERMISSION),
             "can_record_cash": payment is not None
             and payment.status == PaymentStatus.COD_DUE
@@ -208,7 +210,7 @@ class PaymentAdmin(admin.ModelAdmin):
         )
 
     def echeck_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        """Clear a check whose money arrived, or record its bounce with the bank's reason."""
+        """Clear a check whose money arrived, record its bounce, or its return after clearing."""
         payment = get_object_or_404(Payment, pk=pk)
         back = reverse("admin:payments_payment_change", args=[pk])
         if not request.user.has_perm(ECHECK_PERMISSION):
@@ -217,8 +219,13 @@ class PaymentAdmin(admin.ModelAdmin):
         form = ECheckDecisionForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                if form.cleaned_data["decision"] == ECheckDecisionForm.CLEAR:
+                decision = form.cleaned_data["decision"]
+                if decision == ECheckDecisionForm.CLEAR:
                     services.echeck_clear(payment=payment, by=request.user)
+                elif decision == ECheckDecisionForm.RETURN:
+                    services.echeck_return(
+                        payment=payment, reason=form.cleaned_data["reason"], by=request.user
+                    )
                 else:
                     services.echeck_bounce(
                         payment=payment, reason=form.cleaned_data["reason"], by=request.user

@@ -16,14 +16,18 @@ class RefundForm(forms.Form):
 
 
 class ECheckDecisionForm(forms.Form):
-    CLEAR, BOUNCE = "clear", "bounce"
+    CLEAR, BOUNCE, RETURN = "clear", "bounce", "return"
     decision = forms.ChoiceField(
         label=_("Decision"),
-        choices=[(CLEAR, _("The money arrived: clear it")), (BOUNCE, _("The check bounced"))],
+        choices=[
+            (CLEAR, _("The money arrived: clear it")),
+            (BOUNCE, _("The check bounced")),
+            (RETURN, _("The bank returned the cleared check")),
+        ],
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(
-        label=_("Why it bounced (for a bounce)"), max_length=200, required=False
+        label=_("Why it bounced or was returned"), max_length=200, required=False
     )
 
 

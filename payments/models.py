@@ -124,6 +124,7 @@ class Payment(models.Model):
             if self.status == PaymentStatus.ON_TAB
             else self.ledger_sum(PaymentEvent.Kind.CAPTURE)
         )
+        taken -= self.ledger_sum(PaymentEvent.Kind.RETURN)  # the bank took it back
         return taken - self.ledger_sum(PaymentEvent.Kind.REFUND) - (reserved or ZERO)
 
 
@@ -185,6 +186,9 @@ class PaymentEvent(models.Model):
         FAILURE = "failure", _("Failure")
         ACTION_REQUIRED = "action_required", _("Customer action required")
         BOUNCE = "bounce", _("Bounced")
+        # Money that was captured and then taken back by the bank (a returned e-check): it
+        # counts against the capture, like a chargeback. Keyed by the return.
+        RETURN = "return", _("Returned by the bank")
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
@@ -495,6 +499,8 @@ class ECheck(models.Model):
     cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
     bounced_at = models.DateTimeField(_("bounced at"), null=True, blank=True)
     bounce_reason = models.CharField(_("bounce reason"), max_length=200, blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    return_reason = models.CharField(_("return reason"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("e-check")

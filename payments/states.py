@@ -21,6 +21,8 @@ class PaymentStatus(models.TextChoices):
     PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
     REFUNDED = "refunded", _("Refunded")
     BOUNCED = "bounced", _("Bounced")
+    # A cleared e-check the bank took back later (within ECHECK_RETURN_DAYS): the money is gone.
+    RETURNED = "returned", _("Returned by the bank")
     VOIDED = "voided", _("Voided")
     FAILED = "failed", _("Failed")
 
@@ -69,10 +71,12 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     P.CLEARING: frozenset({P.PAID, P.BOUNCED, P.VOIDED}),
     # A refund of everything still on the tab takes the order off it: refunded, nothing taken.
     P.ON_TAB: frozenset({P.PAID, P.VOIDED, P.REFUNDED}),
-    P.PAID: frozenset({P.PARTIALLY_REFUNDED, P.REFUNDED}),
-    P.PARTIALLY_REFUNDED: frozenset({P.PARTIALLY_REFUNDED, P.REFUNDED}),
+    # A cleared e-check may still be returned by the bank (payments.services.echeck_return).
+    P.PAID: frozenset({P.PARTIALLY_REFUNDED, P.REFUNDED, P.RETURNED}),
+    P.PARTIALLY_REFUNDED: frozenset({P.PARTIALLY_REFUNDED, P.REFUNDED, P.RETURNED}),
     P.REFUNDED: frozenset(),
     P.BOUNCED: frozenset(),
+    P.RETURNED: frozenset(),
     P.FAILED: _TAKEN | {P.AUTHORIZED},
     P.VOIDED: _TAKEN,
 }

@@ -19,6 +19,7 @@ from ..messages import (
     payment_bounced_schedule,
     payment_received_schedule,
     payment_reminder_schedule,
+    payment_returned_schedule,
 )
 from ..models import Coupon, CouponRedemption, Order, OrderEvent
 from ..signals import order_status_changed
@@ -207,6 +208,16 @@ def order_set_payment_status(*, order_id: int, payment_id: int, status: str) -> 
             order.review_note = _("The e-check bounced; the order waits for another payment.")
             order.save(update_fields=["needs_review", "review_note", "updated_at"])
             payment_bounced_schedule(order=order, payment_id=payment_id)
+        elif status == PaymentStatus.RETURNED:
+            # The bank took a cleared e-check back: the money never came. Staff see it (unshipped
+            # parcels wait at the gate); the customer is asked to pay another way.
+            order.needs_review = True
+            order.review_note = _(
+                "The bank returned the e-check after it cleared; the order waits for another "
+                "payment."
+            )
+            order.save(update_fields=["needs_review", "review_note", "updated_at"])
+            payment_returned_schedule(order=order, payment_id=payment_id)
     return order
 
 

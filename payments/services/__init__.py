@@ -23,6 +23,7 @@ from .echeck import (
     echeck_bounce,
     echeck_clear,
     echeck_create,
+    echeck_return,
     echeck_seal_valid,
     echecks_due,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "echeck_bounce",
     "echeck_clear",
     "echeck_create",
+    "echeck_return",
     "echeck_seal_valid",
     "echecks_due",
     "payment_capture",

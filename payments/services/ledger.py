@@ -34,6 +34,7 @@ _KIND_BY_OUTCOME = {
     Outcome.VOIDED: PaymentEvent.Kind.VOID,
     Outcome.FAILED: PaymentEvent.Kind.FAILURE,
     Outcome.BOUNCED: PaymentEvent.Kind.BOUNCE,
+    Outcome.RETURNED: PaymentEvent.Kind.RETURN,
 }
 # Provider data kept for staff never holds what would let someone act on the payment.
 _SECRET_FIELDS = frozenset({"client_secret"})
@@ -430,6 +431,7 @@ def _status_after(payment: Payment, result: ProviderResult, operation: Operation
         Outcome.REQUIRES_ACTION: PaymentStatus.REQUIRES_ACTION,
         Outcome.VOIDED: PaymentStatus.VOIDED,
         Outcome.BOUNCED: PaymentStatus.BOUNCED,
+        Outcome.RETURNED: PaymentStatus.RETURNED,
     }[outcome]
 
 
