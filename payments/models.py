@@ -70,6 +70,7 @@ class Payment(models.Model):
             ("refund_payment", _("Can refund payments")),
             ("decide_echeck", _("Can clear or bounce e-checks")),
             ("record_cash", _("Can record cash collected on delivery")),
+            ("resolve_payment", _("Can resolve flagged payments")),
         ]
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
@@ -111,6 +112,15 @@ class Payment(models.Model):
         total = self.events.filter(kind=kind).aggregate(total=Sum("amount"))["total"]
         return total or ZERO
 
+    def taken(self) -> Decimal:
+        """What this payment holds of the customer's money: captured, less corrections and
+        what the bank took back (refunds not subtracted)."""
+        return (
+            self.ledger_sum(PaymentEvent.Kind.CAPTURE)
+            - self.ledger_sum(PaymentEvent.Kind.CORRECTION)
+            - self.ledger_sum(PaymentEvent.Kind.RETURN)
+        )
+
     def refundable(self) -> Decimal:
         """Captured − refunded − reserved by refunds still waiting for the provider.
 
@@ -119,12 +129,7 @@ class Payment(models.Model):
         reserved = self.refunds.filter(status=Refund.Status.RESERVED).aggregate(
             total=Sum("amount")
         )["total"]
-        taken = (
-            self.amount
-            if self.status == PaymentStatus.ON_TAB
-            else self.ledger_sum(PaymentEvent.Kind.CAPTURE)
-        )
-        taken -= self.ledger_sum(PaymentEvent.Kind.RETURN)  # the bank took it back
+        taken = self.amount if self.status == PaymentStatus.ON_TAB else self.taken()
         return taken - self.ledger_sum(PaymentEvent.Kind.REFUND) - (reserved or ZERO)
 
 
@@ -189,6 +194,9 @@ class PaymentEvent(models.Model):
         # Money that was captured and then taken back by the bank (a returned e-check): it
         # counts against the capture, like a chargeback. Keyed by the return.
         RETURN = "return", _("Returned by the bank")
+        # A capture recorded for more than was really taken (a typo in the cash collected),
+        # corrected by staff: it counts against the capture. Keyed by the resolution.
+        CORRECTION = "correction", _("Correction of a capture")
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)

@@ -42,6 +42,7 @@ from .lifecycle import (
     order_expire,
     order_flag,
     order_payment_remind,
+    order_payment_resolved,
     order_set_payment_status,
     order_transition,
 )
@@ -109,6 +110,7 @@ __all__ = [
     "order_flag",
     "order_next_steps",
     "order_payment_remind",
+    "order_payment_resolved",
     "order_pays_in_browser",
     "order_place",
     "order_set_payment_status",

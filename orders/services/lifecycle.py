@@ -1,6 +1,7 @@
 """The order's status: the one function that changes it, and what follows from a change."""
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
@@ -227,6 +228,28 @@ def order_flag(*, order_id: int, note: str) -> Order:
         order = Order.objects.select_for_update().get(pk=order_id)
         order.needs_review = True
         order.review_note = note[:255]
+        order.save(update_fields=["needs_review", "review_note", "updated_at"])
+    return order
+
+
+def order_payment_resolved(*, order_id: int, owed: Decimal, flag: str) -> Order:
+    """Staff resolved the order's flagged payment: the flag it raised clears; money still owed
+    (less taken than due) keeps the order flagged with the amount, for staff to ask for it."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if owed > 0:
+            order.needs_review = True
+            order.review_note = (
+                _(
+                    "Resolved short: %(owed)s %(currency)s is still owed. Ask the customer to "
+                    "pay it (the order's pay link), or write it off."
+                )
+                % {"owed": owed, "currency": order.currency}
+            )[:255]
+        elif order.needs_review and order.review_note == flag[:255]:
+            order.needs_review, order.review_note = False, ""
+        else:
+            return order
         order.save(update_fields=["needs_review", "review_note", "updated_at"])
     return order
 

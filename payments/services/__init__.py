@@ -44,6 +44,7 @@ from .ledger import (
     refund_reserve,
     refund_send,
 )
+from .resolve import Resolution, payment_resolve
 from .tab import (
     tab_current,
     tab_pay_with_card,
@@ -64,6 +65,7 @@ __all__ = [
     "BalanceError",
     "CheckDetails",
     "Operation",
+    "Resolution",
     "balance_adjust",
     "balance_of",
     "balance_top_up_create",
@@ -90,6 +92,7 @@ __all__ = [
     "payment_refresh",
     "payment_refund",
     "payment_refund_remaining",
+    "payment_resolve",
     "payment_start",
     "payment_void",
     "refund_confirm_payout",

@@ -24,7 +24,7 @@ from shop.text import fold
 
 from ..exceptions import PaymentError
 from ..interface import Outcome, ProviderResult
-from ..models import ECheck, Payment, PaymentEvent
+from ..models import ECheck, Payment
 from ..providers.echeck import sealing
 from ..registry import get_provider
 from ..states import PaymentStatus, can_transition
@@ -198,7 +198,7 @@ def echeck_return(*, payment: Payment, reason: str, by: User | None = None) -> P
                 % {"days": settings.ECHECK_RETURN_DAYS}
             )
         # What the bank takes back is what it paid us: the check's captured amount.
-        amount = locked.ledger_sum(PaymentEvent.Kind.CAPTURE)
+        amount = locked.taken()
         key = f"echeck-return-{check.pk}"
         payment = payment_record(
             payment_id=locked.pk,

@@ -423,7 +423,7 @@ def _status_after(payment: Payment, result: ProviderResult, operation: Operation
         refunded = payment.ledger_sum(PaymentEvent.Kind.REFUND)
         if payment.status == PaymentStatus.ON_TAB:  # taken off the open tab: on it while owed
             return PaymentStatus.REFUNDED if refunded >= payment.amount else None
-        captured = payment.ledger_sum(PaymentEvent.Kind.CAPTURE)
+        captured = payment.taken()
         return PaymentStatus.REFUNDED if refunded >= captured else PaymentStatus.PARTIALLY_REFUNDED
     return {
         Outcome.AUTHORIZED: PaymentStatus.AUTHORIZED,
