@@ -382,6 +382,10 @@ class RefundAdmin(admin.ModelAdmin):
             "form": form,
             "button": _("Confirm the payout"),
             "back_url": back,
+            # The account the customer gave for a cash refund: shown in full only here, where
+            # staff make the transfer, and each look is audited.
+            "payout_account": getattr(refund, "account", None),
+            "payout_iban": services.refund_account_reveal(refund=refund, by=request.user),
         }
         return TemplateResponse(request, "admin/payments/money_action.html", context)
 

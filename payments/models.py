@@ -523,3 +523,35 @@ class ECheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} (…{self.account_last4})"
+
+
+class RefundAccount(models.Model):
+    """Where the customer wants a cash refund: a bank transfer to their account (the default
+    for cash, by the Distance Contracts Regulation) or store credit, only when they choose it.
+
+    The IBAN is personal data: encrypted at rest as an e-check's account is, only its last four
+    digits shown, never written to a ledger row. Bound to its refund when the refund is reserved.
+    """
+
+    class Destination(models.TextChoices):
+        BANK_TRANSFER = "bank_transfer", _("Bank transfer to my account")
+        STORE_CREDIT = "store_credit", _("Store credit (my prepaid balance)")
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refund_accounts")
+    refund = models.OneToOneField(
+        Refund, on_delete=models.PROTECT, null=True, blank=True, related_name="account"
+    )
+    destination = models.CharField(_("refund to"), max_length=20, choices=Destination)
+    account_holder = models.CharField(_("account holder"), max_length=140, blank=True)
+    account_encrypted = models.TextField(_("account number (encrypted)"), blank=True)
+    account_last4 = models.CharField(_("account ends in"), max_length=4, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("refund account")
+        verbose_name_plural = _("refund accounts")
+
+    def __str__(self) -> str:
+        if self.destination == self.Destination.STORE_CREDIT:
+            return str(self.get_destination_display())
+        return f"{self.account_holder} (…{self.account_last4})"

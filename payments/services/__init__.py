@@ -26,6 +26,7 @@ from .echeck import (
     echeck_return,
     echeck_seal_valid,
     echecks_due,
+    iban_check,
 )
 from .ledger import (
     Operation,
@@ -44,6 +45,7 @@ from .ledger import (
     refund_reserve,
     refund_send,
 )
+from .payout import refund_account_bind, refund_account_create, refund_account_reveal
 from .resolve import Resolution, payment_resolve
 from .tab import (
     tab_current,
@@ -83,6 +85,7 @@ __all__ = [
     "echeck_return",
     "echeck_seal_valid",
     "echecks_due",
+    "iban_check",
     "payment_capture",
     "payment_collect_cash",
     "payment_create",
@@ -95,6 +98,9 @@ __all__ = [
     "payment_resolve",
     "payment_start",
     "payment_void",
+    "refund_account_bind",
+    "refund_account_create",
+    "refund_account_reveal",
     "refund_confirm_payout",
     "refund_reserve",
     "refund_send",

@@ -46,19 +46,25 @@ def echeck_account(*, details: CheckDetails) -> str:
     holder = " ".join(details.account_holder.split())
     if not holder:
         raise PaymentError(_("Enter the account holder's name."))
+    iban = iban_check(details.iban)
+    if _name_key(details.signer_name) != _name_key(holder):
+        raise PaymentError(_("Sign with the account holder's full name, as written above."))
+    if not details.authorized:
+        raise PaymentError(_("Tick the box to authorise the e-check."))
+    return iban.compact
+
+
+def iban_check(text: str) -> IBAN:
+    """A valid IBAN of an account in the shop's currency, or a clear refusal."""
     try:
-        iban = IBAN(details.iban)
+        iban = IBAN(text)
     except (SchwiftyException, ValueError):
         raise PaymentError(_("This IBAN is not valid. Please check it.")) from None
     if iban.currency_code and iban.currency_code != settings.SHOP_CURRENCY:
         raise PaymentError(
             _("The account must be held in %(currency)s.") % {"currency": settings.SHOP_CURRENCY}
         )
-    if _name_key(details.signer_name) != _name_key(holder):
-        raise PaymentError(_("Sign with the account holder's full name, as written above."))
-    if not details.authorized:
-        raise PaymentError(_("Tick the box to authorise the e-check."))
-    return iban.compact
+    return iban
 
 
 def echeck_create(
