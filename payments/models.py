@@ -530,7 +530,8 @@ class RefundAccount(models.Model):
     for cash, by the Distance Contracts Regulation) or store credit, only when they choose it.
 
     The IBAN is personal data: encrypted at rest as an e-check's account is, only its last four
-    digits shown, never written to a ledger row. Bound to its refund when the refund is reserved.
+    digits shown, never written to a ledger row. Bound to its refund when the refund is reserved;
+    one tied to no return and no refund is the customer's standing choice for the payment.
     """
 
     class Destination(models.TextChoices):

@@ -86,6 +86,14 @@ class CashOnDelivery:
 
         refund_id = request.details.get("refund_id")
         account = RefundAccount.objects.filter(refund_id=refund_id).first() if refund_id else None
+        if account is None:  # the customer's standing choice for this payment's refunds
+            account = (
+                RefundAccount.objects.filter(
+                    payment_id=request.payment_id, refund__isnull=True, order_return__isnull=True
+                )
+                .order_by("-pk")
+                .first()
+            )
         chose_credit = (
             account is not None and account.destination == RefundAccount.Destination.STORE_CREDIT
         )

@@ -26,7 +26,11 @@ def refund_account_create(
     iban: str = "",
     by: User | None = None,
 ) -> RefundAccount:
-    """Record where the customer wants this payment's refund (inside the caller's transaction)."""
+    """Record where the customer wants this payment's refund (inside the caller's transaction).
+
+    Tied to a return (and bound to its refund) it serves that refund; otherwise it is the
+    customer's standing choice for every refund of the payment.
+    """
     if destination == RefundAccount.Destination.STORE_CREDIT:
         if payment.owner_id is None:
             raise PaymentError(_("Store credit needs an account: choose a bank transfer."))
