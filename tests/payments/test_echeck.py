@@ -415,3 +415,30 @@ def test_a_clear_and_a_bounce_at_the_same_moment_leave_one_decision_in_the_ledge
         else:
             assert payment.status == PaymentStatus.BOUNCED and (captures, bounces) == (0, 1)
         _, payment, _ = _signed()
+
+
+@pytest.mark.stripe
+def test_after_a_return_the_customer_pays_by_card_with_the_link_they_were_sent(
+    client, shipping, fake_stripe
+):
+    import re
+
+    from orders.models import Order
+    from tests.orders.test_pages import add, physical, place
+
+    from .browser_stand_in import confirm_card_setup
+
+    add(client, physical("240.00"), 1)
+    place(client, shipping, **ECHECK_FORM)
+    order = Order.objects.get()
+    payment = echeck_clear(payment=order.payments.get())
+    echeck_return(payment=payment, reason="Hesap kapalı")
+
+    pay_url = reverse("orders:pay", args=[order.number])
+    page = client.get(pay_url)
+    setup = re.search(r'data-client-secret="(seti_[^"_]+)', page.content.decode())[1]
+    confirm_card_setup(fake_stripe, setup, "visa")
+    client.post(pay_url, {"action": "pay", "setup_intent": setup})
+    order.refresh_from_db()
+    assert order.payment_status == "paid"
+    assert [p.status for p in order.payments.order_by("pk")] == ["returned", "paid"]
