@@ -122,7 +122,8 @@ class Payment(models.Model):
         )
 
     def refundable(self) -> Decimal:
-        """Captured − refunded − reserved by refunds still waiting for the provider.
+        """Taken (captures − corrections − bank returns) − refunded − reserved by refunds
+        still waiting for the provider.
 
         An order still on the open tab owes its whole amount: a refund takes part of it off.
         """

@@ -171,6 +171,8 @@ def test_resolve_in_the_admin_needs_its_own_permission(client):
 
     client.force_login(_staff_with("resolve_payment"))
     assert 'id="resolve-link"' in client.get(change).content.decode()
+    order_page = reverse("admin:orders_order_change", args=[payment.order_id])
+    assert f'id="resolve-{payment.pk}"' in client.get(order_page).content.decode()
     refused = client.post(url, {"resolution": "correct", "reason": "typo"})
     assert "Enter the amount that was really taken" in refused.content.decode()
     done = client.post(url, {"resolution": "accept", "reason": "Customer agreed", "key": "x"})
