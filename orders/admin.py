@@ -704,6 +704,7 @@ class ReturnAdmin(MalformedFilterSafeMixin, admin.ModelAdmin):
         "refunded_at",
         "refund_due_by",
         "refund",
+        "refund_account",  # where cash goes back: shown as the holder and the last 4 digits
         "created_by",
     ]
     exclude = ["order"]

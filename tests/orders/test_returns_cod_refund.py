@@ -85,6 +85,11 @@ def test_the_customer_gives_an_iban_and_the_refund_waits_for_the_bank_transfer()
 
     staff = StaffFactory()
     staff_client = _signed_in(staff)
+    return_page = staff_client.get(
+        reverse("admin:orders_return_change", args=[order_return.pk])
+    ).content.decode()
+    assert "1326" in return_page and PLAIN not in return_page  # the last 4 digits only
+    assert 'name="refund_account"' not in return_page  # not editable
     payout = reverse("admin:payments_refund_payout", args=[refund.pk])
     page = staff_client.get(payout).content.decode()
     assert PLAIN in page and 'id="payout-account"' in page  # where the transfer is made
