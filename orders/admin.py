@@ -119,7 +119,7 @@ class PaymentInline(HistoryInline):
         # Inline instances are made per request: the money actions this user may take.
         self.allowed = {
             name
-            for name in ("refund_payment", "record_cash")
+            for name in ("refund_payment", "record_cash", "resolve_payment")
             if request.user.has_perm(f"payments.{name}")
         }
         return super().get_queryset(request).prefetch_related("events")
@@ -135,6 +135,9 @@ class PaymentInline(HistoryInline):
         if "record_cash" in allowed and payment.status == PaymentStatus.COD_DUE:
             url = reverse("admin:payments_payment_cash", args=[payment.pk]) + "?from=order"
             links.append((url, f"cash-{payment.pk}", _("Record cash collected…")))
+        if "resolve_payment" in allowed and payment.needs_review:
+            url = reverse("admin:payments_payment_resolve", args=[payment.pk]) + "?from=order"
+            links.append((url, f"resolve-{payment.pk}", _("Resolve…")))
         if not links:
             return "—"
         return format_html_join(" ", '<a class="button" href="{}" id="{}">{}</a>', links)
@@ -733,6 +736,7 @@ class ReturnAdmin(MalformedFilterSafeMixin, admin.ModelAdmin):
         "refunded_at",
         "refund_due_by",
         "refund",
+        "refund_account",  # where cash goes back: shown as the holder and the last 4 digits
         "created_by",
     ]
     exclude = ["order"]

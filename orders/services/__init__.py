@@ -44,6 +44,7 @@ from .lifecycle import (
     order_expire,
     order_flag,
     order_payment_remind,
+    order_payment_resolved,
     order_set_payment_status,
     order_transition,
 )
@@ -115,6 +116,7 @@ __all__ = [
     "order_flag",
     "order_next_steps",
     "order_payment_remind",
+    "order_payment_resolved",
     "order_pays_in_browser",
     "order_place",
     "order_set_payment_status",

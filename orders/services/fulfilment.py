@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.services import stock_ship
-from payments.states import REFUNDABLE, VOIDABLE, PaymentStatus
+from payments.states import REFUNDABLE, SHIPPABLE, VOIDABLE, PaymentStatus
 from shop.models import User
 
 from ..carriers import TrackingUpdate, adapter_for
@@ -93,7 +93,8 @@ def order_ship(
     """Hand a parcel (by default every unit not yet shipped) to a carrier.
 
     Converts the parcel's allocated stock into a sale, issues the invoice and moves a packed
-    order to shipped — only with a payment accepted for shipping (payments.states.SHIPPABLE).
+    order to shipped — each parcel only with a payment accepted for shipping
+    (payments.states.SHIPPABLE).
     """
     tracking_number = tracking_number.strip()
     if not tracking_number:
@@ -104,6 +105,12 @@ def order_ship(
             raise InvalidTransition(
                 _("An order that is “%(current)s” cannot ship; pack it first.")
                 % {"current": S(locked.status).label}
+            )
+        if locked.payment_status not in SHIPPABLE:
+            # Every parcel passes the payment gate, not only the one that makes the order shipped.
+            raise InvalidTransition(
+                _("The order cannot ship while its payment is “%(status)s”.")
+                % {"status": PaymentStatus(locked.payment_status).label}
             )
         remaining = unshipped_quantities(order=locked)
         wanted = quantities if quantities is not None else remaining
