@@ -27,10 +27,12 @@ from payments.services import (
     echeck_clear,
     echeck_create,
     payment_capture,
+    payment_collect_cash,
     payment_create,
     payment_refund,
     payment_start,
 )
+from payments.services.payout import refund_account_create
 from payments.states import PaymentStatus
 from shop.models import AuditEntry, User
 from tests.factories import OrderFactory, StaffFactory, UserFactory, make_category
@@ -70,6 +72,8 @@ def shop() -> dict[str, object]:
     paid = place(cart_with((stocked_variant(), 1), user=UserFactory(verified=True)))
     order_services.checkout_payment_start(order=paid)
     payment_capture(payment=paid.payments.get())  # confirmed and paid: cancelling refunds
+    # The customer chose store credit for this cash, so the refund gives a credit note now.
+    refund_account_create(payment=paid.payments.get(), destination="store_credit")
     order_services.invoice_issue(order=paid)
     payment_refund(payment=paid.payments.get(), amount=Decimal("10.00"), reason="Hasar")
     digital = place(
@@ -109,6 +113,10 @@ def shop() -> dict[str, object]:
     Consent.objects.create(
         user=customer, channel="sms", granted=True, recipient="+905321234567", source="checkout"
     )
+    flagged = payment_collect_cash(  # 3000 typed for 300: recorded and flagged for staff
+        payment=packed_order().payments.get(), amount=Decimal("3000.00")
+    )
+    assert flagged.needs_review
     assert waiting.status == Refund.Status.RESERVED
     assert DownloadLink.objects.exists() and CreditNote.objects.exists()
     assert Return.objects.exists() and Invoice.objects.exists()
@@ -118,6 +126,7 @@ def shop() -> dict[str, object]:
         "clearing": clearing,
         "cod_due": packed.payments.get(),
         "waiting": waiting,
+        "flagged": flagged,
         "categories": (first, second),
     }
 
@@ -196,6 +205,13 @@ def _payloads(shop: dict[str, object]) -> dict[str, tuple[dict[str, str], list[d
         ),
         "payments_payment_echeck": ({"pk": shop["clearing"].pk}, [{"decision": "clear"}]),
         "payments_payment_cash": ({"pk": shop["cod_due"].pk}, [{"amount": "1.00"}]),
+        "payments_payment_resolve": (
+            {"pk": shop["flagged"].pk},
+            [
+                {"resolution": "accept", "reason": "x", "key": "r1"},
+                {"resolution": "correct", "amount": "300.00", "reason": "x", "key": "r2"},
+            ],
+        ),
         "payments_refund_payout": ({"pk": shop["waiting"].pk}, [{"reference": "EFT-1"}]),
         "catalog_product_export": ({}, [{}]),
         "catalog_product_export_xlsx": ({}, [{}]),
