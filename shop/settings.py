@@ -477,6 +477,15 @@ SMS_TWILIO_ACCOUNT_SID = env.str("SMS_TWILIO_ACCOUNT_SID", default="")
 SMS_TWILIO_AUTH_TOKEN = env.str("SMS_TWILIO_AUTH_TOKEN", default="")
 SMS_STATUS_CALLBACK_URL = env.str("SMS_STATUS_CALLBACK_URL", default="")
 
+# --- Catalog import (staff spreadsheets) ---------------------------------------------------------
+# An uploaded XLSX is refused before it is read if its zip members unpack to more than this many
+# bytes or its sheet holds more cells (rows x columns); a cell longer than the last is a row error.
+CATALOG_IMPORT_MAX_UNPACKED_BYTES = env.int(
+    "CATALOG_IMPORT_MAX_UNPACKED_BYTES", default=30 * 1024 * 1024
+)
+CATALOG_IMPORT_MAX_CELLS = env.int("CATALOG_IMPORT_MAX_CELLS", default=400_000)
+CATALOG_IMPORT_MAX_CELL_CHARS = env.int("CATALOG_IMPORT_MAX_CELL_CHARS", default=1000)
+
 # --- Stripe -------------------------------------------------------------------------------------
 FAKE_STRIPE_PORT = env.int("FAKE_STRIPE_PORT", default=8420)
 _stripe_key = env.str("STRIPE_SECRET_KEY", default="")
