@@ -5,7 +5,8 @@ problem reported with its line number (the spreadsheet's row number); a file wit
 changes nothing. Writes go through the catalog services (prices keep their history, stock
 keeps its movements and never goes below what orders hold), in one transaction. Both formats
 are read into the same rows first, so the checks and the report are the same for each; tablib
-(with openpyxl) reads and writes XLSX.
+writes XLSX and openpyxl (read-only, streamed) reads it, within size and cell limits.
+Text cells a spreadsheet would run as a formula are exported with a quote before them.
 """
 
 import csv
