@@ -262,6 +262,11 @@ def import_check(*, data: bytes) -> ImportPlan:
     if "sku" not in header:
         plan.errors.append((1, _("The first line must name the columns, including “sku”.")))
         return plan
+    # Column names appear in the row errors: a huge or binary one is refused on its own line.
+    names = {_("Column %(number)s") % {"number": i}: name for i, name in enumerate(header, 1)}
+    if bad_names := _cell_problems(names):
+        plan.errors.extend((1, problem) for problem in bad_names)
+        return plan
     if len(rows) > MAX_ROWS:
         plan.errors.append((0, _("At most %(count)s rows per file.") % {"count": MAX_ROWS}))
         return plan

@@ -173,3 +173,12 @@ def test_a_csv_cell_longer_than_any_reader_takes_is_a_line_error(staff):
     upload = _csv([["sku", "name_tr"], ["A-1", "ok"], ["A-1", "L" * 4_000_000]])
     text = _errors(staff.post(URL, {"file": upload, "apply": "1"}))
     assert "This line cannot be read: a cell is far too long or a quote is not closed." in text
+
+
+def test_a_huge_or_binary_column_name_is_an_error_on_the_first_line(staff):
+    VariantFactory(sku="A-1", on_hand=5)
+    upload = _csv([["sku", "x" * 5000, "a\x00b"], ["A-1", "y" * 2000, "z"]])
+    text = _errors(staff.post(URL, {"file": upload, "apply": "1"}))
+    assert "Column 2 is longer than 1000 characters." in text
+    assert "Column 3 holds a control character (such as NUL)." in text
+    assert "x" * 2000 not in text
