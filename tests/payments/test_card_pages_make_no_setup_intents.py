@@ -7,11 +7,16 @@ import pytest
 from django.urls import reverse
 
 from orders.models import Order
-from payments.services import balance_top_up_create
+from payments.models import Tab
+from payments.services import balance_top_up_create, tab_settle
 from tests.factories import UserFactory
+from tests.orders.helpers import cart_with
+from tests.orders.helpers import place as place_order
 from tests.orders.test_pages import BILLING, add, digital, place
 
 from .browser_stand_in import confirm_card_setup
+from .test_wallet_and_tab import _customer_with_card_and_address
+from .test_wallet_and_tab import digital as tab_digital
 
 pytestmark = [pytest.mark.stripe, pytest.mark.django_db]
 VISITS = 5
@@ -67,3 +72,17 @@ def test_a_setup_intent_that_took_a_card_is_not_offered_again(client, fake_strip
     second = _visits(client, "/en/account/wallet/add/")
     assert first not in second and len(second) == 1
     assert _created(sent) == 2
+
+
+def test_the_my_tab_pay_page_makes_one_setup_intent(client, fake_stripe, sent, settings):
+    settings.TAB_ORDER_LIMIT = "50.00"
+    settings.TAB_CREDIT_LIMIT = "300.00"
+    settings.TAB_SETTLE_THRESHOLD = "1000.00"
+    customer = _customer_with_card_and_address(fake_stripe, card="declined")
+    place_order(cart_with((tab_digital("40.00"), 1), user=customer), payment_method="micropayment")
+    tab_settle(tab_id=Tab.objects.get().pk)  # declined: the tab waits for another card
+    assert Tab.objects.get().status == Tab.Status.BLOCKED
+    before = _created(sent)
+    client.force_login(customer)
+    assert len(_visits(client, "/en/account/tab/pay/")) == 1
+    assert _created(sent) - before == 1
