@@ -213,6 +213,15 @@ def _tab_outcome(request: HttpRequest, settlement: Payment | None) -> HttpRespon
         messages.success(request, _("Thank you: your tab is paid."))
     elif settlement is not None and settlement.status == PaymentStatus.FAILED:
         messages.error(request, services.payment_problem(payment=settlement))
+    elif settlement is not None and settlement.status == PaymentStatus.UNPAID:
+        # Stripe did not answer in time: the charge may have gone through; we look it up.
+        messages.warning(
+            request,
+            _(
+                "We have not heard back from the card payment yet. We are checking it; please "
+                "do not pay again."
+            ),
+        )
     return redirect("wallet:tab")
 
 

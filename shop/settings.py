@@ -510,6 +510,8 @@ ECHECK_SEAL_KEY = env.str("ECHECK_SEAL_KEY", default=DEV_ECHECK_SEAL_KEY)
 ECHECK_ENCRYPTION_KEYS = env.list("ECHECK_ENCRYPTION_KEYS", default=[DEV_ECHECK_ENCRYPTION_KEY])
 # A check still clearing this many days after it was signed is cleared by the periodic job.
 ECHECK_CLEARING_DAYS = env.int("ECHECK_CLEARING_DAYS", default=3)
+# A cleared check may still be returned by the bank for this many days after it cleared.
+ECHECK_RETURN_DAYS = env.int("ECHECK_RETURN_DAYS", default=30)
 ECHECK_CLEAR_EVERY_SECONDS = env.int("ECHECK_CLEAR_EVERY_SECONDS", default=3600)
 # A card attempt still unanswered after this long counts as spent; the shopper may try again.
 CARD_ATTEMPT_STUCK_SECONDS = env.int("CARD_ATTEMPT_STUCK_SECONDS", default=120)

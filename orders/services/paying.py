@@ -64,8 +64,11 @@ def checkout_payment_start(*, order: Order) -> PaymentStart:
 
 def order_pays_in_browser(*, order: Order) -> bool:
     """An order awaiting a payment the shopper makes on its payment page: a card, or another
-    way to pay after an e-check bounced (before anything shipped)."""
+    way to pay after an e-check bounced (before anything shipped) or was returned by the bank
+    after it cleared (the order may be on its way or delivered already)."""
     if order.status in HOLDS_ALLOCATION and order.payment_status == PaymentStatus.BOUNCED:
+        return True
+    if order.payment_status == PaymentStatus.RETURNED and order.status != OrderStatus.CANCELLED:
         return True
     if order.status != OrderStatus.PENDING_PAYMENT or not order.payment_method:
         return False

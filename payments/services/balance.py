@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from shop.audit import audit_record
 from shop.models import User
 from shop.money import ZERO, to_money
 
@@ -91,7 +92,7 @@ def balance_adjust(*, user: User, amount: Decimal, reason: str, by: User) -> Bal
         raise BalanceError(_("An adjustment must not be zero."))
     with transaction.atomic():
         account = balance_lock(user_id=user.pk)
-        return balance_entry_write(
+        entry = balance_entry_write(
             account=account,
             kind=BalanceEntry.Kind.ADJUSTMENT,
             amount=amount,
@@ -99,6 +100,14 @@ def balance_adjust(*, user: User, amount: Decimal, reason: str, by: User) -> Bal
             reason=reason.strip(),
             by=by,
         )
+        audit_record(
+            actor=by,
+            action="balance.adjust",
+            target=entry,
+            reason=entry.reason,
+            details={"customer": user.pk, "amount": entry.amount, "currency": entry.currency},
+        )
+        return entry
 
 
 def top_up_limits() -> tuple[Decimal, Decimal]:

@@ -5,9 +5,9 @@
 settlement is paid, every tab order's payment gets a capture row keyed by the settlement; when
 it is declined the tab is blocked (no new tab purchases), the customer is told once, and the
 periodic job tries again up to TAB_SETTLE_ATTEMPTS times; the customer may pay it on "My tab".
-A settlement left `settling` (a worker died, an answer was lost) is looked up at Stripe by the
-periodic job after TAB_SETTLING_STUCK_SECONDS: recorded once if Stripe answered, else voided and
-the tab put back (open, or blocked after a decline) and tried again.
+A settlement left `settling` (a worker died, an answer was lost, Stripe timed out) is looked up at
+Stripe by the periodic job after TAB_SETTLING_STUCK_SECONDS: recorded once if Stripe answered,
+else voided and the tab put back (open, or blocked after a decline) and tried again.
 A refund of an order still on the tab is taken off it under the tab's lock (`tab_refund_off`), so
 the settlement charges less; refused while a settlement holds the tab.
 """
@@ -29,6 +29,7 @@ from ..exceptions import PaymentError
 from ..interface import Outcome, PaymentRequest, ProviderResult
 from ..models import Payment, PaymentEvent, PaymentPurpose, StripeCustomer, Tab
 from ..providers.card.intents import intent_result
+from ..providers.card.provider import ProviderUnavailable
 from ..providers.wallet import default_card
 from ..selectors import OFF_TAB_PREFIX, left_on_tab
 from ..states import PaymentMethod, PaymentStatus
@@ -223,7 +224,14 @@ def tab_settle(
         details["off_session"] = True
     try:
         started = payment_start(payment=settlement, details=details)
-    except PaymentError as error:  # Stripe unreachable: the attempt failed, the job retries
+    except ProviderUnavailable:
+        # A timeout or a lost answer is no decline: Stripe may have charged. The tab stays
+        # `settling` and the settlement started; the periodic recovery looks the charge up at
+        # Stripe (tab_settlement_recover) before anything is charged again.
+        logger.warning("Tab %s: settlement %s has no answer from Stripe", tab_id, settlement.pk)
+        settlement.refresh_from_db()
+        return settlement
+    except PaymentError as error:  # refused before reaching Stripe: the attempt failed
         return payment_record(
             payment_id=settlement.pk,
             result=ProviderResult(
