@@ -17,6 +17,7 @@ from shop.exceptions import ShopError
 from . import selectors, services
 from .models import Payment, PaymentPurpose
 from .services.balance import parse_top_up_amount, top_up_limits
+from .services.card_form import wallet_card_setup
 from .states import ACCEPTED, PaymentStatus
 
 
@@ -226,7 +227,8 @@ def _tab_outcome(request: HttpRequest, settlement: Payment | None) -> HttpRespon
 
 def _card_page(request: HttpRequest, *, title: str, button: str, **extra: object) -> HttpResponse:
     try:
-        setup, error = services.wallet_card_form(user=request.user), ""
+        # Kept per account and used again: opening the page makes no new SetupIntent.
+        setup, error = wallet_card_setup(user=request.user), ""
     except ShopError as problem:
         setup, error = None, str(problem)
     return render(
