@@ -39,6 +39,15 @@ class CategoryAdmin(TreeAdmin, TranslationAdmin):
     list_display = ["name", "slug", "is_featured", "is_active"]
     search_fields = ["name_tr", "name_en"]
 
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict | None = None
+    ) -> HttpResponse:
+        # treebeard marks the tree's level only on a GET; a POST answered with the list (an
+        # action refused) needs the mark too, else its template fails (a 500).
+        if request.method == "POST" and not hasattr(request, "_treebeard_parent"):
+            request._treebeard_parent = None
+        return super().changelist_view(request, extra_context)
+
     def children_view(self, request: HttpRequest, parent_id: str) -> HttpResponse:
         if not parent_id.isascii() or not parent_id.isdigit():  # the tree's ids are numbers
             raise Http404
@@ -199,14 +208,14 @@ class ProductAdmin(TranslationAdmin):
         super().save_related(request, form, formsets, change)
         services.product_refresh_listing(product_id=form.instance.pk)
 
-    @admin.action(description=_("Activate the selected products"))
+    @admin.action(permissions=["change"], description=_("Activate the selected products"))
     def activate(self, request: HttpRequest, queryset) -> None:
         count = services.product_set_status(products=queryset, status=ProductStatus.ACTIVE)
         self.message_user(
             request, ngettext("%d product activated.", "%d products activated.", count) % count
         )
 
-    @admin.action(description=_("Archive the selected products"))
+    @admin.action(permissions=["change"], description=_("Archive the selected products"))
     def archive(self, request: HttpRequest, queryset) -> None:
         count = services.product_set_status(products=queryset, status=ProductStatus.ARCHIVED)
         self.message_user(
@@ -310,14 +319,14 @@ class ReviewAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.action(description=_("Publish the selected reviews"))
+    @admin.action(permissions=["change"], description=_("Publish the selected reviews"))
     def publish(self, request: HttpRequest, queryset) -> None:
         count = services.review_moderate(reviews=queryset, status=ReviewStatus.APPROVED)
         self.message_user(
             request, ngettext("%d review published.", "%d reviews published.", count) % count
         )
 
-    @admin.action(description=_("Hide the selected reviews"))
+    @admin.action(permissions=["change"], description=_("Hide the selected reviews"))
     def hide(self, request: HttpRequest, queryset) -> None:
         count = services.review_moderate(reviews=queryset, status=ReviewStatus.HIDDEN)
         self.message_user(

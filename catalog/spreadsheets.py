@@ -5,17 +5,21 @@ problem reported with its line number (the spreadsheet's row number); a file wit
 changes nothing. Writes go through the catalog services (prices keep their history, stock
 keeps its movements and never goes below what orders hold), in one transaction. Both formats
 are read into the same rows first, so the checks and the report are the same for each; tablib
-(with openpyxl) reads and writes XLSX.
+writes XLSX and openpyxl (read-only, streamed) reads it, within size and cell limits.
+Text cells a spreadsheet would run as a formula are exported with a quote before them.
 """
 
 import csv
 import datetime
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+import openpyxl
 import tablib
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -29,8 +33,11 @@ COLUMNS = ["sku", "name_tr", "name_en", "price", "on_hand", "allocated", "status
 EDITABLE = {"name_tr", "name_en", "price", "on_hand"}
 MAX_ROWS = 20_000
 MAX_BYTES = 5 * 1024 * 1024
-# An XLSX file is a zip: refuse one that unpacks to far more than any real product list.
-MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection"):
+# the export puts a single quote before such a cell, and the import takes it off again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Control characters have no place in a product list (PostgreSQL refuses NUL outright).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -57,27 +64,44 @@ def export_dataset() -> tablib.Dataset:
     )
     for v in variants.iterator(chunk_size=2000):
         product = v.product
-        dataset.append(
-            [
-                v.sku,
-                product.name_tr,
-                product.name_en,
-                f"{v.price:.2f}",
-                v.on_hand,
-                v.allocated,
-                product.status,
-                product.category.name_tr,
-            ]
-        )
+        row = [
+            v.sku,
+            product.name_tr,
+            product.name_en,
+            f"{v.price:.2f}",
+            v.on_hand,
+            v.allocated,
+            product.status,
+            product.category.name_tr,
+        ]
+        dataset.append([cell_escape(value) if isinstance(value, str) else value for value in row])
     return dataset
 
 
+def cell_escape(text: str) -> str:
+    """The text a spreadsheet shows as text: a quote before what it would read as a formula.
+
+    A text that already starts with quotes before such a character gets one more, so that
+    `cell_unescape` gives back exactly what was exported.
+    """
+    return "'" + text if text.lstrip("'").startswith(FORMULA_STARTS) else text
+
+
+def cell_unescape(text: str) -> str:
+    """The text `cell_escape` was given (a quote before a formula character is taken off)."""
+    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
 def export_file(*, file_format: str) -> bytes:
-    """The export as a file: CSV (UTF-8 with a BOM, so spreadsheets read ğ, ş and ı) or XLSX."""
+    """The export as a file: CSV (UTF-8 with a BOM, so spreadsheets read ğ, ş and ı) or XLSX.
+
+    Every text cell is escaped (`cell_escape`), so neither format holds a live formula.
+    """
     dataset = export_dataset()
     if file_format == "xlsx":
-        # escape: a cell starting with "=" is written as text, never as a formula.
-        return dataset.export("xlsx", escape=True)
+        return dataset.export("xlsx")
     return ("\ufeff" + dataset.export("csv")).encode()
 
 
@@ -102,7 +126,15 @@ def _decimal(text: str) -> Decimal:
 
 
 class UnreadableFile(ValueError):
-    """The upload is neither UTF-8 CSV nor a readable XLSX workbook."""
+    """The upload is neither UTF-8 CSV nor a readable XLSX workbook, or it is too big."""
+
+
+class UnreadableLine(ValueError):
+    """A CSV line the reader cannot take apart (an overlong cell, a quote never closed)."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
 
 
 def _cell(value: object) -> str:
@@ -118,36 +150,94 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(data: bytes) -> tuple[list[str], list[list[str]]]:
+def _too_big() -> UnreadableFile:
+    return UnreadableFile(
+        _("The workbook is too large: at most %(rows)s rows and %(cells)s cells.")
+        % {"rows": MAX_ROWS, "cells": settings.CATALOG_IMPORT_MAX_CELLS}
+    )
+
+
+def _read_xlsx(data: bytes) -> list[list[str]]:
+    """The rows of the first sheet, streamed; refused before they are read if they are too many.
+
+    The zip members' sizes bound what unpacking can produce (zipfile stops at the declared size),
+    and cells are counted while streaming, so a small file cannot grow a worker without limit.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(item.file_size for item in archive.infolist())
-        if unpacked > MAX_XLSX_UNPACKED_BYTES:
-            raise UnreadableFile(_("The workbook is too large once unpacked."))
-        dataset = tablib.Dataset().load(io.BytesIO(data), format="xlsx")
+    except Exception as error:  # not a zip at all, or a damaged one
+        raise UnreadableFile(_("The file is not a readable XLSX workbook.")) from error
+    if unpacked > settings.CATALOG_IMPORT_MAX_UNPACKED_BYTES:
+        raise UnreadableFile(_("The workbook is too large once unpacked."))
+    max_cells = settings.CATALOG_IMPORT_MAX_CELLS
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            sheet = book.active
+            # The sheet's own dimension, when it has one, refuses a huge sheet before any row.
+            if (sheet.max_row or 0) * (sheet.max_column or 0) > max_cells:
+                raise _too_big()
+            rows, cells = [], 0
+            for values in sheet.iter_rows(values_only=True):
+                cells += len(values)
+                if cells > max_cells or len(rows) > MAX_ROWS:
+                    raise _too_big()
+                rows.append([_cell(value) for value in values])
+        finally:
+            book.close()
     except UnreadableFile:
         raise
-    except Exception as error:  # a damaged or foreign zip: openpyxl raises many kinds
+    except Exception as error:  # a damaged or foreign workbook: openpyxl raises many kinds
         raise UnreadableFile(_("The file is not a readable XLSX workbook.")) from error
-    header = [_cell(name) for name in dataset.headers or []]
-    return header, [[_cell(value) for value in row] for row in dataset]
+    return rows
 
 
 def _read_rows(data: bytes) -> tuple[list[str], list[dict[str, str]]]:
-    """The header (trimmed column names) and the rows, as text, of a CSV or XLSX file."""
+    """The header (trimmed column names) and the rows, as text, of a CSV or XLSX file.
+
+    A quote the export put before a formula character is taken off again (`cell_unescape`).
+    """
     if data.startswith(XLSX_MAGIC):
-        header, values = _read_xlsx(data)
-        header = [name.strip() for name in header]
-        rows = [dict(zip(header, row, strict=False)) for row in values]
+        values = _read_xlsx(data)
+        header = [cell_unescape(name.strip()) for name in (values[0] if values else [])]
+        rows = [
+            dict(zip(header, [cell_unescape(v) for v in row], strict=False)) for row in values[1:]
+        ]
         return header, rows
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise UnreadableFile(_("The file is not UTF-8 text.")) from error
-    reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip() for name in reader.fieldnames or []]
-    reader.fieldnames = header
-    return header, list(reader)
+    reader = csv.reader(io.StringIO(text))
+    try:
+        values = list(reader)
+    except csv.Error:
+        raise UnreadableLine(reader.line_num) from None
+    header = [cell_unescape(name.strip()) for name in (values[0] if values else [])]
+    rows = []
+    for row in values[1:]:
+        if not row:
+            continue  # a blank line, as csv.DictReader skips it
+        rows.append(dict(zip(header, [cell_unescape(v) for v in row], strict=False)))
+    return header, rows
+
+
+def _cell_problems(row: dict[str, str]) -> list[str]:
+    """What makes a row unreadable whatever its columns mean: control characters, huge cells."""
+    problems = []
+    longest = settings.CATALOG_IMPORT_MAX_CELL_CHARS
+    for column, value in row.items():
+        if _CONTROL.search(value):
+            problems.append(
+                _("%(column)s holds a control character (such as NUL).") % {"column": column}
+            )
+        elif len(value) > longest:
+            problems.append(
+                _("%(column)s is longer than %(count)s characters.")
+                % {"column": column, "count": longest}
+            )
+    return problems
 
 
 def import_check(*, data: bytes) -> ImportPlan:
@@ -161,22 +251,43 @@ def import_check(*, data: bytes) -> ImportPlan:
     except UnreadableFile as error:
         plan.errors.append((0, str(error)))
         return plan
+    except UnreadableLine as error:
+        plan.errors.append(
+            (
+                error.line,
+                _("This line cannot be read: a cell is far too long or a quote is not closed."),
+            )
+        )
+        return plan
     if "sku" not in header:
         plan.errors.append((1, _("The first line must name the columns, including “sku”.")))
+        return plan
+    # Column names appear in the row errors: a huge or binary one is refused on its own line.
+    names = {_("Column %(number)s") % {"number": i}: name for i, name in enumerate(header, 1)}
+    if bad_names := _cell_problems(names):
+        plan.errors.extend((1, problem) for problem in bad_names)
         return plan
     if len(rows) > MAX_ROWS:
         plan.errors.append((0, _("At most %(count)s rows per file.") % {"count": MAX_ROWS}))
         return plan
-    skus = [(row.get("sku") or "").strip() for row in rows]
+    unreadable = [_cell_problems(row) for row in rows]
+    skus = [
+        "" if problems else (row.get("sku") or "").strip()
+        for row, problems in zip(rows, unreadable, strict=True)
+    ]
     variants = {
         v.sku: v
         for v in Variant.objects.select_related("product").filter(sku__in=[s for s in skus if s])
     }
     seen: set[str] = set()
-    for line, (row, sku) in enumerate(zip(rows, skus, strict=True), start=2):
-        if not any(value.strip() for value in row.values() if isinstance(value, str)):
+    for line, (row, sku, bad_cells) in enumerate(zip(rows, skus, unreadable, strict=True), start=2):
+        if not any(value.strip() for value in row.values()):
             continue  # an empty line (a spreadsheet's formatted but blank row)
-        problems, changes = [], {}
+        if bad_cells:  # nothing else is looked at in a row that cannot be read
+            plan.errors.extend((line, problem) for problem in bad_cells)
+            continue
+        problems: list[str] = []
+        changes = {}
         variant = variants.get(sku)
         if not sku:
             problems.append(_("The SKU is empty."))
@@ -210,7 +321,9 @@ def import_check(*, data: bytes) -> ImportPlan:
                         changes["price"] = (variant.price, price)
             stock_text = (row.get("on_hand") or "").strip()
             if stock_text:
-                if not stock_text.isdigit() or int(stock_text) > 10**9:
+                # isdigit() alone takes "²" and other digits int() refuses: ASCII only.
+                whole = stock_text.isascii() and stock_text.isdigit() and len(stock_text) <= 10
+                if not whole or int(stock_text) > 10**9:
                     problems.append(
                         _("On hand “%(value)s” is not a whole number.") % {"value": stock_text}
                     )

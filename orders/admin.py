@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -41,11 +42,12 @@ from .models import (
     ShippingRate,
     ShippingRegion,
 )
-from .services import order_transition
-from .states import CancelReason, OrderStatus, Restock, ReturnStatus
+from .states import OrderStatus, Restock, ReturnStatus
 
 RETURN_PERMISSION = "orders.handle_return"
 REFUND_PERMISSION = "payments.refund_payment"
+# Invoices and credit notes name the buyer (T.C. or tax number): a permission of their own.
+INVOICE_PERMISSION = "orders.download_invoice"
 
 
 @admin.register(Address)
@@ -117,7 +119,7 @@ class PaymentInline(HistoryInline):
         # Inline instances are made per request: the money actions this user may take.
         self.allowed = {
             name
-            for name in ("refund_payment", "record_cash")
+            for name in ("refund_payment", "record_cash", "resolve_payment")
             if request.user.has_perm(f"payments.{name}")
         }
         return super().get_queryset(request).prefetch_related("events")
@@ -133,6 +135,9 @@ class PaymentInline(HistoryInline):
         if "record_cash" in allowed and payment.status == PaymentStatus.COD_DUE:
             url = reverse("admin:payments_payment_cash", args=[payment.pk]) + "?from=order"
             links.append((url, f"cash-{payment.pk}", _("Record cash collected…")))
+        if "resolve_payment" in allowed and payment.needs_review:
+            url = reverse("admin:payments_payment_resolve", args=[payment.pk]) + "?from=order"
+            links.append((url, f"resolve-{payment.pk}", _("Resolve…")))
         if not links:
             return "—"
         return format_html_join(" ", '<a class="button" href="{}" id="{}">{}</a>', links)
@@ -291,6 +296,13 @@ class OrderAdmin(MalformedFilterSafeMixin, admin.ModelAdmin):
         "cancel_orders",
     ]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Order | None = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        # The invoice link only for those who may download it (the PDF names the buyer).
+        if not request.user.has_perm(INVOICE_PERMISSION):
+            fields.remove("invoice_link")
+        return fields
+
     # --- the order's screen: allowed steps, messages, invoice --------------------------------
 
     @admin.display(description=_("next steps"))
@@ -389,7 +401,10 @@ class OrderAdmin(MalformedFilterSafeMixin, admin.ModelAdmin):
         """One allowed step from the order's screen; anything else is refused with a message."""
         order = get_object_or_404(Order, pk=pk)
         change_url = reverse("admin:orders_order_change", args=[pk])
-        if request.method != "POST" or not self.has_change_permission(request, order):
+        if request.method != "POST":
+            return HttpResponseRedirect(change_url)
+        if not self.has_change_permission(request, order):
+            self.message_user(request, _("You may not change orders."), messages.ERROR)
             return HttpResponseRedirect(change_url)
         step = request.POST.get("step", "")
         if step not in OrderStatus.values:
@@ -408,19 +423,23 @@ class OrderAdmin(MalformedFilterSafeMixin, admin.ModelAdmin):
         return HttpResponseRedirect(change_url)
 
     def invoice_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        from .invoice_pdf import invoice_pdf
-
-        invoice = get_object_or_404(Invoice, order_id=pk)
-        response = HttpResponse(invoice_pdf(invoice=invoice), content_type="application/pdf")
+        """The order's invoice PDF: its own permission, and every download is audited."""
+        if not request.user.has_perm(INVOICE_PERMISSION):
+            raise PermissionDenied
+        invoice = get_object_or_404(Invoice.objects.select_related("order"), order_id=pk)
+        pdf = services.invoice_download(invoice=invoice, by=request.user)
+        response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{invoice.number}.pdf"'
         return response
 
     def ship_view(self, request: HttpRequest) -> HttpResponse:
         """The ship step: a carrier and a tracking number per order, for one or many orders."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
         ids = [int(i) for i in request.GET.get("ids", "").split(",") if i.isdigit()]
         orders = list(Order.objects.filter(pk__in=ids).order_by("pk"))
         carriers = list(Carrier.objects.filter(is_active=True).order_by("name"))
-        if request.method == "POST" and self.has_change_permission(request):
+        if request.method == "POST":
             shipped = 0
             for order in orders:
                 carrier = next(
@@ -471,24 +490,27 @@ class OrderAdmin(MalformedFilterSafeMixin, admin.ModelAdmin):
                 % {"count": done, "status": OrderStatus(to).label},
             )
 
-    @admin.action(description=_("Start preparing the selected orders"))
+    @admin.action(permissions=["change"], description=_("Start preparing the selected orders"))
     def start_preparing(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
         self._bulk_step(request, queryset, OrderStatus.PREPARING)
 
-    @admin.action(description=_("Mark the selected orders packed"))
+    @admin.action(permissions=["change"], description=_("Mark the selected orders packed"))
     def mark_packed(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
         self._bulk_step(request, queryset, OrderStatus.PACKED)
 
-    @admin.action(description=_("Mark the selected orders delivered"))
+    @admin.action(permissions=["change"], description=_("Mark the selected orders delivered"))
     def mark_delivered(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
         self._bulk_step(request, queryset, OrderStatus.DELIVERED)
 
-    @admin.action(description=_("Ship the selected orders (carrier and tracking number)"))
+    @admin.action(
+        permissions=["change"],
+        description=_("Ship the selected orders (carrier and tracking number)"),
+    )
     def ship_orders(self, request: HttpRequest, queryset: QuerySet[Order]) -> HttpResponse:
         ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
         return redirect(reverse("admin:orders_order_ship") + f"?ids={ids}")
 
-    @admin.action(description=_("Print a pick list for the selected orders"))
+    @admin.action(permissions=["view"], description=_("Print a pick list for the selected orders"))
     def print_pick_list(self, request: HttpRequest, queryset: QuerySet[Order]) -> HttpResponse:
         order_ids = list(queryset.values_list("pk", flat=True))
         context = {
@@ -500,7 +522,9 @@ class OrderAdmin(MalformedFilterSafeMixin, admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/orders/order/pick_list.html", context)
 
-    @admin.action(description=_("Print packing slips for the selected orders"))
+    @admin.action(
+        permissions=["view"], description=_("Print packing slips for the selected orders")
+    )
     def print_packing_slips(self, request: HttpRequest, queryset: QuerySet[Order]) -> HttpResponse:
         context = {
             **self.admin_site.each_context(request),
@@ -516,17 +540,16 @@ class OrderAdmin(MalformedFilterSafeMixin, admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Order | None = None) -> bool:
         return False
 
-    @admin.action(description=_("Cancel the selected orders (before shipping)"))
+    @admin.action(
+        permissions=["change"], description=_("Cancel the selected orders (before shipping)")
+    )
     def cancel_orders(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        """Each order on its own: one that would refund, without the refund permission, is
+        refused by name and the others are cancelled."""
         done = 0
         for order in queryset:
             try:
-                order_transition(
-                    order=order,
-                    to=OrderStatus.CANCELLED,
-                    by=request.user,
-                    cancel_reason=CancelReason.STAFF,
-                )
+                services.order_cancel_by_staff(order=order, by=request.user)
                 done += 1
             except ShopError as error:
                 self.message_user(request, f"{order.number}: {error}", messages.ERROR)
@@ -597,13 +620,19 @@ class DownloadLinkAdmin(admin.ModelAdmin):
     def order_number(self, link: DownloadLink) -> str:
         return link.order_line.order.number
 
-    @admin.action(description=_("Extend the selected links (more days, downloads back)"))
+    @admin.action(
+        permissions=["change"],
+        description=_("Extend the selected links (more days, downloads back)"),
+    )
     def extend_links(self, request: HttpRequest, queryset: QuerySet[DownloadLink]) -> None:
         for link in queryset:
             services.download_link_extend(link=link)
         self.message_user(request, _("The links have been extended."))
 
-    @admin.action(description=_("Re-issue the selected links (the old ones stop working)"))
+    @admin.action(
+        permissions=["change"],
+        description=_("Re-issue the selected links (the old ones stop working)"),
+    )
     def reissue_links(self, request: HttpRequest, queryset: QuerySet[DownloadLink]) -> None:
         for link in queryset.filter(revoked=False):
             services.download_link_reissue(link=link)
@@ -625,6 +654,12 @@ class InvoiceAdmin(admin.ModelAdmin):
         "seller",
         "buyer",
     ]
+
+    def get_fields(self, request: HttpRequest, obj: Invoice | None = None) -> list[str]:
+        # The buyer's identity is what the PDF permission guards: not shown without it either.
+        if request.user.has_perm(INVOICE_PERMISSION):
+            return list(self.readonly_fields)
+        return [name for name in self.readonly_fields if name != "buyer"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -701,6 +736,7 @@ class ReturnAdmin(MalformedFilterSafeMixin, admin.ModelAdmin):
         "refunded_at",
         "refund_due_by",
         "refund",
+        "refund_account",  # where cash goes back: shown as the holder and the last 4 digits
         "created_by",
     ]
     exclude = ["order"]
@@ -861,6 +897,12 @@ class CreditNoteAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: CreditNote | None = None) -> bool:
         return False
 
+    def get_list_display(self, request: HttpRequest) -> list[str]:
+        fields = list(super().get_list_display(request))
+        if request.user.has_perm(INVOICE_PERMISSION):
+            return fields
+        return [name for name in fields if name != "pdf"]
+
     @admin.display(description="PDF")
     def pdf(self, note: CreditNote) -> str:
         url = reverse("admin:orders_creditnote_pdf", args=[note.pk])
@@ -874,11 +916,11 @@ class CreditNoteAdmin(admin.ModelAdmin):
         ]
 
     def pdf_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        from .invoice_pdf import credit_note_pdf
-
-        if not self.has_view_permission(request):
-            return HttpResponseRedirect(reverse("admin:index"))
+        """The credit note's PDF: the invoices' permission, and every download is audited."""
+        if not request.user.has_perm(INVOICE_PERMISSION):
+            raise PermissionDenied
         note = get_object_or_404(CreditNote.objects.select_related("order", "invoice"), pk=pk)
-        response = HttpResponse(credit_note_pdf(note=note), content_type="application/pdf")
+        pdf = services.credit_note_download(note=note, by=request.user)
+        response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{note.number}.pdf"'
         return response

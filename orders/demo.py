@@ -194,11 +194,15 @@ def seed_customer_demo() -> str:
 
 
 def _request_return(order: Order, customer: User) -> Order:
-    """The courier took the cash at the door; she withdraws the whole order (a return code)."""
+    """The courier took the cash at the door; she withdraws the whole order (a return code)
+    and chooses store credit for the cash (the default would be a bank transfer)."""
     payment = order.payments.order_by("-pk").first()
     payment_collect_cash(payment=payment, amount=payment.amount, by=_demo_staff())
     return_request(
-        order=order, quantities={line.pk: line.quantity for line in order.lines.all()}, by=customer
+        order=order,
+        quantities={line.pk: line.quantity for line in order.lines.all()},
+        by=customer,
+        refund_to="store_credit",
     )
     return Order.objects.get(pk=order.pk)
 

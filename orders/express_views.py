@@ -12,6 +12,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -39,8 +41,18 @@ def buy_now(request: HttpRequest) -> HttpResponse:
         raise Http404 from None
     except ShopError as error:
         messages.error(request, str(error))
-        return redirect(request.headers.get("referer") or "catalog:home")
+        return redirect(_page_before(request))
     return redirect("orders:express", pk=cart.pk)
+
+
+def _page_before(request: HttpRequest) -> str:
+    """The Referer if it is a page of this site, else the home page (never another site's)."""
+    referer = request.headers.get("referer", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return reverse("catalog:home")
 
 
 @login_required

@@ -206,9 +206,42 @@ class ReturnForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args: object, returnable: list, needs_reason: bool, **kwargs: object):
+    # Cash collected at the door comes back by bank transfer unless the customer chooses credit.
+    BANK_TRANSFER, STORE_CREDIT = "bank_transfer", "store_credit"
+    REFUND_FIELDS = ("refund_to", "account_holder", "iban")
+
+    def __init__(
+        self,
+        *args: object,
+        returnable: list,
+        needs_reason: bool,
+        refund_choice: bool = False,
+        store_credit: bool = False,
+        **kwargs: object,
+    ):
         super().__init__(*args, **kwargs)
         self.returnable = returnable
+        self.refund_choice = refund_choice
+        if refund_choice:
+            choices = [(self.BANK_TRANSFER, _("Bank transfer to my account"))]
+            if store_credit:
+                choices.append((self.STORE_CREDIT, _("Store credit (my prepaid balance)")))
+            self.fields["refund_to"] = forms.ChoiceField(
+                label=_("How do you want the money back?"),
+                choices=choices,
+                initial=self.BANK_TRANSFER,
+                required=False,  # a bank transfer unless the customer chooses credit
+                widget=forms.RadioSelect,
+            )
+            self.fields["account_holder"] = forms.CharField(
+                label=_("Account holder"), max_length=140, required=False
+            )
+            self.fields["iban"] = forms.CharField(
+                label=_("IBAN"),
+                max_length=42,
+                required=False,
+                widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+            )
         for item in returnable:
             line = item.line
             name = line.product_name + (f" ({line.variant_name})" if line.variant_name else "")
@@ -224,7 +257,10 @@ class ReturnForm(forms.Form):
         self.fields["reason"].required = needs_reason
         if not needs_reason:
             self.fields["reason"].label = _("Anything you want to tell us (optional)")
-        self.order_fields([*(f"quantity_{item.line.pk}" for item in returnable), "reason"])
+        refund_fields = list(self.REFUND_FIELDS) if refund_choice else []
+        self.order_fields(
+            [*(f"quantity_{item.line.pk}" for item in returnable), "reason", *refund_fields]
+        )
 
     def quantities(self) -> dict[int, int]:
         return {
@@ -236,4 +272,27 @@ class ReturnForm(forms.Form):
         cleaned = super().clean()
         if not self.errors and not any(self.quantities().values()):
             raise forms.ValidationError(_("Choose at least one item and how many of it to return."))
+        if self.refund_choice and cleaned.get("refund_to") != self.STORE_CREDIT:
+            # The IBAN may be given later (staff ask for it); half an account is refused.
+            if (cleaned.get("account_holder") or "").strip() and not (
+                cleaned.get("iban") or ""
+            ).strip():
+                self.add_error("iban", _("Enter the IBAN of the account to refund to."))
+            if (cleaned.get("iban") or "").strip() and not (
+                cleaned.get("account_holder") or ""
+            ).strip():
+                self.add_error("account_holder", _("Enter the account holder's name."))
         return cleaned
+
+    def refund_destination(self) -> dict[str, str]:
+        """Where the customer wants cash refunded, for return_request (empty: not asked)."""
+        if not self.refund_choice:
+            return {}
+        refund_to = self.cleaned_data.get("refund_to") or self.BANK_TRANSFER
+        if refund_to == self.BANK_TRANSFER and not (self.cleaned_data.get("iban") or "").strip():
+            return {}  # no account given yet: a bank transfer, staff ask for the IBAN
+        return {
+            "refund_to": refund_to,
+            "account_holder": self.cleaned_data.get("account_holder") or "",
+            "iban": self.cleaned_data.get("iban") or "",
+        }

@@ -81,7 +81,13 @@ SILENT_EVENTS = frozenset({"return_refunded"})
 
 
 # Messages about paying, not about a status: sent once per payment or order.
-PAYMENT_KINDS = ("payment_received", "payment_reminder", "payment_bounced", "payment_refunded")
+PAYMENT_KINDS = (
+    "payment_received",
+    "payment_reminder",
+    "payment_bounced",
+    "payment_refunded",
+    "payment_returned",
+)
 
 
 def register_order_kinds() -> None:
@@ -135,6 +141,13 @@ def payment_bounced_schedule(*, order: Order, payment_id: int) -> None:
     context = order_message_context(order=order)
     context["url"] = order_pay_url(number=order.number, language=order.language)
     _send(order, "payment_bounced", context, dedupe_key=f"payment:{payment_id}:bounced")
+
+
+def payment_returned_schedule(*, order: Order, payment_id: int) -> None:
+    """The bank took a cleared e-check back: ask the customer to pay another way, with a link."""
+    context = order_message_context(order=order)
+    context["url"] = order_pay_url(number=order.number, language=order.language)
+    _send(order, "payment_returned", context, dedupe_key=f"payment:{payment_id}:returned")
 
 
 def payment_reminder_schedule(*, order: Order) -> None:

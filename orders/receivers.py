@@ -5,7 +5,12 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from payments.models import Payment, Refund
-from payments.signals import payment_flagged, payment_refund_recorded, payment_status_changed
+from payments.signals import (
+    payment_flagged,
+    payment_refund_recorded,
+    payment_resolved,
+    payment_status_changed,
+)
 from payments.states import PaymentStatus
 from shop.models import User
 
@@ -55,6 +60,16 @@ def flag_order(sender: type[Payment], payment: Payment, note: str, **kwargs: obj
     if payment.order_id is None:
         return
     services.order_flag(order_id=payment.order_id, note=note)
+
+
+@receiver(payment_resolved, sender=Payment, dispatch_uid="orders.payment_resolved")
+def follow_resolved_payment(
+    sender: type[Payment], payment: Payment, owed: object, flag: str, **kwargs: object
+) -> None:
+    """A flagged payment was resolved: the order's flag for it clears, or says what is owed."""
+    if payment.order_id is None:
+        return
+    services.order_payment_resolved(order_id=payment.order_id, owed=owed, flag=flag)
 
 
 @receiver(payment_refund_recorded, sender=Payment, dispatch_uid="orders.tell_refund")

@@ -370,6 +370,8 @@ def order_return(request: HttpRequest, number: str) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         returnable=page.returnable,
         needs_reason=not page.withdrawal_open,
+        refund_choice=selectors.order_refund_by_transfer(order=order),
+        store_credit=order.user_id is not None,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -378,6 +380,7 @@ def order_return(request: HttpRequest, number: str) -> HttpResponse:
                 quantities=form.quantities(),
                 reason=form.cleaned_data.get("reason") or "",
                 by=signed_in_user(request),
+                **form.refund_destination(),
             )
         except ShopError as error:
             form.add_error(None, str(error))

@@ -17,6 +17,7 @@ from shop.exceptions import ShopError
 from . import selectors, services
 from .models import Payment, PaymentPurpose
 from .services.balance import parse_top_up_amount, top_up_limits
+from .services.card_form import wallet_card_setup
 from .states import ACCEPTED, PaymentStatus
 
 
@@ -212,12 +213,22 @@ def _tab_outcome(request: HttpRequest, settlement: Payment | None) -> HttpRespon
         messages.success(request, _("Thank you: your tab is paid."))
     elif settlement is not None and settlement.status == PaymentStatus.FAILED:
         messages.error(request, services.payment_problem(payment=settlement))
+    elif settlement is not None and settlement.status == PaymentStatus.UNPAID:
+        # Stripe did not answer in time: the charge may have gone through; we look it up.
+        messages.warning(
+            request,
+            _(
+                "We have not heard back from the card payment yet. We are checking it; please "
+                "do not pay again."
+            ),
+        )
     return redirect("wallet:tab")
 
 
 def _card_page(request: HttpRequest, *, title: str, button: str, **extra: object) -> HttpResponse:
     try:
-        setup, error = services.wallet_card_form(user=request.user), ""
+        # Kept per account and used again: opening the page makes no new SetupIntent.
+        setup, error = wallet_card_setup(user=request.user), ""
     except ShopError as problem:
         setup, error = None, str(problem)
     return render(

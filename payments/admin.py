@@ -16,7 +16,7 @@ from shop.exceptions import ShopError
 from shop.models import User
 
 from . import selectors, services
-from .forms import CashCollectedForm, ECheckDecisionForm, PayoutForm, RefundForm
+from .forms import CashCollectedForm, ECheckDecisionForm, PayoutForm, RefundForm, ResolveForm
 from .models import (
     BalanceAccount,
     BalanceEntry,
@@ -30,12 +30,13 @@ from .models import (
     Tab,
 )
 from .services import balance_adjust
-from .states import REFUNDABLE, PaymentStatus
+from .states import REFUNDABLE, PaymentMethod, PaymentStatus
 
 # Money actions need their own permissions (or a group holding them), not just staff status.
 REFUND_PERMISSION = "payments.refund_payment"
 ECHECK_PERMISSION = "payments.decide_echeck"
 CASH_PERMISSION = "payments.record_cash"
+RESOLVE_PERMISSION = "payments.resolve_payment"
 
 
 class ECheckInline(admin.StackedInline):
@@ -114,11 +115,16 @@ class PaymentAdmin(admin.ModelAdmin):
             and payment.status in REFUNDABLE
             and request.user.has_perm(REFUND_PERMISSION),
             "can_decide_echeck": payment is not None
-            and payment.status == PaymentStatus.CLEARING
+            and payment.method == PaymentMethod.ECHECK
+            and payment.status
+            in (PaymentStatus.CLEARING, PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED)
             and request.user.has_perm(ECHECK_PERMISSION),
             "can_record_cash": payment is not None
             and payment.status == PaymentStatus.COD_DUE
             and request.user.has_perm(CASH_PERMISSION),
+            "can_resolve": payment is not None
+            and payment.needs_review
+            and request.user.has_perm(RESOLVE_PERMISSION),
         }
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
@@ -129,6 +135,7 @@ class PaymentAdmin(admin.ModelAdmin):
             path("<int:pk>/refund/", view(self.refund_view), name="payments_payment_refund"),
             path("<int:pk>/echeck/", view(self.echeck_view), name="payments_payment_echeck"),
             path("<int:pk>/cash/", view(self.cash_view), name="payments_payment_cash"),
+            path("<int:pk>/resolve/", view(self.resolve_view), name="payments_payment_resolve"),
             *super().get_urls(),
         ]
 
@@ -208,7 +215,7 @@ class PaymentAdmin(admin.ModelAdmin):
         )
 
     def echeck_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        """Clear a check whose money arrived, or record its bounce with the bank's reason."""
+        """Clear a check whose money arrived, record its bounce, or its return after clearing."""
         payment = get_object_or_404(Payment, pk=pk)
         back = reverse("admin:payments_payment_change", args=[pk])
         if not request.user.has_perm(ECHECK_PERMISSION):
@@ -217,8 +224,13 @@ class PaymentAdmin(admin.ModelAdmin):
         form = ECheckDecisionForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                if form.cleaned_data["decision"] == ECheckDecisionForm.CLEAR:
+                decision = form.cleaned_data["decision"]
+                if decision == ECheckDecisionForm.CLEAR:
                     services.echeck_clear(payment=payment, by=request.user)
+                elif decision == ECheckDecisionForm.RETURN:
+                    services.echeck_return(
+                        payment=payment, reason=form.cleaned_data["reason"], by=request.user
+                    )
                 else:
                     services.echeck_bounce(
                         payment=payment, reason=form.cleaned_data["reason"], by=request.user
@@ -256,6 +268,33 @@ class PaymentAdmin(admin.ModelAdmin):
                 return HttpResponseRedirect(back)
         return self._money_page(
             request, payment, form, title=_("Cash collected"), button=_("Save"), back=back
+        )
+
+    def resolve_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Resolve a flagged payment: accept what was taken, or correct the amount taken."""
+        payment = get_object_or_404(Payment, pk=pk)
+        back = _back_to_order(request, payment)
+        if not request.user.has_perm(RESOLVE_PERMISSION):
+            self.message_user(request, _("You may not resolve payments."), messages.ERROR)
+            return HttpResponseRedirect(back)
+        form = ResolveForm(request.POST or None, initial={"key": uuid.uuid4().hex})
+        if request.method == "POST" and form.is_valid():
+            try:
+                payment = services.payment_resolve(
+                    payment=payment,
+                    resolution=form.cleaned_data["resolution"],
+                    amount=form.cleaned_data["amount"],
+                    reason=form.cleaned_data["reason"],
+                    key=form.cleaned_data["key"],
+                    by=request.user,
+                )
+            except ShopError as error:
+                form.add_error(None, str(error))
+            else:
+                self.message_user(request, payment.get_status_display())
+                return HttpResponseRedirect(back)
+        return self._money_page(
+            request, payment, form, title=_("Resolve the payment"), button=_("Save"), back=back
         )
 
     def _money_page(self, request, payment, form, *, title, button, back) -> TemplateResponse:
@@ -350,6 +389,10 @@ class RefundAdmin(admin.ModelAdmin):
             "form": form,
             "button": _("Confirm the payout"),
             "back_url": back,
+            # The account the customer gave for a cash refund: shown in full only here, where
+            # staff make the transfer, and each look is audited.
+            "payout_account": getattr(refund, "account", None),
+            "payout_iban": services.refund_account_reveal(refund=refund, by=request.user),
         }
         return TemplateResponse(request, "admin/payments/money_action.html", context)
 
@@ -451,6 +494,19 @@ class BalanceEntryAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj) if obj is not None else []
+
+    def get_form(
+        self,
+        request: HttpRequest,
+        obj: BalanceEntry | None = None,
+        change: bool = False,
+        **kwargs: object,
+    ) -> type[forms.ModelForm]:
+        # An entry is read, never edited: its page needs no adjustment form (its fields
+        # `customer`, `amount` and `reason` are not on that page).
+        if obj is not None:
+            kwargs["form"] = forms.ModelForm
+        return super().get_form(request, obj, change, **kwargs)
 
     def save_model(self, request, obj, form, change) -> None:
         try:

@@ -27,6 +27,7 @@ class Outcome(StrEnum):
     VOIDED = "voided"
     FAILED = "failed"
     BOUNCED = "bounced"  # accepted for later, then refused by the bank (an e-check)
+    RETURNED = "returned"  # taken, then taken back by the bank (a cleared e-check returned)
 
 
 @dataclass(frozen=True)

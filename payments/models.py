@@ -70,6 +70,7 @@ class Payment(models.Model):
             ("refund_payment", _("Can refund payments")),
             ("decide_echeck", _("Can clear or bounce e-checks")),
             ("record_cash", _("Can record cash collected on delivery")),
+            ("resolve_payment", _("Can resolve flagged payments")),
         ]
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
@@ -116,19 +117,25 @@ class Payment(models.Model):
         """Everything given back: refunds paid out and refunds taken off the open tab."""
         return self.ledger_sum(*PaymentEvent.REFUND_KINDS)
 
+    def taken(self) -> Decimal:
+        """What this payment holds of the customer's money: captured, less corrections and
+        what the bank took back (refunds not subtracted)."""
+        return (
+            self.ledger_sum(PaymentEvent.Kind.CAPTURE)
+            - self.ledger_sum(PaymentEvent.Kind.CORRECTION)
+            - self.ledger_sum(PaymentEvent.Kind.RETURN)
+        )
+
     def refundable(self) -> Decimal:
-        """Captured − refunded − held by refunds still open (reserved, sent, awaiting payout).
+        """Taken (captures − corrections − bank returns) − refunded − held by refunds still
+        open (reserved, sent, awaiting payout).
 
         An order still on the open tab owes its whole amount: a refund takes part of it off.
         """
         reserved = self.refunds.filter(status__in=REFUND_OPEN).aggregate(total=Sum("amount"))[
             "total"
         ]
-        taken = (
-            self.amount
-            if self.status == PaymentStatus.ON_TAB
-            else self.ledger_sum(PaymentEvent.Kind.CAPTURE)
-        )
+        taken = self.amount if self.status == PaymentStatus.ON_TAB else self.taken()
         return to_money(taken - self.refunded() - (reserved or ZERO))
 
 
@@ -190,6 +197,12 @@ class PaymentEvent(models.Model):
         BOUNCE = "bounce", _("Bounced")
         # Taken off an open tab before it was charged: the settlement charges less, no cash moves.
         REFUND_OFF_TAB = "refund_off_tab", _("Refund taken off the tab")
+        # Money that was captured and then taken back by the bank (a returned e-check): it
+        # counts against the capture, like a chargeback. Keyed by the return.
+        RETURN = "return", _("Returned by the bank")
+        # A capture recorded for more than was really taken (a typo in the cash collected),
+        # corrected by staff: it counts against the capture. Keyed by the resolution.
+        CORRECTION = "correction", _("Correction of a capture")
 
     REFUND_KINDS = (Kind.REFUND, Kind.REFUND_OFF_TAB)
 
@@ -510,6 +523,8 @@ class ECheck(models.Model):
     cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
     bounced_at = models.DateTimeField(_("bounced at"), null=True, blank=True)
     bounce_reason = models.CharField(_("bounce reason"), max_length=200, blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    return_reason = models.CharField(_("return reason"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("e-check")
@@ -524,3 +539,36 @@ class ECheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} (…{self.account_last4})"
+
+
+class RefundAccount(models.Model):
+    """Where the customer wants a cash refund: a bank transfer to their account (the default
+    for cash, by the Distance Contracts Regulation) or store credit, only when they choose it.
+
+    The IBAN is personal data: encrypted at rest as an e-check's account is, only its last four
+    digits shown, never written to a ledger row. Bound to its refund when the refund is reserved;
+    one tied to no return and no refund is the customer's standing choice for the payment.
+    """
+
+    class Destination(models.TextChoices):
+        BANK_TRANSFER = "bank_transfer", _("Bank transfer to my account")
+        STORE_CREDIT = "store_credit", _("Store credit (my prepaid balance)")
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refund_accounts")
+    refund = models.OneToOneField(
+        Refund, on_delete=models.PROTECT, null=True, blank=True, related_name="account"
+    )
+    destination = models.CharField(_("refund to"), max_length=20, choices=Destination)
+    account_holder = models.CharField(_("account holder"), max_length=140, blank=True)
+    account_encrypted = models.TextField(_("account number (encrypted)"), blank=True)
+    account_last4 = models.CharField(_("account ends in"), max_length=4, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("refund account")
+        verbose_name_plural = _("refund accounts")
+
+    def __str__(self) -> str:
+        if self.destination == self.Destination.STORE_CREDIT:
+            return str(self.get_destination_display())
+        return f"{self.account_holder} (…{self.account_last4})"

@@ -192,6 +192,10 @@ def daily_money(*, since: object, until: object) -> list[DayRow]:
             target["captured"] += to_money(item["total"])
         elif item["kind"] == PaymentEvent.Kind.REFUND:
             target["refunded"] += to_money(item["total"])
+        elif item["kind"] in (PaymentEvent.Kind.RETURN, PaymentEvent.Kind.CORRECTION):
+            # Taken back by the bank (a returned e-check), or a capture recorded too high and
+            # corrected by staff: less cash came in, shown on the day it was found.
+            target["captured"] -= to_money(item["total"])
         elif item["kind"] in (PaymentEvent.Kind.FAILURE, PaymentEvent.Kind.BOUNCE):
             target["failed"] += item["count"]
     for item in pending:

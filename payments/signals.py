@@ -15,3 +15,8 @@ payment_refund_recorded = Signal()
 # kwargs: payment (Payment), note (str): a provider's answer did not add up (another amount or
 # currency than the attempt's, e.g. cash collected at the door); staff must look at it.
 payment_flagged = Signal()
+
+# kwargs: payment (Payment), owed (Decimal: still due from the customer, 0 when nothing is),
+# flag (str: the note the payment was flagged with): staff resolved a flagged payment
+# (payments.services.payment_resolve).
+payment_resolved = Signal()

@@ -21,6 +21,8 @@ class PaymentStatus(models.TextChoices):
     PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
     REFUNDED = "refunded", _("Refunded")
     BOUNCED = "bounced", _("Bounced")
+    # A cleared e-check the bank took back later (within ECHECK_RETURN_DAYS): the money is gone.
+    RETURNED = "returned", _("Returned by the bank")
     VOIDED = "voided", _("Voided")
     FAILED = "failed", _("Failed")
 
@@ -69,10 +71,12 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     P.CLEARING: frozenset({P.PAID, P.BOUNCED, P.VOIDED}),
     # A refund of everything still on the tab takes the order off it: refunded, nothing taken.
     P.ON_TAB: frozenset({P.PAID, P.VOIDED, P.REFUNDED}),
-    P.PAID: frozenset({P.PARTIALLY_REFUNDED, P.REFUNDED}),
-    P.PARTIALLY_REFUNDED: frozenset({P.PARTIALLY_REFUNDED, P.REFUNDED}),
+    # A cleared e-check may still be returned by the bank (payments.services.echeck_return).
+    P.PAID: frozenset({P.PARTIALLY_REFUNDED, P.REFUNDED, P.RETURNED}),
+    P.PARTIALLY_REFUNDED: frozenset({P.PARTIALLY_REFUNDED, P.REFUNDED, P.RETURNED}),
     P.REFUNDED: frozenset(),
     P.BOUNCED: frozenset(),
+    P.RETURNED: frozenset(),
     P.FAILED: _TAKEN | {P.AUTHORIZED},
     P.VOIDED: _TAKEN,
 }
@@ -81,8 +85,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 VOIDABLE = frozenset({P.UNPAID, P.REQUIRES_ACTION, P.AUTHORIZED, P.COD_DUE, P.CLEARING, P.ON_TAB})
 # Money was taken, or is owed on the open tab: a refund gives back (or takes off) some or all of it.
 REFUNDABLE = frozenset({P.PAID, P.PARTIALLY_REFUNDED, P.ON_TAB})
-# The order may leave "packed" for the road only with one of these.
-SHIPPABLE = frozenset({P.AUTHORIZED, P.PAID, P.COD_DUE, P.ON_TAB})
+# A parcel may leave only with one of these: the money for what ships is in (or held, due at the
+# door, owed on the tab). Paid and then partly refunded (a goodwill refund, an item taken off the
+# tab) still ships; refunded in full, bounced or returned does not.
+SHIPPABLE = frozenset({P.AUTHORIZED, P.PAID, P.PARTIALLY_REFUNDED, P.COD_DUE, P.ON_TAB})
 
 
 def can_transition(current: str, target: str) -> bool:

@@ -280,6 +280,8 @@ ORDER_PAGE_REFRESH_SECONDS = max(env.int("ORDER_PAGE_REFRESH_SECONDS", default=3
 ORDERS_PER_PAGE = env.int("ORDERS_PER_PAGE", default=20)
 ORDER_TRACK_ATTEMPTS_PER_HOUR = env.int("ORDER_TRACK_ATTEMPTS_PER_HOUR", default=10)
 CARRIER_POLL_EVERY_SECONDS = env.int("CARRIER_POLL_EVERY_SECONDS", default=15 * 60)
+# A carrier webhook whose signed `sent_at` is more than this before or after now is refused.
+CARRIER_WEBHOOK_TOLERANCE_SECONDS = env.int("CARRIER_WEBHOOK_TOLERANCE_SECONDS", default=300)
 DOWNLOAD_LINK_DAYS = env.int("DOWNLOAD_LINK_DAYS", default=30)
 DOWNLOAD_LINK_MAX_DOWNLOADS = env.int("DOWNLOAD_LINK_MAX_DOWNLOADS", default=5)
 INVOICE_SERIES = env.str("INVOICE_SERIES", default="DKN")
@@ -463,8 +465,9 @@ NOTIFICATIONS_CONSENT_TEXT_VERSION = env.str(
 )
 NOTIFICATIONS_MESSAGE_ID_DOMAIN = urlsplit(SITE_URL).hostname or "dukkan.local"
 # Shared secret of the signed delivery-report endpoints.
+# Production has no default: unset, the endpoints refuse every report (shop/webhooks.py).
 NOTIFICATIONS_WEBHOOK_SECRET = env.str(
-    "NOTIFICATIONS_WEBHOOK_SECRET", default=DEV_NOTIFICATIONS_WEBHOOK_SECRET
+    "NOTIFICATIONS_WEBHOOK_SECRET", default="" if PRODUCTION else DEV_NOTIFICATIONS_WEBHOOK_SECRET
 )
 SMS_BACKEND = env.str("SMS_BACKEND", default="crm.notifications.backends.FileSmsBackend")
 SMS_SENDER = env.str("SMS_SENDER", default="DUKKAN")
@@ -473,6 +476,15 @@ SMS_TWILIO_BASE_URL = env.str("SMS_TWILIO_BASE_URL", default="https://api.twilio
 SMS_TWILIO_ACCOUNT_SID = env.str("SMS_TWILIO_ACCOUNT_SID", default="")
 SMS_TWILIO_AUTH_TOKEN = env.str("SMS_TWILIO_AUTH_TOKEN", default="")
 SMS_STATUS_CALLBACK_URL = env.str("SMS_STATUS_CALLBACK_URL", default="")
+
+# --- Catalog import (staff spreadsheets) ---------------------------------------------------------
+# An uploaded XLSX is refused before it is read if its zip members unpack to more than this many
+# bytes or its sheet holds more cells (rows x columns); a cell longer than the last is a row error.
+CATALOG_IMPORT_MAX_UNPACKED_BYTES = env.int(
+    "CATALOG_IMPORT_MAX_UNPACKED_BYTES", default=30 * 1024 * 1024
+)
+CATALOG_IMPORT_MAX_CELLS = env.int("CATALOG_IMPORT_MAX_CELLS", default=400_000)
+CATALOG_IMPORT_MAX_CELL_CHARS = env.int("CATALOG_IMPORT_MAX_CELL_CHARS", default=1000)
 
 # --- Stripe -------------------------------------------------------------------------------------
 FAKE_STRIPE_PORT = env.int("FAKE_STRIPE_PORT", default=8420)
@@ -487,19 +499,25 @@ else:
     STRIPE_API_BASE = env.str("STRIPE_API_BASE", default=f"http://127.0.0.1:{FAKE_STRIPE_PORT}")
     STRIPE_JS_URL = env.str("STRIPE_JS_URL", default=f"{STRIPE_API_BASE}/js.stripe.com/v3/")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default=FAKE_STRIPE_PUBLISHABLE_KEY)
-STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default=FAKE_STRIPE_WEBHOOK_SECRET)
+# Production has no default: unset, every Stripe webhook is refused (the development value is
+# public, so a production server accepting it would take anyone's events).
+STRIPE_WEBHOOK_SECRET = env.str(
+    "STRIPE_WEBHOOK_SECRET", default="" if PRODUCTION else FAKE_STRIPE_WEBHOOK_SECRET
+)
 # E-checks: the HMAC key that seals each signed check, and the Fernet keys that encrypt account
 # numbers at rest (comma-separated; the first encrypts, all decrypt, so keys can be rotated).
 ECHECK_SEAL_KEY = env.str("ECHECK_SEAL_KEY", default=DEV_ECHECK_SEAL_KEY)
 ECHECK_ENCRYPTION_KEYS = env.list("ECHECK_ENCRYPTION_KEYS", default=[DEV_ECHECK_ENCRYPTION_KEY])
 # A check still clearing this many days after it was signed is cleared by the periodic job.
 ECHECK_CLEARING_DAYS = env.int("ECHECK_CLEARING_DAYS", default=3)
+# A cleared check may still be returned by the bank for this many days after it cleared.
+ECHECK_RETURN_DAYS = env.int("ECHECK_RETURN_DAYS", default=30)
 ECHECK_CLEAR_EVERY_SECONDS = env.int("ECHECK_CLEAR_EVERY_SECONDS", default=3600)
 # A card attempt still unanswered after this long counts as spent; the shopper may try again.
 CARD_ATTEMPT_STUCK_SECONDS = env.int("CARD_ATTEMPT_STUCK_SECONDS", default=120)
 # Declined cards one order accepts before refusing more (card testing).
 CARD_DECLINES_PER_ORDER = env.int("CARD_DECLINES_PER_ORDER", default=5)
-# A signed webhook older than this is refused (replays).
+# A signed webhook timestamped more than this before or after now is refused (replays).
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", default=300)
 # A stored webhook event still unprocessed this long after it arrived lost its task: the periodic
 # sweep (every STRIPE_EVENT_SWEEP_EVERY_SECONDS) queues it again.

@@ -47,7 +47,14 @@ class MessageAdmin(MalformedFilterSafeMixin, admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Message | None = None) -> bool:
         return request.method in ("GET", "HEAD") and super().has_view_permission(request, obj)
 
-    @admin.action(description=_("Resend the selected failed or unknown messages"))
+    def has_resend_permission(self, request: HttpRequest) -> bool:
+        # has_change_permission is view-only on purpose (the log is never edited); a resend
+        # sends again to the customer, so it needs the model's change permission itself.
+        return request.user.has_perm("notifications.change_message")
+
+    @admin.action(
+        permissions=["resend"], description=_("Resend the selected failed or unknown messages")
+    )
     def resend(self, request: HttpRequest, queryset) -> None:
         resendable = queryset.filter(status__in=[Status.FAILED, Status.UNKNOWN])
         count = 0
@@ -129,7 +136,9 @@ class ConsentAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Consent | None = None) -> bool:
         return False
 
-    @admin.action(description=_("Export the selected decisions for İYS (CSV)"))
+    @admin.action(
+        permissions=["view"], description=_("Export the selected decisions for İYS (CSV)")
+    )
     def export_for_iys(self, request: HttpRequest, queryset) -> HttpResponse:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="iys-consents.csv"'

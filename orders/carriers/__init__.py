@@ -5,7 +5,7 @@ webhooks are asked by the periodic poll task (`orders.poll_carriers`). `Carrier.
 the adapter; `adapter_for(carrier)` returns it.
 """
 
-from .base import CarrierAdapter, TrackingUpdate, sign_body
+from .base import CarrierAdapter, TrackingUpdate, sign_body, webhook_body
 from .simulated import SimulatedCarrier
 
 ADAPTERS: dict[str, CarrierAdapter] = {
@@ -25,4 +25,5 @@ __all__ = [
     "TrackingUpdate",
     "adapter_for",
     "sign_body",
+    "webhook_body",
 ]

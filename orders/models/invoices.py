@@ -35,6 +35,8 @@ class Invoice(models.Model):
         verbose_name = _("invoice")
         verbose_name_plural = _("invoices")
         ordering = ["-issued_at", "-pk"]
+        # The PDFs carry the buyer's identity (T.C. or tax number): reading the list is not enough.
+        permissions = [("download_invoice", _("Can download invoice and credit note PDFs"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["series", "year", "sequence"], name="orders_invoice_sequence_once"

@@ -42,6 +42,14 @@ class Return(models.Model):
         blank=True,
         related_name="order_return",
     )
+    # Where a refund of cash goes, as the customer chose it (a bank transfer or store credit).
+    refund_account = models.OneToOneField(
+        "payments.RefundAccount",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order_return",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -6,6 +6,9 @@ from django.conf import settings
 from django.db.models import Sum
 from django.http import Http404
 
+from payments.models import Payment
+from payments.states import REFUNDABLE, PaymentMethod
+
 from ..models import CreditNote, Order, OrderEvent, ReturnLine
 from ..states import COUNTS_AS_RETURNED, OrderStatus, ReturnStatus
 
@@ -23,6 +26,18 @@ def returned_quantities(*, order: Order, statuses: frozenset[str] = COUNTS_AS_RE
         .values_list("order_line_id", "units")
     )
     return dict(rows)
+
+
+def refundable_payment(*, order_id: int) -> Payment | None:
+    """The order's payment a refund would come from (its newest that took money)."""
+    return Payment.objects.filter(order_id=order_id, status__in=REFUNDABLE).order_by("-pk").first()
+
+
+def order_refund_by_transfer(*, order: Order) -> bool:
+    """True when a refund of this order is paid out by hand (cash collected at the door): the
+    customer says where it goes, a bank account or store credit."""
+    payment = refundable_payment(order_id=order.pk)
+    return payment is not None and payment.method == PaymentMethod.COD
 
 
 def refunded_quantities(*, order: Order) -> dict:

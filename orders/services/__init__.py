@@ -24,24 +24,27 @@ from .downloads import (
 )
 from .express import express_cart_create, express_cart_from_order
 from .fulfilment import (
+    CancelNeedsRefund,
     ShipmentError,
     carrier_update_apply,
     carrier_updates_receive,
     carrier_updates_store,
     carriers_poll,
     order_cancel_by_customer,
+    order_cancel_by_staff,
     order_customer_can_cancel,
     order_next_steps,
     order_ship,
     order_step,
     shipment_track,
 )
-from .invoicing import invoice_issue
+from .invoicing import credit_note_download, invoice_download, invoice_issue
 from .lifecycle import (
     order_event_record,
     order_expire,
     order_flag,
     order_payment_remind,
+    order_payment_resolved,
     order_set_payment_status,
     order_transition,
 )
@@ -68,6 +71,7 @@ from .returns import (
 from .rollups import units_sold_rollup
 
 __all__ = [
+    "CancelNeedsRefund",
     "CardForm",
     "CardStep",
     "CheckoutRequest",
@@ -90,6 +94,7 @@ __all__ = [
     "cart_remove_coupon",
     "cart_set_quantity",
     "checkout_payment_start",
+    "credit_note_download",
     "credit_note_issue",
     "download_claim",
     "download_link_extend",
@@ -97,8 +102,10 @@ __all__ = [
     "download_links_issue",
     "express_cart_create",
     "express_cart_from_order",
+    "invoice_download",
     "invoice_issue",
     "order_cancel_by_customer",
+    "order_cancel_by_staff",
     "order_card_check",
     "order_card_customer",
     "order_card_form",
@@ -109,6 +116,7 @@ __all__ = [
     "order_flag",
     "order_next_steps",
     "order_payment_remind",
+    "order_payment_resolved",
     "order_pays_in_browser",
     "order_place",
     "order_set_payment_status",

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.services import stock_ship
-from payments.states import VOIDABLE, PaymentStatus
+from payments.states import REFUNDABLE, SHIPPABLE, VOIDABLE, PaymentStatus
 from shop.models import User
 
 from ..carriers import TrackingUpdate, adapter_for
@@ -55,8 +55,17 @@ _ROAD = {
 }
 
 
+# Cancelling an order holding these gives money back (a refund, or a card hold released).
+MONEY_TAKEN = REFUNDABLE | {PaymentStatus.AUTHORIZED}
+REFUND_PERMISSION = "payments.refund_payment"
+
+
 class ShipmentError(OrderError):
     pass
+
+
+class CancelNeedsRefund(InvalidTransition):
+    """Staff without the refund permission tried to cancel an order that would refund."""
 
 
 def unshipped_quantities(*, order: Order) -> dict[int, int]:
@@ -84,7 +93,8 @@ def order_ship(
     """Hand a parcel (by default every unit not yet shipped) to a carrier.
 
     Converts the parcel's allocated stock into a sale, issues the invoice and moves a packed
-    order to shipped — only with a payment accepted for shipping (payments.states.SHIPPABLE).
+    order to shipped — each parcel only with a payment accepted for shipping
+    (payments.states.SHIPPABLE).
     """
     tracking_number = tracking_number.strip()
     if not tracking_number:
@@ -95,6 +105,12 @@ def order_ship(
             raise InvalidTransition(
                 _("An order that is “%(current)s” cannot ship; pack it first.")
                 % {"current": S(locked.status).label}
+            )
+        if locked.payment_status not in SHIPPABLE:
+            # Every parcel passes the payment gate, not only the one that makes the order shipped.
+            raise InvalidTransition(
+                _("The order cannot ship while its payment is “%(status)s”.")
+                % {"status": PaymentStatus(locked.payment_status).label}
             )
         remaining = unshipped_quantities(order=locked)
         wanted = quantities if quantities is not None else remaining
@@ -301,7 +317,7 @@ def order_step(*, order: Order, to: str, by: User | None = None) -> Order:
     if to == S.SHIPPED:
         raise InvalidTransition(_("Ship the order with a carrier and a tracking number."))
     if to == S.CANCELLED:
-        return order_transition(order=order, to=to, by=by, cancel_reason=CancelReason.STAFF)
+        return order_cancel_by_staff(order=order, by=by)
     if to in PARCEL_STEPS and order.status in ROAD_RANK:
         if order.status == to:
             return order
@@ -325,6 +341,28 @@ def order_step(*, order: Order, to: str, by: User | None = None) -> Order:
             )
         return Order.objects.get(pk=order.pk)
     return order_transition(order=order, to=to, by=by)
+
+
+def order_cancel_by_staff(*, order: Order, by: User | None = None) -> Order:
+    """Staff cancel an order before shipping; if that gives money back, only with the refund
+    permission too (`by=None` is the shop itself: demo, tasks). Refused: nothing changes.
+    """
+    with transaction.atomic():
+        # Under the order's lock: a payment arriving meanwhile mirrors on the order after us.
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.status != S.CANCELLED and by is not None and not by.has_perm(REFUND_PERMISSION):
+            taken = locked.payments.filter(status__in=MONEY_TAKEN).order_by("pk").first()
+            if taken is not None:
+                raise CancelNeedsRefund(
+                    _(
+                        "%(number)s was not cancelled: its payment is “%(status)s”, so "
+                        "cancelling would give the money back, and you may not refund payments."
+                    )
+                    % {"number": locked.number, "status": taken.get_status_display()}
+                )
+        return order_transition(
+            order=locked, to=S.CANCELLED, by=by, cancel_reason=CancelReason.STAFF
+        )
 
 
 def _just_after(moment: datetime | None) -> datetime:

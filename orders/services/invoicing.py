@@ -4,7 +4,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import Invoice, InvoiceCounter, Order
+from shop.audit import audit_record
+from shop.models import User
+
+from ..invoice_pdf import credit_note_pdf, invoice_pdf
+from ..models import CreditNote, Invoice, InvoiceCounter, Order
 
 
 def invoice_issue(*, order: Order) -> Invoice:
@@ -53,3 +57,29 @@ def next_document_number(*, series: str) -> tuple[str, int, int, str]:
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return series, year, counter.last_number, f"{series}{year}{counter.last_number:09d}"
+
+
+def invoice_download(*, invoice: Invoice, by: User) -> bytes:
+    """The invoice's PDF for a staff member, recorded in the audit trail (it names the buyer)."""
+    pdf = invoice_pdf(invoice=invoice)
+    with transaction.atomic():
+        audit_record(
+            actor=by,
+            action="invoice.download",
+            target=invoice,
+            details={"number": invoice.number, "order": invoice.order.number},
+        )
+    return pdf
+
+
+def credit_note_download(*, note: CreditNote, by: User) -> bytes:
+    """The credit note's PDF for a staff member, recorded in the audit trail."""
+    pdf = credit_note_pdf(note=note)
+    with transaction.atomic():
+        audit_record(
+            actor=by,
+            action="credit_note.download",
+            target=note,
+            details={"number": note.number, "order": note.order.number},
+        )
+    return pdf

@@ -1,6 +1,7 @@
 """The order's status: the one function that changes it, and what follows from a change."""
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
@@ -19,6 +20,7 @@ from ..messages import (
     payment_bounced_schedule,
     payment_received_schedule,
     payment_reminder_schedule,
+    payment_returned_schedule,
 )
 from ..models import Coupon, CouponRedemption, Order, OrderEvent
 from ..signals import order_status_changed
@@ -207,6 +209,16 @@ def order_set_payment_status(*, order_id: int, payment_id: int, status: str) -> 
             order.review_note = _("The e-check bounced; the order waits for another payment.")
             order.save(update_fields=["needs_review", "review_note", "updated_at"])
             payment_bounced_schedule(order=order, payment_id=payment_id)
+        elif status == PaymentStatus.RETURNED:
+            # The bank took a cleared e-check back: the money never came. Staff see it (unshipped
+            # parcels wait at the gate); the customer is asked to pay another way.
+            order.needs_review = True
+            order.review_note = _(
+                "The bank returned the e-check after it cleared; the order waits for another "
+                "payment."
+            )
+            order.save(update_fields=["needs_review", "review_note", "updated_at"])
+            payment_returned_schedule(order=order, payment_id=payment_id)
     return order
 
 
@@ -216,6 +228,28 @@ def order_flag(*, order_id: int, note: str) -> Order:
         order = Order.objects.select_for_update().get(pk=order_id)
         order.needs_review = True
         order.review_note = note[:255]
+        order.save(update_fields=["needs_review", "review_note", "updated_at"])
+    return order
+
+
+def order_payment_resolved(*, order_id: int, owed: Decimal, flag: str) -> Order:
+    """Staff resolved the order's flagged payment: the flag it raised clears; money still owed
+    (less taken than due) keeps the order flagged with the amount, for staff to ask for it."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if owed > 0:
+            order.needs_review = True
+            order.review_note = (
+                _(
+                    "Resolved short: %(owed)s %(currency)s is still owed. Ask the customer to "
+                    "pay it (the order's pay link), or write it off."
+                )
+                % {"owed": owed, "currency": order.currency}
+            )[:255]
+        elif order.needs_review and order.review_note == flag[:255]:
+            order.needs_review, order.review_note = False, ""
+        else:
+            return order
         order.save(update_fields=["needs_review", "review_note", "updated_at"])
     return order
 

@@ -19,12 +19,12 @@ from payments.services import (
     card_action_secret,
     card_customer_for,
     card_pay,
-    card_setup_intent,
     payment_create,
     payment_refresh,
     payment_start,
 )
 from payments.services.card import CardSetup
+from payments.services.card_form import card_form_setup
 from payments.states import ACCEPTED, VOIDABLE, PaymentMethod, PaymentStatus
 from payments.tasks import void_payment
 from shop.exceptions import ShopError
@@ -64,8 +64,11 @@ def checkout_payment_start(*, order: Order) -> PaymentStart:
 
 def order_pays_in_browser(*, order: Order) -> bool:
     """An order awaiting a payment the shopper makes on its payment page: a card, or another
-    way to pay after an e-check bounced (before anything shipped)."""
+    way to pay after an e-check bounced (before anything shipped) or was returned by the bank
+    after it cleared (the order may be on its way or delivered already)."""
     if order.status in HOLDS_ALLOCATION and order.payment_status == PaymentStatus.BOUNCED:
+        return True
+    if order.payment_status == PaymentStatus.RETURNED and order.status != OrderStatus.CANCELLED:
         return True
     if order.status != OrderStatus.PENDING_PAYMENT or not order.payment_method:
         return False
@@ -101,7 +104,8 @@ def order_card_form(*, order: Order, user: User | None) -> CardForm:
         if secret:
             return CardForm(setup=None, action_secret=secret)
     customer = order_card_customer(order=order, user=user)
-    return CardForm(setup=card_setup_intent(customer_id=customer, order_number=order.number))
+    # The order's SetupIntent is made once and used again: opening the page makes nothing new.
+    return CardForm(setup=card_form_setup(customer_id=customer, order_number=order.number))
 
 
 def order_card_customer(*, order: Order, user: User | None) -> str:

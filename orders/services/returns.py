@@ -16,8 +16,13 @@ from django.utils.translation import gettext as _
 from catalog.models import StockMovement
 from catalog.services import stock_adjust
 from payments.models import Payment, PaymentEvent, Refund
-from payments.services import refund_reserve, refund_send
-from payments.states import REFUNDABLE
+from payments.services import (
+    refund_account_bind,
+    refund_account_create,
+    refund_reserve,
+    refund_send,
+)
+from payments.states import REFUNDABLE, PaymentMethod
 from shop.models import User
 from shop.money import ZERO, to_money, vat_included_in
 
@@ -26,6 +31,7 @@ from ..models import CreditNote, DownloadLink, Invoice, Order, OrderLine, Return
 from ..selectors.returns import (
     RETURNABLE_ORDER,
     order_delivered_at,
+    refundable_payment,
     refunded_quantities,
     returned_quantities,
     withdrawal_ends_at,
@@ -60,11 +66,16 @@ def return_request(
     reason: str = "",
     by: User | None = None,
     now: datetime | None = None,
+    refund_to: str = "",
+    account_holder: str = "",
+    iban: str = "",
 ) -> Return:
     """The customer sends items back: a withdrawal within the period, a defect claim after it.
 
     Checked under the order's lock, so two requests at once can never return more than was
     bought. A withdrawal gets its return code at once (no approval); a claim waits for staff.
+    Paid in cash: `refund_to` says where the refund goes (a bank transfer to `iban`, or store
+    credit); without it the refund is a bank transfer to an account staff ask for.
     """
     now = now or timezone.now()
     wanted = {int(pk): int(quantity) for pk, quantity in quantities.items() if int(quantity) > 0}
@@ -137,9 +148,35 @@ def return_request(
         for line in return_lines:
             line.order_return = order_return
         ReturnLine.objects.bulk_create(return_lines)
+        if refund_to:
+            _refund_account_give(
+                order_return,
+                refund_to=refund_to,
+                account_holder=account_holder,
+                iban=iban,
+                by=by,
+            )
         _revoke_returned_downloads(locked, already, wanted, lines)
         _order_follows_returns(locked, kind="return_requested", note=order_return.number, by=by)
     return order_return
+
+
+def _refund_account_give(
+    order_return: Return, *, refund_to: str, account_holder: str, iban: str, by: User | None
+) -> None:
+    """Where the customer wants the cash back (validated; the IBAN is kept encrypted)."""
+    payment = refundable_payment(order_id=order_return.order_id)
+    if payment is None or payment.method != PaymentMethod.COD:
+        return  # paid by card and the like: the refund goes back to the same instrument
+    account = refund_account_create(
+        payment=payment,
+        destination=refund_to,
+        account_holder=account_holder,
+        iban=iban,
+        by=by,
+    )
+    order_return.refund_account = account
+    order_return.save(update_fields=["refund_account"])
 
 
 def _refuse_downloaded(order: Order, digital_line_ids: list[int]) -> None:
@@ -293,6 +330,8 @@ def return_refund(*, order_return: Return, by: User | None = None) -> Return:
                 refund = refund_reserve(
                     payment=payment, amount=locked.amount, by=by, reason=f"Return {locked.number}"
                 )
+                if locked.refund_account_id is not None:
+                    refund_account_bind(account=locked.refund_account, refund=refund)
             locked.refund = refund
             locked.status = ReturnStatus.REFUNDED
             locked.refunded_at = timezone.now()

@@ -3,9 +3,10 @@
 Available for physical-only orders up to `COD_MAX_TOTAL`; `COD_FEE` (VAT included) is added as
 its own line. authorize accepts the order at once (payment status `cod_due`); capture records
 the cash the courier collected (the amount staff enter); nothing collected yet is voided, not
-refunded. Collected cash goes back to the customer's prepaid balance when they have an account,
-otherwise by a bank transfer staff make by hand: the provider answers "pending" and the refund
-stays reserved until staff confirm the payout.
+refunded. Collected cash goes back by bank transfer to the IBAN the customer gave (the default
+for cash under the Distance Contracts Regulation): the provider answers "pending" and the refund
+stays reserved until staff confirm the payout. Store credit (the prepaid balance) only when the
+customer chose it for that refund (payments.models.RefundAccount).
 """
 
 from decimal import Decimal
@@ -79,16 +80,38 @@ class CashOnDelivery:
         )
 
     def refund(self, *, request: PaymentRequest) -> ProviderResult:
-        """Cash back to the customer's balance (once per refund row), or a bank transfer."""
-        if request.customer_id is None:
-            return ProviderResult(
-                Outcome.PENDING,
-                request.amount,
-                currency=request.currency,
-                reference=request.idempotency_key,
-                message=_("To be paid back by bank transfer."),
+        """Cash back by bank transfer (staff pay it, then confirm), or to the customer's
+        balance (once per refund row) only when they chose store credit for this refund."""
+        from ..models import RefundAccount
+
+        refund_id = request.details.get("refund_id")
+        account = RefundAccount.objects.filter(refund_id=refund_id).first() if refund_id else None
+        if account is None:  # the customer's standing choice for this payment's refunds
+            account = (
+                RefundAccount.objects.filter(
+                    payment_id=request.payment_id, refund__isnull=True, order_return__isnull=True
+                )
+                .order_by("-pk")
+                .first()
             )
-        return refund_to_balance(request)
+        chose_credit = (
+            account is not None and account.destination == RefundAccount.Destination.STORE_CREDIT
+        )
+        if chose_credit and request.customer_id is not None:
+            return refund_to_balance(request)
+        if account is not None and account.account_last4:
+            message = _("To be paid back by bank transfer to the account ending %(last4)s.") % {
+                "last4": account.account_last4
+            }
+        else:
+            message = _("To be paid back by bank transfer: ask the customer for their IBAN.")
+        return ProviderResult(
+            Outcome.PENDING,
+            request.amount,
+            currency=request.currency,
+            reference=request.idempotency_key,
+            message=message,
+        )
 
     def void(self, *, request: PaymentRequest) -> ProviderResult:
         return ProviderResult(

@@ -23,8 +23,10 @@ from .echeck import (
     echeck_bounce,
     echeck_clear,
     echeck_create,
+    echeck_return,
     echeck_seal_valid,
     echecks_due,
+    iban_check,
 )
 from .ledger import (
     Operation,
@@ -43,6 +45,8 @@ from .ledger import (
     refund_reserve,
     refund_send,
 )
+from .payout import refund_account_bind, refund_account_create, refund_account_reveal
+from .resolve import Resolution, payment_resolve
 from .tab import (
     tab_current,
     tab_pay_with_card,
@@ -63,6 +67,7 @@ __all__ = [
     "BalanceError",
     "CheckDetails",
     "Operation",
+    "Resolution",
     "balance_adjust",
     "balance_of",
     "balance_top_up_create",
@@ -77,8 +82,10 @@ __all__ = [
     "echeck_bounce",
     "echeck_clear",
     "echeck_create",
+    "echeck_return",
     "echeck_seal_valid",
     "echecks_due",
+    "iban_check",
     "payment_capture",
     "payment_collect_cash",
     "payment_create",
@@ -88,8 +95,12 @@ __all__ = [
     "payment_refresh",
     "payment_refund",
     "payment_refund_remaining",
+    "payment_resolve",
     "payment_start",
     "payment_void",
+    "refund_account_bind",
+    "refund_account_create",
+    "refund_account_reveal",
     "refund_confirm_payout",
     "refund_reserve",
     "refund_send",

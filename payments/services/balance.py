@@ -104,8 +104,8 @@ def balance_adjust(*, user: User, amount: Decimal, reason: str, by: User) -> Bal
             actor=by,
             action="balance.adjust",
             target=entry,
-            reason=reason.strip(),
-            details={"customer": user.pk, "amount": amount, "currency": account.currency},
+            reason=entry.reason,
+            details={"customer": user.pk, "amount": entry.amount, "currency": entry.currency},
         )
         return entry
 

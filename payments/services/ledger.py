@@ -44,6 +44,7 @@ _KIND_BY_OUTCOME = {
     Outcome.VOIDED: PaymentEvent.Kind.VOID,
     Outcome.FAILED: PaymentEvent.Kind.FAILURE,
     Outcome.BOUNCED: PaymentEvent.Kind.BOUNCE,
+    Outcome.RETURNED: PaymentEvent.Kind.RETURN,
 }
 # Provider data kept for staff never holds what would let someone act on the payment.
 _SECRET_FIELDS = frozenset({"client_secret"})
@@ -700,7 +701,7 @@ def _status_after(payment: Payment, result: ProviderResult, operation: Operation
         refunded = payment.refunded()
         if payment.status == PaymentStatus.ON_TAB:  # taken off the open tab: on it while owed
             return PaymentStatus.REFUNDED if refunded >= payment.amount else None
-        captured = payment.ledger_sum(PaymentEvent.Kind.CAPTURE)
+        captured = payment.taken()
         return PaymentStatus.REFUNDED if refunded >= captured else PaymentStatus.PARTIALLY_REFUNDED
     return {
         Outcome.AUTHORIZED: PaymentStatus.AUTHORIZED,
@@ -708,6 +709,7 @@ def _status_after(payment: Payment, result: ProviderResult, operation: Operation
         Outcome.REQUIRES_ACTION: PaymentStatus.REQUIRES_ACTION,
         Outcome.VOIDED: PaymentStatus.VOIDED,
         Outcome.BOUNCED: PaymentStatus.BOUNCED,
+        Outcome.RETURNED: PaymentStatus.RETURNED,
     }[outcome]
 
 

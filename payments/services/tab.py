@@ -5,9 +5,9 @@
 settlement is paid, every tab order's payment gets a capture row keyed by the settlement; when
 it is declined the tab is blocked (no new tab purchases), the customer is told once, and the
 periodic job tries again up to TAB_SETTLE_ATTEMPTS times; the customer may pay it on "My tab".
-A settlement left `settling` (a worker died, an answer was lost) is looked up at Stripe by the
-periodic job after TAB_SETTLING_STUCK_SECONDS: recorded once if Stripe answered, else voided and
-the tab put back (open, or blocked after a decline) and tried again.
+A settlement left `settling` (a worker died, an answer was lost, Stripe timed out) is looked up at
+Stripe by the periodic job after TAB_SETTLING_STUCK_SECONDS: recorded once if Stripe answered,
+else voided and the tab put back (open, or blocked after a decline) and tried again.
 A refund of an order still on the tab is taken off it under the tab's lock (`tab_refund_off`), so
 the settlement charges less; refused while a settlement holds the tab.
 """
@@ -29,6 +29,7 @@ from ..exceptions import PaymentError
 from ..interface import Outcome, PaymentRequest, ProviderResult
 from ..models import Payment, PaymentEvent, PaymentPurpose, StripeCustomer, Tab
 from ..providers.card.intents import intent_result
+from ..providers.card.provider import ProviderUnavailable
 from ..providers.wallet import default_card
 from ..selectors import left_on_tab
 from ..states import PaymentMethod, PaymentStatus
@@ -224,7 +225,14 @@ def tab_settle(
         details["off_session"] = True
     try:
         started = payment_start(payment=settlement, details=details)
-    except PaymentError as error:  # Stripe unreachable: the attempt failed, the job retries
+    except ProviderUnavailable:
+        # A timeout or a lost answer is no decline: Stripe may have charged. The tab stays
+        # `settling` and the settlement started; the periodic recovery looks the charge up at
+        # Stripe (tab_settlement_recover) before anything is charged again.
+        logger.warning("Tab %s: settlement %s has no answer from Stripe", tab_id, settlement.pk)
+        settlement.refresh_from_db()
+        return settlement
+    except PaymentError as error:  # refused before reaching Stripe: the attempt failed
         return payment_record(
             payment_id=settlement.pk,
             result=ProviderResult(
@@ -435,16 +443,17 @@ def tab_settlement_recover(*, tab_id: int) -> str:
 
 
 def _settlement_find_out(settlement: Payment) -> Payment:
-    """Where the settlement stands at Stripe, recorded once; claimed if it never got there."""
+    """Where the settlement stands at Stripe, recorded once; claimed first, so a worker that
+    wakes up late cannot send it now."""
     from .card import card_intent_of
 
     with transaction.atomic():
         locked = Payment.objects.select_for_update().get(pk=settlement.pk)
         if locked.status == PaymentStatus.UNPAID and locked.started_at is None:
-            # Never sent: claim it, so a worker that wakes up late cannot send it now.
+            # Never sent, or its start raised (a timeout gives the claim back, yet Stripe may
+            # have charged): claim it, then look for a charge below all the same.
             locked.started_at = timezone.now()
             locked.save(update_fields=["started_at", "updated_at"])
-            return locked
     if locked.reference:
         return payment_refresh(payment=locked)
     if locked.status != PaymentStatus.UNPAID:
@@ -452,7 +461,9 @@ def _settlement_find_out(settlement: Payment) -> Payment:
     customer = StripeCustomer.objects.filter(user_id=locked.user_id).first()
     if customer is None:
         return locked
-    since = locked.started_at - timedelta(minutes=5)  # the two clocks may differ a little
+    # From the settlement's making (its start may have been claimed again since); the two
+    # clocks may differ a little.
+    since = locked.created_at - timedelta(minutes=5)
     intent = card_intent_of(payment=locked, customer_id=customer.customer_id, since=since)
     result = intent_result(intent) if intent is not None else None
     if result is None:

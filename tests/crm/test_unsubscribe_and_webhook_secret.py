@@ -10,6 +10,7 @@ from django.core import mail
 
 from crm.notifications.models import Channel, Consent, Message, Status
 from crm.notifications.services import consent_is_given, consent_set, unsubscribe_url
+from shop.embedded import DEV_NOTIFICATIONS_WEBHOOK_SECRET
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +86,31 @@ def test_email_event_webhook_with_an_empty_secret_accepts_nothing(client, settin
     message.refresh_from_db()
     assert message.status == Status.SENT
     assert mail.outbox == []
+
+
+def test_a_production_shop_refuses_reports_signed_with_the_development_secret(client, settings):
+    settings.PRODUCTION = True
+    settings.NOTIFICATIONS_WEBHOOK_SECRET = DEV_NOTIFICATIONS_WEBHOOK_SECRET
+    user = UserFactory()
+    message = Message.objects.create(
+        kind="welcome",
+        channel="email",
+        category="transactional",
+        user=user,
+        recipient=user.email,
+        language="tr",
+        body_text="x",
+        status=Status.SENT,
+        provider_message_id="m-2@dukkan.local",
+    )
+    body = json.dumps({"message_id": message.provider_message_id, "event": "bounce"}).encode()
+    signature = hmac.new(DEV_NOTIFICATIONS_WEBHOOK_SECRET.encode(), body, hashlib.sha256)
+    response = client.post(
+        "/notifications/email/events/",
+        body,
+        content_type="application/json",
+        headers={"X-Dukkan-Signature": signature.hexdigest()},
+    )
+    assert response.status_code == 403
+    message.refresh_from_db()
+    assert message.status == Status.SENT

@@ -32,6 +32,8 @@ def test_the_customer_returns_one_line_and_sees_the_partial_refund_and_credit_no
     page.get_by_role("link", name="İade talep et").click()
     expect(page.locator("#return-kind")).to_contain_text("gerekçe göstermeden")
     page.get_by_label("Keten gömlek").fill("1")
+    # Paid in cash: a bank transfer unless she chooses store credit, as she does here.
+    page.get_by_label("Mağaza kredisi (ön ödemeli bakiyem)").check()
     page.get_by_role("button", name="Cayma bildirimini gönder").click()
     order_return = Return.objects.get(order=order)
     expect(page.locator("#returns .return-code")).to_have_text(order_return.number)

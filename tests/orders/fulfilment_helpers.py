@@ -1,6 +1,5 @@
 """Builders for the fulfilment tests: a simulated carrier, a packed order, a paid digital order."""
 
-import json
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
@@ -9,6 +8,7 @@ from django.utils import timezone
 from catalog.models import DigitalFile
 from orders import services
 from orders.carriers import sign_body
+from orders.carriers import webhook_body as carrier_webhook_body
 from orders.models import Carrier, Order, ShippingMethod
 from payments.interface import Outcome, ProviderResult
 from payments.services import Operation, payment_record
@@ -67,8 +67,8 @@ def pay(order: Order) -> Order:
     return Order.objects.get(pk=order.pk)
 
 
-def webhook_body(*events: dict) -> bytes:
-    return json.dumps({"events": list(events)}).encode()
+def webhook_body(*events: dict, sent_at: int | None = None) -> bytes:
+    return carrier_webhook_body(events=list(events), sent_at=sent_at)
 
 
 def signed_post(client, carrier: Carrier, body: bytes, *, secret: str = SECRET):

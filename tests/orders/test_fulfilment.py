@@ -327,3 +327,25 @@ def test_staff_steps_stop_at_the_table_for_a_shipped_order():
         services.order_step(order=order, to="preparing")
     with pytest.raises(InvalidTransition):
         services.order_step(order=order, to="cancelled")
+
+
+def test_a_partly_refunded_order_still_ships():
+    # A goodwill refund before shipping leaves the rest paid: the goods must still leave.
+    order = packed_order()
+    Order.objects.filter(pk=order.pk).update(payment_status="partially_refunded")
+    services.order_ship(order=order, carrier=simulated_carrier(), tracking_number="PR1")
+    assert Order.objects.get(pk=order.pk).status == "shipped"
+
+
+def test_every_parcel_passes_the_payment_gate():
+    a, b = stocked_variant(), stocked_variant()
+    order = packed_order((a, 1), (b, 1))
+    line_a = order.lines.order_by("pk").first()
+    carrier = simulated_carrier()
+    services.order_ship(
+        order=order, carrier=carrier, tracking_number="G-1", quantities={line_a.pk: 1}
+    )
+    Order.objects.filter(pk=order.pk).update(payment_status="refunded")  # refunded in full
+    with pytest.raises(InvalidTransition, match="cannot ship while its payment"):
+        services.order_ship(order=order, carrier=carrier, tracking_number="G-2")
+    assert Shipment.objects.filter(order=order).count() == 1

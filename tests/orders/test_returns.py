@@ -43,9 +43,13 @@ def _line(order: Order, variant):
 
 
 def _customer():
-    """A customer with an account: collected cash comes back to their balance at once (a
-    guest's waits for a bank transfer staff confirm: see the guest test below)."""
+    """A customer with an account. Collected cash comes back by bank transfer unless they
+    choose store credit (CREDIT below): then to their balance at once."""
     return UserFactory(verified=True)
+
+
+# The customer chose store credit for the cash they paid (the default is a bank transfer).
+CREDIT = {"refund_to": "store_credit"}
 
 
 def _delivered_days_ago(order: Order, days: int) -> None:
@@ -132,7 +136,9 @@ def test_partial_and_repeated_returns_never_exceed_what_was_bought():
 def test_a_return_is_refunded_exactly_once_even_when_staff_click_twice():
     shirt = stocked_variant()
     order = delivered_order((shirt, 2), user=_customer())
-    order_return = services.return_request(order=order, quantities={_line(order, shirt).pk: 1})
+    order_return = services.return_request(
+        order=order, quantities={_line(order, shirt).pk: 1}, **CREDIT
+    )
     staff = StaffFactory()
     services.return_receive(
         order_return=order_return, restock={order_return.lines.get().pk: "sellable"}, by=staff
@@ -206,7 +212,7 @@ def test_the_whole_order_withdrawn_refunds_everything_paid_and_the_order_is_retu
     order = delivered_order((shirt, 1), coupon_code=coupon().code, user=_customer())
     line = _line(order, shirt)
     assert line.discount > 0  # the coupon's share is not refunded
-    order_return = services.return_request(order=order, quantities={line.pk: 1})
+    order_return = services.return_request(order=order, quantities={line.pk: 1}, **CREDIT)
     assert order.fees > 0  # cash on delivery: its fee comes back with a whole withdrawal
     assert order_return.amount == line.total + order.shipping + order.fees
     services.return_receive(
@@ -259,9 +265,12 @@ def test_a_refund_without_a_return_gets_a_credit_note_in_proportion():
     shirt, mug = stocked_variant(), stocked_variant(price="40.00")
     order = delivered_order((shirt, 1), (mug, 1), user=_customer())
     payment = Payment.objects.get(order=order)
-    from payments.services import payment_refund
+    from payments.services import payment_refund, refund_confirm_payout
 
     refund = payment_refund(payment=payment, amount=Decimal("33.33"), reason="Goodwill")
+    assert refund.status == "awaiting_payout"  # cash comes back by bank transfer: staff pay it out
+    assert not CreditNote.objects.filter(refund=refund).exists()
+    refund = refund_confirm_payout(refund=refund, reference="EFT-1")
     note = CreditNote.objects.get(refund=refund)
     assert note.total == Decimal("33.33")
     assert sum(Decimal(line["total"]) for line in note.lines) == Decimal("33.33")
@@ -315,7 +324,9 @@ def test_another_customers_return_form_and_credit_note_are_not_found():
     owner = UserFactory(verified=True)
     shirt = stocked_variant()
     order = delivered_order((shirt, 1), user=owner)
-    order_return = services.return_request(order=order, quantities={_line(order, shirt).pk: 1})
+    order_return = services.return_request(
+        order=order, quantities={_line(order, shirt).pk: 1}, **CREDIT
+    )
     services.return_receive(
         order_return=order_return, restock={order_return.lines.get().pk: "sellable"}
     )
@@ -337,7 +348,7 @@ def test_another_customers_return_form_and_credit_note_are_not_found():
 def _returned_and_refunded(order: Order, *variants) -> None:
     for variant in variants:
         order_return = services.return_request(
-            order=order, quantities={_line(order, variant).pk: 1}
+            order=order, quantities={_line(order, variant).pk: 1}, **CREDIT
         )
         services.return_receive(
             order_return=order_return, restock={order_return.lines.get().pk: "sellable"}
@@ -374,7 +385,9 @@ def test_the_order_page_with_returns_and_credit_notes_keeps_its_query_count(
 def test_staff_handle_a_return_in_the_admin_only_with_the_permission():
     shirt = stocked_variant()
     order = delivered_order((shirt, 1), user=_customer())
-    order_return = services.return_request(order=order, quantities={_line(order, shirt).pk: 1})
+    order_return = services.return_request(
+        order=order, quantities={_line(order, shirt).pk: 1}, **CREDIT
+    )
     act = reverse("admin:orders_return_act", args=[order_return.pk])
     restock = {f"restock-{order_return.lines.get().pk}": "damaged"}
 

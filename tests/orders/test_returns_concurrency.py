@@ -37,8 +37,10 @@ def test_five_return_requests_at_once_for_two_units_return_exactly_two():
 def test_two_staff_clicking_refund_at_once_refund_once():
     shipping_setup()
     shirt = stocked_variant()
-    order = delivered_order((shirt, 2), user=UserFactory(verified=True))  # cash to the balance
-    order_return = services.return_request(order=order, quantities={order.lines.get().pk: 1})
+    order = delivered_order((shirt, 2), user=UserFactory(verified=True))  # chose credit
+    order_return = services.return_request(
+        order=order, quantities={order.lines.get().pk: 1}, refund_to="store_credit"
+    )
     services.return_receive(
         order_return=order_return, restock={order_return.lines.get().pk: "sellable"}
     )

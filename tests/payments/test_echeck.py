@@ -1,11 +1,13 @@
 """E-checks: a valid IBAN signed by its holder, sealed, encrypted at rest, cleared or bounced."""
 
 import logging
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from orders.states import OrderStatus
 from payments.exceptions import PaymentError
@@ -16,6 +18,7 @@ from payments.services import (
     echeck_bounce,
     echeck_clear,
     echeck_create,
+    echeck_return,
     echeck_seal_valid,
     payment_create,
     payment_refund,
@@ -317,3 +320,125 @@ def test_staff_cannot_ship_an_echeck_order_from_the_admin_while_clearing_or_boun
     order = Order.objects.get(pk=order.pk)
     assert (order.status, order.payment_status) == (OrderStatus.PACKED, "bounced")
     assert not Shipment.objects.exists()
+
+
+# --- A cleared check the bank returns later; decisions under the payment's lock ---------------
+
+
+def test_a_cleared_check_returned_by_the_bank_takes_the_money_back_and_asks_the_customer(
+    settings, time_machine
+):
+    from crm.notifications.models import Message
+    from shop.audit import audit_trail
+
+    settings.ECHECK_CLEARING_DAYS = 0
+    settings.ECHECK_RETURN_DAYS = 30
+    order, payment, _ = _signed()
+    assert clear_echecks() == 1  # cleared with no word from the bank
+    time_machine.move_to(timezone.now() + timedelta(days=10))
+    staff = StaffFactory()
+
+    payment = echeck_return(payment=payment, reason="Hesap kapalı", by=staff)
+
+    order.refresh_from_db()
+    assert payment.status == PaymentStatus.RETURNED
+    assert (order.payment_status, order.needs_review) == ("returned", True)
+    returned = payment.events.get(kind=PaymentEvent.Kind.RETURN)
+    assert returned.amount == TOTAL and returned.idempotency_key.startswith("return:echeck-return")
+    assert payment.refundable() == 0
+    with pytest.raises(PaymentError):
+        payment_refund(payment=payment, amount=Decimal("10.00"))
+    with pytest.raises(PaymentError, match="already returned"):
+        echeck_return(payment=payment, reason="again", by=staff)
+    assert payment.events.filter(kind=PaymentEvent.Kind.RETURN).count() == 1
+    told = Message.objects.filter(kind="payment_returned", subject_id=str(order.pk))
+    assert {m.channel for m in told} == {"email", "sms"}
+    assert "/pay/?t=" in told.get(channel="email").body_text
+    assert [e.action for e in audit_trail(target=payment)] == ["echeck.return", "echeck.clear"]
+    assert ECheck.objects.get(payment=payment).return_reason == "Hesap kapalı"
+
+
+def test_a_check_is_returned_only_after_clearing_and_within_the_return_period(
+    settings, time_machine
+):
+    settings.ECHECK_RETURN_DAYS = 30
+    _, payment, _ = _signed()
+    with pytest.raises(PaymentError, match="cleared"):
+        echeck_return(payment=payment, reason="Hesap kapalı")
+    payment = echeck_clear(payment=payment)
+    time_machine.move_to(timezone.now() + timedelta(days=31))
+    with pytest.raises(PaymentError, match="within 30 days"):
+        echeck_return(payment=payment, reason="Hesap kapalı")
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PAID
+    assert not payment.events.filter(kind=PaymentEvent.Kind.RETURN).exists()
+
+
+def test_staff_record_a_return_from_the_payment_admin(client, settings):
+    from crm.notifications.models import Message
+
+    _order, payment, _ = _signed()
+    echeck_clear(payment=payment)
+    client.force_login(StaffFactory())
+    change = client.get(reverse("admin:payments_payment_change", args=[payment.pk]))
+    assert "Record the e-check" in change.content.decode()
+    url = reverse("admin:payments_payment_echeck", args=[payment.pk])
+    refused = client.post(url, {"decision": "return", "reason": " "})
+    assert "Say why the bank returned the check" in refused.content.decode()
+    client.post(url, {"decision": "return", "reason": "Karşılıksız"})
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.RETURNED
+    assert Message.objects.filter(kind="payment_returned", channel="email").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_clear_and_a_bounce_at_the_same_moment_leave_one_decision_in_the_ledger():
+    from tests.orders.test_concurrency import run_together
+
+    _, payment, _ = _signed()
+
+    def decide(decision: str):
+        if decision == "clear":
+            return echeck_clear(payment=payment)
+        return echeck_bounce(payment=payment, reason="Yetersiz bakiye")
+
+    for _attempt in range(3):  # the race goes either way; each time one decision wins whole
+        results = run_together(decide, ["clear", "bounce"])
+        refused = [r for r in results if isinstance(r, PaymentError)]
+        assert len(refused) == 1, results
+        payment.refresh_from_db()
+        captures = payment.events.filter(kind=PaymentEvent.Kind.CAPTURE).count()
+        bounces = payment.events.filter(kind=PaymentEvent.Kind.BOUNCE).count()
+        if payment.status == PaymentStatus.PAID:
+            assert (captures, bounces) == (1, 0)
+        else:
+            assert payment.status == PaymentStatus.BOUNCED and (captures, bounces) == (0, 1)
+        _, payment, _ = _signed()
+
+
+@pytest.mark.stripe
+def test_after_a_return_the_customer_pays_by_card_with_the_link_they_were_sent(
+    client, shipping, fake_stripe
+):
+    import re
+
+    from orders.models import Order
+    from tests.orders.test_pages import add, physical, place
+
+    from .browser_stand_in import confirm_card_setup
+
+    add(client, physical("240.00"), 1)
+    place(client, shipping, **ECHECK_FORM)
+    order = Order.objects.get()
+    payment = echeck_clear(payment=order.payments.get())
+    echeck_return(payment=payment, reason="Hesap kapalı")
+
+    pay_url = reverse("orders:pay", args=[order.number])
+    page = client.get(pay_url)
+    setup = re.search(r'data-client-secret="(seti_[^"_]+)', page.content.decode())[1]
+    confirm_card_setup(fake_stripe, setup, "visa")
+    client.post(pay_url, {"action": "pay", "setup_intent": setup})
+    order.refresh_from_db()
+    assert order.payment_status == "paid"
+    assert [p.status for p in order.payments.order_by("pk")] == ["returned", "paid"]

@@ -21,6 +21,7 @@ from payments.services import (
     payment_start,
     payment_void,
 )
+from payments.services.payout import refund_account_create
 from payments.states import TRANSITIONS, PaymentStatus
 from tests.factories import OrderFactory, StaffFactory
 
@@ -31,7 +32,10 @@ TOTAL = Decimal("269.90")
 
 def _cod_payment(order=None):
     order = order or OrderFactory(payment_method="cod", total=TOTAL)
-    return order, payment_create(order=order, method="cod", amount=order.total, currency="TRY")
+    payment = payment_create(order=order, method="cod", amount=order.total, currency="TRY")
+    # The customer chose store credit for this cash (the default is a bank transfer).
+    refund_account_create(payment=payment, destination="store_credit")
+    return order, payment
 
 
 def _paid_cod_payment():

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from payments.models import Payment, PaymentEvent, Refund
 from payments.services import echeck_create, payment_capture, payment_create, payment_start
+from payments.services.payout import refund_account_create
 from payments.states import PaymentStatus
 from tests.factories import OrderFactory, StaffFactory
 
@@ -33,10 +34,10 @@ def _staff(*codenames: str):
 
 def _paid_cod() -> Payment:
     order = OrderFactory(payment_method="cod", total=Decimal("300.00"))
-    payment = payment_start(
-        payment=payment_create(order=order, method="cod", amount=order.total, currency="TRY")
-    )
-    return payment_capture(payment=payment)
+    payment = payment_create(order=order, method="cod", amount=order.total, currency="TRY")
+    # The customer chose store credit for this cash (the default is a bank transfer).
+    refund_account_create(payment=payment, destination="store_credit")
+    return payment_capture(payment=payment_start(payment=payment))
 
 
 def _clearing_echeck() -> Payment:

@@ -9,6 +9,7 @@ from payments import registry
 from payments.exceptions import PaymentError
 from payments.models import PaymentEvent, Refund
 from payments.services import payment_capture, payment_create, payment_refund, payment_start
+from payments.services.payout import refund_account_create
 from payments.states import PaymentStatus
 from tests.factories import OrderFactory
 from tests.orders.test_concurrency import run_together
@@ -44,7 +45,10 @@ def counting_cod(monkeypatch) -> CountingProvider:
 
 def _payment():
     order = OrderFactory(payment_method="cod", total=Decimal("300.00"))
-    return payment_create(order=order, method="cod", amount=order.total, currency="TRY")
+    payment = payment_create(order=order, method="cod", amount=order.total, currency="TRY")
+    # The customer chose store credit for this cash (the default is a bank transfer).
+    refund_account_create(payment=payment, destination="store_credit")
+    return payment
 
 
 def test_a_payment_started_by_two_requests_at_once_asks_the_provider_once(counting_cod):
@@ -135,6 +139,7 @@ def _webhook_and_cancel_race(attempt: int) -> None:
 
     order = OrderFactory(payment_method="cod", total=Decimal("120.00"))
     payment = payment_create(order=order, method="cod", amount=order.total, currency="TRY")
+    refund_account_create(payment=payment, destination="store_credit")  # chosen by the customer
     captured = ProviderResult(
         Outcome.CAPTURED, order.total, currency="TRY", reference=f"ch_race_{attempt}"
     )

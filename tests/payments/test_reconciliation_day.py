@@ -33,6 +33,7 @@ from payments.services import (
     payment_refund,
     payment_start,
 )
+from payments.services.payout import refund_account_create
 from tests.factories import OrderFactory, StaffFactory, UserFactory
 
 from .test_echeck import _details
@@ -57,7 +58,10 @@ def _at(day: date, minute: int) -> datetime:
 
 def _order(method: str, amount: Decimal, user=None):
     order = OrderFactory(payment_method=method, total=amount, user=user or UserFactory())
-    return payment_create(order=order, method=method, amount=amount, currency="TRY")
+    payment = payment_create(order=order, method=method, amount=amount, currency="TRY")
+    if method == "cod":  # the customer chose store credit (the default is a bank transfer)
+        refund_account_create(payment=payment, destination="store_credit")
+    return payment
 
 
 def test_the_daily_page_and_csv_match_a_hand_count_of_a_generated_day(client, time_machine):

@@ -177,7 +177,7 @@ REFUNDS: dict[str, tuple[Callable[..., Paid], Callable[..., None]]] = {
     "micropayment": (_settled_tab, _to_stripe),
     "micropayment-open-tab": (_tab_order, _off_the_open_tab),
     "echeck": (_echeck, _by_bank_transfer),
-    "cod": (_cod, _to_balance),
+    "cod": (_cod, _by_bank_transfer),  # cash comes back by bank transfer unless credit is chosen
     "cod-guest": (lambda url: _cod(url, guest=True), _by_bank_transfer),
 }
 

@@ -316,3 +316,73 @@ def test_when_stripe_is_unreachable_during_3d_secure_my_tab_says_so_instead_of_l
     checked = client.post("/en/account/tab/pay/", {"action": "check"})
     assert checked["Location"] == "/en/account/tab/"
     assert Tab.objects.get().status == Tab.Status.SETTLING  # nothing recorded on a guess
+
+
+# --- A settlement whose answer from Stripe never came -------------------------------------------
+
+
+def _stripe_answer_lost_once(monkeypatch) -> list[str]:
+    """The first charge reaches Stripe, but its answer is lost (a timeout); later calls work.
+
+    Returns every request path sent, to count charges at Stripe.
+    """
+    import stripe
+
+    from payments.providers.card import client as card_client
+
+    paths: list[str] = []
+    base = type(stripe.new_default_http_client())
+
+    class LosesOneAnswer(base):
+        lost = False
+
+        def request(self, method, url, headers, post_data=None, **kwargs):
+            paths.append(f"{method} {url}")
+            answer = super().request(method, url, headers, post_data, **kwargs)
+            if method == "post" and url.endswith("/v1/payment_intents") and not self.lost:
+                LosesOneAnswer.lost = True
+                raise stripe.APIConnectionError("Request timed out", should_retry=False)
+            return answer
+
+    def client_losing_one_answer(api_key: str, api_base: str) -> stripe.StripeClient:
+        return stripe.StripeClient(
+            api_key, base_addresses={"api": api_base}, http_client=LosesOneAnswer()
+        )
+
+    monkeypatch.setattr(card_client, "_client", client_losing_one_answer)
+    return paths
+
+
+@pytest.mark.django_db
+def test_a_settlement_that_times_out_is_no_decline_and_recovery_records_the_charge_once(
+    fake_stripe, quiet_tab, monkeypatch, django_capture_on_commit_callbacks
+):
+    customer = _customer_with_card_and_address(fake_stripe)
+    orders = _tab_orders(customer, "20.00", "30.00")
+    tab = Tab.objects.get()
+    paths = _stripe_answer_lost_once(monkeypatch)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        settlement = tab_settle(tab_id=tab.pk)
+        assert tab_settle(tab_id=tab.pk) is None  # the next run does not charge again
+    tab.refresh_from_db()
+    assert tab.status == Tab.Status.SETTLING and settlement.status == PaymentStatus.UNPAID
+    assert not Message.objects.filter(kind="tab_declined").exists()
+
+    _age(tab)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tab_settlement_recover(tab_id=tab.pk) == PaymentStatus.PAID
+        settle_tabs()
+
+    charges = [p for p in paths if p.startswith("post") and p.endswith("/v1/payment_intents")]
+    assert len(charges) == 1  # one charge at Stripe
+    tab.refresh_from_db()
+    settlement.refresh_from_db()
+    assert tab.status == Tab.Status.SETTLED
+    assert settlement.status == PaymentStatus.PAID
+    assert settlement.events.filter(kind="capture").count() == 1
+    for order in orders:
+        order.refresh_from_db()
+        assert order.payment_status == PaymentStatus.PAID
+    assert Payment.objects.filter(purpose=PaymentPurpose.TAB_SETTLEMENT).count() == 1
+    assert not Message.objects.filter(kind="tab_declined").exists()

@@ -97,7 +97,7 @@ def test_the_demo_return_orders_have_their_returns_refund_and_credit_note(
         ReturnStatus.APPROVED,
     )
     # The returned order: received, refunded in full (delivery and the cash fee too) to her
-    # balance, as cash on delivery is for an account holder, with its credit note.
+    # balance, as she chose store credit for the cash she paid, with its credit note.
     done = returned.returns.get()
     assert done.status == ReturnStatus.REFUNDED and done.refund.status == "succeeded"
     assert done.amount == returned.total and done.lines.get().restock == "sellable"

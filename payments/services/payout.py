@@ -1,0 +1,76 @@
+"""Where a refund of cash goes: the account the customer gave for a bank transfer, or store
+credit when they chose it (docs/payments.md, "Refunds of cash on delivery").
+
+The IBAN is validated as an e-check's is, encrypted at rest with the same keys, shown only as
+its last four digits, and never written to a ledger row (erasure cannot scrub those).
+"""
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from shop.audit import audit_record
+from shop.models import User
+
+from ..exceptions import PaymentError
+from ..models import Payment, Refund, RefundAccount
+from ..providers.echeck import sealing
+from .echeck import iban_check
+
+
+def refund_account_create(
+    *,
+    payment: Payment,
+    destination: str,
+    account_holder: str = "",
+    iban: str = "",
+    by: User | None = None,
+) -> RefundAccount:
+    """Record where the customer wants this payment's refund (inside the caller's transaction).
+
+    Tied to a return (and bound to its refund) it serves that refund; otherwise it is the
+    customer's standing choice for every refund of the payment.
+    """
+    if destination == RefundAccount.Destination.STORE_CREDIT:
+        if payment.owner_id is None:
+            raise PaymentError(_("Store credit needs an account: choose a bank transfer."))
+        return RefundAccount.objects.create(payment=payment, destination=destination)
+    if destination != RefundAccount.Destination.BANK_TRANSFER:
+        raise PaymentError(_("Choose how you want the money back."))
+    holder = " ".join(account_holder.split())[:140]
+    if not holder:
+        raise PaymentError(_("Enter the account holder's name."))
+    account = iban_check(iban).compact
+    created = RefundAccount.objects.create(
+        payment=payment,
+        destination=destination,
+        account_holder=holder,
+        account_encrypted=sealing.encrypt_account(account),
+        account_last4=account[-4:],
+    )
+    audit_record(
+        actor=by,
+        action="refund.account_given",
+        target=created,
+        details={"payment": payment.pk, "last4": created.account_last4},
+    )
+    return created
+
+
+def refund_account_bind(*, account: RefundAccount, refund: Refund) -> None:
+    """The refund reserved for what the account was given for pays out to it (set once; again
+    only for a new refund after the first failed)."""
+    with transaction.atomic():
+        RefundAccount.objects.filter(
+            Q(refund__isnull=True) | Q(refund__status=Refund.Status.FAILED), pk=account.pk
+        ).update(refund=refund)
+
+
+def refund_account_reveal(*, refund: Refund, by: User) -> str:
+    """The full IBAN for staff making the bank transfer; every look is in the audit trail."""
+    account = RefundAccount.objects.filter(refund=refund).first()
+    if account is None or not account.account_encrypted:
+        return ""
+    with transaction.atomic():
+        audit_record(actor=by, action="refund.account_viewed", target=refund)
+    return sealing.decrypt_account(account.account_encrypted)
