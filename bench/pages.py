@@ -127,7 +127,10 @@ def _account_pages(user, variants) -> dict:
         payment = order.payments.order_by("-pk").first()
         payment_collect_cash(payment=payment, amount=payment.amount)
         order_return = services.return_request(
-            order=order, quantities={order.lines.order_by("pk").first().pk: 1}, by=user
+            order=order,
+            quantities={order.lines.order_by("pk").first().pk: 1},
+            by=user,
+            refund_to="store_credit",  # her balance statement shows the cash coming back
         )
         order_return = services.return_receive(
             order_return=order_return,

@@ -203,7 +203,9 @@ def test_links_on_the_account_pages_and_the_order_page_are_at_least_24px_tall(
         (VariantFactory(price=Decimal("80.00"), on_hand=5), 1),
         user=customer,
     )
-    order_services.return_request(order=returned, quantities={returned.lines.first().pk: 1})
+    order_services.return_request(  # cash back as store credit, as the customer chose
+        order=returned, quantities={returned.lines.first().pk: 1}, refund_to="store_credit"
+    )
     order_return = Return.objects.get(order=returned)
     order_return = order_services.return_receive(
         order_return=order_return,
