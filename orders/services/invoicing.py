@@ -61,25 +61,20 @@ def next_document_number(*, series: str) -> tuple[str, int, int, str]:
 
 def invoice_download(*, invoice: Invoice, by: User) -> bytes:
     """The invoice's PDF for a staff member, recorded in the audit trail (it names the buyer)."""
-    pdf = invoice_pdf(invoice=invoice)
-    with transaction.atomic():
-        audit_record(
-            actor=by,
-            action="invoice.download",
-            target=invoice,
-            details={"number": invoice.number, "order": invoice.order.number},
-        )
-    return pdf
+    return _staff_download(invoice, invoice_pdf(invoice=invoice), "invoice.download", by)
 
 
 def credit_note_download(*, note: CreditNote, by: User) -> bytes:
     """The credit note's PDF for a staff member, recorded in the audit trail."""
-    pdf = credit_note_pdf(note=note)
+    return _staff_download(note, credit_note_pdf(note=note), "credit_note.download", by)
+
+
+def _staff_download(document: Invoice | CreditNote, pdf: bytes, action: str, by: User) -> bytes:
     with transaction.atomic():
         audit_record(
             actor=by,
-            action="credit_note.download",
-            target=note,
-            details={"number": note.number, "order": note.order.number},
+            action=action,
+            target=document,
+            details={"number": document.number, "order": document.order.number},
         )
     return pdf
