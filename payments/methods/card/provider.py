@@ -15,6 +15,7 @@ from ...interface import (
     PaymentRequest,
     ProviderResult,
 )
+from ...registry import register
 from ...states import PaymentMethod, PaymentStatus
 from ..base import PaysTheTotal
 from .client import from_stripe_amount, stripe_client, to_stripe_amount
@@ -183,3 +184,6 @@ def refund_result(refund: dict, *, raw: dict | None = None) -> ProviderResult:
         message=str(refund.get("failure_reason") or "") if outcome == Outcome.FAILED else "",
         raw={"refund": refund.get("id"), "status": status, **(raw or {})},
     )
+
+
+register(CardProvider())

@@ -25,15 +25,11 @@ from django.utils.translation import gettext as _
 from shop.models import User
 from shop.money import ZERO, to_money
 
-from ..exceptions import PaymentError
-from ..interface import Outcome, PaymentRequest, ProviderResult
-from ..models import Payment, PaymentEvent, PaymentPurpose, StripeCustomer, Tab
-from ..providers.card.intents import intent_result
-from ..providers.card.provider import ProviderUnavailable
-from ..providers.wallet import default_card
-from ..selectors import left_on_tab
-from ..states import PaymentMethod, PaymentStatus
-from .ledger import (
+from ...exceptions import PaymentError
+from ...interface import Outcome, PaymentRequest, ProviderResult
+from ...models import Payment, PaymentEvent, PaymentPurpose, StripeCustomer, Tab
+from ...selectors import left_on_tab
+from ...services.ledger import (
     Operation,
     payment_create,
     payment_record,
@@ -41,6 +37,10 @@ from .ledger import (
     payment_start,
     payment_void,
 )
+from ...states import PaymentMethod, PaymentStatus
+from ..card.intents import intent_result
+from ..card.provider import ProviderUnavailable
+from ..wallet.provider import default_card
 
 logger = logging.getLogger(__name__)
 
@@ -158,7 +158,7 @@ def tab_lock_current(*, user_id: int) -> Tab:
 
 def tab_joined(*, payment_id: int, user_id: int) -> Tab:
     """Put an order's payment on the open tab; settle after commit once it reaches the threshold."""
-    from ..tasks import settle_tab
+    from ...tasks import settle_tab
 
     tab = tab_lock_current(user_id=user_id)
     if tab.status != Tab.Status.OPEN:
@@ -269,7 +269,7 @@ def tab_settlement_paid(*, settlement: Payment) -> None:
 
     Each capture row is keyed by the settlement and the order's payment, so it is written once.
     """
-    from ..tasks import refund_payment_in_full
+    from ...tasks import refund_payment_in_full
 
     tab = Tab.objects.select_for_update().get(pk=settlement.tab_id)
     paid_before = (
@@ -378,7 +378,7 @@ def tab_ids_due(*, now: datetime) -> list[int]:
 
 def tab_pay_with_card(*, user: User, setup_intent_id: str) -> Payment | None:
     """The customer pays their declined (or open) tab now with a card they just entered."""
-    from .card import card_customer_for, card_set_up, card_setup_intent_id_check
+    from ..card.services import card_customer_for, card_set_up, card_setup_intent_id_check
 
     card_setup_intent_id_check(setup_intent_id)
     tab = tab_current(user_id=user.pk)
@@ -445,7 +445,7 @@ def tab_settlement_recover(*, tab_id: int) -> str:
 def _settlement_find_out(settlement: Payment) -> Payment:
     """Where the settlement stands at Stripe, recorded once; claimed first, so a worker that
     wakes up late cannot send it now."""
-    from .card import card_intent_of
+    from ..card.services import card_intent_of
 
     with transaction.atomic():
         locked = Payment.objects.select_for_update().get(pk=settlement.pk)

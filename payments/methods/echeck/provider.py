@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from ...interface import Outcome, PaymentRequest, ProviderResult
 from ...models import ECheck
+from ...registry import register
 from ...states import PaymentMethod, PaymentStatus
 from ..base import PaysTheTotal
 
@@ -53,3 +54,6 @@ class ECheckProvider(PaysTheTotal):
             reference=request.idempotency_key,
             message=message,
         )
+
+
+register(ECheckProvider())

@@ -16,16 +16,16 @@ from django.utils.translation import gettext as _
 
 from shop.money import ZERO, to_money
 
-from ..interface import (
+from ...interface import (
     Availability,
     CheckoutContext,
     Outcome,
     PaymentRequest,
     ProviderResult,
 )
-from ..registry import register
-from ..states import PaymentMethod, PaymentStatus
-from .stored_value import refund_to_balance
+from ...registry import register
+from ...states import PaymentMethod, PaymentStatus
+from ..stored_value.provider import refund_to_balance
 
 
 class CashOnDelivery:
@@ -82,7 +82,7 @@ class CashOnDelivery:
     def refund(self, *, request: PaymentRequest) -> ProviderResult:
         """Cash back by bank transfer (staff pay it, then confirm), or to the customer's
         balance (once per refund row) only when they chose store credit for this refund."""
-        from ..models import RefundAccount
+        from ...models import RefundAccount
 
         refund_id = request.details.get("refund_id")
         account = RefundAccount.objects.filter(refund_id=refund_id).first() if refund_id else None

@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 
 from shop.money import ZERO
 
-from ..exceptions import PaymentError
-from ..interface import Availability, CheckoutContext, Outcome, PaymentRequest, ProviderResult
-from ..models import BalanceEntry
-from ..registry import register
-from ..states import PaymentMethod, PaymentStatus
+from ...exceptions import PaymentError
+from ...interface import Availability, CheckoutContext, Outcome, PaymentRequest, ProviderResult
+from ...models import BalanceEntry
+from ...registry import register
+from ...states import PaymentMethod, PaymentStatus
 
 
 class StoredValueProvider:
@@ -27,7 +27,7 @@ class StoredValueProvider:
     starts_at_placement = True
 
     def availability(self, *, context: CheckoutContext) -> Availability:
-        from ..services.balance import balance_of
+        from ..stored_value.services import balance_of
 
         if context.customer_id is None:
             return Availability(False, _("Sign in to pay from your balance."))
@@ -53,7 +53,7 @@ class StoredValueProvider:
         return ZERO
 
     def place_check(self, *, customer_id: int | None, amount: Decimal, currency: str) -> None:
-        from ..services.balance import balance_lock, balance_of
+        from ..stored_value.services import balance_lock, balance_of
 
         if customer_id is None:
             raise PaymentError(_("Sign in to pay from your balance."))
@@ -70,8 +70,8 @@ class StoredValueProvider:
 
     def authorize(self, *, request: PaymentRequest) -> ProviderResult:
         """Debit the balance under the account's lock (in the caller's transaction)."""
-        from ..models import Payment
-        from ..services.balance import balance_entry_write, balance_lock
+        from ...models import Payment
+        from ..stored_value.services import balance_entry_write, balance_lock
 
         if request.customer_id is None:
             raise PaymentError(_("Sign in to pay from your balance."))
@@ -118,8 +118,8 @@ class StoredValueProvider:
 def refund_to_balance(request: PaymentRequest) -> ProviderResult:
     """A refund credited to the customer's balance, once per refund row (its key): the
     stored-value method's refunds, and collected cash given back to an account holder."""
-    from ..models import Payment
-    from ..services.balance import balance_entry_write, balance_lock
+    from ...models import Payment
+    from ..stored_value.services import balance_entry_write, balance_lock
 
     with transaction.atomic():
         account = balance_lock(user_id=request.customer_id)
