@@ -1,5 +1,8 @@
 """Which provider serves which payment method."""
 
+from decimal import Decimal
+from typing import Any
+
 from .exceptions import UnknownPaymentMethod
 from .interface import PaymentProvider
 
@@ -16,6 +19,13 @@ def get_provider(method: str) -> PaymentProvider:
         return _providers[method]
     except KeyError:
         raise UnknownPaymentMethod(method) from None
+
+
+def payment_owed(payment: Any) -> Decimal:
+    """What a payment's refunds may give back in all: its method's `owed` (the tab: an order
+    still on it owes its whole amount), else what was taken."""
+    owed = getattr(get_provider(payment.method), "owed", None)
+    return owed(payment=payment) if owed is not None else payment.taken()
 
 
 def all_providers() -> list[PaymentProvider]:

@@ -6,6 +6,7 @@ is keyed by the money movement it records (the provider's object id, or the id o
 operation), so a retried call or a duplicate notification records nothing twice.
 """
 
+from collections.abc import Callable
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -21,7 +22,7 @@ from shop.money import to_money
 from ..exceptions import PaymentError
 from ..interface import Outcome, PaymentRequest, ProviderResult
 from ..models import Payment, PaymentEvent, PaymentPurpose, Refund
-from ..registry import get_provider
+from ..registry import get_provider, payment_owed
 from ..signals import payment_flagged, payment_refund_recorded, payment_status_changed
 from ..states import (
     REFUND_OPEN,
@@ -198,12 +199,42 @@ def payment_void(*, payment: Payment, by: User | None = None) -> Payment:
     if payment.status not in VOIDABLE:
         return payment
     key = _operation_key(payment, Operation.VOID)
-    result = get_provider(payment.method).void(
-        request=_request(payment, key, amount=payment.amount, details=None)
+    provider_answer(
+        payment=payment,
+        call="void",
+        request=_request(payment, key, amount=payment.amount, details=None),
+        record=lambda result: payment_record(
+            payment_id=payment.pk, result=result, operation=Operation.VOID, operation_key=key, by=by
+        ),
     )
-    return payment_record(
-        payment_id=payment.pk, result=result, operation=Operation.VOID, operation_key=key, by=by
-    )
+    return Payment.objects.get(pk=payment.pk)
+
+
+def provider_answer(
+    *,
+    payment: Payment,
+    call: str,
+    request: PaymentRequest,
+    record: Callable[[ProviderResult], object],
+) -> ProviderResult:
+    """Ask the payment's provider to `call` ("refund", "void") and record its answer once.
+
+    A provider that keeps rows of its own (the tab) offers `hold`: opened here in one transaction,
+    it locks them before the payment and says whether its answer comes from them; then it is
+    asked and its answer recorded under the same locks. Otherwise (or when its money moves
+    outside, e.g. at Stripe) it is asked outside any lock, and the answer recorded after.
+    """
+    provider = get_provider(payment.method)
+    hold = getattr(provider, "hold", None)
+    if hold is not None:
+        with transaction.atomic(), hold(request=request) as in_house:
+            if in_house:
+                result = getattr(provider, call)(request=request)
+                record(result)
+                return result
+    result = getattr(provider, call)(request=request)
+    record(result)
+    return result
 
 
 def payment_problem(*, payment: Payment) -> str:
@@ -374,11 +405,11 @@ def _status_after(payment: Payment, result: ProviderResult, operation: Operation
     if outcome == Outcome.PENDING:
         return get_provider(payment.method).pending_status
     if outcome == Outcome.REFUNDED:
-        refunded = payment.refunded()
-        if payment.status == PaymentStatus.ON_TAB:  # taken off the open tab: on it while owed
-            return PaymentStatus.REFUNDED if refunded >= payment.amount else None
-        captured = payment.taken()
-        return PaymentStatus.REFUNDED if refunded >= captured else PaymentStatus.PARTIALLY_REFUNDED
+        # Partly refunded only from a status the table allows it from (an order still on the
+        # tab stays on it while it owes anything).
+        if payment.refunded() >= payment_owed(payment):
+            return PaymentStatus.REFUNDED
+        return PaymentStatus.PARTIALLY_REFUNDED
     return {
         Outcome.AUTHORIZED: PaymentStatus.AUTHORIZED,
         Outcome.CAPTURED: PaymentStatus.PAID,

@@ -24,7 +24,7 @@ from ..states import (
     RefundStatus,
     can_refund_transition,
 )
-from .ledger import Operation, _request, payment_record
+from .ledger import Operation, _request, payment_record, provider_answer
 
 
 def payment_refund(
@@ -296,19 +296,26 @@ def refund_send(*, refund: Refund, details: dict | None = None) -> Refund:
         return refund
     payment = refund.payment
     key = f"refund-{refund.pk}"
-    # A provider of an internal ledger (the tab) records the refund itself, under its own locks.
     details = {**(details or {}), "refund_id": refund.pk}
-    result = get_provider(payment.method).refund(
-        request=_request(payment, key, amount=refund.amount, details=details)
+    provider_answer(
+        payment=payment,
+        call="refund",
+        request=_request(payment, key, amount=refund.amount, details=details),
+        record=lambda result: _refund_record(refund=refund, result=result, key=key),
     )
+    refund.refresh_from_db()
+    return refund
+
+
+def _refund_record(*, refund: Refund, result: ProviderResult, key: str) -> None:
+    """Write a provider's answer to a refund: done or failed to the ledger, else marked sent."""
     if result.outcome in (Outcome.PENDING, Outcome.SENT):
         # PENDING: paid out by hand (a bank transfer), waiting for staff to confirm it.
         # SENT: the provider took it and has not finished (Stripe `pending`): not done yet.
         _refund_mark_sent(refund=refund, result=result)
-        refund.refresh_from_db()
-        return refund
+        return
     payment_record(
-        payment_id=payment.pk,
+        payment_id=refund.payment_id,
         result=result,
         operation=Operation.REFUND,
         operation_key=key,
@@ -316,8 +323,6 @@ def refund_send(*, refund: Refund, details: dict | None = None) -> Refund:
         refund_id=refund.pk,
         audit=("refund.send", ""),
     )
-    refund.refresh_from_db()
-    return refund
 
 
 def _refund_mark_sent(*, refund: Refund, result: ProviderResult) -> None:

@@ -6,6 +6,8 @@ variants); the tab is settled later in one card charge (`services.py` beside thi
 Only customers with a verified email and a saved card may use it, up to TAB_CREDIT_LIMIT in all.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
@@ -83,14 +85,26 @@ class MicropaymentProvider:
     def capture(self, *, request: PaymentRequest) -> ProviderResult:
         raise PaymentError(_("A tab is paid by its settlement, not order by order."))
 
+    @contextmanager
+    def hold(self, *, request: PaymentRequest) -> Iterator[bool]:
+        """Lock the tab, then the payment; True while the order's answer comes from the tab."""
+        from .services import tab_hold
+
+        with tab_hold(payment_id=request.payment_id) as on_tab:
+            yield on_tab
+
+    def owed(self, *, payment: Payment) -> Decimal:
+        """An order still on the open tab owes its whole amount: a refund takes part of it off."""
+        return payment.amount if payment.status == PaymentStatus.ON_TAB else payment.taken()
+
     def refund(self, *, request: PaymentRequest) -> ProviderResult:
         """Unsettled: the refund comes off the open tab (its settlement charges less); settled:
         it is refunded from the settlement's card charge."""
-        from .services import tab_refund_off
+        from .services import tab_take_off
 
-        off_tab = tab_refund_off(request=request, refund_id=int(request.details["refund_id"]))
-        if off_tab is not None:
-            return off_tab
+        status = Payment.objects.values_list("status", flat=True).get(pk=request.payment_id)
+        if status == PaymentStatus.ON_TAB:
+            return tab_take_off(request=request, refund=True)
         capture = (
             PaymentEvent.objects.filter(
                 payment_id=request.payment_id, kind=PaymentEvent.Kind.CAPTURE
@@ -116,9 +130,9 @@ class MicropaymentProvider:
 
     def void(self, *, request: PaymentRequest) -> ProviderResult:
         """Take an unsettled order off its tab; refused while the tab is being charged."""
-        from .services import tab_void_off
+        from .services import tab_take_off
 
-        return tab_void_off(request=request)
+        return tab_take_off(request=request, refund=False)
 
 
 def _basic_problem(customer_id: int | None, amount: Decimal) -> str:

@@ -8,11 +8,13 @@ periodic job tries again up to TAB_SETTLE_ATTEMPTS times; the customer may pay i
 A settlement left `settling` (a worker died, an answer was lost, Stripe timed out) is looked up at
 Stripe by the periodic job after TAB_SETTLING_STUCK_SECONDS: recorded once if Stripe answered,
 else voided and the tab put back (open, or blocked after a decline) and tried again.
-A refund of an order still on the tab is taken off it under the tab's lock (`tab_refund_off`), so
-the settlement charges less; refused while a settlement holds the tab.
+A refund or a void of an order still on the tab takes it off under the tab's lock (`tab_hold`,
+`tab_take_off`), so the settlement charges less; refused while a settlement holds the tab.
 """
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -60,77 +62,61 @@ def tab_total(*, tab: Tab | None) -> Decimal:
     return to_money(total or ZERO)  # SQLite sums decimals as floats ('54.7000000000000')
 
 
-def tab_void_off(*, request: PaymentRequest) -> ProviderResult:
-    """Take an unsettled tab order off its tab, recorded at once under the tab's lock (as a
-    refund is), so a settlement never charges for an order it then does not capture."""
-    with transaction.atomic():
-        tab_id = Payment.objects.values_list("tab_id", flat=True).get(pk=request.payment_id)
-        tab = Tab.objects.select_for_update().get(pk=tab_id) if tab_id else None
-        payment = Payment.objects.select_for_update().get(pk=request.payment_id)
-        open_tab = tab is None or tab.status in (Tab.Status.OPEN, Tab.Status.BLOCKED)
-        if payment.status == PaymentStatus.UNPAID or (
-            payment.status == PaymentStatus.ON_TAB and open_tab
-        ):
-            result = ProviderResult(
-                Outcome.VOIDED,
-                request.amount,
-                currency=request.currency,
-                reference=request.idempotency_key,
-            )
-            payment_record(
-                payment_id=payment.pk,
-                result=result,
-                operation=Operation.VOID,
-                operation_key=request.idempotency_key,
-            )
-            return result
-    return ProviderResult(
-        Outcome.FAILED,
-        request.amount,
-        currency=request.currency,
-        reference=f"{request.idempotency_key}:settling",
-        message=_("The tab is being paid right now; refund the order afterwards."),
-    )
+@contextmanager
+def tab_hold(*, payment_id: int) -> Iterator[bool]:
+    """Lock an order's tab, then its payment (the order a settlement locks them in), for a void or
+    a refund the generic code records under these locks; True while the order is on the tab (or
+    never started), so the answer comes from the tab, not from the settlement's card charge.
 
-
-def tab_refund_off(*, request: PaymentRequest, refund_id: int) -> ProviderResult | None:
-    """Take a refund of an unsettled tab order off its open tab, recorded at once.
-
-    Under the tab's lock, then the payment's: a settlement (which locks the tab to add it up)
-    charges either with this refund taken off or before it, never both. Refused while a
-    settlement holds the tab (`settling`). None when the order was settled meanwhile: the
-    caller refunds the settlement's charge instead.
+    Inside the caller's transaction: a settlement charges either with the order taken off or
+    before it, never both.
     """
-    with transaction.atomic():
-        tab_id = Payment.objects.values_list("tab_id", flat=True).get(pk=request.payment_id)
-        tab = Tab.objects.select_for_update().get(pk=tab_id)
-        payment = Payment.objects.select_for_update().get(pk=request.payment_id)
-        if payment.status != PaymentStatus.ON_TAB:
-            return None
-        if tab.status not in (Tab.Status.OPEN, Tab.Status.BLOCKED):
-            return ProviderResult(
-                Outcome.FAILED,
-                request.amount,
-                currency=request.currency,
-                reference=f"{request.idempotency_key}:settling",
-                message=_("The tab is being paid right now; try the refund again in a minute."),
-            )
-        result = ProviderResult(
-            Outcome.REFUNDED,
+    tab_id = Payment.objects.values_list("tab_id", flat=True).get(pk=payment_id)
+    if tab_id:
+        Tab.objects.select_for_update().get(pk=tab_id)
+    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    yield payment.status in (PaymentStatus.ON_TAB, PaymentStatus.UNPAID)
+
+
+def tab_take_off(*, request: PaymentRequest, refund: bool) -> ProviderResult:
+    """Take an unsettled order (a void) or part of it (a refund) off its open tab, so its
+    settlement charges less; refused while a settlement holds the tab (`settling`).
+
+    Only answers: the caller holds the tab's lock (`tab_hold`) and records the result.
+    """
+    payment = Payment.objects.select_related("tab").get(pk=request.payment_id)
+    tab = payment.tab
+    open_tab = tab is None or tab.status in (Tab.Status.OPEN, Tab.Status.BLOCKED)
+    # A void of an attempt never started needs no tab; anything else only while it is open.
+    never_started = not refund and payment.status == PaymentStatus.UNPAID
+    if not never_started and not (payment.status == PaymentStatus.ON_TAB and open_tab):
+        message = (
+            _("The tab is being paid right now; try the refund again in a minute.")
+            if refund
+            else _("The tab is being paid right now; refund the order afterwards.")
+        )
+        return ProviderResult(
+            Outcome.FAILED,
+            request.amount,
+            currency=request.currency,
+            reference=f"{request.idempotency_key}:settling",
+            message=message,
+        )
+    if not refund:
+        return ProviderResult(
+            Outcome.VOIDED,
             request.amount,
             currency=request.currency,
             reference=request.idempotency_key,
-            raw={"off_tab": tab.pk},
-            moves_cash=False,  # recorded as a refund taken off the tab (REFUND_OFF_TAB)
         )
-        payment_record(
-            payment_id=payment.pk,
-            result=result,
-            operation=Operation.REFUND,
-            operation_key=request.idempotency_key,
-            refund_id=refund_id,
-        )
-    return result
+    return ProviderResult(
+        Outcome.REFUNDED,
+        request.amount,
+        currency=request.currency,
+        reference=request.idempotency_key,
+        raw={"off_tab": tab.pk},
+        moves_cash=False,  # recorded as a refund taken off the tab (REFUND_OFF_TAB)
+    )
 
 
 def tab_lock_current(*, user_id: int) -> Tab:
