@@ -43,6 +43,7 @@ from ...states import PaymentMethod, PaymentStatus
 from ..card.intents import intent_result
 from ..card.provider import ProviderUnavailable
 from ..wallet.provider import default_card
+from .states import can_tab_transition
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +120,20 @@ def tab_take_off(*, request: PaymentRequest, refund: bool) -> ProviderResult:
     )
 
 
+def tab_transition(*, tab: Tab, to: str, **fields: object) -> bool:
+    """The one door that changes a tab's status, by the table in `states.py` (with `fields`).
+
+    The caller holds the tab's row lock; False (nothing changed) for a move the table refuses.
+    """
+    if not can_tab_transition(tab.status, to):
+        return False
+    tab.status = to
+    for name, value in fields.items():
+        setattr(tab, name, value)
+    tab.save(update_fields=["status", *fields, "updated_at"])
+    return True
+
+
 def tab_lock_current(*, user_id: int) -> Tab:
     """The customer's current tab, opened once and locked until the transaction ends."""
     tab = (
@@ -176,12 +191,9 @@ def tab_settle(
             return None
         total = tab_total(tab=tab)
         if total <= 0:  # everything on it was cancelled: nothing to charge
-            tab.status, tab.settled_at = Tab.Status.SETTLED, timezone.now()
-            tab.save(update_fields=["status", "settled_at", "updated_at"])
+            tab_transition(tab=tab, to=Tab.Status.SETTLED, settled_at=timezone.now())
             return None
-        tab.status = Tab.Status.SETTLING
-        tab.settle_attempts += 1
-        tab.save(update_fields=["status", "settle_attempts", "updated_at"])
+        tab_transition(tab=tab, to=Tab.Status.SETTLING, settle_attempts=tab.settle_attempts + 1)
         settlement = payment_create(
             method=PaymentMethod.WALLET,
             amount=total,
@@ -270,8 +282,7 @@ def tab_settlement_paid(*, settlement: Payment) -> None:
         )
         return
     if tab.status != Tab.Status.SETTLED:
-        tab.status, tab.settled_at, tab.last_error = Tab.Status.SETTLED, timezone.now(), ""
-        tab.save(update_fields=["status", "settled_at", "last_error", "updated_at"])
+        tab_transition(tab=tab, to=Tab.Status.SETTLED, settled_at=timezone.now(), last_error="")
     # Only what the settlement charged for: orders that joined after it (a reopened tab) wait.
     items = tab.payments.filter(
         purpose=PaymentPurpose.ORDER, status=PaymentStatus.ON_TAB, pk__lt=settlement.pk
@@ -299,12 +310,9 @@ def tab_settlement_declined(*, settlement: Payment) -> None:
     if tab.status == Tab.Status.SETTLED:
         return
     failure = settlement.events.filter(kind=PaymentEvent.Kind.FAILURE).order_by("-pk").first()
-    tab.status = Tab.Status.BLOCKED
-    tab.last_error = (failure.message if failure else "")[:255]
-    fields = ["status", "last_error", "updated_at"]
+    fields: dict[str, object] = {"last_error": (failure.message if failure else "")[:255]}
     if tab.customer_told_at is None:
-        tab.customer_told_at = timezone.now()
-        fields.append("customer_told_at")
+        fields["customer_told_at"] = timezone.now()
         notification_send(
             to=tab.user,
             kind="tab_declined",
@@ -312,7 +320,7 @@ def tab_settlement_declined(*, settlement: Payment) -> None:
             subject=("tab", tab.pk),
             dedupe_key=f"tab:{tab.pk}:declined",
         )
-    tab.save(update_fields=fields)
+    tab_transition(tab=tab, to=Tab.Status.BLOCKED, **fields)
 
 
 def _declined_context(tab: Tab, settlement: Payment) -> dict:
@@ -472,6 +480,5 @@ def _tab_reopen(*, tab_id: int, settlement_id: int) -> bool:
         declined = tab.payments.filter(
             purpose=PaymentPurpose.TAB_SETTLEMENT, status=PaymentStatus.FAILED
         ).exists()
-        tab.status = Tab.Status.BLOCKED if declined else Tab.Status.OPEN
-        tab.save(update_fields=["status", "updated_at"])
+        tab_transition(tab=tab, to=Tab.Status.BLOCKED if declined else Tab.Status.OPEN)
     return True
