@@ -8,6 +8,12 @@ services build on the ledger, so importing them eagerly here would be circular).
 from importlib import import_module
 from typing import Any
 
+from .checkout import (
+    payment_checkout_check,
+    payment_checkout_details,
+    payment_checkout_fields,
+    payment_checkout_placed,
+)
 from .ledger import (
     Operation,
     payment_capture,
@@ -102,6 +108,10 @@ __all__ = [
     "echecks_due",
     "iban_check",
     "payment_capture",
+    "payment_checkout_check",
+    "payment_checkout_details",
+    "payment_checkout_fields",
+    "payment_checkout_placed",
     "payment_collect_cash",
     "payment_create",
     "payment_place_check",

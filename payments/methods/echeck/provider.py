@@ -6,6 +6,9 @@ bank transfers staff make by hand: the provider answers "pending" and the refund
 reserved until staff confirm the payout. No money moves through an outside service here.
 """
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.utils.translation import gettext as _
 
 from ...interface import Outcome, PaymentRequest, ProviderResult
@@ -22,6 +25,26 @@ class ECheckProvider(PaysTheTotal):
     pending_status = PaymentStatus.CLEARING
     starts_in_browser = False
     finishes_in_browser = False
+
+    def checkout_fields(self) -> dict[str, Any]:
+        from .checkout import checkout_fields
+
+        return checkout_fields()
+
+    def checkout_details(self, data: Mapping[str, Any]) -> object:
+        from .checkout import checkout_details
+
+        return checkout_details(data)
+
+    def checkout_check(self, details: Any) -> None:
+        from .checkout import checkout_check
+
+        checkout_check(details)
+
+    def checkout_placed(self, *, payment: Any, details: Any, ip_address: str | None) -> None:
+        from .checkout import checkout_placed
+
+        checkout_placed(payment=payment, details=details, ip_address=ip_address)
 
     def authorize(self, *, request: PaymentRequest) -> ProviderResult:
         # An internal method may read our own rows: only a signed, sealed check is accepted.
