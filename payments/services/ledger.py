@@ -22,7 +22,7 @@ from shop.money import to_money
 from ..exceptions import PaymentError
 from ..interface import Outcome, PaymentRequest, ProviderResult
 from ..models import Payment, PaymentEvent, PaymentPurpose, Refund
-from ..registry import get_provider, payment_owed
+from ..registry import get_provider, payment_owed, purpose_refunds
 from ..signals import payment_flagged, payment_refund_recorded, payment_status_changed
 from ..states import (
     REFUND_OPEN,
@@ -324,10 +324,9 @@ def payment_record(
             return payment  # already recorded: a retry or a duplicate notification
         if refund is not None:
             _settle_refund(refund, result)
-            if refund.status == RefundStatus.FAILED and payment.purpose == PaymentPurpose.TOP_UP:
-                from ..methods.stored_value.services import balance_top_up_refund_failed
-
-                balance_top_up_refund_failed(refund=refund)
+            handler = purpose_refunds(payment.purpose)
+            if refund.status == RefundStatus.FAILED and handler is not None:
+                handler.refund_failed(refund=refund)  # e.g. a top-up's credit goes back
             if audit is not None:
                 audit_record(
                     actor=by,

@@ -18,7 +18,7 @@ from shop.money import to_money
 from ..exceptions import PaymentError
 from ..interface import Outcome, ProviderResult
 from ..models import Payment, PaymentPurpose, Refund
-from ..registry import get_provider
+from ..registry import get_provider, purpose_refunds
 from ..states import (
     REFUNDABLE,
     RefundStatus,
@@ -39,13 +39,12 @@ def payment_refund(
     """Give back all or part of what was taken: reserve, commit, then ask the provider.
 
     The same `key` sent again (a retried request, a double-submitted form) refunds once.
-    A balance top-up goes to `balance_top_up_refund` (the credit is taken back first); a tab
-    settlement is refused (its orders are refunded instead).
+    A purpose with refunds of its own goes to them (a balance top-up: the credit is taken back
+    first); a tab settlement is refused (its orders are refunded instead).
     """
-    if payment.purpose == PaymentPurpose.TOP_UP:
-        from ..methods.stored_value.services import balance_top_up_refund
-
-        return balance_top_up_refund(
+    handler = purpose_refunds(payment.purpose)
+    if handler is not None:
+        return handler.refund(
             payment=payment, amount=amount, by=by, reason=reason, key=key, details=details
         )
     return _refund(payment=payment, amount=amount, by=by, reason=reason, key=key, details=details)
@@ -194,7 +193,7 @@ def payment_refund_remaining(*, payment: Payment, reason: str = "") -> list[Refu
     ]
     payment.refresh_from_db()
     if payment.status in REFUNDABLE and payment.refundable() > 0:
-        if payment.purpose == PaymentPurpose.TOP_UP:
+        if purpose_refunds(payment.purpose) is not None:
             sent.append(payment_refund(payment=payment, amount=payment.refundable(), reason=reason))
         else:
             sent.append(

@@ -6,6 +6,7 @@ placement. Each ledger row names the balance entry that moved the money.
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,8 +15,8 @@ from shop.money import ZERO
 
 from ...exceptions import PaymentError
 from ...interface import Availability, CheckoutContext, Outcome, PaymentRequest, ProviderResult
-from ...models import BalanceEntry
-from ...registry import register
+from ...models import BalanceEntry, PaymentPurpose
+from ...registry import register, register_purpose_refunds
 from ...states import PaymentMethod, PaymentStatus
 
 
@@ -140,4 +141,20 @@ def refund_to_balance(request: PaymentRequest) -> ProviderResult:
     )
 
 
+class TopUpRefunds:
+    """A top-up's refunds: the credit comes off the balance before the card refund, and goes
+    back if that fails."""
+
+    def refund(self, **kwargs: Any) -> Any:
+        from .services import balance_top_up_refund
+
+        return balance_top_up_refund(**kwargs)
+
+    def refund_failed(self, *, refund: Any) -> None:
+        from .services import balance_top_up_refund_failed
+
+        balance_top_up_refund_failed(refund=refund)
+
+
 register(StoredValueProvider())
+register_purpose_refunds(PaymentPurpose.TOP_UP, TopUpRefunds())
