@@ -206,17 +206,10 @@ def tab_settle(
     card = default_card(user_id=tab.user_id)
     method = payment_method or (card.payment_method_id if card and not card.expired() else "")
     if customer is None or not method:
-        return payment_record(
-            payment_id=settlement.pk,
-            result=ProviderResult(
-                Outcome.FAILED,
-                settlement.amount,
-                currency=settlement.currency,
-                reference=f"payment-{settlement.pk}-no-card",
-                message=_("There is no saved card to pay the tab with."),
-            ),
-            operation=Operation.START,
-            operation_key=f"payment-{settlement.pk}-start",
+        return _settlement_failed(
+            settlement,
+            reference=f"payment-{settlement.pk}-no-card",
+            message=_("There is no saved card to pay the tab with."),
         )
     details = {"payment_method": method, "customer": customer.customer_id}
     if not by_customer:
@@ -231,35 +224,38 @@ def tab_settle(
         settlement.refresh_from_db()
         return settlement
     except PaymentError as error:  # refused before reaching Stripe: the attempt failed
-        return payment_record(
-            payment_id=settlement.pk,
-            result=ProviderResult(
-                Outcome.FAILED,
-                settlement.amount,
-                currency=settlement.currency,
-                reference=f"payment-{settlement.pk}-unavailable",
-                message=str(error),
-            ),
-            operation=Operation.START,
-            operation_key=f"payment-{settlement.pk}-start",
+        return _settlement_failed(
+            settlement, reference=f"payment-{settlement.pk}-unavailable", message=str(error)
         )
     if started.status == PaymentStatus.REQUIRES_ACTION and not by_customer:
         # Nobody is there to confirm an off-session charge (Stripe itself declines it with
         # `authentication_required`): the customer pays the tab on "My tab" instead.
-        return payment_record(
-            payment_id=started.pk,
-            result=ProviderResult(
-                Outcome.FAILED,
-                started.amount,
-                currency=started.currency,
-                reference=f"{started.reference}:authentication_required",
-                attempt_reference=started.reference,
-                message=_("Your bank asks you to confirm this payment yourself."),
-            ),
-            operation=Operation.START,
-            operation_key=f"payment-{started.pk}-start",
+        return _settlement_failed(
+            started,
+            reference=f"{started.reference}:authentication_required",
+            message=_("Your bank asks you to confirm this payment yourself."),
+            attempt_reference=started.reference,
         )
     return started
+
+
+def _settlement_failed(
+    settlement: Payment, *, reference: str, message: str, attempt_reference: str = ""
+) -> Payment:
+    """Record a settlement's start as failed (no card, refused before Stripe, no one to confirm)."""
+    return payment_record(
+        payment_id=settlement.pk,
+        result=ProviderResult(
+            Outcome.FAILED,
+            settlement.amount,
+            currency=settlement.currency,
+            reference=reference,
+            attempt_reference=attempt_reference,
+            message=message,
+        ),
+        operation=Operation.START,
+        operation_key=f"payment-{settlement.pk}-start",
+    )
 
 
 def tab_settlement_paid(*, settlement: Payment) -> None:
