@@ -70,6 +70,17 @@ class PaymentRequest:
     reference: str = ""  # the provider's object for this payment, once it has one
     details: dict[str, Any] = field(default_factory=dict)  # method-specific, never card numbers
 
+    def answer(self, outcome: "Outcome", **fields: Any) -> "ProviderResult":
+        """An answer whose movement is named by this request's own key: a method that moves no
+        money outside (cash, the balance, the tab, the e-check), or a card never sent to Stripe."""
+        return ProviderResult(
+            outcome,
+            self.amount,
+            currency=self.currency,
+            reference=self.idempotency_key,
+            **fields,
+        )
+
 
 @dataclass(frozen=True)
 class ProviderResult:

@@ -90,12 +90,7 @@ class CardProvider(PaysTheTotal):
 
     def void(self, *, request: PaymentRequest) -> ProviderResult:
         if not request.reference:  # never sent to Stripe: nothing to cancel there
-            return ProviderResult(
-                Outcome.VOIDED,
-                request.amount,
-                currency=request.currency,
-                reference=request.idempotency_key,
-            )
+            return request.answer(Outcome.VOIDED)
         try:
             intent = stripe_client().v1.payment_intents.cancel(request.reference)
         except stripe.InvalidRequestError:

@@ -62,20 +62,12 @@ class CashOnDelivery:
     # (this payment's acceptance, its cash collection, a refund row).
 
     def authorize(self, *, request: PaymentRequest) -> ProviderResult:
-        return ProviderResult(
-            Outcome.PENDING,
-            request.amount,
-            currency=request.currency,
-            reference=request.idempotency_key,
-        )
+        return request.answer(Outcome.PENDING)
 
     def capture(self, *, request: PaymentRequest) -> ProviderResult:
         collected_by = str(request.details.get("collected_by", ""))
-        return ProviderResult(
+        return request.answer(
             Outcome.CAPTURED,
-            request.amount,
-            currency=request.currency,
-            reference=request.idempotency_key,
             raw={"collected_by": collected_by},
         )
 
@@ -105,21 +97,13 @@ class CashOnDelivery:
             }
         else:
             message = _("To be paid back by bank transfer: ask the customer for their IBAN.")
-        return ProviderResult(
+        return request.answer(
             Outcome.PENDING,
-            request.amount,
-            currency=request.currency,
-            reference=request.idempotency_key,
             message=message,
         )
 
     def void(self, *, request: PaymentRequest) -> ProviderResult:
-        return ProviderResult(
-            Outcome.VOIDED,
-            request.amount,
-            currency=request.currency,
-            reference=request.idempotency_key,
-        )
+        return request.answer(Outcome.VOIDED)
 
 
 register(CashOnDelivery())

@@ -70,13 +70,7 @@ class ECheckProvider(PaysTheTotal):
     def _answer(
         self, outcome: Outcome, request: PaymentRequest, message: str = ""
     ) -> ProviderResult:
-        return ProviderResult(
-            outcome,
-            request.amount,
-            currency=request.currency,
-            reference=request.idempotency_key,
-            message=message,
-        )
+        return request.answer(outcome, message=message)
 
 
 register(ECheckProvider())

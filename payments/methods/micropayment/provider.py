@@ -75,12 +75,7 @@ class MicropaymentProvider:
 
         with transaction.atomic():
             tab_joined(payment_id=request.payment_id, user_id=request.customer_id)
-        return ProviderResult(
-            Outcome.PENDING,
-            request.amount,
-            currency=request.currency,
-            reference=request.idempotency_key,
-        )
+        return request.answer(Outcome.PENDING)
 
     def capture(self, *, request: PaymentRequest) -> ProviderResult:
         raise PaymentError(_("A tab is paid by its settlement, not order by order."))

@@ -104,17 +104,9 @@ def tab_take_off(*, request: PaymentRequest, refund: bool) -> ProviderResult:
             message=message,
         )
     if not refund:
-        return ProviderResult(
-            Outcome.VOIDED,
-            request.amount,
-            currency=request.currency,
-            reference=request.idempotency_key,
-        )
-    return ProviderResult(
+        return request.answer(Outcome.VOIDED)
+    return request.answer(
         Outcome.REFUNDED,
-        request.amount,
-        currency=request.currency,
-        reference=request.idempotency_key,
         raw={"off_tab": tab.pk},
         moves_cash=False,  # recorded as a refund taken off the tab (REFUND_OFF_TAB)
     )

@@ -97,12 +97,7 @@ class StoredValueProvider:
 
     def void(self, *, request: PaymentRequest) -> ProviderResult:
         # Only an attempt that never debited the balance is voidable: nothing to give back.
-        return ProviderResult(
-            Outcome.VOIDED,
-            request.amount,
-            currency=request.currency,
-            reference=request.idempotency_key,
-        )
+        return request.answer(Outcome.VOIDED)
 
     def _result(
         self, outcome: Outcome, request: PaymentRequest, entry: BalanceEntry
