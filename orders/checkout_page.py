@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.http import HttpRequest
 from django.urls import reverse
 
-from payments.services import CheckDetails
+from payments.services import payment_checkout_details
 from shop.net import client_ip  # X-Forwarded-For only from ALLAUTH_TRUSTED_PROXY_COUNT proxies
 
 from . import selectors
@@ -178,15 +178,8 @@ class CheckoutPage:
             accepted_terms=data["accept_terms"],
             accepted_digital_waiver=data["accept_digital_waiver"],
             ip_address=client_ip(self.request),
-            echeck=(
-                CheckDetails(
-                    account_holder=data.get("echeck_holder", ""),
-                    iban=data.get("echeck_iban", ""),
-                    signer_name=data.get("echeck_signer", ""),
-                    authorized=bool(data.get("echeck_authorize")),
-                )
-                if data.get("payment_method") == "echeck"
-                else None
+            payment_details=payment_checkout_details(
+                method=data.get("payment_method") or "", data=data
             ),
             save_address=bool(
                 self.user

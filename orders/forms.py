@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from payments.services import payment_checkout_fields
 from shop.phones import clean_mobile, format_mobile
 
 from .geo import PROVINCES, province_name
@@ -143,23 +144,6 @@ class CheckoutForm(forms.Form):
     payment_method = forms.ChoiceField(
         label=_("Payment method"), required=False, widget=forms.RadioSelect
     )
-    # E-check: the account and the customer's signature (a typed full name and a tick).
-    echeck_holder = forms.CharField(label=_("Account holder"), max_length=140, required=False)
-    echeck_iban = forms.CharField(
-        label=_("IBAN"),
-        max_length=42,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
-    )
-    echeck_signer = forms.CharField(
-        label=_("Sign: type the account holder's full name"), max_length=140, required=False
-    )
-    echeck_authorize = forms.BooleanField(
-        label=_(
-            "I authorise Dükkan to collect the order total from this account by electronic check."
-        ),
-        required=False,
-    )
     accept_terms = forms.BooleanField(
         label=_("I have read and accept the pre-information form and the distance sales contract."),
         required=False,
@@ -186,6 +170,15 @@ class CheckoutForm(forms.Form):
         self.fields["billing_choice"].choices = [*saved, (NEW, _("A new address"))]
         self.fields["shipping_method"].choices = [(pk, str(pk)) for pk in shipping_ids]
         self.fields["payment_method"].choices = [(m, m) for m in payment_methods]
+        # What a method asks at checkout (the e-check's signed check), right after the choice.
+        names = list(self.fields)
+        at = names.index("payment_method") + 1
+        extra = payment_checkout_fields()
+        self.fields = {
+            **{name: self.fields[name] for name in names[:at]},
+            **extra,
+            **{name: self.fields[name] for name in names[at:]},
+        }
 
     def clean_phone(self) -> str:
         return clean_mobile(self.cleaned_data["phone"])

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 from shop.exceptions import ShopError
 
 from . import selectors, services
+from .methods.card.card_form import wallet_card_setup
+from .methods.stored_value.services import parse_top_up_amount, top_up_limits
 from .models import Payment, PaymentPurpose
-from .services.balance import parse_top_up_amount, top_up_limits
-from .services.card_form import wallet_card_setup
 from .states import ACCEPTED, PaymentStatus
 
 

@@ -11,14 +11,12 @@ class PaymentsConfig(AppConfig):
         from crm.notifications.models import Category, Channel
 
         from . import receivers  # noqa: F401  (top-ups and tab settlements follow their payments)
-        from .providers import (  # noqa: F401  (registers the providers)
-            card,
-            cod,
-            echeck,
-            micropayment,
-            stored_value,
-            wallet,
-        )
+        from .methods.card import provider as _card  # noqa: F401  (each registers its provider)
+        from .methods.cod import provider as _cod  # noqa: F401
+        from .methods.echeck import provider as _echeck  # noqa: F401
+        from .methods.micropayment import provider as _micropayment  # noqa: F401
+        from .methods.stored_value import provider as _stored_value  # noqa: F401
+        from .methods.wallet import provider as _wallet  # noqa: F401
 
         register_kind(
             MessageKind(

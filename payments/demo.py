@@ -15,10 +15,10 @@ from shop.embedded import FAKE_STRIPE_SECRET_KEY
 from shop.models import User
 
 from .exceptions import PaymentError
+from .methods.card.client import stripe_client
+from .methods.wallet.provider import default_card
+from .methods.wallet.services import saved_card_add, wallet_card_form
 from .models import SavedCard, StripeCustomer
-from .providers.card.client import stripe_client
-from .providers.wallet import default_card
-from .services.wallet import saved_card_add, wallet_card_form
 
 DEMO_CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": 2031, "cvc": "123"}
 

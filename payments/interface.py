@@ -1,12 +1,20 @@
-"""One protocol for every payment method; each method is a module in payments/providers/.
+"""One protocol for every payment method; each method is a package in payments/methods/.
 
-A provider that calls out (card, wallet) never touches the database or the order: the payments
-services call it (outside any row lock, after commit) and turn its `ProviderResult` into ledger
-rows and a status. Providers of internal ledgers are the exception: they move no money outside
-our database, so they read and write their own rows. The prepaid balance and the micropayment
-tab write a balance entry or a tab membership under their account's or tab's lock, inside the
-placement transaction (`starts_at_placement`), and make no network call there; the e-check
-reads the signed check it accepts.
+Providers return results and never write the ledger: the shared services in payments/services/
+call them (a provider that calls out, outside any row lock and after commit) and turn each
+`ProviderResult` into one ledger row and a status. Providers of internal ledgers move no money
+outside our database and keep rows of their own: the prepaid balance writes its balance entries
+under the account's lock, the tab its memberships under the tab's lock, inside the placement
+transaction (`starts_at_placement`); the e-check reads the signed check it accepts.
+
+Optional hooks the shared services ask for when a provider has them:
+- `hold(request=...)`: a context manager opened inside the transaction of a refund or a void; it
+  locks the provider's own rows before the payment (the tab) and yields True when the answer
+  comes from them, so it is asked and recorded under those locks (else outside any lock).
+- `owed(payment=...)`: what refunds may give back in all (an order on the tab owes its amount);
+  by default what was taken (`payments.registry.payment_owed`).
+- `retrieve`, `refund_retrieve`: read an attempt or a refund back (the card);
+  `capture_moves_cash = False`: its capture rows move no cash (the tab's orders).
 """
 
 from dataclasses import dataclass, field
@@ -61,6 +69,17 @@ class PaymentRequest:
     customer_id: int | None = None
     reference: str = ""  # the provider's object for this payment, once it has one
     details: dict[str, Any] = field(default_factory=dict)  # method-specific, never card numbers
+
+    def answer(self, outcome: "Outcome", **fields: Any) -> "ProviderResult":
+        """An answer whose movement is named by this request's own key: a method that moves no
+        money outside (cash, the balance, the tab, the e-check), or a card never sent to Stripe."""
+        return ProviderResult(
+            outcome,
+            self.amount,
+            currency=self.currency,
+            reference=self.idempotency_key,
+            **fields,
+        )
 
 
 @dataclass(frozen=True)

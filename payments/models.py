@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shop.money import ZERO, to_money
 
+from .registry import payment_owed
 from .states import REFUND_OPEN, PaymentMethod, PaymentStatus, RefundStatus
 
 
@@ -127,16 +128,12 @@ class Payment(models.Model):
         )
 
     def refundable(self) -> Decimal:
-        """Taken (captures − corrections − bank returns) − refunded − held by refunds still
-        open (reserved, sent, awaiting payout).
-
-        An order still on the open tab owes its whole amount: a refund takes part of it off.
-        """
+        """What the method says the payment owes (`payment_owed`: by default what was taken,
+        captures − corrections − bank returns) − refunded − held by refunds still open."""
         reserved = self.refunds.filter(status__in=REFUND_OPEN).aggregate(total=Sum("amount"))[
             "total"
         ]
-        taken = self.amount if self.status == PaymentStatus.ON_TAB else self.taken()
-        return to_money(taken - self.refunded() - (reserved or ZERO))
+        return to_money(payment_owed(self) - self.refunded() - (reserved or ZERO))
 
 
 class Refund(models.Model):

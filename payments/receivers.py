@@ -16,8 +16,8 @@ from .states import PaymentStatus
 def follow_own_payments(
     sender: type[Payment], payment: Payment, status: str, **kwargs: object
 ) -> None:
-    from .services.balance import balance_top_up_credit
-    from .services.tab import tab_settlement_declined, tab_settlement_paid
+    from .methods.micropayment.services import tab_settlement_declined, tab_settlement_paid
+    from .methods.stored_value.services import balance_top_up_credit
 
     if payment.purpose == PaymentPurpose.TOP_UP and status == PaymentStatus.PAID:
         balance_top_up_credit(payment=payment)

@@ -70,7 +70,7 @@ def reconcile_card_payments() -> int:
 @shared_task(name="payments.settle_tab")
 def settle_tab(tab_id: int) -> str:
     """Charge one tab once (at its threshold, at the month's end, or again after a decline)."""
-    from .services.tab import tab_settle
+    from .methods.micropayment.services import tab_settle
 
     settlement = tab_settle(tab_id=tab_id)
     return settlement.status if settlement is not None else "nothing to do"
@@ -80,7 +80,7 @@ def settle_tab(tab_id: int) -> str:
 def settle_tabs() -> int:
     """The periodic job: settle every tab that is due (threshold, month end, retry), and finish
     settlements left `settling` too long."""
-    from .services.tab import tab_ids_due, tab_ids_stuck
+    from .methods.micropayment.services import tab_ids_due, tab_ids_stuck
 
     now = timezone.now()
     for tab_id in tab_ids_stuck(now=now):
@@ -94,7 +94,7 @@ def settle_tabs() -> int:
 @shared_task(name="payments.recover_tab_settlement")
 def recover_tab_settlement(tab_id: int) -> str:
     """A settlement left `settling`: record what Stripe did, or void it and try again."""
-    from .services.tab import tab_settlement_recover
+    from .methods.micropayment.services import tab_settlement_recover
 
     try:
         return tab_settlement_recover(tab_id=tab_id)
@@ -119,7 +119,7 @@ def clear_echecks() -> int:
 def resend_refunds() -> int:
     """The periodic job: refunds left reserved and unsent (a crash, a Stripe error) are sent
     again after a look-up at Stripe; refunds Stripe left pending are read back."""
-    from .services.ledger import refund_ids_sent, refund_ids_unsent
+    from .services.refunds import refund_ids_sent, refund_ids_unsent
 
     cutoff = timezone.now() - timedelta(seconds=settings.REFUND_UNSENT_AFTER_SECONDS)
     due = refund_ids_unsent(older_than=cutoff) + refund_ids_sent(older_than=cutoff)
@@ -133,7 +133,7 @@ def resend_refund(refund_id: int, older_than: str = "") -> str:
     """One refund of the periodic job (looked up at Stripe before anything is sent again)."""
     from datetime import datetime
 
-    from .services.ledger import refund_resend
+    from .services.refunds import refund_resend
 
     cutoff = datetime.fromisoformat(older_than) if older_than else None
     try:

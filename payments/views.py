@@ -5,7 +5,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from . import services
-from .services.card import InvalidWebhook
+from .methods.card.webhooks import InvalidWebhook
 
 
 @csrf_exempt

@@ -23,9 +23,8 @@ from django.utils.translation import gettext as _
 from catalog.exceptions import OutOfStock
 from catalog.services import stock_allocate
 from payments.services import (
-    CheckDetails,
-    echeck_account,
-    echeck_create,
+    payment_checkout_check,
+    payment_checkout_placed,
     payment_create,
     payment_place_check,
     payment_start,
@@ -77,7 +76,8 @@ class CheckoutRequest:
     accepted_digital_waiver: bool = False
     ip_address: str | None = None
     save_address: bool = False
-    echeck: CheckDetails | None = None  # what the customer signed, for an e-check
+    # What the chosen method read of the form (the e-check's signed check), or None.
+    payment_details: object | None = None
 
 
 TOKEN_PATTERN = re.compile(r"(\d{1,18})\.(\d{1,18})", re.ASCII)
@@ -282,9 +282,10 @@ def _place(*, cart: Cart, user: User | None, request: CheckoutRequest) -> Order:
         payment = payment_create(
             order=order, method=request.payment_method, amount=order.total, currency=order.currency
         )
-        if request.payment_method == PaymentMethod.ECHECK:
-            # Sealed in this transaction; it starts clearing once placement has committed.
-            echeck_create(payment=payment, details=request.echeck, ip_address=request.ip_address)
+        # What the method keeps of the checkout (a sealed e-check), in this transaction.
+        payment_checkout_placed(
+            payment=payment, details=request.payment_details, ip_address=request.ip_address
+        )
         if pays_at_placement:  # debits the balance or joins the tab; confirms the order
             payment_start(payment=payment)
             order.refresh_from_db()
@@ -320,10 +321,8 @@ def _check(*, request: CheckoutRequest, quote: selectors.CheckoutQuote) -> None:
         raise CheckoutError(_("Choose a payment method."))
     elif not choice.availability.available:
         raise CheckoutError(choice.availability.reason)
-    if request.payment_method == PaymentMethod.ECHECK and not quote.nothing_to_pay:
-        if request.echeck is None:
-            raise CheckoutError(_("Fill in the e-check: account holder, IBAN and signature."))
-        echeck_account(details=request.echeck)  # refuses a bad IBAN or signature, clearly
+    if not quote.nothing_to_pay:  # e.g. refuses a bad IBAN or signature on an e-check, clearly
+        payment_checkout_check(method=request.payment_method, details=request.payment_details)
     if not request.accepted_terms:
         raise CheckoutError(
             _("Please accept the pre-information form and the distance sales contract.")

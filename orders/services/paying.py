@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from payments.methods.card.card_form import card_form_setup
+from payments.methods.card.services import CardSetup
 from payments.models import Payment, PaymentEvent
 from payments.registry import get_provider
 from payments.services import (
@@ -23,8 +25,6 @@ from payments.services import (
     payment_refresh,
     payment_start,
 )
-from payments.services.card import CardSetup
-from payments.services.card_form import card_form_setup
 from payments.states import ACCEPTED, VOIDABLE, PaymentMethod, PaymentStatus
 from payments.tasks import void_payment
 from shop.exceptions import ShopError

@@ -6,7 +6,7 @@ is keyed by the money movement it records (the provider's object id, or the id o
 operation), so a retried call or a duplicate notification records nothing twice.
 """
 
-from datetime import timedelta
+from collections.abc import Callable
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -22,16 +22,14 @@ from shop.money import to_money
 from ..exceptions import PaymentError
 from ..interface import Outcome, PaymentRequest, ProviderResult
 from ..models import Payment, PaymentEvent, PaymentPurpose, Refund
-from ..registry import get_provider
+from ..registry import get_provider, payment_owed, purpose_refunds
 from ..signals import payment_flagged, payment_refund_recorded, payment_status_changed
 from ..states import (
     REFUND_OPEN,
-    REFUNDABLE,
     VOIDABLE,
     PaymentMethod,
     PaymentStatus,
     RefundStatus,
-    can_refund_transition,
     can_transition,
 )
 
@@ -183,18 +181,6 @@ def payment_capture(
     )
 
 
-def payment_collect_cash(*, payment: Payment, amount: Decimal, by: User | None = None) -> Payment:
-    """Staff record the cash the courier collected for a cash-on-delivery payment still due.
-
-    Recorded once (a double submit changes nothing); another amount than due is flagged.
-    """
-    if payment.method != PaymentMethod.COD or payment.status != PaymentStatus.COD_DUE:
-        raise PaymentError(_("This payment has no cash to collect."))
-    return payment_capture(
-        payment=payment, amount=amount, by=by, details={"collected_by": str(by or "")}
-    )
-
-
 def payment_refresh(*, payment: Payment) -> Payment:
     """Ask the provider where an attempt stands now (after 3-D Secure) and record it once."""
     provider = get_provider(payment.method)
@@ -213,146 +199,48 @@ def payment_void(*, payment: Payment, by: User | None = None) -> Payment:
     if payment.status not in VOIDABLE:
         return payment
     key = _operation_key(payment, Operation.VOID)
-    result = get_provider(payment.method).void(
-        request=_request(payment, key, amount=payment.amount, details=None)
+    provider_answer(
+        payment=payment,
+        call="void",
+        request=_request(payment, key, amount=payment.amount, details=None),
+        record=lambda result: payment_record(
+            payment_id=payment.pk, result=result, operation=Operation.VOID, operation_key=key, by=by
+        ),
     )
-    return payment_record(
-        payment_id=payment.pk, result=result, operation=Operation.VOID, operation_key=key, by=by
-    )
+    return Payment.objects.get(pk=payment.pk)
+
+
+def provider_answer(
+    *,
+    payment: Payment,
+    call: str,
+    request: PaymentRequest,
+    record: Callable[[ProviderResult], object],
+) -> ProviderResult:
+    """Ask the payment's provider to `call` ("refund", "void") and record its answer once.
+
+    A provider that keeps rows of its own (the tab) offers `hold`: opened here in one transaction,
+    it locks them before the payment and says whether its answer comes from them; then it is
+    asked and its answer recorded under the same locks. Otherwise (or when its money moves
+    outside, e.g. at Stripe) it is asked outside any lock, and the answer recorded after.
+    """
+    provider = get_provider(payment.method)
+    hold = getattr(provider, "hold", None)
+    if hold is not None:
+        with transaction.atomic(), hold(request=request) as in_house:
+            if in_house:
+                result = getattr(provider, call)(request=request)
+                record(result)
+                return result
+    result = getattr(provider, call)(request=request)
+    record(result)
+    return result
 
 
 def payment_problem(*, payment: Payment) -> str:
     """What to tell the customer about a failed attempt (the bank's message when there is one)."""
     failure = payment.events.filter(kind=PaymentEvent.Kind.FAILURE).order_by("-pk").first()
     return (failure.message if failure else "") or _("The payment did not go through.")
-
-
-def payment_refund(
-    *,
-    payment: Payment,
-    amount: Decimal,
-    by: User | None = None,
-    reason: str = "",
-    key: str = "",
-    details: dict | None = None,
-) -> Refund:
-    """Give back all or part of what was taken: reserve, commit, then ask the provider.
-
-    The same `key` sent again (a retried request, a double-submitted form) refunds once.
-    A balance top-up goes to `balance_top_up_refund` (the credit is taken back first); a tab
-    settlement is refused (its orders are refunded instead).
-    """
-    if payment.purpose == PaymentPurpose.TOP_UP:
-        from .balance import balance_top_up_refund
-
-        return balance_top_up_refund(
-            payment=payment, amount=amount, by=by, reason=reason, key=key, details=details
-        )
-    return _refund(payment=payment, amount=amount, by=by, reason=reason, key=key, details=details)
-
-
-def _refund(
-    *,
-    payment: Payment,
-    amount: Decimal,
-    by: User | None,
-    reason: str,
-    key: str,
-    details: dict | None,
-    purpose_ok: bool = False,
-) -> Refund:
-    refund, new = _reserve(
-        payment=payment, amount=amount, by=by, reason=reason, key=key, purpose_ok=purpose_ok
-    )
-    if not new and not _left_by_a_crash(refund):
-        return refund  # the earlier request with this key sends it (or already did)
-    return refund_send(refund=refund, details=details)
-
-
-# A refund an earlier request with the same key reserved, still not sent after this long, was
-# left by a crash in between: the retry sends it (with the same provider key).
-RETRY_UNSENT_REFUND_AFTER = timedelta(minutes=1)
-
-
-def _left_by_a_crash(refund: Refund) -> bool:
-    return (
-        refund.status == Refund.Status.RESERVED
-        and refund.created_at < timezone.now() - RETRY_UNSENT_REFUND_AFTER
-    )
-
-
-def refund_transition(*, refund: Refund, to: str, **fields: str) -> bool:
-    """The one door that changes a refund's status, by the table in payments/states.py.
-
-    The caller holds the refund's row lock; False (nothing changed) for a move the table refuses.
-    """
-    if refund.status == to or not can_refund_transition(refund.status, to):
-        return False
-    refund.status = to
-    for name, value in fields.items():
-        setattr(refund, name, value[:255] if name == "message" else value[:120])
-    refund.save(update_fields=["status", *fields, "updated_at"])
-    return True
-
-
-def refund_ids_unsent(*, older_than: object) -> list[int]:
-    """Refunds reserved, unsent and untouched since this moment (a crash, a Stripe error)."""
-    return list(
-        Refund.objects.filter(status=RefundStatus.RESERVED, updated_at__lt=older_than)
-        .order_by("created_at", "pk")
-        .values_list("pk", flat=True)[:200]
-    )
-
-
-def refund_ids_sent(*, older_than: object) -> list[int]:
-    """Refunds the provider accepted and has not finished (Stripe `pending`) since this moment."""
-    return list(
-        Refund.objects.filter(status=RefundStatus.SENT, updated_at__lt=older_than)
-        .order_by("updated_at", "pk")
-        .values_list("pk", flat=True)[:200]
-    )
-
-
-def refund_resend(*, refund_id: int, older_than: object | None = None) -> Refund | None:
-    """The periodic job's step for one refund left reserved and unsent (or sent, still pending).
-
-    A Stripe refund is looked up first (our refund id is in its metadata) and sent only when
-    Stripe has none for it; a pending one is read back. Safe to run twice: a reserved refund is
-    claimed under its lock first (its `updated_at` moves), so a second run at once skips it.
-    """
-    refund = Refund.objects.select_related("payment").filter(pk=refund_id).first()
-    if refund is None:
-        return None
-    provider = get_provider(refund.payment.method)
-    if refund.status == RefundStatus.RESERVED:
-        if older_than is not None and not _resend_claim(refund_id=refund.pk, older_than=older_than):
-            return refund
-        return refund_send(refund=refund, details={"look_up_first": True})
-    if refund.status == RefundStatus.SENT and hasattr(provider, "refund_retrieve"):
-        payment = refund.payment
-        key = f"refund-{refund.pk}"
-        result = provider.refund_retrieve(
-            request=_request(payment, key, amount=refund.amount, details={"refund_id": refund.pk})
-        )
-        if result is not None and result.outcome in (Outcome.REFUNDED, Outcome.FAILED):
-            payment_record(
-                payment_id=payment.pk,
-                result=result,
-                operation=Operation.REFUND,
-                operation_key=key,
-                refund_id=refund.pk,
-            )
-        refund.refresh_from_db()
-    return refund
-
-
-def _resend_claim(*, refund_id: int, older_than: object) -> bool:
-    with transaction.atomic():
-        locked = Refund.objects.select_for_update().get(pk=refund_id)
-        if locked.status != RefundStatus.RESERVED or locked.updated_at >= older_than:
-            return False  # sent meanwhile, or another run claimed it just now
-        locked.save(update_fields=["updated_at"])
-    return True
 
 
 def payment_flag(*, payment_id: int, note: str, action: str = "payment.flag") -> Payment:
@@ -390,189 +278,6 @@ def payment_ids_start_lost(*, older_than: object) -> list[int]:
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)[:200]
     )
-
-
-def refund_confirm_payout(*, refund: Refund, reference: str, by: User | None = None) -> Refund:
-    """Staff confirm a refund paid out by hand (a bank transfer); recorded once."""
-    refund = Refund.objects.select_related("payment").get(pk=refund.pk)
-    if refund.status != Refund.Status.AWAITING_PAYOUT:
-        return refund
-    reference = reference.strip()[:120]
-    if not reference:
-        raise PaymentError(_("Enter the bank transfer's reference."))
-    payment_record(
-        payment_id=refund.payment_id,
-        result=ProviderResult(
-            Outcome.REFUNDED,
-            refund.amount,
-            currency=refund.currency,
-            reference=f"refund-{refund.pk}",
-            raw={"transfer_reference": reference},
-        ),
-        operation=Operation.REFUND,
-        operation_key=f"refund-{refund.pk}",
-        by=by,
-        refund_id=refund.pk,
-        audit=("refund.payout_confirm", reference),
-    )
-    refund.refresh_from_db()
-    return refund
-
-
-def payment_refund_remaining(*, payment: Payment, reason: str = "") -> list[Refund]:
-    """Send refunds still reserved, then refund whatever is left; safe to run twice.
-
-    The shop's own path for a charge nobody wanted (a cancelled order, a second settlement of a
-    tab already paid): a tab settlement is refunded here; a top-up takes its credit back first.
-    """
-    sent = [
-        refund_send(refund=refund)
-        for refund in payment.refunds.filter(status=Refund.Status.RESERVED)
-    ]
-    payment.refresh_from_db()
-    if payment.status in REFUNDABLE and payment.refundable() > 0:
-        if payment.purpose == PaymentPurpose.TOP_UP:
-            sent.append(payment_refund(payment=payment, amount=payment.refundable(), reason=reason))
-        else:
-            sent.append(
-                _refund(
-                    payment=payment,
-                    amount=payment.refundable(),
-                    by=None,
-                    reason=reason,
-                    key="",
-                    details=None,
-                    purpose_ok=True,
-                )
-            )
-    return sent
-
-
-def refund_reserve(
-    *,
-    payment: Payment,
-    amount: Decimal,
-    by: User | None = None,
-    reason: str = "",
-    key: str = "",
-) -> Refund:
-    """Reserve a refund's amount under the payment's lock, so refunds never exceed the capture.
-
-    A request key already used on this payment returns that refund instead of a second one.
-    """
-    return _reserve(payment=payment, amount=amount, by=by, reason=reason, key=key)[0]
-
-
-def _reserve(
-    *,
-    payment: Payment,
-    amount: Decimal,
-    by: User | None,
-    reason: str,
-    key: str,
-    purpose_ok: bool = False,
-    locked: Payment | None = None,
-) -> tuple[Refund, bool]:
-    """Reserve under the payment's lock (taken here, or already held by the caller: `locked`)."""
-    amount = to_money(amount)
-    key = key.strip()[:100]
-    with transaction.atomic():
-        if locked is None:
-            locked = Payment.objects.select_for_update().get(pk=payment.pk)
-        earlier = locked.refunds.filter(request_key=key).first() if key else None
-        if earlier is not None:
-            return earlier, False
-        if not purpose_ok:
-            _refusable_purpose(locked)
-        if locked.status not in REFUNDABLE:
-            raise PaymentError(_("Only a payment that was taken can be refunded."))
-        refundable = locked.refundable()
-        if amount <= 0 or amount > refundable:
-            raise PaymentError(
-                _("A refund must be more than 0 and at most %(amount)s %(currency)s.")
-                % {"amount": refundable, "currency": locked.currency}
-            )
-        refund = Refund.objects.create(
-            payment=locked,
-            amount=amount,
-            currency=locked.currency,
-            reason=reason[:255],
-            request_key=key,
-            created_by=by,
-        )
-        audit_record(
-            actor=by,
-            action="refund.reserve",
-            target=refund,
-            reason=reason,
-            details={"payment": locked.pk, "amount": amount, "currency": locked.currency},
-        )
-    return refund, True
-
-
-def _refusable_purpose(payment: Payment) -> None:
-    """Refuse what the generic refund may not give back: its own service or its orders do."""
-    if payment.purpose == PaymentPurpose.TAB_SETTLEMENT:
-        raise PaymentError(
-            _("A tab settlement is not refunded directly: refund the orders on the tab instead.")
-        )
-    if payment.purpose == PaymentPurpose.TOP_UP:
-        raise PaymentError(
-            _("A balance top-up is refunded with the top-up refund, which takes the credit back.")
-        )
-
-
-def refund_send(*, refund: Refund, details: dict | None = None) -> Refund:
-    """Ask the provider for a reserved refund (outside any lock) and record its answer.
-
-    Safe to call again for a refund still reserved (a crash or a timeout in between): the
-    provider sees the same operation key, and the ledger the same movement.
-    """
-    refund = Refund.objects.select_related("payment").get(pk=refund.pk)
-    if refund.status != Refund.Status.RESERVED:
-        return refund
-    payment = refund.payment
-    key = f"refund-{refund.pk}"
-    # A provider of an internal ledger (the tab) records the refund itself, under its own locks.
-    details = {**(details or {}), "refund_id": refund.pk}
-    result = get_provider(payment.method).refund(
-        request=_request(payment, key, amount=refund.amount, details=details)
-    )
-    if result.outcome in (Outcome.PENDING, Outcome.SENT):
-        # PENDING: paid out by hand (a bank transfer), waiting for staff to confirm it.
-        # SENT: the provider took it and has not finished (Stripe `pending`): not done yet.
-        _refund_mark_sent(refund=refund, result=result)
-        refund.refresh_from_db()
-        return refund
-    payment_record(
-        payment_id=payment.pk,
-        result=result,
-        operation=Operation.REFUND,
-        operation_key=key,
-        by=refund.created_by,
-        refund_id=refund.pk,
-        audit=("refund.send", ""),
-    )
-    refund.refresh_from_db()
-    return refund
-
-
-def _refund_mark_sent(*, refund: Refund, result: ProviderResult) -> None:
-    target = (
-        RefundStatus.AWAITING_PAYOUT if result.outcome == Outcome.PENDING else RefundStatus.SENT
-    )
-    with transaction.atomic():
-        locked = Refund.objects.select_for_update().get(pk=refund.pk)
-        fields = {"message": result.message}
-        if result.outcome == Outcome.SENT:
-            fields["reference"] = result.reference
-        if refund_transition(refund=locked, to=target, **fields):
-            audit_record(
-                actor=locked.created_by,
-                action="refund.send",
-                target=locked,
-                details={"status": target, "reference": locked.reference},
-            )
 
 
 def payment_record(
@@ -619,10 +324,9 @@ def payment_record(
             return payment  # already recorded: a retry or a duplicate notification
         if refund is not None:
             _settle_refund(refund, result)
-            if refund.status == RefundStatus.FAILED and payment.purpose == PaymentPurpose.TOP_UP:
-                from .balance import balance_top_up_refund_failed
-
-                balance_top_up_refund_failed(refund=refund)
+            handler = purpose_refunds(payment.purpose)
+            if refund.status == RefundStatus.FAILED and handler is not None:
+                handler.refund_failed(refund=refund)  # e.g. a top-up's credit goes back
             if audit is not None:
                 audit_record(
                     actor=by,
@@ -681,6 +385,8 @@ def _refunded_before_capture(payment: Payment) -> None:
 
 
 def _settle_refund(refund: Refund, result: ProviderResult) -> None:
+    from .refunds import refund_transition  # refunds.py builds on this module
+
     succeeded = result.outcome == Outcome.REFUNDED
     target = Refund.Status.SUCCEEDED if succeeded else Refund.Status.FAILED
     fields = {"message": result.message}
@@ -698,11 +404,11 @@ def _status_after(payment: Payment, result: ProviderResult, operation: Operation
     if outcome == Outcome.PENDING:
         return get_provider(payment.method).pending_status
     if outcome == Outcome.REFUNDED:
-        refunded = payment.refunded()
-        if payment.status == PaymentStatus.ON_TAB:  # taken off the open tab: on it while owed
-            return PaymentStatus.REFUNDED if refunded >= payment.amount else None
-        captured = payment.taken()
-        return PaymentStatus.REFUNDED if refunded >= captured else PaymentStatus.PARTIALLY_REFUNDED
+        # Partly refunded only from a status the table allows it from (an order still on the
+        # tab stays on it while it owes anything).
+        if payment.refunded() >= payment_owed(payment):
+            return PaymentStatus.REFUNDED
+        return PaymentStatus.PARTIALLY_REFUNDED
     return {
         Outcome.AUTHORIZED: PaymentStatus.AUTHORIZED,
         Outcome.CAPTURED: PaymentStatus.PAID,

@@ -21,7 +21,7 @@ from ..exceptions import PaymentError
 from ..models import Payment, PaymentEvent, Refund
 from ..signals import payment_resolved, payment_status_changed
 from ..states import PaymentStatus, can_transition
-from .ledger import refund_reserve
+from .refunds import refund_reserve
 
 
 class Resolution(StrEnum):

@@ -9,7 +9,7 @@ import pytest
 import stripe
 from django.urls import reverse
 
-from payments.providers.card import client as card_client
+from payments.methods.card import client as card_client
 
 # The services' messages are asserted in English here too, whatever the default language.
 from tests.orders.conftest import _english, shipping  # noqa: F401

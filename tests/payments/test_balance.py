@@ -9,6 +9,7 @@ from orders.exceptions import CheckoutError
 from orders.models import Order
 from orders.states import OrderStatus
 from payments.exceptions import PaymentError
+from payments.methods.stored_value.services import parse_top_up_amount
 from payments.models import BalanceEntry, Payment, PaymentEvent, PaymentPurpose
 from payments.services import (
     BalanceError,
@@ -20,7 +21,6 @@ from payments.services import (
     card_setup_intent,
     payment_refund,
 )
-from payments.services.balance import parse_top_up_amount
 from payments.states import PaymentStatus
 from tests.factories import StaffFactory, UserFactory
 from tests.orders.helpers import cart_with, make_checkout_request, place, stocked_variant

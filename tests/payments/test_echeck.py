@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from orders.states import OrderStatus
 from payments.exceptions import PaymentError
+from payments.methods.echeck import sealing
 from payments.models import ECheck, PaymentEvent, Refund
-from payments.providers.echeck import sealing
 from payments.services import (
     CheckDetails,
     echeck_bounce,

@@ -11,6 +11,7 @@ from orders.models import OrderEvent
 from orders.states import OrderStatus
 from payments.exceptions import PaymentError
 from payments.interface import Outcome, ProviderResult
+from payments.methods.cod.services import refund_account_create
 from payments.models import PaymentEvent, Refund
 from payments.services import (
     Operation,
@@ -21,7 +22,6 @@ from payments.services import (
     payment_start,
     payment_void,
 )
-from payments.services.payout import refund_account_create
 from payments.states import TRANSITIONS, PaymentStatus
 from tests.factories import OrderFactory, StaffFactory
 

@@ -90,7 +90,7 @@ def test_an_order_whose_payment_start_was_lost_is_started_by_the_periodic_job(
 ):
     overrides = {"payment_method": method}
     if method == "echeck":
-        overrides["echeck"] = _details()
+        overrides["payment_details"] = _details()
     order = place(
         cart_with((stocked_variant(price="250.00"), 1), user=UserFactory(verified=True)),
         **overrides,

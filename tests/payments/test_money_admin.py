@@ -10,9 +10,9 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from payments.methods.cod.services import refund_account_create
 from payments.models import Payment, PaymentEvent, Refund
 from payments.services import echeck_create, payment_capture, payment_create, payment_start
-from payments.services.payout import refund_account_create
 from payments.states import PaymentStatus
 from tests.factories import OrderFactory, StaffFactory
 

@@ -7,9 +7,9 @@ import pytest
 
 from payments import registry
 from payments.exceptions import PaymentError
+from payments.methods.cod.services import refund_account_create
 from payments.models import PaymentEvent, Refund
 from payments.services import payment_capture, payment_create, payment_refund, payment_start
-from payments.services.payout import refund_account_create
 from payments.states import PaymentStatus
 from tests.factories import OrderFactory
 from tests.orders.test_concurrency import run_together

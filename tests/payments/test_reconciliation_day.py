@@ -21,6 +21,7 @@ import pytest
 from django.urls import reverse
 
 from payments.interface import Outcome, ProviderResult
+from payments.methods.cod.services import refund_account_create
 from payments.models import ReconciliationItem
 from payments.services import (
     Operation,
@@ -33,7 +34,6 @@ from payments.services import (
     payment_refund,
     payment_start,
 )
-from payments.services.payout import refund_account_create
 from tests.factories import OrderFactory, StaffFactory, UserFactory
 
 from .test_echeck import _details

@@ -328,7 +328,7 @@ def _stripe_answer_lost_once(monkeypatch) -> list[str]:
     """
     import stripe
 
-    from payments.providers.card import client as card_client
+    from payments.methods.card import client as card_client
 
     paths: list[str] = []
     base = type(stripe.new_default_http_client())

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from payments.methods.micropayment.services import tab_ids_due
 from payments.models import Payment, PaymentEvent, PaymentPurpose, Refund, Tab
 from payments.services import (
     payment_refund,
@@ -19,7 +20,6 @@ from payments.services import (
     tab_settle,
     tab_total,
 )
-from payments.services.tab import tab_ids_due
 from payments.states import PaymentStatus
 from tests.factories import StaffFactory
 from tests.orders.helpers import cart_with, place

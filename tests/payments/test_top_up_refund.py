@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from payments.exceptions import PaymentError
+from payments.methods.stored_value.services import balance_top_up_refund
 from payments.models import BalanceEntry, Payment, PaymentPurpose, Refund
 from payments.services import (
     balance_of,
@@ -20,7 +21,6 @@ from payments.services import (
     payment_refund,
     tab_settle,
 )
-from payments.services.balance import balance_top_up_refund
 from payments.states import PaymentStatus
 from shop.models import AuditEntry
 from tests.factories import StaffFactory, UserFactory

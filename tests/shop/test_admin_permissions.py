@@ -21,6 +21,7 @@ from catalog.models import Review
 from crm.notifications.models import Consent, Message
 from orders import services as order_services
 from orders.models import CreditNote, DownloadLink, Invoice, Order, Return
+from payments.methods.cod.services import refund_account_create
 from payments.models import ReconciliationItem, Refund
 from payments.services import (
     balance_adjust,
@@ -32,7 +33,6 @@ from payments.services import (
     payment_refund,
     payment_start,
 )
-from payments.services.payout import refund_account_create
 from payments.states import PaymentStatus
 from shop.models import AuditEntry, User
 from tests.factories import OrderFactory, StaffFactory, UserFactory, make_category

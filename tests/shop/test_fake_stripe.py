@@ -6,7 +6,7 @@ import pytest
 import stripe
 from django.conf import settings
 
-from payments.providers.card.client import stripe_client
+from payments.methods.card.client import stripe_client
 
 pytestmark = pytest.mark.stripe
 

@@ -8,11 +8,13 @@ periodic job tries again up to TAB_SETTLE_ATTEMPTS times; the customer may pay i
 A settlement left `settling` (a worker died, an answer was lost, Stripe timed out) is looked up at
 Stripe by the periodic job after TAB_SETTLING_STUCK_SECONDS: recorded once if Stripe answered,
 else voided and the tab put back (open, or blocked after a decline) and tried again.
-A refund of an order still on the tab is taken off it under the tab's lock (`tab_refund_off`), so
-the settlement charges less; refused while a settlement holds the tab.
+A refund or a void of an order still on the tab takes it off under the tab's lock (`tab_hold`,
+`tab_take_off`), so the settlement charges less; refused while a settlement holds the tab.
 """
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -25,15 +27,11 @@ from django.utils.translation import gettext as _
 from shop.models import User
 from shop.money import ZERO, to_money
 
-from ..exceptions import PaymentError
-from ..interface import Outcome, PaymentRequest, ProviderResult
-from ..models import Payment, PaymentEvent, PaymentPurpose, StripeCustomer, Tab
-from ..providers.card.intents import intent_result
-from ..providers.card.provider import ProviderUnavailable
-from ..providers.wallet import default_card
-from ..selectors import left_on_tab
-from ..states import PaymentMethod, PaymentStatus
-from .ledger import (
+from ...exceptions import PaymentError
+from ...interface import Outcome, PaymentRequest, ProviderResult
+from ...models import Payment, PaymentEvent, PaymentPurpose, StripeCustomer, Tab
+from ...selectors import left_on_tab
+from ...services.ledger import (
     Operation,
     payment_create,
     payment_record,
@@ -41,6 +39,11 @@ from .ledger import (
     payment_start,
     payment_void,
 )
+from ...states import PaymentMethod, PaymentStatus
+from ..card.intents import intent_result
+from ..card.provider import ProviderUnavailable
+from ..wallet.provider import default_card
+from .states import can_tab_transition
 
 logger = logging.getLogger(__name__)
 
@@ -60,77 +63,67 @@ def tab_total(*, tab: Tab | None) -> Decimal:
     return to_money(total or ZERO)  # SQLite sums decimals as floats ('54.7000000000000')
 
 
-def tab_void_off(*, request: PaymentRequest) -> ProviderResult:
-    """Take an unsettled tab order off its tab, recorded at once under the tab's lock (as a
-    refund is), so a settlement never charges for an order it then does not capture."""
-    with transaction.atomic():
-        tab_id = Payment.objects.values_list("tab_id", flat=True).get(pk=request.payment_id)
-        tab = Tab.objects.select_for_update().get(pk=tab_id) if tab_id else None
-        payment = Payment.objects.select_for_update().get(pk=request.payment_id)
-        open_tab = tab is None or tab.status in (Tab.Status.OPEN, Tab.Status.BLOCKED)
-        if payment.status == PaymentStatus.UNPAID or (
-            payment.status == PaymentStatus.ON_TAB and open_tab
-        ):
-            result = ProviderResult(
-                Outcome.VOIDED,
-                request.amount,
-                currency=request.currency,
-                reference=request.idempotency_key,
-            )
-            payment_record(
-                payment_id=payment.pk,
-                result=result,
-                operation=Operation.VOID,
-                operation_key=request.idempotency_key,
-            )
-            return result
-    return ProviderResult(
-        Outcome.FAILED,
-        request.amount,
-        currency=request.currency,
-        reference=f"{request.idempotency_key}:settling",
-        message=_("The tab is being paid right now; refund the order afterwards."),
+@contextmanager
+def tab_hold(*, payment_id: int) -> Iterator[bool]:
+    """Lock an order's tab, then its payment (the order a settlement locks them in), for a void or
+    a refund the generic code records under these locks; True while the order is on the tab (or
+    never started), so the answer comes from the tab, not from the settlement's card charge.
+
+    Inside the caller's transaction: a settlement charges either with the order taken off or
+    before it, never both.
+    """
+    tab_id = Payment.objects.values_list("tab_id", flat=True).get(pk=payment_id)
+    if tab_id:
+        Tab.objects.select_for_update().get(pk=tab_id)
+    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    yield payment.status in (PaymentStatus.ON_TAB, PaymentStatus.UNPAID)
+
+
+def tab_take_off(*, request: PaymentRequest, refund: bool) -> ProviderResult:
+    """Take an unsettled order (a void) or part of it (a refund) off its open tab, so its
+    settlement charges less; refused while a settlement holds the tab (`settling`).
+
+    Only answers: the caller holds the tab's lock (`tab_hold`) and records the result.
+    """
+    payment = Payment.objects.select_related("tab").get(pk=request.payment_id)
+    tab = payment.tab
+    open_tab = tab is None or tab.status in (Tab.Status.OPEN, Tab.Status.BLOCKED)
+    # A void of an attempt never started needs no tab; anything else only while it is open.
+    never_started = not refund and payment.status == PaymentStatus.UNPAID
+    if not never_started and not (payment.status == PaymentStatus.ON_TAB and open_tab):
+        message = (
+            _("The tab is being paid right now; try the refund again in a minute.")
+            if refund
+            else _("The tab is being paid right now; refund the order afterwards.")
+        )
+        return ProviderResult(
+            Outcome.FAILED,
+            request.amount,
+            currency=request.currency,
+            reference=f"{request.idempotency_key}:settling",
+            message=message,
+        )
+    if not refund:
+        return request.answer(Outcome.VOIDED)
+    return request.answer(
+        Outcome.REFUNDED,
+        raw={"off_tab": tab.pk},
+        moves_cash=False,  # recorded as a refund taken off the tab (REFUND_OFF_TAB)
     )
 
 
-def tab_refund_off(*, request: PaymentRequest, refund_id: int) -> ProviderResult | None:
-    """Take a refund of an unsettled tab order off its open tab, recorded at once.
+def tab_transition(*, tab: Tab, to: str, **fields: object) -> bool:
+    """The one door that changes a tab's status, by the table in `states.py` (with `fields`).
 
-    Under the tab's lock, then the payment's: a settlement (which locks the tab to add it up)
-    charges either with this refund taken off or before it, never both. Refused while a
-    settlement holds the tab (`settling`). None when the order was settled meanwhile: the
-    caller refunds the settlement's charge instead.
+    The caller holds the tab's row lock; False (nothing changed) for a move the table refuses.
     """
-    with transaction.atomic():
-        tab_id = Payment.objects.values_list("tab_id", flat=True).get(pk=request.payment_id)
-        tab = Tab.objects.select_for_update().get(pk=tab_id)
-        payment = Payment.objects.select_for_update().get(pk=request.payment_id)
-        if payment.status != PaymentStatus.ON_TAB:
-            return None
-        if tab.status not in (Tab.Status.OPEN, Tab.Status.BLOCKED):
-            return ProviderResult(
-                Outcome.FAILED,
-                request.amount,
-                currency=request.currency,
-                reference=f"{request.idempotency_key}:settling",
-                message=_("The tab is being paid right now; try the refund again in a minute."),
-            )
-        result = ProviderResult(
-            Outcome.REFUNDED,
-            request.amount,
-            currency=request.currency,
-            reference=request.idempotency_key,
-            raw={"off_tab": tab.pk},
-            moves_cash=False,  # recorded as a refund taken off the tab (REFUND_OFF_TAB)
-        )
-        payment_record(
-            payment_id=payment.pk,
-            result=result,
-            operation=Operation.REFUND,
-            operation_key=request.idempotency_key,
-            refund_id=refund_id,
-        )
-    return result
+    if not can_tab_transition(tab.status, to):
+        return False
+    tab.status = to
+    for name, value in fields.items():
+        setattr(tab, name, value)
+    tab.save(update_fields=["status", *fields, "updated_at"])
+    return True
 
 
 def tab_lock_current(*, user_id: int) -> Tab:
@@ -158,7 +151,7 @@ def tab_lock_current(*, user_id: int) -> Tab:
 
 def tab_joined(*, payment_id: int, user_id: int) -> Tab:
     """Put an order's payment on the open tab; settle after commit once it reaches the threshold."""
-    from ..tasks import settle_tab
+    from ...tasks import settle_tab
 
     tab = tab_lock_current(user_id=user_id)
     if tab.status != Tab.Status.OPEN:
@@ -190,12 +183,9 @@ def tab_settle(
             return None
         total = tab_total(tab=tab)
         if total <= 0:  # everything on it was cancelled: nothing to charge
-            tab.status, tab.settled_at = Tab.Status.SETTLED, timezone.now()
-            tab.save(update_fields=["status", "settled_at", "updated_at"])
+            tab_transition(tab=tab, to=Tab.Status.SETTLED, settled_at=timezone.now())
             return None
-        tab.status = Tab.Status.SETTLING
-        tab.settle_attempts += 1
-        tab.save(update_fields=["status", "settle_attempts", "updated_at"])
+        tab_transition(tab=tab, to=Tab.Status.SETTLING, settle_attempts=tab.settle_attempts + 1)
         settlement = payment_create(
             method=PaymentMethod.WALLET,
             amount=total,
@@ -208,17 +198,10 @@ def tab_settle(
     card = default_card(user_id=tab.user_id)
     method = payment_method or (card.payment_method_id if card and not card.expired() else "")
     if customer is None or not method:
-        return payment_record(
-            payment_id=settlement.pk,
-            result=ProviderResult(
-                Outcome.FAILED,
-                settlement.amount,
-                currency=settlement.currency,
-                reference=f"payment-{settlement.pk}-no-card",
-                message=_("There is no saved card to pay the tab with."),
-            ),
-            operation=Operation.START,
-            operation_key=f"payment-{settlement.pk}-start",
+        return _settlement_failed(
+            settlement,
+            reference=f"payment-{settlement.pk}-no-card",
+            message=_("There is no saved card to pay the tab with."),
         )
     details = {"payment_method": method, "customer": customer.customer_id}
     if not by_customer:
@@ -233,35 +216,38 @@ def tab_settle(
         settlement.refresh_from_db()
         return settlement
     except PaymentError as error:  # refused before reaching Stripe: the attempt failed
-        return payment_record(
-            payment_id=settlement.pk,
-            result=ProviderResult(
-                Outcome.FAILED,
-                settlement.amount,
-                currency=settlement.currency,
-                reference=f"payment-{settlement.pk}-unavailable",
-                message=str(error),
-            ),
-            operation=Operation.START,
-            operation_key=f"payment-{settlement.pk}-start",
+        return _settlement_failed(
+            settlement, reference=f"payment-{settlement.pk}-unavailable", message=str(error)
         )
     if started.status == PaymentStatus.REQUIRES_ACTION and not by_customer:
         # Nobody is there to confirm an off-session charge (Stripe itself declines it with
         # `authentication_required`): the customer pays the tab on "My tab" instead.
-        return payment_record(
-            payment_id=started.pk,
-            result=ProviderResult(
-                Outcome.FAILED,
-                started.amount,
-                currency=started.currency,
-                reference=f"{started.reference}:authentication_required",
-                attempt_reference=started.reference,
-                message=_("Your bank asks you to confirm this payment yourself."),
-            ),
-            operation=Operation.START,
-            operation_key=f"payment-{started.pk}-start",
+        return _settlement_failed(
+            started,
+            reference=f"{started.reference}:authentication_required",
+            message=_("Your bank asks you to confirm this payment yourself."),
+            attempt_reference=started.reference,
         )
     return started
+
+
+def _settlement_failed(
+    settlement: Payment, *, reference: str, message: str, attempt_reference: str = ""
+) -> Payment:
+    """Record a settlement's start as failed (no card, refused before Stripe, no one to confirm)."""
+    return payment_record(
+        payment_id=settlement.pk,
+        result=ProviderResult(
+            Outcome.FAILED,
+            settlement.amount,
+            currency=settlement.currency,
+            reference=reference,
+            attempt_reference=attempt_reference,
+            message=message,
+        ),
+        operation=Operation.START,
+        operation_key=f"payment-{settlement.pk}-start",
+    )
 
 
 def tab_settlement_paid(*, settlement: Payment) -> None:
@@ -269,7 +255,7 @@ def tab_settlement_paid(*, settlement: Payment) -> None:
 
     Each capture row is keyed by the settlement and the order's payment, so it is written once.
     """
-    from ..tasks import refund_payment_in_full
+    from ...tasks import refund_payment_in_full
 
     tab = Tab.objects.select_for_update().get(pk=settlement.tab_id)
     paid_before = (
@@ -284,8 +270,7 @@ def tab_settlement_paid(*, settlement: Payment) -> None:
         )
         return
     if tab.status != Tab.Status.SETTLED:
-        tab.status, tab.settled_at, tab.last_error = Tab.Status.SETTLED, timezone.now(), ""
-        tab.save(update_fields=["status", "settled_at", "last_error", "updated_at"])
+        tab_transition(tab=tab, to=Tab.Status.SETTLED, settled_at=timezone.now(), last_error="")
     # Only what the settlement charged for: orders that joined after it (a reopened tab) wait.
     items = tab.payments.filter(
         purpose=PaymentPurpose.ORDER, status=PaymentStatus.ON_TAB, pk__lt=settlement.pk
@@ -313,12 +298,9 @@ def tab_settlement_declined(*, settlement: Payment) -> None:
     if tab.status == Tab.Status.SETTLED:
         return
     failure = settlement.events.filter(kind=PaymentEvent.Kind.FAILURE).order_by("-pk").first()
-    tab.status = Tab.Status.BLOCKED
-    tab.last_error = (failure.message if failure else "")[:255]
-    fields = ["status", "last_error", "updated_at"]
+    fields: dict[str, object] = {"last_error": (failure.message if failure else "")[:255]}
     if tab.customer_told_at is None:
-        tab.customer_told_at = timezone.now()
-        fields.append("customer_told_at")
+        fields["customer_told_at"] = timezone.now()
         notification_send(
             to=tab.user,
             kind="tab_declined",
@@ -326,7 +308,7 @@ def tab_settlement_declined(*, settlement: Payment) -> None:
             subject=("tab", tab.pk),
             dedupe_key=f"tab:{tab.pk}:declined",
         )
-    tab.save(update_fields=fields)
+    tab_transition(tab=tab, to=Tab.Status.BLOCKED, **fields)
 
 
 def _declined_context(tab: Tab, settlement: Payment) -> dict:
@@ -378,7 +360,7 @@ def tab_ids_due(*, now: datetime) -> list[int]:
 
 def tab_pay_with_card(*, user: User, setup_intent_id: str) -> Payment | None:
     """The customer pays their declined (or open) tab now with a card they just entered."""
-    from .card import card_customer_for, card_set_up, card_setup_intent_id_check
+    from ..card.services import card_customer_for, card_set_up, card_setup_intent_id_check
 
     card_setup_intent_id_check(setup_intent_id)
     tab = tab_current(user_id=user.pk)
@@ -445,7 +427,7 @@ def tab_settlement_recover(*, tab_id: int) -> str:
 def _settlement_find_out(settlement: Payment) -> Payment:
     """Where the settlement stands at Stripe, recorded once; claimed first, so a worker that
     wakes up late cannot send it now."""
-    from .card import card_intent_of
+    from ..card.services import card_intent_of
 
     with transaction.atomic():
         locked = Payment.objects.select_for_update().get(pk=settlement.pk)
@@ -486,6 +468,5 @@ def _tab_reopen(*, tab_id: int, settlement_id: int) -> bool:
         declined = tab.payments.filter(
             purpose=PaymentPurpose.TAB_SETTLEMENT, status=PaymentStatus.FAILED
         ).exists()
-        tab.status = Tab.Status.BLOCKED if declined else Tab.Status.OPEN
-        tab.save(update_fields=["status", "updated_at"])
+        tab_transition(tab=tab, to=Tab.Status.BLOCKED if declined else Tab.Status.OPEN)
     return True

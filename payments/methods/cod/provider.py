@@ -16,16 +16,16 @@ from django.utils.translation import gettext as _
 
 from shop.money import ZERO, to_money
 
-from ..interface import (
+from ...interface import (
     Availability,
     CheckoutContext,
     Outcome,
     PaymentRequest,
     ProviderResult,
 )
-from ..registry import register
-from ..states import PaymentMethod, PaymentStatus
-from .stored_value import refund_to_balance
+from ...registry import register
+from ...states import PaymentMethod, PaymentStatus
+from ..stored_value.provider import refund_to_balance
 
 
 class CashOnDelivery:
@@ -62,27 +62,19 @@ class CashOnDelivery:
     # (this payment's acceptance, its cash collection, a refund row).
 
     def authorize(self, *, request: PaymentRequest) -> ProviderResult:
-        return ProviderResult(
-            Outcome.PENDING,
-            request.amount,
-            currency=request.currency,
-            reference=request.idempotency_key,
-        )
+        return request.answer(Outcome.PENDING)
 
     def capture(self, *, request: PaymentRequest) -> ProviderResult:
         collected_by = str(request.details.get("collected_by", ""))
-        return ProviderResult(
+        return request.answer(
             Outcome.CAPTURED,
-            request.amount,
-            currency=request.currency,
-            reference=request.idempotency_key,
             raw={"collected_by": collected_by},
         )
 
     def refund(self, *, request: PaymentRequest) -> ProviderResult:
         """Cash back by bank transfer (staff pay it, then confirm), or to the customer's
         balance (once per refund row) only when they chose store credit for this refund."""
-        from ..models import RefundAccount
+        from ...models import RefundAccount
 
         refund_id = request.details.get("refund_id")
         account = RefundAccount.objects.filter(refund_id=refund_id).first() if refund_id else None
@@ -105,21 +97,13 @@ class CashOnDelivery:
             }
         else:
             message = _("To be paid back by bank transfer: ask the customer for their IBAN.")
-        return ProviderResult(
+        return request.answer(
             Outcome.PENDING,
-            request.amount,
-            currency=request.currency,
-            reference=request.idempotency_key,
             message=message,
         )
 
     def void(self, *, request: PaymentRequest) -> ProviderResult:
-        return ProviderResult(
-            Outcome.VOIDED,
-            request.amount,
-            currency=request.currency,
-            reference=request.idempotency_key,
-        )
+        return request.answer(Outcome.VOIDED)
 
 
 register(CashOnDelivery())

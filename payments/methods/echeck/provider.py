@@ -6,10 +6,14 @@ bank transfers staff make by hand: the provider answers "pending" and the refund
 reserved until staff confirm the payout. No money moves through an outside service here.
 """
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.utils.translation import gettext as _
 
 from ...interface import Outcome, PaymentRequest, ProviderResult
 from ...models import ECheck
+from ...registry import register
 from ...states import PaymentMethod, PaymentStatus
 from ..base import PaysTheTotal
 
@@ -21,6 +25,26 @@ class ECheckProvider(PaysTheTotal):
     pending_status = PaymentStatus.CLEARING
     starts_in_browser = False
     finishes_in_browser = False
+
+    def checkout_fields(self) -> dict[str, Any]:
+        from .checkout import checkout_fields
+
+        return checkout_fields()
+
+    def checkout_details(self, data: Mapping[str, Any]) -> object:
+        from .checkout import checkout_details
+
+        return checkout_details(data)
+
+    def checkout_check(self, details: Any) -> None:
+        from .checkout import checkout_check
+
+        checkout_check(details)
+
+    def checkout_placed(self, *, payment: Any, details: Any, ip_address: str | None) -> None:
+        from .checkout import checkout_placed
+
+        checkout_placed(payment=payment, details=details, ip_address=ip_address)
 
     def authorize(self, *, request: PaymentRequest) -> ProviderResult:
         # An internal method may read our own rows: only a signed, sealed check is accepted.
@@ -46,10 +70,7 @@ class ECheckProvider(PaysTheTotal):
     def _answer(
         self, outcome: Outcome, request: PaymentRequest, message: str = ""
     ) -> ProviderResult:
-        return ProviderResult(
-            outcome,
-            request.amount,
-            currency=request.currency,
-            reference=request.idempotency_key,
-            message=message,
-        )
+        return request.answer(outcome, message=message)
+
+
+register(ECheckProvider())

@@ -22,13 +22,13 @@ from shop.audit import audit_record
 from shop.models import User
 from shop.text import fold
 
-from ..exceptions import PaymentError
-from ..interface import Outcome, ProviderResult
-from ..models import ECheck, Payment
-from ..providers.echeck import sealing
-from ..registry import get_provider
-from ..states import PaymentStatus, can_transition
-from .ledger import Operation, _operation_key, _request, payment_record
+from ...exceptions import PaymentError
+from ...interface import Outcome, ProviderResult
+from ...models import ECheck, Payment
+from ...registry import get_provider
+from ...services.ledger import Operation, _operation_key, _request, payment_record
+from ...states import PaymentStatus, can_transition
+from . import sealing
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from shop.models import User
 
-from ..providers.card.client import stripe_client
-from ..providers.card.provider import ProviderUnavailable
-from .card import CardSetup, card_customer_for, card_setup_intent
+from .client import stripe_client
+from .provider import ProviderUnavailable
+from .services import CardSetup, card_customer_for, card_setup_intent
 
 _SETUP_INTENT_ID = re.compile(r"seti_[A-Za-z0-9]{1,100}", re.ASCII)
 # A SetupIntent in one of these states can still take a card (a declined card leaves it

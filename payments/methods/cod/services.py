@@ -5,6 +5,8 @@ The IBAN is validated as an e-check's is, encrypted at rest with the same keys, 
 its last four digits, and never written to a ledger row (erasure cannot scrub those).
 """
 
+from decimal import Decimal
+
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -12,10 +14,12 @@ from django.utils.translation import gettext as _
 from shop.audit import audit_record
 from shop.models import User
 
-from ..exceptions import PaymentError
-from ..models import Payment, Refund, RefundAccount
-from ..providers.echeck import sealing
-from .echeck import iban_check
+from ...exceptions import PaymentError
+from ...models import Payment, Refund, RefundAccount
+from ...services.ledger import payment_capture
+from ...states import PaymentMethod, PaymentStatus
+from ..echeck import sealing
+from ..echeck.services import iban_check
 
 
 def refund_account_create(
@@ -74,3 +78,15 @@ def refund_account_reveal(*, refund: Refund, by: User) -> str:
     with transaction.atomic():
         audit_record(actor=by, action="refund.account_viewed", target=refund)
     return sealing.decrypt_account(account.account_encrypted)
+
+
+def payment_collect_cash(*, payment: Payment, amount: Decimal, by: User | None = None) -> Payment:
+    """Staff record the cash the courier collected for a cash-on-delivery payment still due.
+
+    Recorded once (a double submit changes nothing); another amount than due is flagged.
+    """
+    if payment.method != PaymentMethod.COD or payment.status != PaymentStatus.COD_DUE:
+        raise PaymentError(_("This payment has no cash to collect."))
+    return payment_capture(
+        payment=payment, amount=amount, by=by, details={"collected_by": str(by or "")}
+    )

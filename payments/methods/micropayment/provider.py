@@ -2,10 +2,12 @@
 
 Each order up to TAB_ORDER_LIMIT gets its own payment in status `on_tab` and joins the
 customer's open `Tab` at placement (under the tab's lock, after the coupon and before the
-variants); the tab is settled later in one card charge (`payments.services.tab`). Only customers
-with a verified email and a saved card may use it, up to TAB_CREDIT_LIMIT in all.
+variants); the tab is settled later in one card charge (`services.py` beside this module).
+Only customers with a verified email and a saved card may use it, up to TAB_CREDIT_LIMIT in all.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
@@ -15,13 +17,13 @@ from django.utils.translation import gettext as _
 
 from shop.money import ZERO, to_money
 
-from ..exceptions import PaymentError
-from ..interface import Availability, CheckoutContext, Outcome, PaymentRequest, ProviderResult
-from ..models import Payment, PaymentEvent, Tab
-from ..registry import register
-from ..states import PaymentMethod, PaymentStatus
-from .card.provider import stripe_refund
-from .wallet import default_card
+from ...exceptions import PaymentError
+from ...interface import Availability, CheckoutContext, Outcome, PaymentRequest, ProviderResult
+from ...models import Payment, PaymentEvent, Tab
+from ...registry import register
+from ...states import PaymentMethod, PaymentStatus
+from ..card.provider import stripe_refund
+from ..wallet.provider import default_card
 
 
 class MicropaymentProvider:
@@ -32,7 +34,7 @@ class MicropaymentProvider:
     starts_at_placement = True
 
     def availability(self, *, context: CheckoutContext) -> Availability:
-        from ..services.tab import tab_current, tab_total
+        from .services import tab_current, tab_total
 
         problem = _basic_problem(context.customer_id, context.total)
         if problem:
@@ -50,7 +52,7 @@ class MicropaymentProvider:
         return ZERO
 
     def place_check(self, *, customer_id: int | None, amount: Decimal, currency: str) -> None:
-        from ..services.tab import tab_lock_current, tab_total
+        from .services import tab_lock_current, tab_total
 
         problem = _basic_problem(customer_id, amount)
         if not problem and not _verified(customer_id):
@@ -69,28 +71,35 @@ class MicropaymentProvider:
 
     def authorize(self, *, request: PaymentRequest) -> ProviderResult:
         """Put the order's payment on the customer's open tab (in the placement transaction)."""
-        from ..services.tab import tab_joined
+        from .services import tab_joined
 
         with transaction.atomic():
             tab_joined(payment_id=request.payment_id, user_id=request.customer_id)
-        return ProviderResult(
-            Outcome.PENDING,
-            request.amount,
-            currency=request.currency,
-            reference=request.idempotency_key,
-        )
+        return request.answer(Outcome.PENDING)
 
     def capture(self, *, request: PaymentRequest) -> ProviderResult:
         raise PaymentError(_("A tab is paid by its settlement, not order by order."))
 
+    @contextmanager
+    def hold(self, *, request: PaymentRequest) -> Iterator[bool]:
+        """Lock the tab, then the payment; True while the order's answer comes from the tab."""
+        from .services import tab_hold
+
+        with tab_hold(payment_id=request.payment_id) as on_tab:
+            yield on_tab
+
+    def owed(self, *, payment: Payment) -> Decimal:
+        """An order still on the open tab owes its whole amount: a refund takes part of it off."""
+        return payment.amount if payment.status == PaymentStatus.ON_TAB else payment.taken()
+
     def refund(self, *, request: PaymentRequest) -> ProviderResult:
         """Unsettled: the refund comes off the open tab (its settlement charges less); settled:
         it is refunded from the settlement's card charge."""
-        from ..services.tab import tab_refund_off
+        from .services import tab_take_off
 
-        off_tab = tab_refund_off(request=request, refund_id=int(request.details["refund_id"]))
-        if off_tab is not None:
-            return off_tab
+        status = Payment.objects.values_list("status", flat=True).get(pk=request.payment_id)
+        if status == PaymentStatus.ON_TAB:
+            return tab_take_off(request=request, refund=True)
         capture = (
             PaymentEvent.objects.filter(
                 payment_id=request.payment_id, kind=PaymentEvent.Kind.CAPTURE
@@ -116,9 +125,9 @@ class MicropaymentProvider:
 
     def void(self, *, request: PaymentRequest) -> ProviderResult:
         """Take an unsettled order off its tab; refused while the tab is being charged."""
-        from ..services.tab import tab_void_off
+        from .services import tab_take_off
 
-        return tab_void_off(request=request)
+        return tab_take_off(request=request, refund=False)
 
 
 def _basic_problem(customer_id: int | None, amount: Decimal) -> str:

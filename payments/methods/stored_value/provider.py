@@ -6,17 +6,18 @@ placement. Each ledger row names the balance entry that moved the money.
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shop.money import ZERO
 
-from ..exceptions import PaymentError
-from ..interface import Availability, CheckoutContext, Outcome, PaymentRequest, ProviderResult
-from ..models import BalanceEntry
-from ..registry import register
-from ..states import PaymentMethod, PaymentStatus
+from ...exceptions import PaymentError
+from ...interface import Availability, CheckoutContext, Outcome, PaymentRequest, ProviderResult
+from ...models import BalanceEntry, PaymentPurpose
+from ...registry import register, register_purpose_refunds
+from ...states import PaymentMethod, PaymentStatus
 
 
 class StoredValueProvider:
@@ -27,7 +28,7 @@ class StoredValueProvider:
     starts_at_placement = True
 
     def availability(self, *, context: CheckoutContext) -> Availability:
-        from ..services.balance import balance_of
+        from ..stored_value.services import balance_of
 
         if context.customer_id is None:
             return Availability(False, _("Sign in to pay from your balance."))
@@ -53,7 +54,7 @@ class StoredValueProvider:
         return ZERO
 
     def place_check(self, *, customer_id: int | None, amount: Decimal, currency: str) -> None:
-        from ..services.balance import balance_lock, balance_of
+        from ..stored_value.services import balance_lock, balance_of
 
         if customer_id is None:
             raise PaymentError(_("Sign in to pay from your balance."))
@@ -70,8 +71,8 @@ class StoredValueProvider:
 
     def authorize(self, *, request: PaymentRequest) -> ProviderResult:
         """Debit the balance under the account's lock (in the caller's transaction)."""
-        from ..models import Payment
-        from ..services.balance import balance_entry_write, balance_lock
+        from ...models import Payment
+        from ..stored_value.services import balance_entry_write, balance_lock
 
         if request.customer_id is None:
             raise PaymentError(_("Sign in to pay from your balance."))
@@ -96,12 +97,7 @@ class StoredValueProvider:
 
     def void(self, *, request: PaymentRequest) -> ProviderResult:
         # Only an attempt that never debited the balance is voidable: nothing to give back.
-        return ProviderResult(
-            Outcome.VOIDED,
-            request.amount,
-            currency=request.currency,
-            reference=request.idempotency_key,
-        )
+        return request.answer(Outcome.VOIDED)
 
     def _result(
         self, outcome: Outcome, request: PaymentRequest, entry: BalanceEntry
@@ -118,8 +114,8 @@ class StoredValueProvider:
 def refund_to_balance(request: PaymentRequest) -> ProviderResult:
     """A refund credited to the customer's balance, once per refund row (its key): the
     stored-value method's refunds, and collected cash given back to an account holder."""
-    from ..models import Payment
-    from ..services.balance import balance_entry_write, balance_lock
+    from ...models import Payment
+    from ..stored_value.services import balance_entry_write, balance_lock
 
     with transaction.atomic():
         account = balance_lock(user_id=request.customer_id)
@@ -140,4 +136,20 @@ def refund_to_balance(request: PaymentRequest) -> ProviderResult:
     )
 
 
+class TopUpRefunds:
+    """A top-up's refunds: the credit comes off the balance before the card refund, and goes
+    back if that fails."""
+
+    def refund(self, **kwargs: Any) -> Any:
+        from .services import balance_top_up_refund
+
+        return balance_top_up_refund(**kwargs)
+
+    def refund_failed(self, *, refund: Any) -> None:
+        from .services import balance_top_up_refund_failed
+
+        balance_top_up_refund_failed(refund=refund)
+
+
 register(StoredValueProvider())
+register_purpose_refunds(PaymentPurpose.TOP_UP, TopUpRefunds())

@@ -8,12 +8,12 @@ of the customer's Stripe Customer (off-session for a tab settlement). When the b
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..exceptions import PaymentError
-from ..interface import Availability, CheckoutContext, PaymentRequest, ProviderResult
-from ..models import SavedCard, StripeCustomer
-from ..registry import register
-from ..states import PaymentMethod
-from .card.provider import CardProvider
+from ...exceptions import PaymentError
+from ...interface import Availability, CheckoutContext, PaymentRequest, ProviderResult
+from ...models import SavedCard, StripeCustomer
+from ...registry import register
+from ...states import PaymentMethod
+from ..card.provider import CardProvider
 
 
 def default_card(*, user_id: int) -> SavedCard | None:

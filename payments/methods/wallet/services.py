@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 
 from shop.models import User
 
-from ..exceptions import PaymentError
-from ..models import SavedCard
-from ..providers.card.client import stripe_client
-from ..providers.card.provider import ProviderUnavailable
-from .card import (
+from ...exceptions import PaymentError
+from ...models import SavedCard
+from ..card.client import stripe_client
+from ..card.provider import ProviderUnavailable
+from ..card.services import (
     CardSetup,
     card_customer_for,
     card_set_up,

@@ -15,6 +15,7 @@ from ...interface import (
     PaymentRequest,
     ProviderResult,
 )
+from ...registry import register
 from ...states import PaymentMethod, PaymentStatus
 from ..base import PaysTheTotal
 from .client import from_stripe_amount, stripe_client, to_stripe_amount
@@ -89,12 +90,7 @@ class CardProvider(PaysTheTotal):
 
     def void(self, *, request: PaymentRequest) -> ProviderResult:
         if not request.reference:  # never sent to Stripe: nothing to cancel there
-            return ProviderResult(
-                Outcome.VOIDED,
-                request.amount,
-                currency=request.currency,
-                reference=request.idempotency_key,
-            )
+            return request.answer(Outcome.VOIDED)
         try:
             intent = stripe_client().v1.payment_intents.cancel(request.reference)
         except stripe.InvalidRequestError:
@@ -183,3 +179,6 @@ def refund_result(refund: dict, *, raw: dict | None = None) -> ProviderResult:
         message=str(refund.get("failure_reason") or "") if outcome == Outcome.FAILED else "",
         raw={"refund": refund.get("id"), "status": status, **(raw or {})},
     )
+
+
+register(CardProvider())

@@ -17,10 +17,11 @@ from shop.audit import audit_record
 from shop.models import User
 from shop.money import ZERO, to_money
 
-from ..exceptions import PaymentError
-from ..models import BalanceAccount, BalanceEntry, Payment, PaymentPurpose, Refund
-from ..states import PaymentMethod, PaymentStatus
-from .ledger import _left_by_a_crash, _reserve, payment_create, refund_send
+from ...exceptions import PaymentError
+from ...models import BalanceAccount, BalanceEntry, Payment, PaymentPurpose, Refund
+from ...services.ledger import payment_create
+from ...services.refunds import _left_by_a_crash, _reserve, refund_send
+from ...states import PaymentMethod, PaymentStatus
 
 
 class BalanceError(PaymentError):

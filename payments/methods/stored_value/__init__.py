@@ -1,0 +1,1 @@
+"""The prepaid balance: top-ups by card, orders paid from the balance."""

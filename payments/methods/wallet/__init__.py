@@ -1,0 +1,1 @@
+"""The digital wallet: saved cards (Stripe PaymentMethods) paid with off-session."""

@@ -1,1 +1,0 @@
-"""Payment method providers. Each module registers one provider when imported (apps.ready)."""
