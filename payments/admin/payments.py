@@ -1,8 +1,10 @@
+"""Payments: the read-only ledger per attempt, and the money actions on one (refund, e-check
+decision, cash collected, resolve), each behind its permission; the daily money report."""
+
 import csv
 import uuid
 from datetime import date, datetime, time, timedelta
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -13,30 +15,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shop.exceptions import ShopError
-from shop.models import User
 
-from . import selectors, services
-from .forms import CashCollectedForm, ECheckDecisionForm, PayoutForm, RefundForm, ResolveForm
-from .models import (
-    BalanceAccount,
-    BalanceEntry,
+from .. import selectors, services
+from ..forms import CashCollectedForm, ECheckDecisionForm, RefundForm, ResolveForm
+from ..models import (
     ECheck,
     Payment,
     PaymentEvent,
-    ReconciliationItem,
     Refund,
-    SavedCard,
-    StripeEvent,
-    Tab,
 )
-from .services import balance_adjust
-from .states import REFUNDABLE, PaymentMethod, PaymentStatus
-
-# Money actions need their own permissions (or a group holding them), not just staff status.
-REFUND_PERMISSION = "payments.refund_payment"
-ECHECK_PERMISSION = "payments.decide_echeck"
-CASH_PERMISSION = "payments.record_cash"
-RESOLVE_PERMISSION = "payments.resolve_payment"
+from ..states import REFUNDABLE, PaymentMethod, PaymentStatus
+from .permissions import CASH_PERMISSION, ECHECK_PERMISSION, REFUND_PERMISSION, RESOLVE_PERMISSION
 
 
 class ECheckInline(admin.StackedInline):
@@ -328,239 +317,3 @@ def _date_param(request: HttpRequest, name: str, default: date) -> date:
         return date.fromisoformat(request.GET.get(name, ""))
     except ValueError:
         return default
-
-
-@admin.register(Refund)
-class RefundAdmin(admin.ModelAdmin):
-    """Refunds, with those still waiting for a bank transfer first; staff confirm the payout."""
-
-    list_display = ["created_at", "payment", "amount", "currency", "status", "reason", "reference"]
-    list_filter = ["status"]
-    search_fields = ["payment__order__number", "reference"]
-    list_select_related = ["payment__order"]
-    change_form_template = "admin/payments/refund/change_form.html"
-    readonly_fields = [
-        "payment", "amount", "currency", "status", "reason", "reference", "message",
-        "created_by", "created_at",
-    ]  # fmt: skip
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_urls(self) -> list:
-        view = self.admin_site.admin_view
-        return [
-            path("<int:pk>/payout/", view(self.payout_view), name="payments_refund_payout"),
-            *super().get_urls(),
-        ]
-
-    def payout_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        """Confirm a refund paid by bank transfer (e-check, cash collected at the door)."""
-        refund = get_object_or_404(Refund, pk=pk)
-        back = reverse("admin:payments_refund_change", args=[pk])
-        if not request.user.has_perm(REFUND_PERMISSION):
-            self.message_user(request, _("You may not refund payments."), messages.ERROR)
-            return HttpResponseRedirect(back)
-        if refund.status != Refund.Status.AWAITING_PAYOUT:
-            # Only a refund waiting for a bank transfer is paid by hand (a card refund that
-            # has not reached Stripe is sent again by the periodic job, never paid twice).
-            self.message_user(
-                request, _("This refund is not waiting for a bank transfer."), messages.ERROR
-            )
-            return HttpResponseRedirect(back)
-        form = PayoutForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.refund_confirm_payout(
-                    refund=refund, reference=form.cleaned_data["reference"], by=request.user
-                )
-            except ShopError as error:
-                form.add_error("reference", str(error))
-            else:
-                return HttpResponseRedirect(back)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Bank transfer paid"),
-            "subject": str(refund),
-            "summary": str(refund.payment),
-            "form": form,
-            "button": _("Confirm the payout"),
-            "back_url": back,
-            # The account the customer gave for a cash refund: shown in full only here, where
-            # staff make the transfer, and each look is audited.
-            "payout_account": getattr(refund, "account", None),
-            "payout_iban": services.refund_account_reveal(refund=refund, by=request.user),
-        }
-        return TemplateResponse(request, "admin/payments/money_action.html", context)
-
-
-@admin.register(StripeEvent)
-class StripeEventAdmin(admin.ModelAdmin):
-    """Webhook events as Stripe sent them (secrets removed); read-only."""
-
-    list_display = ["event_id", "type", "received_at", "processed_at"]
-    list_filter = ["type"]
-    search_fields = ["event_id"]
-    readonly_fields = ["event_id", "type", "payload", "received_at", "processed_at"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(ReconciliationItem)
-class ReconciliationItemAdmin(admin.ModelAdmin):
-    """Where Stripe and the ledger disagree (the nightly comparison); staff look at each."""
-
-    list_display = ["kind", "reference", "amount", "currency", "payment", "found_at", "resolved"]
-    list_filter = ["resolved", "kind"]
-    search_fields = ["reference"]
-    list_select_related = ["payment"]
-    readonly_fields = [
-        "kind", "reference", "payment", "amount", "currency", "detail", "found_at"
-    ]  # fmt: skip
-    fields = [*readonly_fields, "resolved"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-
-class BalanceEntryInline(admin.TabularInline):
-    model = BalanceEntry
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "kind", "amount", "currency", "reason", "payment", "created_by"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(BalanceAccount)
-class BalanceAccountAdmin(admin.ModelAdmin):
-    """A customer's prepaid balance and its entries; staff adjust it under "Balance entries"."""
-
-    list_display = ["user", "currency", "created_at"]
-    search_fields = ["user__email"]
-    list_select_related = ["user"]
-    readonly_fields = ["user", "currency", "created_at", "current_balance"]
-    fields = readonly_fields
-    inlines = [BalanceEntryInline]
-
-    @admin.display(description=_("balance"))
-    def current_balance(self, obj: BalanceAccount) -> str:
-        return f"{obj.balance()} {obj.currency}"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class AdjustmentForm(forms.ModelForm):
-    customer = forms.ModelChoiceField(queryset=User.objects.all(), label=_("customer"))
-
-    class Meta:
-        model = BalanceEntry
-        fields = ["amount", "reason"]
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].required = True
-        self.fields["amount"].help_text = _("Positive to credit, negative to debit.")
-
-
-@admin.register(BalanceEntry)
-class BalanceEntryAdmin(admin.ModelAdmin):
-    """The balance ledger, read-only; "add" makes an audited staff adjustment with a reason."""
-
-    list_display = ["created_at", "account", "kind", "amount", "currency", "reason", "created_by"]
-    list_filter = ["kind"]
-    search_fields = ["account__user__email", "key", "reason"]
-    list_select_related = ["account__user", "created_by"]
-    form = AdjustmentForm
-
-    def get_fields(self, request, obj=None):
-        if obj is None:
-            return ["customer", "amount", "reason"]
-        return ["account", "kind", "amount", "currency", "key", "payment", "reason", "created_by",
-                "created_at"]  # fmt: skip
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.get_fields(request, obj) if obj is not None else []
-
-    def get_form(
-        self,
-        request: HttpRequest,
-        obj: BalanceEntry | None = None,
-        change: bool = False,
-        **kwargs: object,
-    ) -> type[forms.ModelForm]:
-        # An entry is read, never edited: its page needs no adjustment form (its fields
-        # `customer`, `amount` and `reason` are not on that page).
-        if obj is not None:
-            kwargs["form"] = forms.ModelForm
-        return super().get_form(request, obj, change, **kwargs)
-
-    def save_model(self, request, obj, form, change) -> None:
-        try:
-            entry = balance_adjust(
-                user=form.cleaned_data["customer"],
-                amount=form.cleaned_data["amount"],
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-            )
-        except ShopError as error:
-            messages.error(request, str(error))
-            obj.pk = None
-            return
-        obj.pk = entry.pk
-
-    def log_addition(self, request, obj, message):
-        if obj.pk is None:
-            return None
-        return super().log_addition(request, BalanceEntry.objects.get(pk=obj.pk), message)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(SavedCard)
-class SavedCardAdmin(admin.ModelAdmin):
-    list_display = ["user", "brand", "last4", "exp_month", "exp_year", "is_default"]
-    search_fields = ["user__email", "last4"]
-    list_select_related = ["user"]
-    readonly_fields = [
-        "user", "payment_method_id", "brand", "last4", "exp_month", "exp_year", "is_default",
-        "created_at",
-    ]  # fmt: skip
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-
-@admin.register(Tab)
-class TabAdmin(admin.ModelAdmin):
-    list_display = ["user", "status", "opened_at", "settled_at", "settle_attempts"]
-    list_filter = ["status"]
-    search_fields = ["user__email"]
-    list_select_related = ["user"]
-    readonly_fields = [
-        "user", "status", "currency", "opened_at", "settled_at", "settle_attempts", "last_error",
-        "customer_told_at",
-    ]  # fmt: skip
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

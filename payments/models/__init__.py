@@ -1,0 +1,23 @@
+"""The payments app's tables, by subject; `from payments.models import Payment` keeps working."""
+
+from .balance import BalanceAccount, BalanceEntry
+from .echeck import ECheck
+from .ledger import Payment, PaymentEvent, PaymentPurpose, Refund, RefundAccount
+from .stripe import ReconciliationItem, SavedCard, StripeCustomer, StripeEvent
+from .tab import Tab
+
+__all__ = [
+    "BalanceAccount",
+    "BalanceEntry",
+    "ECheck",
+    "Payment",
+    "PaymentEvent",
+    "PaymentPurpose",
+    "ReconciliationItem",
+    "Refund",
+    "RefundAccount",
+    "SavedCard",
+    "StripeCustomer",
+    "StripeEvent",
+    "Tab",
+]
