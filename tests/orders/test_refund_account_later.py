@@ -201,3 +201,15 @@ def test_a_refund_whose_account_was_given_with_the_return_asks_nothing():
     assert not Message.objects.filter(kind="refund_account_needed").exists()
     page = _signed_in(customer).get(reverse("orders:confirmation", args=[order.number]))
     assert "Where should we send your" not in page.content.decode()
+
+
+def test_a_turkish_customer_is_asked_in_turkish():
+    customer = UserFactory(verified=True, language="tr")
+    order = delivered_order((stocked_variant(), 2), user=customer, language="tr")
+    payment_refund(payment=order.payments.get(), amount=GOODWILL, reason="Goodwill")
+    email = Message.objects.get(kind="refund_account_needed", channel="email")
+    assert "iadesini nereye gönderelim?" in email.subject_line
+    assert "IBAN'ınızı" in email.body_text
+    with translation.override("tr"):
+        page = _signed_in(customer).get(reverse("orders:confirmation", args=[order.number]))
+    assert "iadenizi nereye gönderelim?" in page.content.decode()
