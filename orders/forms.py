@@ -289,3 +289,55 @@ class ReturnForm(forms.Form):
             "account_holder": self.cleaned_data.get("account_holder") or "",
             "iban": self.cleaned_data.get("iban") or "",
         }
+
+
+class RefundAccountForm(forms.Form):
+    """Where a cash refund waiting for an account goes: a bank transfer to this account, or
+    store credit (offered to account holders only)."""
+
+    BANK_TRANSFER, STORE_CREDIT = ReturnForm.BANK_TRANSFER, ReturnForm.STORE_CREDIT
+
+    def __init__(self, *args: object, refund_id: int, store_credit: bool, **kwargs: object):
+        # Each refund's form has its own ids, so two on one page never share a label.
+        super().__init__(*args, prefix=f"refund-{refund_id}", **kwargs)
+        choices = [(self.BANK_TRANSFER, _("Bank transfer to my account"))]
+        if store_credit:
+            choices.append((self.STORE_CREDIT, _("Store credit (my prepaid balance)")))
+        self.fields["refund_to"] = forms.ChoiceField(
+            label=_("How do you want the money back?"),
+            choices=choices,
+            initial=self.BANK_TRANSFER,
+            widget=forms.RadioSelect,
+        )
+        self.fields["account_holder"] = forms.CharField(
+            label=_("Account holder"),
+            max_length=140,
+            required=False,
+            widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        )
+        self.fields["iban"] = forms.CharField(
+            label=_("IBAN"),
+            max_length=42,
+            required=False,
+            widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("refund_to") == self.BANK_TRANSFER:
+            if not (cleaned.get("account_holder") or "").strip():
+                self.add_error("account_holder", _("Enter the account holder's name."))
+            if not (cleaned.get("iban") or "").strip():
+                self.add_error("iban", _("Enter the IBAN of the account to refund to."))
+        return cleaned
+
+    def destination(self) -> dict[str, str]:
+        """The customer's answer, for refund_account_give."""
+        data = self.cleaned_data
+        if data["refund_to"] == self.STORE_CREDIT:
+            return {"destination": self.STORE_CREDIT}
+        return {
+            "destination": self.BANK_TRANSFER,
+            "account_holder": data.get("account_holder") or "",
+            "iban": data.get("iban") or "",
+        }

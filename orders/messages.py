@@ -87,6 +87,7 @@ PAYMENT_KINDS = (
     "payment_bounced",
     "payment_refunded",
     "payment_returned",
+    "refund_account_needed",
 )
 
 
@@ -134,6 +135,14 @@ def payment_refunded_schedule(*, order: Order, amount: Decimal, key: str) -> Non
     context = order_message_context(order=order)
     context["refunded"] = str(amount)
     _send(order, "payment_refunded", context, dedupe_key=f"refund:{key}"[:200])
+
+
+def refund_account_ask_schedule(*, order: Order, refund_id: int, amount: Decimal) -> None:
+    """A cash refund waits for an account nobody gave: ask for the IBAN, once per refund, with a
+    link to the order page where the customer gives it (signed for a guest)."""
+    context = order_message_context(order=order)
+    context["refunded"] = str(amount)
+    _send(order, "refund_account_needed", context, dedupe_key=f"refund:{refund_id}:account")
 
 
 def payment_bounced_schedule(*, order: Order, payment_id: int) -> None:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from payments.models import Refund
 from payments.states import PaymentMethod
 
+from .forms import RefundAccountForm
 from .links import download_token
 from .models import CreditNote, Order, OrderLine, Return, Shipment
 from .selectors.returns import RETURNABLE_ORDER, withdrawal_ends_at
@@ -75,6 +76,14 @@ class Returnable:
 
 
 @dataclass(frozen=True)
+class RefundQuestion:
+    """A cash refund waiting for an account nobody gave, with the form that asks for it."""
+
+    refund: Refund
+    form: RefundAccountForm
+
+
+@dataclass(frozen=True)
 class ReturnView:
     order_return: Return
     lines: list[tuple[str, int]]
@@ -83,8 +92,10 @@ class ReturnView:
 
 
 class OrderPage:
-    def __init__(self, order: Order) -> None:
+    def __init__(self, order: Order, *, refund_form: RefundAccountForm | None = None) -> None:
         self.order = order
+        # A refund form posted back with errors shows in place of its empty one.
+        self.refund_form = refund_form
         self.events = list(order.events.all())
         self.lines = list(order.lines.all())
         self.is_final = order.status in FINAL
@@ -203,6 +214,25 @@ class OrderPage:
                     refund_state=state,
                 )
             )
+        return found
+
+    @property
+    def refund_questions(self) -> list[RefundQuestion]:
+        """Cash refunds waiting for a bank account nobody gave yet (from prefetched rows:
+        each refund comes with its account, if any)."""
+        found = []
+        for payment in self.order.payments.all():
+            if payment.method != PaymentMethod.COD:
+                continue
+            for refund in payment.refunds.all():
+                if refund.status != Refund.Status.AWAITING_PAYOUT or hasattr(refund, "account"):
+                    continue
+                form = self.refund_form
+                if form is None or form.prefix != f"refund-{refund.pk}":
+                    form = RefundAccountForm(
+                        refund_id=refund.pk, store_credit=self.order.user_id is not None
+                    )
+                found.append(RefundQuestion(refund=refund, form=form))
         return found
 
     @property

@@ -5,18 +5,20 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from payments.models import Payment, Refund
+from payments.services import refund_account_needed
 from payments.signals import (
     payment_flagged,
     payment_refund_recorded,
     payment_resolved,
     payment_status_changed,
+    refund_awaiting_payout,
 )
 from payments.states import PaymentStatus
 from shop.models import User
 
 from . import services
 from .cart_session import CART_SESSION_KEY, remember_cart
-from .messages import payment_refunded_schedule
+from .messages import payment_refunded_schedule, refund_account_ask_schedule
 from .models import Cart, CartStatus, Order
 from .states import OrderStatus
 
@@ -92,6 +94,17 @@ def issue_credit_note(
     refund = services.refund_of_ledger_key(payment=payment, key=key)
     if refund is not None:
         services.credit_note_issue(refund=refund)
+
+
+@receiver(refund_awaiting_payout, sender=Refund, dispatch_uid="orders.ask_refund_account")
+def ask_for_refund_account(sender: type[Refund], refund: Refund, **kwargs: object) -> None:
+    """A cash refund of an order waits for a bank account nobody gave: ask the customer."""
+    payment = refund.payment
+    if payment.order_id is None or not refund_account_needed(refund=refund):
+        return
+    refund_account_ask_schedule(
+        order=Order.objects.get(pk=payment.order_id), refund_id=refund.pk, amount=refund.amount
+    )
 
 
 @receiver(user_logged_in, dispatch_uid="orders.merge_cart_on_login")

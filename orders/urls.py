@@ -23,6 +23,11 @@ urlpatterns = [
     path("orders/<str:number>/invoice/", views.order_invoice, name="invoice"),
     path("orders/<str:number>/return/", views.order_return, name="return"),
     path(
+        "orders/<str:number>/refunds/<int:refund_id>/account/",
+        views.order_refund_account,
+        name="refund_account",
+    ),
+    path(
         "orders/<str:number>/credit-notes/<str:credit_number>/",
         views.order_credit_note,
         name="credit_note",

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from payments import services as payment_services
 from shop.exceptions import ShopError
 from shop.net import client_ip
 from shop.ratelimit import Limit, attempt_count, attempts_exhausted
@@ -35,7 +36,15 @@ from .cart_session import (
 )
 from .checkout_page import CheckoutPage
 from .exceptions import CartNotFound, PricesChanged
-from .forms import AddressForm, CartAddForm, CouponForm, QuantityForm, ReturnForm, TrackForm
+from .forms import (
+    AddressForm,
+    CartAddForm,
+    CouponForm,
+    QuantityForm,
+    RefundAccountForm,
+    ReturnForm,
+    TrackForm,
+)
 from .invoice_pdf import credit_note_pdf, invoice_pdf
 from .links import download_link_id, order_link_valid
 from .models import Address
@@ -399,6 +408,45 @@ def order_return(request: HttpRequest, number: str) -> HttpResponse:
         "orders/return_form.html",
         {"order": order, "page": page, "form": form},
         status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def order_refund_account(request: HttpRequest, number: str, refund_id: int) -> HttpResponse:
+    """The customer says where a cash refund waiting for an account goes: their bank account
+    (staff then pay it out) or store credit (paid at once). Another order's refund is a 404."""
+    order = _viewable_order(request, number, full=True)
+    refund = selectors.order_refund_of(order=order, refund_id=refund_id)
+    form = RefundAccountForm(
+        request.POST, refund_id=refund.pk, store_credit=order.user_id is not None
+    )
+    if form.is_valid():
+        try:
+            refund = payment_services.refund_account_give(
+                refund=refund, by=signed_in_user(request), **form.destination()
+            )
+        except ShopError as error:
+            refund.refresh_from_db()
+            if not payment_services.refund_account_needed(refund=refund):
+                # Answered already (a second click), or paid meanwhile: nothing changed.
+                messages.error(request, str(error))
+                return redirect("orders:confirmation", number=number)
+            form.add_error(None, str(error))
+        else:
+            if refund.status == refund.Status.SUCCEEDED:
+                messages.success(request, _("Done: the refund is in your store credit."))
+            else:
+                messages.success(
+                    request,
+                    _("Thank you: we will send the refund to the account ending %(last4)s.")
+                    % {"last4": refund.account.account_last4},
+                )
+            return redirect("orders:confirmation", number=number)
+    return render(
+        request,
+        "orders/confirmation.html",
+        {"order": order, "page": OrderPage(order, refund_form=form), "just_placed": False},
+        status=400,
     )
 
 

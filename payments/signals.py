@@ -20,3 +20,7 @@ payment_flagged = Signal()
 # flag (str: the note the payment was flagged with): staff resolved a flagged payment
 # (payments.services.payment_resolve).
 payment_resolved = Signal()
+
+# kwargs: refund (Refund): a refund now waits for staff to pay it out by hand (a bank transfer);
+# sent inside the transaction that moved it there, once per refund.
+refund_awaiting_payout = Signal()

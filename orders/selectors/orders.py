@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
+from payments.models import Refund
 from payments.registry import all_providers
 from payments.states import PaymentStatus
 from shop.models import User
@@ -43,7 +44,9 @@ def order_for_viewer(
     if full:
         orders = orders.select_related("invoice").prefetch_related(
             "events",
-            "payments__refunds",
+            # Each refund with its account (a join, no query more): the page asks where a
+            # cash refund goes when nobody has said.
+            Prefetch("payments__refunds", queryset=Refund.objects.select_related("account")),
             Prefetch(
                 "shipments",
                 queryset=Shipment.objects.select_related("carrier").prefetch_related(
@@ -69,6 +72,14 @@ def order_for_viewer(
     if not (own or placed_here):
         raise Http404
     return order
+
+
+def order_refund_of(*, order: Order, refund_id: int) -> Refund:
+    """A refund of this order's payments (else 404: another order's refund is not found)."""
+    refund = Refund.objects.filter(pk=refund_id, payment__order=order).first()
+    if refund is None:
+        raise Http404
+    return refund
 
 
 def order_by_token(*, token: str) -> Order | None:

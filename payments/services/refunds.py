@@ -19,6 +19,7 @@ from ..exceptions import PaymentError
 from ..interface import Outcome, ProviderResult
 from ..models import Payment, PaymentPurpose, Refund
 from ..registry import get_provider, purpose_refunds
+from ..signals import refund_awaiting_payout
 from ..states import (
     REFUNDABLE,
     RefundStatus,
@@ -340,3 +341,5 @@ def _refund_mark_sent(*, refund: Refund, result: ProviderResult) -> None:
                 target=locked,
                 details={"status": target, "reference": locked.reference},
             )
+            if target == RefundStatus.AWAITING_PAYOUT:
+                refund_awaiting_payout.send(sender=Refund, refund=locked)
