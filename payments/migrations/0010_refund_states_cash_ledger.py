@@ -3,45 +3,7 @@
 from django.conf import settings
 from django.db import migrations, models
 
-# The ledger and the balance entries are append-only: on PostgreSQL a trigger refuses every
-# UPDATE and DELETE, whatever code (or a raw query) tries. SQLite keeps the model's guard only.
-APPEND_ONLY_FUNCTION = """
-CREATE OR REPLACE FUNCTION dukkan_append_only() RETURNS trigger AS $$
-BEGIN
-    -- A deleted user's rows keep everything but who made them (the foreign key's SET NULL).
-    IF TG_OP = 'UPDATE' AND TG_NARGS > 0
-       AND (to_jsonb(NEW) ->> TG_ARGV[0]) IS NULL
-       AND (to_jsonb(NEW) - TG_ARGV[0]) = (to_jsonb(OLD) - TG_ARGV[0]) THEN
-        RETURN NEW;
-    END IF;
-    RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP
-        USING ERRCODE = 'restrict_violation';
-END;
-$$ LANGUAGE plpgsql;
-"""
-APPEND_ONLY_TABLES = ("payments_paymentevent", "payments_balanceentry")
-
-
-def _append_only_sql(table: str) -> str:
-    return (
-        f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-        "FOR EACH ROW EXECUTE FUNCTION dukkan_append_only('created_by_id');"
-    )
-
-
-def append_only(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(APPEND_ONLY_FUNCTION, params=None)
-    for table in APPEND_ONLY_TABLES:
-        schema_editor.execute(_append_only_sql(table))
-
-
-def append_only_off(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for table in APPEND_ONLY_TABLES:
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
+from shop.db import append_only_tables
 
 
 def rows_by_what_moved(apps, schema_editor) -> None:
@@ -111,5 +73,9 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(rows_by_what_moved, migrations.RunPython.noop),
-        migrations.RunPython(append_only, append_only_off),
+        # The ledger and the balance entries are append-only, whatever code (or a raw query)
+        # tries: a trigger on PostgreSQL; SQLite keeps the models' guard only.
+        append_only_tables(
+            "payments_paymentevent", "payments_balanceentry", user_column="created_by_id"
+        ),
     ]
