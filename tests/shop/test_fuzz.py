@@ -92,7 +92,10 @@ def world(client):
     return {"shopper": shopper, "staff": staff}
 
 
-def test_no_url_answers_500_to_hostile_input(world):
+# Walked in three parts (every other shop URL, then the admin's), so none takes longer than a
+# test may.
+@pytest.mark.parametrize("part", ["shop-even", "shop-odd", "admin"])
+def test_no_url_answers_500_to_hostile_input(world, part):
     started = time.monotonic()
     failures: list[str] = []
     requests = 0
@@ -110,9 +113,16 @@ def test_no_url_answers_500_to_hostile_input(world):
             failures.append(f"{method} {url[:120]} {data!r:.200}: {response.status_code}")
         return response
 
+    shop_urls = 0
     for route, pattern in _patterns(get_resolver().url_patterns):
         if pattern.name in SKIP_NAMES or route.startswith(("media/", "static/")):
             continue
+        if ("admin/" in route) != (part == "admin"):
+            continue
+        if part != "admin":
+            shop_urls += 1
+            if shop_urls % 2 != (part == "shop-odd"):
+                continue
         client = world["staff"] if "admin/" in route else world["shopper"]
         parameters = _parameters(route)
         for parameter in parameters:
@@ -135,5 +145,5 @@ def test_no_url_answers_500_to_hostile_input(world):
     elapsed = time.monotonic() - started
     print(f"fuzz: {requests} requests in {elapsed:.1f} s")  # shown with -s
     assert failures == [], "\n".join(failures[:40])
-    assert requests > 500  # the resolver really was walked
+    assert requests > 250  # the resolver really was walked
     assert elapsed < TIME_BUDGET_SECONDS * 1.5, f"{requests} requests took {elapsed:.0f} s"
