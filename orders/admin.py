@@ -17,7 +17,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from payments.models import Payment
 from payments.states import REFUNDABLE, PaymentStatus
-from shop.admin_safety import MalformedFilterSafeMixin
+from shop.admin_safety import MalformedFilterSafeMixin, ReadOnlyInlineMixin
 from shop.exceptions import ShopError
 from shop.templatetags.shop_tags import money, vat_percent
 
@@ -81,17 +81,8 @@ class ShippingMethodAdmin(TranslationAdmin):
     inlines = [ShippingRateInline]
 
 
-class HistoryInline(admin.TabularInline):
+class HistoryInline(ReadOnlyInlineMixin, admin.TabularInline):
     """An order's record (lines, events, documents): shown to staff, never edited."""
-
-    extra = 0
-    can_delete = False
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Order | None = None) -> list[str]:
-        return list(self.fields)
-
-    def has_add_permission(self, request: HttpRequest, obj: Order | None = None) -> bool:
-        return False
 
 
 class OrderLineInline(HistoryInline):

@@ -1,4 +1,5 @@
-"""Admin changelists answer a malformed filter the way Django answers a wrong one (`?e=1`)."""
+"""Admin pieces that keep staff screens safe: a malformed filter answered the way Django answers
+a wrong one (`?e=1`), and inlines that show a record nobody edits there."""
 
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.http import HttpRequest
@@ -13,3 +14,17 @@ class MalformedFilterSafeMixin:
             return super().get_changelist_instance(request)
         except OverflowError as error:
             raise IncorrectLookupParameters(error) from error
+
+
+class ReadOnlyInlineMixin:
+    """An inline showing a record staff never edit from here (an order's lines, a payment's
+    ledger): every field read-only, nothing added or deleted."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
+        return list(self.fields)
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

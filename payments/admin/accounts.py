@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from shop.admin_safety import ReadOnlyInlineMixin
 from shop.exceptions import ShopError
 from shop.models import User
 
@@ -16,15 +17,9 @@ from ..models import (
 from ..services import balance_adjust
 
 
-class BalanceEntryInline(admin.TabularInline):
+class BalanceEntryInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = BalanceEntry
-    extra = 0
-    can_delete = False
     fields = ["created_at", "kind", "amount", "currency", "reason", "payment", "created_by"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(BalanceAccount)

@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shop.admin_safety import ReadOnlyInlineMixin
 from shop.exceptions import ShopError
 
 from .. import selectors, services
@@ -28,47 +29,29 @@ from ..states import REFUNDABLE, PaymentMethod, PaymentStatus
 from .permissions import CASH_PERMISSION, ECHECK_PERMISSION, REFUND_PERMISSION, RESOLVE_PERMISSION
 
 
-class ECheckInline(admin.StackedInline):
+class ECheckInline(ReadOnlyInlineMixin, admin.StackedInline):
     """What the customer signed: the account only as its last 4 digits, and the seal."""
 
     model = ECheck
-    extra = 0
-    can_delete = False
     fields = [
         "number", "payee", "amount", "currency", "date", "account_holder", "account_last4",
         "signer_name", "authorized_at", "ip_address", "seal_check", "cleared_at", "bounced_at",
         "bounce_reason",
     ]  # fmt: skip
-    readonly_fields = fields
 
     @admin.display(description=_("seal"))
     def seal_check(self, check: ECheck) -> str:
         return _("valid") if services.echeck_seal_valid(check=check) else _("BROKEN: changed")
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
-
-class PaymentEventInline(admin.TabularInline):
+class PaymentEventInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = PaymentEvent
-    extra = 0
-    can_delete = False
     fields = ["created_at", "kind", "amount", "currency", "reference", "message", "created_by"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
-class RefundInline(admin.TabularInline):
+class RefundInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = Refund
-    extra = 0
-    can_delete = False
     fields = ["created_at", "amount", "currency", "status", "reason", "reference", "created_by"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Payment)
