@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -42,7 +43,7 @@ from .models import (
     ShippingRate,
     ShippingRegion,
 )
-from .states import OrderStatus, Restock, ReturnStatus
+from .states import OrderStatus, ReturnStatus
 
 RETURN_PERMISSION = "orders.handle_return"
 REFUND_PERMISSION = "payments.refund_payment"
@@ -745,71 +746,9 @@ class ReturnAdmin(MalformedFilterSafeMixin, admin.ModelAdmin):
 
     @admin.display(description=_("next steps"))
     def next_actions(self, order_return: Return) -> str:
-        """The actions allowed now only; they post the page's form to the action URL."""
-        url = reverse("admin:orders_return_act", args=[order_return.pk])
-
-        def button(action: str, label: str) -> str:
-            return format_html(
-                '<button type="submit" class="button" formaction="{}" name="act" value="{}">'
-                "{}</button>",
-                url,
-                action,
-                label,
-            )
-
-        status = order_return.status
-        if status == ReturnStatus.REQUESTED:
-            return format_html(
-                '<p><label for="id_decision_note">{}</label><br>'
-                '<textarea id="id_decision_note" name="decision_note" rows="2" cols="60">'
-                "</textarea>"
-                "</p>{} {}",
-                _("Note for the customer (required to reject)"),
-                button("approve", _("Approve the claim")),
-                button("reject", _("Reject the claim")),
-            )
-        if status == ReturnStatus.APPROVED:
-            choices = [
-                (Restock.SELLABLE, Restock.SELLABLE.label),
-                (Restock.DAMAGED, Restock.DAMAGED.label),
-            ]
-            rows = []
-            for line in order_return.lines.select_related("order_line"):
-                if line.order_line.is_digital:
-                    continue
-                options = format_html_join(
-                    "",
-                    '<option value="{}">{}</option>',
-                    ((value, label) for value, label in choices),
-                )
-                rows.append(
-                    format_html(
-                        '<p><label for="restock-{}">{} × {}</label> '
-                        '<select id="restock-{}" name="restock-{}">{}</select></p>',
-                        line.pk,
-                        line.quantity,
-                        line.order_line.product_name,
-                        line.pk,
-                        line.pk,
-                        options,
-                    )
-                )
-            return format_html(
-                "{}{}",
-                format_html_join("", "{}", ((row,) for row in rows)),
-                button("receive", _("Mark received and inspected")),
-            )
-        if status == ReturnStatus.RECEIVED or (
-            status == ReturnStatus.REFUNDED
-            and order_return.refund is not None
-            and order_return.refund.status == "failed"
-        ):
-            return button(
-                "refund",
-                _("Refund %(amount)s")
-                % {"amount": money(order_return.amount, order_return.currency)},
-            )
-        return "—"
+        """The steps the returns' table allows now only; they post the page's form."""
+        context = selectors.return_actions(order_return=order_return)
+        return render_to_string("admin/orders/return/next_actions.html", context)
 
     def get_urls(self) -> list:
         view = self.admin_site.admin_view

@@ -93,15 +93,56 @@ class Restock(models.TextChoices):
 
 R = ReturnStatus
 
+# Changed only by `orders.services.return_lifecycle.return_transition`, which reads this table. A
+# return starts requested (a defect claim), approved (a withdrawal: its code at once) or received
+# (a withdrawal of digital items only: nothing to send back).
 RETURN_TRANSITIONS: dict[str, frozenset[str]] = {
     R.REQUESTED: frozenset({R.APPROVED, R.REJECTED}),
     R.APPROVED: frozenset({R.RECEIVED}),
     R.RECEIVED: frozenset({R.REFUNDED}),
     R.REJECTED: frozenset(),
-    R.REFUNDED: frozenset(),
+    # Refunded again: only when its refund failed, a new one is reserved (`return_refund`).
+    R.REFUNDED: frozenset({R.REFUNDED}),
 }
 
 # A return still under way: the order shows "return requested" while one is open.
 OPEN_RETURN = frozenset({R.REQUESTED, R.APPROVED, R.RECEIVED})
 # Its units count as coming back (a rejected claim gives them back to the customer).
 COUNTS_AS_RETURNED = frozenset({R.REQUESTED, R.APPROVED, R.RECEIVED, R.REFUNDED})
+
+
+def can_return_transition(current: str, target: str) -> bool:
+    return target in RETURN_TRANSITIONS.get(current, frozenset())
+
+
+def return_next_statuses(status: str) -> list[str]:
+    """What may happen next to a return in this status, in the choices' order."""
+    allowed = RETURN_TRANSITIONS.get(status, frozenset())
+    return [value for value in ReturnStatus.values if value in allowed]
+
+
+class ShipmentStatus(models.TextChoices):
+    SHIPPED = "shipped", _("Shipped")
+    IN_TRANSIT = "in_transit", _("In transit")
+    OUT_FOR_DELIVERY = "out_for_delivery", _("Out for delivery")
+    EXCEPTION = "exception", _("Delivery problem")
+    DELIVERED = "delivered", _("Delivered")
+
+
+P = ShipmentStatus
+# A parcel starts shipped (`order_ship`); then the newest report about it wins, whatever it says
+# (carriers report a failed attempt, a problem, or the same step again with a later time), until
+# it is delivered. Changed only by `orders.services.fulfilment.shipment_transition`; a report
+# older than the last one applied never reaches it.
+_ANY_REPORT = frozenset(P.values)
+SHIPMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    P.SHIPPED: _ANY_REPORT,
+    P.IN_TRANSIT: _ANY_REPORT,
+    P.OUT_FOR_DELIVERY: _ANY_REPORT,
+    P.EXCEPTION: _ANY_REPORT,
+    P.DELIVERED: frozenset(),
+}
+
+
+def can_shipment_transition(current: str, target: str) -> bool:
+    return target in SHIPMENT_TRANSITIONS.get(current, frozenset())

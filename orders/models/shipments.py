@@ -10,13 +10,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# The parcel's statuses live with their table (states.SHIPMENT_TRANSITIONS).
+from ..states import ShipmentStatus
 
-class ShipmentStatus(models.TextChoices):
-    SHIPPED = "shipped", _("Shipped")
-    IN_TRANSIT = "in_transit", _("In transit")
-    OUT_FOR_DELIVERY = "out_for_delivery", _("Out for delivery")
-    EXCEPTION = "exception", _("Delivery problem")
-    DELIVERED = "delivered", _("Delivered")
+__all__ = ["CarrierUpdate", "Shipment", "ShipmentEvent", "ShipmentLine", "ShipmentStatus"]
 
 
 class Shipment(models.Model):

@@ -32,6 +32,8 @@ from .returns import (
     order_refund_by_transfer,
     refundable_payment,
     refunded_quantities,
+    return_actions,
+    return_next_steps,
     returned_quantities,
     withdrawal_ends_at,
 )
@@ -64,6 +66,8 @@ __all__ = [
     "pick_list",
     "refundable_payment",
     "refunded_quantities",
+    "return_actions",
+    "return_next_steps",
     "returned_quantities",
     "shipping_methods",
     "sold",

@@ -6,11 +6,17 @@ from django.conf import settings
 from django.db.models import Sum
 from django.http import Http404
 
-from payments.models import Payment
+from payments.models import Payment, Refund
 from payments.states import REFUNDABLE, PaymentMethod
 
-from ..models import CreditNote, Order, OrderEvent, ReturnLine
-from ..states import COUNTS_AS_RETURNED, OrderStatus, ReturnStatus
+from ..models import CreditNote, Order, OrderEvent, Return, ReturnLine
+from ..states import (
+    COUNTS_AS_RETURNED,
+    OrderStatus,
+    Restock,
+    ReturnStatus,
+    return_next_statuses,
+)
 
 RETURNABLE_ORDER = frozenset({OrderStatus.DELIVERED, OrderStatus.RETURN_REQUESTED})
 
@@ -67,3 +73,37 @@ def credit_note_of(*, order: Order, number: str) -> CreditNote:
     if note is None:
         raise Http404
     return note
+
+
+def return_refund_failed(order_return: Return) -> bool:
+    """Its refund was reserved and failed: staff may refund the return again."""
+    refund = order_return.refund
+    return refund is not None and refund.status == Refund.Status.FAILED
+
+
+def return_next_steps(*, order_return: Return) -> list[str]:
+    """The statuses staff may move this return to now, read from states.RETURN_TRANSITIONS.
+
+    Moving to the status it has is a retry, offered only for a refund that failed.
+    """
+    return [
+        status
+        for status in return_next_statuses(order_return.status)
+        if status != order_return.status or return_refund_failed(order_return)
+    ]
+
+
+def return_actions(*, order_return: Return) -> dict:
+    """What the return's admin screen offers now (templates/admin/orders/return/
+    next_actions.html): the next statuses and, to receive it, the items to inspect."""
+    steps = return_next_steps(order_return=order_return)
+    to_inspect = []
+    if ReturnStatus.RECEIVED in steps:
+        lines = order_return.lines.select_related("order_line")
+        to_inspect = [line for line in lines if not line.order_line.is_digital]
+    return {
+        "order_return": order_return,
+        "steps": steps,
+        "to_inspect": to_inspect,
+        "restock_choices": Restock.choices,
+    }

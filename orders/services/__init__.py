@@ -37,6 +37,7 @@ from .fulfilment import (
     order_ship,
     order_step,
     shipment_track,
+    shipment_transition,
 )
 from .invoicing import credit_note_download, invoice_download, invoice_issue
 from .lifecycle import (
@@ -59,6 +60,7 @@ from .paying import (
     order_card_pay,
     order_pays_in_browser,
 )
+from .return_lifecycle import return_transition
 from .returns import (
     ReturnError,
     credit_note_issue,
@@ -128,6 +130,8 @@ __all__ = [
     "return_receive",
     "return_refund",
     "return_request",
+    "return_transition",
     "shipment_track",
+    "shipment_transition",
     "units_sold_rollup",
 ]

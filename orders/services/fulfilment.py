@@ -33,6 +33,7 @@ from ..states import (
     ROAD_RANK,
     CancelReason,
     OrderStatus,
+    can_shipment_transition,
     can_transition,
 )
 from .invoicing import invoice_issue
@@ -155,6 +156,28 @@ def order_ship(
     return shipment
 
 
+def shipment_transition(*, shipment: Shipment, to: str, at: datetime) -> Shipment | None:
+    """The only way a parcel's status changes: checked against states.SHIPMENT_TRANSITIONS.
+
+    Locks the parcel's row (`shipment_track` holds it already) and applies a report made `at`
+    this time only if it is newer than the last one applied and the table allows the move
+    (nothing leaves delivered); returns the parcel changed, or None when nothing changed.
+    """
+    with transaction.atomic(savepoint=False):
+        locked = Shipment.objects.select_for_update().get(pk=shipment.pk)
+        stale = locked.last_event_at is not None and at <= locked.last_event_at
+        if stale or not can_shipment_transition(locked.status, to):
+            return None
+        locked.status = to
+        locked.last_event_at = at
+        fields = ["status", "last_event_at"]
+        if to == ShipmentStatus.DELIVERED:
+            locked.delivered_at = at
+            fields.append("delivered_at")
+        locked.save(update_fields=fields)
+    return locked
+
+
 def shipment_track(*, shipment: Shipment, update: TrackingUpdate, by: User | None = None) -> bool:
     """Record a parcel's report once; apply it only if newer than the last one applied.
 
@@ -173,20 +196,13 @@ def shipment_track(*, shipment: Shipment, update: TrackingUpdate, by: User | Non
         )
         if not created:
             return False  # a duplicate: applied (or refused) the first time
-        stale = locked.last_event_at is not None and update.happened_at <= locked.last_event_at
-        if stale or locked.status == ShipmentStatus.DELIVERED:
-            return False
+        moved = shipment_transition(shipment=locked, to=update.status, at=update.happened_at)
+        if moved is None:
+            return False  # older than the last report applied, or the parcel arrived already
         event.applied = True
         event.save(update_fields=["applied"])
-        locked.status = update.status
-        locked.last_event_at = update.happened_at
-        fields = ["status", "last_event_at"]
-        if update.status == ShipmentStatus.DELIVERED:
-            locked.delivered_at = update.happened_at
-            fields.append("delivered_at")
-        locked.save(update_fields=fields)
         problem = update.description if update.status == ShipmentStatus.EXCEPTION else None
-        _order_follow_shipments(order=locked.order, by=by, problem=problem)
+        _order_follow_shipments(order=moved.order, by=by, problem=problem)
     return True
 
 

@@ -2,7 +2,9 @@
 
 Lock order: order → return lines' download links when a return is requested; return → variants
 when it is received; return → payment → order when it is refunded (never a payment while
-holding the order's lock, as everywhere). See docs/fulfilment.md for the states.
+holding the order's lock, as everywhere). See docs/fulfilment.md for the states: each step
+asks the table first (`return_check`) and changes the status last, through the one door
+(`return_transition`, services/return_lifecycle.py).
 """
 
 from datetime import datetime, timedelta
@@ -26,27 +28,22 @@ from payments.states import REFUNDABLE, PaymentMethod
 from shop.models import User
 from shop.money import ZERO, to_money, vat_included_in
 
-from ..exceptions import OrderError
 from ..models import CreditNote, DownloadLink, Invoice, Order, OrderLine, Return, ReturnLine
 from ..selectors.returns import (
     RETURNABLE_ORDER,
     order_delivered_at,
     refundable_payment,
-    refunded_quantities,
+    return_refund_failed,
     returned_quantities,
     withdrawal_ends_at,
 )
-from ..states import OPEN_RETURN, OrderStatus, Restock, ReturnKind, ReturnStatus
+from ..states import Restock, ReturnKind, ReturnStatus
 from ..totals import STANDARD_VAT_RATE, spread_discount
 from .invoicing import next_document_number
-from .lifecycle import order_event_record, order_transition
+from .return_lifecycle import ReturnError, order_follows_returns, return_check, return_transition
 
 # The shop refunds within 14 days of the withdrawal notice (the distance sales contract).
 REFUND_DUE_DAYS = 14
-
-
-class ReturnError(OrderError):
-    pass
 
 
 def line_share(line: OrderLine, *, before: int, quantity: int) -> Decimal:
@@ -157,7 +154,9 @@ def return_request(
                 by=by,
             )
         _revoke_returned_downloads(locked, already, wanted, lines)
-        _order_follows_returns(locked, kind="return_requested", note=order_return.number, by=by)
+        order_follows_returns(
+            order_id=locked.pk, kind="return_requested", note=order_return.number, by=by
+        )
     return order_return
 
 
@@ -199,28 +198,6 @@ def _revoke_returned_downloads(order, already, wanted, lines) -> None:
         DownloadLink.objects.filter(order_line_id__in=whole_lines).update(revoked=True)
 
 
-def _order_follows_returns(order: Order, *, kind: str, note: str, by: User | None) -> None:
-    """The order shows "return requested" while a return is open; once none is, it is
-    "returned" if every unit came back and was refunded, else "delivered" again.
-
-    Every return step is an OrderEvent (its message is keyed by it).
-    """
-    with transaction.atomic():
-        locked = Order.objects.select_for_update().get(pk=order.pk)
-        open_return = locked.returns.filter(status__in=OPEN_RETURN).exists()
-        target = locked.status
-        if open_return and locked.status == OrderStatus.DELIVERED:
-            target = OrderStatus.RETURN_REQUESTED
-        elif not open_return and locked.status == OrderStatus.RETURN_REQUESTED:
-            refunded = refunded_quantities(order=locked)
-            whole = all(refunded.get(line.pk, 0) >= line.quantity for line in locked.lines.all())
-            target = OrderStatus.RETURNED if whole else OrderStatus.DELIVERED
-        if target != locked.status:
-            order_transition(order=locked, to=target, by=by, note=note, event_kind=kind)
-        else:
-            order_event_record(order=locked, kind=kind, note=note, by=by)
-
-
 def return_decide(
     *, order_return: Return, approve: bool, note: str = "", by: User | None = None
 ) -> Return:
@@ -228,33 +205,22 @@ def return_decide(
 
     A second click with the same decision changes nothing.
     """
-    note = note.strip()
+    target = ReturnStatus.APPROVED if approve else ReturnStatus.REJECTED
     with transaction.atomic():
         locked = Return.objects.select_for_update().get(pk=order_return.pk)
-        target = ReturnStatus.APPROVED if approve else ReturnStatus.REJECTED
         if locked.status == target:
             return locked
-        if locked.status != ReturnStatus.REQUESTED:
-            raise ReturnError(
-                _("This return is “%(status)s”: there is nothing to decide.")
-                % {"status": locked.get_status_display()}
-            )
-        if not approve and not note:
-            raise ReturnError(_("Say why the claim is rejected; the customer will read it."))
         now = timezone.now()
-        locked.status = target
-        locked.decided_at = now
-        locked.staff_note = note
+        fields: dict[str, object] = {"decided_at": now, "staff_note": note.strip()}
         if approve:
-            locked.refund_due_by = now + timedelta(days=REFUND_DUE_DAYS)
-        locked.save(update_fields=["status", "decided_at", "staff_note", "refund_due_by"])
-        _order_follows_returns(
-            locked.order,
-            kind="return_approved" if approve else "return_rejected",
-            note=locked.number,
+            fields["refund_due_by"] = now + timedelta(days=REFUND_DUE_DAYS)
+        return return_transition(
+            order_return=locked,
+            to=target,
             by=by,
+            refused=_("This return is “%(status)s”: there is nothing to decide."),
+            **fields,
         )
-    return locked
 
 
 def return_receive(
@@ -266,8 +232,11 @@ def return_receive(
         locked = Return.objects.select_for_update().get(pk=order_return.pk)
         if locked.status in (ReturnStatus.RECEIVED, ReturnStatus.REFUNDED):
             return locked
-        if locked.status != ReturnStatus.APPROVED:
-            raise ReturnError(_("Only a return with its return code issued can be received."))
+        return_check(
+            locked,
+            to=ReturnStatus.RECEIVED,
+            refused=_("Only a return with its return code issued can be received."),
+        )
         lines = list(locked.lines.select_related("order_line").order_by("order_line__variant_id"))
         physical = [line for line in lines if not line.order_line.is_digital]
         for line in physical:
@@ -294,11 +263,9 @@ def return_receive(
                     by=by,
                     note=locked.number,
                 )
-        locked.status = ReturnStatus.RECEIVED
-        locked.received_at = timezone.now()
-        locked.save(update_fields=["status", "received_at"])
-        _order_follows_returns(locked.order, kind="return_received", note=locked.number, by=by)
-    return locked
+        return return_transition(
+            order_return=locked, to=ReturnStatus.RECEIVED, by=by, received_at=timezone.now()
+        )
 
 
 def return_refund(*, order_return: Return, by: User | None = None) -> Return:
@@ -314,10 +281,11 @@ def return_refund(*, order_return: Return, by: User | None = None) -> Return:
             .select_related("refund")
             .get(pk=order_return.pk)
         )
-        failed = locked.refund is not None and locked.refund.status == Refund.Status.FAILED
-        if locked.status == ReturnStatus.REFUNDED and not failed:
+        if locked.status == ReturnStatus.REFUNDED and not return_refund_failed(locked):
             refund = locked.refund
-        elif locked.status == ReturnStatus.RECEIVED or failed:
+        else:
+            refused = _("Mark the parcel received and inspected before refunding it.")
+            return_check(locked, to=ReturnStatus.REFUNDED, refused=refused)
             refund = None
             if locked.amount > 0:
                 payment = (
@@ -332,13 +300,13 @@ def return_refund(*, order_return: Return, by: User | None = None) -> Return:
                 )
                 if locked.refund_account_id is not None:
                     refund_account_bind(account=locked.refund_account, refund=refund)
-            locked.refund = refund
-            locked.status = ReturnStatus.REFUNDED
-            locked.refunded_at = timezone.now()
-            locked.save(update_fields=["refund", "status", "refunded_at"])
-            _order_follows_returns(locked.order, kind="return_refunded", note=locked.number, by=by)
-        else:
-            raise ReturnError(_("Mark the parcel received and inspected before refunding it."))
+            locked = return_transition(
+                order_return=locked,
+                to=ReturnStatus.REFUNDED,
+                by=by,
+                refund=refund,
+                refunded_at=timezone.now(),
+            )
     if refund is not None and refund.status == Refund.Status.RESERVED:
         refund_send(refund=refund)
     locked.refresh_from_db()
