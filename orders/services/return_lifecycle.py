@@ -52,7 +52,7 @@ def return_transition(
     `fields` (its times, note, refund) and has the order follow its returns: every step is an
     OrderEvent `return_<status>`, which keys the customer's message.
     """
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic():
         locked = Return.objects.select_for_update().get(pk=order_return.pk)
         return_check(locked, to=to, refused=refused)
         if to == ReturnStatus.REJECTED and not str(fields.get("staff_note", "")).strip():
