@@ -23,11 +23,11 @@ from payments.states import ACCEPTED, PaymentMethod, PaymentStatus
 from shop.exceptions import ShopError
 from shop.net import client_ip
 
-from . import selectors, services
-from .cart_session import remember_just_placed
-from .legal import Buyer, LegalDocument, render_documents
-from .models import Address, Cart, CartStatus
-from .selectors.checkout import CheckoutQuote
+from .. import selectors, services
+from ..cart_session import remember_just_placed
+from ..legal import Buyer, LegalDocument, render_documents
+from ..models import Address, Cart, CartStatus
+from ..selectors.checkout import CheckoutQuote
 
 
 @login_required

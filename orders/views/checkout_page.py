@@ -12,13 +12,13 @@ from django.urls import reverse
 from payments.services import payment_checkout_details
 from shop.net import client_ip  # X-Forwarded-For only from ALLAUTH_TRUSTED_PROXY_COUNT proxies
 
-from . import selectors
-from .forms import NEW, CheckoutAddressForm, CheckoutForm
-from .geo import province_name
-from .legal import Buyer, LegalDocument, render_documents
-from .models import Address, Cart
-from .pricing import PaymentChoice
-from .services import CheckoutRequest
+from .. import selectors
+from ..forms import NEW, CheckoutAddressForm, CheckoutForm
+from ..geo import province_name
+from ..legal import Buyer, LegalDocument, render_documents
+from ..models import Address, Cart
+from ..pricing import PaymentChoice
+from ..services import CheckoutRequest
 
 
 class CheckoutPage:
