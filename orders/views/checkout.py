@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from shop.exceptions import ShopError
-from shop.ratelimit import attempt_count, attempts_exhausted
+from shop.ratelimit import Limit, attempt_count, attempts_exhausted
 
 from .. import selectors, services
 from ..cart_session import (
@@ -50,58 +50,77 @@ def _resubmitted_order(request: HttpRequest):
     return order if order.user_id is None and owned else None
 
 
-def _placed(request: HttpRequest, order, *, pay_in_browser: bool = False) -> HttpResponse:
+def _placed(request: HttpRequest, order, *, pay_in_browser: bool | None = None) -> HttpResponse:
+    """On to the order's payment page or its confirmation; `pay_in_browser` as the payment's
+    start found it, else (a resubmit) asked of the order."""
     forget_cart(request)
     remember_just_placed(request, order.number)
     if order.user_id is None:
         remember_guest_order(request, order.number)
-    if pay_in_browser or services.order_pays_in_browser(order=order):
+    if pay_in_browser is None:
+        pay_in_browser = services.order_pays_in_browser(order=order)
+    if pay_in_browser:
         return redirect("orders:pay", number=order.number)
     return redirect("orders:confirmation", number=order.number)
 
 
 def checkout(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST" and "token" in request.POST:
-        # A resubmit after the cart was closed still finds the order it made.
-        order = _resubmitted_order(request)
-        if order is not None:
-            return _placed(request, order)
+    resubmit = request.method == "POST" and "token" in request.POST
+    # A resubmit after the cart was closed still finds the order it made.
+    order = _resubmitted_order(request) if resubmit else None
+    if order is not None:
+        return _placed(request, order)
     cart = current_cart(request)
     page = CheckoutPage(request, cart) if cart is not None else None
     if page is None or not page.lines:
-        if request.method == "POST" and "token" in request.POST:
-            # A double tap: the first submit committed its order (closing the cart) between
-            # the check above and this one; the second lands on the order too.
-            order = _resubmitted_order(request)
-            if order is not None:
-                return _placed(request, order)
+        # A double tap: the first submit committed its order (closing the cart) between the
+        # check above and this one; the second lands on the order too.
+        order = _resubmitted_order(request) if resubmit else None
+        if order is not None:
+            return _placed(request, order)
         messages.info(request, _("Your cart is empty."))
         return redirect("orders:cart")
-    error = ""
     placing = request.method == "POST" and request.POST.get("action") == "place"
     limits = visitor_limits(request, "checkout-failures", settings.CHECKOUT_FAILURES_PER_HOUR)
-    if placing and attempts_exhausted(limits):
+    error = ""
+    if placing:
+        placed, error, page = _place(request, cart, page, limits)
+        if placed is not None:
+            return placed
+    return _checkout_page(request, page, error=error, placing=placing)
+
+
+def _place(
+    request: HttpRequest, cart, page: CheckoutPage, limits: list[Limit]
+) -> tuple[HttpResponse | None, str, CheckoutPage]:
+    """Place the order the page describes and start paying it: (the redirect, "", page), or
+    (None, why not, the page to show again)."""
+    if attempts_exhausted(limits):
         error = _("Too many attempts to place this order. Please wait an hour and try again.")
-    elif placing and page.is_valid():
-        try:
-            order, created = services.order_place(request=page.checkout_request())
-        except PricesChanged as problem:
-            attempt_count(limits, window_seconds=3600)
-            error = str(problem)
-            page = CheckoutPage(request, cart)  # re-priced: show the new total
-        except CartNotFound as problem:
-            attempt_count(limits, window_seconds=3600)
-            error = str(problem)
-        except ShopError as problem:
-            error = str(problem)
-        else:
-            if created:
-                # On failure the order waits for payment; the confirmation page says so.
-                start = services.checkout_payment_start(order=order)
-                return _placed(request, order, pay_in_browser=start.needs_browser)
-            return _placed(request, order)
-    elif placing:
-        error = _("Please correct the highlighted fields.")
+        return None, error, page
+    if not page.is_valid():
+        return None, _("Please correct the highlighted fields."), page
+    checkout_request = page.checkout_request()  # the payment method is resolved here, once
+    try:
+        order, created = services.order_place(request=checkout_request)
+    except PricesChanged as problem:
+        attempt_count(limits, window_seconds=3600)
+        return None, str(problem), CheckoutPage(request, cart)  # re-priced: the new total
+    except CartNotFound as problem:
+        attempt_count(limits, window_seconds=3600)
+        return None, str(problem), page
+    except ShopError as problem:
+        return None, str(problem), page
+    if not created:
+        return _placed(request, order), "", page
+    # On failure the order waits for payment; the confirmation page says so.
+    start = services.checkout_payment_start(order=order, payment=checkout_request.payment)
+    return _placed(request, order, pay_in_browser=start.pays_in_browser), "", page
+
+
+def _checkout_page(
+    request: HttpRequest, page: CheckoutPage, *, error: str, placing: bool
+) -> HttpResponse:
     user = signed_in_user(request)
     verified = user is None or services.checkout.user_has_verified_email(user)
     template = "orders/_checkout_live.html" if request.htmx else "orders/checkout.html"
