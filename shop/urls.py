@@ -31,7 +31,7 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("notifications/", include("crm.notifications.callback_urls")),
     path("payments/", include("payments.urls")),
-    path("carriers/", include("orders.webhook_urls")),
+    path("carriers/", include("orders.urls.carriers")),
 ]
 
 urlpatterns += i18n_patterns(

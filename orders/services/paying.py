@@ -18,9 +18,11 @@ from payments.methods.card.services import CardSetup
 from payments.models import Payment, PaymentEvent
 from payments.registry import get_provider
 from payments.services import (
+    CheckoutPayment,
     card_action_secret,
     card_customer_for,
     card_pay,
+    payment_checkout_resolve,
     payment_create,
     payment_refresh,
     payment_start,
@@ -42,36 +44,45 @@ class PaymentStart:
     payment: Payment | None
     problem: str = ""  # why the payment did not start; the order then waits for payment
     needs_browser: bool = False  # the shopper enters a card on the order's payment page
+    pays_in_browser: bool = False  # the shopper goes on to the order's payment page
 
 
-def checkout_payment_start(*, order: Order) -> PaymentStart:
+def checkout_payment_start(*, order: Order, payment: CheckoutPayment | None = None) -> PaymentStart:
     """Start paying a just-placed order, after its transaction committed.
 
-    A card cannot start before the shopper has entered it: the result says so. A refusal
-    (any ShopError) is returned as the result's `problem`, never raised.
+    `payment` is the method as checkout resolved it (CheckoutRequest.payment); without it, the
+    order's newest attempt is resolved here. A card cannot start before the shopper has entered
+    it: the result says so. A refusal (any ShopError) is returned as the result's `problem`,
+    never raised.
     """
-    payment = order.payments.order_by("-pk").first()
-    if payment is None:
+    attempt = order.payments.order_by("-pk").first()
+    if attempt is None:
         return PaymentStart(payment=None)
-    if get_provider(payment.method).starts_in_browser:
-        return PaymentStart(payment=payment, needs_browser=True)
+    if payment is None:
+        payment = payment_checkout_resolve(method=attempt.method)
+    if payment.starts_in_browser:
+        return PaymentStart(payment=attempt, needs_browser=True, pays_in_browser=True)
+    in_browser = order_pays_in_browser(order=order, payment=payment)
     try:
-        payment = payment_start(payment=payment)
+        attempt = payment_start(payment=attempt)
     except ShopError as error:
-        return PaymentStart(payment=payment, problem=str(error))
-    return PaymentStart(payment=payment)
+        return PaymentStart(payment=attempt, problem=str(error), pays_in_browser=in_browser)
+    return PaymentStart(payment=attempt, pays_in_browser=in_browser)
 
 
-def order_pays_in_browser(*, order: Order) -> bool:
+def order_pays_in_browser(*, order: Order, payment: CheckoutPayment | None = None) -> bool:
     """An order awaiting a payment the shopper makes on its payment page: a card, or another
     way to pay after an e-check bounced (before anything shipped) or was returned by the bank
-    after it cleared (the order may be on its way or delivered already)."""
+    after it cleared (the order may be on its way or delivered already). `payment`: the
+    order's method as checkout resolved it, if at hand."""
     if order.status in HOLDS_ALLOCATION and order.payment_status == PaymentStatus.BOUNCED:
         return True
     if order.payment_status == PaymentStatus.RETURNED and order.status != OrderStatus.CANCELLED:
         return True
     if order.status != OrderStatus.PENDING_PAYMENT or not order.payment_method:
         return False
+    if payment is not None:
+        return payment.finishes_in_browser
     return get_provider(order.payment_method).finishes_in_browser
 
 

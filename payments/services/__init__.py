@@ -8,17 +8,11 @@ services build on the ledger, so importing them eagerly here would be circular).
 from importlib import import_module
 from typing import Any
 
-from .checkout import (
-    payment_checkout_check,
-    payment_checkout_details,
-    payment_checkout_fields,
-    payment_checkout_placed,
-)
+from .checkout import CheckoutPayment, payment_checkout_fields, payment_checkout_resolve
 from .ledger import (
     Operation,
     payment_capture,
     payment_create,
-    payment_place_check,
     payment_problem,
     payment_record,
     payment_refresh,
@@ -89,6 +83,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "BalanceError",
     "CheckDetails",
+    "CheckoutPayment",
     "Operation",
     "Resolution",
     "balance_adjust",
@@ -110,13 +105,10 @@ __all__ = [
     "echecks_due",
     "iban_check",
     "payment_capture",
-    "payment_checkout_check",
-    "payment_checkout_details",
     "payment_checkout_fields",
-    "payment_checkout_placed",
+    "payment_checkout_resolve",
     "payment_collect_cash",
     "payment_create",
-    "payment_place_check",
     "payment_problem",
     "payment_record",
     "payment_refresh",

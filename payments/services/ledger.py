@@ -107,17 +107,6 @@ def payment_create(
     )
 
 
-def payment_place_check(
-    *, method: str, customer_id: int | None, amount: Decimal, currency: str
-) -> bool:
-    """Inside placement: lock what an internal ledger pays from; True if it pays at placement."""
-    provider = get_provider(method)
-    if not provider.starts_at_placement:
-        return False
-    provider.place_check(customer_id=customer_id, amount=amount, currency=currency)
-    return True
-
-
 def payment_start(*, payment: Payment, details: dict | None = None) -> Payment:
     """Begin paying an attempt (after the transaction that made it committed).
 

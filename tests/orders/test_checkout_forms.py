@@ -106,7 +106,8 @@ def test_a_company_invoice_drops_a_national_id_typed_before_switching(client):
 def test_a_resubmit_racing_the_first_commit_still_lands_on_the_order(client, shipping, monkeypatch):
     """The second tap looked for the order just before the first committed it, and for the
     cart just after (closed): it must still show the order, never "Your cart is empty"."""
-    from orders import selectors, views
+    from orders import selectors
+    from orders.views import checkout as checkout_views
 
     add(client, physical(), 1)
     data = {
@@ -124,7 +125,9 @@ def test_a_resubmit_racing_the_first_commit_still_lands_on_the_order(client, shi
         calls.append(token)
         return None if len(calls) == 1 else real(token=token)
 
-    monkeypatch.setattr(views.selectors, "order_by_token", not_yet_committed_the_first_time)
+    monkeypatch.setattr(
+        checkout_views.selectors, "order_by_token", not_yet_committed_the_first_time
+    )
     second = client.post(reverse("orders:checkout"), data)
     assert len(calls) == 2
     assert second.status_code == 302

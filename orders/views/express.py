@@ -18,16 +18,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from payments.models import SavedCard
-from payments.services import payment_problem
+from payments.services import CheckoutPayment, payment_problem
 from payments.states import ACCEPTED, PaymentMethod, PaymentStatus
 from shop.exceptions import ShopError
 from shop.net import client_ip
 
-from . import selectors, services
-from .cart_session import remember_just_placed
-from .legal import Buyer, LegalDocument, render_documents
-from .models import Address, Cart, CartStatus
-from .selectors.checkout import CheckoutQuote
+from .. import selectors, services
+from ..cart_session import remember_just_placed
+from ..legal import Buyer, LegalDocument, render_documents
+from ..models import Address, Cart, CartStatus
+from ..selectors.checkout import CheckoutQuote
 
 
 @login_required
@@ -132,13 +132,14 @@ def express(request: HttpRequest, pk: int) -> HttpResponse:
     page = _express_page(request, cart)
     error = ""
     if request.method == "POST" and not page.problem:
+        checkout_request = _checkout_request(request, page)  # the wallet, resolved once
         try:
-            order, created = services.order_place(request=_checkout_request(request, page))
+            order, created = services.order_place(request=checkout_request)
         except ShopError as problem:
             error = str(problem)
             page = _express_page(request, cart)
         else:
-            return _after_placing(request, order, created)
+            return _after_placing(request, order, created, checkout_request.payment)
     return render(
         request,
         "orders/express.html",
@@ -177,9 +178,13 @@ def _checkout_request(request: HttpRequest, page: ExpressPage) -> services.Check
     )
 
 
-def _after_placing(request: HttpRequest, order, created: bool) -> HttpResponse:
+def _after_placing(
+    request: HttpRequest, order, created: bool, method: CheckoutPayment | None
+) -> HttpResponse:
     remember_just_placed(request, order.number)
-    payment = services.checkout_payment_start(order=order).payment if created else None
+    payment = (
+        services.checkout_payment_start(order=order, payment=method).payment if created else None
+    )
     payment = payment or order.payments.order_by("-pk").first()
     if payment is not None and payment.status in ACCEPTED:
         messages.success(request, _("Thank you: your payment has been received."))

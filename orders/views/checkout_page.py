@@ -9,16 +9,16 @@ from decimal import Decimal
 from django.http import HttpRequest
 from django.urls import reverse
 
-from payments.services import payment_checkout_details
+from payments.services import payment_checkout_resolve
 from shop.net import client_ip  # X-Forwarded-For only from ALLAUTH_TRUSTED_PROXY_COUNT proxies
 
-from . import selectors
-from .forms import NEW, CheckoutAddressForm, CheckoutForm
-from .geo import province_name
-from .legal import Buyer, LegalDocument, render_documents
-from .models import Address, Cart
-from .pricing import PaymentChoice
-from .services import CheckoutRequest
+from .. import selectors
+from ..forms import NEW, CheckoutAddressForm, CheckoutForm
+from ..geo import province_name
+from ..legal import Buyer, LegalDocument, render_documents
+from ..models import Address, Cart
+from ..pricing import PaymentChoice
+from ..services import CheckoutRequest
 
 
 class CheckoutPage:
@@ -162,6 +162,8 @@ class CheckoutPage:
     def checkout_request(self) -> CheckoutRequest:
         data = self.form.cleaned_data
         shipping = self.shipping_address()
+        # The chosen method, resolved once for the whole placement, with its part of the form.
+        payment = payment_checkout_resolve(method=data.get("payment_method") or "", data=data)
         return CheckoutRequest(
             token=data["token"],
             cart_id=self.cart.pk,
@@ -178,9 +180,8 @@ class CheckoutPage:
             accepted_terms=data["accept_terms"],
             accepted_digital_waiver=data["accept_digital_waiver"],
             ip_address=client_ip(self.request),
-            payment_details=payment_checkout_details(
-                method=data.get("payment_method") or "", data=data
-            ),
+            payment_details=payment.details if payment is not None else None,
+            payment=payment,
             save_address=bool(
                 self.user
                 and data.get("save_address")

@@ -12,12 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from payments.models import Refund
 from payments.states import PaymentMethod
 
-from .forms import RefundAccountForm
-from .links import download_token
-from .models import CreditNote, Order, OrderLine, Return, Shipment
-from .selectors.returns import RETURNABLE_ORDER, withdrawal_ends_at
-from .services import order_customer_can_cancel
-from .states import COUNTS_AS_RETURNED, FINAL, OrderStatus
+from ..forms import RefundAccountForm
+from ..links import download_token
+from ..models import CreditNote, Order, OrderLine, Return, Shipment
+from ..selectors.returns import RETURNABLE_ORDER, withdrawal_ends_at
+from ..services import order_customer_can_cancel
+from ..states import COUNTS_AS_RETURNED, FINAL, OrderStatus
 
 S = OrderStatus
 PHYSICAL_PATH = (

@@ -8,10 +8,10 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import services
-from .carriers import adapter_for
-from .carriers.base import SIGNATURE_HEADER
-from .models import Carrier
+from .. import services
+from ..carriers import adapter_for
+from ..carriers.base import SIGNATURE_HEADER
+from ..models import Carrier
 
 
 @csrf_exempt

@@ -1,0 +1,71 @@
+"""The order's page (its live timeline, parcels, returns and documents), cancelling it, and
+guest tracking by order number and email."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shop.exceptions import ShopError
+from shop.ratelimit import attempt_count, attempts_exhausted
+
+from .. import selectors, services
+from ..cart_session import signed_in_user, take_just_placed
+from ..forms import TrackForm
+from .access import viewable_order
+from .limits import visitor_limits
+from .order_page import OrderPage
+
+
+def order_confirmation(request: HttpRequest, number: str) -> HttpResponse:
+    """The order's page: thanks once after placing, then its live timeline, parcels and more."""
+    order = viewable_order(request, number, full=True)
+    page = OrderPage(order)
+    if request.htmx:
+        return render(request, "orders/_order_live.html", {"order": order, "page": page})
+    just_placed = take_just_placed(request, number)
+    return render(
+        request,
+        "orders/confirmation.html",
+        {"order": order, "page": page, "just_placed": just_placed},
+    )
+
+
+@require_POST
+def order_cancel(request: HttpRequest, number: str) -> HttpResponse:
+    order = viewable_order(request, number)
+    try:
+        services.order_cancel_by_customer(order=order, by=signed_in_user(request))
+    except ShopError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your order has been cancelled."))
+    return redirect("orders:confirmation", number=number)
+
+
+def order_track(request: HttpRequest) -> HttpResponse:
+    """Guest tracking by order number and email; a wrong pair answers like an unknown order."""
+    form = TrackForm(request.POST or None)
+    order, error, status = None, "", 200
+    if request.method == "POST" and form.is_valid():
+        limits = visitor_limits(request, "track-tries", settings.ORDER_TRACK_ATTEMPTS_PER_HOUR)
+        if attempts_exhausted(limits):
+            error, status = _("Too many tries. Please wait an hour and try again."), 429
+        else:
+            attempt_count(limits, window_seconds=3600)
+            order = selectors.order_tracked(
+                number=form.cleaned_data["number"], email=form.cleaned_data["email"]
+            )
+            if order is None:
+                error, status = (
+                    _("We could not find an order with this number and email address."),
+                    404,
+                )
+    return render(
+        request,
+        "orders/track.html",
+        {"form": form, "order": order, "error": error, "page": order and OrderPage(order)},
+        status=status,
+    )
