@@ -115,8 +115,11 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if target is None or target.status != "active":
             raise Http404
         return HttpResponsePermanentRedirect(target.get_absolute_url())
-    for image in product.images.all():
-        image.page = thumbnails.image_rendition(image, "page")  # stored after the first view
+    # Each image with its page-size rendition (made and stored after the first view); the
+    # kept product and its images are shared read-only, so nothing is written onto them.
+    pictures = [
+        (image, thumbnails.image_rendition(image, "page")) for image in product.images.all()
+    ]
     variants = list(product.variants.all())
     if not variants:
         raise Http404
@@ -129,6 +132,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "catalog/product_detail.html",
         {
             "product": product,
+            "pictures": pictures,
             "variants": variants,
             "variant": chosen,
             "page_versions": [pagecache.CATALOG, kept.product_page_version(slug)],
