@@ -166,6 +166,7 @@ class Tracker:
         if not confirmed or confirmed["type"] != "subscribe" or self._reconnected:
             pool.disconnect()
             return False
+        self._forget()  # a write between tracking on and subscribing was not heard
         self.pubsub, self.client_id = pubsub, own_id
         self._pinged_at = self._answered_at = time.monotonic()
         return True
