@@ -16,11 +16,21 @@ class CatalogConfig(AppConfig):
         from shop import pagecache
 
         from . import invalidation
+        from .kept import product_page_version
 
         invalidation.connect()
         listing = ["q", "min_price", "max_price", "in_stock", "sort", "attr", "page"]
-        pagecache.register_page("catalog:home")
-        pagecache.register_page("catalog:product_list", params=listing)
-        pagecache.register_page("catalog:category", params=listing)
-        pagecache.register_page("catalog:product", params=["variant"])
-        pagecache.register_page("catalog:suggest", params=["q"])
+        shown = [pagecache.CATALOG]  # what every catalog page shows: the catalog's version
+        pagecache.register_page("catalog:home", depends=shown)
+        pagecache.register_page("catalog:product_list", params=listing, depends=shown)
+        pagecache.register_page("catalog:category", params=listing, depends=shown)
+        pagecache.register_page("catalog:suggest", params=["q"], depends=shown)
+        # A product page also shows its stock hint, with a version of its own per language.
+        pagecache.register_page(
+            "catalog:product",
+            params=["variant"],
+            depends=lambda language, kwargs: (
+                pagecache.CATALOG,
+                product_page_version(kwargs["slug"], language=language),
+            ),
+        )

@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from .selectors import menu_categories
+from .kept import menu_categories
 
 
 def menu(request: HttpRequest) -> dict[str, object]:

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from shop import pagecache
 
-from .selectors import SORTS, ListingFilters, filter_choices, filter_choices_at
+from .kept import filter_choices, filter_choices_at
+from .selectors import SORTS, ListingFilters
 
 SORT_CHOICES = [
     ("relevance", _("Relevance")),

@@ -1,21 +1,16 @@
-"""Catalog reads for pages: a constant number of queries however many products are shown."""
+"""Catalog reads for pages: a constant number of queries however many products are shown.
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Iterable
+What each worker keeps of these reads, and for which versions, is catalog.kept's business.
+"""
+
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
-from typing import TypeVar
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connection
 from django.db.models import Case, FloatField, Min, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
-
-from shop import pagecache
-from shop.text import fold
 
 from . import search
 from .models import (
@@ -30,8 +25,6 @@ from .models import (
     SlugRedirect,
     Variant,
 )
-
-T = TypeVar("T")
 
 SORTS = {
     "relevance": ["-created_at", "-pk"],  # without a search (or on SQLite): newest first
@@ -66,80 +59,6 @@ class ListingFilters:
     in_stock: bool = False
     sort: str = "newest"  # "relevance" is the form's default when q is set
     attribute_values: tuple[int, ...] = ()
-
-
-class Kept:
-    """A small per-worker LRU memory of catalog reads, keyed by the catalog version with the
-    rest of the key: any change to what listings show makes a new version, so an entry is
-    never stale (the page cache relies on the same versions)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.entries: OrderedDict[tuple, object] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple, load: Callable[[], T]) -> T:
-        return self.get_many([key], lambda _missing: {key: load()})[key]
-
-    def get_many(self, keys: list[tuple], load: Callable[[list[tuple]], dict[tuple, T]]) -> dict:
-        """Several entries at once: those not kept are loaded together (`load(missing keys)`
-        returns a value for each)."""
-        version = pagecache.versions([pagecache.CATALOG])[pagecache.CATALOG]
-        found, missing = {}, []
-        with self.lock:
-            for key in keys:
-                if (version, *key) in self.entries:
-                    self.entries.move_to_end((version, *key))
-                    found[key] = self.entries[(version, *key)]
-                else:
-                    missing.append(key)
-        if missing:
-            loaded = load(missing)
-            with self.lock:
-                for key in missing:
-                    if key in loaded:  # a row gone meanwhile is simply not found
-                        found[key] = self.entries[(version, *key)] = loaded[key]
-                while len(self.entries) > self.size:
-                    self.entries.popitem(last=False)
-        return found
-
-
-LISTINGS = Kept(2000)  # counts and pages of 24 lean rows: a few MB per worker
-
-
-class KeptListing:
-    """A listing's count and pages for Paginator, each read once per catalog version.
-
-    The rows are the lean card rows of both languages, shared read-only between requests.
-    """
-
-    ordered = True
-
-    def __init__(self, select: Callable[[], QuerySet[Product]], key: tuple) -> None:
-        self.select = select  # built only when a count or a page is not kept yet
-        self.key = key
-
-    def count(self) -> int:
-        return LISTINGS.get(("count", *self.key), lambda: self.select().count())
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, part: slice) -> list[Product]:
-        return LISTINGS.get(
-            ("rows", *self.key, part.start, part.stop), lambda: list(self.select()[part])
-        )
-
-
-def kept_listing(
-    *, category: Category | None, filters: ListingFilters, close_matches: bool = False
-) -> KeptListing:
-    """`product_listing` (or its close matches), counted and paged once per catalog version."""
-    select = product_close_matches if close_matches else product_listing
-    key = ("close" if close_matches else "exact", category.pk if category else None, filters)
-    if filters.sort == "name":
-        key = (*key, translation.get_language())  # the order follows the language's names
-    return KeptListing(lambda: select(category=category, filters=filters), key)
 
 
 def _slug_field() -> str:
@@ -219,21 +138,20 @@ FUZZY_LIMIT = 200  # close matches shown when nothing matched exactly
 
 
 def product_close_matches(
-    *, category: Category | None, filters: ListingFilters
+    *, category: Category | None, filters: ListingFilters, ranked: list[int] | None = None
 ) -> QuerySet[Product]:
     """When nothing matched: products whose names and SKUs hold a word close to every searched
-    word (a typo: "telefn" finds "telefon"), closest first unless another sort was chosen."""
+    word (a typo: "telefn" finds "telefon"), closest first unless another sort was chosen
+    (`ranked`: the ids `close_match_ids` gives, when already read)."""
     words = search.query_words(filters.q)
     products = _filtered(category=category, filters=filters)
     if not words:
         return products.none()
     if connection.vendor == "postgresql":
-        # One trigram query ranks the candidates (kept per catalog version); the count and
-        # the pages then read those rows by primary key.
-        ranked = LISTINGS.get(
-            ("close-ranked", category.pk if category else None, filters),
-            lambda: list(close_match_ids(category=category, filters=filters)),
-        )
+        # One trigram query ranks the candidates (kept per catalog version by catalog.kept);
+        # the count and the pages then read those rows by primary key.
+        if ranked is None:
+            ranked = list(close_match_ids(category=category, filters=filters))
         return _in_ranked_order(products.filter(pk__in=ranked), ranked, filters.sort)
     # SQLite (the embedded demo, a few hundred products): compare the names in Python.
     scores: dict[int, float] = {}
@@ -287,139 +205,52 @@ def did_you_mean(*, q: str, products: list[Product]) -> str:
     return search.suggestion(words=search.query_words(q), names=names)
 
 
-SUGGESTED_PRODUCTS = 6
-SUGGESTED_CATEGORIES = 3
-SUGGEST_MIN_LETTERS = 2
-
-
-@dataclass(frozen=True)
-class Suggestions:
-    products: list[Product]
-    categories: list[Category]
-
-
-@lru_cache(maxsize=8)  # a few menu versions
-def _searchable_categories_at(version: str) -> tuple[tuple[str, Category], ...]:
-    return tuple(
-        (fold(f"{category.name_tr} {category.name_en or ''}"), category)
-        for category in Category.objects.filter(is_active=True).order_by("depth", "path")
-    )
-
-
-def _searchable_categories() -> tuple[tuple[str, Category], ...]:
-    """Active categories with their folded names in both languages, kept per worker and menu
-    version (a category change makes a new version)."""
-    return _searchable_categories_at(pagecache.versions([pagecache.MENU])[pagecache.MENU])
-
-
-def search_suggestions(*, q: str) -> Suggestions:
-    """What to offer while the visitor types: the best-matching products (close matches when
-    nothing matches a typo) and categories whose names start with the words. A constant number
-    of queries however many products there are, none for words already suggested."""
-    words = search.query_words(q)
-    if len("".join(words)) < SUGGEST_MIN_LETTERS:
-        return Suggestions(products=[], categories=[])
-    filters = ListingFilters(q=q, sort="relevance")
-    # Kept per worker and catalog version like listings: the same words typed again (often the
-    # first letters of a popular word) cost no query until the catalog changes.
-    products = kept_listing(category=None, filters=filters)[0:SUGGESTED_PRODUCTS]
-    if not products:
-        close = kept_listing(category=None, filters=filters, close_matches=True)
-        products = close[0:SUGGESTED_PRODUCTS]
-    categories = [
-        category
-        for folded, category in _searchable_categories()
-        if all(any(token.startswith(word) for token in folded.split()) for word in words)
-    ][:SUGGESTED_CATEGORIES]
-    return Suggestions(products=products, categories=categories)
-
-
 def on_sale_products(*, limit: int = 8) -> list[Product]:
     """Newest products with a running sale: a partial index holds exactly these rows.
 
     `on_sale` follows the clock through the periodic listing refresh (sale starts and ends).
     """
-    return LISTINGS.get(
-        ("on-sale", limit),
-        lambda: list(
-            active_products()
-            .filter(on_sale=True)
-            .order_by("-created_at", "-id")
-            .only(*CARD_FIELDS)[:limit]
-        ),
+    return list(
+        active_products()
+        .filter(on_sale=True)
+        .order_by("-created_at", "-id")
+        .only(*CARD_FIELDS)[:limit]
     )
-
-
-def new_arrivals(*, limit: int = 8) -> list[Product]:
-    return kept_listing(category=None, filters=ListingFilters())[0:limit]
 
 
 def featured_categories() -> list[Category]:
-    return LISTINGS.get(
-        ("featured-categories",),
-        lambda: list(
-            Category.objects.filter(is_active=True, is_featured=True).order_by("path")[:8]
-        ),
-    )
+    return list(Category.objects.filter(is_active=True, is_featured=True).order_by("path")[:8])
 
 
-@dataclass(frozen=True)
-class MenuEntry:
-    """A header menu link: what base.html shows of a category (its address resolved once)."""
-
-    name: str
-    url: str
-
-    def get_absolute_url(self) -> str:
-        return self.url
+def active_categories() -> QuerySet[Category]:
+    return Category.objects.filter(is_active=True).order_by("depth", "path")
 
 
-KEPT_PER_WORKER = 64  # menus and filter choices, per language and version
+def top_categories() -> QuerySet[Category]:
+    """The header menu's categories."""
+    return Category.objects.filter(depth=1, is_active=True).order_by("path")
 
 
-@lru_cache(maxsize=KEPT_PER_WORKER)
-def _menu(language: str, version: str) -> tuple[MenuEntry, ...]:
-    with translation.override(language):
-        categories = Category.objects.filter(depth=1, is_active=True).order_by("path")
-        return tuple(MenuEntry(name=c.name, url=c.get_absolute_url()) for c in categories)
+def category_by_slug(slug: str) -> Category | None:
+    """The active category with this slug in the current language."""
+    return Category.objects.filter(is_active=True, **{_slug_field(): slug}).first()
 
 
-def menu_categories() -> tuple[MenuEntry, ...]:
-    """Top-level categories for the header, kept per worker, language and menu version (a
-    category change makes a new version, so no worker shows an old menu)."""
-    version = pagecache.versions([pagecache.MENU])[pagecache.MENU]
-    return _menu(translation.get_language() or "tr", version)
-
-
-OPTION_LABELS = Kept(5000)  # a short text per variant and language
-
-
-def option_labels(variant_ids: Iterable[int]) -> dict[int, str]:
+def variant_option_labels(variant_ids: list[int]) -> dict[int, str]:
     """Each variant's options as shoppers read them ('Kırmızı / M'; '' for a variant without
-    options) in the current language, kept per worker and catalog version: a cart or an order
-    names its lines without a query once they are kept."""
-    language = translation.get_language() or "tr"
-
-    def load(keys: list[tuple]) -> dict[tuple, str]:
-        ids = [variant_id for _language, variant_id in keys]
-        values: dict[int, list[str]] = {variant_id: [] for variant_id in ids}
-        chosen = (
-            Variant.attribute_values.through.objects.filter(variant_id__in=ids)
-            .select_related("attributevalue")
-            .order_by(
-                "attributevalue__attribute__code", "attributevalue__position", "attributevalue"
-            )
-        )
-        with translation.override(language):
-            for row in chosen:
-                values[row.variant_id].append(row.attributevalue.value)
-        return {(language, variant_id): " / ".join(values[variant_id]) for variant_id in ids}
-
-    keys = [(language, variant_id) for variant_id in dict.fromkeys(variant_ids)]
-    return {key[1]: label for key, label in OPTION_LABELS.get_many(keys, load).items()}
+    options) in the current language: one query."""
+    values: dict[int, list[str]] = {variant_id: [] for variant_id in variant_ids}
+    chosen = (
+        Variant.attribute_values.through.objects.filter(variant_id__in=variant_ids)
+        .select_related("attributevalue")
+        .order_by("attributevalue__attribute__code", "attributevalue__position", "attributevalue")
+    )
+    for row in chosen:
+        values[row.variant_id].append(row.attributevalue.value)
+    return {variant_id: " / ".join(labels) for variant_id, labels in values.items()}
 
 
-CART_PRODUCTS = Kept(5000)  # what a cart line shows and prices of its product
+# What a cart line shows and prices of its product.
 CART_PRODUCT_FIELDS = (
     "category",
     "kind",
@@ -429,25 +260,10 @@ CART_PRODUCT_FIELDS = (
 )
 
 
-def cart_products(product_ids: Iterable[int]) -> dict[int, Product]:
-    """The products of cart lines (names and slugs in both languages, kind, status, VAT rate,
-    category), kept per worker and catalog version: saving a product makes a new version, so
-    a cart never prices or names a line from an old product. Shared read-only."""
-
-    def load(keys: list[tuple]) -> dict[tuple, Product]:
-        found = Product.objects.filter(pk__in=[pk for (pk,) in keys]).only(*CART_PRODUCT_FIELDS)
-        return {(product.pk,): product for product in found}
-
-    keys = [(pk,) for pk in dict.fromkeys(product_ids)]
-    return {key[0]: product for key, product in CART_PRODUCTS.get_many(keys, load).items()}
-
-
-def category_by_slug(slug: str) -> Category | None:
-    """The active category with this slug in the current language (kept per catalog version)."""
-    return LISTINGS.get(
-        ("category", _slug_field(), slug),
-        lambda: Category.objects.filter(is_active=True, **{_slug_field(): slug}).first(),
-    )
+def cart_product_rows(product_ids: list[int]) -> QuerySet[Product]:
+    """The products of cart lines: names and slugs in both languages, kind, status, VAT rate,
+    category."""
+    return Product.objects.filter(pk__in=product_ids).only(*CART_PRODUCT_FIELDS)
 
 
 def product_by_slug(slug: str) -> Product | None:
@@ -469,25 +285,6 @@ def product_by_slug(slug: str) -> Product | None:
     )
 
 
-PRODUCT_PAGES = Kept(300)  # whole product reads: some kB each
-
-
-def product_page_version(slug: str) -> str:
-    """The version name of a product's page in the current language (bumped when its stock
-    hint changes; as catalog.services.product_page_versions)."""
-    return f"product:{translation.get_language() or 'tr'}:{slug}"
-
-
-def product_for_page(slug: str) -> Product | None:
-    """`product_by_slug`, kept per worker while neither the catalog nor this page's own version
-    (bumped when its stock hint changes) moves: exactly what the page cache relies on. Shared
-    read-only between requests; a write loads its own copy."""
-    language = translation.get_language() or "tr"
-    page_version = product_page_version(slug)
-    token = pagecache.versions([page_version])[page_version]
-    return PRODUCT_PAGES.get(("product", language, slug, token), lambda: product_by_slug(slug))
-
-
 def redirect_target(*, slug: str, kind: str) -> Product | Category | None:
     """Where an old (or other-language) slug now lives, for a 301."""
     language = translation.get_language() or "tr"
@@ -505,40 +302,12 @@ def redirect_target(*, slug: str, kind: str) -> Product | Category | None:
     return model.objects.filter(lookup).first()
 
 
-def related_products(*, product: Product, limit: int = 4) -> list[Product]:
-    """The newest other products of its category (the category's kept first page)."""
-    newest = kept_listing(category=product.category, filters=ListingFilters())[0 : limit + 1]
-    return [other for other in newest if other.pk != product.pk][:limit]
-
-
-def category_trail(category: Category) -> list[Category]:
-    """The category and its ancestors, root first (breadcrumbs), kept per catalog version."""
-    return LISTINGS.get(("trail", category.pk), category.trail)
-
-
 def filterable_values() -> list[AttributeValue]:
     return list(
         AttributeValue.objects.filter(attribute__filterable=True)
         .select_related("attribute")
         .order_by("attribute__code", "position", "pk")
     )
-
-
-@lru_cache(maxsize=KEPT_PER_WORKER)
-def filter_choices_at(language: str, version: str) -> tuple[tuple[str, str], ...]:
-    """The filter's options in a language at a catalog version (kept per worker)."""
-    with translation.override(language):
-        return tuple(
-            (str(value.pk), f"{value.attribute.name}: {value.value}")
-            for value in filterable_values()
-        )
-
-
-def filter_choices() -> list[tuple[str, str]]:
-    """The listing filter's options in the current language, kept per worker until the
-    catalog changes (its version is part of the key)."""
-    version = pagecache.versions([pagecache.CATALOG])[pagecache.CATALOG]
-    return list(filter_choices_at(translation.get_language() or "tr", version))
 
 
 def reference_price(*, variant: Variant) -> Decimal | None:

@@ -6,6 +6,8 @@ sorl-thumbnail makes each size once; its URLs, srcset and size are kept on the i
 
 from sorl.thumbnail import get_thumbnail
 
+from shop.kept import Kept
+
 from .models import Product, ProductImage
 
 # rendition name -> (size, size for 2× screens)
@@ -24,12 +26,25 @@ def make_rendition(image: ProductImage, name: str) -> dict:
     }
 
 
+# (image, file, rendition name) -> a rendition made since the image's row was read
+MADE = Kept(2000)
+
+
+def _store_rendition(image: ProductImage, name: str) -> dict:
+    """Make a rendition and store it with the image's row (in the database only)."""
+    rendition = make_rendition(image, name)
+    renditions = {**image.renditions, name: rendition}
+    ProductImage.objects.filter(pk=image.pk).update(renditions=renditions)
+    return rendition
+
+
 def image_rendition(image: ProductImage, name: str) -> dict:
-    """The stored rendition, made and stored on first use."""
-    if name not in image.renditions:
-        image.renditions = {**image.renditions, name: make_rendition(image, name)}
-        ProductImage.objects.filter(pk=image.pk).update(renditions=image.renditions)
-    return image.renditions[name]
+    """The stored rendition, made and stored on first use. The row is not written to (a kept
+    product page shares its images read-only): what was made since it was read is kept here."""
+    if name in image.renditions:
+        return image.renditions[name]
+    key = (image.pk, image.image.name, name)
+    return MADE.get_or_load(key, lambda: _store_rendition(image, name))
 
 
 def product_refresh_card_image(*, product_id: int) -> bool:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from shop import pagecache
 
-from . import purchases, search, selectors, seo, services, thumbnails
+from . import kept, purchases, search, selectors, seo, services, thumbnails
 from .exceptions import ReviewError
 from .forms import ListingFilterForm, ReviewForm, SuggestForm
 from .models import Category
@@ -27,9 +27,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "catalog/home.html",
         {
             "seo": seo.page_links(request=request, url_name="catalog:home"),
-            "featured_categories": selectors.featured_categories(),
-            "new_arrivals": selectors.new_arrivals(),
-            "on_sale": selectors.on_sale_products(),
+            "featured_categories": kept.featured_categories(),
+            "new_arrivals": kept.new_arrivals(),
+            "on_sale": kept.on_sale_products(),
         },
     )
 
@@ -37,13 +37,13 @@ def home(request: HttpRequest) -> HttpResponse:
 def _listing(request: HttpRequest, category: Category | None) -> HttpResponse:
     form = ListingFilterForm(request.GET)
     filters = form.filters()
-    products = selectors.kept_listing(category=category, filters=filters)
+    products = kept.kept_listing(category=category, filters=filters)
     # get_page turns "9999" or "abc" into the nearest real page instead of an error.
     page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
     suggestion = ""
     if filters.q and not page.paginator.count:
         # Nothing matched exactly: show close matches (typos) and offer the corrected words.
-        close = selectors.kept_listing(category=category, filters=filters, close_matches=True)
+        close = kept.kept_listing(category=category, filters=filters, close_matches=True)
         page = Paginator(close, PAGE_SIZE).get_page(request.GET.get("page"))
         suggestion = selectors.did_you_mean(q=filters.q, products=list(page.object_list))
     query = request.GET.copy()
@@ -54,7 +54,7 @@ def _listing(request: HttpRequest, category: Category | None) -> HttpResponse:
         template,
         {
             "category": category,
-            "breadcrumbs": selectors.category_trail(category) if category else [],
+            "breadcrumbs": kept.category_trail(category) if category else [],
             "form": form,
             "page": page,
             "query": query.urlencode(),
@@ -81,7 +81,7 @@ def _listing(request: HttpRequest, category: Category | None) -> HttpResponse:
 def suggest(request: HttpRequest) -> HttpResponse:
     """Products and categories for the words typed so far (an htmx fragment for the search box)."""
     q = SuggestForm(request.GET).words()
-    found = selectors.search_suggestions(q=q)
+    found = kept.search_suggestions(q=q)
     return render(
         request,
         "catalog/_suggestions.html",
@@ -99,7 +99,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
 
 
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    category = selectors.category_by_slug(slug)
+    category = kept.category_by_slug(slug)
     if category is None:
         target = selectors.redirect_target(slug=slug, kind="category")
         if target is None:
@@ -109,31 +109,35 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    product = selectors.product_for_page(slug)
+    product = kept.product_for_page(slug)
     if product is None:
         target = selectors.redirect_target(slug=slug, kind="product")
         if target is None or target.status != "active":
             raise Http404
         return HttpResponsePermanentRedirect(target.get_absolute_url())
-    for image in product.images.all():
-        image.page = thumbnails.image_rendition(image, "page")  # stored after the first view
+    # Each image with its page-size rendition (made and stored after the first view); the
+    # kept product and its images are shared read-only, so nothing is written onto them.
+    pictures = [
+        (image, thumbnails.image_rendition(image, "page")) for image in product.images.all()
+    ]
     variants = list(product.variants.all())
     if not variants:
         raise Http404
     chosen = next((v for v in variants if v.sku == request.GET.get("variant")), variants[0])
     # The page's head and body are kept per worker and page version ({% chrome %}): what only
     # they show is read when they are rendered (a template calls each of these once).
-    trail = cache(partial(selectors.category_trail, product.category))
+    trail = cache(partial(kept.category_trail, product.category))
     return render(
         request,
         "catalog/product_detail.html",
         {
             "product": product,
+            "pictures": pictures,
             "variants": variants,
             "variant": chosen,
-            "page_versions": [pagecache.CATALOG, selectors.product_page_version(slug)],
+            "page_versions": [pagecache.CATALOG, kept.product_page_version(slug)],
             "reference_price": cache(partial(selectors.reference_price, variant=chosen)),
-            "related": cache(partial(selectors.related_products, product=product)),
+            "related": cache(partial(kept.related_products, product=product)),
             "breadcrumbs": trail,
             "reviews": cache(partial(selectors.published_reviews, product=product)),
             "seo": cache(partial(seo.page_links, request=request, obj=product)),

@@ -14,8 +14,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from catalog.kept import option_labels
 from catalog.models import Variant
-from catalog.selectors import option_labels
 
 from .models import Address, LegalDocumentKind
 from .pricing import PricedCart

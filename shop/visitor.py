@@ -3,52 +3,19 @@
 The cart count is the orders app's own part (registered in its AppConfig).
 """
 
-import secrets
-
-from django.conf import settings
 from django.contrib.messages import get_messages
 from django.http import HttpRequest
-from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import escape
 
 from . import pagecache
+from .kept import Kept
 
-_LINKS: dict[tuple[str, bool, bool], str] = {}
+# (language, signed in, staff) -> the header's account links, the log-out form's token a marker
+LINKS = Kept(64)
 _TOKEN = "__dk_account_links_csrf__"  # where the visitor's own CSRF token goes
-
-
-_CHARS = CSRF_ALLOWED_CHARS
-_INDEX = {char: i for i, char in enumerate(_CHARS)}
-_EVEN = 256 - 256 % len(_CHARS)  # bytes below this map onto the alphabet evenly (4 each)
-_TO_CHARS = bytes(ord(_CHARS[b % len(_CHARS)]) if b < _EVEN else 0 for b in range(256))
-_UNEVEN = bytes(range(_EVEN, 256))
-
-
-def _random_chars(count: int) -> str:
-    """`count` characters of the CSRF alphabet, uniform, from one read of the OS's random
-    source (Django's own draw makes a system call per character: 64 for a new visitor's token,
-    some 0.2 ms, a sixth of what a cached page cost before)."""
-    chars = b""
-    while len(chars) < count:
-        chars += secrets.token_bytes(count + 8).translate(_TO_CHARS, _UNEVEN)
-    return chars[:count].decode()
-
-
-def _new_token(request: HttpRequest) -> str:
-    """Django's `get_token`, drawn as above: the cookie's secret (a new one for a new visitor,
-    sent back by CsrfViewMiddleware) under a fresh mask, in the format the middleware checks."""
-    if settings.CSRF_USE_SESSIONS:
-        return get_token(request)
-    secret = request.META.get("CSRF_COOKIE")
-    if secret is None:
-        secret = request.META["CSRF_COOKIE"] = _random_chars(CSRF_SECRET_LENGTH)
-    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True  # as get_token: (re)send the cookie
-    mask = _random_chars(CSRF_SECRET_LENGTH)
-    pairs = zip(secret, mask, strict=True)
-    cipher = "".join(_CHARS[(_INDEX[s] + _INDEX[m]) % len(_CHARS)] for s, m in pairs)
-    return mask + cipher
 
 
 def csrf_token(request: HttpRequest) -> str:
@@ -56,7 +23,7 @@ def csrf_token(request: HttpRequest) -> str:
     same one (a cart page has a dozen forms). A rotated secret (signing in) gets a new token."""
     kept = getattr(request, "_shop_csrf_token", None)
     if kept is None or kept[0] != request.META.get("CSRF_COOKIE"):
-        token = _new_token(request)
+        token = get_token(request)
         kept = request._shop_csrf_token = (request.META.get("CSRF_COOKIE"), token)
     return kept[1]
 
@@ -67,10 +34,10 @@ def account_links(request: HttpRequest) -> str:
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
     key = (translation.get_language() or "", signed_in, signed_in and user.is_staff)
-    links = _LINKS.get(key)
+    links = LINKS.get(key)
     if links is None:
         context = {"signed_in": signed_in, "staff": key[2], "csrf_token": _TOKEN}
-        links = _LINKS[key] = render_to_string("shop/_account_links.html", context)
+        links = LINKS.put(key, render_to_string("shop/_account_links.html", context))
     return links.replace(_TOKEN, csrf_token(request)) if signed_in else links
 
 

@@ -8,7 +8,6 @@ to any of them is a new key, so a kept card is never stale, and a grid of 24 cos
 
 from collections.abc import Iterable
 from decimal import Decimal
-from functools import lru_cache
 from typing import NamedTuple
 
 from django import template
@@ -20,6 +19,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from shop.kept import Kept
 from shop.templatetags.shop_tags import money
 
 from ..forms import FilterSelection, ListingFilterForm, shown
@@ -28,6 +28,10 @@ from ..models import Product, ProductKind
 register = template.Library()
 
 CARDS_KEPT = 5000  # per worker: about 3.5 MB of HTML
+CARDS = Kept(CARDS_KEPT)  # Card -> its <li>
+# (the row's identity, language, address prefix, currency) -> (the row, its Card). The kept row
+# keeps its id from being reused while its entry lives; the row itself is never written to.
+CARDS_OF_ROWS = Kept(CARDS_KEPT)
 
 
 class Card(NamedTuple):
@@ -48,13 +52,13 @@ class Card(NamedTuple):
 
 
 def card_of(product: Product) -> Card:
-    """What the product's card shows here and now (remembered on the row, which listings keep
-    read-only per catalog version, for each language and address prefix)."""
-    where = (translation.get_language(), get_script_prefix(), settings.SHOP_CURRENCY)
-    remembered = product.__dict__.setdefault("_cards", {})
-    if where not in remembered:
-        remembered[where] = _card_of(product)
-    return remembered[where]
+    """What the product's card shows here and now, remembered per row (listings keep their
+    rows read-only per catalog version) for each language, address prefix and currency."""
+    key = (id(product), translation.get_language(), get_script_prefix(), settings.SHOP_CURRENCY)
+    kept = CARDS_OF_ROWS.get(key)
+    if kept is None or kept[0] is not product:
+        kept = CARDS_OF_ROWS.put(key, (product, _card_of(product)))
+    return kept[1]
 
 
 def _card_of(product: Product) -> Card:
@@ -75,7 +79,7 @@ def _card_of(product: Product) -> Card:
     )
 
 
-@lru_cache(maxsize=CARDS_KEPT)
+@CARDS.memo
 def render_card(card: Card) -> SafeString:
     """The <li> of one card, from what it shows only (so the key above is the whole truth)."""
     if card.image:
@@ -134,7 +138,7 @@ def product_cards(products: Iterable[Product]) -> SafeString:
 FILTER_FORMS_KEPT = 1000  # per worker
 
 
-@lru_cache(maxsize=FILTER_FORMS_KEPT)
+@Kept(FILTER_FORMS_KEPT).memo
 def render_filters(selection: FilterSelection) -> SafeString:
     """The listing filter fields, from the selection alone (its language and catalog version
     included, so a kept fragment is never stale)."""

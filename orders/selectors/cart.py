@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet, prefetch_related_objects
 
-from catalog.selectors import cart_products, option_labels
+from catalog.kept import cart_products, option_labels
 from shop.models import User
 from shop.text import code_normal
 

@@ -1,8 +1,6 @@
 """Template helpers every app's pages use."""
 
-import threading
 import time
-from collections import OrderedDict
 from decimal import Decimal
 
 from django import template
@@ -12,6 +10,7 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from shop import pagecache
+from shop.kept import Kept
 from shop.money import format_money
 
 register = template.Library()
@@ -47,8 +46,8 @@ def visitor(context: template.Context, name: str) -> SafeString:
 # --- Chrome: the parts of every page that are the same for every visitor ------------------------
 
 CHROME_KEPT = 2048  # (part, page template, language, versions, key): a few kB each, per worker
-_chrome: OrderedDict[tuple, tuple[float, tuple[str, ...]]] = OrderedDict()
-_chrome_lock = threading.Lock()
+# key -> (kept until, the rendered part split around its visitor parts)
+CHROME = Kept(CHROME_KEPT)
 
 
 class ChromeNode(template.Node):
@@ -89,18 +88,11 @@ class ChromeNode(template.Node):
             return self.nodelist.render(context)
         key = self._key(context)
         now = time.monotonic()
-        with _chrome_lock:
-            kept = _chrome.get(key)
-            if kept is not None and kept[0] > now:
-                _chrome.move_to_end(key)
+        kept = CHROME.get(key)
         if kept is None or kept[0] <= now:
             with context.push({CHROME_FILLING: True}):
                 pieces = pagecache.split_text(self.nodelist.render(context))
-            kept = (now + settings.PAGE_CACHE_SECONDS, pieces)
-            with _chrome_lock:
-                _chrome[key] = kept
-                while len(_chrome) > CHROME_KEPT:
-                    _chrome.popitem(last=False)
+            kept = CHROME.put(key, (now + settings.PAGE_CACHE_SECONDS, pieces))
         return mark_safe(pagecache.fill_text(request, kept[1]))  # noqa: S308
 
 
