@@ -4,7 +4,6 @@ import uuid
 
 import pytest
 import redis
-from celery.exceptions import NotRegistered
 from django.conf import settings
 from django.db import transaction
 
@@ -52,9 +51,3 @@ def test_task_enqueued_in_a_rolled_back_transaction_never_runs(celery_worker):
         enqueue_on_commit("tests.record_run", control)
     assert wait_until(lambda: _runs(control) == [b"ran"])
     assert _runs(key) == []
-
-
-def test_a_task_name_no_task_registers_fails_where_it_is_queued_not_after_commit():
-    """A typo in a task name raises in the service that queues it, inside its transaction."""
-    with pytest.raises(NotRegistered), transaction.atomic():
-        enqueue_on_commit("tests.record_runn", "never")

@@ -4,6 +4,8 @@ import ast
 import functools
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 # What each app may import from our code, besides itself.
 ALLOWED = {
@@ -241,3 +243,15 @@ def test_every_task_queued_by_name_is_a_registered_task():
     assert len(named) > len(PERIODIC_JOBS), "the scan found no enqueue_on_commit call"
     unknown = [f"{where}: {task}" for where, task in named if task not in app.tasks]
     assert unknown == []
+
+
+def test_a_task_name_no_task_registers_fails_where_it_is_queued_not_after_commit():
+    """A typo raises in the service that queues it (inside its transaction), not at commit."""
+    from celery.exceptions import NotRegistered
+
+    from shop.background import enqueue, enqueue_on_commit
+
+    with pytest.raises(NotRegistered):
+        enqueue_on_commit("orders.apply_carier_update", 1)
+    with pytest.raises(NotRegistered):
+        enqueue("notifications.deliver_mesage", 1)
