@@ -20,7 +20,6 @@ elif MEDIA_S3_OPTIONS["endpoint_url"]:
 else:
     _MEDIA_ORIGINS = [f"https://{MEDIA_S3_BUCKET}.s3.amazonaws.com"]
 
-# --- Security -----------------------------------------------------------------------------------
 # The Content Security Policy is on in every mode, so tests see what production sees.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
