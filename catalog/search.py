@@ -11,8 +11,8 @@ from collections.abc import Iterable
 
 import crawleruseragents
 from django.conf import settings
-from django.db import transaction
 
+from shop.background import enqueue_on_commit
 from shop.text import fold
 
 MAX_WORDS = 8
@@ -109,10 +109,4 @@ def refresh_after_commit(product_ids: Iterable[int]) -> None:
     ids = sorted({int(pk) for pk in product_ids if pk})
     if not ids:
         return
-
-    def queue() -> None:
-        from .tasks import refresh_search_vectors
-
-        refresh_search_vectors.delay(ids)
-
-    transaction.on_commit(queue, robust=True)
+    enqueue_on_commit("catalog.refresh_search_vectors", ids)

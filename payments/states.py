@@ -107,7 +107,7 @@ class RefundStatus(models.TextChoices):
 
 
 R = RefundStatus
-# Changed only by `payments.services.refunds.refund_transition`, which reads this table.
+# Changed only by `payments.services.refund_status.refund_transition`, which reads this table.
 REFUND_TRANSITIONS: dict[str, frozenset[str]] = {
     R.RESERVED: frozenset({R.SENT, R.AWAITING_PAYOUT, R.SUCCEEDED, R.FAILED}),
     R.SENT: frozenset({R.SUCCEEDED, R.FAILED}),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from catalog.services import stock_ship
 from payments.states import REFUNDABLE, SHIPPABLE, VOIDABLE, PaymentStatus
+from shop.background import enqueue_on_commit
 from shop.models import User
 
 from ..carriers import TrackingUpdate, adapter_for
@@ -246,8 +247,6 @@ def carrier_updates_store(*, carrier: Carrier, updates: list[TrackingUpdate]) ->
 
     Returns how many were new. The request does no more than this: the task applies them.
     """
-    from ..tasks import apply_carrier_update
-
     new = 0
     with transaction.atomic():
         for update in updates:
@@ -263,7 +262,7 @@ def carrier_updates_store(*, carrier: Carrier, updates: list[TrackingUpdate]) ->
             )
             if created:
                 new += 1
-                transaction.on_commit(lambda pk=row.pk: apply_carrier_update.delay(pk), robust=True)
+                enqueue_on_commit("orders.apply_carrier_update", row.pk)
     return new
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from catalog.services import stock_release
 from payments.models import Payment
 from payments.states import ACCEPTED, REFUNDABLE, SHIPPABLE, VOIDABLE, PaymentStatus
-from payments.tasks import refund_payment_in_full, void_payment
+from shop.background import enqueue_on_commit
 from shop.models import User
 
 from ..exceptions import InvalidTransition
@@ -160,7 +160,7 @@ def _refund_unwanted_payment(order: Order, payment_id: int) -> Order:
         % {"payment": payment_id}
     )[:255]
     order.save(update_fields=["needs_review", "review_note", "updated_at"])
-    transaction.on_commit(lambda: refund_payment_in_full.delay(payment_id), robust=True)
+    enqueue_on_commit("payments.refund_payment_in_full", payment_id)
     return order
 
 
@@ -173,12 +173,9 @@ def _void_open_payments_after_commit(order: Order) -> None:
     attempts = Payment.objects.filter(order=order).values_list("pk", "status")
     for payment_id, status in attempts:
         if status in VOIDABLE:
-            transaction.on_commit(lambda pk=payment_id: void_payment.delay(pk), robust=True)
+            enqueue_on_commit("payments.void_payment", payment_id)
         elif status in REFUNDABLE:
-            transaction.on_commit(
-                lambda pk=payment_id: refund_payment_in_full.delay(pk, "Order cancelled"),
-                robust=True,
-            )
+            enqueue_on_commit("payments.refund_payment_in_full", payment_id, "Order cancelled")
 
 
 def order_set_payment_status(*, order_id: int, payment_id: int, status: str) -> Order:

@@ -28,7 +28,7 @@ from payments.services import (
     payment_start,
 )
 from payments.states import ACCEPTED, VOIDABLE, PaymentMethod, PaymentStatus
-from payments.tasks import void_payment
+from shop.background import enqueue_on_commit
 from shop.exceptions import ShopError
 from shop.models import User
 
@@ -188,7 +188,7 @@ def _attempt_for_card(*, order: Order) -> Payment:
                 )
             )
         if current is not None and current.status in VOIDABLE:
-            transaction.on_commit(lambda pk=current.pk: void_payment.delay(pk), robust=True)
+            enqueue_on_commit("payments.void_payment", current.pk)
         return payment_create(
             order=locked,
             method=method,

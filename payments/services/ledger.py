@@ -32,6 +32,7 @@ from ..states import (
     RefundStatus,
     can_transition,
 )
+from .refund_status import refund_transition
 
 _KIND_BY_OUTCOME = {
     Outcome.AUTHORIZED: PaymentEvent.Kind.AUTHORIZE,
@@ -374,8 +375,6 @@ def _refunded_before_capture(payment: Payment) -> None:
 
 
 def _settle_refund(refund: Refund, result: ProviderResult) -> None:
-    from .refunds import refund_transition  # refunds.py builds on this module
-
     succeeded = result.outcome == Outcome.REFUNDED
     target = Refund.Status.SUCCEEDED if succeeded else Refund.Status.FAILED
     fields = {"message": result.message}

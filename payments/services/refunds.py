@@ -23,9 +23,9 @@ from ..signals import refund_awaiting_payout
 from ..states import (
     REFUNDABLE,
     RefundStatus,
-    can_refund_transition,
 )
 from .ledger import Operation, _request, payment_record, provider_answer
+from .refund_status import refund_transition
 
 
 def payment_refund(
@@ -79,20 +79,6 @@ def _left_by_a_crash(refund: Refund) -> bool:
         refund.status == Refund.Status.RESERVED
         and refund.created_at < timezone.now() - RETRY_UNSENT_REFUND_AFTER
     )
-
-
-def refund_transition(*, refund: Refund, to: str, **fields: str) -> bool:
-    """The one door that changes a refund's status, by the table in payments/states.py.
-
-    The caller holds the refund's row lock; False (nothing changed) for a move the table refuses.
-    """
-    if refund.status == to or not can_refund_transition(refund.status, to):
-        return False
-    refund.status = to
-    for name, value in fields.items():
-        setattr(refund, name, value[:255] if name == "message" else value[:120])
-    refund.save(update_fields=["status", *fields, "updated_at"])
-    return True
 
 
 def refund_ids_unsent(*, older_than: object) -> list[int]:

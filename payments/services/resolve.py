@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shop.audit import audit_record
+from shop.background import enqueue_on_commit
 from shop.models import User
 from shop.money import to_money
 
@@ -102,9 +103,7 @@ def payment_resolve(
             },
         )
     if refund is not None:
-        from ..tasks import send_refund
-
-        transaction.on_commit(lambda: send_refund.delay(refund.pk), robust=True)
+        enqueue_on_commit("payments.send_refund", refund.pk)
     return locked
 
 

@@ -27,7 +27,7 @@ def test_task_enqueued_in_a_transaction_runs_on_the_worker_only_after_commit(cel
     key = f"test-run-{uuid.uuid4().hex}"
     control = f"{key}-control"
     with transaction.atomic():
-        enqueue_on_commit(record_run, key)
+        enqueue_on_commit("tests.record_run", key)
         # Published at once, behind anything already queued: once it ran, the worker has
         # drained the queue, and the task waiting for the commit must not have run.
         record_run.delay(control)
@@ -44,10 +44,10 @@ def test_task_enqueued_in_a_rolled_back_transaction_never_runs(celery_worker):
         pass
 
     with pytest.raises(Abort), transaction.atomic():
-        enqueue_on_commit(record_run, key)
+        enqueue_on_commit("tests.record_run", key)
         raise Abort
     # A task enqueued afterwards proves the worker was alive and had drained the queue.
     with transaction.atomic():
-        enqueue_on_commit(record_run, control)
+        enqueue_on_commit("tests.record_run", control)
     assert wait_until(lambda: _runs(control) == [b"ran"])
     assert _runs(key) == []

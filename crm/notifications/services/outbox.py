@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from shop.background import enqueue_on_commit
+from shop.background import enqueue, enqueue_on_commit
 from shop.models import User
 
 from .. import backends
@@ -174,13 +174,10 @@ def next_allowed_time(*, now: datetime, time_zone: str) -> datetime | None:
 
 
 def _enqueue(row: Message) -> None:
-    from ..tasks import deliver_message
-
     if row.status == Status.DEFERRED:
-        eta = row.not_before
-        transaction.on_commit(lambda: deliver_message.apply_async((row.pk,), eta=eta), robust=True)
+        enqueue_on_commit("notifications.deliver_message", row.pk, eta=row.not_before)
     else:
-        enqueue_on_commit(deliver_message, row.pk)
+        enqueue_on_commit("notifications.deliver_message", row.pk)
 
 
 def message_claim(*, message_id: int) -> Message | None:
@@ -255,11 +252,9 @@ def messages_relay() -> int:
     due = Message.objects.filter(
         status__in=[Status.QUEUED, Status.DEFERRED], not_before__lte=now, updated_at__lte=quiet_for
     ).values_list("pk", flat=True)[:500]
-    from ..tasks import deliver_message
-
     count = 0
     for pk in due:
-        deliver_message.delay(pk)
+        enqueue("notifications.deliver_message", pk)
         count += 1
     return count
 

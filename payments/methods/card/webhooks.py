@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shop.background import enqueue_on_commit
 from shop.embedded import FAKE_STRIPE_WEBHOOK_SECRET
 from shop.webhooks import timestamp_fresh, webhook_secret_usable
 
@@ -31,7 +32,6 @@ from ...services.ledger import (
 )
 from ...services.refunds import _refund_mark_sent
 from ...states import REFUND_OPEN, RefundStatus
-from ...tasks import process_stripe_event
 from .client import from_stripe_amount
 from .intents import intent_result
 from .provider import refund_result
@@ -69,7 +69,7 @@ def stripe_event_receive(*, payload: bytes, signature: str) -> StripeEvent:
             defaults={"type": str(data.get("type", ""))[:80], "payload": without_secrets(data)},
         )
         if created:
-            transaction.on_commit(lambda: process_stripe_event.delay(row.pk), robust=True)
+            enqueue_on_commit("payments.process_stripe_event", row.pk)
     return row
 
 

@@ -24,6 +24,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shop.background import enqueue_on_commit
 from shop.models import User
 from shop.money import ZERO, to_money
 
@@ -151,8 +152,6 @@ def tab_lock_current(*, user_id: int) -> Tab:
 
 def tab_joined(*, payment_id: int, user_id: int) -> Tab:
     """Put an order's payment on the open tab; settle after commit once it reaches the threshold."""
-    from ...tasks import settle_tab
-
     tab = tab_lock_current(user_id=user_id)
     if tab.status != Tab.Status.OPEN:
         raise PaymentError(_("Your tab cannot take new purchases right now."))
@@ -160,7 +159,7 @@ def tab_joined(*, payment_id: int, user_id: int) -> Tab:
     # The payment is still unpaid until payment_record runs: count it in by hand.
     amount = Payment.objects.values_list("amount", flat=True).get(pk=payment_id)
     if tab_total(tab=tab) + amount >= to_money(settings.TAB_SETTLE_THRESHOLD):
-        transaction.on_commit(lambda: settle_tab.delay(tab.pk), robust=True)
+        enqueue_on_commit("payments.settle_tab", tab.pk)
     return tab
 
 
@@ -255,8 +254,6 @@ def tab_settlement_paid(*, settlement: Payment) -> None:
 
     Each capture row is keyed by the settlement and the order's payment, so it is written once.
     """
-    from ...tasks import refund_payment_in_full
-
     tab = Tab.objects.select_for_update().get(pk=settlement.tab_id)
     paid_before = (
         tab.payments.filter(purpose=PaymentPurpose.TAB_SETTLEMENT, status=PaymentStatus.PAID)
@@ -264,9 +261,8 @@ def tab_settlement_paid(*, settlement: Payment) -> None:
         .exists()
     )
     if paid_before:  # a late answer for a settlement given up on: the tab was paid by another
-        transaction.on_commit(
-            lambda: refund_payment_in_full.delay(settlement.pk, "The tab was already paid"),
-            robust=True,
+        enqueue_on_commit(
+            "payments.refund_payment_in_full", settlement.pk, "The tab was already paid"
         )
         return
     if tab.status != Tab.Status.SETTLED:

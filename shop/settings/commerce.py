@@ -1,0 +1,87 @@
+"""What the shop sells and how: money, orders, carts, legal texts and the catalog."""
+
+from .base import env
+
+# --- Money ------------------------------------------------------------------------------------
+SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="TRY")
+
+# Cash on delivery: offered for physical orders up to this total; the fee is its own line.
+COD_MAX_TOTAL = env.str("COD_MAX_TOTAL", default="5000.00")
+COD_FEE = env.str("COD_FEE", default="19.90")
+
+# Orders: how long an order may wait for its payment before it expires and frees its stock.
+ORDER_PAYMENT_TIMEOUT_MINUTES = env.int("ORDER_PAYMENT_TIMEOUT_MINUTES", default=30)
+ORDER_EXPIRY_EVERY_SECONDS = env.int("ORDER_EXPIRY_EVERY_SECONDS", default=300)
+# Orders paid by card get a "complete your payment" reminder this many minutes before expiry.
+ORDER_PAYMENT_REMINDER_MINUTES = env.int("ORDER_PAYMENT_REMINDER_MINUTES", default=10)
+ORDER_PAYMENT_REMINDER_EVERY_SECONDS = env.int("ORDER_PAYMENT_REMINDER_EVERY_SECONDS", default=60)
+# Signed order links in messages (a guest's "pay now") stay valid this many days.
+ORDER_LINK_MAX_AGE_DAYS = env.int("ORDER_LINK_MAX_AGE_DAYS", default=30)
+# Fulfilment: an order not shipped this many days after placement is listed as late.
+ORDER_SHIP_WITHIN_DAYS = env.int("ORDER_SHIP_WITHIN_DAYS", default=2)
+ORDER_PAGE_REFRESH_SECONDS = max(env.int("ORDER_PAGE_REFRESH_SECONDS", default=30), 30)
+ORDERS_PER_PAGE = env.int("ORDERS_PER_PAGE", default=20)
+ORDER_TRACK_ATTEMPTS_PER_HOUR = env.int("ORDER_TRACK_ATTEMPTS_PER_HOUR", default=10)
+CARRIER_POLL_EVERY_SECONDS = env.int("CARRIER_POLL_EVERY_SECONDS", default=15 * 60)
+# A carrier webhook whose signed `sent_at` is more than this before or after now is refused.
+CARRIER_WEBHOOK_TOLERANCE_SECONDS = env.int("CARRIER_WEBHOOK_TOLERANCE_SECONDS", default=300)
+DOWNLOAD_LINK_DAYS = env.int("DOWNLOAD_LINK_DAYS", default=30)
+DOWNLOAD_LINK_MAX_DOWNLOADS = env.int("DOWNLOAD_LINK_MAX_DOWNLOADS", default=5)
+INVOICE_SERIES = env.str("INVOICE_SERIES", default="DKN")
+CREDIT_NOTE_SERIES = env.str("CREDIT_NOTE_SERIES", default="DKI")
+# Carts: most units of one item per line; guest carts untouched this long are deleted.
+CART_MAX_QUANTITY = env.int("CART_MAX_QUANTITY", default=99)
+CART_GUEST_RETENTION_DAYS = env.int("CART_GUEST_RETENTION_DAYS", default=30)
+CART_CLEANUP_EVERY_SECONDS = env.int("CART_CLEANUP_EVERY_SECONDS", default=24 * 3600)
+# Coupon codes a visitor may try per hour (guessing codes is not a game).
+COUPON_ATTEMPTS_PER_HOUR = env.int("COUPON_ATTEMPTS_PER_HOUR", default=10)
+# Checkout submissions one visitor may get wrong per hour (a foreign cart token, a stale total).
+CHECKOUT_FAILURES_PER_HOUR = env.int("CHECKOUT_FAILURES_PER_HOUR", default=20)
+
+# The seller, as named in the pre-information form and the distance sales contract.
+LEGAL_DOCUMENTS_VERSION = env.str("LEGAL_DOCUMENTS_VERSION", default="2026-11")
+# Until a lawyer approves the texts, every legal page says it awaits legal review.
+LEGAL_TEXTS_REVIEWED = env.bool("LEGAL_TEXTS_REVIEWED", default=False)
+WITHDRAWAL_DAYS = env.int("WITHDRAWAL_DAYS", default=14)
+SELLER_NAME = env.str("SELLER_NAME", default="Dükkan Elektronik Ticaret A.Ş.")
+SELLER_ADDRESS = env.str(
+    "SELLER_ADDRESS", default="Örnek Mah. Deneme Cad. No: 1, 34000 Kadıköy / İstanbul"
+)
+SELLER_MERSIS = env.str("SELLER_MERSIS", default="0000000000000001")
+SELLER_TAX_OFFICE = env.str("SELLER_TAX_OFFICE", default="Kadıköy")
+SELLER_TAX_NUMBER = env.str("SELLER_TAX_NUMBER", default="0000000001")
+SELLER_EMAIL = env.str("SELLER_EMAIL", default="destek@dukkan.local")
+SELLER_PHONE = env.str("SELLER_PHONE", default="+90 850 000 00 00")
+SELLER_KEP_ADDRESS = env.str("SELLER_KEP_ADDRESS", default="dukkan@hs01.kep.tr")
+
+# Product images: formats checked by content, size and pixel caps, thumbnails by sorl-thumbnail.
+CATALOG_IMAGE_MAX_BYTES = env.int("CATALOG_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
+CATALOG_IMAGE_MAX_PIXELS = env.int("CATALOG_IMAGE_MAX_PIXELS", default=40_000_000)
+THUMBNAIL_PRESERVE_FORMAT = False
+THUMBNAIL_FORMAT = "WEBP"
+THUMBNAIL_QUALITY = 82
+
+# How often the listing fields (price, "on sale") of products whose sale started or ended are
+# refreshed (the periodic job catalog.refresh_sale_listings).
+CATALOG_SALE_REFRESH_EVERY_SECONDS = env.int("CATALOG_SALE_REFRESH_EVERY_SECONDS", default=60)
+# How often "best selling" (units sold per product) is rolled up from order lines
+# (the periodic job orders.rollup_units_sold; never inside placement).
+CATALOG_UNITS_SOLD_EVERY_SECONDS = env.int("CATALOG_UNITS_SOLD_EVERY_SECONDS", default=900)
+# Searches without results (admin) are kept this many days, then deleted by the daily job
+# catalog.prune_search_misses (run every SEARCH_MISS_PRUNE_EVERY_SECONDS).
+SEARCH_MISS_KEEP_DAYS = env.int("SEARCH_MISS_KEEP_DAYS", default=90)
+SEARCH_MISS_PRUNE_EVERY_SECONDS = env.int("SEARCH_MISS_PRUNE_EVERY_SECONDS", default=24 * 3600)
+# Benchmarks only: serve a bare "ok" at /bench/bare through the full middleware stack (bench/).
+BENCH_BARE_VIEW = env.bool("BENCH_BARE_VIEW", default=False)
+
+# Stock hints on catalog pages: "only N left" at or below this many.
+CATALOG_LOW_STOCK_THRESHOLD = env.int("CATALOG_LOW_STOCK_THRESHOLD", default=5)
+
+# --- Catalog import (staff spreadsheets) ---------------------------------------------------------
+# An uploaded XLSX is refused before it is read if its zip members unpack to more than this many
+# bytes or its sheet holds more cells (rows x columns); a cell longer than the last is a row error.
+CATALOG_IMPORT_MAX_UNPACKED_BYTES = env.int(
+    "CATALOG_IMPORT_MAX_UNPACKED_BYTES", default=30 * 1024 * 1024
+)
+CATALOG_IMPORT_MAX_CELLS = env.int("CATALOG_IMPORT_MAX_CELLS", default=400_000)
+CATALOG_IMPORT_MAX_CELL_CHARS = env.int("CATALOG_IMPORT_MAX_CELL_CHARS", default=1000)
