@@ -40,7 +40,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Anonymous catalog pages, whole, in their own Redis database (shop/pagecache.py). Use a Redis
+# Anonymous catalog pages, whole, in their own Redis database (shop/pagecache/). Use a Redis
 # server of its own with `maxmemory` and `maxmemory-policy allkeys-lru`, never the broker's: `?q=`
 # spam may fill it, and evicting the broker's keys would lose tasks. Empty: no page cache.
 PAGE_CACHE_URL = env.str("PAGE_CACHE_URL", default="")
