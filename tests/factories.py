@@ -1,5 +1,7 @@
 """factory_boy factories shared by every test folder."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
 import factory
@@ -131,3 +133,16 @@ def add_image(product, *, colour=(180, 35, 47), size=(800, 600), alt: str = ""):
         alt_text_en=alt,
         alt_text_tr=alt,
     )
+
+
+@contextmanager
+def seeded_for_module(django_db_blocker, seed) -> Iterator[None]:
+    """Run seed() once, for the module asking, in a transaction rolled back at the module's end:
+    the tests of that module read what it made (each test's own changes roll back to it, as
+    usual) and no other module ever sees a row of it, so tests that count rows stay exact."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        seed()
+        yield
+        transaction.set_rollback(True)

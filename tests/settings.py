@@ -94,3 +94,6 @@ STRIPE_WEBHOOK_SECRET = FAKE_STRIPE_WEBHOOK_SECRET  # noqa: F405
 # E-checks: test keys of their own, whatever the environment says.
 ECHECK_SEAL_KEY = "test-echeck-seal-key"
 ECHECK_ENCRYPTION_KEYS = ["hF1Hk1wq4gOjz3r7ZrR5cYb7h7d2VfXq0k8n3mYlB6U="]
+# Thumbnails made once: the same picture at the same size is copied from a content-addressed
+# cache under TEST_VAR_DIR instead of being resized and encoded again (tests/thumbnails.py).
+THUMBNAIL_BACKEND = "tests.thumbnails.ContentAddressedThumbnailBackend"
