@@ -2,7 +2,7 @@
 
 The demo catalog gives 300 products an image each, and each image two WebP card sizes; encoding
 them was two thirds of a seeding test. This backend keys each thumbnail it makes by what decides
-its bytes (the decoded source pixels, the geometry, the options, and the versions of sorl and
+its bytes (the source file, the geometry, the options, and the versions of sorl and
 Pillow), keeps the bytes under the test media folder, and the next time the same thumbnail is
 asked for (the same picture uploaded again, in this run or the next) it copies them instead of
 resizing and encoding. What is stored, where, and under which name is what sorl itself does.
@@ -33,8 +33,14 @@ def _key(source_image: Image.Image, geometry_string: str, options: dict) -> str:
     digest.update(json.dumps([sorl.__version__, PIL.__version__, geometry_string]).encode())
     digest.update(json.dumps(described, sort_keys=True, default=repr).encode())
     digest.update(json.dumps(options.get("image_info", {}), sort_keys=True, default=repr).encode())
-    digest.update(f"{source_image.mode} {source_image.size}".encode())
-    digest.update(source_image.tobytes())
+    # The source file as uploaded (sorl's PIL engine opens it from a BytesIO, decoded only if a
+    # thumbnail is made), or else its decoded pixels.
+    fp = getattr(source_image, "fp", None)
+    if isinstance(fp, io.BytesIO):
+        digest.update(b"file " + fp.getvalue())
+    else:
+        digest.update(f"pixels {source_image.mode} {source_image.size}".encode())
+        digest.update(source_image.tobytes())
     return digest.hexdigest()
 
 
