@@ -160,7 +160,8 @@ def add_image(product, *, colour=(180, 35, 47), size=(800, 600), alt: str = ""):
 def seeded_for_module(django_db_blocker, seed) -> Iterator[None]:
     """Run seed() once, for the module asking, in a transaction rolled back at the module's end:
     the tests of that module read what it made (each test's own changes roll back to it, as
-    usual) and no other module ever sees a row of it, so tests that count rows stay exact."""
+    usual) and no other module ever sees a row of it, so tests that count rows stay exact.
+    Only for modules whose tests run in a transaction (`django_db`, not transaction=True)."""
     from django.db import transaction
 
     with django_db_blocker.unblock(), transaction.atomic():
