@@ -1,5 +1,6 @@
 """`seed_catalog` makes a benchmark catalog that is rerunnable and shoppable."""
 
+from collections.abc import Iterator
 from io import StringIO
 
 import pytest
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module", autouse=True)
-def catalog(django_db_setup, django_db_blocker) -> str:
+def catalog(django_db_setup, django_db_blocker) -> Iterator[str]:
     """`seed_catalog` on an empty database, once for this module (it seeds the 300-product demo
     catalog first, then what checkout needs), in a transaction rolled back at the module's
     end; yields what it printed. Each test's own runs roll back to it, as usual."""
