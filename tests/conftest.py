@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,23 @@ def _clear_cache() -> Iterator[None]:
     caches["pages"].clear()
     pagecache.forget_kept()
     yield
+
+
+# --- The seeded demo ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seeded_demo(django_db_setup, django_db_blocker) -> Iterator[str]:
+    """The whole demo (`seed_demo`: accounts, the 300-product catalog, orders), seeded once per
+    module that asks for it (without the fake Stripe server, so the wallet is skipped); yields
+    what that first run printed."""
+    from django.core.management import call_command
+
+    from tests.factories import seeded_for_module
+
+    out = StringIO()
+    with seeded_for_module(django_db_blocker, lambda: call_command("seed_demo", stdout=out)):
+        yield out.getvalue()
 
 
 # --- Celery ----------------------------------------------------------------------------------

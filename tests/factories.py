@@ -1,5 +1,7 @@
 """factory_boy factories shared by every test folder."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
 import factory
@@ -112,6 +114,27 @@ class VariantFactory(factory.django.DjangoModelFactory):
     on_hand = 10
 
 
+def listed_product(*, variants=({},), searchable: bool = False, **product_fields):
+    """An active product as the shop lists it: made with ProductFactory(**product_fields), with
+    one variant per dict in `variants` (VariantFactory's fields: 100.00, 10 in stock unless told;
+    an "attribute_values" list is added to the variant), then its listing fields (price, stock,
+    sale) refreshed, and its search vector too if `searchable`. Returns the product as stored."""
+    from catalog.models import Product
+    from catalog.services import product_refresh_listing, product_refresh_search
+
+    product = ProductFactory(**product_fields)
+    for fields in variants:
+        fields = dict(fields)
+        values = fields.pop("attribute_values", ())
+        variant = VariantFactory(product=product, **fields)
+        if values:
+            variant.attribute_values.add(*values)
+    product_refresh_listing(product_id=product.pk)
+    if searchable:
+        product_refresh_search(product_ids=[product.pk])
+    return Product.objects.get(pk=product.pk)
+
+
 def add_image(product, *, colour=(180, 35, 47), size=(800, 600), alt: str = ""):
     """Attach a generated JPEG to a product, as staff would upload it."""
     from io import BytesIO
@@ -131,3 +154,17 @@ def add_image(product, *, colour=(180, 35, 47), size=(800, 600), alt: str = ""):
         alt_text_en=alt,
         alt_text_tr=alt,
     )
+
+
+@contextmanager
+def seeded_for_module(django_db_blocker, seed) -> Iterator[None]:
+    """Run seed() once, for the module asking, in a transaction rolled back at the module's end:
+    the tests of that module read what it made (each test's own changes roll back to it, as
+    usual) and no other module ever sees a row of it, so tests that count rows stay exact.
+    Only for modules whose tests run in a transaction (`django_db`, not transaction=True)."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        seed()
+        yield
+        transaction.set_rollback(True)

@@ -1,7 +1,7 @@
 """Test settings: hermetic, whatever the developer's `.env` and shell say.
 
 Only the documented TEST_* variables reach the suite:
-- TEST_DATABASE_URL: the database (PostgreSQL in CI); unset, SQLite.
+- TEST_DATABASE_URL: the database (PostgreSQL in CI); unset, SQLite (a file under TEST_VAR_DIR).
 - TEST_REDIS_URL: the Redis database of the broker tests (and the real worker); unset, they skip.
 - TEST_PAGE_CACHE_URL: the Redis database of the page cache; unset, its tests skip.
 - TEST_VAR_DIR: local state (mail, media, private files); default a temp folder per checkout.
@@ -57,6 +57,12 @@ if TEST_DATABASE_URL:
     }
     if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         DATABASES["default"]["OPTIONS"] = dict(POSTGRES_PREPARED)  # as production runs
+else:
+    # The embedded default as `make run` has it: a file (WAL, a busy timeout, IMMEDIATE
+    # transactions), so two requests at once (the browser tests' live server) wait for each
+    # other as they do in development; an in-memory test database refuses the second writer
+    # ("database table is locked") instead.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-dukkan.sqlite3")}  # noqa: F405
 
 # Broker: tests use their own Redis database number and queue name, so a developer's running
 # worker never takes a test's task. Tasks run eagerly unless a test starts the real worker.
@@ -94,3 +100,6 @@ STRIPE_WEBHOOK_SECRET = FAKE_STRIPE_WEBHOOK_SECRET  # noqa: F405
 # E-checks: test keys of their own, whatever the environment says.
 ECHECK_SEAL_KEY = "test-echeck-seal-key"
 ECHECK_ENCRYPTION_KEYS = ["hF1Hk1wq4gOjz3r7ZrR5cYb7h7d2VfXq0k8n3mYlB6U="]
+# Thumbnails made once: the same picture at the same size is copied from a content-addressed
+# cache under TEST_VAR_DIR instead of being resized and encoded again (tests/thumbnails.py).
+THUMBNAIL_BACKEND = "tests.thumbnails.ContentAddressedThumbnailBackend"

@@ -58,21 +58,6 @@ def test_catalog_admin_screens_open(client, staff):
         assert client.get(url).status_code == 200, url
 
 
-def test_seed_catalog_adds_the_requested_number_of_listed_products(client):
-    from django.core.management import call_command
-
-    from catalog.demo import seed_catalog_demo
-    from catalog.models import Product
-
-    seed_catalog_demo()
-    before = Product.objects.count()
-    call_command("seed_catalog", products=30)
-    assert Product.objects.count() == before + 30
-    assert Product.objects.filter(status="active", variants__isnull=True).count() == 0
-    listed = Product.objects.filter(status="active").count()
-    assert f"{listed} products" in client.get("/en/products/").text
-
-
 def test_staff_renaming_a_slug_in_the_admin_keeps_the_old_url_working(client, staff):
     variant = VariantFactory(product__slug_en="old-name", product__slug_tr="eski-ad")
     product = variant.product

@@ -6,9 +6,15 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from catalog.services import product_refresh_listing, slug_change
+from catalog.services import slug_change
 from shop import pagecache
-from tests.factories import ProductFactory, VariantFactory, add_image, make_category
+from tests.factories import (
+    ProductFactory,
+    VariantFactory,
+    add_image,
+    listed_product,
+    make_category,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,12 +28,7 @@ SEEN_AGAIN = {"home": 0, "products": 0, "c": 0, "p": 1}
 
 def _products(count: int, category=None, **variant_kwargs):
     category = category or make_category("Lambalar")
-    products = []
-    for _ in range(count):
-        variant = VariantFactory(product=ProductFactory(category=category), **variant_kwargs)
-        product_refresh_listing(product_id=variant.product_id)
-        products.append(variant.product)
-    return products
+    return [listed_product(category=category, variants=[variant_kwargs]) for _ in range(count)]
 
 
 @pytest.mark.parametrize("count", [1, 48])
@@ -108,10 +109,14 @@ def test_min_above_max_is_read_as_the_range_between(client):
 
 
 def test_product_page_shows_price_with_vat_stock_and_variant_choice(client):
-    product = ProductFactory(vat_rate="0.20", name_en="Desk Lamp")
-    VariantFactory(product=product, sku="LAMP-RED", price=Decimal("120.00"), on_hand=20)
-    VariantFactory(product=product, sku="LAMP-BLUE", price=Decimal("150.00"), on_hand=0)
-    product_refresh_listing(product_id=product.pk)
+    product = listed_product(
+        vat_rate="0.20",
+        name_en="Desk Lamp",
+        variants=[
+            {"sku": "LAMP-RED", "price": Decimal("120.00"), "on_hand": 20},
+            {"sku": "LAMP-BLUE", "price": Decimal("150.00"), "on_hand": 0},
+        ],
+    )
     html = client.get(f"/en/p/{product.slug_en}/").text
     assert "₺120.00" in html
     assert "incl. ₺20.00 VAT" in html
@@ -133,14 +138,15 @@ def test_turkish_page_shows_turkish_texts_and_prices(client):
 
 
 def test_sale_price_is_shown_while_the_sale_runs(client):
-    product = ProductFactory()
-    VariantFactory(
-        product=product,
-        price=Decimal("200.00"),
-        sale_price=Decimal("150.00"),
-        sale_starts_at=timezone.now() - timedelta(hours=1),
+    product = listed_product(
+        variants=[
+            {
+                "price": Decimal("200.00"),
+                "sale_price": Decimal("150.00"),
+                "sale_starts_at": timezone.now() - timedelta(hours=1),
+            }
+        ]
     )
-    product_refresh_listing(product_id=product.pk)
     html = client.get(f"/en/p/{product.slug_en}/").text
     assert "Sale" in html and "₺150.00" in html
     assert ">₺200.00</s>" in html  # 200 was the only (so the lowest) price of the last 30 days
@@ -212,8 +218,6 @@ def test_search_uses_the_trigram_index_on_postgresql():
 
 
 def test_search_finds_turkish_names_typed_without_turkish_letters(client):
-    product = ProductFactory(name_en="Red Light", name_tr="Kırmızı Işık")
-    VariantFactory(product=product)
-    product_refresh_listing(product_id=product.pk)
+    listed_product(name_en="Red Light", name_tr="Kırmızı Işık")
     assert "Red Light" in client.get("/en/products/?q=kirmizi isik").text
     assert "Red Light" not in client.get("/en/products/?q=mavi").text

@@ -4,18 +4,14 @@ import pytest
 from django.db import connection, transaction
 
 from catalog.models import Product
-from catalog.services import product_refresh_listing, product_refresh_search
-from tests.factories import ProductFactory, VariantFactory, make_category
+from catalog.services import product_refresh_listing
+from tests.factories import listed_product, make_category
 
 pytestmark = pytest.mark.django_db
 
 
 def _product(name_tr: str, name_en: str = "", **fields) -> Product:
-    product = ProductFactory(name_tr=name_tr, name_en=name_en or name_tr, **fields)
-    VariantFactory(product=product)
-    product_refresh_listing(product_id=product.pk)
-    product_refresh_search(product_ids=[product.pk])
-    return product
+    return listed_product(name_tr=name_tr, name_en=name_en or name_tr, searchable=True, **fields)
 
 
 def test_search_without_turkish_letters_finds_the_turkish_name(client):

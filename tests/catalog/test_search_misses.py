@@ -9,8 +9,7 @@ from django.test import Client
 
 from catalog import services
 from catalog.models import SearchMiss
-from catalog.services import product_refresh_listing, product_refresh_search
-from tests.factories import ProductFactory, StaffFactory, VariantFactory
+from tests.factories import StaffFactory, listed_product
 
 BROWSER = {"User-Agent": "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Mobile Safari/537.36"}
 GOOGLEBOT = {
@@ -20,11 +19,7 @@ GOOGLEBOT = {
 
 @pytest.fixture
 def lamp(db):
-    product = ProductFactory(name_tr="Kırmızı Lamba", name_en="Red Lamp")
-    VariantFactory(product=product)
-    product_refresh_listing(product_id=product.pk)
-    product_refresh_search(product_ids=[product.pk])
-    return product
+    return listed_product(name_tr="Kırmızı Lamba", name_en="Red Lamp", searchable=True)
 
 
 def _search(q: str, headers: dict = BROWSER, **params: str) -> str:

@@ -3,19 +3,14 @@
 import pytest
 from django.test import Client
 
-from catalog.services import product_refresh_listing, product_refresh_search
-from tests.factories import ProductFactory, VariantFactory, make_category
+from tests.factories import listed_product, make_category
 
 pytestmark = pytest.mark.django_db
 URL = "/en/products/suggest/"
 
 
 def _product(name_tr: str, name_en: str, **fields):
-    product = ProductFactory(name_tr=name_tr, name_en=name_en, **fields)
-    VariantFactory(product=product)
-    product_refresh_listing(product_id=product.pk)
-    product_refresh_search(product_ids=[product.pk])
-    return product
+    return listed_product(name_tr=name_tr, name_en=name_en, searchable=True, **fields)
 
 
 @pytest.fixture

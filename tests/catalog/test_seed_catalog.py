@@ -1,14 +1,38 @@
 """`seed_catalog` makes a benchmark catalog that is rerunnable and shoppable."""
 
+from collections.abc import Iterator
+from io import StringIO
+
 import pytest
 from django.core.management import call_command
 
-from catalog.models import Product, Variant
+from catalog.demo import seed_catalog_demo
+from catalog.models import Category, Product, Variant
 from orders import services
 from orders.models import ShippingMethod, ShippingRate
+from tests.factories import seeded_for_module
 from tests.orders.helpers import place
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def catalog(django_db_setup, django_db_blocker) -> Iterator[str]:
+    """`seed_catalog` on an empty database, once for this module (it seeds the 300-product demo
+    catalog first, then what checkout needs), in a transaction rolled back at the module's
+    end; yields what it printed. Each test's own runs roll back to it, as usual."""
+    out = StringIO()
+    with seeded_for_module(
+        django_db_blocker, lambda: call_command("seed_catalog", products=0, stdout=out)
+    ):
+        yield out.getvalue()
+
+
+def test_on_an_empty_database_it_seeds_the_demo_catalog_first(catalog):
+    assert Product.objects.filter(status="active").count() >= 300
+    assert Category.objects.filter(depth=2).exists()
+    assert not Variant.objects.filter(sku__startswith="BENCH-").exists()
+    assert "Added 0 and removed 0 benchmark products" in catalog
 
 
 def _bench() -> dict[str, tuple]:
@@ -45,3 +69,13 @@ def test_the_benchmark_catalog_has_what_checkout_needs():
     services.cart_add(cart=cart, variant_id=variant.pk, quantity=1)
     order = place(cart)
     assert order.shipping_method
+
+
+def test_seed_catalog_adds_the_requested_number_of_listed_products(client):
+    seed_catalog_demo()  # already seeded: adds nothing
+    before = Product.objects.count()
+    call_command("seed_catalog", products=30)
+    assert Product.objects.count() == before + 30
+    assert Product.objects.filter(status="active", variants__isnull=True).count() == 0
+    listed = Product.objects.filter(status="active").count()
+    assert f"{listed} products" in client.get("/en/products/").text

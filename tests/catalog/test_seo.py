@@ -10,8 +10,7 @@ import pytest
 from django.test import Client
 
 from catalog.models import Product
-from catalog.services import product_refresh_listing
-from tests.factories import ProductFactory, VariantFactory
+from tests.factories import listed_product
 
 pytestmark = pytest.mark.django_db
 
@@ -19,9 +18,7 @@ JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S
 
 
 def _product(**fields) -> Product:
-    variant = VariantFactory(product=ProductFactory(**fields), price=Decimal("149.90"), on_hand=3)
-    product_refresh_listing(product_id=variant.product_id)
-    return Product.objects.get(pk=variant.product_id)
+    return listed_product(variants=[{"price": Decimal("149.90"), "on_hand": 3}], **fields)
 
 
 def _json_ld(html: str) -> dict:

@@ -7,8 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from catalog.models import Attribute, AttributeValue
-from catalog.services import product_refresh_listing
-from tests.factories import ProductFactory, VariantFactory, make_category
+from tests.factories import listed_product, make_category
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,9 +21,12 @@ def shelf():
     lighting.save()
     lamps = make_category("Masa Lambaları", parent=lighting)
     for n in range(30):
-        product = ProductFactory(category=lamps, name_en=f"Lamp {n:02d}", name_tr=f"Lamba {n:02d}")
-        VariantFactory(product=product, price=Decimal(100 + n * 10), on_hand=20)
-        product_refresh_listing(product_id=product.pk)
+        listed_product(
+            category=lamps,
+            name_en=f"Lamp {n:02d}",
+            name_tr=f"Lamba {n:02d}",
+            variants=[{"price": Decimal(100 + n * 10), "on_hand": 20}],
+        )
     colour = Attribute.objects.create(code="colour", name_en="Colour", name_tr="Renk")
     red = AttributeValue.objects.create(
         attribute=colour, value_en="Red", value_tr="Kırmızı", slug_en="red", slug_tr="kirmizi"
@@ -32,15 +34,13 @@ def shelf():
     blue = AttributeValue.objects.create(
         attribute=colour, value_en="Blue", value_tr="Mavi", slug_en="blue", slug_tr="mavi"
     )
-    star = ProductFactory(
+    red_one = {"sku": "STAR-RED", "price": Decimal("250.00"), "on_hand": 12}
+    blue_one = {"sku": "STAR-BLUE", "price": Decimal("275.00"), "on_hand": 0}
+    listed_product(
         category=lamps, name_en="Star Lamp", name_tr="Yıldız Lamba",
         slug_en="star-lamp", slug_tr="yildiz-lamba",
+        variants=[red_one | {"attribute_values": [red]}, blue_one | {"attribute_values": [blue]}],
     )  # fmt: skip
-    VariantFactory(product=star, sku="STAR-RED", price=Decimal("250.00"), on_hand=12)
-    VariantFactory(product=star, sku="STAR-BLUE", price=Decimal("275.00"), on_hand=0)
-    star.variants.get(sku="STAR-RED").attribute_values.add(red)
-    star.variants.get(sku="STAR-BLUE").attribute_values.add(blue)
-    product_refresh_listing(product_id=star.pk)
     return lighting
 
 

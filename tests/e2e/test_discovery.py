@@ -8,10 +8,9 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from catalog.services import product_refresh_listing, product_refresh_search
 from payments.services import payment_capture, payment_start
 from shop.text import slugify_tr
-from tests.factories import ProductFactory, StaffFactory, UserFactory, VariantFactory
+from tests.factories import StaffFactory, UserFactory, listed_product
 from tests.orders.helpers import cart_with, place, shipping_setup
 
 from .helpers import PHONE, log_in, watch_for_errors
@@ -20,13 +19,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _product(name_tr: str, name_en: str) -> object:
-    product = ProductFactory(
-        name_tr=name_tr, name_en=name_en, slug_tr=slugify_tr(name_tr), slug_en=slugify_tr(name_en)
+    return listed_product(
+        name_tr=name_tr,
+        name_en=name_en,
+        slug_tr=slugify_tr(name_tr),
+        slug_en=slugify_tr(name_en),
+        variants=[{"price": Decimal("1499.90"), "on_hand": 10}],
+        searchable=True,
     )
-    VariantFactory(product=product, price=Decimal("1499.90"), on_hand=10)
-    product_refresh_listing(product_id=product.pk)
-    product_refresh_search(product_ids=[product.pk])
-    return product
 
 
 def test_a_visitor_types_a_typo_without_turkish_letters_and_picks_a_suggestion_by_keyboard(

@@ -9,10 +9,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from catalog.models import Attribute, AttributeValue, Variant
-from catalog.services import product_refresh_listing
 from orders import services as order_services
 from orders.models import CartLine, Return
-from tests.factories import ProductFactory, UserFactory, VariantFactory, make_category
+from tests.factories import UserFactory, VariantFactory, listed_product, make_category
 from tests.orders.fulfilment_helpers import digital_variant
 from tests.orders.helpers import cart_with, place, turkish_address
 from tests.orders.returns_helpers import delivered_order
@@ -29,10 +28,7 @@ BOX = "el => { const r = el.getBoundingClientRect(); return {top: r.top, bottom:
 def lamp():
     """A lamp in red and blue, both in stock."""
     colour = Attribute.objects.create(code="colour", name_en="Colour", name_tr="Renk")
-    lamp = ProductFactory(
-        category=make_category("Aydınlatma"), name_en="Star Lamp", name_tr="Yıldız Lamba",
-        slug_en="star-lamp", slug_tr="yildiz-lamba",
-    )  # fmt: skip
+    variants = []
     for sku, value_en, value_tr, price in (
         ("STAR-RED", "Red", "Kırmızı", "250.00"),
         ("STAR-BLUE", "Blue", "Mavi", "275.00"),
@@ -41,10 +37,13 @@ def lamp():
             attribute=colour, value_en=value_en, value_tr=value_tr,
             slug_en=value_en.lower(), slug_tr=value_tr.lower(),
         )  # fmt: skip
-        variant = VariantFactory(product=lamp, sku=sku, price=Decimal(price), on_hand=12)
-        variant.attribute_values.add(value)
-    product_refresh_listing(product_id=lamp.pk)
-    return lamp
+        variants.append(
+            {"sku": sku, "price": Decimal(price), "on_hand": 12, "attribute_values": [value]}
+        )
+    return listed_product(
+        category=make_category("Aydınlatma"), name_en="Star Lamp", name_tr="Yıldız Lamba",
+        slug_en="star-lamp", slug_tr="yildiz-lamba", variants=variants,
+    )  # fmt: skip
 
 
 def test_an_option_chosen_by_keyboard_keeps_focus_is_announced_and_leads_to_add_to_cart(
@@ -145,12 +144,11 @@ def test_small_links_in_forms_are_at_least_24px_tall(page: Page, live_server):
 
 
 def test_cart_lines_read_on_a_phone_without_sideways_scrolling(page: Page, live_server, lamp):
-    long_name = ProductFactory(
+    listed_product(
         name_tr="Kablosuz Gürültü Önleyici Kulak Üstü Bluetooth Kulaklık (Uzun Pil Ömürlü)",
         slug_tr="kablosuz-kulaklik",
+        variants=[{"price": Decimal("1899.90"), "on_hand": 5}],
     )
-    VariantFactory(product=long_name, price=Decimal("1899.90"), on_hand=5)
-    product_refresh_listing(product_id=long_name.pk)
     add_to_cart(page, f"{live_server.url}/p/yildiz-lamba/", quantity=2, count_after=2)
     add_to_cart(page, f"{live_server.url}/p/kablosuz-kulaklik/", quantity=1, count_after=3)
     page.goto(f"{live_server.url}/cart/")

@@ -100,7 +100,8 @@ def test_the_customer_gives_an_iban_and_the_refund_waits_for_the_bank_transfer()
     assert refund.status == Refund.Status.SUCCEEDED
     # The IBAN is personal data: no ledger row holds it, not even in the provider's data.
     with connection.cursor() as cursor:
-        cursor.execute("SELECT message, reference, raw::text FROM payments_paymentevent")
+        # CAST, not ::text: the same SQL on SQLite (the embedded default) and PostgreSQL.
+        cursor.execute("SELECT message, reference, CAST(raw AS TEXT) FROM payments_paymentevent")
         rows = json.dumps(cursor.fetchall())
     assert PLAIN not in rows and "1978 6457" not in rows
     assert PaymentEvent.objects.filter(kind="refund", refund=refund).count() == 1

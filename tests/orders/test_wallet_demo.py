@@ -21,8 +21,10 @@ def _wipe(fake_stripe: str) -> None:
 
 
 def test_the_demo_customer_has_a_card_a_balance_with_a_statement_and_an_open_tab(
-    fake_stripe, client, capsys
+    seeded_demo, fake_stripe, client, capsys
 ):
+    # The demo was seeded once for this module without the fake server (tests/conftest.py);
+    # `make run` seeds again with it running, which adds the card, the balance and the tab.
     call_command("seed_demo")
     customer = User.objects.get(email=DEMO_CUSTOMERS[0][0])
     card = SavedCard.objects.get(user=customer)

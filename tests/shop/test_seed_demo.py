@@ -7,31 +7,23 @@ from shop.models import User
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo, seeded once for this module (some 40 s) in a transaction rolled back at its
-    end; each test's own changes roll back to it, as usual. Each test seeds again on top: the
-    run a developer repeats, which must change nothing."""
-    from django.db import transaction
-
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo")
-        yield
-        transaction.set_rollback(True)
+# The demo is seeded once for this module (tests/conftest.py, `seeded_demo`), in a transaction
+# rolled back at its end; each test's own changes roll back to it, as usual. Each test seeds
+# again on top: the run a developer repeats, which must change nothing.
 
 
-def test_seed_demo_is_idempotent_and_the_admin_can_log_in(client, capsys):
-    call_command("seed_demo")
-    first = capsys.readouterr().out
+def test_seed_demo_is_idempotent_and_the_admin_can_log_in(seeded_demo, client, capsys):
+    first = seeded_demo  # what the first run (on an empty database) printed
     users = User.objects.count()
     call_command("seed_demo")
     assert User.objects.count() == users
     assert f"{DEMO_ADMIN_EMAIL} / {DEMO_ADMIN_PASSWORD}" in first
+    assert f"{DEMO_ADMIN_EMAIL} / {DEMO_ADMIN_PASSWORD}" in capsys.readouterr().out
     assert client.login(email=DEMO_ADMIN_EMAIL, password=DEMO_ADMIN_PASSWORD)
     assert client.get("/en/admin/").status_code == 200
 
 
-def test_demo_catalog_is_big_bilingual_and_varied(demo):
+def test_demo_catalog_is_big_bilingual_and_varied(seeded_demo):
     from catalog.models import Category, Product, Variant
 
     active = Product.objects.filter(status="active")
@@ -49,7 +41,7 @@ def test_demo_catalog_is_big_bilingual_and_varied(demo):
 
 
 def test_demo_has_an_order_in_every_status_digital_items_for_the_tab_and_a_saved_address(
-    demo, client
+    seeded_demo, client
 ):
     from catalog.models import Variant
     from orders.models import Address, Order, OrderEvent
@@ -78,7 +70,7 @@ def test_demo_has_an_order_in_every_status_digital_items_for_the_tab_and_a_saved
 
 
 def test_the_demo_return_orders_have_their_returns_refund_and_credit_note(
-    demo, client, admin_client
+    seeded_demo, client, admin_client
 ):
     from orders.models import CreditNote, Order, Return
     from orders.states import OrderStatus, ReturnStatus
