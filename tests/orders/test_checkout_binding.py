@@ -6,26 +6,13 @@ from django.urls import reverse
 
 from orders.models import Cart, CartLine, Order
 
-from .test_pages import ADDRESS, add, checkout_form, physical
+from .test_pages import add, checkout_form, guest_form, physical
 
 pytestmark = pytest.mark.django_db
 
 
 def _submission(hidden: dict, method, **overrides) -> dict:
-    return {
-        **hidden,
-        "email": "attacker@example.com",
-        "phone": "0532 123 45 67",
-        "shipping_choice": "new",
-        "billing_same": "on",
-        "billing_choice": "new",
-        "shipping_method": method.pk,
-        "payment_method": "cod",
-        "accept_terms": "on",
-        "action": "place",
-        **ADDRESS,
-        **overrides,
-    }
+    return {**hidden, **guest_form(method, **{"email": "attacker@example.com", **overrides})}
 
 
 def _hidden(client, method) -> dict:

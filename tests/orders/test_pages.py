@@ -63,8 +63,9 @@ def checkout_form(client, data: dict | None = None):
     return response, {"token": token, "items_total": items, "grand_total": grand}
 
 
-def place(client, method, **overrides):
-    data = {
+def guest_form(method, **overrides) -> dict:
+    """A guest's filled-in checkout form: new address, cash on delivery, terms accepted."""
+    return {
         "email": "guest@example.com",
         "phone": "0532 123 45 67",
         "shipping_choice": "new",
@@ -75,8 +76,12 @@ def place(client, method, **overrides):
         "accept_terms": "on",
         "action": "place",
         **ADDRESS,
+        **overrides,
     }
-    data.update(overrides)
+
+
+def place(client, method, **overrides):
+    data = guest_form(method, **overrides)
     data = {k: v for k, v in data.items() if v is not None}
     _, hidden = checkout_form(client, data)
     return client.post(reverse("orders:checkout"), {**hidden, **data})

@@ -8,7 +8,7 @@ from django.urls import reverse
 from orders.models import Order
 
 from .helpers import shipping_setup
-from .test_pages import ADDRESS, add, checkout_form, physical
+from .test_pages import add, checkout_form, guest_form, physical
 
 pytestmark = pytest.mark.django_db
 
@@ -19,18 +19,7 @@ PLACEMENT_BUDGET = 40
 
 def _place_guest_cod(client, method) -> tuple[object, list[str]]:
     """POST the checkout form a guest filled in; returns the response and its SQL statements."""
-    data = {
-        "email": "guest@example.com",
-        "phone": "0532 123 45 67",
-        "shipping_choice": "new",
-        "billing_same": "on",
-        "billing_choice": "new",
-        "shipping_method": method.pk,
-        "payment_method": "cod",
-        "accept_terms": "on",
-        "action": "place",
-        **ADDRESS,
-    }
+    data = guest_form(method)
     data.update(checkout_form(client, data)[1])  # as the page showed it for these choices
     with CaptureQueriesContext(connection) as captured:
         response = client.post(reverse("orders:checkout"), data)

@@ -9,7 +9,7 @@ from orders.models import Order
 from payments.services import checkout as payment_checkout
 
 from .helpers import cart_with, make_checkout_request, shipping_setup
-from .test_pages import ADDRESS, add, checkout_form, physical
+from .test_pages import add, checkout_form, guest_form, physical
 
 pytestmark = pytest.mark.django_db
 
@@ -19,18 +19,7 @@ def test_a_place_order_post_resolves_the_payment_method_once(client, monkeypatch
     lock, the payment's row and its start after commit all ask that one resolution."""
     method = shipping_setup()
     add(client, physical(on_hand=5), 1)
-    data = {
-        "email": "guest@example.com",
-        "phone": "0532 123 45 67",
-        "shipping_choice": "new",
-        "billing_same": "on",
-        "billing_choice": "new",
-        "shipping_method": method.pk,
-        "payment_method": "cod",
-        "accept_terms": "on",
-        "action": "place",
-        **ADDRESS,
-    }
+    data = guest_form(method)
     data.update(checkout_form(client, data)[1])
     resolved = []
     real = payment_checkout.payment_checkout_resolve
