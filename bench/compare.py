@@ -92,6 +92,7 @@ def _change(old: float, new: float) -> float:
 def run(plan: dict) -> None:
     duration, rounds = measure.knob("BENCH_DURATION", 3), measure.knob("BENCH_RUNS", 5)
     sides = _sides()
+    commits = {name: _commit(side["root"]) for name, side in sides.items()}  # as served
     rows = targets(plan)
     minutes = (len(rows) - 1) * rounds * 4 * duration / 60
     print(f"{len(rows) - 1} pages, {rounds} rounds of {duration} s runs: about {minutes:.0f} min")
@@ -130,8 +131,7 @@ def run(plan: dict) -> None:
         **report.header(
             duration=duration,
             runs=rounds,
-            compare={name: _commit(side["root"]) for name, side in sides.items()}
-            | {"ref_old": os.environ.get("BENCH_OLD_REF", "")},
+            compare={**commits, "ref_old": os.environ.get("BENCH_OLD_REF", "")},
             rounds="per page and round: bare then page on one side, then on the other",
         ),
         "fell": [f"{p['page']} ({p['visitor']})" for p in pages if p["fell"]],
