@@ -67,7 +67,8 @@ def _rounds(plan: dict, sides: dict, rounds: int, duration: int) -> dict:
                 page = measure.wrk(url, plan["cookies"][who], port=port, duration=duration)
                 ratio = page["rps"] / bare["rps"]
                 measured[(label, who)][name].append({"bare": bare, "page": page, "ratio": ratio})
-                line.append(f"{name} {ratio:.3f}")
+                errors = bare["errors"] + page["errors"]
+                line.append(f"{name} {ratio:.3f}" + (f" ({errors} not 2xx/3xx)" if errors else ""))
             print(f"round {round_ + 1}/{rounds} {label} ({who}): {', '.join(line)}", flush=True)
     return measured
 
@@ -123,6 +124,9 @@ def run(plan: dict) -> None:
                 "ratio_new": round(median["new"], 3),
                 "change_pct": change,
                 "fell": change < -FELL * 100,
+                "not_2xx_3xx": sum(
+                    r["bare"]["errors"] + r["page"]["errors"] for rs in by_side.values() for r in rs
+                ),
                 "rounds": by_side,
             }
         )
