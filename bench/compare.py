@@ -54,6 +54,14 @@ def _order(round_: int) -> tuple[str, str]:
     return ("old", "new") if round_ % 2 == 0 else ("new", "old")
 
 
+def _wrk(side: dict, url: str, cookie: str, duration: int) -> dict:
+    """A wrk run on one side, with the CPU milliseconds its workers spent per request."""
+    before = measure.cpu_seconds(side["server"])
+    result = measure.wrk(url, cookie, port=side["port"], duration=duration)
+    spent = measure.cpu_seconds(side["server"]) - before
+    return {**result, "cpu_ms_per_request": round(spent * 1000 / max(result["requests"], 1), 3)}
+
+
 def _rounds(plan: dict, sides: dict, rounds: int, duration: int) -> dict:
     """Every page's rounds on each side: {(label, who): {"old": [...], "new": [...]}}."""
     pages = targets(plan)[1:]
@@ -62,13 +70,18 @@ def _rounds(plan: dict, sides: dict, rounds: int, duration: int) -> dict:
         for label, url, who in pages:
             line = []
             for name in _order(round_):
-                port = sides[name]["port"]
-                bare = measure.wrk(BARE, "", port=port, duration=duration)
-                page = measure.wrk(url, plan["cookies"][who], port=port, duration=duration)
+                bare = _wrk(sides[name], BARE, "", duration)
+                page = _wrk(sides[name], url, plan["cookies"][who], duration)
                 ratio = page["rps"] / bare["rps"]
-                measured[(label, who)][name].append({"bare": bare, "page": page, "ratio": ratio})
+                cpu = bare["cpu_ms_per_request"] / max(page["cpu_ms_per_request"], 0.001)
+                measured[(label, who)][name].append(
+                    {"bare": bare, "page": page, "ratio": ratio, "cpu_ratio": cpu}
+                )
                 errors = bare["errors"] + page["errors"]
-                line.append(f"{name} {ratio:.3f}" + (f" ({errors} not 2xx/3xx)" if errors else ""))
+                line.append(
+                    f"{name} {ratio:.3f} (CPU {cpu:.3f})"
+                    + (f" ({errors} not 2xx/3xx)" if errors else "")
+                )
             print(f"round {round_ + 1}/{rounds} {label} ({who}): {', '.join(line)}", flush=True)
     return measured
 
@@ -99,21 +112,22 @@ def run(plan: dict) -> None:
     print(f"{len(rows) - 1} pages, {rounds} rounds of {duration} s runs: about {minutes:.0f} min")
     if rounds < 5:
         print("(fewer than 5 rounds: not enough to judge a change)")
-    servers = []
     try:
         for side in sides.values():
-            servers.append(measure.serve(side["root"], side["port"], side["env"]))
+            side["server"] = measure.serve(side["root"], side["port"], side["env"])
             measure.warm(rows, plan["cookies"], side["port"])
         measured = _rounds(plan, sides, rounds, duration)
         placement = _placements(plan, sides)
     finally:
-        for server in servers:
-            measure.stop(server)
+        for side in sides.values():
+            if "server" in side:
+                measure.stop(side["server"])
     pages = []
     for (label, who), by_side in measured.items():
         url = plan["urls"][label]
         median = {side: statistics.median(r["ratio"] for r in rs) for side, rs in by_side.items()}
         change = _change(median["old"], median["new"])
+        cpu = {side: statistics.median(r["cpu_ratio"] for r in rs) for side, rs in by_side.items()}
         pages.append(
             {
                 "page": label,
@@ -124,6 +138,10 @@ def run(plan: dict) -> None:
                 "ratio_new": round(median["new"], 3),
                 "change_pct": change,
                 "fell": change < -FELL * 100,
+                # The same in the CPU the workers spent per request: bare view's / page's.
+                "cpu_ratio_old": round(cpu["old"], 3),
+                "cpu_ratio_new": round(cpu["new"], 3),
+                "cpu_change_pct": _change(cpu["old"], cpu["new"]),
                 "not_2xx_3xx": sum(
                     r["bare"]["errors"] + r["page"]["errors"] for rs in by_side.values() for r in rs
                 ),
@@ -148,18 +166,20 @@ def run(plan: dict) -> None:
     }
     out = report.write(result, "-compare")
     report.table(
-        ["page", "visitor", "old × bare", "new × bare", "change", ""],
+        ["page", "visitor", "old × bare", "new × bare", "change", "", "CPU: old", "new", "change"],
         [
             *(
                 [
                     *(p["page"], p["visitor"], f"{p['ratio_old']:.3f}", f"{p['ratio_new']:.3f}"),
                     *(f"{p['change_pct']:+.1f} %", "FELL > 10 %" if p["fell"] else ""),
+                    *(f"{p['cpu_ratio_old']:.3f}", f"{p['cpu_ratio_new']:.3f}"),
+                    f"{p['cpu_change_pct']:+.1f} %",
                 ]
                 for p in pages
             ),
             [
                 *("place order, p50 ms", "guest", f"{placement['old']['p50_ms']:.1f}"),
-                *(f"{placement['new']['p50_ms']:.1f}", f"{slower:+.1f} %", ""),
+                *(f"{placement['new']['p50_ms']:.1f}", f"{slower:+.1f} %", "", "", "", ""),
             ],
         ],
         out,

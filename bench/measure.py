@@ -37,6 +37,7 @@ def wrk(url: str, cookie: str, *, port: int = PORT, duration: int) -> dict:
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
+        "requests": int(re.search(r"(\d+) requests in", output)[1]),
         "p50_ms": _ms(re.search(r"\s50%\s+([\d.]+\w+)", output)[1]),
         "p99_ms": _ms(re.search(r"\s99%\s+([\d.]+\w+)", output)[1]),
         "errors": int(non_2xx[1]) if non_2xx else 0,
@@ -100,6 +101,23 @@ def serve(root: Path, port: int = PORT, env: dict | None = None) -> subprocess.P
             time.sleep(0.2)
     server.terminate()
     raise SystemExit(f"gunicorn did not start on port {port}")
+
+
+def cpu_seconds(server: subprocess.Popen) -> float:
+    """CPU time (user and system) the server's master and workers have used so far.
+
+    Requests per second follow whatever else the machine runs; the CPU a worker spends on a
+    request much less so (the database's and Redis's share is not in it)."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process has gone
+            continue
+        pid = int(stat.parent.name)
+        if pid == server.pid or int(fields[1]) == server.pid:  # fields[1]: the parent's pid
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def stop(server: subprocess.Popen) -> None:
