@@ -46,7 +46,7 @@ def _commit(root: Path) -> str:
             ["git", *args], cwd=root, capture_output=True, text=True, check=True
         ).stdout.strip()
 
-    dirty = " (uncommitted changes)" if git("status", "--porcelain") else ""
+    dirty = " (uncommitted changes)" if git("status", "--porcelain", "--untracked-files=no") else ""
     return git("rev-parse", "--short", "HEAD") + dirty
 
 
