@@ -1,0 +1,242 @@
+"""What the benchmark asks for: the pages, their visitors and the data behind them.
+
+Prepared in process on the benchmark database (Django set up by bench/pages.py): the seeded
+customer's own pages, the carts, the sessions, and the list of (page, url, visitor) measured.
+"""
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+BARE = "/bench/bare"
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+
+
+def _session(**values: object) -> str:
+    from django.contrib.sessions.backends.cached_db import SessionStore
+
+    session = SessionStore()
+    for key, value in values.items():
+        session[key] = value
+    session.save()
+    return session.session_key
+
+
+def _cart(user, variants) -> object:
+    from orders import services
+    from orders.models import CartLine
+
+    cart = services.cart_for_user(user=user)
+    CartLine.objects.filter(cart=cart).delete()
+    for variant in variants:
+        services.cart_add(cart=cart, variant_id=variant.pk, quantity=1)
+    return cart
+
+
+def _place_order(user, variants, *, payment_method: str):
+    """Place the user's order as checkout does (the demo's address, delivery if physical)."""
+    from orders.demo import demo_place
+
+    return demo_place(user, _cart(user, variants), payment_method=payment_method, language="en")
+
+
+def _account_pages(user, variants) -> dict:
+    """The signed-in customer's own pages, with something on each; idempotent.
+
+    An order delivered within the withdrawal period (parcel, invoice, one of its two items
+    returned and refunded: a credit note, and the cash back on her balance; the other item
+    still returnable), and three small digital items on her tab. A new order is placed only
+    once the last one's withdrawal period is nearly over.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from catalog.models import Variant
+    from orders import services
+    from orders.models import Carrier, OrderEvent
+    from payments.models import SavedCard, Tab
+    from payments.services import payment_collect_cash
+
+    recent = timezone.now() - timedelta(days=max(settings.WITHDRAWAL_DAYS - 2, 1))
+    delivered = (
+        OrderEvent.objects.filter(
+            order__user=user,
+            order__status="delivered",
+            to_status="delivered",
+            created_at__gte=recent,
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if delivered is None:
+        order = _place_order(user, variants, payment_method="cod")
+        for step in ("preparing", "packed"):
+            services.order_step(order=order, to=step)
+        carrier = Carrier.objects.order_by("pk").first()
+        services.order_ship(order=order, carrier=carrier, tracking_number=f"BENCH{order.pk:07d}")
+        for step in ("in_transit", "out_for_delivery", "delivered"):
+            services.order_step(order=order, to=step)
+        payment = order.payments.order_by("-pk").first()
+        payment_collect_cash(payment=payment, amount=payment.amount)
+        order_return = services.return_request(
+            order=order,
+            quantities={order.lines.order_by("pk").first().pk: 1},
+            by=user,
+            refund_to="store_credit",  # her balance statement shows the cash coming back
+        )
+        order_return = services.return_receive(
+            order_return=order_return,
+            restock={line.pk: "sellable" for line in order_return.lines.all()},
+        )
+        services.return_refund(order_return=order_return)
+        number = order.number
+    else:
+        number = delivered.order.number
+    # The tab needs a saved card. The bench talks to no Stripe: the card is the row
+    # saved_card_add leaves, never charged (the tab stays under its settle threshold).
+    if not SavedCard.objects.filter(user=user).exists():
+        SavedCard.objects.create(
+            user=user,
+            payment_method_id=f"pm_bench_{user.pk}",
+            brand="visa",
+            last4="4242",
+            exp_month=12,
+            exp_year=timezone.now().year + 5,
+            is_default=True,
+        )
+    if not Tab.objects.filter(user=user).exists():
+        for sku in ("DK-TAB-1", "DK-TAB-2", "DK-TAB-3"):  # the demo catalog's small items
+            small = Variant.objects.filter(sku=sku).first()
+            if small is not None:
+                _place_order(user, [small], payment_method="micropayment")
+    return {
+        "my orders": reverse("orders:order_list"),
+        "order page": reverse("orders:confirmation", args=[number]),
+        "return request form": reverse("orders:return", args=[number]),
+        "my wallet": reverse("wallet:cards"),
+        "balance statement": reverse("wallet:balance"),
+        "my tab": reverse("wallet:tab"),
+    }
+
+
+def prepare(placements: int) -> dict:
+    """Seed what the pages show (idempotent) and return the plan: urls, cookies, and
+    `placements` in-stock variants for guests to order."""
+    from allauth.account.models import EmailAddress
+
+    from catalog.models import Category, Variant
+    from orders.cart_session import CART_SESSION_KEY, COUNT_SESSION_KEY
+    from orders.models import ShippingMethod
+    from shop.models import User
+
+    in_stock = list(
+        Variant.objects.filter(sku__startswith="BENCH-", product__in_stock=True)
+        .select_related("product")
+        .order_by("pk")[: 3 + placements]
+    )
+    product = in_stock[0].product
+    category = Category.objects.filter(depth=2, products__isnull=False).order_by("path").first()
+    word = category.name_en.split()[0].lower()
+    typo = word[:2] + word[3:] if len(word) > 4 else word + "x"  # a letter missed while typing
+    user, _ = User.objects.get_or_create(email="bench@dukkan.local")
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    # Two items for the customer's own order, well away from those the placements use.
+    ordered = list(
+        Variant.objects.filter(
+            sku__startswith="BENCH-", product__in_stock=True, on_hand__gte=5, price__lte=2000
+        ).order_by("-pk")[:2]
+    )
+    with translation.override("en"):
+        account_pages = _account_pages(user, ordered)
+    signed_in_cart = _cart(user, in_stock[:3])
+    guest_cart = _cart(None, in_stock[:3])
+    signed_in = _session(
+        **{
+            SESSION_KEY: str(user.pk),
+            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            HASH_SESSION_KEY: user.get_session_auth_hash(),
+            COUNT_SESSION_KEY: 3,
+        }
+    )
+    guest = _session(**{CART_SESSION_KEY: guest_cart.pk, COUNT_SESSION_KEY: 3})
+    assert signed_in_cart.pk != guest_cart.pk
+    with translation.override("en"):
+        urls = {
+            "bare view": BARE,
+            "home": reverse("catalog:home"),
+            "all products, page 1": reverse("catalog:product_list"),
+            "category, page 1": reverse("catalog:category", args=[category.slug_en]),
+            "deep filtered page": reverse("catalog:product_list")
+            + "?sort=price_asc&min_price=100&page=40",
+            f"search ?q={word}": reverse("catalog:product_list") + f"?q={word}",
+            f"search with a typo ?q={typo}": reverse("catalog:product_list") + f"?q={typo}",
+            # What the search box asks while a visitor types the first letters of a word.
+            f"search suggestions ?q={word[:4]}": reverse("catalog:suggest") + f"?q={word[:4]}",
+            "product": reverse("catalog:product", args=[product.slug_en]),
+            "cart with 3 items": reverse("orders:cart"),
+            "checkout": reverse("orders:checkout"),
+            **account_pages,
+        }
+    method = ShippingMethod.objects.filter(is_active=True).order_by("position", "pk").first()
+    return {
+        "urls": urls,
+        "cookies": {
+            "anonymous": "",
+            "guest": f"sessionid={guest}",
+            "signed in": f"sessionid={signed_in}",
+        },
+        "account_pages": list(account_pages),
+        "placement_variants": [v.pk for v in in_stock[3:]],
+        "placement_product": product.slug_en,
+        "shipping_method": method.pk,
+    }
+
+
+def targets(plan: dict) -> list[tuple[str, str, str]]:
+    """(label, url, who) in the order they are measured; the bare view first."""
+    urls, rows = plan["urls"], [("bare view", plan["urls"]["bare view"], "anonymous")]
+    own = plan["account_pages"]
+    pages = [k for k in urls if k not in ("bare view", "cart with 3 items", "checkout", *own)]
+    rows += [(label, urls[label], "anonymous") for label in pages]
+    rows += [(label, urls[label], "signed in") for label in pages]
+    rows += [("cart with 3 items", urls["cart with 3 items"], "guest")]
+    rows += [("cart with 3 items", urls["cart with 3 items"], "signed in")]
+    rows += [(label, urls[label], "signed in") for label in own]
+    return rows
+
+
+def client_for(cookie: str) -> Client:
+    """An in-process client carrying a visitor's cookie ("name=value", or "" for none)."""
+    client = Client(HTTP_HOST="127.0.0.1")
+    if cookie:
+        name, value = cookie.split("=", 1)
+        client.cookies[name] = value
+    return client
+
+
+def counted(captured: CaptureQueriesContext) -> int:
+    """SQL statements captured, transaction control not counted."""
+    return sum(
+        1
+        for q in captured.captured_queries
+        if not q["sql"].lstrip().upper().startswith(TRANSACTION_CONTROL)
+    )
+
+
+def statements(url: str, cookie: str) -> int:
+    """SQL statements of one request as measured (a warm cache; transaction control not counted);
+    0 for the bare view."""
+    if url == BARE:
+        return 0
+    client = client_for(cookie)
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    return counted(captured)
