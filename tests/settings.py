@@ -102,4 +102,6 @@ ECHECK_SEAL_KEY = "test-echeck-seal-key"
 ECHECK_ENCRYPTION_KEYS = ["hF1Hk1wq4gOjz3r7ZrR5cYb7h7d2VfXq0k8n3mYlB6U="]
 # Thumbnails made once: the same picture at the same size is copied from a content-addressed
 # cache under TEST_VAR_DIR instead of being resized and encoded again (tests/thumbnails.py).
+# A cold cache encodes WebP with the fastest method (the same format and size).
 THUMBNAIL_BACKEND = "tests.thumbnails.ContentAddressedThumbnailBackend"
+THUMBNAIL_ENGINE = "tests.thumbnails.FastWebPEngine"

@@ -20,7 +20,12 @@ from django.conf import settings as django_settings
 from PIL import Image
 from sorl.thumbnail.base import ThumbnailBackend
 from sorl.thumbnail.conf import settings as sorl_settings
+from sorl.thumbnail.engines.pil_engine import Engine as PilEngine
 from sorl.thumbnail.images import ImageFile
+
+# WebP's fastest encoder setting (Pillow's `method`, 0–6; sorl leaves Pillow's default 4): the
+# same format and size, about four times faster to make, a little larger. Part of the key.
+WEBP_METHOD = 0
 
 
 def cache_dir() -> Path:
@@ -30,7 +35,8 @@ def cache_dir() -> Path:
 def _key(source_image: Image.Image, geometry_string: str, options: dict) -> str:
     described = {k: v for k, v in options.items() if k != "image_info"}
     digest = hashlib.sha256()
-    digest.update(json.dumps([sorl.__version__, PIL.__version__, geometry_string]).encode())
+    versions = [sorl.__version__, PIL.__version__, WEBP_METHOD, geometry_string]
+    digest.update(json.dumps(versions).encode())
     digest.update(json.dumps(described, sort_keys=True, default=repr).encode())
     digest.update(json.dumps(options.get("image_info", {}), sort_keys=True, default=repr).encode())
     # The source file as uploaded (sorl's PIL engine opens it from a BytesIO, decoded only if a
@@ -66,3 +72,15 @@ class ContentAddressedThumbnailBackend(ThumbnailBackend):
         partial.write_bytes(data)
         partial.replace(kept)  # atomic: a parallel run never reads half a file
         return None
+
+
+class FastWebPEngine(PilEngine):
+    """sorl's Pillow engine, encoding WebP with the fastest method (tests only: a cold seed of
+    the demo catalog encodes 616 thumbnails)."""
+
+    def _get_raw_data(self, image, format_, quality, image_info=None, progressive=False):
+        if format_ != "WEBP" or isinstance(image, list) or (image_info or {}).get("icc_profile"):
+            return super()._get_raw_data(image, format_, quality, image_info, progressive)
+        buffer = io.BytesIO()
+        image.save(buffer, format="WEBP", quality=quality, method=WEBP_METHOD)
+        return buffer.getvalue()
