@@ -78,12 +78,18 @@ def test_a_new_visitors_form_carries_a_working_token_of_their_own():
 
 
 def test_token_characters_are_drawn_evenly_from_the_whole_alphabet():
-    """The tokens pages hand out (one per response) are Django's own: its format, unmasking
-    to the visitor's cookie secret, drawn evenly from the whole alphabet."""
+    """The tokens pages hand out (one per response, drawn in shop.visitor for speed) are in
+    Django's format: its length, unmasking to the visitor's cookie secret as Django's own token
+    does, drawn evenly from the whole alphabet."""
     from collections import Counter
     from types import SimpleNamespace
 
-    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_TOKEN_LENGTH, _unmask_cipher_token
+    from django.middleware.csrf import (
+        CSRF_ALLOWED_CHARS,
+        CSRF_TOKEN_LENGTH,
+        _unmask_cipher_token,
+        get_token,
+    )
 
     from shop.visitor import csrf_token
 
@@ -95,6 +101,10 @@ def test_token_characters_are_drawn_evenly_from_the_whole_alphabet():
         assert len(token) == CSRF_TOKEN_LENGTH
         assert _unmask_cipher_token(token) == request.META["CSRF_COOKIE"]
         tokens.append(token)
+    # Django's own token for the same visitor: the same length and the same secret.
+    django_token = get_token(request)
+    assert len(django_token) == len(token)
+    assert _unmask_cipher_token(django_token) == _unmask_cipher_token(token)
     drawn = Counter("".join(tokens))
     expected = 10_000 * CSRF_TOKEN_LENGTH / len(CSRF_ALLOWED_CHARS)  # 10,000 each
     assert set(drawn) == set(CSRF_ALLOWED_CHARS)
