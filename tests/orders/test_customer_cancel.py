@@ -351,3 +351,23 @@ def test_the_order_page_runs_a_pinned_number_of_queries_with_the_cancel_preview(
         _page(client, cod)
     with django_assert_max_num_queries(len(cod_run.captured_queries)):
         _page(client, paid)
+
+
+@pytest.mark.django_db
+def test_the_preview_and_the_packed_explanation_read_in_turkish(settings):
+    customer = UserFactory(verified=True, language="tr")
+    paid = pay(_placed(customer, "card"))
+    packed = packed_order(user=customer)
+    client = _signed_in(customer)
+    with translation.override("tr"):
+        amount = format_money(paid.payments.get().amount)
+        paid_page = " ".join(_page(client, paid).split())
+        packed_page = " ".join(_page(client, packed).split())
+    assert paid_page.startswith('<!DOCTYPE html> <html lang="tr">')
+    assert (
+        f"{amount} ödediğiniz karta iade edilir. Bankanız bunu "
+        f"{settings.CANCEL_CARD_REFUND_BUSINESS_DAYS} iş günü içinde gösterir."
+    ) in paid_page
+    assert "Bu siparişi iptal et" in paid_page and "goes back" not in paid_page
+    assert "Bu sipariş artık iptal edilemez" in packed_page
+    assert f"teslimden itibaren {settings.WITHDRAWAL_DAYS} gün içinde" in packed_page
