@@ -50,15 +50,6 @@ class CancelMoney:
     currency: str
     business_days: int | None
 
-    @property
-    def at_once(self) -> bool:
-        return self.business_days is None
-
-    @property
-    def gives_back(self) -> bool:
-        """Money the customer gets back (or is no longer charged)."""
-        return self.kind not in (COD_NOTHING, NOTHING_TAKEN)
-
 
 def order_customer_may_cancel(*, order: Order) -> bool:
     """By status only, whatever paid it: until the order is packed."""
