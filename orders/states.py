@@ -60,7 +60,7 @@ FOLLOWS_SHIPMENTS = frozenset({S.SHIPPED, S.IN_TRANSIT, S.OUT_FOR_DELIVERY})
 # Nothing moves any more: the order page stops refreshing itself.
 FINAL = frozenset({S.DELIVERED, S.CANCELLED, S.RETURNED})
 
-# The customer may cancel from the order page: before shipping, while nothing was captured.
+# The customer may cancel from the order page until it is packed, whatever paid it.
 CUSTOMER_CANCELLABLE = frozenset({S.PENDING_PAYMENT, S.CONFIRMED, S.PREPARING})
 
 # Order of progress on the road, for "the order follows its least advanced parcel".

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.services import stock_ship
-from payments.states import REFUNDABLE, SHIPPABLE, VOIDABLE, PaymentStatus
+from payments.states import REFUNDABLE, SHIPPABLE, PaymentStatus
 from shop.background import enqueue_on_commit
 from shop.models import User
 
@@ -29,8 +29,8 @@ from ..models import (
     ShipmentLine,
     ShipmentStatus,
 )
+from ..selectors.cancelling import order_customer_may_cancel
 from ..states import (
-    CUSTOMER_CANCELLABLE,
     ROAD_RANK,
     CancelReason,
     OrderStatus,
@@ -403,15 +403,18 @@ def order_next_steps(*, order: Order) -> list[str]:
 
 
 def order_customer_can_cancel(*, order: Order) -> bool:
-    """Before shipping and before any money was taken (refunds on cancel come later)."""
-    return order.status in CUSTOMER_CANCELLABLE and (
-        order.payment_status in VOIDABLE
-        or order.payment_status in (PaymentStatus.FAILED, PaymentStatus.VOIDED)
-    )
+    """Until the order is packed, whatever paid it (`selectors.cancelling`): the money goes back
+    after the cancellation commits (`order_transition` voids or refunds each payment)."""
+    return order_customer_may_cancel(order=order)
 
 
 def order_cancel_by_customer(*, order: Order, by: User | None = None) -> Order:
-    """The customer cancels from the order page; a second click changes nothing."""
+    """The customer cancels from the order page; a second click changes nothing.
+
+    Paid or not: each payment is voided or refunded in full once this commits (card and wallet
+    to the card, balance to the balance, tab off the tab, a clearing e-check voided). A payment
+    arriving meanwhile finds the order cancelled and is refunded (`_refund_unwanted_payment`).
+    """
     with transaction.atomic():
         # Checked under the order's lock: a payment arriving meanwhile waits, then is seen.
         locked = Order.objects.select_for_update().get(pk=order.pk)

@@ -15,8 +15,13 @@ from payments.states import PaymentMethod
 from ..forms import RefundAccountForm
 from ..links import download_token
 from ..models import CreditNote, Order, OrderLine, Return, Shipment
+from ..selectors.cancelling import (
+    CancelMoney,
+    order_cancel_closed,
+    order_cancel_preview,
+    order_customer_may_cancel,
+)
 from ..selectors.returns import RETURNABLE_ORDER, withdrawal_ends_at
-from ..services import order_customer_can_cancel
 from ..states import COUNTS_AS_RETURNED, FINAL, OrderStatus
 
 S = OrderStatus
@@ -184,9 +189,25 @@ class OrderPage:
             and self.order.payment_method == PaymentMethod.CARD
         )
 
+    # --- cancelling (templates/orders/_cancel.html) -----------------------------------------
+
     @property
     def can_cancel(self) -> bool:
-        return order_customer_can_cancel(order=self.order)
+        return order_customer_may_cancel(order=self.order)
+
+    @property
+    def cancel_preview(self) -> list[CancelMoney]:
+        """What cancelling now does with each payment (from prefetched rows: no query)."""
+        return order_cancel_preview(order=self.order) if self.can_cancel else []
+
+    @property
+    def cancel_closed(self) -> bool:
+        """Packed or on its way: too late to cancel, the page says how to return it instead."""
+        return order_cancel_closed(order=self.order)
+
+    @property
+    def withdrawal_days(self) -> int:
+        return settings.WITHDRAWAL_DAYS
 
     # --- returns ---------------------------------------------------------------------------
 

@@ -43,6 +43,11 @@ LEGAL_DOCUMENTS_VERSION = env.str("LEGAL_DOCUMENTS_VERSION", default="2026-11")
 # Until a lawyer approves the texts, every legal page says it awaits legal review.
 LEGAL_TEXTS_REVIEWED = env.bool("LEGAL_TEXTS_REVIEWED", default=False)
 WITHDRAWAL_DAYS = env.int("WITHDRAWAL_DAYS", default=14)
+# What the order page promises before a customer cancels (docs/fulfilment.md): a card refund
+# shows on the statement within this many business days (Stripe: 5-10), a bank transfer (a
+# cleared e-check paid back by staff) within this many; balance and tab refunds happen at once.
+CANCEL_CARD_REFUND_BUSINESS_DAYS = env.int("CANCEL_CARD_REFUND_BUSINESS_DAYS", default=10)
+CANCEL_TRANSFER_REFUND_BUSINESS_DAYS = env.int("CANCEL_TRANSFER_REFUND_BUSINESS_DAYS", default=5)
 SELLER_NAME = env.str("SELLER_NAME", default="Dükkan Elektronik Ticaret A.Ş.")
 SELLER_ADDRESS = env.str(
     "SELLER_ADDRESS", default="Örnek Mah. Deneme Cad. No: 1, 34000 Kadıköy / İstanbul"
