@@ -1,5 +1,6 @@
 """One account menu on every account page, and a time-zone field people can find their city in."""
 
+from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
@@ -8,6 +9,7 @@ from django.test import RequestFactory
 from django.urls import resolve, reverse
 from django.utils import translation
 
+from payments.services import balance_top_up_create
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +98,10 @@ def _parse(html: str) -> _Page:
     return page
 
 
+def _marked(html: str) -> list[tuple[str, str]]:
+    return [(link["text"], link["current"]) for link in _parse(html).menus[0] if link["current"]]
+
+
 def _url(name: str, language: str) -> str:
     with translation.override(language):
         return reverse(name)
@@ -128,9 +134,7 @@ def test_every_account_page_shows_the_whole_menu_and_marks_itself(
 
 
 def test_a_page_inside_a_section_marks_its_section_but_not_as_this_page(client, customer):
-    page = _parse(client.get("/en/account/addresses/new/").text)
-    marked = [(link["text"], link["current"]) for link in page.menus[0] if link["current"]]
-    assert marked == [("My addresses", "true")]
+    assert _marked(client.get("/en/account/addresses/new/").text) == [("My addresses", "true")]
 
 
 def test_the_menu_replaces_the_old_links_so_no_page_has_two_links_to_the_same_place(
@@ -242,3 +246,11 @@ def test_the_refusal_is_in_turkish_on_the_turkish_page(client, customer):
     assert "“Mars/Base” bildiğimiz bir saat dilimi değil. Listeden bir şehir seçin." in (
         response.text.replace("&ldquo;", "“").replace("&rdquo;", "”")
     )
+
+
+@pytest.mark.stripe
+def test_the_card_pages_mark_the_section_they_belong_to(client, customer, fake_stripe):
+    top_up = balance_top_up_create(user=customer, amount=Decimal("50.00"))
+    assert _marked(client.get("/en/account/wallet/add/").text) == [("My wallet", "true")]
+    top_up_page = client.get(reverse("wallet:top_up_pay", args=[top_up.pk])).text
+    assert _marked(top_up_page) == [("My balance", "true")]
