@@ -1,10 +1,26 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import User
 from .phones import clean_mobile, format_mobile
+from .time_zones import time_zone_choices
 
 
 class ProfileForm(forms.ModelForm):
+    # Grouped choices (Türkiye, common cities, every zone by city); the value is the IANA name.
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        help_text=_(
+            "Türkiye comes first, then common cities; the full list is sorted by city: "
+            "type a city's name to jump to it."
+        ),
+        error_messages={
+            "invalid_choice": _(
+                "“%(value)s” is not a time zone we know. Choose a city from the list."
+            )
+        },
+    )
+
     class Meta:
         model = User
         fields = ["first_name", "last_name", "phone", "language", "time_zone"]
@@ -18,6 +34,7 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = time_zone_choices()  # in the page's language
         if self.instance and self.instance.phone and not self.is_bound:
             self.initial["phone"] = format_mobile(self.instance.phone)
 

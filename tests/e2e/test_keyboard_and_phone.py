@@ -135,7 +135,7 @@ def test_small_links_in_forms_are_at_least_24px_tall(page: Page, live_server):
     expect(page.get_by_text("Signed in as touch@example.com.", exact=True)).to_be_visible()
     for path in ("/en/account/password/change/", "/en/account/"):
         page.goto(f"{live_server.url}{path}")
-        small = page.locator("main form a, main .subnav a, main button.link")
+        small = page.locator("main form a, main .account-nav a, main button.link")
         assert small.count() > 0
         heights = small.evaluate_all(
             "els => els.map(el => [el.textContent.trim(), el.getBoundingClientRect().height])"

@@ -69,7 +69,7 @@ def test_unknown_time_zone_is_refused(client):
         },
     )
     assert response.status_code == 200
-    assert "Select a valid choice" in response.text
+    assert "is not a time zone we know. Choose a city from the list." in response.text
     user.refresh_from_db()
     assert user.time_zone == "Europe/Istanbul"
 
