@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
-from shop.money import vat_included_in
+from shop.money import format_money, vat_included_in
 
 from .storage import private_storage
 
@@ -364,7 +364,7 @@ class PriceHistory(models.Model):
         indexes = [models.Index(fields=["variant", "starts_at"], name="catalog_price_hist_idx")]
 
     def __str__(self) -> str:
-        return f"{self.variant_id}: {self.price} from {self.starts_at:%Y-%m-%d}"
+        return f"{self.variant_id}: {format_money(self.price)} from {self.starts_at:%Y-%m-%d}"
 
 
 class ProductImage(models.Model):

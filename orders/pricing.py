@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from payments.interface import Availability, CheckoutContext
 from payments.registry import all_providers
-from shop.money import ZERO, to_money
+from shop.money import ZERO, format_money, to_money
 
 from .models import CartLine, Coupon, CouponKind
 from .shipping import ShippingQuote
@@ -147,8 +146,8 @@ def coupon_check(
     subtotal = sum((state.gross for state in lines), ZERO)
     if subtotal < coupon.min_basket:
         return refused(
-            _("This code needs a basket of at least %(amount)s %(currency)s.")
-            % {"amount": coupon.min_basket, "currency": settings.SHOP_CURRENCY}
+            _("This code needs a basket of at least %(amount)s.")
+            % {"amount": format_money(coupon.min_basket)}
         )
     eligible = [state for state in lines if _eligible(coupon, state.line)]
     if not eligible:

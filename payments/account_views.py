@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shop.exceptions import ShopError
+from shop.money import format_money
 
 from . import selectors, services
 from .methods.card.card_form import wallet_card_setup
@@ -138,8 +139,7 @@ def top_up_pay(request: HttpRequest, pk: int) -> HttpResponse:
     return _card_page(
         request,
         title=_("Top up your balance"),
-        button=_("Pay %(amount)s %(currency)s")
-        % {"amount": payment.amount, "currency": payment.currency},
+        button=_("Pay %(amount)s") % {"amount": format_money(payment.amount, payment.currency)},
         payment=payment,
         cards=cards,
     )
@@ -201,8 +201,8 @@ def tab_pay(request: HttpRequest) -> HttpResponse:
     return _card_page(
         request,
         title=_("Pay your tab"),
-        button=_("Pay %(amount)s %(currency)s")
-        % {"amount": services.tab_total(tab=current), "currency": current.currency},
+        button=_("Pay %(amount)s")
+        % {"amount": format_money(services.tab_total(tab=current), current.currency)},
     )
 
 

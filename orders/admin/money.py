@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from payments.models import Payment
 from payments.states import REFUNDABLE, PaymentStatus
+from shop.money import format_money
 
 from .inlines import HistoryInline
 
@@ -59,14 +60,18 @@ class PaymentInline(HistoryInline):
 
     @admin.display(description=_("refundable"))
     def refundable_now(self, payment: Payment) -> str:
-        return f"{payment.refundable()} {payment.currency}"
+        return format_money(payment.refundable(), payment.currency)
 
     @admin.display(description=_("ledger"))
     def ledger(self, payment: Payment) -> str:
         rows = [
-            (e.created_at.strftime("%Y-%m-%d %H:%M"), e.get_kind_display(), e.amount, e.currency)
+            (
+                e.created_at.strftime("%Y-%m-%d %H:%M"),
+                e.get_kind_display(),
+                format_money(e.amount, e.currency),
+            )
             for e in payment.events.all()
         ]
         if not rows:
             return "—"
-        return format_html_join(mark_safe("<br>"), "{} · {} · {} {}", rows)
+        return format_html_join(mark_safe("<br>"), "{} · {} · {}", rows)

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from shop.money import format_money
+
 
 class Carrier(models.Model):
     """A shipping company; its tracking link is built from the shipment's tracking number."""
@@ -113,4 +115,4 @@ class ShippingRate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.method} ≤ {self.max_weight_grams} g: {self.price}"
+        return f"{self.method} ≤ {self.max_weight_grams} g: {format_money(self.price)}"

@@ -13,6 +13,7 @@ from payments.models import Payment
 from payments.states import ACCEPTED, REFUNDABLE, SHIPPABLE, VOIDABLE, PaymentStatus
 from shop.background import enqueue_on_commit
 from shop.models import User
+from shop.money import format_money
 
 from ..exceptions import InvalidTransition
 from ..messages import (
@@ -238,10 +239,10 @@ def order_payment_resolved(*, order_id: int, owed: Decimal, flag: str) -> Order:
             order.needs_review = True
             order.review_note = (
                 _(
-                    "Resolved short: %(owed)s %(currency)s is still owed. Ask the customer to "
+                    "Resolved short: %(owed)s is still owed. Ask the customer to "
                     "pay it (the order's pay link), or write it off."
                 )
-                % {"owed": owed, "currency": order.currency}
+                % {"owed": format_money(owed, order.currency)}
             )[:255]
         elif order.needs_review and order.review_note == flag[:255]:
             order.needs_review, order.review_note = False, ""

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from shop.admin_safety import ReadOnlyInlineMixin
 from shop.exceptions import ShopError
 from shop.models import User
+from shop.money import format_money
 
 from ..models import (
     BalanceAccount,
@@ -35,7 +36,7 @@ class BalanceAccountAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("balance"))
     def current_balance(self, obj: BalanceAccount) -> str:
-        return f"{obj.balance()} {obj.currency}"
+        return format_money(obj.balance(), obj.currency)
 
     def has_add_permission(self, request) -> bool:
         return False

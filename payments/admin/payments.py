@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shop.admin_safety import ReadOnlyInlineMixin
 from shop.exceptions import ShopError
+from shop.money import format_money
 
 from .. import selectors, services
 from ..forms import CashCollectedForm, ECheckDecisionForm, RefundForm, ResolveForm
@@ -172,9 +173,8 @@ class PaymentAdmin(admin.ModelAdmin):
                 form.add_error("amount", str(error))
             else:
                 failed = refund.status == Refund.Status.FAILED
-                text = _("Refund of %(amount)s %(currency)s: %(status)s.") % {
-                    "amount": refund.amount,
-                    "currency": refund.currency,
+                text = _("Refund of %(amount)s: %(status)s.") % {
+                    "amount": format_money(refund.amount, refund.currency),
                     "status": refund.get_status_display(),
                 }
                 # A refused refund says why (the bank's answer, a tab being paid right now).
@@ -270,11 +270,10 @@ class PaymentAdmin(admin.ModelAdmin):
         )
 
     def _money_page(self, request, payment, form, *, title, button, back) -> TemplateResponse:
-        summary = _("%(payment)s — %(status)s, refundable %(refundable)s %(currency)s") % {
+        summary = _("%(payment)s — %(status)s, refundable %(refundable)s") % {
             "payment": payment,
             "status": payment.get_status_display(),
-            "refundable": payment.refundable(),
-            "currency": payment.currency,
+            "refundable": format_money(payment.refundable(), payment.currency),
         }
         context = {
             **self.admin_site.each_context(request),

@@ -8,7 +8,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shop.money import ZERO
+from shop.money import ZERO, format_money
 
 from .ledger import Payment
 
@@ -76,7 +76,7 @@ class BalanceEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.amount} {self.currency}"
+        return f"{self.get_kind_display()} {format_money(self.amount, self.currency)}"
 
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:

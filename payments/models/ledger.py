@@ -15,7 +15,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shop.money import ZERO, to_money
+from shop.money import ZERO, format_money, to_money
 
 from ..registry import payment_owed
 from ..states import REFUND_OPEN, PaymentMethod, PaymentStatus, RefundStatus
@@ -100,7 +100,7 @@ class Payment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_method_display()} {self.amount} {self.currency}"
+        return f"{self.get_method_display()} {format_money(self.amount, self.currency)}"
 
     @property
     def owner_id(self) -> int | None:
@@ -178,7 +178,7 @@ class Refund(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.amount} {self.currency} ({self.get_status_display()})"
+        return f"{format_money(self.amount, self.currency)} ({self.get_status_display()})"
 
 
 class PaymentEvent(models.Model):
@@ -234,7 +234,7 @@ class PaymentEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.amount} {self.currency}"
+        return f"{self.get_kind_display()} {format_money(self.amount, self.currency)}"
 
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:

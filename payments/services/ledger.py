@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from shop.audit import audit_record
 from shop.models import User
-from shop.money import to_money
+from shop.money import format_money, to_money
 
 from ..exceptions import PaymentError
 from ..interface import Outcome, PaymentRequest, ProviderResult
@@ -412,11 +412,9 @@ def _mismatch(payment: Payment, result: ProviderResult) -> str:
     if result.outcome not in (Outcome.CAPTURED, Outcome.AUTHORIZED, Outcome.PENDING):
         return ""
     if result.currency != payment.currency or result.amount != payment.amount:
-        return _("The provider reported %(got)s %(got_currency)s for %(want)s %(currency)s.") % {
-            "got": result.amount,
-            "got_currency": result.currency,
-            "want": payment.amount,
-            "currency": payment.currency,
+        return _("The provider reported %(got)s for %(want)s.") % {
+            "got": format_money(result.amount, result.currency),
+            "want": format_money(payment.amount, payment.currency),
         }
     return ""
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from shop.audit import audit_record
 from shop.models import User
-from shop.money import to_money
+from shop.money import format_money, to_money
 
 from ..exceptions import PaymentError
 from ..interface import Outcome, ProviderResult
@@ -238,8 +238,8 @@ def _reserve(
         refundable = locked.refundable()
         if amount <= 0 or amount > refundable:
             raise PaymentError(
-                _("A refund must be more than 0 and at most %(amount)s %(currency)s.")
-                % {"amount": refundable, "currency": locked.currency}
+                _("A refund must be more than 0 and at most %(amount)s.")
+                % {"amount": format_money(refundable, locked.currency)}
             )
         refund = Refund.objects.create(
             payment=locked,

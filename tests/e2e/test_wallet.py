@@ -168,7 +168,7 @@ def test_a_declined_tab_is_paid_on_my_tab_with_a_3d_secure_card_in_english(
     expect(page.get_by_text("The payment of your tab was declined.")).to_be_visible()
     page.get_by_role("link", name="Pay the tab with another card").click()
     enter_card(page, "4000002760003184")
-    page.get_by_role("button", name="Pay 40.00 TRY").click()
+    page.get_by_role("button", name="Pay ₺40.00").click()
     page.get_by_role("button", name="Complete authentication").click()  # the card's setup
     expect(page.locator("#card-action")).to_be_attached()
     page.get_by_role("button", name="Complete authentication").click()  # the payment

@@ -119,7 +119,7 @@ def test_unknown_code_and_empty_cart():
 def test_minimum_basket():
     coupon("MIN500", min_basket=Decimal("500.00"))
     cart = cart_with((stocked_variant(price="200.00"), 2))
-    assert _refusal(cart, "MIN500") == "This code needs a basket of at least 500.00 TRY."
+    assert _refusal(cart, "MIN500") == "This code needs a basket of at least ₺500.00."
     services.cart_add(cart=cart, variant_id=cart.lines.get().variant_id, quantity=1)
     _apply(cart, "MIN500")
     assert _quote(cart).totals.discount == Decimal("60.00")

@@ -117,7 +117,7 @@ def test_cod_is_refused_above_the_limit(cod, settings):
     with translation.override("tr"):
         result = cod.availability(context=_context(total=Decimal("1000.01")))
     assert not result.available
-    assert "1000.00" in result.reason
+    assert "₺1.000,00" in result.reason
     assert cod.availability(context=_context(total=Decimal("1000.00"))).available
 
 

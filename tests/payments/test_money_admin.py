@@ -66,7 +66,7 @@ def test_a_refund_asks_for_an_amount_prefilled_and_a_reason(client):
     form = client.get(url).content.decode()
     assert 'value="300.00"' in form
     too_much = client.post(url, {"amount": "300.01", "reason": "x"})
-    assert "at most 300.00" in too_much.content.decode()
+    assert "at most ₺300.00" in too_much.content.decode()
     no_reason = client.post(url, {"amount": "50.00", "reason": ""})
     assert no_reason.status_code == 200 and not Refund.objects.exists()
     done = client.post(url, {"amount": "50.00", "reason": "Kırık ürün"})
@@ -132,7 +132,7 @@ def test_the_order_page_shows_its_payments_and_every_ledger_row(client):
     html = page.content.decode()
     assert page.status_code == 200
     assert reverse("admin:payments_payment_change", args=[payment.pk]) in html
-    assert html.count("300.00 TRY") >= 2  # the authorisation and the capture rows
+    assert html.count("₺300.00") >= 2  # the authorisation and the capture rows
     assert "Capture" in html and "Authorize" in html
 
 

@@ -213,7 +213,7 @@ def test_a_dispute_flags_the_order_for_staff(fake_stripe, stripe_event_post):
 
     order = Order.objects.get(pk=payment.order_id)
     assert order.needs_review and "fraudulent" in order.review_note  # in the shop's language
-    assert "149.90" in order.review_note
+    assert "₺149,90" in order.review_note  # formatted as it was written, in Turkish
     payment.refresh_from_db()
     assert payment.needs_review and "fraudulent" in payment.review_note
     assert AuditEntry.objects.filter(action="payment.dispute.created").count() == 1

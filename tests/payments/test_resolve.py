@@ -141,7 +141,7 @@ def test_a_card_captured_for_less_is_accepted_and_the_order_says_what_is_owed():
     order = Order.objects.get(pk=payment.order_id)
     assert payment.status == PaymentStatus.PAID and not payment.needs_review
     assert order.payment_status == PaymentStatus.PAID
-    assert order.needs_review and "10.00 TRY is still owed" in order.review_note
+    assert order.needs_review and "₺10.00 is still owed" in order.review_note
     assert payment.refundable() == Decimal("90.00")
     assert audit_trail(target=payment).get().details["owed"] == "10.00"
     # It can be refunded now (reserved: the card refund goes to Stripe, not reached here).

@@ -205,7 +205,7 @@ def test_small_orders_go_on_the_tab_and_settle_in_one_charge_at_the_threshold(
 
 def test_the_tab_refuses_orders_over_the_limits_and_guests(fake_stripe, tab_settings):
     customer = _customer_with_card_and_address(fake_stripe)
-    with pytest.raises(CheckoutError, match=r"up to 50\.00"):
+    with pytest.raises(CheckoutError, match=r"up to ₺50\.00"):
         place(
             cart_with((digital("60.00"), 1), user=customer),
             payment_method="micropayment",

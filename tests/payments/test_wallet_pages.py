@@ -73,7 +73,7 @@ def test_a_top_up_below_the_minimum_is_refused_on_the_page_and_makes_no_payment(
     client.force_login(customer)
     response = client.post("/en/account/balance/", {"amount": "5"})
     assert response.status_code == 400
-    assert "between 20.00 and" in response.content.decode()
+    assert "between ₺20.00 and" in response.content.decode()
     assert not customer.payments.exists()
 
 
@@ -105,4 +105,4 @@ def test_staff_adjust_a_balance_in_the_admin_with_a_reason_and_are_recorded(clie
     assert refused.status_code == 302
     assert customer.balance_account.entries.count() == 1
     page = client.get(f"/en/admin/payments/balanceaccount/{customer.balance_account.pk}/change/")
-    assert "25.00 TRY" in page.content.decode()
+    assert "₺25.00" in page.content.decode()

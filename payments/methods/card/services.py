@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from shop.models import User
+from shop.money import format_money
 
 from ...exceptions import PaymentError
 from ...models import (
@@ -242,7 +243,10 @@ def _compare_refunds(payment: Payment, client: stripe.StripeClient) -> int:
                 amount=amount,
                 currency=payment.currency,
                 payment=payment,
-                detail=f"refund: ledger {here[refund_id]}, Stripe {amount}",
+                detail=(
+                    f"refund: ledger {format_money(here[refund_id], payment.currency)}, "
+                    f"Stripe {format_money(amount, payment.currency)}"
+                ),
             )
     for reference, amount in here.items():
         if reference not in there and reference.startswith("re_"):
@@ -272,7 +276,10 @@ def _missing_at_stripe(payment: Payment) -> int:
         amount=captured,
         currency=payment.currency,
         payment=payment,
-        detail=f"ledger {captured} ({payment.status}), no such PaymentIntent at Stripe",
+        detail=(
+            f"ledger {format_money(captured, payment.currency)} ({payment.status}), "
+            "no such PaymentIntent at Stripe"
+        ),
     )
 
 
@@ -298,7 +305,10 @@ def _compare(payment: Payment, intent: dict) -> int:
         amount=amount,
         currency=currency.upper(),
         payment=payment,
-        detail=f"ledger {captured}, Stripe {status} {amount}",
+        detail=(
+            f"ledger {format_money(captured, currency.upper())}, "
+            f"Stripe {status} {format_money(amount, currency.upper())}"
+        ),
     )
 
 

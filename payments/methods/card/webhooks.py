@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from shop.background import enqueue_on_commit
 from shop.embedded import FAKE_STRIPE_WEBHOOK_SECRET
+from shop.money import format_money
 from shop.webhooks import timestamp_fresh, webhook_secret_usable
 
 from ...exceptions import PaymentError
@@ -217,13 +218,12 @@ def _apply_dispute(obj: dict, *, kind: str, event_id: str) -> None:
     currency = str(obj.get("currency", "")).upper()
     amount = from_stripe_amount(int(obj.get("amount") or 0), currency)
     values = {
-        "amount": amount,
-        "currency": currency,
+        "amount": format_money(amount, currency),
         "reason": str(obj.get("reason", "")),
         "status": str(obj.get("status", "")),
     }
     if kind == "charge.dispute.closed":
-        note = _("Dispute closed at Stripe (%(status)s): %(amount)s %(currency)s.") % values
+        note = _("Dispute closed at Stripe (%(status)s): %(amount)s.") % values
     else:
-        note = _("Dispute opened at Stripe (%(reason)s): %(amount)s %(currency)s held.") % values
+        note = _("Dispute opened at Stripe (%(reason)s): %(amount)s held.") % values
     payment_flag(payment_id=payment.pk, note=note, action=kind.replace("charge.", "payment."))

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from shop.money import ZERO, to_money
+from shop.money import ZERO, format_money, to_money
 
 from ...interface import (
     Availability,
@@ -50,8 +50,8 @@ class CashOnDelivery:
         if context.total > self.max_total:
             return Availability(
                 False,
-                _("Cash on delivery is available for orders up to %(amount)s %(currency)s.")
-                % {"amount": self.max_total, "currency": context.currency},
+                _("Cash on delivery is available for orders up to %(amount)s.")
+                % {"amount": format_money(self.max_total, context.currency)},
             )
         return Availability(True)
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from shop.money import ZERO, to_money
+from shop.money import ZERO, format_money, to_money
 
 from ...exceptions import PaymentError
 from ...interface import Availability, CheckoutContext, Outcome, PaymentRequest, ProviderResult
@@ -137,10 +137,7 @@ def _basic_problem(customer_id: int | None, amount: Decimal) -> str:
     if amount <= 0:
         return _("There is nothing to pay.")
     if amount > limit:
-        return _("The tab is for orders up to %(limit)s %(currency)s.") % {
-            "limit": limit,
-            "currency": settings.SHOP_CURRENCY,
-        }
+        return _("The tab is for orders up to %(limit)s.") % {"limit": format_money(limit)}
     return ""
 
 
@@ -151,10 +148,10 @@ def _tab_problem(tab: Tab | None, total: Decimal, amount: Decimal) -> str:
     if tab is not None and tab.status == Tab.Status.SETTLING:
         return _("Your tab is being paid right now. Please try again in a minute.")
     if total + amount > credit:
-        return _(
-            "This order would take your tab past its limit of %(limit)s %(currency)s "
-            "(%(total)s %(currency)s now)."
-        ) % {"limit": credit, "total": total, "currency": settings.SHOP_CURRENCY}
+        return _("This order would take your tab past its limit of %(limit)s (%(total)s now).") % {
+            "limit": format_money(credit),
+            "total": format_money(total),
+        }
     return ""
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from shop.money import ZERO
+from shop.money import ZERO, format_money
 
 from ...exceptions import PaymentError
 from ...interface import Availability, CheckoutContext, Outcome, PaymentRequest, ProviderResult
@@ -39,13 +39,12 @@ class StoredValueProvider:
             return Availability(
                 False,
                 _(
-                    "Your balance is %(balance)s %(currency)s: %(shortfall)s %(currency)s short. "
+                    "Your balance is %(balance)s: %(shortfall)s short. "
                     "Top up your balance to pay with it."
                 )
                 % {
-                    "balance": balance,
-                    "shortfall": context.total - balance,
-                    "currency": context.currency,
+                    "balance": format_money(balance, context.currency),
+                    "shortfall": format_money(context.total - balance, context.currency),
                 },
             )
         return Availability(True)
@@ -63,10 +62,13 @@ class StoredValueProvider:
         if balance < amount:
             raise PaymentError(
                 _(
-                    "Your balance (%(balance)s %(currency)s) does not cover this order "
-                    "(%(amount)s %(currency)s). Nothing was charged."
+                    "Your balance (%(balance)s) does not cover this order (%(amount)s). "
+                    "Nothing was charged."
                 )
-                % {"balance": balance, "amount": amount, "currency": currency}
+                % {
+                    "balance": format_money(balance, currency),
+                    "amount": format_money(amount, currency),
+                }
             )
 
     def authorize(self, *, request: PaymentRequest) -> ProviderResult:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from shop.audit import audit_record
 from shop.models import User
-from shop.money import ZERO, to_money
+from shop.money import ZERO, format_money, to_money
 
 from ...exceptions import PaymentError
 from ...models import BalanceAccount, BalanceEntry, Payment, PaymentPurpose, Refund
@@ -65,11 +65,10 @@ def balance_entry_write(
     amount = to_money(amount)
     if amount < 0 and balance_of(user_id=account.user_id) + amount < 0:
         raise BalanceError(
-            _("Your balance (%(balance)s %(currency)s) does not cover %(amount)s %(currency)s.")
+            _("Your balance (%(balance)s) does not cover %(amount)s.")
             % {
-                "balance": balance_of(user_id=account.user_id),
-                "amount": -amount,
-                "currency": account.currency,
+                "balance": format_money(balance_of(user_id=account.user_id), account.currency),
+                "amount": format_money(-amount, account.currency),
             }
         )
     return BalanceEntry.objects.create(
@@ -126,8 +125,8 @@ def parse_top_up_amount(raw: str) -> Decimal:
         raise BalanceError(_("Enter an amount such as 100 or 150.50."))
     if amount < low or amount > high:
         raise BalanceError(
-            _("A top-up must be between %(low)s and %(high)s %(currency)s.")
-            % {"low": low, "high": high, "currency": settings.SHOP_CURRENCY}
+            _("A top-up must be between %(low)s and %(high)s.")
+            % {"low": format_money(low), "high": format_money(high)}
         )
     return to_money(amount)
 
@@ -137,8 +136,8 @@ def balance_top_up_create(*, user: User, amount: Decimal) -> Payment:
     low, high = top_up_limits()
     if amount < low or amount > high:
         raise BalanceError(
-            _("A top-up must be between %(low)s and %(high)s %(currency)s.")
-            % {"low": low, "high": high, "currency": settings.SHOP_CURRENCY}
+            _("A top-up must be between %(low)s and %(high)s.")
+            % {"low": format_money(low), "high": format_money(high)}
         )
     return payment_create(
         method=PaymentMethod.CARD,
@@ -199,10 +198,13 @@ def balance_top_up_refund(
             if balance < refund.amount:
                 raise BalanceError(
                     _(
-                        "The balance is %(balance)s %(currency)s now: it no longer covers a "
-                        "refund of %(amount)s %(currency)s of this top-up."
+                        "The balance is %(balance)s now: it no longer covers a refund of "
+                        "%(amount)s of this top-up."
                     )
-                    % {"balance": balance, "amount": refund.amount, "currency": refund.currency}
+                    % {
+                        "balance": format_money(balance, refund.currency),
+                        "amount": format_money(refund.amount, refund.currency),
+                    }
                 )
             balance_entry_write(
                 account=account,
