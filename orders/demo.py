@@ -6,9 +6,12 @@ one its refund, back to her balance as cash on delivery is, and its credit note)
 The shipping part is also a checkout essential (shop.demo), so `seed_catalog` seeds it too.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from catalog.models import ProductKind, Variant
 from payments.services import payment_collect_cash
@@ -61,6 +64,12 @@ DEMO_ORDER_PATHS: dict[str, list[str]] = {
     S.RETURN_REQUESTED: [*_DELIVERED, S.RETURN_REQUESTED],
     S.RETURNED: [*_DELIVERED, S.RETURN_REQUESTED, S.RETURNED],
 }
+
+
+# Her order awaiting payment waits this long from each start (a shopper's waits
+# ORDER_PAYMENT_TIMEOUT_MINUTES), so the expiry job of `make run` never cancels it; a start finds
+# it by that long deadline and places it again when it is gone.
+DEMO_PAYMENT_WAIT = timedelta(days=365)
 
 
 @transaction.atomic
@@ -166,12 +175,15 @@ def seed_customer_demo() -> str:
                 address=_demo_address(customer), default_shipping=True, default_billing=True
             )
     if Order.objects.filter(user=customer).exists():
+        _keep_an_order_awaiting_payment(customer)
         return f"{Order.objects.filter(user=customer).count()} orders of {customer.email}"
     variants = Variant.objects.filter(
         product__kind=ProductKind.PHYSICAL, product__status="active", on_hand__gte=5
     ).order_by("pk")[: len(DEMO_ORDER_PATHS)]
     for variant, (status, path) in zip(variants, DEMO_ORDER_PATHS.items(), strict=False):
         order = _place(customer, variant, start_payment=status != S.PENDING_PAYMENT)
+        if status == S.PENDING_PAYMENT:
+            _wait_long_for_payment(order)
         for step in path:
             if step == S.SHIPPED:  # a parcel with the demo carrier: the order follows it
                 carrier = Carrier.objects.order_by("pk").first()
@@ -191,6 +203,39 @@ def seed_customer_demo() -> str:
                     cancel_reason=CancelReason.CUSTOMER if step == S.CANCELLED else "",
                 )
     return f"{Order.objects.filter(user=customer).count()} orders of {customer.email}"
+
+
+def _keep_an_order_awaiting_payment(customer: User) -> None:
+    """Her order awaiting payment, kept waiting another DEMO_PAYMENT_WAIT from this start; placed
+    again when it is gone (expired on a database seeded before it waited long, or paid or
+    cancelled in the demo). Her own checkouts left unpaid expire as any shopper's do."""
+    shoppers_wait = timedelta(minutes=settings.ORDER_PAYMENT_TIMEOUT_MINUTES)
+    order = (
+        Order.objects.filter(
+            user=customer,
+            status=S.PENDING_PAYMENT,
+            expires_at__gt=timezone.now() + shoppers_wait,  # longer than a shopper's: the demo's
+        )
+        .order_by("-expires_at")
+        .first()
+    )
+    if order is None:
+        variant = (
+            Variant.objects.filter(
+                product__kind=ProductKind.PHYSICAL, product__status="active", on_hand__gte=5
+            )
+            .order_by("pk")
+            .first()
+        )
+        if variant is None:
+            return
+        order = _place(customer, variant, start_payment=False)
+    _wait_long_for_payment(order)
+
+
+def _wait_long_for_payment(order: Order) -> None:
+    """The demo's own deadline (the demo's one write past the services: it is not a status)."""
+    Order.objects.filter(pk=order.pk).update(expires_at=timezone.now() + DEMO_PAYMENT_WAIT)
 
 
 def _request_return(order: Order, customer: User) -> Order:

@@ -1,5 +1,7 @@
 """Signed links to one order, for guests who open it from a message in another browser."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
@@ -39,6 +41,15 @@ def order_page_url(*, order) -> str:
             return f"{settings.SITE_URL}{path}?t={order_link_token(order.number)}"
         login = reverse("account_login")
     return f"{settings.SITE_URL}{login}?next={path}"
+
+
+def order_track_url(*, order) -> str:
+    """The absolute "Track your order" link for a guest's message: the tracking page with the
+    order number filled in, so the guest types only the email. It holds no secret, so it works
+    for as long as the order exists (the signed order link expires)."""
+    with translation.override(order.language):
+        path = reverse("orders:track")
+    return f"{settings.SITE_URL}{path}?{urlencode({'number': order.number})}"
 
 
 _DOWNLOAD_SALT = "orders.download-link"

@@ -14,7 +14,7 @@ from crm.notifications.models import Category, Channel
 from crm.notifications.services import Recipient, notification_send
 from payments.states import PaymentStatus
 
-from .links import download_url, order_page_url, order_pay_url
+from .links import download_url, order_page_url, order_pay_url, order_track_url
 from .models import DownloadLink, Order, OrderEvent, Return, ShipmentEvent, ShipmentStatus
 from .states import CancelReason, OrderStatus, ReturnKind
 
@@ -34,6 +34,7 @@ SAMPLE = {
     ],
     "documents": [{"title": "Mesafeli satış sözleşmesi", "text": "MADDE 1 – TARAFLAR …"}],
     "url": "http://127.0.0.1:8000/account/orders/",
+    "track_url": "http://127.0.0.1:8000/track/?number=DK-7K3M-Q9XZ",
     "cancel_reason": "Ödeme zamanında tamamlanmadı",
     "is_cod": True,
     "is_paid": False,
@@ -213,6 +214,9 @@ def order_message_context(*, order: Order, with_documents: bool = False) -> dict
                 str(CancelReason(order.cancel_reason).label) if order.cancel_reason else ""
             ),
             "url": order_page_url(order=order),  # signed for a guest, who has no "My orders"
+            # A guest's "Track your order": the tracking page, number filled in (no expiry);
+            # an account holder follows the order in "My orders".
+            "track_url": order_track_url(order=order) if order.user_id is None else "",
         }
 
 

@@ -46,8 +46,11 @@ def order_cancel(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def order_track(request: HttpRequest) -> HttpResponse:
-    """Guest tracking by order number and email; a wrong pair answers like an unknown order."""
-    form = TrackForm(request.POST or None)
+    """Guest tracking by order number and email; a wrong pair answers like an unknown order.
+
+    `?number=` (the "Track your order" link of a guest's message or the order page) fills in
+    the number, so the guest types only the email; it looks nothing up by itself."""
+    form = TrackForm(request.POST or None, initial=TrackForm.prefill(request.GET))
     order, error, status = None, "", 200
     if request.method == "POST" and form.is_valid():
         limits = visitor_limits(request, "track-tries", settings.ORDER_TRACK_ATTEMPTS_PER_HOUR)

@@ -22,6 +22,25 @@ from .helpers import add_to_cart, log_in, watch_for_errors
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BOX = "el => { const r = el.getBoundingClientRect(); return {top: r.top, bottom: r.bottom, left: r.left, right: r.right, height: r.height}; }"  # noqa: E501
+# A focused link's outline (its box grown by the outline's width and offset) and where the
+# sideways menu lets it show: inside the list's padding box (the list clips what overflows
+# it) and clear of the faded edges (the nav's ::before and ::after).
+OUTLINE_AND_ROOM = """link => {
+  const list = link.closest("ul"), nav = link.closest("nav"), style = getComputedStyle(link);
+  const reach = parseFloat(style.outlineWidth) + parseFloat(style.outlineOffset);
+  const box = link.getBoundingClientRect(), clip = list.getBoundingClientRect();
+  const edges = nav.getBoundingClientRect();
+  const top = clip.top + list.clientTop, left = clip.left + list.clientLeft;
+  return {
+    style: style.outlineStyle, width: parseFloat(style.outlineWidth),
+    outline: {top: box.top - reach, bottom: box.bottom + reach,
+              left: box.left - reach, right: box.right + reach},
+    room: {top: top, bottom: top + list.clientHeight,
+           left: Math.max(left, edges.left + parseFloat(getComputedStyle(nav, "::before").width)),
+           right: Math.min(left + list.clientWidth,
+                           edges.right - parseFloat(getComputedStyle(nav, "::after").width))},
+  };
+}"""
 
 
 @pytest.fixture
@@ -102,7 +121,8 @@ def test_phone_header_focus_follows_the_screen_and_categories_scroll_into_view(
     assert all(later >= earlier - 12 for earlier, later in itertools.pairwise(tops)), tops
 
     # The category menu scrolls sideways, with faded edges that show it; every link that takes
-    # focus is scrolled fully into view, clear of the fades.
+    # focus is scrolled fully into view, clear of the fades, its whole focus outline showing
+    # (the scrolling list clips what overflows it, and the fades wash out what lies under them).
     menu = page.get_by_role("navigation", name="Kategoriler")
     strip = menu.locator("ul")
     assert strip.evaluate("ul => ul.scrollWidth > ul.clientWidth")
@@ -120,6 +140,11 @@ def test_phone_header_focus_follows_the_screen_and_categories_scroll_into_view(
             box,
             visible,
         )
+        focus = link.evaluate(OUTLINE_AND_ROOM)
+        assert focus["style"] == "solid" and focus["width"] >= 3, focus
+        outline, room = focus["outline"], focus["room"]
+        assert room["top"] <= outline["top"] and outline["bottom"] <= room["bottom"], focus
+        assert room["left"] <= outline["left"] and outline["right"] <= room["right"], focus
     assert strip.evaluate("ul => ul.scrollLeft > 0")
 
 

@@ -111,3 +111,73 @@ def test_the_demo_return_orders_have_their_returns_refund_and_credit_note(
     assert done.number in order_page and note.number in order_page
     returns_list = admin_client.get("/en/admin/orders/return/").text
     assert pending.number in returns_list and done.number in returns_list
+
+
+def _awaiting_payment(email: str):
+    from orders.models import Order
+
+    return Order.objects.filter(user__email=email, status="pending_payment")
+
+
+def test_the_demo_order_awaiting_payment_outlives_the_expiry_job_a_shoppers_does_not(seeded_demo):
+    """`make run` runs the expiry job every few minutes: an hour and a day after the demo was
+    seeded, her order still awaits payment, while another customer's unpaid order expired."""
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from catalog.models import Variant
+    from orders.demo import demo_place
+    from orders.services import cart_add, cart_for_user
+    from orders.tasks import expire_unpaid_orders
+    from shop.demo import DEMO_CUSTOMERS
+
+    demo_order = _awaiting_payment(DEMO_CUSTOMERS[0][0]).get()
+    shopper = User.objects.get(email=DEMO_CUSTOMERS[1][0])
+    cart = cart_for_user(user=shopper)
+    cart_add(cart=cart, variant_id=Variant.objects.filter(on_hand__gte=5).first().pk, quantity=1)
+    shoppers = demo_place(shopper, cart, payment_method="cod", start_payment=False)
+    seeded = timezone.now()
+    for later, expired in ((timedelta(hours=1), 1), (timedelta(days=1), 0)):
+        with time_machine.travel(seeded + later, tick=False):
+            assert expire_unpaid_orders() == expired
+        demo_order.refresh_from_db()
+        shoppers.refresh_from_db()
+        assert demo_order.status == "pending_payment", later
+        assert (shoppers.status, shoppers.cancel_reason) == ("cancelled", "expired")
+
+
+def test_each_start_keeps_the_demo_order_awaiting_payment_or_places_it_again(seeded_demo):
+    """A start a month on pushes her order's deadline out again; a year on, once the job has
+    cancelled it (or she paid or cancelled it), the start places a new one: she always has one."""
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from orders.demo import DEMO_PAYMENT_WAIT
+    from orders.models import Order
+    from orders.tasks import expire_unpaid_orders
+    from shop.demo import DEMO_CUSTOMERS
+
+    email = DEMO_CUSTOMERS[0][0]
+    first = _awaiting_payment(email).get()
+    orders = Order.objects.filter(user__email=email).count()
+    month_on = timezone.now() + timedelta(days=30)
+    with time_machine.travel(month_on, tick=False):
+        call_command("seed_demo")
+    first.refresh_from_db()
+    assert first.expires_at >= month_on + DEMO_PAYMENT_WAIT - timedelta(minutes=1)
+    assert Order.objects.filter(user__email=email).count() == orders
+
+    year_on = first.expires_at + timedelta(days=1)
+    with time_machine.travel(year_on, tick=False):
+        assert expire_unpaid_orders() == 1
+        call_command("seed_demo")
+        call_command("seed_demo")  # a second start within the year changes nothing
+    first.refresh_from_db()
+    assert (first.status, first.cancel_reason) == ("cancelled", "expired")
+    again = _awaiting_payment(email).get()
+    assert again.expires_at >= year_on + DEMO_PAYMENT_WAIT - timedelta(minutes=1)
+    assert Order.objects.filter(user__email=email).count() == orders + 1
