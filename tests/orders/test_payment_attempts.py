@@ -4,6 +4,7 @@ place beside the card that paid, with the bank's message as staff see it in the 
 import re
 
 import pytest
+import stripe
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -13,8 +14,9 @@ from payments.interface import Outcome, ProviderResult
 from payments.models import PaymentEvent
 from payments.services import Operation, payment_create, payment_record
 from payments.states import PaymentStatus
+from tests.payments.browser_stand_in import fake_stripe as fake_stripe_client
 
-from .test_card_checkout import _enter_card
+from .test_card_checkout import _enter_card, _secret
 from .test_pages import BILLING, add, digital, place
 
 pytestmark = [pytest.mark.stripe, pytest.mark.django_db]
@@ -99,3 +101,31 @@ def test_a_failure_without_the_banks_words_is_told_in_the_pages_language(client,
     turkish = _attempts(_order_page(client, order, "tr"))
     assert "The payment did not go through." not in turkish[1]
     assert "Ödeme gerçekleşmedi." in turkish[1]
+
+
+def test_a_card_refused_while_set_up_in_the_browser_is_kept_in_the_history_too(client, fake_stripe):
+    """Stripe.js sets the card up before our server sees it: a card the bank refuses there
+    (4000 0000 0000 0002) is read back from Stripe and kept as a failed attempt."""
+    order, pay_url = _card_order(client)
+    setup = _secret(client.get(pay_url)).split("_secret_")[0]
+    # Nothing refused yet: a made-up claim records nothing.
+    assert client.post(pay_url, {"action": "refused", "setup_intent": setup})["Location"] == pay_url
+    assert not order.payments.filter(status=PaymentStatus.FAILED).exists()
+
+    card = {"number": "4000000000000002", "exp_month": 12, "exp_year": 2031, "cvc": "123"}
+    with pytest.raises(stripe.StripeError):  # what Stripe.js shows the shopper
+        fake_stripe_client(fake_stripe).v1.setup_intents.confirm(
+            setup, params={"payment_method_data": {"type": "card", "card": card}}
+        )
+    for _ in range(2):  # the browser tells us; a reload tells us again: kept once
+        refused = client.post(pay_url, {"action": "refused", "setup_intent": setup})
+        assert refused["Location"] == pay_url
+    assert "Your card was declined." in client.get(pay_url).content.decode()
+    assert order.payments.filter(status=PaymentStatus.FAILED).count() == 1
+
+    paid = _enter_card(client, fake_stripe, pay_url, "visa")
+    assert paid["Location"] == reverse("orders:confirmation", args=[order.number])
+    newest, oldest = _attempts(_order_page(client, order, "en"))
+    assert "Paid" in newest
+    assert "Failed" in oldest and "Your card was declined." in oldest
+    assert order.payments.count() == 2
