@@ -31,7 +31,7 @@ class OrderLineInline(HistoryInline):
 
 class OrderEventInline(HistoryInline):
     model = OrderEvent
-    fields = ["created_at", "from_status", "to_status", "kind", "actor", "note"]
+    fields = ["created_at", "from_status", "to_status", "kind", "actor", "note_shown"]
 
 
 class ShipmentInline(HistoryInline):

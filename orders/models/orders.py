@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from payments.states import PaymentMethod, PaymentStatus
@@ -52,7 +53,12 @@ class Order(models.Model):
 
     shipping_address = models.JSONField(_("delivery address"), default=dict, blank=True)
     billing_address = models.JSONField(_("billing address and identity"), default=dict)
+    # The method as the customer read it at placement (kept as bought, for the record), and
+    # its name in every shop language then ({"tr": …, "en": …}): pages show the reader's own.
     shipping_method = models.CharField(_("shipping method"), max_length=120, blank=True)
+    shipping_method_names = models.JSONField(
+        _("shipping method in each language"), default=dict, blank=True
+    )
     coupon_code = models.CharField(_("coupon"), max_length=40, blank=True)
 
     # The cart id and version the checkout form carried: a resubmit finds this order.
@@ -87,6 +93,12 @@ class Order(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    @property
+    def shipping_method_label(self) -> str:
+        """The shipping method in the active language, as named at placement."""
+        language = (get_language() or "").split("-")[0]
+        return self.shipping_method_names.get(language) or self.shipping_method
+
 
 class OrderEvent(models.Model):
     """One line of an order's history: who changed what, when, and why."""
@@ -97,6 +109,8 @@ class OrderEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
+    # What the shop writes here is stored in English (gettext_noop) and shown through
+    # `note_shown` in the reader's language; numbers and carriers' own words stay as they are.
     note = models.TextField(blank=True)
     # What happened besides a status change ("delivery_problem", "downloads"); "" for a change.
     kind = models.CharField(max_length=30, blank=True)
@@ -109,6 +123,13 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.from_status or '—'} → {self.to_status}"
+
+    @property
+    def note_shown(self) -> str:
+        """The note in the active language (the shop's own texts are translated)."""
+        return gettext(self.note) if self.note else ""
+
+    note_shown.fget.short_description = _("note")
 
 
 class OrderLine(models.Model):

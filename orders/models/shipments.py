@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # The parcel's statuses live with their table (states.SHIPMENT_TRANSITIONS).
@@ -80,6 +81,8 @@ class ShipmentEvent(models.Model):
     external_id = models.CharField(max_length=120)
     status = models.CharField(_("status"), max_length=20, choices=ShipmentStatus)
     happened_at = models.DateTimeField(_("time"))
+    # The shop's own texts ("Reported by staff", the simulated carrier's) are stored in English
+    # and shown in the reader's language (`description_shown`); a carrier's stay as it wrote them.
     description = models.CharField(_("description"), max_length=255, blank=True)
     received_at = models.DateTimeField(default=timezone.now)
     # False: older than an event already applied, kept for the record only.
@@ -97,6 +100,11 @@ class ShipmentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shipment_id} {self.status} @ {self.happened_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def description_shown(self) -> str:
+        """The description in the active language (the shop's own texts are translated)."""
+        return gettext(self.description) if self.description else ""
 
 
 class CarrierUpdate(models.Model):

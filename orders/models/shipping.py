@@ -1,5 +1,6 @@
 """Shipping: carriers, the regions rates apply to, methods and their weight-band rates."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -93,6 +94,13 @@ class ShippingMethod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.carrier} — {self.name}"
+
+    def names_by_language(self) -> dict[str, str]:
+        """How an order names this method in each shop language ({"tr": …, "en": …})."""
+        return {
+            code: f"{self.carrier} — {getattr(self, f'name_{code}', '') or self.name}"
+            for code, _label in settings.LANGUAGES
+        }
 
 
 class ShippingRate(models.Model):

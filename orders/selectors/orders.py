@@ -22,6 +22,7 @@ from ..models import (
     ShipmentLine,
 )
 from ..states import OrderStatus
+from .order_parts import order_lines_with_current_names, order_payments_with_outcomes
 
 
 def orders_of(*, user: User) -> QuerySet[Order]:
@@ -40,10 +41,14 @@ def order_for_viewer(
 
     `full` loads everything the order's page shows in a fixed number of queries.
     """
-    orders = Order.objects.filter(number=number).prefetch_related("lines", "documents")
+    # The page shows each line's product name now beside the copy bought (a join, no query).
+    lines = Prefetch("lines", queryset=order_lines_with_current_names()) if full else "lines"
+    orders = Order.objects.filter(number=number).prefetch_related(lines, "documents")
     if full:
         orders = orders.select_related("invoice").prefetch_related(
             "events",
+            # Each attempt with its outcome: a declined one shows the bank's message.
+            Prefetch("payments", queryset=order_payments_with_outcomes()),
             # Each refund with its account (a join, no query more): the page asks where a
             # cash refund goes when nobody has said.
             Prefetch("payments__refunds", queryset=Refund.objects.select_related("account")),

@@ -58,6 +58,7 @@ from .paying import (
     order_card_customer,
     order_card_form,
     order_card_pay,
+    order_card_refused,
     order_pays_in_browser,
 )
 from .return_lifecycle import return_transition
@@ -112,6 +113,7 @@ __all__ = [
     "order_card_customer",
     "order_card_form",
     "order_card_pay",
+    "order_card_refused",
     "order_customer_can_cancel",
     "order_event_record",
     "order_expire",

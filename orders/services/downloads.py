@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from catalog.models import DigitalFile
 from shop.models import User
@@ -49,7 +49,7 @@ def download_links_issue(*, order: Order, by: User | None = None) -> list[Downlo
         )
         if not created:
             return []
-        note = _("Download links issued.")
+        note = gettext_noop("Download links issued.")
         if locked.status == OrderStatus.CONFIRMED and len(digital) == len(lines):
             order_transition(
                 order=locked, to=OrderStatus.DELIVERED, by=by, note=note, event_kind="downloads"

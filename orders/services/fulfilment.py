@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from catalog.services import stock_ship
 from payments.states import REFUNDABLE, SHIPPABLE, PaymentStatus
@@ -214,7 +215,9 @@ def _order_follow_shipments(*, order: Order, by: User | None, problem: str | Non
         target = S.SHIPPED if order.status == S.PACKED else order.status
     else:
         target = min((_ROAD[status] for status in statuses), key=ROAD_RANK.__getitem__)
-    note = _("Delivery problem: %(problem)s") % {"problem": problem} if problem else ""
+    # The event's kind says "delivery problem"; its note is the report itself, in English when
+    # the shop wrote it (translated where it is shown) or as the carrier wrote it.
+    note = problem or ""
     if target != order.status and can_transition(order.status, target):
         order_transition(
             order=order,
@@ -350,7 +353,8 @@ def order_step(*, order: Order, to: str, by: User | None = None) -> Order:
                     event_id=f"staff-{uuid.uuid4().hex}",
                     status=PARCEL_STEPS[to],
                     happened_at=max(now, _just_after(shipment.last_event_at)),
-                    description=_("Reported by staff"),
+                    # Stored in English, shown in the reader's language (see ShipmentEvent).
+                    description=gettext_noop("Reported by staff"),
                 ),
                 by=by,
             )

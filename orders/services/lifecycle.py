@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from catalog.services import stock_release
 from payments.models import Payment
@@ -282,6 +283,6 @@ def order_expire(*, order_id: int, now: datetime | None = None) -> bool:
             order=order,
             to=OrderStatus.CANCELLED,
             cancel_reason=CancelReason.EXPIRED,
-            note=_("Payment was not completed in time."),
+            note=gettext_noop("Payment was not completed in time."),
         )
     return True

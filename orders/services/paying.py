@@ -13,17 +13,21 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from payments.interface import Outcome, ProviderResult
 from payments.methods.card.card_form import card_form_setup
 from payments.methods.card.services import CardSetup
 from payments.models import Payment, PaymentEvent
 from payments.registry import get_provider
 from payments.services import (
     CheckoutPayment,
+    Operation,
     card_action_secret,
     card_customer_for,
     card_pay,
+    card_setup_refused,
     payment_checkout_resolve,
     payment_create,
+    payment_record,
     payment_refresh,
     payment_start,
 )
@@ -131,6 +135,34 @@ def order_card_pay(*, order: Order, setup_intent_id: str, user: User | None) -> 
     payment = _attempt_for_card(order=order)
     customer = order_card_customer(order=order, user=user)
     payment = card_pay(payment=payment, setup_intent_id=setup_intent_id, customer_id=customer)
+    return order_card_step(payment=payment)
+
+
+def order_card_refused(*, order: Order, setup_intent_id: str, user: User | None) -> CardStep | None:
+    """Record a card the bank refused in the browser (while Stripe.js set it up) as a failed
+    attempt of the order, with the bank's words, as a declined charge is; read from Stripe,
+    once per card entered. None when Stripe shows no refusal (nothing is recorded)."""
+    customer = order_card_customer(order=order, user=user)
+    refusal = card_setup_refused(setup_intent_id=setup_intent_id, customer_id=customer)
+    if refusal is None:
+        return None
+    key = f"{PaymentEvent.Kind.FAILURE}:{refusal.key}"
+    if PaymentEvent.objects.filter(idempotency_key=key, payment__order=order).exists():
+        return None  # told twice (a reload): recorded the first time
+    payment = _attempt_for_card(order=order)
+    payment = payment_record(
+        payment_id=payment.pk,
+        result=ProviderResult(
+            Outcome.FAILED,
+            payment.amount,
+            currency=payment.currency,
+            reference=refusal.key,
+            message=refusal.message,
+            raw={"code": refusal.code, "status": "setup_refused"},
+        ),
+        operation=Operation.START,
+        operation_key=refusal.key,
+    )
     return order_card_step(payment=payment)
 
 

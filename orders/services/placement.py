@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from catalog.exceptions import OutOfStock
 from catalog.services import stock_allocate
@@ -288,6 +289,9 @@ def _create_order(placement: Placement) -> None:
             ),
             billing_address=address_snapshot(request.billing_address),
             shipping_method=str(priced.shipping.method) if priced.shipping else "",
+            shipping_method_names=(
+                priced.shipping.method.names_by_language() if priced.shipping else {}
+            ),
             coupon_code=placement.coupon.code if placement.coupon else "",
             checkout_token=request.token,
             placed_at=now,
@@ -377,7 +381,9 @@ def _pay_or_confirm(placement: Placement) -> None:
         order.payment_status = PaymentStatus.PAID  # nothing is owed
         order.save(update_fields=["payment_status", "updated_at"])
         placement.order = order_transition(
-            order=order, to=OrderStatus.CONFIRMED, note=_("Nothing to pay: confirmed at once.")
+            order=order,
+            to=OrderStatus.CONFIRMED,
+            note=gettext_noop("Nothing to pay: confirmed at once."),
         )
         return
     attempt = payment_create(

@@ -142,7 +142,7 @@ class OrderPage:
             label = EVENT_LABELS.get(event.kind) or S(event.to_status).label
             entries.append(
                 HistoryEntry(
-                    label=str(label), at=event.created_at, note=event.note, kind=event.kind
+                    label=str(label), at=event.created_at, note=event.note_shown, kind=event.kind
                 )
             )
         return entries

@@ -19,8 +19,18 @@ def order_pay(request: HttpRequest, number: str) -> HttpResponse:
         return redirect("orders:confirmation", number=number)
     if request.method == "POST":
         try:
-            if request.POST.get("action") == "check":
+            action = request.POST.get("action")
+            if action == "check":
                 step = services.order_card_check(order=order)
+            elif action == "refused":
+                # The bank refused the card in the browser: kept in the order's history.
+                step = services.order_card_refused(
+                    order=order,
+                    setup_intent_id=request.POST.get("setup_intent", ""),
+                    user=signed_in_user(request),
+                )
+                if step is None:
+                    return redirect("orders:pay", number=number)
             else:
                 step = services.order_card_pay(
                     order=order,

@@ -24,6 +24,15 @@
           if (result.error) {
             errors.textContent = result.error.message || String(result.error);
             button.disabled = false;
+            var refused = result.error.type === "card_error" || result.error.code === "card_declined";
+            if (refused && form.dataset.reportRefusals === "1") {
+              // The server reads the refusal from Stripe and keeps it in the order's history.
+              form.elements.action.value = "refused";
+              document.getElementById("setup-intent").value =
+                form.dataset.clientSecret.split("_secret_")[0];
+              form.dataset.ready = "1";
+              form.submit();
+            }
             return;
           }
           document.getElementById("setup-intent").value = result.setupIntent.id;

@@ -119,6 +119,41 @@ def card_set_up(*, setup_intent_id: str, customer_id: str) -> str:
     return _id(setup.payment_method)
 
 
+@dataclass(frozen=True)
+class SetupRefusal:
+    """A card the bank refused while it was set up in the browser, as Stripe tells it."""
+
+    key: str  # the SetupIntent and the refused card: one ledger row per card entered
+    code: str
+    message: str  # the bank's words, as Stripe gives them
+
+
+def card_setup_refused(*, setup_intent_id: str, customer_id: str) -> SetupRefusal | None:
+    """The card a SetupIntent of this Customer was refused with, read from Stripe (never from
+    the browser); None when Stripe shows no refused card on it.
+
+    Stripe keeps the refusal as the intent's `last_setup_error`; the fake server cancels the
+    intent with the refused card attached instead.
+    """
+    card_setup_intent_id_check(setup_intent_id)
+    try:
+        setup = stripe_client().v1.setup_intents.retrieve(setup_intent_id).to_dict()
+    except stripe.InvalidRequestError:
+        return None
+    except stripe.StripeError as error:
+        raise ProviderUnavailable(_("Card payments are unavailable right now.")) from error
+    if _id(setup.get("customer")) != customer_id:
+        return None
+    error = setup.get("last_setup_error") or {}
+    card = _id(error.get("payment_method")) or _id(setup.get("payment_method"))
+    if not card or not (error or setup.get("status") == "canceled"):
+        return None
+    code = str(error.get("decline_code") or error.get("code") or "card_declined")
+    # Stripe's own words for a refusal that came without any (the fake server's).
+    message = str(error.get("message") or "Your card was declined.")
+    return SetupRefusal(key=f"{setup_intent_id}:{card}", code=code, message=message)
+
+
 def card_action_secret(*, payment: Payment) -> str:
     """The client secret the browser needs to finish 3-D Secure (read from Stripe, not kept)."""
     if not payment.reference.startswith("pi_"):
@@ -322,4 +357,6 @@ def _difference(kind: str, reference: str, **fields: object) -> int:
 def _id(value: object) -> str:
     if isinstance(value, str):
         return value
+    if isinstance(value, dict):
+        return str(value.get("id", "") or "")
     return str(getattr(value, "id", "") or "")
