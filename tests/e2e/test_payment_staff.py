@@ -137,7 +137,7 @@ def test_staff_refund_part_of_a_card_order_and_the_customer_sees_it_in_turkish(
     staff.get_by_label("Neden").fill("Kargoda hasar gördü")
     staff.get_by_role("button", name="İade", exact=True).click()
     expect(staff).to_have_url(change)
-    expect(staff.locator(".messagelist")).to_contain_text("45.00")
+    expect(staff.locator(".messagelist")).to_contain_text("₺45,00")
     sent = staff.locator("table.messages-sent")  # the order's message log
     expect(sent.locator("tr", has_text="payment_refunded")).to_have_count(2)  # email and SMS
     staff_context.close()
