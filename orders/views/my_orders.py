@@ -11,6 +11,9 @@ from .. import selectors
 
 @login_required
 def order_list(request: HttpRequest) -> HttpResponse:
-    paginator = Paginator(selectors.orders_of(user=request.user), settings.ORDERS_PER_PAGE)
-    orders = paginator.get_page(request.GET.get("page"))
+    page = request.GET.get("page")
+    pages = selectors.OrderListPages(
+        user=request.user, page=page, per_page=settings.ORDERS_PER_PAGE
+    )
+    orders = Paginator(pages, settings.ORDERS_PER_PAGE).get_page(page)
     return render(request, "orders/order_list.html", {"orders": orders})

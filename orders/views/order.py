@@ -21,7 +21,7 @@ from .order_page import OrderPage
 
 def order_confirmation(request: HttpRequest, number: str) -> HttpResponse:
     """The order's page: thanks once after placing, then its live timeline, parcels and more."""
-    order = viewable_order(request, number, full=True)
+    order = viewable_order(request, number, kept=True)
     page = OrderPage(order)
     if request.htmx:
         return render(request, "orders/_order_live.html", {"order": order, "page": page})
