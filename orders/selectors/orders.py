@@ -217,6 +217,7 @@ def order_page_for_viewer(*, number: str, user: User | None, guest_numbers: list
     order = _full(Order.objects.filter(pk=pk)).first()
     if order is None:  # deleted meanwhile
         raise Http404
+    order.page_version = version  # what parts of its page are kept under (views.order)
     return ORDER_PAGES.put(pk, (version, order))[1]
 
 
