@@ -100,3 +100,26 @@ def test_the_version_covers_every_model_the_page_loads():
     loaded = _models(Order, full._prefetch_related_lookups, full.query.select_related)
     assert loaded - {Order} <= set(_covered())
     assert len(loaded) > 10  # the walk found the prefetches
+
+
+def test_my_orders_kept_list_shows_changes_and_each_visitors_own_form_token():
+    customer = UserFactory(verified=True)
+    order = packed_order(user=customer)
+    url = reverse("orders:order_list")
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    for client in (first, second):
+        client.force_login(customer)
+    tokens = []
+    for client in (first, second):
+        page = client.get(url).content.decode()
+        assert "Packed" in page
+        form = page[page.index(f'action="{reverse("orders:buy_again", args=[order.number])}"') :]
+        tokens.append(form.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0])
+    assert tokens[0] != tokens[1]  # the kept list, each visitor's own token
+    bought_again = first.post(
+        reverse("orders:buy_again", args=[order.number]), {"csrfmiddlewaretoken": tokens[0]}
+    )
+    assert bought_again.status_code == 302  # the token is good (a wrong one answers 403)
+
+    Order.objects.filter(pk=order.pk).update(status="shipped")
+    assert "Shipped" in first.get(url).content.decode()
