@@ -204,7 +204,10 @@ def _version_sql() -> str:
 
 def order_page_for_viewer(*, number: str, user: User | None, guest_numbers: list[str]) -> Order:
     """`order_for_viewer(full=True)` for the order's page, kept by this worker while nothing it
-    shows changed: one query when kept. Read-only: never hand it to a service."""
+    shows changed: one query when kept. Read-only: never hand it to a service. (The version is
+    PostgreSQL's: elsewhere, e.g. SQLite in development, the order is loaded afresh.)"""
+    if connection.vendor != "postgresql":
+        return order_for_viewer(number=number, user=user, guest_numbers=guest_numbers, full=True)
     with connection.cursor() as cursor:
         cursor.execute(_version_sql(), [number])
         row = cursor.fetchone()

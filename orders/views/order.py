@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -31,9 +30,9 @@ def _live_part(request: HttpRequest, order, page: OrderPage) -> str:
     while nothing it shows changed: the order's version covers its rows; the clock moves only
     whether a download link is still usable."""
     key = (
-        order.page_version,
+        page.kept_version,
         get_language(),
-        timezone.get_current_timezone_name(),
+        page.time_zone,
         request.path,
         tuple(download.usable for download in page.downloads),
     )

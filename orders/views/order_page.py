@@ -1,6 +1,7 @@
 """What the order's page shows, worked out once from an order loaded with everything prefetched
 (selectors.order_for_viewer(full=True)), so the page runs a fixed number of queries."""
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -105,6 +106,10 @@ class OrderPage:
         self.lines = list(order.lines.all())
         self.is_final = order.status in FINAL
         self.refresh_seconds = settings.ORDER_PAGE_REFRESH_SECONDS
+        # What the page's kept parts ({% chrome %}) are keyed by: the version of every row the
+        # kept order shows (selectors.order_page_for_viewer), else a key used once.
+        self.kept_version = getattr(order, "page_version", None) or secrets.token_hex(8)
+        self.time_zone = timezone.get_current_timezone_name()  # the dates written
 
     @cached_property
     def steps(self) -> list[Step]:

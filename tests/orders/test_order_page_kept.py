@@ -123,3 +123,15 @@ def test_my_orders_kept_list_shows_changes_and_each_visitors_own_form_token():
 
     Order.objects.filter(pk=order.pk).update(status="shipped")
     assert "Shipped" in first.get(url).content.decode()
+
+
+def test_the_order_record_is_kept_per_version_and_shows_a_change():
+    """Items, payment, delivery and documents are a kept part too, under the order's version."""
+    customer = UserFactory(verified=True)
+    order = packed_order(user=customer)
+    client = _signed_in(customer)
+    url = reverse("orders:confirmation", args=[order.number])
+    page = client.get(url).content.decode()
+    assert "Your contract documents" in page and "Cash on delivery" in page
+    Order.objects.filter(pk=order.pk).update(shipping_method="Hızlı teslimat")
+    assert "Hızlı teslimat" in client.get(url).content.decode()
