@@ -156,7 +156,7 @@ def _ids(model: type, column: str, where: str) -> str:
 def _covered() -> dict[type, str]:
     """Every model the order's page shows -> which of its rows belong to order `o`."""
     from catalog.models import DigitalFile
-    from payments.models import Payment, RefundAccount
+    from payments.models import Payment, PaymentEvent, RefundAccount
 
     from ..models import Carrier, CreditNote, OrderDocument, OrderEvent, ReturnLine
 
@@ -174,6 +174,8 @@ def _covered() -> dict[type, str]:
         OrderDocument: of_order,
         OrderEvent: of_order,
         Payment: of_order,
+        # Not loaded today; a payment's history of attempts (declines) is its events.
+        PaymentEvent: f"x.payment_id IN {payments}",
         Refund: refunds,
         RefundAccount: f"(x.payment_id IN {payments})",
         Shipment: of_order,
