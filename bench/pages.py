@@ -27,7 +27,7 @@ django.setup()
 import measure  # noqa: E402
 import placing  # noqa: E402
 import report  # noqa: E402
-from plan import client_for, prepare, statements, targets  # noqa: E402
+from plan import client_for, placing_wanted, prepare, statements, targets, wanted_pages  # noqa: E402
 
 
 def check(plan: dict) -> None:
@@ -42,6 +42,21 @@ def check(plan: dict) -> None:
             failed.append(label)
     if failed:
         raise SystemExit(f"not 200: {', '.join(failed)}")
+
+
+def _placement_row(plan: dict, placement: dict, bare: float) -> dict:
+    return {
+        "page": "place order (guest, cash on delivery)",
+        "visitor": "guest",
+        "url": plan["urls"]["checkout"],
+        "rps": placement["rps"],
+        "p50_ms": round(placement["p50_ms"], 2),
+        "p99_ms": round(placement["p99_ms"], 2),
+        "queries": placing.placement_statements(plan),
+        "ratio_to_bare": round(placement["rps"] / bare, 3),
+        "runs": [placement],
+        "note": "one client, one order after another; the POST alone is timed",
+    }
 
 
 def run(plan: dict) -> None:
@@ -60,7 +75,7 @@ def run(plan: dict) -> None:
                     f"run {run + 1}/{runs_wanted} {label} ({who}): {result['rps']:.0f} req/s",
                     flush=True,
                 )
-        placement = placing.placements(plan, measure.PORT)
+        placement = placing.placements(plan, measure.PORT) if placing_wanted() else None
     finally:
         measure.stop(server)
     bare = statistics.median(r["rps"] for r in runs[("bare view", "anonymous")])
@@ -81,21 +96,12 @@ def run(plan: dict) -> None:
                 "runs": results,
             }
         )
-    table.append(
-        {
-            "page": "place order (guest, cash on delivery)",
-            "visitor": "guest",
-            "url": plan["urls"]["checkout"],
-            "rps": placement["rps"],
-            "p50_ms": round(placement["p50_ms"], 2),
-            "p99_ms": round(placement["p99_ms"], 2),
-            "queries": placing.placement_statements(plan),
-            "ratio_to_bare": round(placement["rps"] / bare, 3),
-            "runs": [placement],
-            "note": "one client, one order after another; the POST alone is timed",
-        }
+    if placement is not None:
+        table.append(_placement_row(plan, placement, bare))
+    setup = {"pages": wanted_pages()} if wanted_pages() else {}
+    out = report.write(
+        {**report.header(duration=duration, runs=runs_wanted, **setup), "pages": table}
     )
-    out = report.write({**report.header(duration=duration, runs=runs_wanted), "pages": table})
     report.table(
         ["page", "visitor", "req/s", "p50 ms", "p99 ms", "queries", "× bare view"],
         [

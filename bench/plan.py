@@ -4,6 +4,8 @@ Prepared in process on the benchmark database (Django set up by bench/pages.py):
 customer's own pages, the carts, the sessions, and the list of (page, url, visitor) measured.
 """
 
+import os
+
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.db import connection
@@ -13,6 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 
 BARE = "/bench/bare"
+PLACE_ORDER = "place order"  # BENCH_PAGES' name for the guests' placements
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
 
 
@@ -67,6 +70,7 @@ def _account_pages(user, variants) -> dict:
         OrderEvent.objects.filter(
             order__user=user,
             order__status="delivered",
+            order__returns__isnull=False,  # not one of the tab's digital orders, delivered too
             to_status="delivered",
             created_at__gte=recent,
         )
@@ -199,8 +203,17 @@ def prepare(placements: int) -> dict:
     }
 
 
+def wanted_pages() -> list[str]:
+    """BENCH_PAGES: the labels of the pages to measure, comma-separated ("my orders,order
+    page"); empty for every page. The bare view is always measured."""
+    return [
+        label.strip() for label in os.environ.get("BENCH_PAGES", "").split(",") if label.strip()
+    ]
+
+
 def targets(plan: dict) -> list[tuple[str, str, str]]:
-    """(label, url, who) in the order they are measured; the bare view first."""
+    """(label, url, who) in the order they are measured; the bare view first. Only the pages
+    BENCH_PAGES names (and the bare view) when it is set; an unknown label stops the run."""
     urls, rows = plan["urls"], [("bare view", plan["urls"]["bare view"], "anonymous")]
     own = plan["account_pages"]
     pages = [k for k in urls if k not in ("bare view", "cart with 3 items", "checkout", *own)]
@@ -209,7 +222,20 @@ def targets(plan: dict) -> list[tuple[str, str, str]]:
     rows += [("cart with 3 items", urls["cart with 3 items"], "guest")]
     rows += [("cart with 3 items", urls["cart with 3 items"], "signed in")]
     rows += [(label, urls[label], "signed in") for label in own]
+    wanted = wanted_pages()
+    if wanted:
+        unknown = sorted(set(wanted) - {label for label, _url, _who in rows} - {PLACE_ORDER})
+        if unknown:
+            known = ", ".join(dict.fromkeys(label for label, _url, _who in rows[1:]))
+            raise SystemExit(f"BENCH_PAGES: no page {', '.join(unknown)} (pages: {known})")
+        rows = rows[:1] + [row for row in rows[1:] if row[0] in wanted]
     return rows
+
+
+def placing_wanted() -> bool:
+    """Whether guests place orders in this run: always, unless BENCH_PAGES leaves them out."""
+    wanted = wanted_pages()
+    return not wanted or PLACE_ORDER in wanted
 
 
 def client_for(cookie: str) -> Client:

@@ -6,7 +6,8 @@
 # `bash bench/run.sh --compare <git-ref>`: prepare once, then that ref's code against this tree's,
 # interleaved (bench/compare.py); the ref is checked out into a temporary git worktree.
 # Environment: BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_PAGE_CACHE_PORT, BENCH_DURATION (s),
-# BENCH_RUNS, BENCH_CONNECTIONS, BENCH_PRODUCTS, BENCH_PLACEMENTS, BENCH_PORT.
+# BENCH_RUNS, BENCH_CONNECTIONS, BENCH_PRODUCTS, BENCH_PLACEMENTS, BENCH_PORT, BENCH_PAGES (only
+# these pages, comma-separated labels, and the bare view).
 set -euo pipefail
 OLD_REF=""
 if [ "${1:-}" = "--compare" ]; then

@@ -12,11 +12,13 @@ from .cart import (
 )
 from .checkout import CheckoutQuote, cart_quote
 from .orders import (
+    OrderListPages,
     customer_bought,
     invoice_of,
     order_by_token,
     order_for_viewer,
     order_ids_to_remind,
+    order_page_for_viewer,
     order_refund_of,
     order_tracked,
     orders_late,
@@ -41,6 +43,7 @@ from .shipping import shipping_methods
 
 __all__ = [
     "CheckoutQuote",
+    "OrderListPages",
     "address_of",
     "addresses_of",
     "cart_item_count",
@@ -57,6 +60,7 @@ __all__ = [
     "order_delivered_at",
     "order_for_viewer",
     "order_ids_to_remind",
+    "order_page_for_viewer",
     "order_refund_by_transfer",
     "order_refund_of",
     "order_tracked",

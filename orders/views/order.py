@@ -5,10 +5,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shop.exceptions import ShopError
+from shop.kept import Kept
 from shop.ratelimit import attempt_count, attempts_exhausted
 
 from .. import selectors, services
@@ -18,18 +21,41 @@ from .access import viewable_order
 from .limits import visitor_limits
 from .order_page import OrderPage
 
+# (order version, language, time zone, path, which downloads are usable) -> the live part
+LIVE_PARTS = Kept(256)  # some kB each, per worker
+
+
+def _live_part(request: HttpRequest, order, page: OrderPage) -> str:
+    """The page's live part (timeline, parcels, returns, downloads: what htmx refreshes), kept
+    while nothing it shows changed: the order's version covers its rows; the clock moves only
+    whether a download link is still usable."""
+    key = (
+        page.kept_version,
+        get_language(),
+        page.time_zone,
+        request.path,
+        tuple(download.usable for download in page.downloads),
+    )
+    return LIVE_PARTS.get_or_load(
+        key,
+        lambda: render_to_string(
+            "orders/_order_live.html", {"order": order, "page": page}, request=request
+        ),
+    )
+
 
 def order_confirmation(request: HttpRequest, number: str) -> HttpResponse:
     """The order's page: thanks once after placing, then its live timeline, parcels and more."""
-    order = viewable_order(request, number, full=True)
+    order = viewable_order(request, number, kept=True)
     page = OrderPage(order)
+    live = _live_part(request, order, page)
     if request.htmx:
-        return render(request, "orders/_order_live.html", {"order": order, "page": page})
+        return HttpResponse(live)
     just_placed = take_just_placed(request, number)
     return render(
         request,
         "orders/confirmation.html",
-        {"order": order, "page": page, "just_placed": just_placed},
+        {"order": order, "page": page, "just_placed": just_placed, "live": live},
     )
 
 

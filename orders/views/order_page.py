@@ -1,8 +1,10 @@
 """What the order's page shows, worked out once from an order loaded with everything prefetched
 (selectors.order_for_viewer(full=True)), so the page runs a fixed number of queries."""
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from django.conf import settings
 from django.urls import reverse
@@ -97,6 +99,10 @@ class ReturnView:
 
 
 class OrderPage:
+    """The page's parts, each worked out once (the templates ask for most of them twice: "is
+    there any", then each), from the order as loaded; nothing here writes to it (it may be the
+    worker's kept copy)."""
+
     def __init__(self, order: Order, *, refund_form: RefundAccountForm | None = None) -> None:
         self.order = order
         # A refund form posted back with errors shows in place of its empty one.
@@ -105,8 +111,12 @@ class OrderPage:
         self.lines = list(order.lines.all())
         self.is_final = order.status in FINAL
         self.refresh_seconds = settings.ORDER_PAGE_REFRESH_SECONDS
+        # What the page's kept parts ({% chrome %}) are keyed by: the version of every row the
+        # kept order shows (selectors.order_page_for_viewer), else a key used once.
+        self.kept_version = getattr(order, "page_version", None) or secrets.token_hex(8)
+        self.time_zone = timezone.get_current_timezone_name()  # the dates written
 
-    @property
+    @cached_property
     def steps(self) -> list[Step]:
         reached: dict[str, datetime] = {}
         for event in self.events:
@@ -135,7 +145,7 @@ class OrderPage:
             for index, status in enumerate(path)
         ]
 
-    @property
+    @cached_property
     def history(self) -> list[HistoryEntry]:
         entries = []
         for event in reversed(self.events):
@@ -147,22 +157,22 @@ class OrderPage:
             )
         return entries
 
-    @property
+    @cached_property
     def parcels(self) -> list[Shipment]:
         return list(self.order.shipments.all())
 
-    @property
+    @cached_property
     def payments(self) -> list:
         return list(self.order.payments.all())
 
-    @property
+    @cached_property
     def invoice(self):
         try:
             return self.order.invoice
         except Order.invoice.RelatedObjectDoesNotExist:
             return None
 
-    @property
+    @cached_property
     def downloads(self) -> list[Download]:
         found = []
         for line in self.lines:
@@ -182,7 +192,7 @@ class OrderPage:
                 )
         return found
 
-    @property
+    @cached_property
     def can_pay(self) -> bool:
         return (
             self.order.status == S.PENDING_PAYMENT
@@ -191,11 +201,11 @@ class OrderPage:
 
     # --- cancelling (templates/orders/_cancel.html) -----------------------------------------
 
-    @property
+    @cached_property
     def can_cancel(self) -> bool:
         return order_customer_may_cancel(order=self.order)
 
-    @property
+    @cached_property
     def cancel_preview(self) -> list[CancelMoney]:
         """What cancelling now does with each payment (from prefetched rows: no query)."""
         return order_cancel_preview(order=self.order) if self.can_cancel else []
@@ -211,7 +221,7 @@ class OrderPage:
 
     # --- returns ---------------------------------------------------------------------------
 
-    @property
+    @cached_property
     def returns(self) -> list[ReturnView]:
         names = {line.pk: line.product_name for line in self.lines}
         found = []
@@ -237,7 +247,7 @@ class OrderPage:
             )
         return found
 
-    @property
+    @cached_property
     def refund_questions(self) -> list[RefundQuestion]:
         """Cash refunds waiting for a bank account nobody gave yet (from prefetched rows:
         each refund comes with its account, if any)."""
@@ -256,27 +266,27 @@ class OrderPage:
                 found.append(RefundQuestion(refund=refund, form=form))
         return found
 
-    @property
+    @cached_property
     def credit_notes(self) -> list[CreditNote]:
         return list(self.order.credit_notes.all())
 
-    @property
+    @cached_property
     def delivered_at(self) -> datetime | None:
         for event in self.events:
             if event.to_status == S.DELIVERED:
                 return event.created_at
         return None
 
-    @property
+    @cached_property
     def withdrawal_ends_at(self) -> datetime | None:
         return withdrawal_ends_at(self.delivered_at)
 
-    @property
+    @cached_property
     def withdrawal_open(self) -> bool:
         ends = self.withdrawal_ends_at
         return ends is not None and timezone.now() <= ends
 
-    @property
+    @cached_property
     def returnable(self) -> list[Returnable]:
         """The lines that may still come back, with how many units (from prefetched rows)."""
         if self.order.status not in RETURNABLE_ORDER:
@@ -298,6 +308,6 @@ class OrderPage:
                 found.append(Returnable(line=line, left=left))
         return found
 
-    @property
+    @cached_property
     def can_return(self) -> bool:
         return bool(self.returnable)
