@@ -41,7 +41,7 @@ def test_a_kept_order_page_shows_changes_written_without_the_services(
     assert "OLD-1" in client.get(url).content.decode()
     with django_assert_max_num_queries(2):  # kept
         client.get(url)
-    assert ORDER_PAGES.get(order.pk) is not None
+    assert ORDER_PAGES.get((order.pk, "en")) is not None
 
     Shipment.objects.filter(order=order).update(tracking_number="NEW-2")
     assert "NEW-2" in client.get(url).content.decode()
@@ -133,5 +133,7 @@ def test_the_order_record_is_kept_per_version_and_shows_a_change():
     url = reverse("orders:confirmation", args=[order.number])
     page = client.get(url).content.decode()
     assert "Your contract documents" in page and "Cash on delivery" in page
-    Order.objects.filter(pk=order.pk).update(shipping_method="Hızlı teslimat")
-    assert "Hızlı teslimat" in client.get(url).content.decode()
+    Order.objects.filter(pk=order.pk).update(
+        shipping_method_names={"en": "Express delivery", "tr": "Hızlı teslimat"}
+    )
+    assert "Express delivery" in client.get(url).content.decode()
