@@ -15,7 +15,8 @@ from tests.factories import UserFactory
 from .fulfilment_helpers import digital_variant, packed_order, pay, simulated_carrier
 from .helpers import cart_with, place, shipping_setup
 
-pytestmark = pytest.mark.django_db
+# The order page is kept only on PostgreSQL (its version is an md5 PostgreSQL makes).
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
 @pytest.fixture(autouse=True)
