@@ -138,3 +138,26 @@ def test_the_order_record_is_kept_per_version_and_shows_a_change():
         shipping_method_names={"en": "Express delivery", "tr": "Hızlı teslimat"}
     )
     assert "Express delivery" in client.get(url).content.decode()
+
+
+def test_the_kept_cancel_form_carries_each_visitors_own_token():
+    """The cancel form sits in the order page's kept record: a second browser of the same
+    customer (another CSRF secret) gets its own token in it, and cancelling works there."""
+    customer = UserFactory(verified=True)
+    order = pay(place(cart_with((digital_variant(), 1), user=customer), payment_method="card"))
+    Order.objects.filter(pk=order.pk).update(status="confirmed")  # before delivery: cancellable
+    url = reverse("orders:confirmation", args=[order.number])
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    tokens = []
+    for client in (first, second):
+        client.force_login(customer)
+        page = client.get(url).content.decode()
+        form = page[page.index(f'action="{reverse("orders:cancel", args=[order.number])}"') :]
+        tokens.append(form.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0])
+    assert tokens[0] != tokens[1]
+    cancelled = second.post(
+        reverse("orders:cancel", args=[order.number]), {"csrfmiddlewaretoken": tokens[1]}
+    )
+    assert cancelled.status_code == 302  # a stale token of the first browser would answer 403
+    assert Order.objects.get(pk=order.pk).status == "cancelled"
+    assert "Cancel this order" not in second.get(url).content.decode()
