@@ -3,6 +3,8 @@
 from dataclasses import replace
 from decimal import Decimal
 
+from django.test import Client
+
 from crm.notifications.models import Message
 from orders import selectors, services
 from orders.models import (
@@ -125,3 +127,10 @@ def told(order: Order, kind: str) -> set[tuple[str, str]]:
     """Who was sent the message of this kind about the order, as (channel, recipient)."""
     sent = Message.objects.filter(kind=kind, subject_id=str(order.pk))
     return {(m.channel, m.recipient) for m in sent}
+
+
+def signed_in_client(user: User) -> Client:
+    """A browser of its own, signed in as `user`."""
+    client = Client()
+    client.force_login(user)
+    return client

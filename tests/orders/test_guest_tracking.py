@@ -23,6 +23,7 @@ from tests.factories import UserFactory
 
 from .fulfilment_helpers import packed_order, simulated_carrier
 from .helpers import cart_with, place, shipping_setup, stocked_variant
+from .helpers import signed_in_client as _signed_in
 from .test_pages import add
 from .test_pages import place as checkout_as_guest
 
@@ -38,12 +39,6 @@ ORDER_MESSAGES = sorted({*KIND_BY_STATUS.values(), *KIND_BY_EVENT.values(), *PAY
 @pytest.fixture(autouse=True)
 def _delivery():
     shipping_setup()
-
-
-def _signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.pagecache

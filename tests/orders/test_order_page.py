@@ -19,6 +19,7 @@ from tests.factories import OrderFactory, UserFactory
 
 from .fulfilment_helpers import digital_variant, packed_order, pay, simulated_carrier
 from .helpers import cart_with, place, shipping_setup, stocked_variant
+from .helpers import signed_in_client as _signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +27,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _delivery():
     shipping_setup()
-
-
-def _signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_order_page_shows_each_step_parcels_and_the_invoice():

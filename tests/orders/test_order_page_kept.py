@@ -14,6 +14,7 @@ from tests.factories import UserFactory
 
 from .fulfilment_helpers import digital_variant, packed_order, pay, simulated_carrier
 from .helpers import cart_with, place, shipping_setup
+from .helpers import signed_in_client as _signed_in
 
 # The order page is kept only on PostgreSQL (its version is an md5 PostgreSQL makes).
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -22,12 +23,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 @pytest.fixture(autouse=True)
 def _delivery():
     shipping_setup()
-
-
-def _signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_a_kept_order_page_shows_changes_written_without_the_services(
