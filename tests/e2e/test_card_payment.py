@@ -65,14 +65,8 @@ class _Collect:
         pass
 
 
-def test_a_guest_pays_by_card_after_a_decline_with_3d_secure_in_english(
-    page: Page, live_server, card_shop, caplog
-):
-    caplog.set_level(logging.DEBUG)
-    errors = watch_for_errors(page)
-    base = f"{live_server.url}/en"
-    add_to_cart(page, f"{base}/p/jazz-album/", quantity=1, count_after=1)
-    page.goto(f"{base}/checkout/")
+def fill_guest_contact_and_billing(page: Page) -> None:
+    """The English checkout's contact and billing fields of the guest buying the album."""
     page.get_by_label("Email:").first.fill("dinleyici@example.com")
     page.get_by_label("Mobile phone:").first.fill("0532 123 45 67")
     billing = page.get_by_role("group", name="Billing")
@@ -83,6 +77,17 @@ def test_a_guest_pays_by_card_after_a_decline_with_3d_secure_in_english(
     billing.get_by_label("Neighbourhood:").fill("Kızılay")
     billing.get_by_label("Street address:").fill("Atatürk Blv. 1")
     billing.get_by_label("Postal code:").fill("06420")
+
+
+def test_a_guest_pays_by_card_after_a_decline_with_3d_secure_in_english(
+    page: Page, live_server, card_shop, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    errors = watch_for_errors(page)
+    base = f"{live_server.url}/en"
+    add_to_cart(page, f"{base}/p/jazz-album/", quantity=1, count_after=1)
+    page.goto(f"{base}/checkout/")
+    fill_guest_contact_and_billing(page)
     card_choice = page.get_by_role("radio", name=re.compile("Credit or debit card"))
     expect(card_choice).to_be_checked()
     page.get_by_label("I have read and accept").check()

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from orders.models import Order
 
 from .helpers import add_to_cart, enter_card, watch_for_errors
-from .test_card_payment import card_shop  # noqa: F401
+from .test_card_payment import card_shop, fill_guest_contact_and_billing  # noqa: F401
 
 pytestmark = [pytest.mark.stripe, pytest.mark.django_db(transaction=True)]
 
@@ -25,16 +25,7 @@ def test_a_card_refused_in_the_browser_stays_in_the_payment_history(
     base = f"{live_server.url}/en"
     add_to_cart(page, f"{base}/p/jazz-album/", quantity=1, count_after=1)
     page.goto(f"{base}/checkout/")
-    page.get_by_label("Email:").first.fill("dinleyici@example.com")
-    page.get_by_label("Mobile phone:").first.fill("0532 123 45 67")
-    billing = page.get_by_role("group", name="Billing")
-    billing.get_by_label("Full name:").fill("Deniz Kaya")
-    billing.get_by_label("Mobile phone:").fill("0532 123 45 67")
-    billing.get_by_label("Province:").fill("Ankara")
-    billing.get_by_label("District:").fill("Çankaya")
-    billing.get_by_label("Neighbourhood:").fill("Kızılay")
-    billing.get_by_label("Street address:").fill("Atatürk Blv. 1")
-    billing.get_by_label("Postal code:").fill("06420")
+    fill_guest_contact_and_billing(page)
     page.get_by_label("I have read and accept").check()
     page.locator("#id_accept_digital_waiver").check()
     page.get_by_role("button", name="Place order with obligation to pay").click()
