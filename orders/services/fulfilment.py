@@ -406,12 +406,6 @@ def order_next_steps(*, order: Order) -> list[str]:
     return sorted(allowed, key=lambda s: list(S.values).index(s))
 
 
-def order_customer_can_cancel(*, order: Order) -> bool:
-    """Until the order is packed, whatever paid it (`selectors.cancelling`): the money goes back
-    after the cancellation commits (`order_transition` voids or refunds each payment)."""
-    return order_customer_may_cancel(order=order)
-
-
 def order_cancel_by_customer(*, order: Order, by: User | None = None) -> Order:
     """The customer cancels from the order page; a second click changes nothing.
 
@@ -424,7 +418,7 @@ def order_cancel_by_customer(*, order: Order, by: User | None = None) -> Order:
         locked = Order.objects.select_for_update().get(pk=order.pk)
         if locked.status == S.CANCELLED:
             return locked
-        if not order_customer_can_cancel(order=locked):
+        if not order_customer_may_cancel(order=locked):
             raise InvalidTransition(
                 _("This order can no longer be cancelled here. Please contact us.")
             )
