@@ -102,10 +102,10 @@ class Interaction(models.Model):
 
 
 class Lookup(models.Model):
-    """No table: the call-centre console (/admin/crm/lookup/) and its permission."""
+    """The call-centre console (/admin/crm/lookup/) and its permission; its table stays empty
+    (a real one, so that code walking every admin model may query it)."""
 
     class Meta:
-        managed = False
         default_permissions = ()
         permissions = [("use_lookup", _("Can use the call-centre customer lookup"))]
         verbose_name = _("customer lookup")
