@@ -20,7 +20,7 @@ from crm.staff.exceptions import StaffError
 from crm.staff.interactions import interaction_log
 from crm.staff.limits import DECIDE_PERMISSION, goodwill_approval_decide, goodwill_approval_request
 from crm.staff.lookup import customer_360_url, customer_lookup, phone_lookup
-from shop.phones import format_mobile
+from shop.phones import format_mobile, normalize_phone
 
 LOOKUP_PERMISSION = "crm.use_lookup"
 
@@ -123,6 +123,17 @@ class InteractionForm(forms.ModelForm):
             "subject_type",
             "subject_id",
         ]
+
+    def clean_contact_phone(self) -> str:
+        raw = self.cleaned_data.get("contact_phone", "").strip()
+        return normalize_phone(raw) if raw else ""
+
+    def clean(self) -> dict:
+        data = super().clean()
+        someone = data.get("customer") or data.get("contact_email") or data.get("contact_phone")
+        if not someone and not self.errors:
+            raise forms.ValidationError(_("Name the customer, or the guest's email or phone."))
+        return data
 
 
 @admin.register(Interaction)

@@ -118,3 +118,19 @@ def test_the_admin_list_filters_by_channel_and_outcome_and_logs_a_guest_call():
     assert response.status_code == 302
     saved = Interaction.objects.get(outcome="complaint_opened")
     assert (saved.agent, saved.contact_phone) == (agent, "+905320000000")
+
+
+def test_the_admin_form_refuses_a_bad_phone_on_the_form_itself():
+    agent = StaffFactory(is_superuser=False, email="agent@example.com")
+    agent.groups.add(Group.objects.get(name="Call-centre agent"))
+    client = Client()
+    client.force_login(agent)
+    fields = {"channel": "phone", "direction": "inbound", "outcome": "resolved", "summary": "x"}
+
+    bad_phone = client.post("/en/admin/crm/interaction/add/", {**fields, "contact_phone": "99"})
+    nobody = client.post("/en/admin/crm/interaction/add/", fields)
+
+    assert bad_phone.status_code == 200
+    assert "This cannot be a Turkish or international phone number" in bad_phone.text
+    assert "Name the customer, or the guest&#x27;s email or phone." in nobody.text
+    assert not Interaction.objects.exists()

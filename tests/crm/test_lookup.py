@@ -125,8 +125,8 @@ def test_the_lookup_runs_a_fixed_number_of_queries(agent_client, django_assert_m
         OrderFactory(user=None, phone="+905321234567", email=f"guest{n}@example.com")
 
     agent_client.get(LOOKUP, {"q": "05321234567"})  # warm the session and permissions
-    # session, user, permissions (2), accounts, guest orders
-    with django_assert_max_num_queries(6):
+    # the signed-in agent, their permissions (2), accounts, guest orders: whatever the count
+    with django_assert_max_num_queries(5):
         response = agent_client.get(LOOKUP, {"q": "0532 123 45 67"})
     assert len(response.context["accounts"]) == 30
     assert len(response.context["result"].guest_orders) == 30

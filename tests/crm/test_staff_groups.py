@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
+from django.test import Client
 from django.utils import translation
 
 from crm.models import AgentLimit, GoodwillApproval
@@ -23,7 +24,7 @@ from crm.staff.limits import (
 )
 from shop.models import AuditEntry
 from tests.crm.staff_helpers import staff_groups  # noqa: F401
-from tests.factories import UserFactory
+from tests.factories import StaffFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_groups")]
 
@@ -142,3 +143,28 @@ def test_goodwill_over_the_limit_is_refused_with_a_clear_message_and_a_lead_appr
         .order_by("pk")
         .values_list("action", flat=True)
     ) == ["goodwill.request", "goodwill.approve"]
+
+
+def test_a_lead_approves_from_the_admin_list_and_an_agent_may_not():
+    customer = UserFactory()
+    agent = StaffFactory(is_superuser=False, email="agent@example.com")
+    agent.groups.add(Group.objects.get(name="Call-centre agent"))
+    lead = StaffFactory(is_superuser=False, email="lead@example.com")
+    lead.groups.add(Group.objects.get(name="Team lead"))
+    approval = goodwill_approval_request(
+        agent=agent, customer=customer, kind="coupon", amount=Decimal("300.00"), reason="Broken"
+    )
+    action = {"action": "approve_selected", "_selected_action": [str(approval.pk)], "index": "0"}
+    changelist = "/en/admin/crm/goodwillapproval/"
+
+    as_agent = Client()
+    as_agent.force_login(agent)
+    as_agent.post(changelist, action)
+    assert GoodwillApproval.objects.get().status == GoodwillApproval.Status.PENDING
+
+    as_lead = Client()
+    as_lead.force_login(lead)
+    response = as_lead.post(changelist, action, follow=True)
+    assert "1 request(s) decided." in response.text
+    decided = GoodwillApproval.objects.get()
+    assert (decided.status, decided.decided_by) == (GoodwillApproval.Status.APPROVED, lead)
