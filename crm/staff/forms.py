@@ -13,7 +13,9 @@ class CallbackRequestForm(forms.Form):
     phone = forms.CharField(
         label=_("Phone number to call"),
         max_length=30,
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "tel", "inputmode": "tel", "aria-describedby": "id_phone-help"}
+        ),
         help_text=_("For example 0532 123 45 67, or an international number with +."),
     )
     window_start = forms.DateTimeField(
