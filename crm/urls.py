@@ -1,9 +1,11 @@
 from django.urls import path
 
 from . import views
+from .staff import views as staff_views
 
 app_name = "crm"
 
 urlpatterns = [
     path("account/messages/", views.message_preferences, name="message_preferences"),
+    path("call-me-back/", staff_views.callback_request_page, name="callback_request"),
 ]

@@ -80,6 +80,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.UniqueConstraint(Lower("email"), name="shop_user_email_ci_unique"),
         ]
+        # The call-centre lookup finds a customer by phone (E.164, as stored).
+        indexes = [models.Index(fields=["phone"], name="shop_user_phone_idx")]
 
     def __str__(self) -> str:
         return self.email

@@ -54,3 +54,18 @@ def format_mobile(e164: str) -> str:
     except phonenumbers.NumberParseException:
         return e164
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def normalize_phone(raw: str, *, region: str = DEFAULT_REGION) -> str:
+    """Any valid number, Turkish (any written form) or international, in E.164; landlines too
+    (a caller's line or a callback number). ValidationError when it cannot be a number."""
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValidationError(
+            _("This cannot be a Turkish or international phone number, e.g. 0532 123 45 67."),
+            code="invalid_phone",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -80,6 +81,9 @@ class Order(models.Model):
             models.Index(fields=["status", "expires_at"], name="orders_status_expiry_idx"),
             models.Index(fields=["payment_status"], name="orders_payment_status_idx"),
             models.Index(fields=["-placed_at"], name="orders_placed_idx"),
+            # The call-centre lookup: guests' orders by email (any case) and by phone.
+            models.Index(Upper("email"), name="orders_order_email_ci_idx"),
+            models.Index(fields=["phone"], name="orders_order_phone_idx"),
             models.Index(
                 fields=["needs_review"],
                 name="orders_needs_review_idx",

@@ -90,3 +90,7 @@ CATALOG_IMPORT_MAX_UNPACKED_BYTES = env.int(
 )
 CATALOG_IMPORT_MAX_CELLS = env.int("CATALOG_IMPORT_MAX_CELLS", default=400_000)
 CATALOG_IMPORT_MAX_CELL_CHARS = env.int("CATALOG_IMPORT_MAX_CELL_CHARS", default=1000)
+
+# --- CRM staff: call-centre callbacks (issue 26, staff) ---------------------------------------
+# "Call me back" requests one visitor may send per hour (their session; 5× per address).
+CALLBACK_REQUESTS_PER_HOUR = env.int("CALLBACK_REQUESTS_PER_HOUR", default=5)

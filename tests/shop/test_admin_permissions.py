@@ -141,7 +141,9 @@ def _viewer() -> User:
 def _snapshot() -> dict[str, str]:
     """A fingerprint of every row of the shop's own apps and the admin log (one query)."""
     parts = []
-    for label in ("orders", "payments", "catalog", "notifications", "shop", "admin", "account"):
+    for label in (
+        "orders", "payments", "catalog", "notifications", "shop", "crm", "admin", "account"
+    ):  # fmt: skip
         for model in apps.get_app_config(label).get_models():
             table = connection.ops.quote_name(model._meta.db_table)
             parts.append(
@@ -223,11 +225,30 @@ def _payloads(shop: dict[str, object]) -> dict[str, tuple[dict[str, str], list[d
         ),
         "catalog/category/children/<str:parent_id>/": ({"parent_id": str(first.pk)}, [{}]),
         "javascript-catalog": ({}, [{}]),
+        "crm_callback_take": ({"pk": _callback().pk}, [{}]),
+        "crm_callback_outcome": (
+            {"pk": _callback().pk},
+            [{"outcome": "resolved", "summary": "x"}, {"release": "1"}],
+        ),
         "auth_user_password_change": (
             {"id": User.objects.first().pk},
             [{"password1": "a-New-passw0rd!", "password2": "a-New-passw0rd!"}],
         ),
     }
+
+
+def _callback():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from crm.models import Callback
+
+    start = timezone.now() + timedelta(hours=1)
+    return Callback.objects.create(
+        name="Ayşe", phone="+905321234567", topic="order", window_start=start,
+        window_end=start + timedelta(hours=2), due_at=start,
+    )  # fmt: skip
 
 
 def _url_of(model_admin: admin.ModelAdmin, pattern: URLPattern, kwargs: dict) -> str:

@@ -1,0 +1,3 @@
+"""CRM staff screens, one module per owner."""
+
+from . import staff  # noqa: F401

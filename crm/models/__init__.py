@@ -1,0 +1,5 @@
+"""CRM tables, one module per subject; each owner adds one import line."""
+
+from .callbacks import *  # noqa: F403
+from .interactions import *  # noqa: F403
+from .staff import *  # noqa: F403

@@ -1,0 +1,219 @@
+"""The shop's staff groups and their permissions: one table, read by the migration, the
+`setup_staff_groups` command and docs/staff.md (a test fails when the doc and this disagree).
+
+A group may include another's permissions (a team lead is an agent who also decides).
+`staff_groups_setup` is idempotent: it creates missing groups and sets each group's
+permissions to exactly the table's (a permission added by hand to a listed group is removed).
+"""
+
+from dataclasses import dataclass, field
+
+from django.apps import apps as global_apps
+from django.apps.registry import Apps
+
+
+def _model(app_model: str, *verbs: str) -> list[str]:
+    """Model permissions: _model("orders.order", "view", "change") -> ["orders.view_order", …]."""
+    app, model = app_model.split(".")
+    return [f"{app}.{verb}_{model}" for verb in verbs]
+
+
+def _models(app: str, models: str, *verbs: str) -> list[str]:
+    return [perm for model in models.split() for perm in _model(f"{app}.{model}", *verbs)]
+
+
+ALL = ("view", "add", "change", "delete")
+VIEW = ("view",)
+
+
+@dataclass(frozen=True)
+class StaffGroup:
+    name: str
+    does: str  # what the role does, one or two sentences for docs/staff.md
+    permissions: tuple[str, ...]
+    includes: tuple[str, ...] = field(default=())
+
+
+CALL_CENTRE_AGENT = "Call-centre agent"
+
+STAFF_GROUPS: tuple[StaffGroup, ...] = (
+    StaffGroup(
+        name="Shop manager",
+        does=(
+            "Runs the catalog and the orders: products, prices, stock, shipping, coupons, "
+            "reviews, returns and invoices; sees payments and the audit trail but moves no money."
+        ),
+        permissions=tuple(
+            _models(
+                "catalog",
+                "category producttype attribute attributevalue product slugredirect variant "
+                "productimage digitalfile review",
+                *ALL,
+            )
+            + _models("catalog", "stockmovement pricehistory searchmiss", *VIEW)
+            + _models("orders", "order", "view", "change")
+            + _models("orders", "orderline orderevent invoice creditnote cart", *VIEW)
+            + _models("orders", "return shipment", "view", "change")
+            + _models("orders", "carrier shippingregion shippingmethod shippingrate coupon", *ALL)
+            + _models("payments", "payment refund", *VIEW)
+            + _models("notifications", "message", *VIEW)
+            + _model("shop.user", "view")
+            + _model("shop.auditentry", "view")
+            + ["orders.handle_return", "orders.download_invoice"]
+        ),
+    ),
+    StaffGroup(
+        name="Warehouse",
+        does=(
+            "Prepares, packs and ships orders (pick lists, packing slips, parcels), adjusts "
+            "stock and receives returned parcels."
+        ),
+        permissions=tuple(
+            _models("orders", "order", "view", "change")
+            + _models("orders", "orderline orderevent carrier shippingmethod", *VIEW)
+            + _models("orders", "shipment", "view", "add", "change")
+            + _models("orders", "shipmentline shipmentevent", *VIEW)
+            + _models("orders", "return", "view", "change")
+            + _models("catalog", "product", *VIEW)
+            + _models("catalog", "variant", "view", "change")
+            + _models("catalog", "stockmovement", "view", "add")
+            + ["orders.handle_return"]
+        ),
+    ),
+    StaffGroup(
+        name="Finance",
+        does=(
+            "Moves and reconciles money: refunds, e-checks, cash on delivery, flagged payments, "
+            "balances and tabs; downloads invoices and credit notes."
+        ),
+        permissions=tuple(
+            _models("payments", "payment refund echeck reconciliationitem", "view", "change")
+            + _models(
+                "payments",
+                "paymentevent refundaccount balanceaccount balanceentry tab stripeevent",
+                *VIEW,
+            )
+            + _models("orders", "order invoice creditnote return", *VIEW)
+            + _model("shop.auditentry", "view")
+            + [
+                "payments.refund_payment",
+                "payments.decide_echeck",
+                "payments.record_cash",
+                "payments.resolve_payment",
+                "orders.download_invoice",
+            ]
+        ),
+    ),
+    StaffGroup(
+        name=CALL_CENTRE_AGENT,
+        does=(
+            "Answers customers on every channel: finds them with the lookup console, works the "
+            "callback queue, logs interactions, creates customers and asks a lead to approve "
+            "goodwill above their own limit."
+        ),
+        permissions=tuple(
+            _models("crm", "interaction", "view", "add")
+            + _models("crm", "callback", "view", "change")
+            + _models("crm", "goodwillapproval", "view", "add")
+            + _models("crm", "team", *VIEW)
+            + _model("shop.user", "view", "add")
+            + _models("orders", "order orderline orderevent shipment return coupon address", *VIEW)
+            + _models("payments", "payment", *VIEW)
+            + _models("notifications", "message consent", *VIEW)
+            + ["crm.use_lookup"]
+        ),
+    ),
+    StaffGroup(
+        name="Team lead",
+        does=(
+            "Leads a team of agents: everything an agent does, plus approving or refusing "
+            "goodwill above an agent's limit, setting agents' limits and keeping teams."
+        ),
+        includes=(CALL_CENTRE_AGENT,),
+        permissions=tuple(
+            _models("crm", "goodwillapproval interaction", "change")
+            + _models("crm", "team agentlimit", "view", "add", "change")
+            + _model("shop.auditentry", "view")
+            + ["crm.decide_goodwill"]
+        ),
+    ),
+    StaffGroup(
+        name="Complaint manager",
+        does=(
+            "Runs the complaint desk: works with the agents' tools, decides goodwill, keeps "
+            "teams, resends order messages and sees returns and refunds."
+        ),
+        includes=(CALL_CENTRE_AGENT,),
+        permissions=tuple(
+            _models("crm", "goodwillapproval", "change")
+            + _models("crm", "team", "view", "add", "change")
+            + _models("crm", "agentlimit", *VIEW)
+            + _models("notifications", "message", "change")
+            + _models("payments", "refund", *VIEW)
+            + _model("shop.auditentry", "view")
+            + ["crm.decide_goodwill"]
+        ),
+    ),
+    StaffGroup(
+        name="Marketing",
+        does=(
+            "Runs coupons and reviews and reads the catalog, the message log and the consent "
+            "records that decide who may receive offers."
+        ),
+        permissions=tuple(
+            _models("orders", "coupon", *ALL)
+            + _models("catalog", "review", "view", "change")
+            + _models("catalog", "category product variant", *VIEW)
+            + _models("notifications", "message consent suppression", *VIEW)
+        ),
+    ),
+)
+
+
+def group_permissions(group: StaffGroup) -> list[str]:
+    """Every permission a group gets (its own and those of the groups it includes), sorted."""
+    by_name = {g.name: g for g in STAFF_GROUPS}
+    names = set(group.permissions)
+    for included in group.includes:
+        names |= set(group_permissions(by_name[included]))
+    return sorted(names)
+
+
+def staff_groups_setup(*, apps: Apps = global_apps) -> list[str]:
+    """Create the staff groups with exactly the table's permissions; returns the group names.
+
+    Takes a migration's `apps` (historical models) or the live registry (the command)."""
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    wanted = {g.name: group_permissions(g) for g in STAFF_GROUPS}
+    known = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in permission_model.objects.values_list(
+            "pk", "content_type__app_label", "codename"
+        )
+    }
+    missing = sorted({perm for perms in wanted.values() for perm in perms} - set(known))
+    if missing:
+        raise LookupError(f"Staff groups name permissions that do not exist: {missing}")
+    for name, perms in wanted.items():
+        group, _ = group_model.objects.get_or_create(name=name)
+        group.permissions.set([known[perm] for perm in perms])
+    return list(wanted)
+
+
+def staff_groups_markdown() -> str:
+    """The groups → permissions section of docs/staff.md, generated from the table."""
+    lines = []
+    for group in STAFF_GROUPS:
+        lines.append(f"### {group.name}")
+        lines.append("")
+        lines.append(group.does)
+        lines.append("")
+        if group.includes:
+            lines.append(f"Includes every permission of: {', '.join(group.includes)}.")
+            lines.append("")
+        lines.append("Permissions:")
+        lines.append("")
+        lines.extend(f"- `{perm}`" for perm in group_permissions(group))
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
