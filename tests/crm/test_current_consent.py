@@ -2,11 +2,14 @@
 the preferences page, sign-up, an unsubscribe link, an SMS STOP reply, an agent on a call."""
 
 import datetime
+import itertools
 import re
+import threading
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 
 from crm.notifications.consent_fill import consent_current_fill
 from crm.notifications.models import Channel, Consent, ConsentCurrent
@@ -132,6 +135,9 @@ def test_the_turkish_preferences_page_explains_the_phone_and_whatsapp_boxes(clie
 
 
 def test_sign_up_records_phone_and_whatsapp_choices(client, django_capture_on_commit_callbacks):
+    form = client.get("/en/account/signup/").text
+    assert 'for="id_phone_marketing"' in form
+    assert "we send no WhatsApp messages yet" in form
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             "/en/account/signup/",
@@ -237,3 +243,38 @@ def test_the_fill_writes_each_latest_decision_from_the_history_and_can_run_again
     _assert_current_matches_history(mehmet)
     assert not consent_is_given(user=mehmet, channel="sms")
     assert consent_is_given(user=ayse, channel="sms")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_decisions_racing_on_one_channel_leave_one_current_row_equal_to_the_latest():
+    """A STOP reply, a link click and the preferences page at once: the user lock orders them."""
+    user = UserFactory()
+    choices = [True, False, True, True, False, True]
+    barrier = threading.Barrier(len(choices))
+    errors: list[Exception] = []
+
+    def decide(granted: bool) -> None:
+        try:
+            barrier.wait(timeout=30)
+            consent_set(user=user, channel=Channel.SMS, granted=granted, source="profile")
+        except Exception as error:  # the test reports what a thread got
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=decide, args=(choice,)) for choice in choices]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a decision hung"
+    assert errors == []
+    assert ConsentCurrent.objects.filter(user=user).count() == 1
+    _assert_current_matches_history(user)
+    granted_in_a_row = list(
+        Consent.objects.filter(user=user)
+        .order_by("created_at", "pk")
+        .values_list("granted", flat=True)
+    )
+    assert all(a != b for a, b in itertools.pairwise(granted_in_a_row)), "no repeat recorded"
