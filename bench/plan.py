@@ -52,8 +52,8 @@ def _account_pages(user, variants) -> dict:
 
     An order delivered within the withdrawal period (parcel, invoice, one of its two items
     returned and refunded: a credit note, and the cash back on her balance; the other item
-    still returnable), and three small digital items on her tab. A new order is placed only
-    once the last one's withdrawal period is nearly over.
+    still returnable), three small digital items on her tab, and a profile with a city and
+    interests. A new order is placed only once the last one's withdrawal period is nearly over.
     """
     from datetime import timedelta
 
@@ -118,6 +118,16 @@ def _account_pages(user, variants) -> dict:
             small = Variant.objects.filter(sku=sku).first()
             if small is not None:
                 _place_order(user, [small], payment_method="micropayment")
+    from catalog.models import Category
+    from crm.services import profile_update
+
+    profile_update(
+        user=user,
+        city="34",
+        interest_tags=["kitap", "kahve", "koşu"],
+        interest_categories=Category.objects.filter(is_active=True, depth=1).order_by("path")[:3],
+        preferred_channel="email",
+    )
     return {
         "my orders": reverse("orders:order_list"),
         "order page": reverse("orders:confirmation", args=[number]),
@@ -125,6 +135,7 @@ def _account_pages(user, variants) -> dict:
         "my wallet": reverse("wallet:cards"),
         "balance statement": reverse("wallet:balance"),
         "my tab": reverse("wallet:tab"),
+        "my profile": reverse("crm:profile"),
     }
 
 

@@ -8,4 +8,5 @@ app_name = "crm"
 urlpatterns = [
     path("account/messages/", views.message_preferences, name="message_preferences"),
     path("call-me-back/", staff_views.callback_request_page, name="callback_request"),
+    path("account/profile/", views.profile_edit, name="profile"),
 ]

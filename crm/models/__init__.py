@@ -2,4 +2,5 @@
 
 from .callbacks import *  # noqa: F403
 from .interactions import *  # noqa: F403
+from .profile import CustomerProfile  # noqa: F401
 from .staff import *  # noqa: F403

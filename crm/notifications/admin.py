@@ -1,4 +1,5 @@
-"""Staff screens: the message log (filter, resend), template previews, consent history."""
+"""Staff screens: the message log (filter, resend), template previews, consent history and
+each person's current consents."""
 
 import csv
 
@@ -15,7 +16,7 @@ from shop.admin_safety import MalformedFilterSafeMixin
 from . import services
 from .exceptions import UnknownKind
 from .kinds import all_kinds, get_kind
-from .models import Category, Channel, Consent, Message, Status, Suppression
+from .models import Category, Channel, Consent, ConsentCurrent, Message, Status, Suppression
 from .rendering import render_message
 from .selectors import consent_register_rows
 
@@ -147,6 +148,33 @@ class ConsentAdmin(admin.ModelAdmin):
         writer.writeheader()
         writer.writerows(consent_register_rows(queryset))
         return response
+
+
+@admin.register(ConsentCurrent)
+class ConsentCurrentAdmin(admin.ModelAdmin):
+    """Where each person stands now, per channel; read-only (it follows the history).
+
+    An agent records a decision taken on a call with `consent_record_by_staff`.
+    """
+
+    list_display = ["user", "channel", "granted", "source", "recipient", "updated_at"]
+    list_filter = ["channel", "granted", "source"]
+    search_fields = ["user__email", "recipient"]
+    list_select_related = ["user"]
+    readonly_fields = [f.name for f in ConsentCurrent._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: ConsentCurrent | None = None
+    ) -> bool:
+        return False
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: ConsentCurrent | None = None
+    ) -> bool:
+        return False
 
 
 @admin.register(Suppression)

@@ -1,4 +1,5 @@
-"""The outbox (one row per message per channel), consent history and suppressions."""
+"""The outbox (one row per message per channel), consent history, current consents and
+suppressions."""
 
 from django.conf import settings
 from django.db import models
@@ -137,6 +138,36 @@ class Consent(models.Model):
     def __str__(self) -> str:
         state = _("given") if self.granted else _("withdrawn")
         return f"{self.recipient} {self.channel}: {state}"
+
+
+class ConsentCurrent(models.Model):
+    """Where each person stands on one channel now: the latest decision of the history.
+
+    Written by `consent_set` in the same transaction as the history row, so an audience is
+    counted (or a send checked) in one query without reading the history.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="current_consents"
+    )
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel)
+    granted = models.BooleanField(_("granted"))
+    recipient = models.CharField(_("address or number"), max_length=254, blank=True)
+    source = models.CharField(_("source"), max_length=16, choices=Consent.Source)
+    updated_at = models.DateTimeField(_("decided"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("current consent")
+        verbose_name_plural = _("current consents")
+        ordering = ["user_id", "channel"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "channel"], name="notif_consent_current_unique")
+        ]
+        indexes = [models.Index(fields=["channel", "granted"], name="notif_consent_audience_idx")]
+
+    def __str__(self) -> str:
+        state = _("given") if self.granted else _("withdrawn")
+        return f"{self.user_id} {self.channel}: {state}"
 
 
 class Suppression(models.Model):

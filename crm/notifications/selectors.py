@@ -2,10 +2,12 @@
 
 from collections.abc import Iterator
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from .models import Channel, Consent, Message, Status
+from shop.models import User
+
+from .models import Channel, Consent, ConsentCurrent, Message, Status
 
 # Turkey's İYS (İleti Yönetim Sistemi) vocabulary for channel, status and source.
 IYS_TYPE = {Channel.EMAIL: "EPOSTA", Channel.SMS: "MESAJ", Channel.PHONE: "ARAMA"}
@@ -18,6 +20,23 @@ IYS_SOURCE = {
     Consent.Source.SMS_OPT_OUT: "HS_MESAJ",
     Consent.Source.BOUNCE: "HS_EPOSTA",
 }
+
+
+def consents_current(*, user: User) -> dict[str, ConsentCurrent]:
+    """The person's current decision per channel (channels never decided are absent); one query."""
+    return {row.channel: row for row in ConsentCurrent.objects.filter(user=user)}
+
+
+def consent_audience_counts(*, granted: bool = True) -> dict[str, int]:
+    """How many active accounts stand at `granted` on each channel (all channels listed); one
+    query on the current rows."""
+    counted = (
+        ConsentCurrent.objects.filter(granted=granted, user__is_active=True)
+        .values_list("channel")
+        .annotate(people=Count("pk"))
+        .order_by()
+    )
+    return dict.fromkeys(Channel.values, 0) | dict(counted)
 
 
 def consent_register_rows(consents: QuerySet[Consent]) -> Iterator[dict[str, str]]:

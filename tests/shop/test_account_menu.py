@@ -22,6 +22,7 @@ MENU = [
     ("wallet:cards", "My wallet", "Cüzdanım"),
     ("wallet:balance", "My balance", "Bakiyem"),
     ("wallet:tab", "My tab", "Açık hesabım"),
+    ("crm:profile", "My profile", "Profilim"),
     ("crm:message_preferences", "Message preferences", "Mesaj tercihleri"),
     ("account_email", "Email addresses", "E-posta adresleri"),
     ("account_change_password", "Change password", "Şifre değiştir"),
@@ -36,7 +37,8 @@ PAGES = [
     ("wallet:cards", 4),
     ("wallet:balance", 4),
     ("wallet:tab", 3),
-    ("crm:message_preferences", 4),
+    ("crm:profile", 4),
+    ("crm:message_preferences", 3),
     ("account_email", 6),
     ("account_change_password", 2),
 ]

@@ -6,7 +6,13 @@ Import from here: `from crm.notifications import services; services.notification
 from shop.models import User
 
 from ..links import UNSUBSCRIBE_SALT, unsubscribe_url
-from .consent import consent_is_given, consent_set, sms_opt_out, unsubscribe
+from .consent import (
+    consent_is_given,
+    consent_record_by_staff,
+    consent_set,
+    sms_opt_out,
+    unsubscribe,
+)
 from .outbox import (
     Recipient,
     delivery_report_apply,
@@ -23,6 +29,7 @@ __all__ = [
     "Recipient",
     "User",
     "consent_is_given",
+    "consent_record_by_staff",
     "consent_set",
     "delivery_report_apply",
     "message_claim",

@@ -1,19 +1,21 @@
-"""Each person's channel consents: the decisions, withdrawals by link or STOP reply."""
+"""Each person's channel consents: the decisions, withdrawals by link or STOP reply, and
+decisions taken by an agent on a call."""
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from shop.audit import audit_record
 from shop.models import User
 
 from ..links import UNSUBSCRIBE_SALT
-from ..models import Channel, Consent
+from ..models import Channel, Consent, ConsentCurrent
 
 
 def consent_is_given(*, user: User, channel: str) -> bool:
-    latest = Consent.objects.filter(user=user, channel=channel).order_by("-created_at", "-pk")
-    row = latest.first()
-    return bool(row and row.granted)
+    """Whether the person's current decision on this channel is "yes" (one query)."""
+    return ConsentCurrent.objects.filter(user=user, channel=channel, granted=True).exists()
 
 
 def consent_set(
@@ -26,14 +28,16 @@ def consent_set(
     ip_address: str | None = None,
     recorded_by: User | None = None,
 ) -> Consent | None:
-    """Record a consent decision; no new row if it changes nothing."""
+    """Record a consent decision and make it the current one; no new row if it changes nothing.
+
+    A first "no" is recorded (an explicit refusal), a repeated one is not.
+    """
     with transaction.atomic():
         User.objects.select_for_update().only("pk").get(pk=user.pk)
-        if consent_is_given(user=user, channel=channel) == granted and (
-            granted or Consent.objects.filter(user=user, channel=channel).exists()
-        ):
+        current = ConsentCurrent.objects.filter(user=user, channel=channel).first()
+        if current is not None and current.granted == granted:
             return None
-        return Consent.objects.create(
+        decision = Consent.objects.create(
             user=user,
             channel=channel,
             granted=granted,
@@ -43,6 +47,47 @@ def consent_set(
             ip_address=ip_address,
             recorded_by=recorded_by,
         )
+        ConsentCurrent.objects.update_or_create(
+            user=user,
+            channel=channel,
+            defaults={
+                "granted": granted,
+                "recipient": decision.recipient,
+                "source": source,
+                "updated_at": decision.created_at,
+            },
+        )
+        return decision
+
+
+def consent_record_by_staff(
+    *, agent: User, user: User, channel: str, granted: bool, note: str = ""
+) -> Consent | None:
+    """A decision the customer gave an agent (on a call): source "staff", the agent recorded.
+
+    The agent and the note also go to the audit trail. Refused for anyone who is not staff.
+    """
+    if not (agent.is_active and agent.is_staff):
+        raise PermissionDenied("Only staff record a consent for a customer.")
+    if channel not in Channel.values:
+        raise ValueError(f"unknown channel {channel!r}")
+    with transaction.atomic():
+        decision = consent_set(
+            user=user,
+            channel=channel,
+            granted=granted,
+            source=Consent.Source.STAFF,
+            recorded_by=agent,
+        )
+        if decision is not None:
+            audit_record(
+                actor=agent,
+                action="consent.given" if granted else "consent.withdrawn",
+                target=user,
+                reason=note,
+                details={"channel": channel, "consent": decision.pk},
+            )
+        return decision
 
 
 def unsubscribe(*, token: str) -> User:

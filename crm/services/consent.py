@@ -1,4 +1,4 @@
-"""Every write of the CRM that matters, one transaction each."""
+"""Marketing consent recorded from the customer's own pages (sign-up, message preferences)."""
 
 from collections.abc import Mapping
 
