@@ -151,7 +151,9 @@ class PhoneOrderMixin:
             _("Order %(number)s placed; the customer has been sent the link.")
             % {"number": order.number},
         )
-        return redirect("admin:orders_order_change", order.pk)
+        if self.has_view_permission(request, order):
+            return redirect("admin:orders_order_change", order.pk)
+        return redirect("admin:orders_order_phone_start")
 
 
 def _require(request: HttpRequest) -> None:
