@@ -9,7 +9,7 @@ from ..models import Coupon, CouponRedemption
 
 
 class PersonalFilter(admin.SimpleListFilter):
-    title = _("for")
+    title = _("for whom")
     parameter_name = "personal"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:

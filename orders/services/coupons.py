@@ -102,7 +102,7 @@ def _check(*, kind: str, value: Decimal, valid_days: int, min_basket: Decimal) -
     if kind != CouponKind.FREE_SHIPPING and value <= 0:
         raise CouponIssueRefused(_("Enter a coupon value above zero."))
     if kind == CouponKind.PERCENT and value > 100:
-        raise CouponIssueRefused(_("A percentage coupon can take off at most 100%."))
+        raise CouponIssueRefused(_("A percentage coupon can take off at most 100 percent."))
     if valid_days < 1:
         raise CouponIssueRefused(_("A coupon must be valid for at least one day."))
     if min_basket < 0:

@@ -86,7 +86,7 @@ def test_a_personal_code_on_a_guest_cart_is_refused_at_placement_too():
     cart = cart_with((stocked_variant(price="200.00"), 1))
     Cart.objects.filter(pk=cart.pk).update(coupon=coupon)
     with pytest.raises(CouponRefused, match="personal"):
-        place(cart)
+        place(cart, language="en")
     assert Coupon.objects.get(pk=coupon.pk).times_used == 0
     assert not Order.objects.exists()
 
