@@ -22,6 +22,7 @@ from shop.exceptions import ShopError
 from .. import selectors, services
 from ..forms import PhoneOrderAddForm, PhoneOrderPlaceForm, PhoneOrderStartForm
 from ..models import Cart, CartStatus
+from ..states import OrderSource
 from .permissions import PHONE_ORDER_PERMISSION
 
 _SESSION_KEY = "phone-order:{}"
@@ -64,6 +65,14 @@ class PhoneOrderMixin:
         """The agent's cart: add by SKU, remove a line, price for an address, place the order."""
         _require(request)
         cart = Cart.objects.select_related("user").filter(pk=cart_id).first()
+        if cart is not None and cart.status == CartStatus.ORDERED and request.method == "POST":
+            # The page placed twice (a double click, the back button): the order it made.
+            placed = selectors.order_by_token(token=request.POST.get("token", ""))
+            if placed is not None and placed.source == OrderSource.AGENT:
+                self.message_user(
+                    request, _("Order %(number)s was placed.") % {"number": placed.number}
+                )
+                return redirect("admin:orders_order_phone_start")
         if cart is None or cart.status != CartStatus.AGENT:
             raise Http404
         who = request.session.get(_SESSION_KEY.format(cart.pk), {})
