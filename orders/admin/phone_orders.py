@@ -87,7 +87,6 @@ class PhoneOrderMixin:
             except (ShopError, ValueError) as error:
                 self.message_user(request, str(error), messages.ERROR)
             return redirect("admin:orders_order_phone", cart.pk)
-        cart.refresh_from_db()
         methods = selectors.shipping_methods()
         place_form = PhoneOrderPlaceForm(
             request.POST if action in ("quote", "place") else None,

@@ -230,3 +230,21 @@ def test_web_orders_say_so():
     shipping_setup()
     order = place(cart_with((stocked_variant(), 1)))
     assert (order.source, order.agent) == (OrderSource.WEB, None)
+
+
+def test_the_agents_cart_page_runs_the_same_queries_for_one_line_or_five(
+    django_assert_max_num_queries,
+):
+    shipping_setup()
+    browser, _agent_user = _agent()
+    small, large = _start(browser, "az@example.com"), _start(browser, "cok@example.com")
+    _add(browser, small, stocked_variant(sku="ONE").sku)
+    for n in range(5):
+        _add(browser, large, stocked_variant(sku=f"MANY-{n}").sku)
+    browser.get(small)  # the per-worker catalog memory is warm, as on a busy shop
+    browser.get(large)
+    # The agent and their permissions, the cart, the shipping methods and rates, the lines.
+    with django_assert_max_num_queries(7) as one_line:
+        assert browser.get(small).status_code == 200
+    with django_assert_max_num_queries(len(one_line.captured_queries)):
+        assert browser.get(large).status_code == 200
