@@ -29,3 +29,7 @@ class PricesChanged(CheckoutError):
 
 class CartNotFound(CheckoutError):
     """The submitted checkout names no cart this visitor owns (missing, foreign or guessed)."""
+
+
+class CouponIssueRefused(OrderError):
+    """A personal coupon cannot be issued as asked (a bad value or validity)."""

@@ -32,6 +32,17 @@ def order_pay_url(*, number: str, language: str) -> str:
     return f"{settings.SITE_URL}{path}?t={order_link_token(number)}"
 
 
+def order_pay_link(*, order) -> str:
+    """The absolute "pay now" link of a phone order's message: signed for a guest; an account
+    holder signs in first and lands on the payment page."""
+    if order.user_id is None:
+        return order_pay_url(number=order.number, language=order.language)
+    with translation.override(order.language):
+        path = reverse("orders:pay", kwargs={"number": order.number})
+        login = reverse("account_login")
+    return f"{settings.SITE_URL}{login}?{urlencode({'next': path})}"
+
+
 def order_page_url(*, order) -> str:
     """The absolute link to an order's page for a message: signed for a guest; an account
     holder signs in first and lands on it."""

@@ -14,7 +14,7 @@ from crm.notifications.models import Category, Channel
 from crm.notifications.services import Recipient, notification_send
 from payments.states import PaymentStatus
 
-from .links import download_url, order_page_url, order_pay_url, order_track_url
+from .links import download_url, order_page_url, order_pay_link, order_pay_url, order_track_url
 from .models import DownloadLink, Order, OrderEvent, Return, ShipmentEvent, ShipmentStatus
 from .states import CancelReason, OrderStatus, ReturnKind
 
@@ -89,6 +89,7 @@ PAYMENT_KINDS = (
     "payment_refunded",
     "payment_returned",
     "refund_account_needed",
+    "order_pay_link",  # a phone order: what the agent put together, and the link to pay it
 )
 
 
@@ -166,6 +167,17 @@ def payment_reminder_schedule(*, order: Order) -> None:
     context["url"] = order_pay_url(number=order.number, language=order.language)
     context["expires_at"] = order.expires_at.isoformat() if order.expires_at else ""
     _send(order, "payment_reminder", context, dedupe_key=f"order:{order.pk}:payment_reminder")
+
+
+def phone_order_link_schedule(*, order: Order, pays_now: bool) -> None:
+    """A phone order's message: its lines and total, and the link to pay it (`pays_now`) or to
+    see it (cash on delivery). Once per order; delivered on commit."""
+    context = order_message_context(order=order)
+    context["pays_now"] = pays_now
+    if pays_now:
+        context["url"] = order_pay_link(order=order)
+    context["expires_at"] = order.expires_at.isoformat() if order.expires_at else ""
+    _send(order, "order_pay_link", context, dedupe_key=f"order:{order.pk}:pay_link")
 
 
 def _send(order: Order, kind: str, context: dict, *, dedupe_key: str) -> None:

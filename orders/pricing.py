@@ -122,14 +122,22 @@ def coupon_check(
     lines: list[LineState],
     now: datetime,
     uses_by_customer: int = 0,
+    user_id: int | None = None,
 ) -> CouponCheck:
-    """Whether a coupon applies to these lines, and the discount it gives; never raises."""
+    """Whether a coupon applies to these lines, and the discount it gives; never raises.
+
+    `user_id`: the signed-in customer (None for a guest), for personal coupons.
+    """
     if coupon is None:
         return CouponCheck(None)
 
     def refused(message: str) -> CouponCheck:
         return CouponCheck(coupon, error=message)
 
+    # First, so that nobody else learns anything about a personal code (used, expired, whose).
+    personal = personal_coupon_refusal(coupon=coupon, user_id=user_id)
+    if personal:
+        return refused(personal)
     if not coupon.is_active:
         return refused(_("This code is not valid."))
     if coupon.starts_at and now < coupon.starts_at:
@@ -163,6 +171,15 @@ def coupon_check(
     else:
         discount = min(to_money(coupon.value), base)
     return CouponCheck(coupon, discount=discount, eligible_line_ids=ids)
+
+
+def personal_coupon_refusal(*, coupon: Coupon, user_id: int | None) -> str:
+    """Why a personal coupon is not for this shopper ("" when it is, or is for everyone)."""
+    if coupon.user_id is None or coupon.user_id == user_id:
+        return ""
+    if user_id is None:
+        return _("This code is personal: sign in to the account it was given to, then use it.")
+    return _("This code is personal and was given to another account.")
 
 
 def _eligible(coupon: Coupon, line: CartLine) -> bool:

@@ -78,6 +78,25 @@ class ReturnKind(models.TextChoices):
     DEFECT = "defect", _("Defect claim")
 
 
+class ReturnReason(models.TextChoices):
+    """Why items come back, as the customer says (optional for a withdrawal): counted in reports."""
+
+    CHANGED_MIND = "changed_mind", _("Changed my mind")
+    WRONG_SIZE = "wrong_size", _("Wrong size or fit")
+    DAMAGED = "damaged", _("Damaged or faulty")
+    WRONG_ITEM = "wrong_item", _("Wrong item sent")
+    NOT_AS_DESCRIBED = "not_as_described", _("Not as described")
+    LATE = "late", _("Arrived too late")
+    OTHER = "other", _("Other")
+
+
+class OrderSource(models.TextChoices):
+    """Where an order was made: the web checkout, or an agent on the phone (later a campaign)."""
+
+    WEB = "web", _("Web shop")
+    AGENT = "agent", _("Phone order by an agent")
+
+
 class ReturnStatus(models.TextChoices):
     REQUESTED = "requested", _("Waiting for our decision")
     APPROVED = "approved", _("Return code issued")

@@ -1,9 +1,26 @@
 """Coupons and their redemptions (redemptions are written by checkout only)."""
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from ..models import Coupon, CouponRedemption
+
+
+class PersonalFilter(admin.SimpleListFilter):
+    title = _("for whom")
+    parameter_name = "personal"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        return [("yes", _("One customer")), ("no", _("Everyone"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Coupon]) -> QuerySet[Coupon]:
+        if self.value() == "yes":
+            return queryset.filter(user__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(user__isnull=True)
+        return queryset
 
 
 @admin.register(Coupon)
@@ -18,12 +35,15 @@ class CouponAdmin(admin.ModelAdmin):
         "times_used",
         "max_uses",
         "is_active",
+        "user",
     ]
-    list_filter = ["kind", "is_active"]
-    search_fields = ["code", "description"]
+    list_filter = ["kind", "is_active", PersonalFilter]
+    list_select_related = ["user"]
+    search_fields = ["code", "description", "user__email"]
     filter_horizontal = ["categories"]
     autocomplete_fields = ["products"]
-    readonly_fields = ["times_used"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["times_used", "issue_key", "issued_by"]
 
 
 @admin.register(CouponRedemption)

@@ -31,6 +31,7 @@ from .inlines import (
 )
 from .money import PaymentInline
 from .permissions import INVOICE_PERMISSION
+from .phone_orders import PhoneOrderMixin
 
 # Stored as JSON snapshots; staff read them as an address block and a VAT table instead.
 _READABLE_JSON = ("shipping_address", "billing_address", "vat_breakdown")
@@ -61,7 +62,7 @@ def address_block(snapshot: dict, *, with_identity: bool = False) -> str:
 
 
 @admin.register(Order)
-class OrderAdmin(OrderFulfilmentMixin, MalformedFilterSafeMixin, admin.ModelAdmin):
+class OrderAdmin(PhoneOrderMixin, OrderFulfilmentMixin, MalformedFilterSafeMixin, admin.ModelAdmin):
     """Orders are read here; their status changes only through order_transition (actions)."""
 
     list_display = [
@@ -80,6 +81,7 @@ class OrderAdmin(OrderFulfilmentMixin, MalformedFilterSafeMixin, admin.ModelAdmi
         "status",
         "payment_status",
         "payment_method",
+        "source",
         "placed_at",
     ]
     search_fields = ["number", "email", "phone", "user__email"]

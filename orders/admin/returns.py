@@ -63,12 +63,13 @@ class ReturnAdmin(MalformedFilterSafeMixin, admin.ModelAdmin):
         "number",
         "order",
         "kind",
+        "reason_code",
         "status",
         "amount",
         "refund_due_by",
         "requested_at",
     ]
-    list_filter = [RefundDueFilter, "status", "kind"]
+    list_filter = [RefundDueFilter, "status", "kind", "reason_code"]
     list_select_related = ["order"]
     search_fields = ["number", "order__number", "order__email"]
     ordering = ["refund_due_by", "-requested_at"]
@@ -79,6 +80,7 @@ class ReturnAdmin(MalformedFilterSafeMixin, admin.ModelAdmin):
         "order_link",
         "kind",
         "status",
+        "reason_code",
         "reason",
         "staff_note",
         "amount",

@@ -17,6 +17,8 @@ class CartStatus(models.TextChoices):
     MERGED = "merged", _("Merged into another cart")
     # A one-click "buy now" or "buy again": its own cart, so the customer's open cart stays as is.
     EXPRESS = "express", _("Express purchase")
+    # Built by an agent for a customer on the phone: the customer's own open cart stays as is.
+    AGENT = "agent", _("Phone order by an agent")
 
 
 class Cart(models.Model):
@@ -122,6 +124,30 @@ class Coupon(models.Model):
         "catalog.Product", blank=True, related_name="+", verbose_name=_("only for products")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # A personal coupon works only for this customer's account; empty: for everyone.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="personal_coupons",
+        verbose_name=_("only for customer"),
+    )
+    # Who issues a personal coupon names the occasion ("birthday:2027:42"): a retried job finds
+    # the coupon it made. NULL (never "") when absent, so many coupons may have none.
+    issue_key = models.CharField(
+        _("issue key"), max_length=100, unique=True, null=True, blank=True, editable=False
+    )
+    reason = models.CharField(_("why it was issued"), max_length=200, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+        editable=False,
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -140,11 +166,14 @@ class Coupon(models.Model):
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.code = code_normal(self.code)
+        self.issue_key = self.issue_key or None  # "" would collide with the next blank key
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
         # Before the uniqueness check: 'hoşgeldin' beside 'HOSGELDIN' is a form error, not a 500.
         self.code = code_normal(self.code)
+        if self.user_id is not None:  # a personal coupon is used once, by its customer
+            self.max_uses = self.max_uses_per_customer = 1
 
 
 class CouponRedemption(models.Model):

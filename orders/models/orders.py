@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from payments.states import PaymentMethod, PaymentStatus
 
-from ..states import CancelReason, OrderStatus
+from ..states import CancelReason, OrderSource, OrderStatus
 
 
 class Order(models.Model):
@@ -61,6 +61,18 @@ class Order(models.Model):
         _("shipping method in each language"), default=dict, blank=True
     )
     coupon_code = models.CharField(_("coupon"), max_length=40, blank=True)
+    # Where the order was made, and the agent who built it on the phone (null on the web).
+    source = models.CharField(
+        _("source"), max_length=12, choices=OrderSource, default=OrderSource.WEB
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("agent"),
+    )
 
     # The cart id and version the checkout form carried: a resubmit finds this order.
     checkout_token = models.CharField(max_length=80, unique=True)
@@ -85,6 +97,11 @@ class Order(models.Model):
             models.Index(Upper("email"), name="orders_order_email_ci_idx"),
             models.Index(fields=["phone"], name="orders_order_phone_idx"),
             models.Index(
+                fields=["source", "-placed_at"],
+                name="orders_source_idx",
+                condition=~Q(source="web"),
+            ),
+            models.Index(
                 fields=["needs_review"],
                 name="orders_needs_review_idx",
                 condition=Q(needs_review=True),
@@ -93,6 +110,7 @@ class Order(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(total__gte=0), name="orders_total_not_negative"),
         ]
+        permissions = [("place_phone_order", _("Can place orders for customers by phone"))]
 
     def __str__(self) -> str:
         return self.number

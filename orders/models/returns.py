@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..states import Restock, ReturnKind, ReturnStatus
+from ..states import Restock, ReturnKind, ReturnReason, ReturnStatus
 
 
 class Return(models.Model):
@@ -19,6 +19,11 @@ class Return(models.Model):
     number = models.CharField(_("return code"), max_length=32, unique=True)
     kind = models.CharField(_("kind"), max_length=12, choices=ReturnKind)
     status = models.CharField(_("status"), max_length=12, choices=ReturnStatus)
+    # One reason for the whole request: the customer answers once per return, and reports count
+    # returns by reason in one indexed group-by (a mixed parcel is two requests).
+    reason_code = models.CharField(
+        _("reason for the return"), max_length=20, choices=ReturnReason, blank=True
+    )
     reason = models.TextField(_("reason"), blank=True)
     staff_note = models.TextField(_("staff note"), blank=True)
     # The original delivery fee and payment fees (cash on delivery), given back when the whole
@@ -62,6 +67,7 @@ class Return(models.Model):
         indexes = [
             models.Index(fields=["status", "refund_due_by"], name="orders_return_due_idx"),
             models.Index(fields=["kind", "status"], name="orders_return_kind_idx"),
+            models.Index(fields=["reason_code"], name="orders_return_reason_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="orders_return_not_negative")

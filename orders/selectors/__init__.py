@@ -8,6 +8,7 @@ from .cart import (
     coupon_uses_by,
     open_cart,
     open_cart_with_lines,
+    personal_coupons,
     with_coupon_categories,
 )
 from .checkout import CheckoutQuote, cart_quote
@@ -67,6 +68,7 @@ __all__ = [
     "orders_late",
     "orders_of",
     "overdue_order_ids",
+    "personal_coupons",
     "pick_list",
     "refundable_payment",
     "refunded_quantities",

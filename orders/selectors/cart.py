@@ -1,6 +1,9 @@
 """Reads of carts and coupons."""
 
-from django.db.models import Q, QuerySet, prefetch_related_objects
+from datetime import datetime
+
+from django.db.models import F, Q, QuerySet, prefetch_related_objects
+from django.utils import timezone
 
 from catalog.kept import cart_products, option_labels
 from shop.models import User
@@ -127,3 +130,16 @@ def coupon_uses_by(*, coupon: Coupon, user: User | None, email: str) -> int:
     if not who:
         return 0
     return CouponRedemption.objects.filter(who, coupon=coupon).count()
+
+
+def personal_coupons(*, user: User, now: datetime | None = None) -> list[Coupon]:
+    """The customer's own coupons that work now and are not used up, soonest to expire first."""
+    now = now or timezone.now()
+    return list(
+        Coupon.objects.filter(user=user, is_active=True)
+        .filter(Q(starts_at__isnull=True) | Q(starts_at__lte=now))
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+        .filter(Q(max_uses__isnull=True) | Q(times_used__lt=F("max_uses")))
+        .order_by(F("ends_at").asc(nulls_last=True), "pk")
+        .only("code", "kind", "value", "min_basket", "ends_at", "description")
+    )

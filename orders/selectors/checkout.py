@@ -125,4 +125,11 @@ def _coupon_for(
     uses = 0
     if coupon is not None and coupon.max_uses_per_customer is not None:
         uses = coupon_uses_by(coupon=coupon, user=user, email=email)
-    return coupon_check(coupon=coupon, lines=states, now=now, uses_by_customer=uses)
+    signed_in = user is not None and user.is_authenticated
+    return coupon_check(
+        coupon=coupon,
+        lines=states,
+        now=now,
+        uses_by_customer=uses,
+        user_id=user.pk if signed_in else None,
+    )

@@ -16,6 +16,7 @@ from .cart import (
     cart_set_quantity,
 )
 from .checkout import CheckoutRequest, order_place
+from .coupons import coupon_issue_personal
 from .downloads import (
     download_claim,
     download_link_extend,
@@ -60,6 +61,7 @@ from .paying import (
     order_card_refused,
     order_pays_in_browser,
 )
+from .phone_orders import PhoneOrderRequest, phone_order_cart, phone_order_place
 from .return_lifecycle import return_transition
 from .returns import (
     ReturnError,
@@ -78,6 +80,7 @@ __all__ = [
     "CardStep",
     "CheckoutRequest",
     "PaymentStart",
+    "PhoneOrderRequest",
     "ReturnError",
     "ShipmentError",
     "address_delete",
@@ -96,6 +99,7 @@ __all__ = [
     "cart_remove_coupon",
     "cart_set_quantity",
     "checkout_payment_start",
+    "coupon_issue_personal",
     "credit_note_download",
     "credit_note_issue",
     "download_claim",
@@ -125,6 +129,8 @@ __all__ = [
     "order_ship",
     "order_step",
     "order_transition",
+    "phone_order_cart",
+    "phone_order_place",
     "refund_of_ledger_key",
     "return_decide",
     "return_receive",

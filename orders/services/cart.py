@@ -33,7 +33,8 @@ def cart_for_user(*, user: User | None) -> Cart:
 
 def _lock(cart: Cart) -> Cart:
     locked = Cart.objects.select_for_update().get(pk=cart.pk)
-    if locked.status != CartStatus.OPEN:
+    # An agent's phone-order cart is changed through the same services (only from the admin).
+    if locked.status not in (CartStatus.OPEN, CartStatus.AGENT):
         raise CartError(_("This cart has already been checked out."))
     return locked
 
@@ -143,7 +144,13 @@ def cart_apply_coupon(*, cart: Cart, code: str, user: User | None, email: str = 
         if not states:
             raise CouponRefused(_("Add something to your cart before using a code."))
         uses = selectors.coupon_uses_by(coupon=coupon, user=user, email=email)
-        check = coupon_check(coupon=coupon, lines=states, now=timezone.now(), uses_by_customer=uses)
+        check = coupon_check(
+            coupon=coupon,
+            lines=states,
+            now=timezone.now(),
+            uses_by_customer=uses,
+            user_id=user.pk if user is not None and user.is_authenticated else None,
+        )
         if check.error:
             raise CouponRefused(check.error)
         cart.coupon = coupon

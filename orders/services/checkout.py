@@ -53,7 +53,7 @@ def order_place(*, request: CheckoutRequest) -> tuple[Order, bool]:
         cart = Cart.objects.select_for_update().filter(pk=cart_id).first()
         if cart is None or cart.user_id != (user.pk if user else None):
             raise CartNotFound(_("Your cart could not be found; please start again."))
-        if cart.status not in (CartStatus.OPEN, CartStatus.EXPRESS):
+        if cart.status not in (CartStatus.OPEN, CartStatus.EXPRESS, CartStatus.AGENT):
             # Carts never reopen: only a closed cart can have placed this token's order.
             existing = selectors.order_by_token(token=request.token)
             if existing is not None:

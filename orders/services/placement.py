@@ -42,9 +42,9 @@ from ..models import (
     OrderDocument,
     OrderLine,
 )
-from ..pricing import PricedCart
+from ..pricing import PricedCart, personal_coupon_refusal
 from ..shipping import quote as shipping_quote
-from ..states import OrderStatus
+from ..states import OrderSource, OrderStatus
 from .addresses import address_save
 from .lifecycle import order_transition
 
@@ -78,6 +78,9 @@ class CheckoutRequest:
     # `payment_method` and `payment_details` when the caller did not (one-click, the demo) or
     # gave one for another method or details (a `dataclasses.replace` of either).
     payment: CheckoutPayment | None = None
+    # Where the order is made (OrderSource) and, for a phone order, the agent who made it.
+    source: str = OrderSource.WEB
+    agent: User | None = None
 
     def __post_init__(self) -> None:
         payment = self.payment
@@ -218,6 +221,11 @@ def _use_coupon(placement: Placement) -> None:
     if not check.applies:
         return
     coupon = Coupon.objects.select_for_update().get(pk=check.coupon.pk)
+    personal = personal_coupon_refusal(
+        coupon=coupon, user_id=placement.user.pk if placement.user is not None else None
+    )
+    if personal:
+        raise CouponRefused(personal)
     if coupon.max_uses is not None and coupon.times_used >= coupon.max_uses:
         raise CouponRefused(_("This code has just been used up. Remove it to continue."))
     if coupon.max_uses_per_customer is not None:
@@ -293,11 +301,20 @@ def _create_order(placement: Placement) -> None:
                 priced.shipping.method.names_by_language() if priced.shipping else {}
             ),
             coupon_code=placement.coupon.code if placement.coupon else "",
+            source=request.source,
+            agent=request.agent,
             checkout_token=request.token,
             placed_at=now,
-            expires_at=now + timedelta(minutes=settings.ORDER_PAYMENT_TIMEOUT_MINUTES),
+            expires_at=now + _payment_timeout(request),
         )
     )
+
+
+def _payment_timeout(request: CheckoutRequest) -> timedelta:
+    """A phone order's customer pays later from an email, so it waits longer than the web's."""
+    if request.source == OrderSource.AGENT:
+        return timedelta(hours=settings.PHONE_ORDER_PAYMENT_TIMEOUT_HOURS)
+    return timedelta(minutes=settings.ORDER_PAYMENT_TIMEOUT_MINUTES)
 
 
 def _copy_lines(placement: Placement) -> None:

@@ -37,7 +37,7 @@ from ..selectors.returns import (
     returned_quantities,
     withdrawal_ends_at,
 )
-from ..states import Restock, ReturnKind, ReturnStatus
+from ..states import Restock, ReturnKind, ReturnReason, ReturnStatus
 from ..totals import STANDARD_VAT_RATE, spread_discount
 from .invoicing import next_document_number
 from .return_lifecycle import ReturnError, order_follows_returns, return_check, return_transition
@@ -61,6 +61,7 @@ def return_request(
     order: Order,
     quantities: dict[int, int],
     reason: str = "",
+    reason_code: str = "",
     by: User | None = None,
     now: datetime | None = None,
     refund_to: str = "",
@@ -73,8 +74,11 @@ def return_request(
     bought. A withdrawal gets its return code at once (no approval); a claim waits for staff.
     Paid in cash: `refund_to` says where the refund goes (a bank transfer to `iban`, or store
     credit); without it the refund is a bank transfer to an account staff ask for.
+    `reason_code` (ReturnReason, optional): why, in a form that can be counted.
     """
     now = now or timezone.now()
+    if reason_code and reason_code not in ReturnReason.values:
+        raise ReturnError(_("Choose one of the reasons offered."))
     wanted = {int(pk): int(quantity) for pk, quantity in quantities.items() if int(quantity) > 0}
     if not wanted:
         raise ReturnError(_("Choose at least one item and how many of it to return."))
@@ -131,6 +135,7 @@ def return_request(
             kind=kind,
             status=status,
             reason=reason,
+            reason_code=reason_code,
             shipping_refund=shipping,
             amount=sum((line.amount for line in return_lines), ZERO) + shipping,
             currency=locked.currency,

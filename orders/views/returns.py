@@ -36,6 +36,7 @@ def order_return(request: HttpRequest, number: str) -> HttpResponse:
                 order=order,
                 quantities=form.quantities(),
                 reason=form.cleaned_data.get("reason") or "",
+                reason_code=form.cleaned_data.get("reason_code") or "",
                 by=signed_in_user(request),
                 **form.refund_destination(),
             )

@@ -94,3 +94,9 @@ CATALOG_IMPORT_MAX_CELL_CHARS = env.int("CATALOG_IMPORT_MAX_CELL_CHARS", default
 # --- CRM staff: call-centre callbacks (issue 26, staff) ---------------------------------------
 # "Call me back" requests one visitor may send per hour (their session; 5× per address).
 CALLBACK_REQUESTS_PER_HOUR = env.int("CALLBACK_REQUESTS_PER_HOUR", default=5)
+# --- Issue 26 (coupons helper): phone orders ---------------------------------------------------
+# An order an agent places on the phone waits this long for the customer to pay from the link.
+PHONE_ORDER_PAYMENT_TIMEOUT_HOURS = env.int("PHONE_ORDER_PAYMENT_TIMEOUT_HOURS", default=48)
+# The ways an agent may offer: paid later by the customer (the pay link, at the door, a transfer),
+# never the customer's saved card, balance or tab without them.
+PHONE_ORDER_PAYMENT_METHODS = env.list("PHONE_ORDER_PAYMENT_METHODS", default=["card", "cod"])

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 MENU = [
     ("shop:profile", "My account", "Hesabım"),
     ("orders:order_list", "My orders", "Siparişlerim"),
+    ("orders:my_coupons", "My coupons", "Kuponlarım"),
     ("orders:address_list", "My addresses", "Adreslerim"),
     ("wallet:cards", "My wallet", "Cüzdanım"),
     ("wallet:balance", "My balance", "Bakiyem"),
@@ -33,6 +34,7 @@ MENU = [
 PAGES = [
     ("shop:profile", 2),
     ("orders:order_list", 3),
+    ("orders:my_coupons", 3),
     ("orders:address_list", 3),
     ("wallet:cards", 4),
     ("wallet:balance", 4),

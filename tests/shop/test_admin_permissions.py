@@ -20,7 +20,7 @@ from django.urls import URLPattern, reverse
 from catalog.models import Review
 from crm.notifications.models import Consent, Message
 from orders import services as order_services
-from orders.models import CreditNote, DownloadLink, Invoice, Order, Return
+from orders.models import Cart, CreditNote, DownloadLink, Invoice, Order, Return
 from payments.methods.cod.services import refund_account_create
 from payments.models import ReconciliationItem, Refund
 from payments.services import (
@@ -194,6 +194,12 @@ def _payloads(shop: dict[str, object]) -> dict[str, tuple[dict[str, str], list[d
         "orders_order_ship": (
             {},
             [{f"carrier-{packed.pk}": str(carrier.pk), f"tracking-{packed.pk}": "YK1"}],
+        ),
+        # Phone orders need a permission of their own: a viewer starts and places nothing.
+        "orders_order_phone_start": ({}, [{"email": "telefon@example.com", "language": "en"}]),
+        "orders_order_phone": (
+            {"cart_id": Cart.objects.create(status="agent").pk},
+            [{"action": "add", "sku": "X", "quantity": "1"}, {"action": "place"}],
         ),
         "orders_return_act": (
             {"pk": order_return.pk},
