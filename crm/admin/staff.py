@@ -381,18 +381,17 @@ def _new_contact_links(result) -> dict[str, str]:
     interaction = {"channel": Interaction.Channel.PHONE, "direction": "inbound", **contact}
     return {
         "customer": reverse("admin:shop_user_add"),
-        "phone_order": phone_order_url(),
+        "phone_order": phone_order_url(
+            phone=contact.get("contact_phone", ""), email=contact.get("contact_email", "")
+        ),
         "interaction": f"{reverse('admin:crm_interaction_add')}?{urlencode(interaction)}",
     }
 
 
-def phone_order_url() -> str:
-    """Where a phone order starts (the phone-order admin once merged; the orders list until)."""
-    from django.urls import NoReverseMatch
+def phone_order_url(*, phone: str = "", email: str = "") -> str:
+    """The phone-order screen, with the caller's number or email filled in."""
+    from urllib.parse import urlencode
 
-    for name in ("admin:orders_phoneorder_add", "admin:orders_order_changelist"):
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return reverse("admin:index")
+    known = {key: value for key, value in (("phone", phone), ("email", email)) if value}
+    url = reverse("admin:orders_order_phone_start")
+    return f"{url}?{urlencode(known)}" if known else url

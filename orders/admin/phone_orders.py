@@ -42,8 +42,9 @@ class PhoneOrderMixin:
     def phone_start_view(self, request: HttpRequest) -> HttpResponse:
         """Who the order is for: an account is found by its email; any other email is a guest."""
         _require(request)
+        prefill = {key: request.GET[key][:254] for key in ("email", "phone") if key in request.GET}
         form = PhoneOrderStartForm(
-            request.POST or None, initial={"language": settings.LANGUAGE_CODE}
+            request.POST or None, initial={"language": settings.LANGUAGE_CODE, **prefill}
         )
         if request.method == "POST" and form.is_valid():
             cart = services.phone_order_cart(email=form.cleaned_data["email"])

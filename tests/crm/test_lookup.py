@@ -88,6 +88,11 @@ def test_the_screen_pop_offers_a_new_customer_or_ticket_when_nobody_is_found(age
     assert 'id="new-customer-link"' in page
     assert 'id="phone-order-link"' in page
     assert "contact_phone=%2B905320000000" in page  # log an interaction for the guest contact
+    # The phone order starts with the caller's number already filled in.
+    assert "/admin/orders/order/phone/?phone=%2B905320000000" in page
+    agent_client.force_login(StaffFactory(is_superuser=True))
+    start = agent_client.get("/en/admin/orders/order/phone/", {"phone": "+905320000000"})
+    assert 'value="+905320000000"' in start.text
 
 
 def test_the_screen_pop_lists_several_customers_with_one_number(agent_client):
