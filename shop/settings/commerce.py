@@ -90,3 +90,9 @@ CATALOG_IMPORT_MAX_UNPACKED_BYTES = env.int(
 )
 CATALOG_IMPORT_MAX_CELLS = env.int("CATALOG_IMPORT_MAX_CELLS", default=400_000)
 CATALOG_IMPORT_MAX_CELL_CHARS = env.int("CATALOG_IMPORT_MAX_CELL_CHARS", default=1000)
+
+# --- CRM: customer 360 and per-customer figures (issue 26, c360) ---------------------------------
+# How often crm.refresh_customer_stats recomputes every customer's figures (CustomerStats).
+CRM_STATS_EVERY_SECONDS = env.int("CRM_STATS_EVERY_SECONDS", default=900)
+# Rows per panel of the customer 360 (each with a "more" link to the full list).
+CRM_360_PANEL_ROWS = env.int("CRM_360_PANEL_ROWS", default=20)
