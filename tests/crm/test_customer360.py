@@ -20,7 +20,7 @@ from crm.registry import (
 from orders.models import Order
 from payments.models import Tab
 from shop.models import AuditEntry, User
-from tests.factories import StaffFactory, UserFactory
+from tests.factories import StaffFactory, UserFactory, VariantFactory
 from tests.orders.conftest import _english  # noqa: F401  (pages asserted in English)
 
 from .history import customer_history
@@ -181,6 +181,7 @@ def test_an_unknown_customer_is_404_and_not_audited(agent_client):
 
 def test_the_user_and_order_screens_link_to_it(agent_client, client):
     customer = UserFactory()
+    VariantFactory()  # something to order
     seed_orders(orders=1, customers=1, customer_ids=[customer.pk], seed=3)
     order = Order.objects.get(user=customer)
     admin = StaffFactory()  # a superuser: may open the user and order screens
