@@ -25,6 +25,7 @@ class Command(BaseCommand):
         if orders < 0 or customers < 1:
             raise CommandError("--orders must be 0 or more and --customers at least 1.")
         started = time.monotonic()
+        self.verbosity = int(options.get("verbosity", 1))
         self.stdout.write(
             "seed_orders bypasses the services: bulk inserts, no stock, messages or signals."
         )
