@@ -139,6 +139,36 @@ def _account_pages(user, variants) -> dict:
     }
 
 
+def _staff_pages() -> tuple[dict, str]:
+    """The customer 360 of a customer with 300 orders (seed_orders, bulk: idempotent), and a
+    staff member holding only its permission; the urls and the staff member's session."""
+    from django.contrib.auth.models import Permission
+
+    from crm.bulk_orders import seed_orders
+    from shop.models import User
+
+    customer, _ = User.objects.get_or_create(
+        email="bench-360@dukkan.local", defaults={"first_name": "Ayşe", "last_name": "Kaya"}
+    )
+    seed_orders(orders=300, customers=1, customer_ids=[customer.pk], seed=360)
+    staff, _ = User.objects.get_or_create(
+        email="bench-staff@dukkan.local", defaults={"is_staff": True}
+    )
+    staff.user_permissions.add(
+        Permission.objects.get(content_type__app_label="crm", codename="view_customer360")
+    )
+    session = _session(
+        **{
+            SESSION_KEY: str(staff.pk),
+            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            HASH_SESSION_KEY: staff.get_session_auth_hash(),
+        }
+    )
+    with translation.override("en"):
+        urls = {"customer 360": reverse("admin:crm_customer360", args=[customer.pk])}
+    return urls, session
+
+
 def prepare(placements: int) -> dict:
     """Seed what the pages show (idempotent) and return the plan: urls, cookies, and
     `placements` in-stock variants for guests to order."""
@@ -170,6 +200,7 @@ def prepare(placements: int) -> dict:
     )
     with translation.override("en"):
         account_pages = _account_pages(user, ordered)
+    staff_pages, staff_session = _staff_pages()
     signed_in_cart = _cart(user, in_stock[:3])
     guest_cart = _cart(None, in_stock[:3])
     signed_in = _session(
@@ -198,6 +229,7 @@ def prepare(placements: int) -> dict:
             "cart with 3 items": reverse("orders:cart"),
             "checkout": reverse("orders:checkout"),
             **account_pages,
+            **staff_pages,
         }
     method = ShippingMethod.objects.filter(is_active=True).order_by("position", "pk").first()
     return {
@@ -206,8 +238,10 @@ def prepare(placements: int) -> dict:
             "anonymous": "",
             "guest": f"sessionid={guest}",
             "signed in": f"sessionid={signed_in}",
+            "staff": f"sessionid={staff_session}",
         },
         "account_pages": list(account_pages),
+        "staff_pages": list(staff_pages),
         "placement_variants": [v.pk for v in in_stock[3:]],
         "placement_product": product.slug_en,
         "shipping_method": method.pk,
@@ -226,13 +260,16 @@ def targets(plan: dict) -> list[tuple[str, str, str]]:
     """(label, url, who) in the order they are measured; the bare view first. Only the pages
     BENCH_PAGES names (and the bare view) when it is set; an unknown label stops the run."""
     urls, rows = plan["urls"], [("bare view", plan["urls"]["bare view"], "anonymous")]
-    own = plan["account_pages"]
-    pages = [k for k in urls if k not in ("bare view", "cart with 3 items", "checkout", *own)]
+    own, staff = plan["account_pages"], plan.get("staff_pages", [])
+    pages = [
+        k for k in urls if k not in ("bare view", "cart with 3 items", "checkout", *own, *staff)
+    ]
     rows += [(label, urls[label], "anonymous") for label in pages]
     rows += [(label, urls[label], "signed in") for label in pages]
     rows += [("cart with 3 items", urls["cart with 3 items"], "guest")]
     rows += [("cart with 3 items", urls["cart with 3 items"], "signed in")]
     rows += [(label, urls[label], "signed in") for label in own]
+    rows += [(label, urls[label], "staff") for label in staff]
     wanted = wanted_pages()
     if wanted:
         unknown = sorted(set(wanted) - {label for label, _url, _who in rows} - {PLACE_ORDER})

@@ -8,3 +8,6 @@ class CrmConfig(AppConfig):
 
     def ready(self) -> None:
         from . import receivers  # noqa: F401  (connects the sign-up receivers)
+        from .customer360.panels import register_crm_panels
+
+        register_crm_panels()

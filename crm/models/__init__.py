@@ -1,6 +1,7 @@
-"""CRM tables, one module per subject; each owner adds one import line."""
+"""CRM tables, one module per subject; each line imports one module's models."""
 
 from .callbacks import *  # noqa: F403
 from .interactions import *  # noqa: F403
 from .profile import CustomerProfile  # noqa: F401
 from .staff import *  # noqa: F403
+from .stats import Customer, CustomerStats  # noqa: F401

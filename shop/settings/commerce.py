@@ -100,3 +100,8 @@ PHONE_ORDER_PAYMENT_TIMEOUT_HOURS = env.int("PHONE_ORDER_PAYMENT_TIMEOUT_HOURS",
 # The ways an agent may offer: paid later by the customer (the pay link, at the door, a transfer),
 # never the customer's saved card, balance or tab without them.
 PHONE_ORDER_PAYMENT_METHODS = env.list("PHONE_ORDER_PAYMENT_METHODS", default=["card", "cod"])
+# --- CRM: customer 360 and per-customer figures (issue 26, c360) ---------------------------------
+# How often crm.refresh_customer_stats recomputes every customer's figures (CustomerStats).
+CRM_STATS_EVERY_SECONDS = env.int("CRM_STATS_EVERY_SECONDS", default=900)
+# Rows per panel of the customer 360 (each with a "more" link to the full list).
+CRM_360_PANEL_ROWS = env.int("CRM_360_PANEL_ROWS", default=20)

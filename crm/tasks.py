@@ -1,0 +1,11 @@
+"""Thin Celery tasks of the CRM; each is safe to run twice."""
+
+from celery import shared_task
+
+from .customer360.stats import customer_stats_refresh
+
+
+@shared_task(name="crm.refresh_customer_stats")
+def refresh_customer_stats() -> int:
+    """Recompute every customer's figures (lifetime value, orders, returns…) set-based."""
+    return customer_stats_refresh()
