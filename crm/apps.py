@@ -8,3 +8,6 @@ class CrmConfig(AppConfig):
 
     def ready(self) -> None:
         from . import receivers  # noqa: F401  (connects the sign-up receivers)
+        from .privacy.sections import register_all as register_privacy_sections
+
+        register_privacy_sections()

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -6,4 +6,5 @@ app_name = "crm"
 
 urlpatterns = [
     path("account/messages/", views.message_preferences, name="message_preferences"),
+    path("account/your-data/", include("crm.privacy.urls")),
 ]

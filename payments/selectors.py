@@ -219,3 +219,27 @@ def stripe_event_ids_lost(*, received_before: datetime) -> list[int]:
         .order_by("received_at", "pk")
         .values_list("pk", flat=True)[:LOST_EVENTS_PER_SWEEP]
     )
+
+
+@dataclass(frozen=True)
+class MoneyHeld:
+    """What the shop holds for or is owed by a customer: the prepaid balance and the unpaid tab."""
+
+    balance: Decimal
+    tab_status: str  # "" when no tab is unpaid
+    tab_total: Decimal
+
+
+def money_held(*, user: User) -> MoneyHeld:
+    """The prepaid balance and the tab not yet paid (open, being settled or declined)."""
+    balance = to_money(
+        BalanceEntry.objects.filter(account__user=user).aggregate(total=Sum("amount"))["total"]
+        or ZERO
+    )
+    tab = Tab.objects.filter(user=user).exclude(status=Tab.Status.SETTLED).first()
+    if tab is None:
+        return MoneyHeld(balance=balance, tab_status="", tab_total=ZERO)
+    total = Payment.objects.filter(
+        tab=tab, purpose=PaymentPurpose.ORDER, status=PaymentStatus.ON_TAB
+    ).aggregate(total=Sum(left_on_tab()))["total"]
+    return MoneyHeld(balance=balance, tab_status=tab.status, tab_total=to_money(total or ZERO))
