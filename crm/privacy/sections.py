@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from catalog.models import Review
 from catalog.services import reviews_remove_of
 from crm.notifications.models import Channel, Consent, Message, Status
-from crm.notifications.services.consent import consent_set
+from crm.notifications.services.consent import consent_is_given, consent_set
 from orders.models import Address, CouponRedemption, Order, OrderEvent, OrderLine
 from payments.methods.wallet.services import saved_cards_forget_all
 from payments.models import BalanceEntry, SavedCard, Tab
@@ -211,7 +211,9 @@ def erase_consents(user: User) -> int:
     """
     withdrawn = 0
     for channel in Channel.values:
-        if consent_set(user=user, channel=channel, granted=False, source=Consent.Source.ERASURE):
+        if consent_is_given(user=user, channel=channel) and consent_set(
+            user=user, channel=channel, granted=False, source=Consent.Source.ERASURE
+        ):
             withdrawn += 1
     return withdrawn
 
