@@ -23,6 +23,7 @@ MENU = [
     ("wallet:balance", "My balance", "Bakiyem"),
     ("wallet:tab", "My tab", "Açık hesabım"),
     ("crm:message_preferences", "Message preferences", "Mesaj tercihleri"),
+    ("crm:your_data", "Your data", "Verileriniz"),
     ("account_email", "Email addresses", "E-posta adresleri"),
     ("account_change_password", "Change password", "Şifre değiştir"),
 ]
@@ -37,6 +38,7 @@ PAGES = [
     ("wallet:balance", 4),
     ("wallet:tab", 3),
     ("crm:message_preferences", 4),
+    ("crm:your_data", 4),
     ("account_email", 6),
     ("account_change_password", 2),
 ]
