@@ -125,6 +125,7 @@ def _account_pages(user, variants) -> dict:
         "my wallet": reverse("wallet:cards"),
         "balance statement": reverse("wallet:balance"),
         "my tab": reverse("wallet:tab"),
+        "your data": reverse("crm:your_data"),
     }
 
 
