@@ -22,6 +22,7 @@ from shop.models import User
 from shop.money import ZERO, to_money
 
 from .models import (
+    BalanceAccount,
     BalanceEntry,
     Payment,
     PaymentEvent,
@@ -230,8 +231,20 @@ class MoneyHeld:
     tab_total: Decimal
 
 
-def money_held(*, user: User) -> MoneyHeld:
-    """The prepaid balance and the tab not yet paid (open, being settled or declined)."""
+def money_held(*, user: User, lock: bool = False) -> MoneyHeld:
+    """The prepaid balance and the tab not yet paid (open, being settled or declined).
+
+    With `lock`, inside the caller's transaction, the balance account and the unpaid tab stay
+    locked until it ends (balance before tab, as at checkout), so no money arrives meanwhile.
+    """
+    if lock:
+        list(BalanceAccount.objects.select_for_update().filter(user=user).values_list("pk"))
+        list(
+            Tab.objects.select_for_update()
+            .filter(user=user)
+            .exclude(status=Tab.Status.SETTLED)
+            .values_list("pk")
+        )
     balance = to_money(
         BalanceEntry.objects.filter(account__user=user).aggregate(total=Sum("amount"))["total"]
         or ZERO

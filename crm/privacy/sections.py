@@ -10,6 +10,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.apps import apps
+from django.db import connection
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
@@ -184,7 +185,8 @@ def export_saved_cards(user: User) -> list[dict[str, Any]]:
 
 
 def refuse_while_money_held(user: User) -> str:
-    held = money_held(user=user)
+    """Inside the erasure's transaction the balance and tab stay locked until it commits."""
+    held = money_held(user=user, lock=connection.in_atomic_block)
     if held.balance != ZERO:
         return _(
             "Your prepaid balance is %(amount)s. Please spend it or ask us to refund it before "
