@@ -20,7 +20,7 @@ from shop.models import User
 
 ExportFn = Callable[[User], Any]
 ErasureFn = Callable[[User], Any]
-RefusalFn = Callable[[User], str]
+RefusalFn = Callable[[User, bool], str]
 
 
 @dataclass(frozen=True)
@@ -65,8 +65,9 @@ def register_erasure_step(name: str, run: ErasureFn) -> None:
 
 
 def register_erasure_refusal(name: str, check: RefusalFn) -> None:
-    """Add a reason erasure must wait: `check(user)` returns a message for the customer, or ''.
-    Checked on the page and again under the user row's lock."""
+    """Add a reason erasure must wait: `check(user, erasing)` returns a message for the customer,
+    or ''. Checked on the page (erasing=False) and again inside the erasure's transaction under
+    the user row's lock (erasing=True: lock what you read, so nothing changes until commit)."""
     ERASURE_REFUSALS[name] = check
 
 

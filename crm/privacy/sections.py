@@ -10,7 +10,6 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.apps import apps
-from django.db import connection
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
@@ -184,9 +183,9 @@ def export_saved_cards(user: User) -> list[dict[str, Any]]:
 # --- Erasure --------------------------------------------------------------------------------
 
 
-def refuse_while_money_held(user: User) -> str:
-    """Inside the erasure's transaction the balance and tab stay locked until it commits."""
-    held = money_held(user=user, lock=connection.in_atomic_block)
+def refuse_while_money_held(user: User, erasing: bool) -> str:
+    """While erasing, the balance and the tab stay locked until the erasure commits."""
+    held = money_held(user=user, lock=erasing)
     if held.balance != ZERO:
         return _(
             "Your prepaid balance is %(amount)s. Please spend it or ask us to refund it before "
@@ -200,7 +199,7 @@ def refuse_while_money_held(user: User) -> str:
     return ""
 
 
-def refuse_staff(user: User) -> str:
+def refuse_staff(user: User, erasing: bool) -> str:
     if user.is_staff or user.is_superuser:
         return _("Staff accounts are closed by an administrator, not from this page.")
     return ""

@@ -34,10 +34,10 @@ def privacy_export(*, user: User) -> dict[str, Any]:
     return json.loads("".join(privacy_export_chunks(user=user)))
 
 
-def erasure_refusal(*, user: User) -> str:
+def erasure_refusal(*, user: User, erasing: bool = False) -> str:
     """Why the account cannot be erased now (for the customer), or '' when it can."""
     for check in ERASURE_REFUSALS.values():
-        reason = check(user)
+        reason = check(user, erasing)
         if reason:
             return reason
     return ""

@@ -37,7 +37,7 @@ def account_erase(*, user: User, by: User | None = None) -> Erasure:
         locked = User.objects.select_for_update().get(pk=user.pk)
         if locked.email == erased_email(locked) and not locked.is_active:
             return Erasure(user_id=locked.pk, already_erased=True, counts={})
-        reason = erasure_refusal(user=locked)
+        reason = erasure_refusal(user=locked, erasing=True)
         if reason:
             raise ErasureRefused(reason)
         counts = {}
