@@ -136,6 +136,7 @@ def _account_pages(user, variants) -> dict:
         "balance statement": reverse("wallet:balance"),
         "my tab": reverse("wallet:tab"),
         "my profile": reverse("crm:profile"),
+        "your data": reverse("crm:your_data"),
     }
 
 

@@ -451,3 +451,15 @@ def search_misses_prune(*, keep_days: int | None = None, today: date | None = No
         day__lt=today - timedelta(days=keep_days)
     ).delete()
     return deleted
+
+
+def reviews_remove_of(*, user_id: int) -> int:
+    """Delete every review a customer wrote (their account is being erased); the averages and
+    the pages that showed them follow at once."""
+    with transaction.atomic():
+        reviews = Review.objects.filter(user_id=user_id)
+        product_ids = sorted(set(reviews.values_list("product_id", flat=True)))
+        removed, _per_model = reviews.delete()
+        for product_id in product_ids:
+            product_refresh_rating(product_id=product_id)
+    return removed

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 from .staff import views as staff_views
@@ -9,4 +9,5 @@ urlpatterns = [
     path("account/messages/", views.message_preferences, name="message_preferences"),
     path("call-me-back/", staff_views.callback_request_page, name="callback_request"),
     path("account/profile/", views.profile_edit, name="profile"),
+    path("account/your-data/", include("crm.privacy.urls")),
 ]

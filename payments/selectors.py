@@ -22,6 +22,7 @@ from shop.models import User
 from shop.money import ZERO, to_money
 
 from .models import (
+    BalanceAccount,
     BalanceEntry,
     Payment,
     PaymentEvent,
@@ -219,3 +220,39 @@ def stripe_event_ids_lost(*, received_before: datetime) -> list[int]:
         .order_by("received_at", "pk")
         .values_list("pk", flat=True)[:LOST_EVENTS_PER_SWEEP]
     )
+
+
+@dataclass(frozen=True)
+class MoneyHeld:
+    """What the shop holds for or is owed by a customer: the prepaid balance and the unpaid tab."""
+
+    balance: Decimal
+    tab_status: str  # "" when no tab is unpaid
+    tab_total: Decimal
+
+
+def money_held(*, user: User, lock: bool = False) -> MoneyHeld:
+    """The prepaid balance and the tab not yet paid (open, being settled or declined).
+
+    With `lock`, inside the caller's transaction, the balance account and the unpaid tab stay
+    locked until it ends (balance before tab, as at checkout), so no money arrives meanwhile.
+    """
+    if lock:
+        list(BalanceAccount.objects.select_for_update().filter(user=user).values_list("pk"))
+        list(
+            Tab.objects.select_for_update()
+            .filter(user=user)
+            .exclude(status=Tab.Status.SETTLED)
+            .values_list("pk")
+        )
+    balance = to_money(
+        BalanceEntry.objects.filter(account__user=user).aggregate(total=Sum("amount"))["total"]
+        or ZERO
+    )
+    tab = Tab.objects.filter(user=user).exclude(status=Tab.Status.SETTLED).first()
+    if tab is None:
+        return MoneyHeld(balance=balance, tab_status="", tab_total=ZERO)
+    total = Payment.objects.filter(
+        tab=tab, purpose=PaymentPurpose.ORDER, status=PaymentStatus.ON_TAB
+    ).aggregate(total=Sum(left_on_tab()))["total"]
+    return MoneyHeld(balance=balance, tab_status=tab.status, tab_total=to_money(total or ZERO))

@@ -108,6 +108,7 @@ class Consent(models.Model):
         UNSUBSCRIBE = "unsubscribe", _("Unsubscribe link")
         SMS_OPT_OUT = "sms_opt_out", _("SMS opt-out")
         BOUNCE = "bounce", _("Hard bounce")
+        ERASURE = "erasure", _("Account deleted")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents"

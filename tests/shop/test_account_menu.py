@@ -25,6 +25,7 @@ MENU = [
     ("wallet:tab", "My tab", "Açık hesabım"),
     ("crm:profile", "My profile", "Profilim"),
     ("crm:message_preferences", "Message preferences", "Mesaj tercihleri"),
+    ("crm:your_data", "Your data", "Verileriniz"),
     ("account_email", "Email addresses", "E-posta adresleri"),
     ("account_change_password", "Change password", "Şifre değiştir"),
 ]
@@ -41,6 +42,7 @@ PAGES = [
     ("wallet:tab", 3),
     ("crm:profile", 4),
     ("crm:message_preferences", 3),
+    ("crm:your_data", 4),
     ("account_email", 6),
     ("account_change_password", 2),
 ]

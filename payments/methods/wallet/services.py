@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from shop.models import User
 
 from ...exceptions import PaymentError
-from ...models import SavedCard
+from ...models import SavedCard, StripeCustomer
 from ..card.client import stripe_client
 from ..card.provider import ProviderUnavailable
 from ..card.services import (
@@ -101,3 +101,33 @@ def _id(value: object) -> str:
     if isinstance(value, str):
         return value
     return str(getattr(value, "id", "") or "")
+
+
+def saved_cards_forget_all(*, user: User, customer_email: str) -> int:
+    """Forget every saved card of an account being erased, in the caller's transaction; after it
+    commits, detach them at Stripe and put `customer_email` on the Stripe Customer.
+
+    Harmless when run twice: a card already detached (or gone) at Stripe is skipped.
+    """
+    cards = list(
+        SavedCard.objects.select_for_update()
+        .filter(user=user)
+        .values_list("payment_method_id", flat=True)
+    )
+    SavedCard.objects.filter(user=user).delete()
+    customer_id = (
+        StripeCustomer.objects.filter(user=user).values_list("customer_id", flat=True).first()
+    )
+
+    def call_stripe() -> None:  # after commit, outside every lock
+        client = stripe_client()
+        for payment_method_id in cards:
+            with contextlib.suppress(stripe.StripeError):
+                client.v1.payment_methods.detach(payment_method_id)
+        if customer_id:
+            with contextlib.suppress(stripe.StripeError):
+                client.v1.customers.update(customer_id, params={"email": customer_email})
+
+    if cards or customer_id:
+        transaction.on_commit(call_stripe, robust=True)
+    return len(cards)
