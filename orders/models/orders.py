@@ -60,6 +60,11 @@ class Order(models.Model):
         _("shipping method in each language"), default=dict, blank=True
     )
     coupon_code = models.CharField(_("coupon"), max_length=40, blank=True)
+    # Loyalty points redeemed at placement and what they took off (part of `discount`).
+    points_redeemed = models.PositiveIntegerField(_("points redeemed"), default=0)
+    points_discount = models.DecimalField(
+        _("points discount"), max_digits=12, decimal_places=2, default=0
+    )
 
     # The cart id and version the checkout form carried: a resubmit finds this order.
     checkout_token = models.CharField(max_length=80, unique=True)

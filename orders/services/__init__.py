@@ -14,6 +14,7 @@ from .cart import (
     cart_remove,
     cart_remove_coupon,
     cart_set_quantity,
+    cart_use_points,
 )
 from .checkout import CheckoutRequest, order_place
 from .downloads import (
@@ -95,6 +96,7 @@ __all__ = [
     "cart_remove",
     "cart_remove_coupon",
     "cart_set_quantity",
+    "cart_use_points",
     "checkout_payment_start",
     "credit_note_download",
     "credit_note_issue",
