@@ -184,10 +184,10 @@ def points_earn(
         tier = loyalty_tier(user_id=user.pk)
         multiplier = tier.points_multiplier if tier is not None else Decimal(1)
     points = points_for_spend(amount, multiplier=multiplier)
+    if points <= 0:
+        return None
     with transaction.atomic():
         account = points_lock(user_id=user.pk)
-        if points <= 0:
-            return PointsEntry.objects.filter(key=key).first()
         return _credit(
             account,
             kind=Kind.EARNED,

@@ -161,3 +161,40 @@ def test_staff_adjustments_need_a_reason_are_audited_and_never_go_below_zero():
         entry.save()
     with pytest.raises(IntegrityError):
         PointsEntry.objects.filter(pk=entry.pk).update(points=0)
+
+
+def test_a_refund_of_an_order_paid_partly_with_points_gives_them_back_in_proportion(settings):
+    settings.LOYALTY_REDEEM_MIN_POINTS = 100
+    from orders import services
+
+    customer = _customer_with_balance()
+    points_adjust(user=customer, points=1000, reason="Welcome points", actor=StaffFactory())
+    variant = digital_variant()
+    variant.price = Decimal("40.00")
+    variant.save(update_fields=["price"])
+    cart = cart_with((variant, 1), user=customer)
+    services.cart_use_points(cart=cart, points=1000, user=customer)  # 10.00 off
+    order = place(cart, payment_method="stored_value")
+    order.refresh_from_db()
+    assert (order.total, order.points_redeemed) == (Decimal("30.00"), 1000)
+    assert points_balance(user_id=customer.pk) == 30  # earned on the 30.00 paid, on delivery
+    payment_refund(payment=order.payments.get(), amount=Decimal("15.00"), reason="Half")
+    # half the money back: half the earned points go, half the redeemed come back
+    assert points_balance(user_id=customer.pk) == 15 + 500
+    payment_refund(payment=order.payments.get(), amount=Decimal("15.00"), reason="The rest")
+    assert points_balance(user_id=customer.pk) == 1000
+
+
+def test_a_tier_with_free_shipping_reaches_the_checkout_price():
+    from orders import selectors
+
+    shipping_setup()
+    customer = _customer_with_balance()
+    cart = cart_with((stocked_variant(price="100.00"), 1), user=customer)
+    quote = selectors.cart_quote(cart=cart, user=customer, country="TR", province="İstanbul")
+    assert quote.priced.totals.shipping > 0
+    LoyaltyTier.objects.create(
+        name="Gold", min_spend=Decimal("0"), points_multiplier=Decimal(1), free_shipping=True
+    )
+    quote = selectors.cart_quote(cart=cart, user=customer, country="TR", province="İstanbul")
+    assert quote.priced.totals.shipping == 0

@@ -94,3 +94,24 @@ def test_staff_adjust_points_only_with_the_permission_and_a_reason(client, shopp
     assert entry.created_by == agent
     assert AuditEntry.objects.filter(action="points.adjust", actor=agent).count() == 1
     assert Decimal(entry.points) == Decimal(250)
+
+
+def test_a_customer_checks_out_with_points_chosen_in_the_cart(shopper):
+    from orders.models import Order
+    from tests.orders.helpers import shipping_setup
+    from tests.orders.test_pages import checkout_form, guest_form
+
+    method = shipping_setup()
+    client = signed_in_client(shopper)
+    client.post(reverse("orders:cart_points"), {"points": "1000"})
+    data = guest_form(method, email=shopper.email)
+    data = {k: v for k, v in data.items() if v is not None}
+    response, hidden = checkout_form(client, data)
+    assert "of which loyalty points" in response.content.decode()
+    placed = client.post(reverse("orders:checkout"), {**hidden, **data})
+    assert placed.status_code == 302, placed.content.decode()[:2000]
+    order = Order.objects.get()
+    assert (order.points_redeemed, order.points_discount) == (1000, Decimal("10.00"))
+    assert order.subtotal - order.discount == Decimal("20.00")
+    assert order.total == Decimal("20.00") + order.shipping + order.fees
+    assert points_balance(user_id=shopper.pk) == 2000
