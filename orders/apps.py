@@ -11,6 +11,7 @@ class OrdersConfig(AppConfig):
         from shop.demo import register_checkout_essentials, register_seeder
 
         from . import receivers  # noqa: F401  (connects the payments and log-in signals)
+        from .benefits import loyalty_tier_benefits, register_customer_benefits
         from .demo import seed_orders_demo, seed_shipping_demo
         from .messages import register_order_kinds
         from .selectors import customer_bought
@@ -19,6 +20,7 @@ class OrdersConfig(AppConfig):
             lambda user_id, product_id: customer_bought(user_id=user_id, product_id=product_id)
         )
         register_order_kinds()
+        register_customer_benefits("loyalty_tier", loyalty_tier_benefits)
         register_seeder("orders", seed_orders_demo)
         from .wallet_demo import seed_wallet_demo
 

@@ -103,6 +103,16 @@ class CouponForm(forms.Form):
     )
 
 
+class PointsForm(forms.Form):
+    points = forms.IntegerField(
+        label=_("Points to use"),
+        min_value=0,
+        max_value=10_000_000,
+        error_messages={"invalid": _("Enter a whole number of points.")},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
 class CheckoutAddressForm(AddressForm):
     """A delivery or billing address typed in at checkout (saved to the book on request)."""
 

@@ -34,6 +34,20 @@ class CouponCheck:
 
 
 @dataclass(frozen=True)
+class PointsCheck:
+    """Loyalty points the shopper chose to redeem, and what they take off (or why not)."""
+
+    points: int = 0
+    discount: Decimal = ZERO
+    error: str = ""  # why they cannot be used, for the shopper
+    held: int = 0
+
+    @property
+    def applies(self) -> bool:
+        return self.points > 0 and not self.error
+
+
+@dataclass(frozen=True)
 class LineState:
     """A cart line as the customer should see it now."""
 
@@ -65,6 +79,7 @@ class PricedCart:
     weight_grams: int
     shipping: ShippingQuote | None = None
     payment: PaymentChoice | None = None  # the payment method chosen, whose fee is charged
+    points: PointsCheck = PointsCheck()
 
     @property
     def items_total(self) -> Decimal:
@@ -208,8 +223,11 @@ def price_cart(
     coupon: CouponCheck,
     shipping: ShippingQuote | None = None,
     payment: PaymentChoice | None = None,
+    points: PointsCheck | None = None,
 ) -> PricedCart:
-    """Totals for the lines with the coupon, the chosen shipping and the payment method's fee."""
+    """Totals for the lines with the coupon, the points redeemed, the chosen shipping and the
+    payment method's fee."""
+    points = points or PointsCheck()
     discountable = coupon.eligible_line_ids if coupon.applies else frozenset()
     inputs = [
         LineInput(
@@ -227,7 +245,10 @@ def price_cart(
     if payment is not None and payment.fee > ZERO:
         charges.append(ChargeInput(f"{payment.method}_fee", payment.fee))
     totals = calculate_totals(
-        lines=inputs, discount=coupon.discount if coupon.applies else ZERO, charges=charges
+        lines=inputs,
+        discount=coupon.discount if coupon.applies else ZERO,
+        charges=charges,
+        points_discount=points.discount if points.applies else ZERO,
     )
     return PricedCart(
         lines=lines,
@@ -237,4 +258,5 @@ def price_cart(
         weight_grams=sum(s.line.variant.weight_grams * s.line.quantity for s in lines),
         shipping=shipping,
         payment=payment,
+        points=points,
     )

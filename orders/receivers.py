@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 from payments.models import Payment, Refund
 from payments.services import refund_account_needed
+from payments.services.points import points_earn, points_reverse_for_refund
 from payments.signals import (
     payment_flagged,
     payment_refund_recorded,
@@ -20,6 +21,7 @@ from . import services
 from .cart_session import CART_SESSION_KEY, remember_cart
 from .messages import payment_refunded_schedule, refund_account_ask_schedule
 from .models import Cart, CartStatus, Order
+from .signals import order_status_changed
 from .states import OrderStatus
 
 
@@ -94,6 +96,35 @@ def issue_credit_note(
     refund = services.refund_of_ledger_key(payment=payment, key=key)
     if refund is not None:
         services.credit_note_issue(refund=refund)
+
+
+@receiver(order_status_changed, sender=Order, dispatch_uid="orders.points_on_delivery")
+def earn_points_on_delivery(sender: type[Order], order: Order, **kwargs: object) -> None:
+    """A delivered order earns its customer points for the items paid, once per order."""
+    if order.status != OrderStatus.DELIVERED or order.user_id is None:
+        return
+    points_earn(
+        user=order.user,
+        order_id=order.pk,
+        amount=order.subtotal - order.discount,
+        key=f"earn:order-{order.pk}",
+    )
+
+
+@receiver(payment_refund_recorded, sender=Payment, dispatch_uid="orders.points_on_refund")
+def reverse_points_on_refund(
+    sender: type[Payment], payment: Payment, amount: object, key: str, **kwargs: object
+) -> None:
+    """Money refunded takes back the order's points in proportion (and gives back redeemed
+    ones), keyed by the refund: a partial return sends no status change, but a refund."""
+    if payment.order_id is None:
+        return
+    order = Order.objects.get(pk=payment.order_id)
+    if order.user_id is None:
+        return
+    points_reverse_for_refund(
+        user=order.user, order_id=order.pk, refunded=amount, paid=order.total, key=key
+    )
 
 
 @receiver(refund_awaiting_payout, sender=Refund, dispatch_uid="orders.ask_refund_account")

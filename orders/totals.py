@@ -5,7 +5,9 @@ Rules (VAT-included prices, as consumers see them):
 - an order discount is spread over the discountable lines in proportion to their gross
   (largest remainder, so the shares add up to the discount to the kuruş) before VAT;
 - a line's VAT is gross − gross ÷ (1 + rate), rounded half-up to 0.01 per line;
-- shipping and fees carry the standard VAT rate.
+- shipping and fees carry the standard VAT rate;
+- loyalty points redeemed are a discount too (not a tender): after the coupon they are spread
+  over every line in proportion to what is left of it, so they lower the VAT base.
 """
 
 from collections.abc import Sequence
@@ -65,6 +67,7 @@ class Totals:
     vat_by_rate: dict[Decimal, Decimal] = field(default_factory=dict)
     vat: Decimal = ZERO
     total: Decimal = ZERO
+    points_discount: Decimal = ZERO  # the part of `discount` paid with loyalty points
 
     @property
     def total_minor_units(self) -> int:
@@ -95,13 +98,18 @@ def calculate_totals(
     discount: Decimal = ZERO,
     charges: Sequence[ChargeInput] = (),
     standard_vat_rate: Decimal = STANDARD_VAT_RATE,
+    points_discount: Decimal = ZERO,
 ) -> Totals:
-    """Lines, discount, shipping and fees, VAT per rate and the grand total."""
+    """Lines, discount (a coupon's, then points'), shipping and fees, VAT per rate, the total."""
     grosses = [to_money(line.unit_price * line.quantity) for line in lines]
     discountable = [
         g if line.discountable else ZERO for g, line in zip(grosses, lines, strict=True)
     ]
-    shares = spread_discount(discountable, discount)
+    coupon_shares = spread_discount(discountable, discount)
+    points_shares = spread_discount(
+        [g - c for g, c in zip(grosses, coupon_shares, strict=True)], points_discount
+    )
+    shares = [c + p for c, p in zip(coupon_shares, points_shares, strict=True)]
 
     line_totals = []
     vat_by_rate: dict[Decimal, Decimal] = {}
@@ -143,4 +151,5 @@ def calculate_totals(
         vat_by_rate=vat_by_rate,
         vat=sum(vat_by_rate.values(), ZERO),
         total=sum((lt.total for lt in line_totals), ZERO) + shipping + fees,
+        points_discount=sum(points_shares, ZERO),
     )

@@ -14,5 +14,6 @@ urlpatterns = [
     path("account/balance/", views.balance, name="balance"),
     path("account/balance/top-up/<int:pk>/", views.top_up_pay, name="top_up_pay"),
     path("account/tab/", views.tab, name="tab"),
+    path("account/points/", views.points, name="points"),
     path("account/tab/pay/", views.tab_pay, name="tab_pay"),
 ]

@@ -73,6 +73,26 @@ def wallet_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def points(request: HttpRequest) -> HttpResponse:
+    """The customer's loyalty points: the balance, the next lot to expire, the tier, the last
+    movements."""
+    from .services.points import loyalty_tier, points_statement, points_summary, points_value
+
+    summary = points_summary(user_id=request.user.pk)
+    return render(
+        request,
+        "payments/points.html",
+        {
+            "summary": summary,
+            "worth": points_value(summary.balance),
+            "tier": loyalty_tier(user_id=request.user.pk),
+            "entries": points_statement(user_id=request.user.pk)[:50],
+            "least": settings.LOYALTY_REDEEM_MIN_POINTS,
+        },
+    )
+
+
+@login_required
 def balance(request: HttpRequest) -> HttpResponse:
     """The balance, its statement, and a top-up in a fixed or a custom amount."""
     error = ""

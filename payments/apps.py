@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -29,5 +31,13 @@ class PaymentsConfig(AppConfig):
                     "currency": "TRY",
                     "url": "http://127.0.0.1:8000/account/tab/",
                 },
+            )
+        )
+        register_kind(
+            MessageKind(
+                "points_expiring",
+                Category.MARKETING,
+                (Channel.EMAIL,),
+                {"first_name": "Ayşe", "points": 250, "expires_at": date(2027, 1, 31)},
             )
         )

@@ -158,3 +158,12 @@ def start_lost_payments() -> int:
             continue
         started += 1
     return started
+
+
+@shared_task(name="payments.expire_points")
+def expire_points() -> str:
+    """Write off expired loyalty-point lots and remind owners of lots expiring soon (each once)."""
+    from .services.points import points_expire_due
+
+    expired, reminded = points_expire_due(now=timezone.now())
+    return f"{expired} expired, {reminded} reminded"

@@ -40,6 +40,8 @@ class Cart(models.Model):
     coupon = models.ForeignKey(
         "Coupon", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Loyalty points the shopper chose to redeem on this cart (checked again at placement).
+    points_to_redeem = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

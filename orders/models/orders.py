@@ -73,6 +73,11 @@ class Order(models.Model):
         related_name="+",
         verbose_name=_("agent"),
     )
+    # Loyalty points redeemed at placement and what they took off (part of `discount`).
+    points_redeemed = models.PositiveIntegerField(_("points redeemed"), default=0)
+    points_discount = models.DecimalField(
+        _("points discount"), max_digits=12, decimal_places=2, default=0
+    )
 
     # The cart id and version the checkout form carried: a resubmit finds this order.
     checkout_token = models.CharField(max_length=80, unique=True)

@@ -49,7 +49,15 @@ CART_FIELDS = (
 
 CART_OWN_FIELDS = tuple(
     f"cart__{field}"
-    for field in ("user_id", "status", "version", "coupon_id", "created_at", "updated_at")
+    for field in (
+        "user_id",
+        "status",
+        "version",
+        "coupon_id",
+        "points_to_redeem",
+        "created_at",
+        "updated_at",
+    )
 )
 
 

@@ -7,13 +7,16 @@ from django.conf import settings
 from django.utils import timezone
 
 from payments.interface import CheckoutContext
+from payments.services.points import points_balance, points_value, redeem_problem
 from shop.models import User
 
+from ..benefits import customer_benefits
 from ..models import Cart, CartLine
 from ..pricing import (
     CouponCheck,
     LineState,
     PaymentChoice,
+    PointsCheck,
     PricedCart,
     coupon_check,
     line_states,
@@ -63,11 +66,17 @@ def cart_quote(
     states = line_states(lines, now=now)
     coupon = _coupon_for(cart=cart, states=states, user=user, email=email, now=now)
     base = price_cart(lines=states, coupon=coupon)
+    points = _points_for(cart=cart, user=user, items_total=base.items_total)
+    if points.points:
+        base = price_cart(lines=states, coupon=coupon, points=points)
 
     options: list[ShippingQuote] = []
     chosen: ShippingQuote | None = None
     if base.needs_shipping and country:
-        basket = base.totals.total  # lines after the discount, before shipping and fees
+        # Lines after the coupon, before points, shipping and fees: redeeming points never
+        # costs the shopper a free-shipping threshold.
+        basket = base.items_total + base.totals.points_discount
+        tier_free_shipping = customer_benefits(user=user).free_shipping
         for method in shipping_methods():
             offer = quote(
                 method=method,
@@ -75,7 +84,8 @@ def cart_quote(
                 province=province,
                 weight_grams=base.weight_grams,
                 basket_total=basket,
-                free_shipping_coupon=coupon.applies and coupon.free_shipping,
+                free_shipping_coupon=(coupon.applies and coupon.free_shipping)
+                or tier_free_shipping,
             )
             if offer is not None:
                 options.append(offer)
@@ -84,7 +94,9 @@ def cart_quote(
             chosen = options[0]
 
     with_shipping = (
-        base if chosen is None else price_cart(lines=states, coupon=coupon, shipping=chosen)
+        base
+        if chosen is None
+        else price_cart(lines=states, coupon=coupon, shipping=chosen, points=points)
     )
     if not with_payment:
         # The cart page: no method is chosen or offered, so none is asked whether it is
@@ -108,13 +120,25 @@ def cart_quote(
     )
     if picked is None:
         picked = next((c for c in choices if c.availability.available), None)
-    priced = price_cart(lines=states, coupon=coupon, shipping=chosen, payment=picked)
+    priced = price_cart(lines=states, coupon=coupon, shipping=chosen, payment=picked, points=points)
     return CheckoutQuote(
         priced=priced,
         shipping_options=options,
         payment_options=choices,
         shipping_error=("no_method" if base.needs_shipping and country and not options else ""),
     )
+
+
+def _points_for(*, cart: Cart, user: User | None, items_total: object) -> PointsCheck:
+    """The points the shopper chose on this cart, checked against what they hold and the
+    basket's limits (a query only when they chose some)."""
+    wanted = cart.points_to_redeem
+    if not wanted or user is None or not user.is_authenticated:
+        return PointsCheck()
+    held = points_balance(user_id=user.pk)
+    error = redeem_problem(points=wanted, held=held, items_total=items_total)
+    discount = points_value(wanted) if not error else points_value(0)
+    return PointsCheck(points=wanted, discount=discount, error=error, held=held)
 
 
 def _coupon_for(

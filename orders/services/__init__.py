@@ -14,6 +14,7 @@ from .cart import (
     cart_remove,
     cart_remove_coupon,
     cart_set_quantity,
+    cart_use_points,
 )
 from .checkout import CheckoutRequest, order_place
 from .coupons import coupon_issue_personal
@@ -98,6 +99,7 @@ __all__ = [
     "cart_remove",
     "cart_remove_coupon",
     "cart_set_quantity",
+    "cart_use_points",
     "checkout_payment_start",
     "coupon_issue_personal",
     "credit_note_download",

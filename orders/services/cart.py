@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import ProductStatus, Variant
+from payments.services.points import points_balance, redeem_problem
 from shop.models import User
 
 from .. import selectors
@@ -165,6 +166,34 @@ def cart_remove_coupon(*, cart: Cart) -> None:
         cart.coupon = None
         cart.save(update_fields=["coupon", "updated_at"])
         _bump(cart)
+
+
+def cart_use_points(*, cart: Cart, points: int, user: User | None) -> Cart:
+    """Choose how many loyalty points to redeem on the cart (0: none); refused clearly when the
+    shopper holds fewer, the basket allows fewer, or they are below the minimum."""
+    if user is None or not user.is_authenticated:
+        raise CartError(_("Sign in to use your points."))
+    if points < 0:
+        raise CartError(_("Enter a whole number of points."))
+    with transaction.atomic():
+        cart = _lock(cart)
+        if points:
+            lines = selectors.cart_lines(cart=cart)
+            if not lines:
+                raise CartError(_("Add something to your cart before using points."))
+            cart.points_to_redeem = 0
+            quote = selectors.cart_quote(cart=cart, lines=lines, user=user, with_payment=False)
+            problem = redeem_problem(
+                points=points,
+                held=points_balance(user_id=user.pk),
+                items_total=quote.priced.items_total,
+            )
+            if problem:
+                raise CartError(problem)
+        cart.points_to_redeem = points
+        cart.save(update_fields=["points_to_redeem", "updated_at"])
+        _bump(cart)
+    return cart
 
 
 def cart_merge(*, guest_cart: Cart, user: User) -> Cart:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_noop
 
 from catalog.services import stock_release
 from payments.models import Payment
+from payments.services.points import points_return_redemption
 from payments.states import ACCEPTED, REFUNDABLE, SHIPPABLE, VOIDABLE, PaymentStatus
 from shop.background import enqueue_on_commit
 from shop.models import User
@@ -82,6 +83,7 @@ def order_transition(
         if to == OrderStatus.CANCELLED and previous in HOLDS_ALLOCATION:
             # Coupon before stock: the same lock order as order_place, so the two never deadlock.
             _release_coupon(locked)
+            _return_points(locked)
             _release_stock(locked)
         if to == OrderStatus.CANCELLED:
             _void_open_payments_after_commit(locked)
@@ -138,6 +140,15 @@ def order_event_record(
 def _release_stock(order: Order) -> None:
     physical = order.lines.filter(is_digital=False)
     stock_release(lines=[(line.variant_id, line.quantity) for line in physical])
+
+
+def _return_points(order: Order) -> None:
+    """A cancelled order's redeemed points go back to the customer (after the coupon, before
+    the stock: the checkout's lock order)."""
+    if order.points_redeemed and order.user_id is not None:
+        points_return_redemption(
+            user=order.user, order_id=order.pk, key=f"return:cancel-order-{order.pk}"
+        )
 
 
 def _release_coupon(order: Order) -> None:

@@ -24,6 +24,7 @@ from payments.services import (
     payment_create,
     payment_start,
 )
+from payments.services.points import PointsError, points_lock, points_redeem
 from payments.states import PaymentStatus
 from shop.models import User
 from shop.money import format_money
@@ -123,11 +124,13 @@ def place(*, cart: Cart, user: User | None, request: CheckoutRequest) -> Order:
     _check_totals(placement)
     _use_coupon(placement)
     _lock_what_pays(placement)
+    _lock_points(placement)
     _allocate_stock(placement)
     _create_order(placement)
     _copy_lines(placement)
     _keep_documents(placement)
     _redeem_coupon(placement)
+    _redeem_points(placement)
     _pay_or_confirm(placement)
     _close_cart(placement)
     _save_address(placement)
@@ -166,6 +169,8 @@ def _check(placement: Placement) -> None:
         )
     if priced.coupon.coupon is not None and priced.coupon.error:
         raise CouponRefused(priced.coupon.error)
+    if priced.points.error:
+        raise CheckoutError(priced.points.error)
     if priced.needs_shipping:
         if request.shipping_address is None:
             raise CheckoutError(_("Enter the delivery address."))
@@ -249,6 +254,12 @@ def _lock_what_pays(placement: Placement) -> None:
     )
 
 
+def _lock_points(placement: Placement) -> None:
+    """The points account is locked here: after the balance, before the variants."""
+    if placement.priced.points.applies:
+        points_lock(user_id=placement.user.pk)
+
+
 def _allocate_stock(placement: Placement) -> None:
     """Take the physical lines from stock, variants locked in primary-key order."""
     priced = placement.priced
@@ -303,6 +314,8 @@ def _create_order(placement: Placement) -> None:
             coupon_code=placement.coupon.code if placement.coupon else "",
             source=request.source,
             agent=request.agent,
+            points_redeemed=priced.points.points if priced.points.applies else 0,
+            points_discount=priced.totals.points_discount,
             checkout_token=request.token,
             placed_at=now,
             expires_at=now + _payment_timeout(request),
@@ -388,6 +401,22 @@ def _redeem_coupon(placement: Placement) -> None:
         email=placement.request.email,
         amount=_coupon_saving(placement.priced, address=placement.request.shipping_address),
     )
+
+
+def _redeem_points(placement: Placement) -> None:
+    """The points go from the account (locked above); someone spent them meanwhile: refused."""
+    order = placement.order
+    if not order.points_redeemed:
+        return
+    try:
+        points_redeem(
+            user=placement.user,
+            order_id=order.pk,
+            points=order.points_redeemed,
+            key=f"redeem:order-{order.pk}",
+        )
+    except PointsError as error:
+        raise CheckoutError(str(error)) from None
 
 
 def _pay_or_confirm(placement: Placement) -> None:

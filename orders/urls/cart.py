@@ -11,6 +11,7 @@ urlpatterns = [
     path("cart/lines/<int:line_id>/remove/", cart.cart_line_remove, name="cart_line_remove"),
     path("cart/coupon/", cart.cart_coupon, name="cart_coupon"),
     path("cart/coupon/remove/", cart.cart_coupon_remove, name="cart_coupon_remove"),
+    path("cart/points/", cart.cart_points, name="cart_points"),
     path("checkout/", checkout.checkout, name="checkout"),
     # One-click buying (the wallet): its own express cart and confirmation page.
     path("buy-now/", express.buy_now, name="buy_now"),

@@ -23,7 +23,7 @@ from ..cart_session import (
     remember_cart,
     signed_in_user,
 )
-from ..forms import CartAddForm, CouponForm, QuantityForm
+from ..forms import CartAddForm, CouponForm, PointsForm, QuantityForm
 from .limits import visitor_limits
 
 
@@ -158,3 +158,24 @@ def cart_coupon_remove(request: HttpRequest) -> HttpResponse:
         except ShopError as error:
             return _after_change(request, error=str(error))
     return _after_change(request, success=_("The code has been removed."))
+
+
+@require_POST
+def cart_points(request: HttpRequest) -> HttpResponse:
+    """Use so many loyalty points on the cart (0 or "remove" stops using them)."""
+    cart = current_cart(request)
+    if cart is None:
+        return _after_change(request, error=_("Your cart is empty."))
+    form = PointsForm(request.POST)
+    removing = "remove" in request.POST
+    if not removing and not form.is_valid():
+        errors = form.errors.get("points") or [_("Enter a whole number of points.")]
+        return _after_change(request, error=str(errors[0]))
+    points = 0 if removing else form.cleaned_data["points"]
+    try:
+        services.cart_use_points(cart=cart, points=points, user=signed_in_user(request))
+    except ShopError as error:
+        return _after_change(request, error=str(error))
+    if not points:
+        return _after_change(request, success=_("Your points are no longer used on this cart."))
+    return _after_change(request, success=_("Your points have been applied."))

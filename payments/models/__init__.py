@@ -3,6 +3,7 @@
 from .balance import BalanceAccount, BalanceEntry
 from .echeck import ECheck
 from .ledger import Payment, PaymentEvent, PaymentPurpose, Refund, RefundAccount
+from .points import LoyaltyTier, PointsAccount, PointsAllocation, PointsEntry
 from .stripe import ReconciliationItem, SavedCard, StripeCustomer, StripeEvent
 from .tab import Tab
 
@@ -10,9 +11,13 @@ __all__ = [
     "BalanceAccount",
     "BalanceEntry",
     "ECheck",
+    "LoyaltyTier",
     "Payment",
     "PaymentEvent",
     "PaymentPurpose",
+    "PointsAccount",
+    "PointsAllocation",
+    "PointsEntry",
     "ReconciliationItem",
     "Refund",
     "RefundAccount",

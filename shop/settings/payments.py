@@ -86,3 +86,18 @@ def _origin(url: str) -> str:
 
 
 STRIPE_JS_ORIGIN = _origin(STRIPE_JS_URL)
+
+# --- Loyalty points (issue 26, points) ---
+# Points earned per TRY of items paid (after discounts, before shipping), times the tier's
+# multiplier; whole points, rounded down.
+LOYALTY_POINTS_PER_TRY = env.str("LOYALTY_POINTS_PER_TRY", default="1")
+# What one point is worth at checkout, in TRY (a discount on the items).
+LOYALTY_POINT_VALUE = env.str("LOYALTY_POINT_VALUE", default="0.01")
+# Redeeming: at least this many points, and at most this share of the items after the coupon.
+LOYALTY_REDEEM_MIN_POINTS = env.int("LOYALTY_REDEEM_MIN_POINTS", default=100)
+LOYALTY_REDEEM_MAX_SHARE = env.str("LOYALTY_REDEEM_MAX_SHARE", default="0.50")
+# Each credit (a lot) expires this many days after it was made; a reminder goes before.
+LOYALTY_POINTS_VALID_DAYS = env.int("LOYALTY_POINTS_VALID_DAYS", default=365)
+LOYALTY_EXPIRY_REMINDER_DAYS = env.int("LOYALTY_EXPIRY_REMINDER_DAYS", default=14)
+LOYALTY_EXPIRY_EVERY_SECONDS = env.int("LOYALTY_EXPIRY_EVERY_SECONDS", default=3600)
+# --- end loyalty points ---

@@ -92,3 +92,38 @@ def test_worked_example_with_two_rates_discount_and_shipping():
     }
     assert totals.total == Decimal("679.90")
     assert totals.total_minor_units == 67990
+
+
+@given(
+    lines=st.lists(line_strategy, min_size=1, max_size=12),
+    discount=st.decimals(min_value=Decimal("0"), max_value=Decimal("100000"), places=2),
+    points_discount=st.decimals(min_value=Decimal("0.01"), max_value=Decimal("100000"), places=2),
+    charges=st.lists(charge_strategy, max_size=2),
+)
+def test_points_are_a_discount_that_lowers_the_vat_base(lines, discount, points_discount, charges):
+    """Redeemed points come off the lines after the coupon, never below zero, and the VAT is
+    what the lines' lowered totals carry (points are no tender paid on top of full VAT)."""
+    without = calculate_totals(lines=lines, discount=discount, charges=charges)
+    totals = calculate_totals(
+        lines=lines, discount=discount, charges=charges, points_discount=points_discount
+    )
+    left_after_coupon = without.subtotal - without.discount
+    assert totals.points_discount == min(points_discount, left_after_coupon)
+    assert totals.discount == without.discount + totals.points_discount
+    assert totals.total == without.total - totals.points_discount
+    assert totals.subtotal - totals.discount + totals.shipping + totals.fees == totals.total
+    for lt, before in zip(totals.lines, without.lines, strict=True):
+        assert ZERO <= lt.total <= before.total
+        assert lt.vat <= before.vat
+    assert totals.vat <= without.vat
+    assert sum(lt.vat for lt in totals.lines) + sum(c.vat for c in totals.charges) == totals.vat
+
+
+def test_points_worth_half_a_basket_halve_its_vat():
+    lines = [LineInput("a", Decimal("120.00"), 1, Decimal("0.20"))]
+    totals = calculate_totals(lines=lines, points_discount=Decimal("60.00"))
+    assert (totals.total, totals.vat, totals.points_discount) == (
+        Decimal("60.00"),
+        Decimal("10.00"),
+        Decimal("60.00"),
+    )

@@ -22,7 +22,7 @@ from crm.notifications.models import Consent, Message
 from orders import services as order_services
 from orders.models import Cart, CreditNote, DownloadLink, Invoice, Order, Return
 from payments.methods.cod.services import refund_account_create
-from payments.models import ReconciliationItem, Refund
+from payments.models import PointsAccount, ReconciliationItem, Refund
 from payments.services import (
     balance_adjust,
     echeck_clear,
@@ -226,6 +226,10 @@ def _payloads(shop: dict[str, object]) -> dict[str, tuple[dict[str, str], list[d
             ],
         ),
         "payments_refund_payout": ({"pk": shop["waiting"].pk}, [{"reference": "EFT-1"}]),
+        "payments_pointsaccount_adjust": (
+            {"pk": PointsAccount.objects.get_or_create(user=User.objects.first())[0].pk},
+            [{"points": "10", "reason": "x"}],
+        ),
         "catalog_product_export": ({}, [{}]),
         "catalog_product_export_xlsx": ({}, [{}]),
         "catalog_product_import": ({}, [{"apply": "1"}]),
