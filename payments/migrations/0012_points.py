@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0014_points'),
+        ('orders', '0016_points'),
         ('payments', '0011_echeck_return_resolve_cod_refund'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
