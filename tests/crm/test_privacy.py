@@ -499,9 +499,12 @@ def test_erasure_does_not_wait_for_a_coupon_a_checkout_holds():
 
 
 @pytest.mark.parametrize(
-    ("prefix", "heading"),
-    [("/en", "When you delete your account"), ("", "Hesabınızı sildiğinizde")],
+    ("prefix", "heading", "crm", "guests"),
+    [
+        ("/en", "When you delete your account", "We also erase your profile", "without signing in"),
+        ("", "Hesabınızı sildiğinizde", "Ayrıca profilinizi", "Giriş yapmadan"),
+    ],
 )
-def test_the_privacy_notice_says_what_erasure_keeps(client, prefix, heading):
+def test_the_privacy_notice_says_what_erasure_keeps(client, prefix, heading, crm, guests):
     page = client.get(f"{prefix}/legal/privacy/").text
-    assert heading in page
+    assert heading in page and crm in page and guests in page
