@@ -11,6 +11,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.apps import apps
+from django.db import OperationalError, transaction
 from django.db.models import CharField, F, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -29,6 +30,7 @@ from payments.selectors import money_held
 from shop.models import User
 from shop.money import ZERO, format_money
 
+from .exceptions import ErasureRefused
 from .registry import (
     Kept,
     register_erasure_refusal,
@@ -409,7 +411,7 @@ def erase_goodwill_requests(user: User) -> int:
 
 
 def _lock_skipping_busy(rows: QuerySet) -> list[int]:
-    """Lock the rows no one else holds. The erasure already holds the balance (its refusal check),
+    """Lock the rows no one else holds. The erasure already holds the balance (its refusal check)
     and a checkout takes a coupon before the balance: waiting here could deadlock. A row busy now
     is being used (a coupon redeemed, a request decided) and is left as that leaves it."""
     return list(rows.select_for_update(skip_locked=True).values_list("pk", flat=True))
@@ -417,8 +419,21 @@ def _lock_skipping_busy(rows: QuerySet) -> list[int]:
 
 def erase_return_reasons(user: User) -> int:
     """The customer's own words on a return are blanked; its kind, reason code, lines, amounts
-    and the staff's note stay with the order (the refund and credit note they explain)."""
-    return Return.objects.filter(order__user=user).exclude(reason="").update(reason="")
+    and the staff's note stay with the order (the refund and credit note they explain).
+
+    A return being refunded right now holds its lock and may be waiting for the balance this
+    erasure holds: rather than wait into a deadlock, the erasure is refused until it is done."""
+    returns = Return.objects.filter(order__user=user).exclude(reason="")
+    try:
+        with transaction.atomic():
+            ids = list(
+                returns.select_for_update(nowait=True, of=("self",)).values_list("pk", flat=True)
+            )
+    except OperationalError:
+        raise ErasureRefused(
+            _("One of your returns is being processed right now. Please try again in a minute.")
+        ) from None
+    return Return.objects.filter(pk__in=ids).update(reason="")
 
 
 def erase_customer_stats(user: User) -> int:

@@ -498,6 +498,39 @@ def test_erasure_does_not_wait_for_a_coupon_a_checkout_holds():
     assert Coupon.objects.get(pk=held.pk).is_active  # redeemed by that checkout, if it goes on
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_erasure_is_refused_while_a_return_is_being_refunded(
+    django_capture_on_commit_callbacks,
+):
+    user = _customer()
+    order = _history(user, django_capture_on_commit_callbacks)
+    busy = Return.objects.get(order=order)
+    locked, release = threading.Event(), threading.Event()
+
+    def refund_in_progress() -> None:
+        try:
+            with transaction.atomic():
+                Return.objects.select_for_update().get(pk=busy.pk)
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=refund_in_progress)
+    thread.start()
+    try:
+        assert locked.wait(timeout=10)
+        with pytest.raises(ErasureRefused, match=r"returns|İadeleriniz"):
+            account_erase(user=user)
+    finally:
+        release.set()
+        thread.join(timeout=30)
+    assert User.objects.get(pk=user.pk).email == "nazlican.k@example.com"
+    assert STREET in Return.objects.get(pk=busy.pk).reason
+    assert account_erase(user=user).counts["return_reasons"] == 1  # once the refund is done
+
+
 @pytest.mark.parametrize(
     ("prefix", "heading", "crm", "guests"),
     [
