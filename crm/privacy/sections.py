@@ -1,5 +1,6 @@
 """The export sections, erasure steps and kept columns of everything on main: account, consents,
-addresses, orders, messages, reviews, balance, tabs, saved cards, sign-in addresses.
+addresses, orders, messages, reviews, balance, tabs, saved cards, sign-in addresses, and the
+CRM's profile, interactions, callbacks, personal coupons, goodwill requests and figures.
 
 Each section reads with `values()` in a fixed number of queries, however long the history.
 """
@@ -10,21 +11,26 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.apps import apps
-from django.db.models import CharField, Q, QuerySet
+from django.db import OperationalError, transaction
+from django.db.models import CharField, F, Q, QuerySet
 from django.db.models.functions import Cast
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog.models import Review
+from catalog.models import Category, Review
 from catalog.services import reviews_remove_of
-from crm.notifications.models import Channel, Consent, Message, Status
+from crm.models import Callback, CustomerProfile, CustomerStats, GoodwillApproval, Interaction
+from crm.notifications.models import Channel, Consent, ConsentCurrent, Message, Status
 from crm.notifications.services.consent import consent_is_given, consent_set
-from orders.models import Address, CouponRedemption, Order, OrderEvent, OrderLine
+from orders.geo import PROVINCES
+from orders.models import Address, Coupon, CouponRedemption, Order, OrderEvent, OrderLine, Return
 from payments.methods.wallet.services import saved_cards_forget_all
 from payments.models import BalanceEntry, SavedCard, Tab
 from payments.selectors import money_held
 from shop.models import User
 from shop.money import ZERO, format_money
 
+from .exceptions import ErasureRefused
 from .registry import (
     Kept,
     register_erasure_refusal,
@@ -87,7 +93,7 @@ def export_addresses(user: User) -> list[dict[str, Any]]:
 
 
 def export_orders(user: User) -> Iterator[dict[str, Any]]:
-    """Orders with their lines, events and invoice number: three queries, streamed."""
+    """Orders with their lines, events, returns and invoice number: four queries, streamed."""
     orders = list(
         Order.objects.filter(user=user)
         .order_by("placed_at", "pk")
@@ -95,7 +101,7 @@ def export_orders(user: User) -> Iterator[dict[str, Any]]:
             "pk", "number", "placed_at", "status", "cancel_reason", "payment_method",
             "payment_status", "currency", "subtotal", "discount", "shipping", "fees", "vat",
             "total", "email", "phone", "shipping_address", "billing_address", "shipping_method",
-            "coupon_code", "invoice__number",
+            "coupon_code", "source", "invoice__number",
         )
     )  # fmt: skip
     lines: dict[int, list[dict]] = defaultdict(list)
@@ -115,10 +121,20 @@ def export_orders(user: User) -> Iterator[dict[str, Any]]:
         .values("order_id", "from_status", "to_status", "kind", "created_at")
     ):
         events[event.pop("order_id")].append(event)
+    returns: dict[int, list[dict]] = defaultdict(list)
+    for row in (
+        Return.objects.filter(order__user=user)
+        .order_by("order_id", "requested_at", "pk")
+        .values(
+            "order_id", "number", "kind", "status", "reason_code", "reason", "amount",
+            "currency", "requested_at", "refunded_at",
+        )
+    ):  # fmt: skip
+        returns[row.pop("order_id")].append(row)
     for order in orders:
         pk = order.pop("pk")
         order["invoice_number"] = order.pop("invoice__number") or ""
-        yield {**order, "lines": lines[pk], "events": events[pk]}
+        yield {**order, "lines": lines[pk], "events": events[pk], "returns": returns[pk]}
 
 
 def messages_of(user: User) -> QuerySet[Message]:
@@ -180,6 +196,86 @@ def export_saved_cards(user: User) -> list[dict[str, Any]]:
     return list(SavedCard.objects.filter(user=user).order_by("pk").values("brand", "last4"))
 
 
+def export_profile(user: User) -> dict[str, Any]:
+    """What the customer told us on the profile page (empty when they never saved it)."""
+    profile = (
+        CustomerProfile.objects.filter(user=user)
+        .values(
+            "birth_date", "gender", "gender_in_offers", "city", "interest_tags",
+            "preferred_channel", "created_at", "updated_at",
+        )
+        .first()
+    )  # fmt: skip
+    if profile is None:
+        return {}
+    profile["city_name"] = PROVINCES.get(profile["city"], "")
+    profile["interest_categories"] = list(
+        Category.objects.filter(interested_profiles__user=user)
+        .order_by("pk")
+        .values_list("name", flat=True)
+    )
+    return profile
+
+
+def interactions_of_account(user: User) -> QuerySet[Interaction]:
+    """Contacts logged for the account, and about its orders (a call about an order logged
+    without naming the customer is still theirs). Guest contacts are not the account's."""
+    return Interaction.objects.filter(Q(customer=user) | Q(customer=None, order__user=user))
+
+
+def callbacks_of_account(user: User) -> QuerySet[Callback]:
+    """Callback requests made signed in, and those about the account's orders made signed out
+    (the order number and the order's phone matched)."""
+    return Callback.objects.filter(Q(customer=user) | Q(customer=None, order__user=user))
+
+
+def export_interactions(user: User) -> list[dict[str, Any]]:
+    """Our record of each contact: channel, direction, what was said, how it ended."""
+    return list(
+        interactions_of_account(user)
+        .order_by("created_at", "pk")
+        .values(
+            "created_at", "channel", "direction", "contact_email", "contact_phone", "summary",
+            "outcome", "recording_ref", "order__number", "subject_type", "subject_id",
+        )
+    )  # fmt: skip
+
+
+def export_callbacks(user: User) -> list[dict[str, Any]]:
+    return list(
+        callbacks_of_account(user)
+        .order_by("created_at", "pk")
+        .values(
+            "created_at", "name", "phone", "language", "topic", "order_number", "window_start",
+            "window_end", "status", "closed_at",
+        )
+    )  # fmt: skip
+
+
+def export_personal_coupons(user: User) -> list[dict[str, Any]]:
+    """Coupons made for this customer only (birthday, goodwill), used or not."""
+    return list(
+        Coupon.objects.filter(user=user)
+        .order_by("created_at", "pk")
+        .values(
+            "code", "kind", "value", "min_basket", "starts_at", "ends_at", "is_active",
+            "times_used", "reason", "created_at",
+        )
+    )  # fmt: skip
+
+
+def export_customer_stats(user: User) -> dict[str, Any]:
+    """The figures we keep about the customer's orders (lifetime value, counts, dates)."""
+    return (
+        CustomerStats.objects.filter(user=user)
+        .values(
+            "currency", "lifetime_value", "orders_count", "first_order_at", "last_order_at",
+            "returns_count", "cancellations_count", "updated_at",
+        )
+        .first()
+    ) or {}  # fmt: skip
+
+
 # --- Erasure --------------------------------------------------------------------------------
 
 
@@ -216,6 +312,9 @@ def erase_consents(user: User) -> int:
             user=user, channel=channel, granted=False, source=Consent.Source.ERASURE
         ):
             withdrawn += 1
+    # The current row is a copy of the latest decision kept for counting audiences: the history
+    # (kept above) is the proof, so the copy drops the address.
+    ConsentCurrent.objects.filter(user=user).exclude(recipient="").update(recipient="")
     return withdrawn
 
 
@@ -259,6 +358,89 @@ def erase_coupon_redemptions(user: User) -> int:
     )
 
 
+def erase_profile(user: User) -> int:
+    """Birth date, gender, city and interests: deleted (its interest links go with it)."""
+    removed, _per_model = CustomerProfile.objects.filter(user=user).delete()
+    return removed
+
+
+def erase_interactions(user: User) -> int:
+    """The contact's email and phone, what was said and the recording reference are blanked;
+    that a contact happened (channel, outcome, agent, order, complaint link, time) stays."""
+    return (
+        interactions_of_account(user)
+        .exclude(contact_email="", contact_phone="", summary="", recording_ref="")
+        # A row about the account's order logged without the customer keeps naming someone
+        # (crm_interaction_has_someone): the account, which no longer names anyone.
+        .update(customer=user, contact_email="", contact_phone="", summary="", recording_ref="")
+    )
+
+
+def erase_callbacks(user: User) -> int:
+    """Name and phone blanked; a request still waiting is closed, so nobody calls it."""
+    callbacks = callbacks_of_account(user)
+    callbacks.filter(status__in=[Callback.Status.OPEN, Callback.Status.TAKEN]).update(
+        status=Callback.Status.FAILED, closed_at=timezone.now()
+    )
+    return callbacks.exclude(name="", phone="").update(name="", phone="")
+
+
+def erase_personal_coupons(user: User) -> int:
+    """Unused personal coupons stop working and the staff's reasons are blanked (the audit trail
+    keeps who issued what and why); a used coupon stays with its order."""
+    coupons = Coupon.objects.filter(pk__in=_lock_skipping_busy(Coupon.objects.filter(user=user)))
+    unused = Q(max_uses__isnull=True) | Q(times_used__lt=F("max_uses"))
+    deactivated = coupons.filter(unused, is_active=True).update(is_active=False)
+    coupons.exclude(reason="").update(reason="")
+    return deactivated
+
+
+def erase_goodwill_requests(user: User) -> int:
+    """Requests still waiting for a lead are refused (nothing is given to an erased account) and
+    the agents' reasons blanked (the audit trail keeps them)."""
+    requests = GoodwillApproval.objects.filter(
+        pk__in=_lock_skipping_busy(GoodwillApproval.objects.filter(customer=user))
+    )
+    refused = requests.filter(status=GoodwillApproval.Status.PENDING).update(
+        status=GoodwillApproval.Status.REFUSED,
+        decision_note="account erased",
+        decided_at=timezone.now(),
+    )
+    requests.exclude(reason="").update(reason="")
+    return refused
+
+
+def _lock_skipping_busy(rows: QuerySet) -> list[int]:
+    """Lock the rows no one else holds. The erasure already holds the balance (its refusal check)
+    and a checkout takes a coupon before the balance: waiting here could deadlock. A row busy now
+    is being used (a coupon redeemed, a request decided) and is left as that leaves it."""
+    return list(rows.select_for_update(skip_locked=True).values_list("pk", flat=True))
+
+
+def erase_return_reasons(user: User) -> int:
+    """The customer's own words on a return are blanked; its kind, reason code, lines, amounts
+    and the staff's note stay with the order (the refund and credit note they explain).
+
+    A return being refunded right now holds its lock and may be waiting for the balance this
+    erasure holds: rather than wait into a deadlock, the erasure is refused until it is done."""
+    returns = Return.objects.filter(order__user=user).exclude(reason="")
+    try:
+        with transaction.atomic():
+            ids = list(
+                returns.select_for_update(nowait=True, of=("self",)).values_list("pk", flat=True)
+            )
+    except OperationalError:
+        raise ErasureRefused(
+            _("One of your returns is being processed right now. Please try again in a minute.")
+        ) from None
+    return Return.objects.filter(pk__in=ids).update(reason="")
+
+
+def erase_customer_stats(user: User) -> int:
+    removed, _per_model = CustomerStats.objects.filter(user=user).delete()
+    return removed
+
+
 def register_all() -> None:
     register_export_section("account", export_account)
     register_export_section("consents", export_consents)
@@ -269,6 +451,11 @@ def register_all() -> None:
     register_export_section("balance", export_balance)
     register_export_section("tabs", export_tabs)
     register_export_section("saved_cards", export_saved_cards)
+    register_export_section("profile", export_profile)
+    register_export_section("interactions", export_interactions)
+    register_export_section("callbacks", export_callbacks)
+    register_export_section("personal_coupons", export_personal_coupons)
+    register_export_section("customer_stats", export_customer_stats)
 
     register_erasure_refusal("staff", refuse_staff)
     register_erasure_refusal("money", refuse_while_money_held)
@@ -280,6 +467,13 @@ def register_all() -> None:
     register_erasure_step("reviews", erase_reviews)
     register_erasure_step("sign_in_addresses", erase_sign_in_addresses)
     register_erasure_step("coupon_redemptions", erase_coupon_redemptions)
+    register_erasure_step("profile", erase_profile)
+    register_erasure_step("interactions", erase_interactions)
+    register_erasure_step("callbacks", erase_callbacks)
+    register_erasure_step("personal_coupons", erase_personal_coupons)
+    register_erasure_step("goodwill_requests", erase_goodwill_requests)
+    register_erasure_step("customer_stats", erase_customer_stats)
+    register_erasure_step("return_reasons", erase_return_reasons)
 
     for kept in KEPT:
         register_kept(kept)

@@ -2,28 +2,38 @@
 
 import json
 import re
+import threading
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.sessions.backends.db import SessionStore
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from catalog import services as catalog_services
 from catalog.models import Review
-from crm.notifications.models import Channel, Consent, Message, Status
+from crm.customer360.stats import customer_stats_refresh_one
+from crm.models import Callback, CustomerProfile, CustomerStats, GoodwillApproval, Interaction
+from crm.notifications.models import Channel, Consent, ConsentCurrent, Message, Status
 from crm.notifications.services.consent import consent_set
 from crm.notifications.services.outbox import notification_send
 from crm.privacy.exceptions import ErasureRefused
 from crm.privacy.registry import KEPT_AFTER_ERASURE, kept_columns
 from crm.privacy.selectors import privacy_export
 from crm.privacy.services import account_erase
-from orders.models import Address, Order, OrderEvent
+from crm.services.profile import profile_update
+from crm.staff.callbacks import callback_request
+from crm.staff.interactions import interaction_log
+from crm.staff.limits import goodwill_approval_request
+from orders.models import Address, Coupon, Order, OrderEvent, Return
 from orders.services import order_transition
+from orders.services.coupons import coupon_issue_personal
 from orders.services.invoicing import invoice_issue
 from payments.methods.card.client import stripe_client
 from payments.methods.card.services import card_customer_for
@@ -81,7 +91,49 @@ def _history(user: User, capture) -> Order:
         product=variant.product, user=user, rating=5, body="Çok güzel", verified_purchase=True
     )
     catalog_services.review_moderate(reviews=Review.objects.filter(pk=review.pk), status="approved")
+    Return.objects.create(
+        order=order, number=f"{order.number}-R1", kind="defect", status="requested",
+        reason_code="damaged", reason=f"Kutu ezik geldi, kurye {STREET} adresine gelsin",
+        amount=Decimal("0"),
+    )  # fmt: skip
+    _crm_history(user, order)
     return order
+
+
+def _crm_history(user: User, order: Order) -> None:
+    """What the CRM keeps about her: a profile, two calls (one logged against the order only), a
+    callback request, two personal coupons (one used), a goodwill request, her figures."""
+    agent = StaffFactory(email=f"agent-{user.pk}@example.com")
+    profile_update(
+        user=user, birth_date=date(1990, 5, 17), gender="female", city="34",
+        interest_tags=["Örgü"], interest_categories=[order.lines.get().variant.product.category],
+    )  # fmt: skip
+    interaction_log(
+        agent=agent, channel="phone", direction="inbound", customer=user,
+        contact_email=user.email, contact_phone=PHONE, order=order, recording_ref="rec-0042",
+        summary=f"{FIRST} {LAST} aradı: {STREET}, {NEIGHBOURHOOD} adresine teslimatı sordu.",
+        outcome="information_given",
+    )  # fmt: skip
+    Interaction.objects.create(  # the courier called about her order; nobody named her account
+        order=order, contact_phone=PHONE, channel="phone", direction="inbound", agent=agent,
+        summary=f"Kurye {FIRST} Hanım'a ulaşamadı", outcome="follow_up",
+    )  # fmt: skip
+    now = timezone.now()
+    callback_request(
+        name=f"{FIRST} {LAST}", phone="0532 987 65 43", topic="delivery", user=user,
+        window_start=now + timedelta(hours=1), window_end=now + timedelta(hours=3),
+        order_number=order.number,
+    )  # fmt: skip
+    for n in range(2):
+        coupon_issue_personal(
+            user=user, kind="fixed", value=Decimal("50"), valid_days=30,
+            reason=f"Özür: {FIRST} Hanım'ın gecikmiş siparişi", issue_key=f"test:{user.pk}:{n}",
+        )  # fmt: skip
+    Coupon.objects.filter(issue_key=f"test:{user.pk}:1").update(times_used=1)  # used once
+    goodwill_approval_request(
+        agent=agent, customer=user, kind="coupon", amount=Decimal("500"), reason="Geç teslimat"
+    )
+    customer_stats_refresh_one(user_id=user.pk)
 
 
 def _text_columns() -> dict[str, list[str]]:
@@ -195,6 +247,24 @@ def test_erasure_leaves_the_customer_only_in_the_snapshots_and_consent_proof(
     assert FIRST not in client.get(product_url).text  # the page cache followed
     assert AuditEntry.objects.filter(action="privacy.erase", object_id=str(user.pk)).count() == 1
 
+    # The CRM: profile and figures gone; contacts and callbacks stay as events naming no one.
+    assert not CustomerProfile.objects.filter(user=user).exists()
+    assert not CustomerStats.objects.filter(user=user).exists()
+    assert not ConsentCurrent.objects.filter(user=user).exclude(recipient="").exists()
+    calls = Interaction.objects.filter(order=order)
+    assert calls.count() == 2 and set(calls.values_list("customer", flat=True)) == {user.pk}
+    assert set(calls.values_list("summary", "contact_email", "contact_phone", "recording_ref")) == {
+        ("", "", "", "")
+    }
+    callback = Callback.objects.get(order=order)
+    assert (callback.name, callback.phone, callback.status) == ("", "", Callback.Status.FAILED)
+    coupons = dict(Coupon.objects.filter(user=user).values_list("times_used", "is_active"))
+    assert coupons == {0: False, 1: True}  # the unused one stops working; the used one stays
+    assert not Coupon.objects.filter(user=user).exclude(reason="").exists()
+    assert Return.objects.filter(order=order, reason="", reason_code="damaged").exists()
+    waiting = GoodwillApproval.objects.get(customer=user)
+    assert waiting.status == GoodwillApproval.Status.REFUSED and waiting.reason == ""
+
 
 def test_order_messages_stored_without_a_user_are_scrubbed_too(django_capture_on_commit_callbacks):
     user = _customer()
@@ -289,6 +359,22 @@ def test_the_export_holds_every_section_and_is_audited(client, django_capture_on
     assert data["reviews"][0]["rating"] == 5
     assert data["balance"]["entries"] == [] and data["tabs"] == []
     assert data["saved_cards"] == [{"brand": "visa", "last4": "4242"}]
+    assert exported["source"] == "web"
+    assert [(r["reason_code"], STREET in r["reason"]) for r in exported["returns"]] == [
+        ("damaged", True)
+    ]
+    profile = data["profile"]
+    assert (profile["birth_date"], profile["city_name"], profile["interest_tags"]) == (
+        "1990-05-17", "İstanbul", ["örgü"]
+    )  # fmt: skip
+    assert profile["interest_categories"] == [order.lines.get().variant.product.category.name]
+    assert {c["order__number"] for c in data["interactions"]} == {order.number}
+    assert any(STREET in c["summary"] and c["recording_ref"] for c in data["interactions"])
+    assert len(data["interactions"]) == 2  # also the call logged against her order only
+    assert [(c["name"], c["phone"]) for c in data["callbacks"]] == [(f"{FIRST} {LAST}", PHONE)]
+    assert sorted(c["times_used"] for c in data["personal_coupons"]) == [0, 1]
+    assert all(FIRST in c["reason"] for c in data["personal_coupons"])
+    assert data["customer_stats"]["orders_count"] == 1
     assert AuditEntry.objects.filter(
         action="privacy.export", object_type="user", object_id=str(user.pk)
     ).exists()
@@ -324,8 +410,22 @@ def test_the_export_runs_the_same_queries_for_one_order_and_for_many(
             recipient=user.email, language="tr", body_text="x", subject_type="order",
             subject_id=str(copy.pk),
         )  # fmt: skip
+        Interaction.objects.create(
+            customer=user, order=copy, channel="email", direction="outbound", summary="x",
+            outcome="resolved",
+        )  # fmt: skip
+        Callback.objects.create(
+            customer=user, name=FIRST, phone=PHONE, topic="order", window_start=order.placed_at,
+            window_end=order.placed_at + timedelta(hours=1), due_at=order.placed_at,
+        )  # fmt: skip
+        coupon_issue_personal(
+            user=user, kind="percent", value=Decimal("10"), valid_days=7, reason="x",
+            issue_key=f"more:{n}",
+        )  # fmt: skip
     assert queries() == few
-    assert len(privacy_export(user=user)["orders"]) == 6
+    data = privacy_export(user=user)
+    assert len(data["orders"]) == 6 and len(data["interactions"]) == 7
+    assert len(data["callbacks"]) == 6 and len(data["personal_coupons"]) == 7
 
 
 def test_the_export_is_always_the_signed_in_customers_own(client):
@@ -340,10 +440,104 @@ def test_the_export_is_always_the_signed_in_customers_own(client):
     assert client.post(reverse("crm:privacy_export")).status_code == 302  # to sign in
 
 
+def test_erasure_is_of_the_account_so_guest_contacts_with_the_same_phone_stay():
+    """A guest call or callback is not the account's: the phone on an account is not verified
+    (anyone may type someone else's number), so matching it could erase another person's record."""
+    user = _customer()
+    guest_call = interaction_log(
+        agent=None, channel="phone", direction="inbound", contact_phone=PHONE,
+        summary="Misafir: kargo sorusu", outcome="information_given",
+    )  # fmt: skip
+    now = timezone.now()
+    guest_callback = callback_request(
+        name="Misafir", phone=PHONE, topic="other",
+        window_start=now + timedelta(hours=1), window_end=now + timedelta(hours=2),
+    )  # fmt: skip
+    account_erase(user=user)
+    guest_call.refresh_from_db()
+    guest_callback.refresh_from_db()
+    assert guest_call.contact_phone == PHONE and guest_call.summary and not guest_call.customer
+    assert (guest_callback.phone, guest_callback.status) == (PHONE, Callback.Status.OPEN)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_erasure_does_not_wait_for_a_coupon_a_checkout_holds():
+    """A checkout locks its coupon, then the balance the erasure already holds: the erasure
+    skips that coupon (it is being used) instead of waiting into a deadlock."""
+    user = _customer()
+    held, spare = (
+        coupon_issue_personal(
+            user=user, kind="fixed", value=Decimal("20"), valid_days=7, reason="x", issue_key=key
+        )
+        for key in ("held", "spare")
+    )
+    locked, release = threading.Event(), threading.Event()
+
+    def checkout_holding_the_coupon() -> None:
+        try:
+            with transaction.atomic():
+                Coupon.objects.select_for_update().get(pk=held.pk)
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=checkout_holding_the_coupon)
+    thread.start()
+    try:
+        assert locked.wait(timeout=10)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '3s'")  # waiting would fail, not hang
+            erasure = account_erase(user=user)
+    finally:
+        release.set()
+        thread.join(timeout=30)
+    assert erasure.counts["personal_coupons"] == 1
+    assert not Coupon.objects.get(pk=spare.pk).is_active
+    assert Coupon.objects.get(pk=held.pk).is_active  # redeemed by that checkout, if it goes on
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_erasure_is_refused_while_a_return_is_being_refunded(
+    django_capture_on_commit_callbacks,
+):
+    user = _customer()
+    order = _history(user, django_capture_on_commit_callbacks)
+    busy = Return.objects.get(order=order)
+    locked, release = threading.Event(), threading.Event()
+
+    def refund_in_progress() -> None:
+        try:
+            with transaction.atomic():
+                Return.objects.select_for_update().get(pk=busy.pk)
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=refund_in_progress)
+    thread.start()
+    try:
+        assert locked.wait(timeout=10)
+        with pytest.raises(ErasureRefused, match=r"returns|İadeleriniz"):
+            account_erase(user=user)
+    finally:
+        release.set()
+        thread.join(timeout=30)
+    assert User.objects.get(pk=user.pk).email == "nazlican.k@example.com"
+    assert STREET in Return.objects.get(pk=busy.pk).reason
+    assert account_erase(user=user).counts["return_reasons"] == 1  # once the refund is done
+
+
 @pytest.mark.parametrize(
-    ("prefix", "heading"),
-    [("/en", "When you delete your account"), ("", "Hesabınızı sildiğinizde")],
+    ("prefix", "heading", "crm", "guests"),
+    [
+        ("/en", "When you delete your account", "We also erase your profile", "without signing in"),
+        ("", "Hesabınızı sildiğinizde", "Ayrıca profilinizi", "Giriş yapmadan"),
+    ],
 )
-def test_the_privacy_notice_says_what_erasure_keeps(client, prefix, heading):
+def test_the_privacy_notice_says_what_erasure_keeps(client, prefix, heading, crm, guests):
     page = client.get(f"{prefix}/legal/privacy/").text
-    assert heading in page
+    assert heading in page and crm in page and guests in page
