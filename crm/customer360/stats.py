@@ -81,7 +81,7 @@ def _sql(*, user_ids: tuple[int, ...] | None) -> str:
                   {some.format(col="tro.user_id")}
             GROUP BY tro.user_id
         ) ret ON ret.user_id = u.id
-        WHERE 1 = 1{some.format(col="u.id")}
+        WHERE u.is_active{some.format(col="u.id")}
         ON CONFLICT (user_id) DO UPDATE SET
             {", ".join(f"{f} = excluded.{f}" for f in _FIGURES)},
             currency = excluded.currency,
@@ -93,8 +93,9 @@ def _sql(*, user_ids: tuple[int, ...] | None) -> str:
 def customer_stats_refresh(
     *, user_ids: Iterable[int] | None = None, now: datetime | None = None
 ) -> int:
-    """Recompute the figures of every customer (or of `user_ids`); returns the rows written
-    (new or changed). Idempotent: a second run with nothing new writes none."""
+    """Recompute the figures of every active customer (or of `user_ids`); returns the rows
+    written (new or changed). Idempotent: a second run with nothing new writes none. An erased
+    (inactive) account gets no row back."""
     ids = None if user_ids is None else tuple(sorted(set(user_ids)))
     if ids == ():
         return 0

@@ -27,6 +27,7 @@ from orders.models import Address, Coupon, CouponRedemption, Order, OrderEvent, 
 from payments.methods.wallet.services import saved_cards_forget_all
 from payments.models import BalanceEntry, SavedCard, Tab
 from payments.selectors import money_held
+from payments.services.points import points_balance, points_forfeit_all, points_statement
 from shop.models import User
 from shop.money import ZERO, format_money
 
@@ -180,6 +181,18 @@ def export_balance(user: User) -> dict[str, Any]:
         "balance": held.balance,
         "balance_shown": format_money(held.balance),
         "entries": entries,
+    }
+
+
+def export_points(user: User) -> dict[str, Any]:
+    """Loyalty points held now and every movement of the points account, newest first."""
+    return {
+        "balance": points_balance(user_id=user.pk),
+        "entries": list(
+            points_statement(user_id=user.pk).values(
+                "created_at", "kind", "points", "expires_at", "reason", "order__number"
+            )
+        ),
     }
 
 
@@ -436,6 +449,11 @@ def erase_return_reasons(user: User) -> int:
     return Return.objects.filter(pk__in=ids).update(reason="")
 
 
+def erase_points(user: User) -> int:
+    """Points are no money to pay back: what is held is written off (the statement stays)."""
+    return 1 if points_forfeit_all(user=user, reason="account erased") else 0
+
+
 def erase_customer_stats(user: User) -> int:
     removed, _per_model = CustomerStats.objects.filter(user=user).delete()
     return removed
@@ -449,6 +467,7 @@ def register_all() -> None:
     register_export_section("messages", export_messages)
     register_export_section("reviews", export_reviews)
     register_export_section("balance", export_balance)
+    register_export_section("points", export_points)
     register_export_section("tabs", export_tabs)
     register_export_section("saved_cards", export_saved_cards)
     register_export_section("profile", export_profile)
@@ -472,6 +491,7 @@ def register_all() -> None:
     register_erasure_step("callbacks", erase_callbacks)
     register_erasure_step("personal_coupons", erase_personal_coupons)
     register_erasure_step("goodwill_requests", erase_goodwill_requests)
+    register_erasure_step("points", erase_points)
     register_erasure_step("customer_stats", erase_customer_stats)
     register_erasure_step("return_reasons", erase_return_reasons)
 

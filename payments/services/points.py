@@ -295,16 +295,21 @@ def points_return_redemption(*, user: User, order_id: int, key: str) -> PointsEn
         )
 
 
-def points_adjust(*, user: User, points: int, reason: str, actor: User) -> PointsEntry:
+def points_adjust(
+    *, user: User, points: int, reason: str, actor: User, key: str = ""
+) -> PointsEntry:
     """A staff adjustment (or a goodwill grant) with its reason and author, audited; a debit
-    may not take more than the customer holds."""
+    may not take more than the customer holds. The same `key` (a form's token) adjusts once."""
     if not reason.strip():
         raise PointsError(_("Give a reason for the adjustment."))
     if not isinstance(points, int) or points == 0:
         raise PointsError(_("An adjustment must be a whole number of points, not zero."))
     with transaction.atomic():
         account = points_lock(user_id=user.pk)
-        key = f"adjustment-{uuid.uuid4().hex}"
+        key = f"adjustment-{key}" if key else f"adjustment-{uuid.uuid4().hex}"
+        existing = PointsEntry.objects.filter(key=key).first()
+        if existing is not None:  # the same form sent twice
+            return existing
         if points > 0:
             entry = _credit(
                 account,
@@ -337,6 +342,18 @@ def points_adjust(*, user: User, points: int, reason: str, actor: User) -> Point
             details={"customer": user.pk, "points": entry.points},
         )
         return entry
+
+
+def points_forfeit_all(*, user: User, reason: str) -> PointsEntry | None:
+    """Write off every point the customer holds (their account is being erased), once."""
+    with transaction.atomic():
+        account = points_lock(user_id=user.pk)
+        key = f"forfeit:user-{user.pk}"
+        existing = PointsEntry.objects.filter(key=key).first()
+        held = points_balance(user_id=user.pk)
+        if existing is not None or held <= 0:
+            return existing
+        return _debit(account, kind=Kind.ADJUSTMENT, points=held, key=key, reason=reason)
 
 
 def points_expire_due(*, now: datetime | None = None) -> tuple[int, int]:
@@ -504,6 +521,7 @@ __all__ = [
     "points_earned_for_order",
     "points_expire_due",
     "points_for_spend",
+    "points_forfeit_all",
     "points_lock",
     "points_lots",
     "points_redeem",

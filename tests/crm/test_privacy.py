@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from catalog import services as catalog_services
 from catalog.models import Review
-from crm.customer360.stats import customer_stats_refresh_one
+from crm.customer360.stats import customer_stats_refresh, customer_stats_refresh_one
 from crm.models import Callback, CustomerProfile, CustomerStats, GoodwillApproval, Interaction
 from crm.notifications.models import Channel, Consent, ConsentCurrent, Message, Status
 from crm.notifications.services.consent import consent_set
@@ -39,6 +39,7 @@ from payments.methods.card.client import stripe_client
 from payments.methods.card.services import card_customer_for
 from payments.methods.stored_value.services import balance_adjust
 from payments.models import SavedCard, Tab
+from payments.services.points import points_adjust, points_balance
 from shop.models import AuditEntry, User
 from tests.factories import DEFAULT_PASSWORD, StaffFactory, UserFactory
 from tests.orders.helpers import cart_with, place, shipping_setup, stocked_variant, turkish_address
@@ -102,7 +103,7 @@ def _history(user: User, capture) -> Order:
 
 def _crm_history(user: User, order: Order) -> None:
     """What the CRM keeps about her: a profile, two calls (one logged against the order only), a
-    callback request, two personal coupons (one used), a goodwill request, her figures."""
+    callback request, two personal coupons (one used), a goodwill request, points, her figures."""
     agent = StaffFactory(email=f"agent-{user.pk}@example.com")
     profile_update(
         user=user, birth_date=date(1990, 5, 17), gender="female", city="34",
@@ -133,6 +134,7 @@ def _crm_history(user: User, order: Order) -> None:
     goodwill_approval_request(
         agent=agent, customer=user, kind="coupon", amount=Decimal("500"), reason="Geç teslimat"
     )
+    points_adjust(user=user, points=250, reason="Hoş geldin puanı", actor=agent)
     customer_stats_refresh_one(user_id=user.pk)
 
 
@@ -264,6 +266,9 @@ def test_erasure_leaves_the_customer_only_in_the_snapshots_and_consent_proof(
     assert Return.objects.filter(order=order, reason="", reason_code="damaged").exists()
     waiting = GoodwillApproval.objects.get(customer=user)
     assert waiting.status == GoodwillApproval.Status.REFUSED and waiting.reason == ""
+    assert points_balance(user_id=user.pk) == 0  # written off; the statement stays
+    customer_stats_refresh()  # the periodic job does not bring her figures back
+    assert not CustomerStats.objects.filter(user=user).exists()
 
 
 def test_order_messages_stored_without_a_user_are_scrubbed_too(django_capture_on_commit_callbacks):
@@ -375,6 +380,8 @@ def test_the_export_holds_every_section_and_is_audited(client, django_capture_on
     assert sorted(c["times_used"] for c in data["personal_coupons"]) == [0, 1]
     assert all(FIRST in c["reason"] for c in data["personal_coupons"])
     assert data["customer_stats"]["orders_count"] == 1
+    assert data["points"]["balance"] == 250
+    assert [(e["kind"], e["points"]) for e in data["points"]["entries"]] == [("adjustment", 250)]
     assert AuditEntry.objects.filter(
         action="privacy.export", object_type="user", object_id=str(user.pk)
     ).exists()
