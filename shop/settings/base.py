@@ -62,6 +62,9 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "modeltranslation",  # before the admin, so translated fields show there
+    # Before the admin: its ready() installs the Turkish-aware capfirst before the admin's
+    # autodiscovery imports forms whose labels would otherwise be made with Django's own.
+    "shop",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -77,8 +80,7 @@ INSTALLED_APPS = [
     "sorl.thumbnail",
     "allauth",
     "allauth.account",
-    # Our apps, from the lowest layer up (imports point from later to earlier).
-    "shop",
+    # Our apps, from the lowest layer up (imports point from later to earlier; shop is above).
     "crm.notifications",
     "catalog",
     "payments",

@@ -125,7 +125,7 @@ def test_every_email_about_a_guests_order_links_tracking_with_its_number(languag
     prefix = "/en" if language == "en" else ""
     track_url = f"{settings.SITE_URL}{prefix}/track/?number={order.number}"
     words = {"en": "Track your order", "tr": "Siparişinizi takip edin"}[language]
-    assert len(ORDER_MESSAGES) == 17
+    assert len(ORDER_MESSAGES) == 18
     for kind, message in _every_message(order, language):
         assert f"{words} (" in message.text and message.text.endswith(f": {track_url}"), kind
         links = {
