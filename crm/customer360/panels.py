@@ -76,6 +76,7 @@ def profile(user: User, limit: int) -> Rows:
     name = Coalesce(
         NullIf(F(f"interest_categories__name_{get_language_code()}"), Value("")),
         F("interest_categories__name_tr"),
+        output_field=CharField(),
     )
     saved = (
         CustomerProfile.objects.filter(user_id=user.pk)

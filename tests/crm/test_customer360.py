@@ -10,7 +10,8 @@ from django.utils import timezone, translation
 
 from crm.bulk_orders import seed_orders
 from crm.customer360.stats import customer_stats_refresh
-from crm.notifications.models import Consent, Message
+from crm.notifications.models import Message
+from crm.notifications.services import consent_set
 from crm.registry import (
     ComplaintRow,
     ComplaintSource,
@@ -28,10 +29,10 @@ from .history import customer_history
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 # The staff member, their permissions (user and group), the customer, the audit entry (in a
-# savepoint: 3 statements), the current consents, figures, orders, returns, cancellations,
-# messages, the balance and its entries, the tab (the session is in the cache): the same for
-# any history.
-QUERIES = 16
+# savepoint: 3 statements), the current consents, the profile, figures, orders, returns,
+# cancellations, interactions and notes, open callbacks, personal coupons, messages, the
+# balance and its entries, the tab (the session is in the cache): the same for any history.
+QUERIES = 20
 
 
 def _agent(**fields: object) -> User:
@@ -65,16 +66,9 @@ def test_it_shows_orders_returns_cancellations_messages_balance_and_tab(
         phone="", first_name="Ayşe", last_name="Kaya", language="en", verified=True
     )
     history = customer_history(customer, capture_on_commit=django_capture_on_commit_callbacks)
-    Consent.objects.create(
-        user=customer, channel="email", granted=True, recipient=customer.email, source="signup"
-    )
-    Consent.objects.create(
-        user=customer, channel="email", granted=False, recipient=customer.email, source="profile",
-        created_at=timezone.now() + timedelta(seconds=1),
-    )  # fmt: skip
-    Consent.objects.create(
-        user=customer, channel="sms", granted=True, recipient="+905321234567", source="checkout"
-    )
+    consent_set(user=customer, channel="email", granted=True, source="signup")
+    consent_set(user=customer, channel="email", granted=False, source="profile")
+    consent_set(user=customer, channel="sms", granted=True, source="checkout")
     _with_tab(customer)
     customer_stats_refresh()
     order_messages = Message.objects.filter(
