@@ -2,6 +2,7 @@
 every panel's latest rows, one timeline, and the same number of queries for 3 orders or 300."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -10,6 +11,7 @@ from django.utils import timezone, translation
 
 from crm.bulk_orders import seed_orders
 from crm.customer360.stats import customer_stats_refresh
+from crm.models import Callback, CustomerProfile, Interaction
 from crm.notifications.models import Message
 from crm.notifications.services import consent_set
 from crm.registry import (
@@ -19,9 +21,10 @@ from crm.registry import (
     unregister_complaint_source,
 )
 from orders.models import Order
+from orders.services import coupon_issue_personal
 from payments.models import Tab
 from shop.models import AuditEntry, User
-from tests.factories import StaffFactory, UserFactory, VariantFactory
+from tests.factories import StaffFactory, UserFactory, VariantFactory, make_category
 from tests.orders.conftest import _english  # noqa: F401  (pages asserted in English)
 
 from .history import customer_history
@@ -125,6 +128,7 @@ def test_the_same_number_of_queries_for_3_orders_and_300(
     )  # fmt: skip
     for customer in (small, big):
         _with_tab(customer)
+    _full_crm_history(big, agent)
     client.force_login(agent)
     for customer in (small, big):
         client.get(_url(customer))  # warm: content types, translations
@@ -137,6 +141,35 @@ def test_the_same_number_of_queries_for_3_orders_and_300(
     shown = page[page.index('id="c360-orders"') : page.index('id="c360-returns"')]
     assert shown.count("<tr>") == 1 + 20  # the latest 20 of 300, and a header
     assert f"?user__id__exact={big.pk}" in shown  # "more": every order of hers
+    for panel, rows in (("interactions", 20), ("callbacks", 20), ("coupons", 20)):
+        start = page.index(f'id="c360-{panel}"')
+        shown = page[start : page.index("</section>", start)]
+        assert shown.count("<tr") == 1 + rows, panel  # the latest 20, a header, a "more" link
+        assert f"__id__exact={big.pk}" in shown, panel
+
+
+def _full_crm_history(customer: User, agent: User) -> None:
+    """A profile with interests, 30 interactions and notes, 25 open callbacks, 25 personal
+    coupons: more than a panel shows."""
+    profile = CustomerProfile.objects.create(user=customer, city="06", interest_tags=["kitap"])
+    profile.interest_categories.add(make_category("Kitaplar"), make_category("Oyuncak"))
+    order = Order.objects.filter(user=customer).first()
+    Interaction.objects.bulk_create(
+        Interaction(customer=customer, agent=agent, channel="phone", direction="inbound",
+                    summary=f"Arama {n}", outcome="resolved", order=order)
+        for n in range(30)
+    )  # fmt: skip
+    now = timezone.now()
+    Callback.objects.bulk_create(
+        Callback(customer=customer, name="Ayşe", phone="+905321234567", topic="order",
+                 window_start=now, window_end=now + timedelta(hours=1), due_at=now, taken_by=agent)
+        for _ in range(25)
+    )  # fmt: skip
+    for n in range(25):
+        coupon_issue_personal(
+            user=customer, kind="fixed", value=Decimal("10"), valid_days=5, reason="r",
+            issue_key=f"pin:{n}", issued_by=agent,
+        )  # fmt: skip
 
 
 def test_without_the_permission_staff_get_403_and_nothing_is_recorded(client):
