@@ -35,7 +35,7 @@ _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 def register_message_kinds() -> None:
-    sample = {"staff_subject": "Siparişiniz hakkında", "staff_body": "Merhaba Ayşe, ..."}
+    sample = {"staff_subject": "Siparişiniz hakkında", "staff_body": "Siparişiniz yarın kargoda."}
     register_kind(MessageKind(STAFF_MESSAGE, Category.TRANSACTIONAL, MESSAGE_CHANNELS, sample))
     register_kind(
         MessageKind(STAFF_MESSAGE_MARKETING, Category.MARKETING, MESSAGE_CHANNELS, sample)

@@ -121,7 +121,7 @@ class MessageForm(TokenForm, CustomerForm):
     body = forms.CharField(
         label=_("Message"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("You can use: %(names)s.")
+        help_text=_("The greeting (“Hello Ayşe,”) is added for you. You can use: %(names)s.")
         % {"names": ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)},
         max_length=2000,
     )

@@ -178,7 +178,7 @@ def test_a_message_about_her_order_is_transactional_and_goes_without_marketing_c
     response = _message(
         client, customer, order=order.number,
         subject="{order_number} hakkında",
-        body="Merhaba {first_name}, siparişiniz {order_number} yarın kargoda.",
+        body="{first_name} Hanım, siparişiniz {order_number} yarın kargoda.",
     )  # fmt: skip
     message = Message.objects.get(user=customer)
     assert (message.kind, message.category, message.status) == (
@@ -186,8 +186,8 @@ def test_a_message_about_her_order_is_transactional_and_goes_without_marketing_c
     )  # fmt: skip
     assert (message.subject_type, message.subject_id) == ("order", str(order.pk))
     assert message.subject_line == f"{order.number} hakkında"
-    assert f"Merhaba Ayşe, siparişiniz {order.number} yarın kargoda." in message.body_text
-    assert "Merhaba Ayşe" in message.body_html
+    assert f"Ayşe Hanım, siparişiniz {order.number} yarın kargoda." in message.body_text
+    assert "Merhaba Ayşe," in message.body_html  # the greeting in her language (tr)
     assert any("on its way" in text for text in _messages(response))
     assert AuditEntry.objects.filter(action="customer.message", actor=agent).count() == 1
 
