@@ -4,6 +4,7 @@ import secrets
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Interaction
@@ -121,10 +122,17 @@ class MessageForm(TokenForm, CustomerForm):
     body = forms.CharField(
         label=_("Message"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("The greeting (“Hello Ayşe,”) is added for you. You can use: %(names)s.")
-        % {"names": ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)},
         max_length=2000,
     )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # Formatted per request, in the agent's language (a lazy text formatted at import would
+        # be fixed in the language active then).
+        names = ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
+        self.fields["body"].help_text = gettext(
+            "The greeting (“Hello Ayşe,”) is added for you. You can use: %(names)s."
+        ) % {"names": names}
 
     def clean(self) -> dict:
         data = super().clean()

@@ -392,6 +392,18 @@ def _interaction_items(
         )
 
 
+def _coupon_items(user: User, limit: int, loaded: Mapping[str, Rows]) -> Iterable[TimelineItem]:
+    for coupon in loaded.get("coupons", ()):
+        if coupon.starts_at:
+            yield TimelineItem(
+                at=coupon.starts_at,
+                kind="coupon",
+                title=str(_("Personal coupon %(code)s issued") % {"code": coupon.code}),
+                detail=coupon.reason,
+                url=reverse("admin:orders_coupon_change", args=[coupon.pk]),
+            )
+
+
 def _complaint_items(user: User, limit: int, loaded: Mapping[str, Rows]) -> Iterable[TimelineItem]:
     for row in loaded.get("complaints", ()):
         yield TimelineItem(
@@ -501,6 +513,7 @@ def register_crm_panels() -> None:
     register_timeline_source(TimelineSource("messages", _message_items))
     register_timeline_source(TimelineSource("complaints", _complaint_items))
     register_timeline_source(TimelineSource("interactions", _interaction_items))
+    register_timeline_source(TimelineSource("coupons", _coupon_items))
     register_360_actions()
 
 

@@ -236,6 +236,12 @@ def test_a_bad_placeholder_is_explained_and_nothing_is_sent(client, agent, custo
     )
 
 
+def test_the_form_names_the_placeholders_in_the_agents_language(client, agent, customer):
+    page = client.get(_url("message", customer)).content.decode()
+    assert "is added for you. You can use: {first_name}, {last_name}" in page
+    assert 'for="id_body"' in page and 'name="token"' in page
+
+
 def test_an_sms_to_a_customer_without_a_phone_is_refused(client, agent):
     customer = UserFactory(phone="")
     response = _message(client, customer, channel="sms", body="Merhaba")
@@ -271,6 +277,8 @@ def test_a_goodwill_coupon_within_the_limit_is_hers_once_and_audited(client, age
     assert entry.actor == agent and entry.reason == "Geç teslimat"
     coupons = _panel(response.content.decode(), "coupons")
     assert coupon.code in coupons and "Valid" in coupons and "₺50.00" in coupons
+    timeline = _panel(response.content.decode(), "timeline")
+    assert f"Personal coupon {coupon.code} issued" in timeline
 
     _coupon(client, customer)  # the same form posted twice
     assert Coupon.objects.filter(user=customer).count() == 1
