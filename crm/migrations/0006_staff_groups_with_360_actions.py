@@ -10,9 +10,11 @@ def create_staff_groups(apps, schema_editor):
     from crm.staff.groups import staff_groups_setup
 
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        # Restored after: a test calls this with the live registry, whose app configs must
+        # keep their models module (or later flushes stop re-creating permissions).
+        models_module, app_config.models_module = app_config.models_module, True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = models_module
     staff_groups_setup(apps=apps)
 
 
