@@ -188,7 +188,10 @@ class InteractionAdmin(admin.ModelAdmin):
 
 
 class CallbackOutcomeForm(forms.Form):
-    outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=Interaction.Outcome)
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Outcome"),
+        choices=[c for c in Interaction.Outcome.choices if c[0] != Interaction.Outcome.NOTED],
+    )
     summary = forms.CharField(label=gettext_lazy("Summary"), widget=forms.Textarea)
     recording_ref = forms.CharField(label=gettext_lazy("Call recording"), required=False)
 

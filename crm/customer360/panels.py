@@ -6,16 +6,19 @@ by (subject_type, subject_id); consents by (user, channel, created_at); balance 
 (account, created_at)).
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from urllib.parse import urlencode
 
-from django.db.models import CharField, DecimalField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Cast, Coalesce
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import CharField, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from crm.notifications.models import Channel, Consent, Message
-from orders.models import Order, OrderEvent, Return
+from crm.notifications.models import Channel, ConsentCurrent, Message
+from orders.models import Coupon, Order, OrderEvent, Return
 from orders.states import OrderStatus
 from payments.models import BalanceEntry, Payment, PaymentPurpose, Tab
 from payments.selectors import left_on_tab
@@ -23,13 +26,15 @@ from payments.states import PaymentStatus
 from shop.models import User
 from shop.money import ZERO, to_money
 
-from ..models import CustomerStats
+from ..models import Callback, CustomerProfile, CustomerStats, Interaction
 from ..registry import (
+    Action,
     ComplaintRow,
     Panel,
     Rows,
     TimelineItem,
     TimelineSource,
+    register_action,
     register_panel,
     register_timeline_source,
     registered_complaint_sources,
@@ -51,21 +56,44 @@ def _has_field(model: type, name: str) -> bool:
 
 def contact(user: User, limit: int) -> Rows:
     """Email, phone, language, time zone (already loaded with the customer), and the current
-    consent per channel: the latest decision of each channel, in one query."""
-    latest = (
-        Consent.objects.filter(user_id=user.pk, channel=OuterRef("channel"))
-        .order_by("-created_at", "-pk")
-        .values("pk")[:1]
-    )
+    consent per channel: the current-consent rows, in one query."""
     consents = {
         c.channel: c
-        for c in Consent.objects.filter(user_id=user.pk, pk=Subquery(latest)).only(
-            "channel", "granted", "source", "created_at"
+        for c in ConsentCurrent.objects.filter(user_id=user.pk).only(
+            "channel", "granted", "source", "updated_at"
         )
     }
     return {
         "consents": [(label, consents.get(value)) for value, label in Channel.choices],
     }
+
+
+# --- profile ------------------------------------------------------------------------------------
+
+
+def profile(user: User, limit: int) -> Rows:
+    """What she told the shop about herself, with her catalogue interests' names: one query."""
+    name = Coalesce(
+        NullIf(F(f"interest_categories__name_{get_language_code()}"), Value("")),
+        F("interest_categories__name_tr"),
+        output_field=CharField(),
+    )
+    saved = (
+        CustomerProfile.objects.filter(user_id=user.pk)
+        .only("birth_date", "gender", "city", "interest_tags", "preferred_channel", "updated_at")
+        .annotate(
+            category_names=ArrayAgg(
+                name, filter=Q(interest_categories__isnull=False), distinct=True, default=[]
+            )
+        )
+        .first()
+    )
+    return {"profile": saved}
+
+
+def get_language_code() -> str:
+    language = (get_language() or "tr").split("-")[0]
+    return language if language in ("tr", "en") else "tr"
 
 
 # --- figures (CustomerStats) --------------------------------------------------------------------
@@ -202,6 +230,89 @@ def tab(user: User, limit: int) -> Rows:
     return {"tab": current}
 
 
+# --- interactions and notes, callbacks, personal coupons ---------------------------------------
+
+
+def interactions(user: User, limit: int) -> Rows:
+    """Her latest contacts and staff notes, with the agent's name and the order's number."""
+    return list(
+        Interaction.objects.filter(customer_id=user.pk)
+        .select_related("agent", "order")
+        .only(
+            "channel",
+            "direction",
+            "summary",
+            "outcome",
+            "recording_ref",
+            "created_at",
+            "subject_type",
+            "subject_id",
+            "customer_id",
+            "agent__email",
+            "agent__first_name",
+            "agent__last_name",
+            "order__number",
+            "order__user_id",
+        )
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def callbacks(user: User, limit: int) -> Rows:
+    """ "Call me back" requests not answered yet, soonest due first."""
+    return list(
+        Callback.objects.filter(
+            customer_id=user.pk, status__in=[Callback.Status.OPEN, Callback.Status.TAKEN]
+        )
+        .select_related("taken_by")
+        .only(
+            "phone",
+            "topic",
+            "order_number",
+            "window_start",
+            "window_end",
+            "due_at",
+            "status",
+            "customer_id",
+            "taken_by__email",
+            "taken_by__first_name",
+            "taken_by__last_name",
+        )
+        .order_by("due_at", "pk")[:limit]
+    )
+
+
+def coupons(user: User, limit: int) -> Rows:
+    """Her personal coupons, newest first, each valid, used or expired."""
+    rows = list(
+        Coupon.objects.filter(user_id=user.pk)
+        .select_related("issued_by")
+        .only(
+            "code",
+            "kind",
+            "value",
+            "ends_at",
+            "starts_at",
+            "times_used",
+            "max_uses",
+            "is_active",
+            "reason",
+            "user_id",
+            "issued_by__email",
+        )
+        .order_by("-pk")[:limit]
+    )
+    now = timezone.now()
+    for coupon in rows:
+        if coupon.max_uses is not None and coupon.times_used >= coupon.max_uses:
+            coupon.state = "used"
+        elif not coupon.is_active or (coupon.ends_at and coupon.ends_at <= now):
+            coupon.state = "expired"
+        else:
+            coupon.state = "valid"
+    return rows
+
+
 # --- complaints (through the registry: crm never imports complaints) ----------------------------
 
 
@@ -262,6 +373,37 @@ def _message_items(user: User, limit: int, loaded: Mapping[str, Rows]) -> Iterab
         )
 
 
+def _interaction_items(
+    user: User, limit: int, loaded: Mapping[str, Rows]
+) -> Iterable[TimelineItem]:
+    for row in loaded.get("interactions", ()):
+        if row.is_note:
+            title = str(_("Note"))
+        else:
+            title = f"{row.get_channel_display()} ({row.get_direction_display().lower()}): " + str(
+                row.get_outcome_display()
+            )
+        yield TimelineItem(
+            at=row.created_at,
+            kind="note" if row.is_note else "interaction",
+            title=title,
+            detail=row.summary[:120],
+            url=reverse("admin:crm_interaction_change", args=[row.pk]),
+        )
+
+
+def _coupon_items(user: User, limit: int, loaded: Mapping[str, Rows]) -> Iterable[TimelineItem]:
+    for coupon in loaded.get("coupons", ()):
+        if coupon.starts_at:
+            yield TimelineItem(
+                at=coupon.starts_at,
+                kind="coupon",
+                title=str(_("Personal coupon %(code)s issued") % {"code": coupon.code}),
+                detail=coupon.reason,
+                url=reverse("admin:orders_coupon_change", args=[coupon.pk]),
+            )
+
+
 def _complaint_items(user: User, limit: int, loaded: Mapping[str, Rows]) -> Iterable[TimelineItem]:
     for row in loaded.get("complaints", ()):
         yield TimelineItem(
@@ -277,6 +419,7 @@ def register_crm_panels() -> None:
     """crm's own panels and timeline sources; called from CrmConfig.ready()."""
     for panel in (
         Panel("contact", _("Contact and consents"), contact, TEMPLATES + "contact.html", 10),
+        Panel("profile", _("Profile"), profile, TEMPLATES + "profile.html", 15),
         Panel("figures", _("Figures"), figures, TEMPLATES + "figures.html", 20),
         Panel(
             "orders",
@@ -315,6 +458,31 @@ def register_crm_panels() -> None:
             width="wide",
         ),
         Panel(
+            "interactions",
+            _("Interactions and notes"),
+            interactions,
+            TEMPLATES + "interactions.html",
+            65,
+            more_url=lambda u: _changelist("crm_interaction", customer__id__exact=u.pk),
+            width="wide",
+        ),
+        Panel(
+            "callbacks",
+            _("Open callbacks"),
+            callbacks,
+            TEMPLATES + "callbacks.html",
+            66,
+            more_url=lambda u: _changelist("crm_callback", customer__id__exact=u.pk),
+        ),
+        Panel(
+            "coupons",
+            _("Personal coupons"),
+            coupons,
+            TEMPLATES + "coupons.html",
+            67,
+            more_url=lambda u: _changelist("orders_coupon", user__id__exact=u.pk),
+        ),
+        Panel(
             "complaints",
             _("Complaints"),
             complaints,
@@ -344,3 +512,33 @@ def register_crm_panels() -> None:
     register_timeline_source(TimelineSource("orders", _order_items))
     register_timeline_source(TimelineSource("messages", _message_items))
     register_timeline_source(TimelineSource("complaints", _complaint_items))
+    register_timeline_source(TimelineSource("interactions", _interaction_items))
+    register_timeline_source(TimelineSource("coupons", _coupon_items))
+    register_360_actions()
+
+
+def _action_url(name: str) -> Callable[[User], str]:
+    return lambda user: reverse(f"admin:crm_customer360_{name}", args=[user.pk])
+
+
+def register_360_actions() -> None:
+    """The 360's action buttons (their forms: crm.admin.customer360) and the message kinds."""
+    from .actions import register_message_kinds
+
+    register_message_kinds()
+    for action in (
+        Action("log", _("Log an interaction"), _action_url("log"), "crm.add_interaction", 10),
+        Action("note", _("Add a note"), _action_url("note"), "crm.add_interaction", 20),
+        Action("consent", _("Record a consent"), _action_url("consent"), "crm.record_consent", 30),
+        Action(
+            "message", _("Send a message"), _action_url("message"), "crm.send_customer_message", 40
+        ),
+        Action(
+            "coupon",
+            _("Give a goodwill coupon"),
+            _action_url("coupon"),
+            "crm.give_goodwill_coupon",
+            50,
+        ),
+    ):
+        register_action(action)

@@ -1,5 +1,6 @@
 """CRM tables, one module per subject; each line imports one module's models."""
 
+from .actions import CustomerAction  # noqa: F401
 from .callbacks import *  # noqa: F403
 from .interactions import *  # noqa: F403
 from .profile import CustomerProfile  # noqa: F401

@@ -23,10 +23,14 @@ class Interaction(models.Model):
         SOCIAL = "social", _("Social media")
         WHATSAPP = "whatsapp", _("WhatsApp")
         IN_PERSON = "in_person", _("In person")
+        # A staff member's note about the customer (no contact): kept here so that notes and
+        # contacts share one panel, one timeline and one export.
+        NOTE = "note", _("Internal note")
 
     class Direction(models.TextChoices):
         INBOUND = "inbound", _("Inbound")
         OUTBOUND = "outbound", _("Outbound")
+        INTERNAL = "internal", _("Internal")
 
     class Outcome(models.TextChoices):
         RESOLVED = "resolved", _("Resolved")
@@ -37,6 +41,7 @@ class Interaction(models.Model):
         COMPLAINT_OPENED = "complaint_opened", _("Complaint opened")
         ORDER_PLACED = "order_placed", _("Order placed")
         INFORMATION_GIVEN = "information_given", _("Information given")
+        NOTED = "noted", _("Noted")
 
     customer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -93,6 +98,10 @@ class Interaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} · {self.get_outcome_display()}"
+
+    @property
+    def is_note(self) -> bool:
+        return self.channel == self.Channel.NOTE
 
     @property
     def who(self) -> str:

@@ -2,6 +2,7 @@
 every panel's latest rows, one timeline, and the same number of queries for 3 orders or 300."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -10,7 +11,9 @@ from django.utils import timezone, translation
 
 from crm.bulk_orders import seed_orders
 from crm.customer360.stats import customer_stats_refresh
-from crm.notifications.models import Consent, Message
+from crm.models import Callback, CustomerProfile, Interaction
+from crm.notifications.models import Message
+from crm.notifications.services import consent_set
 from crm.registry import (
     ComplaintRow,
     ComplaintSource,
@@ -18,9 +21,10 @@ from crm.registry import (
     unregister_complaint_source,
 )
 from orders.models import Order
+from orders.services import coupon_issue_personal
 from payments.models import Tab
 from shop.models import AuditEntry, User
-from tests.factories import StaffFactory, UserFactory, VariantFactory
+from tests.factories import StaffFactory, UserFactory, VariantFactory, make_category
 from tests.orders.conftest import _english  # noqa: F401  (pages asserted in English)
 
 from .history import customer_history
@@ -28,10 +32,10 @@ from .history import customer_history
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 # The staff member, their permissions (user and group), the customer, the audit entry (in a
-# savepoint: 3 statements), the current consents, figures, orders, returns, cancellations,
-# messages, the balance and its entries, the tab (the session is in the cache): the same for
-# any history.
-QUERIES = 16
+# savepoint: 3 statements), the current consents, the profile, figures, orders, returns,
+# cancellations, interactions and notes, open callbacks, personal coupons, messages, the
+# balance and its entries, the tab (the session is in the cache): the same for any history.
+QUERIES = 20
 
 
 def _agent(**fields: object) -> User:
@@ -65,16 +69,9 @@ def test_it_shows_orders_returns_cancellations_messages_balance_and_tab(
         phone="", first_name="Ayşe", last_name="Kaya", language="en", verified=True
     )
     history = customer_history(customer, capture_on_commit=django_capture_on_commit_callbacks)
-    Consent.objects.create(
-        user=customer, channel="email", granted=True, recipient=customer.email, source="signup"
-    )
-    Consent.objects.create(
-        user=customer, channel="email", granted=False, recipient=customer.email, source="profile",
-        created_at=timezone.now() + timedelta(seconds=1),
-    )  # fmt: skip
-    Consent.objects.create(
-        user=customer, channel="sms", granted=True, recipient="+905321234567", source="checkout"
-    )
+    consent_set(user=customer, channel="email", granted=True, source="signup")
+    consent_set(user=customer, channel="email", granted=False, source="profile")
+    consent_set(user=customer, channel="sms", granted=True, source="checkout")
     _with_tab(customer)
     customer_stats_refresh()
     order_messages = Message.objects.filter(
@@ -131,6 +128,7 @@ def test_the_same_number_of_queries_for_3_orders_and_300(
     )  # fmt: skip
     for customer in (small, big):
         _with_tab(customer)
+    _full_crm_history(big, agent)
     client.force_login(agent)
     for customer in (small, big):
         client.get(_url(customer))  # warm: content types, translations
@@ -143,6 +141,35 @@ def test_the_same_number_of_queries_for_3_orders_and_300(
     shown = page[page.index('id="c360-orders"') : page.index('id="c360-returns"')]
     assert shown.count("<tr>") == 1 + 20  # the latest 20 of 300, and a header
     assert f"?user__id__exact={big.pk}" in shown  # "more": every order of hers
+    for panel, rows in (("interactions", 20), ("callbacks", 20), ("coupons", 20)):
+        start = page.index(f'id="c360-{panel}"')
+        shown = page[start : page.index("</section>", start)]
+        assert shown.count("<tr") == 1 + rows, panel  # the latest 20, a header, a "more" link
+        assert f"__id__exact={big.pk}" in shown, panel
+
+
+def _full_crm_history(customer: User, agent: User) -> None:
+    """A profile with interests, 30 interactions and notes, 25 open callbacks, 25 personal
+    coupons: more than a panel shows."""
+    profile = CustomerProfile.objects.create(user=customer, city="06", interest_tags=["kitap"])
+    profile.interest_categories.add(make_category("Kitaplar"), make_category("Oyuncak"))
+    order = Order.objects.filter(user=customer).first()
+    Interaction.objects.bulk_create(
+        Interaction(customer=customer, agent=agent, channel="phone", direction="inbound",
+                    summary=f"Arama {n}", outcome="resolved", order=order)
+        for n in range(30)
+    )  # fmt: skip
+    now = timezone.now()
+    Callback.objects.bulk_create(
+        Callback(customer=customer, name="Ayşe", phone="+905321234567", topic="order",
+                 window_start=now, window_end=now + timedelta(hours=1), due_at=now, taken_by=agent)
+        for _ in range(25)
+    )  # fmt: skip
+    for n in range(25):
+        coupon_issue_personal(
+            user=customer, kind="fixed", value=Decimal("10"), valid_days=5, reason="r",
+            issue_key=f"pin:{n}", issued_by=agent,
+        )  # fmt: skip
 
 
 def test_without_the_permission_staff_get_403_and_nothing_is_recorded(client):

@@ -246,6 +246,28 @@ def _payloads(shop: dict[str, object]) -> dict[str, tuple[dict[str, str], list[d
             [{"outcome": "resolved", "summary": "x"}, {"release": "1"}],
         ),
         "crm_customer360": ({"user_id": User.objects.first().pk}, []),
+        # The 360's actions: each needs its own permission besides viewing.
+        "crm_customer360_log": (
+            {"user_id": User.objects.first().pk},
+            [{"channel": "phone", "direction": "inbound", "outcome": "resolved", "summary": "x"}],
+        ),
+        "crm_customer360_note": ({"user_id": User.objects.first().pk}, [{"text": "x"}]),
+        "crm_customer360_consent": (
+            {"user_id": User.objects.first().pk},
+            [{"channel": "email", "granted": "1"}],
+        ),
+        "crm_customer360_message": (
+            {"user_id": User.objects.first().pk},
+            [{"channel": "email", "subject": "x", "body": "x", "token": "t" * 20}],
+        ),
+        "crm_customer360_coupon": (
+            {"user_id": User.objects.first().pk},
+            [{"value": "5", "valid_days": "3", "reason": "x", "token": "t" * 20}],
+        ),
+        "crm_customer360_resend": (
+            {"user_id": User.objects.first().pk, "message_id": 1},
+            [{}],
+        ),
         "auth_user_password_change": (
             {"id": User.objects.first().pk},
             [{"password1": "a-New-passw0rd!", "password2": "a-New-passw0rd!"}],
