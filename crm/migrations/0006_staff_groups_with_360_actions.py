@@ -5,16 +5,9 @@ from django.db import migrations
 
 
 def create_staff_groups(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
+    from crm.staff.groups import permissions_create, staff_groups_setup
 
-    from crm.staff.groups import staff_groups_setup
-
-    for app_config in apps.get_app_configs():
-        # Restored after: a test calls this with the live registry, whose app configs must
-        # keep their models module (or later flushes stop re-creating permissions).
-        models_module, app_config.models_module = app_config.models_module, True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = models_module
+    permissions_create(apps=apps)
     staff_groups_setup(apps=apps)
 
 

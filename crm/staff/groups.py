@@ -186,6 +186,19 @@ def group_permissions(group: StaffGroup) -> list[str]:
     return sorted(names)
 
 
+def permissions_create(*, apps: Apps) -> None:
+    """Make every model's permissions now (Django makes them only after all migrations), so a
+    data migration can give them to groups. With the live registry (a test), each app config
+    keeps its models module afterwards, or later flushes stop re-creating permissions."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        had = getattr(app_config, "models_module", None)
+        app_config.models_module = True  # create_permissions skips an app without one
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = had
+
+
 def staff_groups_setup(*, apps: Apps = global_apps, strict: bool = True) -> list[str]:
     """Create the staff groups with exactly the table's permissions; returns the group names.
 
