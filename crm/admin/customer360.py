@@ -78,7 +78,7 @@ class CustomerAdmin(admin.ModelAdmin):
                 wrap(getattr(self, f"{name}_view")),
                 name=f"crm_customer360_{name}",
             )
-            for name in ("log", "note", "consent", "message", "coupon")
+            for name in ("log", "note", "consent", "message", "coupon", "points")
         ]
         return [
             path("<int:user_id>/360/", view, name="crm_customer360"),
@@ -317,6 +317,47 @@ class CustomerAdmin(admin.ModelAdmin):
             permission="crm.give_goodwill_coupon",
             form_class=action_forms.CouponForm,
             title=gettext("Give a goodwill coupon"),
+            act=act,
+            extra=extra,
+        )
+
+    def points_view(self, request: HttpRequest, user_id: int) -> HttpResponse:
+        asks = "request_approval" in request.POST
+
+        def act(customer: User, form: forms.Form) -> str:
+            data = form.cleaned_data
+            if asks:
+                goodwill_approval_request(
+                    agent=request.user,
+                    customer=customer,
+                    kind=GoodwillApproval.Kind.POINTS,
+                    amount=data["points"],
+                    reason=data["reason"],
+                )
+                return gettext("A team lead has been asked to approve %(points)s points.") % {
+                    "points": data["points"]
+                }
+            entry = actions.goodwill_points_give(
+                agent=request.user,
+                customer=customer,
+                points=data["points"],
+                reason=data["reason"],
+                token=data["token"],
+            )
+            return gettext("%(points)s goodwill points are the customer's.") % {
+                "points": entry.points
+            }
+
+        def extra(customer: User, form: forms.Form, error: ShopError | None) -> dict:
+            may_ask = request.user.has_perm("crm.add_goodwillapproval")
+            return {"offer_approval": isinstance(error, OverAgentLimit) and may_ask}
+
+        return self._action_page(
+            request,
+            user_id=user_id,
+            permission="crm.give_goodwill_points",
+            form_class=action_forms.PointsForm,
+            title=gettext("Give goodwill points"),
             act=act,
             extra=extra,
         )

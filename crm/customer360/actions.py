@@ -1,4 +1,5 @@
-"""The writes behind the 360's action buttons: a one-off message, a goodwill coupon, a resend.
+"""The writes behind the 360's action buttons: a one-off message, goodwill (a coupon or points),
+a resend.
 
 Logging an interaction or a note and recording a consent call their services directly
 (`crm.staff.interactions.interaction_log`, `notifications.services.consent_record_by_staff`).
@@ -18,6 +19,8 @@ from crm.notifications.services import message_resend, notification_send
 from crm.staff.limits import goodwill_within_limit
 from orders.models import Coupon, CouponKind, Order
 from orders.services import coupon_issue_personal
+from payments.models import PointsEntry
+from payments.services.points import points_adjust
 from shop.audit import audit_record
 from shop.models import User
 
@@ -167,4 +170,27 @@ def goodwill_coupon_give(
         reason=reason.strip(),
         issue_key=f"goodwill:{customer.pk}:{token}",
         issued_by=agent,
+    )
+
+
+def goodwill_points_give(
+    *, agent: User, customer: User, points: int, reason: str, token: str
+) -> PointsEntry:
+    """Goodwill loyalty points for this customer, within the agent's limit (OverAgentLimit
+    above it: a lead approves). The form token keys the grant, so a double submit grants once.
+    Audited by the points service."""
+    _check_token(token)
+    if not reason.strip():
+        raise ActionRefused(_("Give a reason for the goodwill."))
+    if not customer.is_active:
+        raise ActionRefused(_("This account is closed: it cannot receive points."))
+    if points < 1:
+        raise ActionRefused(_("Give at least one point."))
+    goodwill_within_limit(agent=agent, points=points)
+    return points_adjust(
+        user=customer,
+        points=points,
+        reason=reason.strip(),
+        actor=agent,
+        key=f"goodwill-{customer.pk}-{token}",
     )

@@ -1,6 +1,7 @@
 """The small forms of the 360's actions (each page: one form, one service)."""
 
 import secrets
+from decimal import Decimal
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -146,11 +147,18 @@ class CouponForm(TokenForm, CustomerForm):
         label=_("Amount off"),
         max_digits=10,
         decimal_places=2,
-        validators=[MinValueValidator(0.01)],
+        validators=[MinValueValidator(Decimal("0.01"))],
     )
     valid_days = forms.IntegerField(
         label=_("Valid for (days)"),
         initial=30,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class PointsForm(TokenForm, CustomerForm):
+    points = forms.IntegerField(
+        label=_("Points"), validators=[MinValueValidator(1), MaxValueValidator(1_000_000)]
     )
     reason = forms.CharField(label=_("Reason"), max_length=200)

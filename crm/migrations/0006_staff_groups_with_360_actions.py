@@ -8,7 +8,9 @@ def create_staff_groups(apps, schema_editor):
     from crm.staff.groups import permissions_create, staff_groups_setup
 
     permissions_create(apps=apps)
-    staff_groups_setup(apps=apps)
+    # Not strict: the table is today's code, and a later migration may add a permission it
+    # names; the command and tests/crm/test_staff_groups.py insist every one exists.
+    staff_groups_setup(apps=apps, strict=False)
 
 
 class Migration(migrations.Migration):

@@ -17,6 +17,7 @@ class CustomerAction(models.Model):
             ("record_consent", _("Can record a consent a customer gives or withdraws on a call")),
             ("send_customer_message", _("Can send a one-off message to a customer")),
             ("give_goodwill_coupon", _("Can give a goodwill coupon within their limit")),
+            ("give_goodwill_points", _("Can give goodwill loyalty points within their limit")),
             ("resend_message", _("Can resend an order message to a customer")),
         ]
         verbose_name = _("customer 360 action")

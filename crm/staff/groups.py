@@ -55,7 +55,7 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + _models("orders", "orderline orderevent invoice creditnote cart", *VIEW)
             + _models("orders", "return shipment", "view", "change")
             + _models("orders", "carrier shippingregion shippingmethod shippingrate coupon", *ALL)
-            + _models("payments", "payment refund", *VIEW)
+            + _models("payments", "payment refund loyaltytier", *VIEW)
             + _models("notifications", "message", *VIEW)
             + _model("shop.user", "view")
             + _model("shop.auditentry", "view")
@@ -90,7 +90,8 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             _models("payments", "payment refund echeck reconciliationitem", "view", "change")
             + _models(
                 "payments",
-                "paymentevent refundaccount balanceaccount balanceentry tab stripeevent",
+                "paymentevent refundaccount balanceaccount balanceentry tab stripeevent "
+                "pointsaccount pointsentry",
                 *VIEW,
             )
             + _models("orders", "order invoice creditnote return", *VIEW)
@@ -100,6 +101,7 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
                 "payments.decide_echeck",
                 "payments.record_cash",
                 "payments.resolve_payment",
+                "payments.adjust_points",
                 "orders.download_invoice",
             ]
         ),
@@ -118,14 +120,15 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + _models("crm", "team", *VIEW)
             + _model("shop.user", "view", "add")
             + _models("orders", "order orderline orderevent shipment return coupon address", *VIEW)
-            + _models("payments", "payment", *VIEW)
-            + _models("notifications", "message consent", *VIEW)
-            + ["crm.use_lookup", "crm.view_customer360"]
+            + _models("payments", "payment pointsaccount pointsentry", *VIEW)
+            + _models("notifications", "message consent consentcurrent", *VIEW)
+            + ["crm.use_lookup", "crm.view_customer360", "orders.place_phone_order"]
             # The 360's actions (crm.customer360.actions); a coupon only within their limit.
             + [
                 "crm.record_consent",
                 "crm.send_customer_message",
                 "crm.give_goodwill_coupon",
+                "crm.give_goodwill_points",
                 "crm.resend_message",
             ]
         ),
@@ -164,14 +167,15 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
     StaffGroup(
         name="Marketing",
         does=(
-            "Runs coupons and reviews and reads the catalog, the message log and the consent "
-            "records that decide who may receive offers."
+            "Runs coupons, reviews and the loyalty tiers and reads the catalog, the message log "
+            "and the consent records that decide who may receive offers."
         ),
         permissions=tuple(
             _models("orders", "coupon", *ALL)
             + _models("catalog", "review", "view", "change")
             + _models("catalog", "category product variant", *VIEW)
-            + _models("notifications", "message consent suppression", *VIEW)
+            + _models("notifications", "message consent consentcurrent suppression", *VIEW)
+            + _models("payments", "loyaltytier", *ALL)
         ),
     ),
 )

@@ -1,7 +1,7 @@
 """Acting from the customer 360: log a call, add a note, record a consent, send a one-off
-message, give a goodwill coupon (within the agent's limit, else a lead's approval), resend an
-order message. Each action's result is seen where the customer or staff would see it; bad input
-and missing permissions change nothing."""
+message, give a goodwill coupon or points (within the agent's limit, else a lead's approval),
+resend an order message. Each action's result is seen where the customer or staff would see
+it; bad input and missing permissions change nothing."""
 
 import re
 from datetime import timedelta
@@ -20,6 +20,7 @@ from crm.notifications.services import consent_set
 from crm.staff.groups import CALL_CENTRE_AGENT
 from orders.models import Coupon
 from orders.services import coupon_issue_personal
+from payments.services.points import points_balance
 from shop.models import AuditEntry, User
 from tests.crm.staff_helpers import staff_groups  # noqa: F401
 from tests.factories import OrderFactory, StaffFactory, UserFactory, make_category
@@ -35,7 +36,9 @@ def _agent(*, coupon_limit: str | None = "100.00") -> User:
     group = Group.objects.get(name=CALL_CENTRE_AGENT)
     agent.groups.add(group)
     if coupon_limit is not None:
-        AgentLimit.objects.create(group=group, max_coupon_value=Decimal(coupon_limit))
+        AgentLimit.objects.create(
+            group=group, max_coupon_value=Decimal(coupon_limit), max_goodwill_points=500
+        )
     return agent
 
 
@@ -380,10 +383,51 @@ def test_the_panels_show_her_profile_open_callbacks_and_coupons(client, agent, c
     assert re.search(rf"{valid.code}.*Valid", coupons, re.S)
 
 
+# --- goodwill points ---------------------------------------------------------------------------
+
+
+def _points(client, customer: User, **fields: str):
+    data = {"token": TOKEN, "points": "200", "reason": "Kargo gecikti"}
+    return client.post(_url("points", customer), {**data, **fields}, follow=True)
+
+
+def test_goodwill_points_within_the_limit_are_hers_once_shown_and_audited(client, agent, customer):
+    response = _points(client, customer)
+    assert points_balance(user_id=customer.pk) == 200
+    assert any("200 goodwill points" in text for text in _messages(response))
+    entry = AuditEntry.objects.get(action="points.adjust")
+    assert entry.actor == agent and entry.reason == "Kargo gecikti"
+    panel = _panel(response.content.decode(), "points")
+    assert "<strong>200</strong>" in panel and "Kargo gecikti" in panel
+
+    _points(client, customer)  # the same form posted twice
+    assert points_balance(user_id=customer.pk) == 200
+
+
+def test_goodwill_points_above_the_limit_give_nothing_and_a_lead_can_be_asked(
+    client, agent, customer
+):
+    response = _points(client, customer, points="900")
+    assert response.status_code == 200 and 'name="request_approval"' in response.text
+    assert points_balance(user_id=customer.pk) == 0
+    _points(client, customer, points="900", request_approval="1")
+    approval = GoodwillApproval.objects.get(customer=customer)
+    assert (approval.kind, approval.amount, approval.status) == ("points", 900, "pending")
+    assert points_balance(user_id=customer.pk) == 0
+
+
+@pytest.mark.parametrize("points", ["0", "-5", "abc"])
+def test_goodwill_points_that_are_not_a_positive_number_are_refused(
+    client, agent, customer, points
+):
+    response = _points(client, customer, points=points)
+    assert response.status_code == 200 and points_balance(user_id=customer.pk) == 0
+
+
 # --- permissions --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("action", ["log", "note", "consent", "message", "coupon"])
+@pytest.mark.parametrize("action", ["log", "note", "consent", "message", "coupon", "points"])
 def test_staff_without_the_actions_permission_get_403_and_nothing_changes(client, action):
     customer = UserFactory()
     staff = StaffFactory(is_superuser=False)
@@ -394,10 +438,11 @@ def test_staff_without_the_actions_permission_get_403_and_nothing_changes(client
     assert client.get(_url(action, customer)).status_code == 403
     data = {"channel": "phone", "direction": "inbound", "outcome": "resolved", "summary": "x",
             "text": "x", "granted": "1", "body": "x", "token": TOKEN, "value": "5",
-            "valid_days": "3", "reason": "x"}  # fmt: skip
+            "valid_days": "3", "reason": "x", "points": "5"}  # fmt: skip
     assert client.post(_url(action, customer), data).status_code == 403
     assert not Interaction.objects.exists() and not Coupon.objects.exists()
     assert not Message.objects.exists() and not Consent.objects.exists()
+    assert points_balance(user_id=customer.pk) == 0
     page = _page(client, customer)
     assert 'id="c360-actions"' not in page and "Resend" not in page
 

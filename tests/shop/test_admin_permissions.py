@@ -264,6 +264,10 @@ def _payloads(shop: dict[str, object]) -> dict[str, tuple[dict[str, str], list[d
             {"user_id": User.objects.first().pk},
             [{"value": "5", "valid_days": "3", "reason": "x", "token": "t" * 20}],
         ),
+        "crm_customer360_points": (
+            {"user_id": User.objects.first().pk},
+            [{"points": "5", "reason": "x", "token": "t" * 20}],
+        ),
         "crm_customer360_resend": (
             {"user_id": User.objects.first().pk, "message_id": 1},
             [{}],

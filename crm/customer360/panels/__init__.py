@@ -24,7 +24,7 @@ from ...registry import (
     registered_complaint_sources,
 )
 from .base import TEMPLATES, _changelist
-from .money import balance, tab
+from .money import balance, points, tab
 from .orders import cancellations, messages, orders, returns
 from .people import callbacks, contact, coupons, figures, interactions, profile
 from .timeline import (
@@ -123,6 +123,14 @@ def register_crm_panels() -> None:
             more_url=lambda u: _changelist("payments_balanceentry", q=u.email),
         ),
         Panel(
+            "points",
+            _("Loyalty points"),
+            points,
+            TEMPLATES + "points.html",
+            60,
+            more_url=lambda u: _changelist("payments_pointsentry", q=u.email),
+        ),
+        Panel(
             "tab",
             _("Micropayment tab"),
             tab,
@@ -162,6 +170,13 @@ def register_360_actions() -> None:
             _action_url("coupon"),
             "crm.give_goodwill_coupon",
             50,
+        ),
+        Action(
+            "points",
+            _("Give goodwill points"),
+            _action_url("points"),
+            "crm.give_goodwill_points",
+            60,
         ),
     ):
         register_action(action)

@@ -1,17 +1,16 @@
-"""The customer's money with the shop: the prepaid balance and the open tab."""
+"""The customer's money with the shop: the prepaid balance, the open tab, loyalty points."""
 
 from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from payments.models import BalanceEntry, Payment, PaymentPurpose, Tab
+from payments.models import BalanceEntry, Payment, PaymentPurpose, PointsEntry, Tab
 from payments.selectors import left_on_tab
+from payments.services.points import loyalty_tier, points_summary
 from payments.states import PaymentStatus
 from shop.models import User
 from shop.money import ZERO, to_money
 
-from ...registry import (
-    Rows,
-)
+from ...registry import Rows
 
 # --- money: balance and the open tab ------------------------------------------------------------
 
@@ -51,3 +50,18 @@ def tab(user: User, limit: int) -> Rows:
     if current is not None:
         current.held = to_money(current.held)
     return {"tab": current}
+
+
+def points(user: User, limit: int) -> Rows:
+    """Loyalty points held, the next lot to expire, the tier, and the latest movements (three or
+    four queries whatever the history: the lots, the movements, the tiers and the spend)."""
+    latest = list(
+        PointsEntry.objects.filter(account__user_id=user.pk)
+        .only("kind", "points", "reason", "created_at", "expires_at")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    return {
+        "summary": points_summary(user_id=user.pk),
+        "tier": loyalty_tier(user_id=user.pk),
+        "entries": latest,
+    }
