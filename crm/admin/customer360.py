@@ -275,22 +275,52 @@ class CustomerAdmin(admin.ModelAdmin):
             act=act,
         )
 
-    def coupon_view(self, request: HttpRequest, user_id: int) -> HttpResponse:
+    def _goodwill_page(
+        self,
+        request: HttpRequest,
+        user_id: int,
+        *,
+        kind: str,
+        amount_field: str,
+        permission: str,
+        form_class: type[forms.Form],
+        title: str,
+        give: Callable[[User, dict], str],
+        asked: Callable[[dict], str],
+    ) -> HttpResponse:
+        """A goodwill form: `give` within the agent's limit; above it the page offers to ask a
+        team lead, and "request_approval" files that request instead."""
         asks = "request_approval" in request.POST
 
         def act(customer: User, form: forms.Form) -> str:
             data = form.cleaned_data
-            if asks:
-                goodwill_approval_request(
-                    agent=request.user,
-                    customer=customer,
-                    kind=GoodwillApproval.Kind.COUPON,
-                    amount=data["value"],
-                    reason=data["reason"],
-                )
-                return gettext("A team lead has been asked to approve a coupon of %(value)s.") % {
-                    "value": format_money(data["value"])
-                }
+            if not asks:
+                return give(customer, data)
+            goodwill_approval_request(
+                agent=request.user,
+                customer=customer,
+                kind=kind,
+                amount=data[amount_field],
+                reason=data["reason"],
+            )
+            return asked(data)
+
+        def extra(customer: User, form: forms.Form, error: ShopError | None) -> dict:
+            may_ask = request.user.has_perm("crm.add_goodwillapproval")
+            return {"offer_approval": isinstance(error, OverAgentLimit) and may_ask}
+
+        return self._action_page(
+            request,
+            user_id=user_id,
+            permission=permission,
+            form_class=form_class,
+            title=title,
+            act=act,
+            extra=extra,
+        )
+
+    def coupon_view(self, request: HttpRequest, user_id: int) -> HttpResponse:
+        def give(customer: User, data: dict) -> str:
             coupon = actions.goodwill_coupon_give(
                 agent=request.user,
                 customer=customer,
@@ -307,36 +337,23 @@ class CustomerAdmin(admin.ModelAdmin):
                 "date": coupon.ends_at.date().isoformat(),
             }
 
-        def extra(customer: User, form: forms.Form, error: ShopError | None) -> dict:
-            may_ask = request.user.has_perm("crm.add_goodwillapproval")
-            return {"offer_approval": isinstance(error, OverAgentLimit) and may_ask}
-
-        return self._action_page(
+        return self._goodwill_page(
             request,
-            user_id=user_id,
+            user_id,
+            kind=GoodwillApproval.Kind.COUPON,
+            amount_field="value",
             permission="crm.give_goodwill_coupon",
             form_class=action_forms.CouponForm,
             title=gettext("Give a goodwill coupon"),
-            act=act,
-            extra=extra,
+            give=give,
+            asked=lambda data: (
+                gettext("A team lead has been asked to approve a coupon of %(value)s.")
+                % {"value": format_money(data["value"])}
+            ),
         )
 
     def points_view(self, request: HttpRequest, user_id: int) -> HttpResponse:
-        asks = "request_approval" in request.POST
-
-        def act(customer: User, form: forms.Form) -> str:
-            data = form.cleaned_data
-            if asks:
-                goodwill_approval_request(
-                    agent=request.user,
-                    customer=customer,
-                    kind=GoodwillApproval.Kind.POINTS,
-                    amount=data["points"],
-                    reason=data["reason"],
-                )
-                return gettext("A team lead has been asked to approve %(points)s points.") % {
-                    "points": data["points"]
-                }
+        def give(customer: User, data: dict) -> str:
             entry = actions.goodwill_points_give(
                 agent=request.user,
                 customer=customer,
@@ -348,18 +365,19 @@ class CustomerAdmin(admin.ModelAdmin):
                 "points": entry.points
             }
 
-        def extra(customer: User, form: forms.Form, error: ShopError | None) -> dict:
-            may_ask = request.user.has_perm("crm.add_goodwillapproval")
-            return {"offer_approval": isinstance(error, OverAgentLimit) and may_ask}
-
-        return self._action_page(
+        return self._goodwill_page(
             request,
-            user_id=user_id,
+            user_id,
+            kind=GoodwillApproval.Kind.POINTS,
+            amount_field="points",
             permission="crm.give_goodwill_points",
             form_class=action_forms.PointsForm,
             title=gettext("Give goodwill points"),
-            act=act,
-            extra=extra,
+            give=give,
+            asked=lambda data: (
+                gettext("A team lead has been asked to approve %(points)s points.")
+                % {"points": data["points"]}
+            ),
         )
 
     def resend_view(self, request: HttpRequest, user_id: int, message_id: int) -> HttpResponse:
