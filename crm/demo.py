@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Category
-from orders.models import Order
+from orders.models import Coupon, Order
 from orders.states import OrderStatus
 from payments.models import LoyaltyTier, Refund
 from payments.services.points import points_balance, points_earn
@@ -187,6 +187,9 @@ def seed_contacts_demo(customer: User, *, agent: User) -> None:
 
 
 def seed_coupon_demo(customer: User, *, agent: User) -> None:
+    # Given once: a later run skips the limit check (staff may have lowered the limit since).
+    if Coupon.objects.filter(issue_key=f"goodwill:{customer.pk}:{COUPON_TOKEN}").exists():
+        return
     goodwill_coupon_give(
         agent=agent,
         customer=customer,
