@@ -13,3 +13,10 @@ class CrmConfig(AppConfig):
 
         register_crm_panels()
         register_privacy_sections()
+
+        from shop.demo import register_seeder
+
+        from .demo import register_logins, seed_crm_demo
+
+        register_seeder("crm", seed_crm_demo)
+        register_logins()

@@ -37,6 +37,20 @@ def registered_seeders() -> list[tuple[str, Seeder]]:
     return [("accounts", seed_accounts), *_seeders]
 
 
+# Logins the apps' demo data make (label, email, password), printed by `seed_demo`.
+_logins: list[tuple[str, str, str]] = []
+
+
+def register_demo_login(label: str, email: str, password: str) -> None:
+    """Add a demo login (e.g. a staff role's) for `seed_demo` to print after the admin's."""
+    if email not in {existing for _, existing, _ in _logins}:
+        _logins.append((label, email, password))
+
+
+def registered_demo_logins() -> list[tuple[str, str, str]]:
+    return list(_logins)
+
+
 def register_checkout_essentials(name: str, seeder: Seeder) -> None:
     """Add an idempotent seeder of what checkout needs (e.g. shipping methods and rates)."""
     if name not in {existing for existing, _ in _checkout_essentials}:
