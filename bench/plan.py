@@ -135,6 +135,8 @@ def _account_pages(user, variants) -> dict:
         "my wallet": reverse("wallet:cards"),
         "balance statement": reverse("wallet:balance"),
         "my tab": reverse("wallet:tab"),
+        "my points": reverse("wallet:points"),
+        "my coupons": reverse("orders:my_coupons"),
         "my profile": reverse("crm:profile"),
         "your data": reverse("crm:your_data"),
     }
