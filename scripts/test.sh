@@ -85,5 +85,13 @@ if [ "$CI" = "true" ]; then
   fi
 fi
 
-say "Tests"
-python -m pytest "$@"
+# In parallel, one pytest-xdist worker per core (at most 8: each worker takes two Redis databases
+# counting down from TEST_REDIS_URL's and TEST_PAGE_CACHE_URL's, tests/settings.py), a whole test
+# file per worker at a time (--dist loadfile), so a module's seeded data is made once. A later
+# `-n 0` in the arguments runs serially (for a debugger or `-x` on the first failure).
+WORKERS="$(nproc 2>/dev/null || echo 1)"
+if [ "$WORKERS" -gt 8 ]; then WORKERS=8; fi
+if [ "$WORKERS" -lt 2 ]; then WORKERS=0; fi
+
+say "Tests ($([ "$WORKERS" = 0 ] && echo serial || echo "$WORKERS workers"))"
+python -m pytest -n "$WORKERS" --dist loadfile "$@"

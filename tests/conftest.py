@@ -117,9 +117,9 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def fake_stripe_server() -> Iterator[str]:
-    """localstripe on a free port on 127.0.0.1, for the whole session; yields its base URL."""
+def _start_fake_stripe() -> tuple[subprocess.Popen, str] | None:
+    """localstripe on a port free a moment ago; None if it could not take it (another process,
+    e.g. another xdist worker's server, took the port in between)."""
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "manage.py", "fake_stripe", "--port", str(port)],
@@ -128,17 +128,35 @@ def fake_stripe_server() -> Iterator[str]:
         stderr=subprocess.DEVNULL,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"},
     )
-    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+        except OSError:
+            if process.poll() is not None:
+                return None
+            time.sleep(0.1)
+            continue
+        if process.poll() is None:  # it answers, and it is ours
+            return process, f"http://127.0.0.1:{port}"
+        return None
+    process.terminate()
+    process.wait(timeout=10)
+    return None
+
+
+@pytest.fixture(scope="session")
+def fake_stripe_server() -> Iterator[str]:
+    """localstripe on a free port on 127.0.0.1, for the whole session (each xdist worker has its
+    own); yields its base URL."""
+    for _attempt in range(3):
+        started = _start_fake_stripe()
+        if started:
+            break
+    else:
+        pytest.fail("the fake Stripe server (localstripe) did not start")
+    process, url = started
     try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if process.poll() is not None:
-                    pytest.fail("the fake Stripe server (localstripe) did not start")
-                time.sleep(0.1)
         yield url
     finally:
         process.terminate()
