@@ -81,21 +81,34 @@ def seeded_demo(django_db_setup, django_db_blocker) -> Iterator[str]:
 
 @pytest.fixture
 def celery_worker(django_db_blocker, monkeypatch) -> Iterator[object]:
-    """A real Celery worker in this process, consuming the test queue on the test Redis DB."""
+    """A real Celery worker in this process, consuming the test queue on the test Redis DB.
+
+    Starting it replaces the root logger's handlers with Celery's (`worker_hijack_root_logger`);
+    only the first worker of a process puts the shop's back (its `django.setup()`), so they are
+    put back here: a later test (e.g. the redaction on the console handler) sees the shop's
+    logging whichever tests ran before it in this process (xdist orders files its own way)."""
+    import logging
+
     from celery.contrib.testing.worker import start_worker
 
     from shop.celery import app
 
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
     monkeypatch.setitem(app.conf, "task_always_eager", False)
     with app.connection_for_write() as conn:
         conn.default_channel.queue_purge(app.conf.task_default_queue)
-    with (
-        django_db_blocker.unblock(),
-        start_worker(
-            app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10
-        ) as worker,
-    ):
-        yield worker
+    try:
+        with (
+            django_db_blocker.unblock(),
+            start_worker(
+                app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10
+            ) as worker,
+        ):
+            yield worker
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
 
 
 def wait_until(predicate, *, timeout: float = 10.0, interval: float = 0.05) -> bool:
