@@ -59,6 +59,20 @@ def _clear_cache() -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def _outside_a_task() -> None:
+    """Each test starts outside any Celery task, as a fresh process does. Celery keeps "inside
+    a task: never wait for a result" in one process-wide flag, which every eager task sets and
+    puts back on its way out; eager tasks run in threads at once (placements racing in
+    test_concurrency, the live server beside a browser test) can put it back in the wrong
+    order and leave it set, so a later test's `task.delay().get()` in this process would
+    raise "Never call result.get() within a task" (seen under xdist, whose workers run the
+    files in another order than a serial run)."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+
+
 # --- The seeded demo ------------------------------------------------------------------------
 
 

@@ -19,6 +19,7 @@ worker gwI (I = 0, 1, ...) has its own of everything that one run would share:
   thumbnail cache (tests/thumbnails.py, written atomically) stays shared in the folder above;
 - the fake Stripe server, the live server and Chromium: started by each worker on free ports.
 A serial run (`-n 0`, or plain `pytest`) uses the variables as given.
+
 Every key the shop's settings read (each one documented in .env.example) is removed from the
 environment before they load, and no `.env` is read (DUKKAN_READ_DOT_ENV=0). Subprocesses that
 tests start inherit this clean environment, so they load no `.env` either.
