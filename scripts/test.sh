@@ -19,8 +19,18 @@ if command -v msgfmt >/dev/null 2>&1; then compile_translations; fi
 CI="${CI:-false}"
 PG_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/dukkan}"
 REDIS_URL_FOR_TESTS="${TEST_REDIS_URL:-redis://127.0.0.1:6379/15}"
-# The page cache's own Redis database (never the broker's).
-PAGE_CACHE_URL_FOR_TESTS="${TEST_PAGE_CACHE_URL:-redis://127.0.0.1:6379/14}"
+# The page cache's own Redis database (never the broker's): unless told, the one below the
+# broker's on the same server (redis://127.0.0.1:6379/14 by default).
+db_below() { python - "$1" <<'PY'
+import sys, urllib.parse
+url = urllib.parse.urlsplit(sys.argv[1])
+db = int(url.path.strip("/") or 0)
+if db < 1:
+    sys.exit(f"TEST_REDIS_URL {sys.argv[1]} uses database 0: set TEST_PAGE_CACHE_URL too")
+print(url._replace(path=f"/{db - 1}").geturl())
+PY
+}
+PAGE_CACHE_URL_FOR_TESTS="${TEST_PAGE_CACHE_URL:-$(db_below "$REDIS_URL_FOR_TESTS")}"
 
 pg_up() { python - "$PG_URL" <<'PY'
 # The test database is created by the suite; probe the server through its maintenance database.
@@ -85,5 +95,13 @@ if [ "$CI" = "true" ]; then
   fi
 fi
 
-say "Tests"
-python -m pytest "$@"
+# In parallel, one pytest-xdist worker per core (at most 8: each worker takes two Redis databases
+# counting down from TEST_REDIS_URL's and TEST_PAGE_CACHE_URL's, tests/settings.py), a whole test
+# file per worker at a time (--dist loadfile), so a module's seeded data is made once. A later
+# `-n 0` in the arguments runs serially (for a debugger or `-x` on the first failure).
+WORKERS="$(nproc 2>/dev/null || echo 1)"
+if [ "$WORKERS" -gt 8 ]; then WORKERS=8; fi
+if [ "$WORKERS" -lt 2 ]; then WORKERS=0; fi
+
+say "Tests ($([ "$WORKERS" = 0 ] && echo serial || echo "$WORKERS workers"))"
+python -m pytest -n "$WORKERS" --dist loadfile "$@"

@@ -59,6 +59,20 @@ def _clear_cache() -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def _outside_a_task() -> None:
+    """Each test starts outside any Celery task, as a fresh process does. Celery keeps "inside
+    a task: never wait for a result" in one process-wide flag, which every eager task sets and
+    puts back on its way out; eager tasks run in threads at once (placements racing in
+    test_concurrency, the live server beside a browser test) can put it back in the wrong
+    order and leave it set, so a later test's `task.delay().get()` in this process would
+    raise "Never call result.get() within a task" (seen under xdist, whose workers run the
+    files in another order than a serial run)."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+
+
 # --- The seeded demo ------------------------------------------------------------------------
 
 
@@ -81,21 +95,34 @@ def seeded_demo(django_db_setup, django_db_blocker) -> Iterator[str]:
 
 @pytest.fixture
 def celery_worker(django_db_blocker, monkeypatch) -> Iterator[object]:
-    """A real Celery worker in this process, consuming the test queue on the test Redis DB."""
+    """A real Celery worker in this process, consuming the test queue on the test Redis DB.
+
+    Starting it replaces the root logger's handlers with Celery's (`worker_hijack_root_logger`);
+    only the first worker of a process puts the shop's back (its `django.setup()`), so they are
+    put back here: a later test (e.g. the redaction on the console handler) sees the shop's
+    logging whichever tests ran before it in this process (xdist orders files its own way)."""
+    import logging
+
     from celery.contrib.testing.worker import start_worker
 
     from shop.celery import app
 
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
     monkeypatch.setitem(app.conf, "task_always_eager", False)
     with app.connection_for_write() as conn:
         conn.default_channel.queue_purge(app.conf.task_default_queue)
-    with (
-        django_db_blocker.unblock(),
-        start_worker(
-            app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10
-        ) as worker,
-    ):
-        yield worker
+    try:
+        with (
+            django_db_blocker.unblock(),
+            start_worker(
+                app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10
+            ) as worker,
+        ):
+            yield worker
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
 
 
 def wait_until(predicate, *, timeout: float = 10.0, interval: float = 0.05) -> bool:
@@ -117,9 +144,9 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def fake_stripe_server() -> Iterator[str]:
-    """localstripe on a free port on 127.0.0.1, for the whole session; yields its base URL."""
+def _start_fake_stripe() -> tuple[subprocess.Popen, str] | None:
+    """localstripe on a port free a moment ago; None if it could not take it (another process,
+    e.g. another xdist worker's server, took the port in between)."""
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "manage.py", "fake_stripe", "--port", str(port)],
@@ -128,17 +155,35 @@ def fake_stripe_server() -> Iterator[str]:
         stderr=subprocess.DEVNULL,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"},
     )
-    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+        except OSError:
+            if process.poll() is not None:
+                return None
+            time.sleep(0.1)
+            continue
+        if process.poll() is None:  # it answers, and it is ours
+            return process, f"http://127.0.0.1:{port}"
+        return None
+    process.terminate()
+    process.wait(timeout=10)
+    return None
+
+
+@pytest.fixture(scope="session")
+def fake_stripe_server() -> Iterator[str]:
+    """localstripe on a free port on 127.0.0.1, for the whole session (each xdist worker has its
+    own); yields its base URL."""
+    for _attempt in range(3):
+        started = _start_fake_stripe()
+        if started:
+            break
+    else:
+        pytest.fail("the fake Stripe server (localstripe) did not start")
+    process, url = started
     try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if process.poll() is not None:
-                    pytest.fail("the fake Stripe server (localstripe) did not start")
-                time.sleep(0.1)
         yield url
     finally:
         process.terminate()

@@ -29,7 +29,8 @@ WEBP_METHOD = 0
 
 
 def cache_dir() -> Path:
-    return Path(django_settings.MEDIA_ROOT).parent / "thumbnail-cache"
+    """Shared by every xdist worker of a checkout (tests/settings.py THUMBNAIL_CACHE_DIR)."""
+    return Path(django_settings.THUMBNAIL_CACHE_DIR)
 
 
 def _key(source_image: Image.Image, geometry_string: str, options: dict) -> str:

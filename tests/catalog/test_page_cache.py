@@ -2,6 +2,8 @@
 every change to something a page shows reaches the next anonymous request."""
 
 import re
+import uuid
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from decimal import Decimal
 
@@ -244,20 +246,51 @@ def _another_worker_changes_the_name(product, name: str) -> None:
     other.close()
 
 
-def _reads() -> int:
-    """Reads the page cache's Redis has answered (GET and MGET, from anyone)."""
-    stats = redis.Redis.from_url(settings.PAGE_CACHE_URL).info("commandstats")
-    return sum(stats.get(f"cmdstat_{name}", {}).get("calls", 0) for name in ("get", "mget"))
+# One line of MONITOR's feed: `<time> [<db> <client>] "<command>" "<first argument>" ...`.
+MONITORED = re.compile(r'^\S+ \[(\d+) [^\]]*\] "([^"]*)"(?: "([^"]*)")?')
 
 
-def test_a_hit_is_served_from_the_worker_without_asking_redis(client):
+@pytest.fixture
+def reads() -> Iterator[Callable[[], int]]:
+    """reads(): the reads (GET and MGET, from anyone) the page cache's Redis has answered in
+    the page cache's database since this test began, watched with MONITOR. Only that database
+    counts (INFO commandstats would count the whole server: a parallel test run's other workers
+    use databases of their own on it, tests/settings.py)."""
+    client = redis.Redis.from_url(settings.PAGE_CACHE_URL, socket_timeout=10)
+    db = client.connection_pool.connection_kwargs.get("db", 0)
+    seen = 0
+    with client.monitor() as monitor:
+
+        def count() -> int:
+            nonlocal seen
+            # Redis runs commands one at a time and feeds them to MONITOR in that order: all
+            # that was answered before this marker is on the feed before it.
+            marker = f"reads-{uuid.uuid4().hex}"
+            client.echo(marker)
+            while True:
+                line = monitor.connection.read_response()
+                if isinstance(line, bytes):
+                    line = line.decode("utf-8", "replace")
+                found = MONITORED.match(line)
+                if not found or int(found[1]) != db:
+                    continue
+                command = found[2].lower()
+                if command == "echo" and found[3] == marker:
+                    return seen
+                seen += command in ("get", "mget")
+
+        yield count
+    client.close()
+
+
+def test_a_hit_is_served_from_the_worker_without_asking_redis(client, reads):
     product, _ = _product()
     url = f"/en/p/{product.slug_en}/"
     _twice(client, url)
-    before = _reads()
+    before = reads()
     page = Client().get(url)
     assert page["X-Page-Cache"] == "hit" and product.name_en in page.text
-    assert _reads() == before
+    assert reads() == before
 
 
 def test_a_change_another_worker_saves_shows_at_the_next_request_here(client):
@@ -284,7 +317,7 @@ def test_when_the_worker_stops_hearing_from_redis_it_reads_the_tokens_again(clie
     assert "Renamed Again" in client.get(url).text
 
 
-def test_a_worker_that_has_not_heard_from_redis_lately_reads_the_tokens_until_it_has(client):
+def test_a_worker_that_has_not_heard_from_redis_lately_reads_the_tokens_until_it_has(client, reads):
     from tests.conftest import wait_until
 
     product, _ = _product()
@@ -293,13 +326,13 @@ def test_a_worker_that_has_not_heard_from_redis_lately_reads_the_tokens_until_it
     # As after a quiet spell, or a network cut that closed nothing: Redis's last word is old.
     pagecache.tracker._pinged_at -= 60
     pagecache.tracker._answered_at -= 60
-    before = _reads()
+    before = reads()
     assert client.get(url)["X-Page-Cache"] == "hit"
-    assert _reads() > before  # it asked Redis, and sent a PING on its own connection
+    assert reads() > before  # it asked Redis, and sent a PING on its own connection
     assert wait_until(pagecache.tracker.sync)  # the answer came: it may trust its copies again
-    before = _reads()
+    before = reads()
     assert client.get(url)["X-Page-Cache"] == "hit"
-    assert _reads() == before
+    assert reads() == before
     # A PING nobody answers counts as a lost connection: the worker connects anew.
     cut = pagecache.tracker.pubsub
     pagecache.tracker._answered_at -= 120
