@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from orders.models import Order
 from shop.models import User
@@ -38,11 +38,8 @@ class LookupResult:
 
 
 def customer_360_url(user_id: int) -> str:
-    """Where a found customer opens: the customer 360, or (until it exists) the user's page."""
-    try:
-        return reverse("admin:crm_customer360", args=[user_id])
-    except NoReverseMatch:
-        return reverse("admin:shop_user_change", args=[user_id])
+    """Where a found customer opens: their customer 360."""
+    return reverse("admin:crm_customer360", args=[user_id])
 
 
 def query_kind(query: str) -> str:
