@@ -5,11 +5,13 @@ from decimal import Decimal
 
 from django import template
 from django.conf import settings
+from django.db import models
 from django.template.base import FilterExpression, token_kwargs
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from shop import pagecache
+from shop.choices import choice_label
 from shop.kept import Kept
 from shop.money import format_money
 
@@ -22,6 +24,12 @@ CHROME_FILLING = "_shop_chrome_filling"
 def money(value: Decimal | None, currency: str | None = None) -> str:
     """1234.5 -> '₺1.234,50' in Turkish, '₺1,234.50' in English."""
     return format_money(value, currency)
+
+
+@register.filter
+def display(obj: models.Model, field_name: str) -> object:
+    """`{{ order|display:"status" }}`: the label `get_status_display` gives, at less cost."""
+    return choice_label(obj, field_name)
 
 
 @register.filter

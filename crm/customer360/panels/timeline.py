@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from shop.choices import choice_label
 from shop.models import User
 
 from ...registry import (
@@ -42,7 +43,7 @@ def _order_items(user: User, limit: int, loaded: Mapping[str, Rows]) -> Iterable
             at=order.placed_at,
             kind="order",
             title=str(_("Order %(number)s placed") % {"number": order.number}),
-            detail=f"{order.get_status_display()} · {order.get_payment_status_display()}",
+            detail=f"{choice_label(order, 'status')} · {choice_label(order, 'payment_status')}",
             url=reverse("admin:orders_order_change", args=[order.pk]),
         )
     for order in loaded.get("cancellations", ()):
@@ -51,7 +52,7 @@ def _order_items(user: User, limit: int, loaded: Mapping[str, Rows]) -> Iterable
                 at=order.cancelled_at,
                 kind="cancellation",
                 title=str(_("Order %(number)s cancelled") % {"number": order.number}),
-                detail=str(order.get_cancel_reason_display()),
+                detail=str(choice_label(order, "cancel_reason")),
                 url=reverse("admin:orders_order_change", args=[order.pk]),
             )
     for order_return in loaded.get("returns", ()):
@@ -59,7 +60,7 @@ def _order_items(user: User, limit: int, loaded: Mapping[str, Rows]) -> Iterable
             at=order_return.requested_at,
             kind="return",
             title=str(_("Return %(number)s requested") % {"number": order_return.number}),
-            detail=str(order_return.get_status_display()),
+            detail=str(choice_label(order_return, "status")),
             url=reverse("admin:orders_return_change", args=[order_return.pk]),
         )
 
@@ -69,8 +70,8 @@ def _message_items(user: User, limit: int, loaded: Mapping[str, Rows]) -> Iterab
         yield TimelineItem(
             at=message.created_at,
             kind="message",
-            title=f"{message.get_channel_display()}: {message.subject_line or message.kind}",
-            detail=str(message.get_status_display()),
+            title=f"{choice_label(message, 'channel')}: {message.subject_line or message.kind}",
+            detail=str(choice_label(message, "status")),
             url=reverse("admin:notifications_message_change", args=[message.pk]),
         )
 
@@ -82,8 +83,9 @@ def _interaction_items(
         if row.is_note:
             title = str(_("Note"))
         else:
-            title = f"{row.get_channel_display()} ({row.get_direction_display().lower()}): " + str(
-                row.get_outcome_display()
+            title = (
+                f"{choice_label(row, 'channel')} ({choice_label(row, 'direction').lower()}): "
+                + str(choice_label(row, "outcome"))
             )
         yield TimelineItem(
             at=row.created_at,
