@@ -1,6 +1,7 @@
 """Database pieces the apps share: the append-only guard their ledgers put on PostgreSQL."""
 
 from django.db import migrations
+from django.db.models import CharField, Func
 
 _APPEND_ONLY_FUNCTION = """
 CREATE OR REPLACE FUNCTION dukkan_append_only() RETURNS trigger AS $$
@@ -40,3 +41,35 @@ def append_only_tables(*tables: str, user_column: str) -> migrations.RunPython:
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
 
     return migrations.RunPython(on, off)
+
+
+# Turkish letters → ASCII, as `shop.text.fold` does, for a name searched in the database.
+_TURKISH_FROM = "İIıŞşĞğÜüÖöÇç"
+_TURKISH_TO = "iiissgguuoocc"
+
+
+class FoldedText(Func):
+    """`fold` in SQL for a column: Turkish letters to ASCII, then lower case, so "ayse" finds
+    "Ayşe" and "YILMAZ" finds "Yılmaz". PostgreSQL: LOWER(TRANSLATE(col, …)) — the expression
+    the trigram indexes of shop 0005 are built on; SQLite: REPLACE per letter."""
+
+    output_field = CharField()
+
+    def __init__(self, expression: object) -> None:
+        super().__init__(expression)
+
+    def as_postgresql(self, compiler: object, connection: object, **extra: object) -> tuple:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"LOWER(TRANSLATE({sql}, '{_TURKISH_FROM}', '{_TURKISH_TO}'))", params
+
+    def as_sql(self, compiler: object, connection: object, **extra: object) -> tuple:
+        sql, params = compiler.compile(self.source_expressions[0])
+        for letter, plain in zip(_TURKISH_FROM, _TURKISH_TO, strict=True):
+            sql = f"REPLACE({sql}, '{letter}', '{plain}')"
+        return f"LOWER({sql})", params
+
+
+def folded_index_sql(*, name: str, table: str, column: str) -> str:
+    """A PostgreSQL trigram index on a column's folded text (see FoldedText)."""
+    folded = f"LOWER(TRANSLATE(\"{column}\", '{_TURKISH_FROM}', '{_TURKISH_TO}'))"
+    return f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin (({folded}) gin_trgm_ops)"

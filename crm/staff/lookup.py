@@ -2,7 +2,7 @@
 an order number or a name; accounts and guests' orders, two indexed queries.
 
 Indexes used: shop_user.email (unique), shop_user_phone_idx, the PostgreSQL trigram indexes
-on UPPER(first_name) / UPPER(last_name) (shop 0004), orders_order.number (unique),
+on the folded first and last names (shop 0005, shop.db.FoldedText), orders_order.number (unique),
 orders_order_email_ci_idx (UPPER(email)), orders_order_phone_idx.
 """
 
@@ -14,8 +14,10 @@ from django.db.models import Q
 from django.urls import reverse
 
 from orders.models import Order
+from shop.db import FoldedText
 from shop.models import User
 from shop.phones import normalize_phone
+from shop.text import fold
 
 from .exceptions import LookupRefused
 
@@ -107,18 +109,38 @@ def _order_lookup(query: str) -> LookupResult:
 
 
 def _name_lookup(query: str) -> LookupResult:
-    words = query.split()[:4]
+    """Each word in the first or the last name, Turkish letters folded on both sides ("ayse
+    yilmaz" finds "Ayşe Yılmaz")."""
+    words = [fold(word) for word in query.split()[:4]]
     accounts = Q()
     for word in words:
-        accounts &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
-    return _result(query, "name", " ".join(words), accounts=accounts, guest_orders=None)
+        accounts &= Q(first_folded__contains=word) | Q(last_folded__contains=word)
+    return _result(
+        query,
+        "name",
+        " ".join(words),
+        accounts=accounts,
+        guest_orders=None,
+        folded_names=True,
+    )
 
 
 def _result(
-    query: str, kind: str, normalized: str, *, accounts: Q, guest_orders: Q | None
+    query: str,
+    kind: str,
+    normalized: str,
+    *,
+    accounts: Q,
+    guest_orders: Q | None,
+    folded_names: bool = False,
 ) -> LookupResult:
+    users = User.objects.all()
+    if folded_names:
+        users = users.annotate(
+            first_folded=FoldedText("first_name"), last_folded=FoldedText("last_name")
+        )
     found = list(
-        User.objects.filter(accounts)
+        users.filter(accounts)
         .only("pk", "email", "first_name", "last_name", "phone", "date_joined", "is_active")
         .order_by("-date_joined")[:RESULTS_LIMIT]
     )

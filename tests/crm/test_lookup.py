@@ -67,6 +67,10 @@ def test_a_customer_is_found_by_name_and_by_email():
     ayse = UserFactory(first_name="Ayşe", last_name="Yılmaz", email="ayse.y@example.com")
     UserFactory(first_name="Mehmet", last_name="Yılmaz")
     assert customer_lookup(query="Ayşe Yılmaz").accounts == [ayse]
+    # Typed on a keyboard without Turkish letters, or in capitals: the same customer.
+    assert customer_lookup(query="ayse yilmaz").accounts == [ayse]
+    assert customer_lookup(query="AYŞE").accounts == [ayse]
+    assert len(customer_lookup(query="YILMAZ").accounts) == 2
     assert customer_lookup(query="AYSE.Y@example.com").accounts == [ayse]
 
 
