@@ -10,6 +10,7 @@ from crm.models import CustomerProfile
 from crm.models.profile import MAX_INTEREST_TAGS, normalise_interest_tags, validate_interest_tags
 from crm.notifications.models import Channel, Consent
 from crm.notifications.selectors import consents_current
+from shop import widgets
 from shop.models import User
 from shop.net import client_ip
 
@@ -105,7 +106,7 @@ class ProfileForm(forms.ModelForm):
         queryset=Category.objects.filter(is_active=True).order_by("path"),
         label=_("Interests from our catalogue"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=widgets.CheckboxSelectMultiple,
     )
     interest_tags = InterestTagsField(label=_("Other interests"), required=False, max_length=400)
 
@@ -124,7 +125,10 @@ class ProfileForm(forms.ModelForm):
             "birth_date": forms.DateInput(
                 format="%Y-%m-%d", attrs={"type": "date", "autocomplete": "bday"}
             ),
-            "gender": forms.RadioSelect,
+            "gender": widgets.RadioSelect,
+            # 81 provinces and the channels: Django's widgets render a template per option.
+            "city": widgets.Select,
+            "preferred_channel": widgets.Select,
         }
 
     def __init__(self, *args: object, **kwargs: object) -> None:
