@@ -129,6 +129,7 @@ def _account_pages(user, variants) -> dict:
         preferred_channel="email",
     )
     return {
+        "my account": reverse("shop:profile"),
         "my orders": reverse("orders:order_list"),
         "order page": reverse("orders:confirmation", args=[number]),
         "return request form": reverse("orders:return", args=[number]),
