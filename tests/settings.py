@@ -129,6 +129,8 @@ CACHES["pages"] = (
     if TEST_PAGE_CACHE_URL
     else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 )
+# No quiet hours unless a test sets them: the suite runs at any hour of the day.
+NOTIFICATIONS_QUIET_HOURS = (0, 0)
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 

@@ -17,6 +17,10 @@ class MessageKind:
     category: str
     channels: tuple[str, ...]
     sample_context: dict = field(default_factory=dict)  # for the admin preview
+    # The weekly marketing cap (docs/notifications.md): a marketing kind the customer asked for
+    # or that marks their own occasion (a birthday, back in stock, feedback) neither counts
+    # towards it nor is held back by it.
+    counts_toward_cap: bool = True
 
 
 _kinds: dict[str, MessageKind] = {}
@@ -32,6 +36,11 @@ def get_kind(name: str) -> MessageKind:
         return _kinds[name]
     except KeyError:
         raise UnknownKind(name) from None
+
+
+def kinds_outside_cap() -> list[str]:
+    """The marketing kinds the weekly cap ignores (they neither count nor are held back)."""
+    return sorted(kind.name for kind in _kinds.values() if not kind.counts_toward_cap)
 
 
 def all_kinds() -> list[MessageKind]:

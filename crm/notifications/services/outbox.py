@@ -19,7 +19,7 @@ from shop.models import User
 
 from .. import backends
 from ..exceptions import PermanentDeliveryError, TemporaryDeliveryError
-from ..kinds import get_kind
+from ..kinds import MessageKind, get_kind, kinds_outside_cap
 from ..links import unsubscribe_url
 from ..models import Category, Channel, Message, Status, Suppression
 from ..rendering import render_message
@@ -47,8 +47,12 @@ def notification_send(
     channels: list[str] | tuple[str, ...] | None = None,
     subject: tuple[str, object] | None = None,
     dedupe_key: str = "",
+    not_before: datetime | None = None,
 ) -> list[Message]:
-    """Queue one message per channel; returns the rows (existing ones for a repeated key)."""
+    """Queue one message per channel; returns the rows (existing ones for a repeated key).
+
+    `not_before`: not sent before this time (a journey's local morning); marketing also waits
+    out the quiet hours of the recipient's time zone from then on."""
     message_kind = get_kind(kind)
     user = to if isinstance(to, User) else None
     language = to.language or settings.LANGUAGE_CODE
@@ -73,6 +77,7 @@ def notification_send(
             context=context or {},
             subject=subject,
             dedupe_key=dedupe_key,
+            not_before=not_before,
         )
         try:
             with transaction.atomic():
@@ -98,6 +103,7 @@ def _build(
     context: dict,
     subject: tuple[str, object] | None,
     dedupe_key: str,
+    not_before: datetime | None,
 ) -> Message:
     context = dict(context)
     if user is not None:
@@ -124,17 +130,22 @@ def _build(
     if channel == Channel.SMS:
         length = sms_length(rendered.text)
         row.sms_encoding, row.sms_parts = length.encoding, length.parts
+    now = timezone.now()
+    if not_before is not None and not_before > now:
+        row.status, row.not_before, row.status_reason = Status.DEFERRED, not_before, "not before"
     if category == Category.MARKETING:
-        reason = _marketing_refusal(user=user, channel=channel, address=address)
+        reason = _marketing_refusal(
+            user=user, channel=channel, address=address, kind=get_kind(kind)
+        )
         if reason:
             row.status, row.status_reason = Status.SUPPRESSED, reason
             log.info("suppressed %s by %s to user %s: %s", kind, channel, row.user_id, reason)
             return row
-        if channel == Channel.SMS:
-            morning = next_allowed_time(now=timezone.now(), time_zone=_time_zone(to))
-            if morning:
-                row.status, row.not_before = Status.DEFERRED, morning
-                row.status_reason = "quiet hours"
+        # Quiet hours hold marketing on every channel, in the recipient's own time zone.
+        morning = next_allowed_time(now=max(now, row.not_before), time_zone=_time_zone(to))
+        if morning:
+            row.status, row.not_before = Status.DEFERRED, morning
+            row.status_reason = "quiet hours"
     return row
 
 
@@ -142,26 +153,38 @@ def _time_zone(to: User | Recipient) -> str:
     return to.time_zone or settings.TIME_ZONE
 
 
-def _marketing_refusal(*, user: User | None, channel: str, address: str) -> str:
+def _marketing_refusal(*, user: User | None, channel: str, address: str, kind: MessageKind) -> str:
     """Why a marketing message may not go out, or '' if it may."""
     if user is None or not consent_is_given(user=user, channel=channel):
         return "no consent"
     if Suppression.objects.filter(channel=channel, address=address).exists():
         return "address suppressed"
+    if not kind.counts_toward_cap:
+        return ""
     week_ago = timezone.now() - timedelta(days=7)
-    sent_this_week = Message.objects.filter(
-        user=user,
-        category=Category.MARKETING,
-        created_at__gte=week_ago,
-        status__in=[Status.QUEUED, Status.DEFERRED, Status.SENDING, Status.SENT, Status.DELIVERED],
-    ).count()
+    sent_this_week = (
+        Message.objects.filter(
+            user=user,
+            category=Category.MARKETING,
+            created_at__gte=week_ago,
+            status__in=[
+                Status.QUEUED,
+                Status.DEFERRED,
+                Status.SENDING,
+                Status.SENT,
+                Status.DELIVERED,
+            ],
+        )
+        .exclude(kind__in=kinds_outside_cap())
+        .count()
+    )
     if sent_this_week >= settings.NOTIFICATIONS_MARKETING_WEEKLY_CAP:
         return "weekly cap reached"
     return ""
 
 
 def next_allowed_time(*, now: datetime, time_zone: str) -> datetime | None:
-    """When a marketing SMS may go out if `now` falls in quiet hours there, else None."""
+    """When a marketing message may go out if `now` falls in quiet hours there, else None."""
     start, end = settings.NOTIFICATIONS_QUIET_HOURS
     local = now.astimezone(ZoneInfo(time_zone))
     quiet = (local.hour >= start or local.hour < end) if start > end else start <= local.hour < end
