@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEntry, User
+from .models import AuditEntry, CalendarDay, User
 
 
 @admin.register(User)
@@ -97,3 +97,21 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    """The business calendar: holidays and half days seeded each year, and the shop's own
+    closures and worked weekend days. An edit is kept when the year is seeded again."""
+
+    list_display = ["date", "kind", "name", "closes_at", "from_library"]
+    list_filter = ["kind", "from_library", ("date", admin.DateFieldListFilter)]
+    search_fields = ["name", "name_en"]
+    date_hierarchy = "date"
+    fields = ["date", "kind", "name", "name_en", "closes_at"]
+
+    def save_model(
+        self, request: HttpRequest, obj: CalendarDay, form: object, change: bool
+    ) -> None:
+        obj.from_library = False  # staff decided this day: a re-seed leaves it alone
+        super().save_model(request, obj, form, change)

@@ -29,6 +29,7 @@ def declare_periodic_jobs(sender: Celery, **kwargs: object) -> None:
 # job name -> (task name, setting that holds its schedule in seconds or a crontab)
 PERIODIC_JOBS: dict[str, tuple[str, str]] = {
     "relay-messages": ("notifications.relay_messages", "NOTIFICATIONS_RELAY_EVERY_SECONDS"),
+    "seed-calendar": ("shop.seed_calendar", "CALENDAR_SEED_EVERY_SECONDS"),
     "expire-unpaid-orders": ("orders.expire_unpaid_orders", "ORDER_EXPIRY_EVERY_SECONDS"),
     "delete-stale-carts": ("orders.delete_stale_carts", "CART_CLEANUP_EVERY_SECONDS"),
     "remind-unpaid-orders": (

@@ -138,3 +138,39 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> None:
         raise ValueError("Audit entries are append-only.")
+
+
+class CalendarDay(models.Model):
+    """A day the shop's business calendar treats unlike an ordinary weekday (shop/calendar.py):
+    a public holiday or a half day (seeded from the `holidays` library), a day the shop closes,
+    or a weekend day it works. Staff edit these rows; a re-seed never overwrites an edit."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Public holiday (closed)")
+        HALF_DAY = "half_day", _("Half day (closes early)")
+        CLOSED = "closed", _("Closed (the shop's own decision)")
+        WORKING = "working", _("Working day (a weekend day worked)")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind)
+    name = models.CharField(_("name"), max_length=160)
+    name_en = models.CharField(_("name in English"), max_length=160, blank=True)
+    closes_at = models.TimeField(
+        _("closes at"), null=True, blank=True, help_text=_("For a half day: when work stops.")
+    )
+    # Seeded from the library and untouched since; a staff edit clears it (re-seeds skip it).
+    from_library = models.BooleanField(_("from the holiday library"), default=False)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("business calendar")
+        ordering = ["date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="half_day") | models.Q(closes_at__isnull=False),
+                name="shop_calendar_half_day_closes",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.name}"

@@ -105,3 +105,11 @@ PHONE_ORDER_PAYMENT_METHODS = env.list("PHONE_ORDER_PAYMENT_METHODS", default=["
 CRM_STATS_EVERY_SECONDS = env.int("CRM_STATS_EVERY_SECONDS", default=900)
 # Rows per panel of the customer 360 (each with a "more" link to the full list).
 CRM_360_PANEL_ROWS = env.int("CRM_360_PANEL_ROWS", default=20)
+# --- The business calendar (shop/calendar.py) ----------------------------------------------------
+# Working weekdays (0 = Monday) and hours in the shop's time zone; a half day (a bayram eve) stops
+# at BUSINESS_HALF_DAY_CLOSES_AT. Holidays come from the `holidays` library into rows staff edit.
+BUSINESS_WORKING_WEEKDAYS = env.list("BUSINESS_WORKING_WEEKDAYS", cast=int, default=[0, 1, 2, 3, 4])
+BUSINESS_HOURS = tuple(env.list("BUSINESS_HOURS", default=["09:00", "18:00"]))
+BUSINESS_HALF_DAY_CLOSES_AT = env.str("BUSINESS_HALF_DAY_CLOSES_AT", default="13:00")
+# How often the calendar job makes sure this year's and next year's holidays are there.
+CALENDAR_SEED_EVERY_SECONDS = env.int("CALENDAR_SEED_EVERY_SECONDS", default=86400)

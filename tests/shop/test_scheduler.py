@@ -58,6 +58,7 @@ def test_the_shops_schedule_expires_an_unpaid_order_when_its_job_falls_due(setti
         "resend-refunds",
         "start-lost-payments",
         "refresh-customer-stats",
+        "seed-calendar",
         "expire-loyalty-points",
     }
 
