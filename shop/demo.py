@@ -34,7 +34,7 @@ def register_seeder(name: str, seeder: Seeder) -> None:
 
 
 def registered_seeders() -> list[tuple[str, Seeder]]:
-    return [("accounts", seed_accounts), *_seeders]
+    return [("accounts", seed_accounts), ("calendar", seed_calendar_years), *_seeders]
 
 
 # Logins the apps' demo data make (label, email, password), printed by `seed_demo`.
@@ -81,6 +81,19 @@ def seed_accounts() -> str:
             )
     _verify_demo_emails()
     return f"{User.objects.count()} users"
+
+
+def seed_calendar_years() -> str:
+    """This year's and next year's holidays in the business calendar, as the daily job makes
+    sure of (the job's first run is a day after start)."""
+    from django.utils import timezone
+
+    from .models import CalendarDay
+    from .services import calendar_seed
+
+    year = timezone.localdate().year
+    made = calendar_seed(year=year) + calendar_seed(year=year + 1)
+    return f"{made} calendar days added, {CalendarDay.objects.count()} in all"
 
 
 def _verify_demo_emails() -> None:

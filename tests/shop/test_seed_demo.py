@@ -1,8 +1,9 @@
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from shop.demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD
-from shop.models import User
+from shop.models import CalendarDay, User
 
 pytestmark = pytest.mark.django_db
 
@@ -14,9 +15,13 @@ pytestmark = pytest.mark.django_db
 
 def test_seed_demo_is_idempotent_and_the_admin_can_log_in(seeded_demo, client, capsys):
     first = seeded_demo  # what the first run (on an empty database) printed
-    users = User.objects.count()
+    users, days = User.objects.count(), CalendarDay.objects.count()
     call_command("seed_demo")
     assert User.objects.count() == users
+    # This year's and next year's holidays are in the business calendar, once.
+    year = timezone.localdate().year
+    assert CalendarDay.objects.count() == days
+    assert {d.year for d in CalendarDay.objects.values_list("date", flat=True)} == {year, year + 1}
     assert f"{DEMO_ADMIN_EMAIL} / {DEMO_ADMIN_PASSWORD}" in first
     assert f"{DEMO_ADMIN_EMAIL} / {DEMO_ADMIN_PASSWORD}" in capsys.readouterr().out
     assert client.login(email=DEMO_ADMIN_EMAIL, password=DEMO_ADMIN_PASSWORD)
