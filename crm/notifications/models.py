@@ -31,6 +31,16 @@ class Status(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown (check with the provider)")
 
 
+# The marketing messages the weekly cap counts: on their way or sent (not suppressed or failed).
+CAP_COUNTED_STATUSES = (
+    Status.QUEUED,
+    Status.DEFERRED,
+    Status.SENDING,
+    Status.SENT,
+    Status.DELIVERED,
+)
+
+
 class Message(models.Model):
     kind = models.CharField(_("kind"), max_length=60)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel)

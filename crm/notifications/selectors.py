@@ -1,13 +1,26 @@
 """Reads of the notifications app."""
 
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 
-from django.db.models import Count, QuerySet
+from django.conf import settings
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from shop.models import User
 
-from .models import Channel, Consent, ConsentCurrent, Message, Status
+from .kinds import get_kind, kinds_outside_cap
+from .models import (
+    CAP_COUNTED_STATUSES,
+    Category,
+    Channel,
+    Consent,
+    ConsentCurrent,
+    Message,
+    Status,
+    Suppression,
+)
 
 # Turkey's İYS (İleti Yönetim Sistemi) vocabulary for channel, status and source.
 IYS_TYPE = {Channel.EMAIL: "EPOSTA", Channel.SMS: "MESAJ", Channel.PHONE: "ARAMA"}
@@ -37,6 +50,46 @@ def consent_audience_counts(*, granted: bool = True) -> dict[str, int]:
         .order_by()
     )
     return dict.fromkeys(Channel.values, 0) | dict(counted)
+
+
+def marketing_audience(*, channel: str, kind: str, now: datetime | None = None) -> QuerySet[User]:
+    """Every active account a marketing message of `kind` may reach on `channel` now, by the
+    outbox's own rules (`notification_send`): an address on the channel, the current consent,
+    no suppression of that address, and the weekly cap unless the kind is outside it — one
+    query, for journeys, previews and campaigns (tests/crm/test_audience.py holds it to the
+    per-recipient rules)."""
+    address = "email" if channel == Channel.EMAIL else "phone"
+    users = (
+        User.objects.filter(is_active=True)
+        .exclude(**{address: ""})
+        .filter(
+            Exists(
+                ConsentCurrent.objects.filter(user=OuterRef("pk"), channel=channel, granted=True)
+            )
+        )
+        .exclude(Exists(Suppression.objects.filter(channel=channel, address=OuterRef(address))))
+    )
+    if not get_kind(kind).counts_toward_cap:
+        return users
+    week_ago = (now or timezone.now()) - timedelta(days=7)
+    this_week = (
+        Message.objects.filter(
+            user=OuterRef("pk"),
+            category=Category.MARKETING,
+            created_at__gte=week_ago,
+            status__in=CAP_COUNTED_STATUSES,
+        )
+        .exclude(kind__in=kinds_outside_cap())
+        .order_by()
+        .values("user")
+        .annotate(sent=Count("pk"))
+        .values("sent")
+    )
+    return users.annotate(
+        marketing_this_week=Coalesce(
+            Subquery(this_week, output_field=IntegerField()), Value(0), output_field=IntegerField()
+        )
+    ).filter(marketing_this_week__lt=settings.NOTIFICATIONS_MARKETING_WEEKLY_CAP)
 
 
 def consent_register_rows(consents: QuerySet[Consent]) -> Iterator[dict[str, str]]:

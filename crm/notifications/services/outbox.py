@@ -21,7 +21,7 @@ from .. import backends
 from ..exceptions import PermanentDeliveryError, TemporaryDeliveryError
 from ..kinds import MessageKind, get_kind, kinds_outside_cap
 from ..links import unsubscribe_url
-from ..models import Category, Channel, Message, Status, Suppression
+from ..models import CAP_COUNTED_STATUSES, Category, Channel, Message, Status, Suppression
 from ..rendering import render_message
 from ..sms import sms_length
 from .consent import consent_is_given
@@ -167,13 +167,7 @@ def _marketing_refusal(*, user: User | None, channel: str, address: str, kind: M
             user=user,
             category=Category.MARKETING,
             created_at__gte=week_ago,
-            status__in=[
-                Status.QUEUED,
-                Status.DEFERRED,
-                Status.SENDING,
-                Status.SENT,
-                Status.DELIVERED,
-            ],
+            status__in=CAP_COUNTED_STATUSES,
         )
         .exclude(kind__in=kinds_outside_cap())
         .count()
