@@ -11,9 +11,9 @@ from django.db import transaction
 from shop.audit import audit_record
 from shop.models import User
 
+from .erasure import erased_email
 from .exceptions import ErasureRefused
 from .registry import ERASURE_STEPS
-from .sections import erased_email
 from .selectors import erasure_refusal
 
 

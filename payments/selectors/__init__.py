@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from shop.models import User
 from shop.money import ZERO, to_money
 
-from .models import (
+from ..models import (
     BalanceAccount,
     BalanceEntry,
     Payment,
@@ -32,7 +32,7 @@ from .models import (
     StripeEvent,
     Tab,
 )
-from .states import PaymentStatus
+from ..states import PaymentStatus
 
 STATEMENT_LENGTH = 100
 
