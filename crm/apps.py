@@ -9,9 +9,11 @@ class CrmConfig(AppConfig):
     def ready(self) -> None:
         from . import receivers  # noqa: F401  (connects the sign-up receivers)
         from .customer360.panels import register_crm_panels
+        from .journeys.setup import register_journeys
         from .privacy.sections import register_all as register_privacy_sections
 
         register_crm_panels()
+        register_journeys()
         register_privacy_sections()
 
         from shop.demo import register_seeder

@@ -15,3 +15,7 @@ class TemporaryDeliveryError(NotificationError):
 
 class PermanentDeliveryError(NotificationError):
     """The provider refused the message (bad number, 4xx): retrying will not help."""
+
+
+class PlaceholderError(NotificationError, ValueError):
+    """A staff-written text names a placeholder it may not use; the message says which."""

@@ -3,12 +3,27 @@
 Templates live in templates/notifications/<kind>/: subject.txt, body.txt, body.html (email)
 and sms.txt, rendered with {% translate %} under the recipient's language. Other apps register
 their own kinds in their AppConfig.ready().
+
+A kind with an `EditableText` (the journeys) takes its words from a text staff edit per
+language (`MessageText`, falling back to the defaults here, translated), rendered with the
+restricted placeholders; its templates (or `notifications/_stored/` when it has none) only lay
+that text out, with whatever the kind adds around it (a cart's lines, a button).
 """
 
 from dataclasses import dataclass, field
 
 from .exceptions import UnknownKind
 from .models import Category, Channel
+
+
+@dataclass(frozen=True)
+class EditableText:
+    """The default words of a kind staff may rewrite (lazy translations: one per language)."""
+
+    subject: object
+    body: object
+    sms: object = ""
+    placeholders: tuple[str, ...] = ("first_name", "site_name")
 
 
 @dataclass(frozen=True)
@@ -21,6 +36,7 @@ class MessageKind:
     # or that marks their own occasion (a birthday, back in stock, feedback) neither counts
     # towards it nor is held back by it.
     counts_toward_cap: bool = True
+    text: EditableText | None = None  # words staff edit (journeys); None: the templates' own
 
 
 _kinds: dict[str, MessageKind] = {}
@@ -41,6 +57,16 @@ def get_kind(name: str) -> MessageKind:
 def kinds_outside_cap() -> list[str]:
     """The marketing kinds the weekly cap ignores (they neither count nor are held back)."""
     return sorted(kind.name for kind in _kinds.values() if not kind.counts_toward_cap)
+
+
+def switchable(kind: MessageKind) -> bool:
+    """Whether staff may switch the kind off: marketing and the journeys, never an order's
+    own messages."""
+    return kind.category == Category.MARKETING or kind.text is not None
+
+
+def editable_kinds() -> list[MessageKind]:
+    return [kind for kind in all_kinds() if kind.text is not None]
 
 
 def all_kinds() -> list[MessageKind]:

@@ -198,3 +198,49 @@ class Suppression(models.Model):
 
     def __str__(self) -> str:
         return f"{self.address} ({self.channel})"
+
+
+class MessageText(models.Model):
+    """Staff's own words for a kind with an editable text, in one language (see kinds.py).
+
+    Rendered with the restricted placeholders (`{first_name}`), never as a template."""
+
+    kind = models.CharField(_("kind"), max_length=60)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    subject = models.CharField(_("email subject"), max_length=200)
+    body = models.TextField(_("email text"))
+    sms = models.CharField(_("SMS text"), max_length=480, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("message text")
+        verbose_name_plural = _("message texts")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "language"], name="notif_text_kind_language")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.language})"
+
+
+class KindSwitch(models.Model):
+    """A kind staff switched off (or on again): a switched-off kind is not queued at all.
+
+    No row means on."""
+
+    kind = models.CharField(_("kind"), max_length=60, unique=True)
+    enabled = models.BooleanField(_("on"), default=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("message kind switch")
+        verbose_name_plural = _("message kind switches")
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {'on' if self.enabled else 'off'}"

@@ -1,13 +1,24 @@
-"""Render a message kind for one channel in one language."""
+"""Render a message kind for one channel in one language.
 
+A kind with an editable text (kinds.py) first fills its words — staff's `MessageText` for the
+language, else the kind's translated defaults — with the restricted placeholders, then lays
+them out with its templates or the shared `notifications/_stored/` ones.
+"""
+
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.template.loader import render_to_string
+from django.template.loader import select_template
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .models import Category, Channel
+from .exceptions import PlaceholderError
+from .kinds import MessageKind, get_kind
+from .models import Category, Channel, MessageText
+from .placeholders import render_placeholders
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -17,24 +28,85 @@ class Rendered:
     html: str = ""
 
 
+@dataclass(frozen=True)
+class Words:
+    """A kind's editable words in one language, placeholders not yet filled."""
+
+    subject: str
+    body: str
+    sms: str
+
+
+def default_words(*, kind: MessageKind, language: str) -> Words:
+    with translation.override(language):
+        return Words(str(kind.text.subject), str(kind.text.body), str(kind.text.sms))
+
+
+def message_words(*, kind: str, language: str) -> Words:
+    """Staff's words for the kind in the language, else the defaults; one query."""
+    message_kind = get_kind(kind)
+    row = (
+        MessageText.objects.filter(kind=kind, language=language)
+        .only("subject", "body", "sms")
+        .first()
+    )
+    if row is None:
+        return default_words(kind=message_kind, language=language)
+    return Words(row.subject, row.body, row.sms)
+
+
 def render_message(
-    *, kind: str, category: str, channel: str, language: str, context: dict
+    *,
+    kind: str,
+    category: str,
+    channel: str,
+    language: str,
+    context: dict,
+    words: Words | None = None,
 ) -> Rendered:
-    base = f"notifications/{kind}"
+    """`words`: the editable kind's words when the caller has them (a batch reads them once)."""
+    message_kind = get_kind(kind)
     full_context = {
         "SITE_NAME": settings.SITE_NAME,
         "SITE_URL": settings.SITE_URL,
         "marketing": category == Category.MARKETING,
         **context,
     }
+    base = f"notifications/{kind}"
     with translation.override(language):
+        if message_kind.text is not None:
+            full_context |= _filled(message_kind, language, words, full_context)
         if channel == Channel.SMS:
-            text = render_to_string(f"{base}/sms.txt", full_context).strip()
+            text = _render(base, "sms.txt", full_context).strip()
             if category == Category.MARKETING:
                 opt_out = _("To stop these messages reply STOP.")
                 text = f"{text} {opt_out}"
             return Rendered(subject="", text=text)
-        subject = " ".join(render_to_string(f"{base}/subject.txt", full_context).split())
-        text = render_to_string(f"{base}/body.txt", full_context).strip()
-        html = render_to_string(f"{base}/body.html", full_context)
+        subject = " ".join(_render(base, "subject.txt", full_context).split())
+        text = _render(base, "body.txt", full_context).strip()
+        html = _render(base, "body.html", full_context)
         return Rendered(subject=subject, text=text, html=html)
+
+
+def _render(base: str, name: str, context: dict) -> str:
+    return select_template([f"{base}/{name}", f"notifications/_stored/{name}"]).render(context)
+
+
+def _filled(kind: MessageKind, language: str, words: Words | None, context: dict) -> dict:
+    values = {name: str(context.get(name, "") or "") for name in kind.text.placeholders}
+    if "site_name" in values:
+        values["site_name"] = settings.SITE_NAME
+    words = words or message_words(kind=kind.name, language=language)
+    try:
+        return _fill(words, values)
+    except PlaceholderError as error:  # a placeholder the kind no longer offers
+        log.warning("stored text of %s (%s) is unusable: %s", kind.name, language, error)
+        return _fill(default_words(kind=kind, language=language), values)
+
+
+def _fill(words: Words, values: dict[str, str]) -> dict:
+    return {
+        "stored_subject": render_placeholders(words.subject, values),
+        "stored_body": render_placeholders(words.body, values),
+        "stored_sms": render_placeholders(words.sms or words.subject, values),
+    }

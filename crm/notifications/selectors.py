@@ -17,6 +17,7 @@ from .models import (
     Channel,
     Consent,
     ConsentCurrent,
+    KindSwitch,
     Message,
     Status,
     Suppression,
@@ -90,6 +91,40 @@ def marketing_audience(*, channel: str, kind: str, now: datetime | None = None) 
             Subquery(this_week, output_field=IntegerField()), Value(0), output_field=IntegerField()
         )
     ).filter(marketing_this_week__lt=settings.NOTIFICATIONS_MARKETING_WEEKLY_CAP)
+
+
+def kind_enabled(kind: str) -> bool:
+    """Whether staff left the kind on (no switch row means on); one query."""
+    return not KindSwitch.objects.filter(kind=kind, enabled=False).exists()
+
+
+def kind_report(*, kinds: list[str], days: int = 30) -> dict[str, dict]:
+    """What became of each kind's messages queued in the last `days`: sent (or delivered, or
+    on its way out), waiting (queued, or held by quiet hours or a 'not before'), skipped per
+    reason (no consent, the weekly cap, a suppressed address, switched off) and failed — one
+    query, grouped by kind, status and reason."""
+    since = timezone.now() - timedelta(days=days)
+    report = {
+        kind: {"sent": 0, "waiting": 0, "failed": 0, "skipped": {}, "total": 0} for kind in kinds
+    }
+    rows = (
+        Message.objects.filter(kind__in=kinds, created_at__gte=since)
+        .values_list("kind", "status", "status_reason")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for kind, status, reason, count in rows:
+        figures = report[kind]
+        figures["total"] += count
+        if status in (Status.SENDING, Status.SENT, Status.DELIVERED):
+            figures["sent"] += count
+        elif status in (Status.QUEUED, Status.DEFERRED):
+            figures["waiting"] += count
+        elif status == Status.SUPPRESSED:
+            figures["skipped"][reason] = figures["skipped"].get(reason, 0) + count
+        else:  # failed, or unknown after a worker died mid-send
+            figures["failed"] += count
+    return report
 
 
 def consent_register_rows(consents: QuerySet[Consent]) -> Iterator[dict[str, str]]:

@@ -15,3 +15,12 @@ def deliver_message(self, message_id: int) -> None:
 @shared_task(name="notifications.relay_messages")
 def relay_messages() -> int:
     return services.messages_relay()
+
+
+@shared_task(name="notifications.deliver_messages")
+def deliver_messages(message_ids: list[int]) -> None:
+    """A batch's messages one after another; one that must wait for a retry gets its own task."""
+    for message_id in message_ids:
+        retry_in = services.message_deliver(message_id=message_id)
+        if retry_in is not None:
+            deliver_message.apply_async((message_id,), countdown=retry_in)

@@ -167,7 +167,8 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
     StaffGroup(
         name="Marketing",
         does=(
-            "Runs coupons, reviews and the loyalty tiers and reads the catalog, the message log "
+            "Runs coupons, reviews and the loyalty tiers, the automatic journeys (switches them, "
+            "edits their texts, reads their report) and reads the catalog, the message log "
             "and the consent records that decide who may receive offers."
         ),
         permissions=tuple(
@@ -176,6 +177,9 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + _models("catalog", "category product variant", *VIEW)
             + _models("notifications", "message consent consentcurrent suppression", *VIEW)
             + _models("payments", "loyaltytier", *ALL)
+            + _models("crm", "journeyrun", *VIEW)
+            + _models("notifications", "messagetext kindswitch", *VIEW)
+            + ["crm.manage_journeys"]
         ),
     ),
 )

@@ -6,6 +6,7 @@ Import from here: `from crm.notifications import services; services.notification
 from shop.models import User
 
 from ..links import UNSUBSCRIBE_SALT, unsubscribe_url
+from .batch import Outgoing, notification_send_many
 from .consent import (
     consent_is_given,
     consent_record_by_staff,
@@ -23,21 +24,26 @@ from .outbox import (
     next_allowed_time,
     notification_send,
 )
+from .texts import kind_switch, message_text_save
 
 __all__ = [
     "UNSUBSCRIBE_SALT",
+    "Outgoing",
     "Recipient",
     "User",
     "consent_is_given",
     "consent_record_by_staff",
     "consent_set",
     "delivery_report_apply",
+    "kind_switch",
     "message_claim",
     "message_deliver",
     "message_resend",
+    "message_text_save",
     "messages_relay",
     "next_allowed_time",
     "notification_send",
+    "notification_send_many",
     "sms_opt_out",
     "unsubscribe",
     "unsubscribe_url",

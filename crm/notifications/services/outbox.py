@@ -19,10 +19,11 @@ from shop.models import User
 
 from .. import backends
 from ..exceptions import PermanentDeliveryError, TemporaryDeliveryError
-from ..kinds import MessageKind, get_kind, kinds_outside_cap
+from ..kinds import MessageKind, get_kind, kinds_outside_cap, switchable
 from ..links import unsubscribe_url
 from ..models import CAP_COUNTED_STATUSES, Category, Channel, Message, Status, Suppression
 from ..rendering import render_message
+from ..selectors import kind_enabled
 from ..sms import sms_length
 from .consent import consent_is_given
 
@@ -86,7 +87,7 @@ def notification_send(
             rows.append(Message.objects.get(dedupe_key=dedupe_key, channel=channel))
             continue
         if row.status in (Status.QUEUED, Status.DEFERRED):
-            _enqueue(row)
+            enqueue_delivery(row)
         rows.append(row)
     return rows
 
@@ -133,6 +134,9 @@ def _build(
     now = timezone.now()
     if not_before is not None and not_before > now:
         row.status, row.not_before, row.status_reason = Status.DEFERRED, not_before, "not before"
+    if switchable(get_kind(kind)) and not kind_enabled(kind):
+        row.status, row.status_reason = Status.SUPPRESSED, "switched off"
+        return row
     if category == Category.MARKETING:
         reason = _marketing_refusal(
             user=user, channel=channel, address=address, kind=get_kind(kind)
@@ -142,14 +146,14 @@ def _build(
             log.info("suppressed %s by %s to user %s: %s", kind, channel, row.user_id, reason)
             return row
         # Quiet hours hold marketing on every channel, in the recipient's own time zone.
-        morning = next_allowed_time(now=max(now, row.not_before), time_zone=_time_zone(to))
+        morning = next_allowed_time(now=max(now, row.not_before), time_zone=time_zone_of(to))
         if morning:
             row.status, row.not_before = Status.DEFERRED, morning
             row.status_reason = "quiet hours"
     return row
 
 
-def _time_zone(to: User | Recipient) -> str:
+def time_zone_of(to: User | Recipient) -> str:
     return to.time_zone or settings.TIME_ZONE
 
 
@@ -190,7 +194,7 @@ def next_allowed_time(*, now: datetime, time_zone: str) -> datetime | None:
     return allowed
 
 
-def _enqueue(row: Message) -> None:
+def enqueue_delivery(row: Message) -> None:
     if row.status == Status.DEFERRED:
         enqueue_on_commit("notifications.deliver_message", row.pk, eta=row.not_before)
     else:
@@ -295,7 +299,7 @@ def message_resend(*, message: Message) -> Message:
             subject_id=message.subject_id,
             resend_of=message,
         )
-        _enqueue(copy)
+        enqueue_delivery(copy)
     return copy
 
 
