@@ -19,6 +19,7 @@ from .broker import *  # noqa: F403
 from .commerce import *  # noqa: F403
 from .data import *  # noqa: F403
 from .files import *  # noqa: F403
+from .journeys import *  # noqa: F403
 from .messages import *  # noqa: F403
 from .payments import *  # noqa: F403
 from .security import *  # noqa: F403
