@@ -272,6 +272,11 @@ def _payloads(shop: dict[str, object]) -> dict[str, tuple[dict[str, str], list[d
             {"user_id": User.objects.first().pk, "message_id": 1},
             [{}],
         ),
+        "crm_journeys": ({}, []),
+        "crm_journey": (
+            {"name": "points_expiry"},
+            [{"enabled": "", "points_expiring__tr__subject": "x"}],
+        ),
         "auth_user_password_change": (
             {"id": User.objects.first().pk},
             [{"password1": "a-New-passw0rd!", "password2": "a-New-passw0rd!"}],
