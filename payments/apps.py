@@ -9,7 +9,7 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments")
 
     def ready(self) -> None:
-        from crm.notifications.kinds import MessageKind, register_kind
+        from crm.notifications.kinds import EditableText, MessageKind, register_kind
         from crm.notifications.models import Category, Channel
 
         from . import receivers  # noqa: F401  (top-ups and tab settlements follow their payments)
@@ -39,5 +39,14 @@ class PaymentsConfig(AppConfig):
                 Category.MARKETING,
                 (Channel.EMAIL,),
                 {"first_name": "Ayşe", "points": 250, "expires_at": date(2027, 1, 31)},
+                text=EditableText(
+                    subject=_("Your loyalty points expire soon"),
+                    body=_(
+                        "Hello {first_name},\n\n{points} of your loyalty points expire on "
+                        "{expires_at}. Use them at checkout before then: they take money off your "
+                        "order."
+                    ),
+                    placeholders=("first_name", "points", "expires_at", "site_name"),
+                ),
             )
         )

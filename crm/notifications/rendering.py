@@ -7,10 +7,13 @@ them out with its templates or the shared `notifications/_stored/` ones.
 
 import logging
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.conf import settings
 from django.template.loader import select_template
 from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from .exceptions import PlaceholderError
@@ -93,15 +96,29 @@ def _render(base: str, name: str, context: dict) -> str:
 
 
 def _filled(kind: MessageKind, language: str, words: Words | None, context: dict) -> dict:
-    values = {name: str(context.get(name, "") or "") for name in kind.text.placeholders}
+    values = {name: _plain(context.get(name)) for name in kind.text.placeholders}
     if "site_name" in values:
         values["site_name"] = settings.SITE_NAME
+    if "first_name" in values and not values["first_name"]:
+        values["first_name"] = _("valued customer")  # "Hello valued customer,"
     words = words or message_words(kind=kind.name, language=language)
     try:
         return _fill(words, values)
     except PlaceholderError as error:  # a placeholder the kind no longer offers
         log.warning("stored text of %s (%s) is unusable: %s", kind.name, language, error)
         return _fill(default_words(kind=kind, language=language), values)
+
+
+def _plain(value: object) -> str:
+    """A placeholder's value as the customer reads it: a date (or the day of an instant, in the
+    shop's time zone) in their language's format."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return date_format(localtime(value), "DATE_FORMAT")
+    if isinstance(value, date):
+        return date_format(value, "DATE_FORMAT")
+    return str(value)
 
 
 def _fill(words: Words, values: dict[str, str]) -> dict:
