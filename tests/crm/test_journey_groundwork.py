@@ -203,8 +203,8 @@ def _marketing_staff():
 def test_marketing_staff_see_the_report_switch_a_journey_and_edit_its_words(
     client,
     greeting,
-    staff_groups,
-    django_assert_max_num_queries,  # noqa: F811
+    staff_groups,  # noqa: F811
+    django_assert_max_num_queries,
 ):
     client.force_login(_marketing_staff())
     _send(UserFactory(), "no-consent")
