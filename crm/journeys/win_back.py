@@ -128,9 +128,12 @@ def _coupon_context(*, user: User, key: str, language: str) -> dict:
     }
 
 
-def win_back_send(*, user: User, quarter: str, reachable: bool) -> bool:
-    """Queue the quarter's message to `user` (a coupon only if a channel may reach them: no
-    code is made for a message that will be suppressed); True when one is on its way."""
+def win_back_send(
+    *, user: User, quarter: str, reachable: bool, channels: tuple[str, ...] = ()
+) -> bool:
+    """Queue the quarter's message to `user` on `channels` (default: the kind's), with a coupon
+    only if a channel may reach them (no code is made for a message that will be suppressed);
+    True when one is on its way."""
     key = dedupe_key(user_id=user.pk, quarter=quarter)
     language = user.language or settings.LANGUAGE_CODE
     with transaction.atomic():
@@ -140,7 +143,9 @@ def win_back_send(*, user: User, quarter: str, reachable: bool) -> bool:
                 "action_url": shop_url(language=language),
                 "action_label": _("Visit the shop"),
             }
-        rows = notification_send(to=user, kind=KIND, context=context, dedupe_key=key)
+        rows = notification_send(
+            to=user, kind=KIND, context=context, channels=channels or None, dedupe_key=key
+        )
     return any(row.status in (Status.QUEUED, Status.DEFERRED) for row in rows)
 
 
@@ -165,11 +170,28 @@ def win_back_sweep(*, now: datetime | None = None) -> RunTally | None:
                 .filter(pk__in=due)
                 .values_list("pk", flat=True)
             )
+        consented = _consented_channels(due)
         for user in User.objects.filter(pk__in=due).order_by("pk"):
             tally.examined += 1
-            if win_back_send(user=user, quarter=quarter, reachable=user.pk in reachable):
+            # The channels they said yes to; with none, email alone, so the skip ("no consent")
+            # is counted once per person, not once per channel.
+            channels = consented.get(user.pk) or (Channel.EMAIL,)
+            if win_back_send(
+                user=user, quarter=quarter, reachable=user.pk in reachable, channels=channels
+            ):
                 tally.queued += 1
     return tally
+
+
+def _consented_channels(user_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """Each customer's channels of the kind with a current "yes"; one query."""
+    found: dict[int, list[str]] = defaultdict(list)
+    rows = ConsentCurrent.objects.filter(
+        user_id__in=user_ids, granted=True, channel__in=get_channels()
+    ).values_list("user_id", "channel")
+    for user_id, channel in rows.order_by("user_id", "channel"):
+        found[user_id].append(channel)
+    return {user_id: tuple(channels) for user_id, channels in found.items()}
 
 
 def get_channels() -> tuple[str, ...]:
