@@ -30,7 +30,8 @@ DUE = FILLED + timedelta(hours=5)  # past the 4 idle hours, 15:00 in Istanbul
 
 
 def _customer(*, consent: bool = True, **fields):
-    user = UserFactory(language="en", time_zone="Europe/Istanbul", verified=True, **fields)
+    fields = {"language": "en", **fields}
+    user = UserFactory(time_zone="Europe/Istanbul", verified=True, **fields)
     if consent:
         consent_set(user=user, channel=Channel.EMAIL, granted=True, source=Consent.Source.SIGNUP)
     return user
@@ -199,3 +200,15 @@ def test_a_cart_ordered_while_its_reminder_waits_out_the_night_is_not_sent(setti
     assert row.status_reason == "cart ordered" and row.sent_at is None
     assert Cart.objects.get(pk=cart.pk).status == "ordered"
     assert not [m for m in mail.outbox if m.subject == "You left something in your cart"]
+
+
+def test_a_turkish_customer_reads_the_reminder_in_turkish(django_capture_on_commit_callbacks):
+    customer = _customer(language="tr", first_name="Elif")
+    with time_machine.travel(FILLED, tick=False):
+        cart_with((stocked_variant(price="1250.00"), 2), user=customer)
+    with time_machine.travel(DUE, tick=False):
+        _sweep(django_capture_on_commit_callbacks)
+    [email] = mail.outbox
+    assert email.subject == "Sepetinizde unuttuğunuz ürünler var"
+    assert "Merhaba Elif," in email.body and "Ürünler toplamı: ₺2.500,00" in email.body
+    assert "tanesi ₺1.250,00" in email.body and "Sepetinize gidin" in email.body

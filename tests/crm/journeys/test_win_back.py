@@ -25,7 +25,8 @@ NOW = datetime(2027, 4, 12, 9, 0, tzinfo=UTC)  # noon in Istanbul, in the second
 
 
 def _customer(*, consent: bool = True, sms: bool = False, **fields):
-    user = UserFactory(language="en", time_zone="Europe/Istanbul", **fields)
+    fields = {"language": "en", **fields}
+    user = UserFactory(time_zone="Europe/Istanbul", **fields)
     if consent:
         consent_set(user=user, channel=Channel.EMAIL, granted=True, source=Consent.Source.SIGNUP)
     if sms:
@@ -186,3 +187,16 @@ def test_the_job_is_declared():
         "crm.journey_win_back",
         "JOURNEY_WIN_BACK_EVERY_SECONDS",
     )
+
+
+def test_a_turkish_customer_reads_it_in_turkish(django_capture_on_commit_callbacks):
+    customer = _customer(language="tr", first_name="Elif", sms=True)
+    _ordered(customer, 100, 70)
+    _sweep(django_capture_on_commit_callbacks)
+    email = next(m for m in mail.outbox)
+    code = Coupon.objects.get(user=customer).code
+    assert email.subject == "Sizi özledik, Elif"
+    assert "%10 indirim için size özel kodunuz: " + code in email.body
+    sms = Message.objects.get(kind="win_back", user=customer, channel=Channel.SMS)
+    assert sms.body_text.startswith("Dükkan: Sizi özledik, Elif!")
+    assert f"{code} kodu ile" in sms.body_text
