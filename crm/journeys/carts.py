@@ -217,6 +217,8 @@ def register() -> None:
                     },
                 ],
                 "items_total": "529.70",
+                "discount": "0",
+                "currency": "TRY",
                 "action_url": "https://dukkan.example/cart/",
             },
             text=EditableText(
