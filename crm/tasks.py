@@ -3,9 +3,25 @@
 from celery import shared_task
 
 from .customer360.stats import customer_stats_refresh
+from .journeys.carts import abandoned_carts_sweep
+from .journeys.win_back import win_back_sweep
 
 
 @shared_task(name="crm.refresh_customer_stats")
 def refresh_customer_stats() -> int:
     """Recompute every customer's figures (lifetime value, orders, returns…) set-based."""
     return customer_stats_refresh()
+
+
+@shared_task(name="crm.journey_abandoned_carts")
+def journey_abandoned_carts() -> int:
+    """Remind each forgotten cart once (crm/journeys/carts.py); returns how many were queued."""
+    tally = abandoned_carts_sweep()
+    return tally.queued if tally else 0
+
+
+@shared_task(name="crm.journey_win_back")
+def journey_win_back() -> int:
+    """Once a quarter, a message to each customer who has gone quiet (crm/journeys/win_back.py)."""
+    tally = win_back_sweep()
+    return tally.queued if tally else 0

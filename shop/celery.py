@@ -57,4 +57,9 @@ PERIODIC_JOBS: dict[str, tuple[str, str]] = {
     "start-lost-payments": ("payments.start_lost_payments", "PAYMENT_START_SWEEP_EVERY_SECONDS"),
     "refresh-customer-stats": ("crm.refresh_customer_stats", "CRM_STATS_EVERY_SECONDS"),
     "expire-loyalty-points": ("payments.expire_points", "LOYALTY_EXPIRY_EVERY_SECONDS"),
+    "journey-abandoned-carts": (
+        "crm.journey_abandoned_carts",
+        "JOURNEY_ABANDONED_CARTS_EVERY_SECONDS",
+    ),
+    "journey-win-back": ("crm.journey_win_back", "JOURNEY_WIN_BACK_EVERY_SECONDS"),
 }

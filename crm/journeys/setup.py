@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from . import carts, win_back
 from .registry import Journey, register_journey
 
 
@@ -15,3 +16,5 @@ def register_journeys() -> None:
             job="expire-loyalty-points",
         )
     )
+    carts.register()
+    win_back.register()

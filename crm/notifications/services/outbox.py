@@ -24,6 +24,7 @@ from ..links import unsubscribe_url
 from ..models import CAP_COUNTED_STATUSES, Category, Channel, Message, Status, Suppression
 from ..rendering import render_message
 from ..selectors import kind_enabled
+from ..send_checks import send_refusal
 from ..sms import sms_length
 from .consent import consent_is_given
 
@@ -226,9 +227,22 @@ def message_deliver(*, message_id: int) -> int | None:
     """Claim and send one message; returns seconds until a retry is due, or None when done.
 
     The claim commits before the provider is called, so no row lock is held over the network.
+    A send check registered for the kind (`send_checks`) may refuse it now: the row then ends
+    `suppressed` with the check's reason and nothing is sent.
     """
     row = message_claim(message_id=message_id)
     if row is None:
+        return None
+    try:
+        refusal = send_refusal(row)
+    except Exception as error:  # the check cannot answer now (a database hiccup): try again
+        final = row.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS
+        return _record_failure(row, TemporaryDeliveryError(f"send check: {error}"), final=final)
+    if refusal:
+        Message.objects.filter(pk=row.pk).update(
+            status=Status.SUPPRESSED, status_reason=refusal[:255], updated_at=timezone.now()
+        )
+        log.info("suppressed %s message %s at send time: %s", row.kind, row.pk, refusal)
         return None
     try:
         provider_id = backends.backend_for(row.channel).send(row)
