@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from .feedback.setup import register_feedback
 from .registry import Journey, register_journey
 
 
@@ -15,3 +16,4 @@ def register_journeys() -> None:
             job="expire-loyalty-points",
         )
     )
+    register_feedback()
