@@ -32,8 +32,11 @@ def feedback_survey_open(*, order: Order, delivered_at: datetime | None = None) 
     """Note that the order arrived: its survey waits for the sweep (once per order)."""
     FeedbackSurvey.objects.bulk_create(
         [
+            # By id: assigning the order would cache this unsaved row on it as `order.feedback`.
             FeedbackSurvey(
-                order=order, user_id=order.user_id, delivered_at=delivered_at or timezone.now()
+                order_id=order.pk,
+                user_id=order.user_id,
+                delivered_at=delivered_at or timezone.now(),
             )
         ],
         ignore_conflicts=True,
