@@ -272,6 +272,10 @@ def _payloads(shop: dict[str, object]) -> dict[str, tuple[dict[str, str], list[d
             {"user_id": User.objects.first().pk, "message_id": 1},
             [{}],
         ),
+        # The journeys' overview and one journey's page (switching needs crm.manage_journeys).
+        "crm_journeys": ({}, [{}]),
+        "crm_journey": ({"name": "feedback"}, [{"enabled": ""}]),
+        "crm_feedback_report": ({}, [{"start": "2027-01-01", "end": "2027-03-01"}]),
         "auth_user_password_change": (
             {"id": User.objects.first().pk},
             [{"password1": "a-New-passw0rd!", "password2": "a-New-passw0rd!"}],
