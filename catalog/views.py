@@ -158,7 +158,11 @@ def review_write(request: HttpRequest, slug: str) -> HttpResponse:
     if not purchases.customer_bought(user_id=request.user.pk, product_id=product.pk):
         return render(request, "catalog/review_form.html", {"product": product}, status=403)
     existing = selectors.review_of(product=product, user_id=request.user.pk)
-    initial = {"rating": existing.rating, "body": existing.body} if existing else None
+    initial = {"rating": existing.rating, "body": existing.body} if existing else {}
+    # A draft offered elsewhere (a feedback comment): prefilled only, sent by the customer.
+    draft = request.GET.get("draft", "").strip()[:2000]
+    if draft:
+        initial["body"] = draft
     form = ReviewForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

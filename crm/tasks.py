@@ -4,6 +4,7 @@ from celery import shared_task
 
 from .customer360.stats import customer_stats_refresh
 from .journeys.carts import abandoned_carts_sweep
+from .journeys.feedback.services import feedback_sweep
 from .journeys.win_back import win_back_sweep
 
 
@@ -25,3 +26,9 @@ def journey_win_back() -> int:
     """Once a quarter, a message to each customer who has gone quiet (crm/journeys/win_back.py)."""
     tally = win_back_sweep()
     return tally.queued if tally else 0
+
+
+@shared_task(name="crm.journey_feedback")
+def journey_feedback() -> int:
+    """Send the feedback surveys that are due (hourly; a second run sends nothing twice)."""
+    return feedback_sweep()

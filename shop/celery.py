@@ -62,4 +62,5 @@ PERIODIC_JOBS: dict[str, tuple[str, str]] = {
         "JOURNEY_ABANDONED_CARTS_EVERY_SECONDS",
     ),
     "journey-win-back": ("crm.journey_win_back", "JOURNEY_WIN_BACK_EVERY_SECONDS"),
+    "journey-feedback": ("crm.journey_feedback", "JOURNEY_FEEDBACK_EVERY_SECONDS"),
 }

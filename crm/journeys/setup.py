@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from . import carts, win_back
+from .feedback.setup import register_feedback
 from .registry import Journey, register_journey
 
 
@@ -18,3 +19,4 @@ def register_journeys() -> None:
     )
     carts.register()
     win_back.register()
+    register_feedback()

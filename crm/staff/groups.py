@@ -162,6 +162,9 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + _models("payments", "refund", *VIEW)
             + _model("shop.auditentry", "view")
             + ["crm.decide_goodwill"]
+            # Feedback after delivery: the answers and the NPS report.
+            + _models("crm", "feedbacksurvey", *VIEW)
+            + ["crm.view_feedback_report"]
         ),
     ),
     StaffGroup(
@@ -180,6 +183,8 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + _models("crm", "journeyrun", *VIEW)
             + _models("notifications", "messagetext kindswitch", *VIEW)
             + ["crm.manage_journeys"]
+            + _models("crm", "feedbacksurvey", *VIEW)
+            + ["crm.view_feedback_report"]
         ),
     ),
 )

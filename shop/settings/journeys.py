@@ -19,3 +19,16 @@ JOURNEY_WINBACK_MIN_DAYS = env.int("JOURNEY_WINBACK_MIN_DAYS", default=60)
 # A personal coupon of this percentage with the message (0: no coupon), valid this many days.
 JOURNEY_WINBACK_COUPON_PERCENT = env.int("JOURNEY_WINBACK_COUPON_PERCENT", default=10)
 JOURNEY_WINBACK_COUPON_DAYS = env.int("JOURNEY_WINBACK_COUPON_DAYS", default=30)
+# --- feedback after delivery (crm/journeys/feedback/) ---------------------------------------------
+# One survey per order this many days after it was delivered; not asked any more once the
+# delivery is older than JOURNEY_FEEDBACK_LATEST_DAYS (the journey was off, say).
+JOURNEY_FEEDBACK_AFTER_DAYS = env.int("JOURNEY_FEEDBACK_AFTER_DAYS", default=3)
+JOURNEY_FEEDBACK_LATEST_DAYS = env.int("JOURNEY_FEEDBACK_LATEST_DAYS", default=14)
+JOURNEY_FEEDBACK_EVERY_SECONDS = env.int("JOURNEY_FEEDBACK_EVERY_SECONDS", default=3600)
+# An optional extra question, one text per shop language (both blank: not asked; one blank:
+# the other is shown). Stored with each answer as it was asked.
+JOURNEY_FEEDBACK_EXTRA_QUESTION = {
+    "tr": env.str("JOURNEY_FEEDBACK_EXTRA_QUESTION_TR", default=""),
+    "en": env.str("JOURNEY_FEEDBACK_EXTRA_QUESTION_EN", default=""),
+}
+# --- end feedback ---

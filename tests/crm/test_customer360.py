@@ -34,9 +34,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 # The staff member, their permissions (user and group), the customer, the audit entry (in a
 # savepoint: 3 statements), the current consents, the profile, figures, orders, returns,
 # cancellations, interactions and notes, open callbacks, personal coupons, messages, the
-# balance and its entries, the tab, the points (lots, movements, tiers) (the session is in the
-# cache): the same for any history.
-QUERIES = 23
+# balance and its entries, the tab, the points (lots, movements, tiers), the feedback answers
+# (the session is in the cache): the same for any history.
+QUERIES = 24
 
 
 def _agent(**fields: object) -> User:

@@ -277,6 +277,7 @@ def _payloads(shop: dict[str, object]) -> dict[str, tuple[dict[str, str], list[d
             {"name": "points_expiry"},
             [{"enabled": "", "points_expiring__tr__subject": "x"}],
         ),
+        "crm_feedback_report": ({}, [{"start": "2027-01-01", "end": "2027-03-01"}]),
         "auth_user_password_change": (
             {"id": User.objects.first().pk},
             [{"password1": "a-New-passw0rd!", "password2": "a-New-passw0rd!"}],

@@ -62,6 +62,7 @@ def test_the_shops_schedule_expires_an_unpaid_order_when_its_job_falls_due(setti
         "expire-loyalty-points",
         "journey-abandoned-carts",
         "journey-win-back",
+        "journey-feedback",
     }
 
     ran, _ = jobs.run_due(now=start + timedelta(seconds=settings.ORDER_EXPIRY_EVERY_SECONDS))

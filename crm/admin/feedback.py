@@ -1,0 +1,90 @@
+"""The feedback answers (read-only) and the feedback report at /admin/crm/feedbacksurvey/report/
+(NPS by week, by category and by carrier), which needs `crm.view_feedback_report`."""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from ..journeys.feedback.report import feedback_report
+from ..models import FeedbackSurvey
+
+REPORT = "crm.view_feedback_report"
+DEFAULT_WEEKS = 12
+
+
+class ReportRangeForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError(_("The start date must not be after the end date."))
+        return data
+
+
+@admin.register(FeedbackSurvey)
+class FeedbackSurveyAdmin(admin.ModelAdmin):
+    list_display = ["order", "user", "delivered_at", "sent_at", "score", "answered_at"]
+    list_filter = ["score", ("answered_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["order", "user"]
+    date_hierarchy = "sent_at"
+    search_fields = ["order__number", "order__email", "user__email", "comment"]
+    show_full_result_count = False
+    raw_id_fields = ["order", "user"]
+    actions = None
+    readonly_fields = [
+        "order",
+        "user",
+        "delivered_at",
+        "sent_at",
+        "score",
+        "comment",
+        "extra_question",
+        "extra_answer",
+        "answered_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def get_urls(self) -> list:
+        wrap = self.admin_site.admin_view
+        return [
+            path("report/", wrap(self.report_view), name="crm_feedback_report"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        extra = {"can_see_report": request.user.has_perm(REPORT), **(extra_context or {})}
+        return super().changelist_view(request, extra)
+
+    def report_view(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.has_perm(REPORT):
+            raise PermissionDenied
+        today = timezone.localdate()
+        default = {"start": today - timedelta(weeks=DEFAULT_WEEKS), "end": today}
+        form = ReportRangeForm(request.GET if "start" in request.GET else None, initial=default)
+        chosen = form.cleaned_data if form.is_bound and form.is_valid() else default
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Feedback report"),
+            "opts": self.model._meta,
+            "form": form,
+            "report": feedback_report(start=chosen["start"], end=chosen["end"]),
+        }
+        return TemplateResponse(request, "admin/crm/feedback_report.html", context)
