@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from . import views
+from .journeys.back_in_stock import views as stock_alert_views
 from .staff import views as staff_views
 
 app_name = "crm"
@@ -10,4 +11,15 @@ urlpatterns = [
     path("call-me-back/", staff_views.callback_request_page, name="callback_request"),
     path("account/profile/", views.profile_edit, name="profile"),
     path("account/your-data/", include("crm.privacy.urls")),
+    path("back-in-stock/", stock_alert_views.stock_alert_ask, name="stock_alert_ask"),
+    path(
+        "back-in-stock/<int:pk>/confirm/<str:token>/",
+        stock_alert_views.stock_alert_confirm,
+        name="stock_alert_confirm",
+    ),
+    path(
+        "back-in-stock/stop/<str:token>/",
+        stock_alert_views.stock_alert_stop,
+        name="stock_alert_stop",
+    ),
 ]

@@ -57,4 +57,5 @@ PERIODIC_JOBS: dict[str, tuple[str, str]] = {
     "start-lost-payments": ("payments.start_lost_payments", "PAYMENT_START_SWEEP_EVERY_SECONDS"),
     "refresh-customer-stats": ("crm.refresh_customer_stats", "CRM_STATS_EVERY_SECONDS"),
     "expire-loyalty-points": ("payments.expire_points", "LOYALTY_EXPIRY_EVERY_SECONDS"),
+    "journey-back-in-stock": ("crm.journey_back_in_stock", "JOURNEY_BACK_IN_STOCK_EVERY_SECONDS"),
 }

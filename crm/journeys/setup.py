@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from .back_in_stock.setup import register as register_back_in_stock
 from .registry import Journey, register_journey
 
 
@@ -15,3 +16,4 @@ def register_journeys() -> None:
             job="expire-loyalty-points",
         )
     )
+    register_back_in_stock()
