@@ -60,15 +60,21 @@ class StockAlertAdmin(admin.ModelAdmin):
             "cancelled": _("Cancelled"),
         }[alert.state]
 
-    @admin.action(description=gettext_lazy("Cancel the selected requests"))
+    @admin.action(description=gettext_lazy("Cancel the selected requests"), permissions=["cancel"])
     def cancel_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
         count = stock_alerts_cancel_by_staff(
             alert_ids=list(queryset.values_list("pk", flat=True)), staff=request.user
         )
         messages.success(request, _("%(count)s requests cancelled.") % {"count": count})
 
+    def has_cancel_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("crm.delete_stockalert")
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # a request is cancelled (kept, audited), never deleted by hand
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

@@ -26,7 +26,6 @@ from .exceptions import StockAlertLinkInvalid, StockAlertRefused
 from .selectors import told_lately, variants_back_with_waiting
 
 JOURNEY = "back_in_stock"
-TASK = "crm.journey_back_in_stock"
 
 
 @dataclass(frozen=True)
@@ -134,7 +133,7 @@ def stock_alert_confirm(*, alert_id: int, token: str) -> StockAlert:
                 confirmed_at=timezone.now()
             )
             # Back in stock already (the signal came before the click): told at once.
-            enqueue_on_commit(TASK, variant_id=alert.variant_id)
+            enqueue_on_commit("crm.journey_back_in_stock", variant_id=alert.variant_id)
     alert.refresh_from_db()
     return alert
 
