@@ -31,6 +31,7 @@ from .models import (
     Variant,
 )
 from .search import miss_key, product_document
+from .signals import variant_back_in_stock
 
 
 def stock_adjust_check(*, variant: Variant, delta: int, reason: str) -> None:
@@ -61,7 +62,8 @@ def _shown_stock(variant: Variant) -> str:
 
 def _after_stock_change(*, changed: list[tuple[Variant, str]]) -> None:
     """Invalidate what a stock change altered: the product pages whose hint changed, and, where
-    a variant crossed zero, the product's in-stock flag (primary-key order, only if it flips)."""
+    a variant crossed zero, the product's in-stock flag (primary-key order, only if it flips);
+    a physical variant back above zero is announced after commit (signals.py)."""
     pages, crossed = {}, set()
     for variant, before in changed:
         after = _shown_stock(variant)
@@ -69,10 +71,21 @@ def _after_stock_change(*, changed: list[tuple[Variant, str]]) -> None:
             pages[variant.product_id] = variant.product
             if "out" in (before, after):
                 crossed.add(variant.product_id)
+            if before == "out" and variant.product.kind == ProductKind.PHYSICAL:
+                _announce_back_in_stock(variant.pk)
     if pages:
         pagecache.bump(*(name for p in pages.values() for name in product_page_versions(p)))
     if crossed:
         product_refresh_stock_flag(product_ids=crossed)
+
+
+def _announce_back_in_stock(variant_id: int) -> None:
+    """Tell the apps above (crm's waiting requests) once this change commits; a rolled-back
+    change tells nobody, and a receiver's failure is logged, never undoing the change."""
+    transaction.on_commit(
+        lambda: variant_back_in_stock.send(sender=Variant, variant_id=variant_id),
+        robust=True,
+    )
 
 
 def product_page_versions(product: Product) -> list[str]:

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from .customer360.stats import customer_stats_refresh
+from .journeys.back_in_stock.services import back_in_stock_sweep
 from .journeys.carts import abandoned_carts_sweep
 from .journeys.feedback.services import feedback_sweep
 from .journeys.win_back import win_back_sweep
@@ -32,3 +33,9 @@ def journey_win_back() -> int:
 def journey_feedback() -> int:
     """Send the feedback surveys that are due (hourly; a second run sends nothing twice)."""
     return feedback_sweep()
+
+
+@shared_task(name="crm.journey_back_in_stock")
+def journey_back_in_stock(variant_id: int | None = None, restocked: bool = False) -> int:
+    """Back in stock: one variant the catalog says came back, or (hourly) every such variant."""
+    return back_in_stock_sweep(variant_id=variant_id, restocked=restocked)

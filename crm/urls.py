@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from . import views
+from .journeys.back_in_stock import views as stock_alert_views
 from .journeys.feedback import views as feedback_views
 from .staff import views as staff_views
 
@@ -12,4 +13,15 @@ urlpatterns = [
     path("account/profile/", views.profile_edit, name="profile"),
     path("account/your-data/", include("crm.privacy.urls")),
     path("feedback/<str:token>/", feedback_views.survey_page, name="feedback"),
+    path("back-in-stock/", stock_alert_views.stock_alert_ask, name="stock_alert_ask"),
+    path(
+        "back-in-stock/<int:pk>/confirm/<str:token>/",
+        stock_alert_views.stock_alert_confirm,
+        name="stock_alert_confirm",
+    ),
+    path(
+        "back-in-stock/stop/<str:token>/",
+        stock_alert_views.stock_alert_stop,
+        name="stock_alert_stop",
+    ),
 ]

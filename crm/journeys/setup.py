@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from . import carts, win_back
+from .back_in_stock.setup import register as register_back_in_stock
 from .feedback.setup import register_feedback
 from .registry import Journey, register_journey
 
@@ -20,3 +21,4 @@ def register_journeys() -> None:
     carts.register()
     win_back.register()
     register_feedback()
+    register_back_in_stock()
