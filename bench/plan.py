@@ -101,6 +101,7 @@ def _account_pages(user, variants) -> dict:
         number = order.number
     else:
         number = delivered.order.number
+    survey = _feedback_survey(number)
     # The tab needs a saved card. The bench talks to no Stripe: the card is the row
     # saved_card_add leaves, never charged (the tab stays under its settle threshold).
     if not SavedCard.objects.filter(user=user).exists():
@@ -138,14 +139,57 @@ def _account_pages(user, variants) -> dict:
         "my tab": reverse("wallet:tab"),
         "my points": reverse("wallet:points"),
         "my coupons": reverse("orders:my_coupons"),
+        "feedback survey": reverse("crm:feedback", args=[survey]),
         "my profile": reverse("crm:profile"),
         "your data": reverse("crm:your_data"),
     }
 
 
+def _feedback_survey(number: str) -> str:
+    """The signed link token of the delivered order's survey (made if the order was delivered
+    before the journey existed); unanswered, so the page shows the form."""
+    from crm.journeys.feedback.links import survey_link_token
+    from crm.models import FeedbackSurvey
+    from orders.models import Order
+
+    order = Order.objects.get(number=number)
+    survey, _ = FeedbackSurvey.objects.get_or_create(
+        order=order, defaults={"user": order.user, "delivered_at": order.placed_at}
+    )
+    return survey_link_token(survey)
+
+
+def _feedback_answers(count: int = 2000) -> None:
+    """Answered surveys on the seeded delivered orders, for the report (bulk, idempotent)."""
+    import random
+
+    from crm.models import FeedbackSurvey
+    from orders.models import Order
+
+    missing = count - FeedbackSurvey.objects.filter(answered_at__isnull=False).count()
+    if missing <= 0:
+        return
+    orders = Order.objects.filter(status="delivered", feedback__isnull=True).values_list(
+        "pk", "user_id", "placed_at"
+    )[:missing]
+    pick = random.Random(27)
+    FeedbackSurvey.objects.bulk_create(
+        FeedbackSurvey(
+            order_id=pk,
+            user_id=user_id,
+            delivered_at=placed,
+            sent_at=placed,
+            answered_at=placed,
+            score=pick.choice([3, 6, 7, 8, 9, 9, 10, 10]),
+        )
+        for pk, user_id, placed in orders
+    )
+
+
 def _staff_pages() -> tuple[dict, str]:
-    """The customer 360 of a customer with 300 orders (seed_orders, bulk: idempotent), and a
-    staff member holding only its permission; the urls and the staff member's session."""
+    """The customer 360 of a customer with 300 orders (seed_orders, bulk: idempotent), the
+    journeys' report and the feedback report (2,000 answers), and a staff member holding only
+    their permissions; the urls and the staff member's session."""
     from django.contrib.auth.models import Permission
 
     from crm.bulk_orders import seed_orders
@@ -159,8 +203,12 @@ def _staff_pages() -> tuple[dict, str]:
         email="bench-staff@dukkan.local", defaults={"is_staff": True}
     )
     staff.user_permissions.add(
-        Permission.objects.get(content_type__app_label="crm", codename="view_customer360")
+        *Permission.objects.filter(
+            content_type__app_label="crm",
+            codename__in=["view_customer360", "view_journeyrun", "view_feedback_report"],
+        )
     )
+    _feedback_answers()
     session = _session(
         **{
             SESSION_KEY: str(staff.pk),
@@ -169,7 +217,11 @@ def _staff_pages() -> tuple[dict, str]:
         }
     )
     with translation.override("en"):
-        urls = {"customer 360": reverse("admin:crm_customer360", args=[customer.pk])}
+        urls = {
+            "customer 360": reverse("admin:crm_customer360", args=[customer.pk]),
+            "journeys": reverse("admin:crm_journeys"),
+            "feedback report": reverse("admin:crm_feedback_report"),
+        }
     return urls, session
 
 
