@@ -57,4 +57,6 @@ PERIODIC_JOBS: dict[str, tuple[str, str]] = {
     "start-lost-payments": ("payments.start_lost_payments", "PAYMENT_START_SWEEP_EVERY_SECONDS"),
     "refresh-customer-stats": ("crm.refresh_customer_stats", "CRM_STATS_EVERY_SECONDS"),
     "expire-loyalty-points": ("payments.expire_points", "LOYALTY_EXPIRY_EVERY_SECONDS"),
+    "journey-birthday": ("crm.journey_birthday", "JOURNEY_BIRTHDAY_EVERY_SECONDS"),
+    "journey-special-days": ("crm.journey_special_days", "JOURNEY_SPECIAL_DAYS_EVERY_SECONDS"),
 }

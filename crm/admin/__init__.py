@@ -1,3 +1,3 @@
 """CRM staff screens, one module per subject; each line imports one module."""
 
-from . import customer360, journeys, staff  # noqa: F401
+from . import customer360, journeys, special_days, staff  # noqa: F401

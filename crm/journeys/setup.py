@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from . import birthday, special_days
 from .registry import Journey, register_journey
 
 
@@ -15,3 +16,5 @@ def register_journeys() -> None:
             job="expire-loyalty-points",
         )
     )
+    birthday.register()
+    special_days.register()

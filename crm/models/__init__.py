@@ -5,5 +5,6 @@ from .callbacks import *  # noqa: F403
 from .interactions import *  # noqa: F403
 from .journeys import JourneyRun  # noqa: F401
 from .profile import CustomerProfile  # noqa: F401
+from .special_days import SpecialDay  # noqa: F401
 from .staff import *  # noqa: F403
 from .stats import Customer, CustomerStats  # noqa: F401

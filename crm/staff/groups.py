@@ -180,6 +180,7 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + _models("crm", "journeyrun", *VIEW)
             + _models("notifications", "messagetext kindswitch", *VIEW)
             + ["crm.manage_journeys"]
+            + _models("crm", "specialday", *ALL)
         ),
     ),
 )
