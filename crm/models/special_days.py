@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shop.models import CalendarDay
+
 
 class SpecialDayRule(models.TextChoices):
     HOLIDAY = "holiday", _("A holiday of the business calendar (its first day)")
@@ -112,6 +114,11 @@ class SpecialDay(models.Model):
             for name in missing
             if getattr(self, name) in (None, "")
         }
+        named = CalendarDay.objects.filter(name__contains=self.holiday_name.strip())
+        if not errors and self.rule == SpecialDayRule.HOLIDAY and not named.exists():
+            errors["holiday_name"] = _(
+                "The business calendar has no holiday of that name; write it as the calendar does."
+            )
         if not errors and self.rule == SpecialDayRule.FIXED:
             try:
                 datetime.date(2000, self.month, self.day)  # a leap year: 29 February is allowed
