@@ -96,8 +96,8 @@ def special_days_sweep(*, now: datetime.datetime | None = None) -> int:
         for special_day in special_days_on(day=today):
             for channel in CHANNELS:
                 owed = _owed(special_day=special_day, day=today, channel=channel)
-                ids = owed.order_by("pk").values_list("pk", flat=True)
-                for chunk in batched(ids.iterator(chunk_size=2000), size):
+                ids = list(owed.order_by("pk").values_list("pk", flat=True))
+                for chunk in batched(ids, size):
                     tally.examined += len(chunk)
                     tally.queued += len(chunk)
                     enqueue_on_commit(
