@@ -60,6 +60,8 @@ def test_the_shops_schedule_expires_an_unpaid_order_when_its_job_falls_due(setti
         "refresh-customer-stats",
         "seed-calendar",
         "expire-loyalty-points",
+        "journey-birthday",
+        "journey-special-days",
     }
 
     ran, _ = jobs.run_due(now=start + timedelta(seconds=settings.ORDER_EXPIRY_EVERY_SECONDS))

@@ -35,7 +35,6 @@ NAME = "special_days"
 KIND = "special_day"
 CHANNELS = (Channel.EMAIL, Channel.SMS)
 MORNING = datetime.time(10)
-BATCH_TASK = "crm.journey_special_days_batch"
 
 
 def calendar_holidays(*, start: datetime.date, end: datetime.date) -> HolidayFirstDays:
@@ -101,7 +100,12 @@ def special_days_sweep(*, now: datetime.datetime | None = None) -> int:
                     tally.examined += len(chunk)
                     tally.queued += len(chunk)
                     enqueue_on_commit(
-                        BATCH_TASK, special_day.pk, today.isoformat(), channel, chunk[0], chunk[-1]
+                        "crm.journey_special_days_batch",
+                        special_day.pk,
+                        today.isoformat(),
+                        channel,
+                        chunk[0],
+                        chunk[-1],
                     )
     return tally.queued
 
