@@ -127,7 +127,9 @@ def special_days_batch(
         .order_by("pk")
     )
     coupon = special_day.coupon
-    code = coupon.code if coupon is not None and coupon.is_active else ""
+    now = timezone.now()
+    usable = coupon is not None and coupon.is_active and (coupon.ends_at or now) >= now
+    code = coupon.code if usable else ""  # an expired coupon is left out, not sent
     outgoing = [
         Outgoing(
             to=user,
