@@ -1,11 +1,15 @@
 """Thin Celery tasks of the CRM; each is safe to run twice."""
 
+from datetime import date
+
 from celery import shared_task
 
 from .customer360.stats import customer_stats_refresh
 from .journeys.back_in_stock.services import back_in_stock_sweep
+from .journeys.birthday import birthday_sweep
 from .journeys.carts import abandoned_carts_sweep
 from .journeys.feedback.services import feedback_sweep
+from .journeys.special_days import special_days_batch, special_days_sweep
 from .journeys.win_back import win_back_sweep
 
 
@@ -39,3 +43,29 @@ def journey_feedback() -> int:
 def journey_back_in_stock(variant_id: int | None = None, restocked: bool = False) -> int:
     """Back in stock: one variant the catalog says came back, or (hourly) every such variant."""
     return back_in_stock_sweep(variant_id=variant_id, restocked=restocked)
+
+
+@shared_task(name="crm.journey_birthday")
+def journey_birthday() -> int:
+    """Greet today's birthdays (hourly; each occasion once)."""
+    return birthday_sweep()
+
+
+@shared_task(name="crm.journey_special_days")
+def journey_special_days() -> int:
+    """Queue today's special-day greetings in batches (hourly; each greeting once)."""
+    return special_days_sweep()
+
+
+@shared_task(name="crm.journey_special_days_batch")
+def journey_special_days_batch(
+    special_day_id: int, day: str, channel: str, first_id: int, last_id: int
+) -> int:
+    """Greet one range of customers for one special day; safe to run twice."""
+    return special_days_batch(
+        special_day_id=special_day_id,
+        day=date.fromisoformat(day),
+        channel=channel,
+        first_id=first_id,
+        last_id=last_id,
+    )

@@ -64,4 +64,6 @@ PERIODIC_JOBS: dict[str, tuple[str, str]] = {
     "journey-win-back": ("crm.journey_win_back", "JOURNEY_WIN_BACK_EVERY_SECONDS"),
     "journey-feedback": ("crm.journey_feedback", "JOURNEY_FEEDBACK_EVERY_SECONDS"),
     "journey-back-in-stock": ("crm.journey_back_in_stock", "JOURNEY_BACK_IN_STOCK_EVERY_SECONDS"),
+    "journey-birthday": ("crm.journey_birthday", "JOURNEY_BIRTHDAY_EVERY_SECONDS"),
+    "journey-special-days": ("crm.journey_special_days", "JOURNEY_SPECIAL_DAYS_EVERY_SECONDS"),
 }

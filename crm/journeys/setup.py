@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from . import carts, win_back
+from . import birthday, carts, special_days, win_back
 from .back_in_stock.setup import register as register_back_in_stock
 from .feedback.setup import register_feedback
 from .registry import Journey, register_journey
@@ -22,3 +22,5 @@ def register_journeys() -> None:
     win_back.register()
     register_feedback()
     register_back_in_stock()
+    birthday.register()
+    special_days.register()

@@ -6,6 +6,7 @@ from .feedback import FeedbackSurvey  # noqa: F401
 from .interactions import *  # noqa: F403
 from .journeys import JourneyRun  # noqa: F401
 from .profile import CustomerProfile  # noqa: F401
+from .special_days import SpecialDay  # noqa: F401
 from .staff import *  # noqa: F403
 from .stats import Customer, CustomerStats  # noqa: F401
 from .stock_alerts import StockAlert  # noqa: F401

@@ -11,6 +11,7 @@ import unicodedata
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import ExtractDay, ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
@@ -161,6 +162,12 @@ class CustomerProfile(models.Model):
         verbose_name_plural = _("customer profiles")
         indexes = [
             models.Index(fields=["city"], name="crm_profile_city_idx"),
+            # The birthday sweep looks people up by month and day of birth.
+            models.Index(
+                ExtractMonth("birth_date"),
+                ExtractDay("birth_date"),
+                name="crm_profile_birthday_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -185,6 +185,7 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + ["crm.manage_journeys"]
             + _models("crm", "feedbacksurvey", *VIEW)
             + ["crm.view_feedback_report"]
+            + _models("crm", "specialday", *ALL)
         ),
     ),
 )

@@ -8,7 +8,7 @@ from django.core import mail
 
 from crm.notifications.kinds import all_kinds
 from crm.notifications.models import Channel, Message
-from crm.notifications.rendering import render_message
+from crm.notifications.rendering import default_words, render_message
 from payments.services import payment_start
 from shop.mail import ConsoleAndFileEmailBackend
 from tests.orders.helpers import cart_with, place, shipping_setup, stocked_variant
@@ -26,6 +26,8 @@ def rendered(kind, channel: str, language: str, **context: object):
         channel=channel,
         language=language,
         context={**kind.sample_context, **context},
+        # A journey's kind: its default words (what a customer reads until staff edit them).
+        words=default_words(kind=kind, language=language) if kind.text else None,
     )
 
 
