@@ -17,7 +17,7 @@ class JourneyRun(models.Model):
 
     class Meta:
         verbose_name = _("journey run")
-        verbose_name_plural = _("journey runs")
+        verbose_name_plural = _("journeys")  # the admin index links the overview
         ordering = ["-started_at"]
         indexes = [models.Index(fields=["journey", "-started_at"], name="crm_journeyrun_idx")]
         permissions = [

@@ -59,6 +59,7 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + _models("notifications", "message", *VIEW)
             + _model("shop.user", "view")
             + _model("shop.auditentry", "view")
+            + _models("crm", "stockalert", "view", "delete")  # who waits for what; cancel one
             + ["orders.handle_return", "orders.download_invoice"]
         ),
     ),
@@ -186,6 +187,7 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + _models("crm", "feedbacksurvey", *VIEW)
             + ["crm.view_feedback_report"]
             + _models("crm", "specialday", *ALL)
+            + _models("crm", "stockalert", *VIEW)
         ),
     ),
 )

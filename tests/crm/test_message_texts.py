@@ -40,7 +40,6 @@ def every_message() -> list:
     ]
 
 
-@pytest.mark.django_db  # a kind with staff-editable words reads them from the database
 @pytest.mark.parametrize(("kind", "channel", "language"), every_message())
 def test_money_reads_as_on_the_site_in_the_recipients_language(kind, channel, language):
     lines = [{"name": "Masa Lambası", "option": "", "quantity": 1, "total": "1032.90"}]
@@ -53,7 +52,6 @@ def test_money_reads_as_on_the_site_in_the_recipients_language(kind, channel, la
         assert MONEY[language] in message.text
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize(("kind", "channel", "language"), every_message())
 def test_no_link_is_empty_and_the_page_language_matches_the_text(kind, channel, language):
     message = rendered(kind, channel, language)
