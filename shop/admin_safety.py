@@ -28,3 +28,17 @@ class ReadOnlyInlineMixin:
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+class ReadOnlyAdminMixin:
+    """A screen staff only read (a log, a report's list, a lookup): nothing is added, changed
+    or deleted from it; its writes, if any, are actions or custom views calling services."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from crm.notifications.models import Status
 from crm.notifications.services import consent_record_by_staff
+from shop.admin_safety import ReadOnlyAdminMixin
 from shop.exceptions import ShopError
 from shop.models import User
 from shop.money import format_money
@@ -35,7 +36,7 @@ PERMISSION = "crm.view_customer360"
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Customers found by name, email or phone, each linking to its 360; read-only (customers
     are edited on the user screen). Needs the 360's permission, like the page itself."""
 
@@ -59,15 +60,6 @@ class CustomerAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(PERMISSION)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
     def get_urls(self) -> list:
         wrap = self.admin_site.admin_view

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from shop.admin_safety import ReadOnlyAdminMixin
+
 from ..journeys.feedback.report import feedback_report
 from ..models import FeedbackSurvey
 
@@ -32,7 +34,7 @@ class ReportRangeForm(forms.Form):
 
 
 @admin.register(FeedbackSurvey)
-class FeedbackSurveyAdmin(admin.ModelAdmin):
+class FeedbackSurveyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["order", "user", "delivered_at", "sent_at", "score", "answered_at"]
     list_filter = ["score", ("answered_at", admin.EmptyFieldListFilter)]
     list_select_related = ["order", "user"]
@@ -52,15 +54,6 @@ class FeedbackSurveyAdmin(admin.ModelAdmin):
         "extra_answer",
         "answered_at",
     ]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
     def get_urls(self) -> list:
         wrap = self.admin_site.admin_view

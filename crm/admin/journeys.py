@@ -21,6 +21,7 @@ from crm.notifications.models import Channel
 from crm.notifications.placeholders import placeholders_check
 from crm.notifications.rendering import message_words
 from crm.notifications.services import message_text_save
+from shop.admin_safety import ReadOnlyAdminMixin
 
 from ..journeys.registry import Journey, get_journey
 from ..journeys.selectors import journey_enabled, journeys_report
@@ -91,22 +92,13 @@ class JourneyTextsForm(forms.Form):
 
 
 @admin.register(JourneyRun)
-class JourneyRunAdmin(admin.ModelAdmin):
+class JourneyRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The runs, read-only; its index link opens the journeys' overview."""
 
     list_display = ["journey", "started_at", "finished_at", "examined", "queued", "error"]
     list_filter = ["journey"]
     date_hierarchy = "started_at"
     actions = None
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
     def get_urls(self) -> list:
         wrap = self.admin_site.admin_view

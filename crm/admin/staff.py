@@ -20,6 +20,7 @@ from crm.staff.exceptions import StaffError
 from crm.staff.interactions import interaction_log
 from crm.staff.limits import DECIDE_PERMISSION, goodwill_approval_decide, goodwill_approval_request
 from crm.staff.lookup import customer_360_url, customer_lookup, phone_lookup
+from shop.admin_safety import ReadOnlyAdminMixin
 from shop.phones import format_mobile, normalize_phone
 
 LOOKUP_PERMISSION = "crm.use_lookup"
@@ -317,7 +318,7 @@ class CallbackAdmin(admin.ModelAdmin):
 
 
 @admin.register(Lookup)
-class LookupAdmin(admin.ModelAdmin):
+class LookupAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The call-centre console: one search box; `?phone=` is the telephone system's screen-pop."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -325,15 +326,6 @@ class LookupAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return request.user.has_perm(LOOKUP_PERMISSION)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
     def get_urls(self) -> list:
         view = self.admin_site.admin_view

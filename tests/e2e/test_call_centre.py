@@ -148,6 +148,9 @@ def test_an_agent_finds_her_by_phone_logs_the_call_and_her_goodwill_coupon_works
     expect(page.get_by_text("The code has been applied.")).to_be_visible()
     expect(page.locator("dl.totals")).to_contain_text("−₺50.00")
     page.get_by_role("link", name="Go to checkout").click()
+    # A click waits for the navigation, not for the deferred htmx: choosing a payment method
+    # before htmx has set up the form would re-price nothing (a flaky wait, seen in CI).
+    page.wait_for_load_state("load")
     # Her saved address and the only shipping method are chosen; the card total is shown.
     expect(page.locator("input[name=shipping_method]")).to_be_checked()
     expect(page.locator("#grand-total")).to_have_text("₺119.90")  # 120 − 50 + 49.90

@@ -106,6 +106,7 @@ def test_guest_checks_out_with_cash_on_delivery_in_english(
     expect(page.get_by_role("heading", name="Your cart")).to_be_visible()
     page.get_by_role("link", name="Go to checkout").click()
     expect(page.get_by_role("heading", name="Checkout", level=1)).to_be_visible()
+    page.wait_for_load_state("load")  # htmx is deferred: the province's change needs it set up
     expect(page.get_by_text("Delivery address", exact=True)).to_have_count(0)
     cod = page.locator("input[name=payment_method][value=cod]")
     expect(cod).to_be_disabled()
@@ -141,6 +142,7 @@ def test_guest_checks_out_with_cash_on_delivery_in_english(
     # Checkout: contact and delivery address; the province brings the shipping options in.
     page.get_by_role("link", name="Go to checkout").click()
     expect(page.get_by_role("heading", name="Checkout", level=1)).to_be_visible()
+    page.wait_for_load_state("load")  # htmx is deferred: the province's change needs it set up
     expect(page.get_by_text("Enter your delivery address (province)")).to_be_visible()
     page.evaluate("window.__stillHere = true")
     contact = page.get_by_role("group", name="Contact")
