@@ -25,6 +25,18 @@ class ComplaintsConfig(AppConfig):
                 },
             )
         )
+        register_kind(
+            MessageKind(
+                "complaint_received",
+                Category.TRANSACTIONAL,
+                (Channel.EMAIL,),
+                {
+                    "first_name": "Ayşe",
+                    "ticket_number": "SK-AB12-CD34",
+                    "action_url": "http://127.0.0.1:8000/complaints/t/abc/",
+                },
+            )
+        )
         register_complaint_source(
             ComplaintSource(
                 name="complaints",

@@ -41,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("", include("payments.account_urls")),
     path("", include("crm.notifications.urls")),
     path("", include("crm.urls")),
+    path("", include("complaints.urls")),
     path("account/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

@@ -1,16 +1,20 @@
 """Every write of the complaint desk, by subject. Import from here."""
 
 from .tickets import (
+    complaint_customer_message,
     complaint_note,
     complaint_open,
+    complaint_received_send,
     complaint_reply,
     complaint_transition,
     customer_match,
 )
 
 __all__ = [
+    "complaint_customer_message",
     "complaint_note",
     "complaint_open",
+    "complaint_received_send",
     "complaint_reply",
     "complaint_transition",
     "customer_match",

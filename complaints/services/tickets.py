@@ -222,6 +222,48 @@ def complaint_reply(*, ticket: Ticket, by: User, body: str) -> TicketMessage:
     return message
 
 
+def complaint_customer_message(
+    *, ticket: Ticket, body: str, by: User | None = None
+) -> TicketMessage:
+    """The customer writes on their ticket ("My complaints" or the guest's link): a ticket
+    waiting on them, or resolved, is taken up again (in progress); a closed one is refused."""
+    body = (body or "").strip()
+    if not body:
+        raise ComplaintRefused(_("Write your message."))
+    if len(body) > BODY_MAX:
+        raise ComplaintRefused(
+            _("Please keep it under %(count)d characters.") % {"count": BODY_MAX}
+        )
+    with transaction.atomic():
+        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        if locked.status == TicketStatus.CLOSED:
+            raise ComplaintRefused(
+                _("This complaint is closed. Please open a new one if you need us.")
+            )
+        message = TicketMessage.objects.create(
+            ticket=locked, kind=TicketMessage.Kind.CUSTOMER, author=by, body=body
+        )
+        if locked.status in (TicketStatus.WAITING_ON_CUSTOMER, TicketStatus.RESOLVED):
+            complaint_transition(
+                ticket=locked, to=TicketStatus.IN_PROGRESS, by=by, note=_("The customer wrote.")
+            )
+        TicketEvent.objects.create(ticket=locked, actor=by, kind="customer_message")
+    return message
+
+
+def complaint_received_send(*, ticket: Ticket, url: str) -> None:
+    """Tell the customer the complaint arrived, with its number and the link to follow it
+    (once per ticket; sent on commit)."""
+    notification_send(
+        to=_recipient(ticket),
+        kind="complaint_received",
+        context={"ticket_number": ticket.number, "action_url": url},
+        channels=[MessageChannel.EMAIL],
+        subject=("complaint", ticket.pk),
+        dedupe_key=f"complaint-received:{ticket.pk}",
+    )
+
+
 def complaint_note(*, ticket: Ticket, by: User, body: str) -> TicketMessage:
     """An internal note (never shown to the customer), tagged with the author's team so agents
     of other teams do not see it."""

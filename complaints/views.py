@@ -1,0 +1,164 @@
+"""The customer's side of the desk: the complaint form (signed in, or a guest with the order
+number and email), "My complaints", a ticket's page with its public conversation and a reply
+box, and the guest's signed link. Another customer's ticket is a 404."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from orders import selectors as order_selectors
+from orders.cart_session import guest_orders, signed_in_user
+from orders.views.limits import visitor_limits
+from shop.ratelimit import attempt_count, attempts_exhausted
+
+from . import selectors, services
+from .exceptions import ComplaintError
+from .forms import ComplaintForm, ReplyForm
+from .links import ticket_token_read, ticket_url
+from .states import Channel
+
+
+def _visible_order(request: HttpRequest, number: str):
+    """The order, when this visitor may already see it (their own, or placed in this browser)."""
+    if not number:
+        return None
+    try:
+        return order_selectors.order_for_viewer(
+            number=number.strip().upper(),
+            user=signed_in_user(request),
+            guest_numbers=guest_orders(request),
+        )
+    except Http404:
+        return None
+
+
+def _line_choices(order) -> list[tuple[str, str]]:
+    if order is None:
+        return []
+    return [
+        (
+            str(line.pk),
+            f"{line.product_name}{f' ({line.variant_name})' if line.variant_name else ''}",
+        )
+        for line in order.lines.all()
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+def complaint_new(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    number = (request.POST.get("order_number") or request.GET.get("order") or "").strip()
+    order = _visible_order(request, number)
+    initial = {"order_number": number}
+    if request.GET.get("line"):
+        initial["lines"] = [request.GET["line"]]
+    form = ComplaintForm(
+        request.POST or None,
+        signed_in=user is not None,
+        line_choices=_line_choices(order),
+        initial=initial,
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        error = ""
+        if data["order_number"] and order is None:
+            order, error, status = _guest_order(request, data["order_number"], data.get("email"))
+        if not error:
+            try:
+                ticket = services.complaint_open(
+                    channel=Channel.WEB,
+                    category=data["category"],
+                    description=data["description"],
+                    desired_outcome=data["desired_outcome"],
+                    customer=user,
+                    contact_name=data.get("name", ""),
+                    contact_email=data.get("email", ""),
+                    contact_phone=data.get("phone", ""),
+                    language=get_language() or settings.LANGUAGE_CODE,
+                    order=order,
+                    order_lines=[
+                        line for line in (order.lines.all() if order else [])
+                        if str(line.pk) in data.get("lines", [])
+                    ],
+                )  # fmt: skip
+            except ComplaintError as refused:
+                error, status = str(refused), 400
+        if not error:
+            link = ticket_url(ticket=ticket, absolute=True)
+            services.complaint_received_send(ticket=ticket, url=link)
+            messages.success(
+                request,
+                _("Thank you. Your complaint %(number)s has reached us.")
+                % {"number": ticket.number},
+            )
+            if user is not None and ticket.customer_id == user.pk:
+                return HttpResponseRedirect(reverse("complaints:detail", args=[ticket.number]))
+            return HttpResponseRedirect(ticket_url(ticket=ticket))
+        form.add_error(None, error)
+    elif request.method == "POST":
+        status = 400
+    return render(request, "complaints/new.html", {"form": form, "order": order}, status=status)
+
+
+def _guest_order(request: HttpRequest, number: str, email: str | None):
+    """The order a guest names by number and email (rate-limited like guest tracking)."""
+    limits = visitor_limits(request, "complaint-tries", settings.ORDER_TRACK_ATTEMPTS_PER_HOUR)
+    if attempts_exhausted(limits):
+        return None, _("Too many tries. Please wait an hour and try again."), 429
+    attempt_count(limits, window_seconds=3600)
+    order = order_selectors.order_tracked(number=number, email=email or "")
+    if order is None:
+        return None, _("We could not find an order with this number and email address."), 404
+    return order, "", 200
+
+
+@login_required
+def my_complaints(request: HttpRequest) -> HttpResponse:
+    tickets = selectors.customer_tickets(customer=request.user)
+    return render(request, "complaints/list.html", {"tickets": tickets})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint_detail(request: HttpRequest, number: str) -> HttpResponse:
+    ticket = selectors.ticket_for_customer(number=number, customer=request.user)
+    return _ticket_page(request, ticket)
+
+
+@require_http_methods(["GET", "POST"])
+def complaint_guest(request: HttpRequest, token: str) -> HttpResponse:
+    raw = ticket_token_read(token)
+    if raw is None:
+        raise Http404
+    ticket = selectors.ticket_by_token(token=raw)
+    return _ticket_page(request, ticket)
+
+
+def _ticket_page(request: HttpRequest, ticket) -> HttpResponse:
+    form = ReplyForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.complaint_customer_message(
+                    ticket=ticket, body=form.cleaned_data["body"], by=signed_in_user(request)
+                )
+            except ComplaintError as refused:
+                form.add_error(None, str(refused))
+            else:
+                messages.success(request, _("Your message has reached us."))
+                return HttpResponseRedirect(request.path)
+        status = 400
+    context = {
+        "ticket": ticket,
+        "conversation": selectors.public_conversation(ticket=ticket),
+        "form": form,
+    }
+    return render(request, "complaints/detail.html", context, status=status)
