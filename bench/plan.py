@@ -140,6 +140,8 @@ def _account_pages(user, variants) -> dict:
         "my points": reverse("wallet:points"),
         "my coupons": reverse("orders:my_coupons"),
         "feedback survey": reverse("crm:feedback", args=[survey]),
+        "my complaints": reverse("complaints:list"),
+        "complaint form": reverse("complaints:new") + f"?order={number}",
         "my profile": reverse("crm:profile"),
         "your data": reverse("crm:your_data"),
     }
