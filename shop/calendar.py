@@ -4,7 +4,10 @@ complaint desk's SLA clock, the chat's opening hours and the delivery promise al
 
 Working hours are `BUSINESS_HOURS` on `BUSINESS_WORKING_WEEKDAYS`, in the shop's time zone; a
 `CalendarDay` row changes one day: a holiday or a closure has none, a half day stops at its
-`closes_at`, a weekend day worked has the usual hours. A half day counts as a working day.
+`closes_at`, a weekend day worked has the usual hours. A half day counts as a working day when it
+falls on a working weekday; a bayram eve on a Saturday leaves the shop closed.
+
+The arithmetic itself is `shop.business_time` (pure); this module feeds it the calendar's hours.
 """
 
 from collections.abc import Sequence
@@ -42,8 +45,9 @@ class BusinessCalendar:
             return (opens, closes) if day.weekday() in settings.BUSINESS_WORKING_WEEKDAYS else None
         if row.kind in (CalendarDay.Kind.HOLIDAY, CalendarDay.Kind.CLOSED):
             return None
-        if row.kind == CalendarDay.Kind.HALF_DAY:
-            return (opens, min(closes, row.closes_at)) if row.closes_at > opens else None
+        if row.kind == CalendarDay.Kind.HALF_DAY:  # shortens a working day, opens no weekend
+            usual = day.weekday() in settings.BUSINESS_WORKING_WEEKDAYS
+            return (opens, min(closes, row.closes_at)) if usual and row.closes_at > opens else None
         return opens, closes  # a weekend day worked
 
 
