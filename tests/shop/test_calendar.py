@@ -62,6 +62,7 @@ def test_working_hours_follow_weekdays_holidays_half_days_and_worked_weekends():
     assert working_hours(date(2027, 3, 8)) == (time(9), time(13))  # the eve: until 13:00
     assert working_hours(date(2027, 3, 9)) is None  # Ramazan Bayramı
     assert working_hours(date(2027, 3, 13)) == (time(9), time(18))  # a Saturday worked
+    assert working_hours(date(2027, 5, 15)) is None  # Kurban's eve is a Saturday: no work
 
 
 def test_the_working_time_between_two_instants_skips_nights_weekends_and_holidays():
