@@ -15,8 +15,9 @@ from ..states import Category, Channel, Outcome, Priority, TicketStatus
 
 
 def new_ticket_token() -> str:
-    """The ticket's public token (the guest's link, the reply address): unguessable."""
-    return secrets.token_urlsafe(24)
+    """The ticket's public token (the guest's link, the reply address): unguessable, and
+    lower-case hex so a mail system lower-casing the reply address keeps it intact."""
+    return secrets.token_hex(16)
 
 
 class Ticket(models.Model):

@@ -23,6 +23,7 @@ from shop.phones import normalize_phone
 from ..exceptions import ComplaintRefused, InvalidTicketTransition
 from ..models import Ticket, TicketEvent, TicketLine, TicketMessage
 from ..states import Category, Channel, Outcome, Priority, TicketStatus, can_transition
+from .clock import ticket_clock_update
 
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on the phone
 SUBJECT_MAX = 200
@@ -126,6 +127,7 @@ def complaint_open(
             ticket=ticket, actor=by or customer, kind="opened", to_status=TicketStatus.NEW,
             note=Channel(channel).label,
         )  # fmt: skip
+        ticket_clock_update(ticket)
         if by is not None:
             audit_record(actor=by, action="complaint.open", target=ticket)
     return ticket
@@ -185,6 +187,7 @@ def complaint_transition(
             to_status=to,
             note=note,
         )
+        ticket_clock_update(locked)
     return locked
 
 
@@ -207,9 +210,12 @@ def complaint_reply(*, ticket: Ticket, by: User, body: str) -> TicketMessage:
             ticket=locked, kind=TicketMessage.Kind.REPLY, author=by, body=body
         )
         if locked.first_response_at is None:
+            locked.first_response_at = message.created_at
             Ticket.objects.filter(pk=locked.pk).update(first_response_at=message.created_at)
         if locked.status == TicketStatus.NEW:
-            complaint_transition(ticket=locked, to=TicketStatus.IN_PROGRESS, by=by)
+            locked = complaint_transition(ticket=locked, to=TicketStatus.IN_PROGRESS, by=by)
+        else:
+            ticket_clock_update(locked)  # from the first-response target to the resolution one
         TicketEvent.objects.create(ticket=locked, actor=by, kind="reply")
         notification_send(
             to=_recipient(locked),
