@@ -55,7 +55,7 @@ def test_a_processed_message_moves_to_cur_with_s_and_is_not_read_again(maildir):
 
 
 def test_a_message_delivered_while_reading_is_read_next_time(maildir):
-    path, new_key, cur_key = maildir
+    path = maildir[0]
     for key, _raw in maildir_messages(path):
         maildir_mark_processed(path, key)
     later = mailbox.Maildir(path, create=False).add((MAIL / "encoded_subject.eml").read_bytes())

@@ -6,6 +6,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from PIL import Image
 
 from complaints.inbound.exceptions import InboundRefused
@@ -128,7 +129,10 @@ def test_a_message_without_from_is_refused_with_a_clear_reason():
     with pytest.raises(InboundRefused) as refused:
         inbound_parse(_raw("no_from.eml"))
     assert refused.value.code == "no_sender"
-    assert str(refused.value.message) == "The email has no usable sender address."
+    with translation.override("en"):
+        assert refused.value.message == "The email has no usable sender address."
+    with translation.override("tr"):
+        assert refused.value.message == "E-postada kullanılabilir bir gönderen adresi yok."
 
 
 @pytest.mark.parametrize("sender", ["Ayşe", "not-an-address@", "<@example.com>", "undisclosed:;"])
@@ -169,3 +173,19 @@ def test_auto_replies_are_marked_so_the_desk_never_answers_them():
     message["Auto-Submitted"] = "auto-replied"
     message.set_content("Ofis dışındayım.")
     assert inbound_parse(message.as_bytes()).auto_submitted
+
+
+def test_an_html_only_gmail_reply_loses_its_quoted_history():
+    message = EmailMessage()
+    message["From"] = "ayse@example.com"
+    message.set_content(
+        '<div dir="ltr">Ürün hâlâ bozuk.</div><br><div class="gmail_quote">'
+        '<div dir="ltr">4 Kas 2026 Çar, 11:02 tarihinde Dükkan &lt;destek@dukkan.example&gt; '
+        "şunu yazdı:<br></div><blockquote>Merhaba Ayşe Hanım,<br>Değişim yolda.</blockquote></div>",
+        subtype="html",
+    )
+
+    email = inbound_parse(message.as_bytes())
+
+    assert email.body == "Ürün hâlâ bozuk."
+    assert "Değişim yolda." in email.full_body
