@@ -17,7 +17,7 @@ from .accounts import *  # noqa: F403
 from .base import *  # noqa: F403
 from .broker import *  # noqa: F403
 from .commerce import *  # noqa: F403
-from .complaints_sla import *  # noqa: F403
+from .complaints import *  # noqa: F403
 from .data import *  # noqa: F403
 from .files import *  # noqa: F403
 from .journeys import *  # noqa: F403
