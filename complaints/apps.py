@@ -37,6 +37,10 @@ class ComplaintsConfig(AppConfig):
                 },
             )
         )
+        from . import admin_sla  # noqa: F401  (SLA policies; complaints/admin.py is the desk's)
+        from .sla_messages import register_kinds as register_sla_kinds
+
+        register_sla_kinds()
         register_complaint_source(
             ComplaintSource(
                 name="complaints",

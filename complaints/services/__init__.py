@@ -1,5 +1,8 @@
 """Every write of the complaint desk, by subject. Import from here."""
 
+from .clock import sla_target_hours, ticket_clock_update
+from .lifecycle import complaint_customer_reopen, complaint_lifecycle_sweep
+from .sla import sla_watch
 from .tickets import (
     complaint_customer_message,
     complaint_note,
@@ -12,10 +15,15 @@ from .tickets import (
 
 __all__ = [
     "complaint_customer_message",
+    "complaint_customer_reopen",
+    "complaint_lifecycle_sweep",
     "complaint_note",
     "complaint_open",
     "complaint_received_send",
     "complaint_reply",
     "complaint_transition",
     "customer_match",
+    "sla_target_hours",
+    "sla_watch",
+    "ticket_clock_update",
 ]

@@ -1,15 +1,17 @@
 """The ticket's SLA deadline (`Ticket.due_at`), recomputed by the door at each change.
 
-Before the first public reply the clock runs towards the first-response target of the
-ticket's priority; after it, towards the resolution target; both from the opening, in working
+Before the first public reply the clock runs towards the first-response target; after it,
+towards the resolution target — the `SlaPolicy` of the ticket's category and priority, or the
+per-priority defaults in settings when no policy names that pair; both from the opening, in working
 time (`complaints.sla`), with the ticket's waiting-on-customer spells as pauses. While the
 ticket waits on the customer, or once resolved or closed, there is no deadline (None)."""
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.conf import settings
 
-from ..models import Ticket, TicketEvent
+from ..models import SlaAlert, SlaPolicy, Ticket, TicketEvent
 from ..sla import sla_due_at
 from ..states import CLOCK_PAUSED, OPEN
 
@@ -34,13 +36,35 @@ def ticket_pauses(ticket: Ticket) -> list[tuple[datetime, datetime | None]]:
     return pauses
 
 
-def ticket_target_seconds(ticket: Ticket) -> int:
-    targets = (
-        settings.COMPLAINTS_SLA_RESOLUTION_HOURS
-        if ticket.first_response_at
-        else settings.COMPLAINTS_SLA_FIRST_RESPONSE_HOURS
+def sla_target_hours(*, category: str, priority: str) -> tuple[Decimal, Decimal]:
+    """(first response, resolution) in working hours: the policy of this category and
+    priority, else the settings' defaults for the priority."""
+    policy = (
+        SlaPolicy.objects.filter(category=category, priority=priority)
+        .values_list("first_response_hours", "resolution_hours")
+        .first()
     )
-    return int(float(targets[ticket.priority]) * HOUR)
+    if policy is not None:
+        return policy
+    return (
+        Decimal(str(settings.COMPLAINTS_SLA_FIRST_RESPONSE_HOURS[priority])),
+        Decimal(str(settings.COMPLAINTS_SLA_RESOLUTION_HOURS[priority])),
+    )
+
+
+def ticket_target_name(ticket: Ticket) -> str:
+    """Which target the clock runs towards now: first response until answered, then resolution."""
+    return (
+        SlaAlert.Target.RESOLUTION if ticket.first_response_at else SlaAlert.Target.FIRST_RESPONSE
+    )
+
+
+def ticket_target_seconds(ticket: Ticket) -> int:
+    first_response, resolution = sla_target_hours(
+        category=ticket.category, priority=ticket.priority
+    )
+    hours = resolution if ticket.first_response_at else first_response
+    return int(hours * HOUR)
 
 
 def ticket_due_at(ticket: Ticket) -> datetime | None:
@@ -55,6 +79,8 @@ def ticket_due_at(ticket: Ticket) -> datetime | None:
 
 
 def ticket_clock_update(ticket: Ticket) -> None:
-    """Store the ticket's deadline as it stands now (called inside the door's transaction)."""
+    """Store the ticket's deadline as it stands now. Called inside the transaction that holds
+    the ticket's row lock by every change the deadline depends on: a transition (the door),
+    the first reply, and a change of priority or category (a policy of its own)."""
     ticket.due_at = ticket_due_at(ticket)
     Ticket.objects.filter(pk=ticket.pk).update(due_at=ticket.due_at)

@@ -21,6 +21,7 @@ from shop.models import User
 from shop.phones import normalize_phone
 
 from ..exceptions import ComplaintRefused, InvalidTicketTransition
+from ..lifecycle import customer_may_reopen, reopen_expired_message
 from ..models import Ticket, TicketEvent, TicketLine, TicketMessage
 from ..states import Category, Channel, Outcome, Priority, TicketStatus, can_transition
 from .clock import ticket_clock_update
@@ -232,7 +233,8 @@ def complaint_customer_message(
     *, ticket: Ticket, body: str, by: User | None = None
 ) -> TicketMessage:
     """The customer writes on their ticket ("My complaints" or the guest's link): a ticket
-    waiting on them, or resolved, is taken up again (in progress); a closed one is refused."""
+    waiting on them, or resolved within the reopen period, is taken up again (in progress); a
+    closed one, or one resolved longer ago than the period, is refused."""
     body = (body or "").strip()
     if not body:
         raise ComplaintRefused(_("Write your message."))
@@ -246,6 +248,8 @@ def complaint_customer_message(
             raise ComplaintRefused(
                 _("This complaint is closed. Please open a new one if you need us.")
             )
+        if locked.status == TicketStatus.RESOLVED and not customer_may_reopen(locked):
+            raise ComplaintRefused(reopen_expired_message())
         message = TicketMessage.objects.create(
             ticket=locked, kind=TicketMessage.Kind.CUSTOMER, author=by, body=body
         )

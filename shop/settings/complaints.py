@@ -46,3 +46,14 @@ COMPLAINTS_SLA_FIRST_RESPONSE_HOURS = _FIRST_RESPONSE | env.dict(
 COMPLAINTS_SLA_RESOLUTION_HOURS = _RESOLUTION | env.dict(
     "COMPLAINTS_SLA_RESOLUTION_HOURS", cast={"value": float}, default={}
 )
+
+# --- SLA watch and lifecycle sweeps (complaints/services/sla.py, lifecycle.py) ---
+# How often the SLA watch warns (80 % of a target) and escalates (target passed).
+COMPLAINTS_SLA_WATCH_EVERY_SECONDS = env.int("COMPLAINTS_SLA_WATCH_EVERY_SECONDS", default=300)
+# How often the lifecycle sweep closes, reminds and resolves.
+COMPLAINTS_LIFECYCLE_EVERY_SECONDS = env.int("COMPLAINTS_LIFECYCLE_EVERY_SECONDS", default=3600)
+# Days after its resolution a customer may reopen a ticket; then the sweep closes it.
+COMPLAINTS_REOPEN_DAYS = env.int("COMPLAINTS_REOPEN_DAYS", default=14)
+# Days a ticket waits on the customer before one reminder, and before it is resolved.
+COMPLAINTS_WAITING_REMINDER_DAYS = env.int("COMPLAINTS_WAITING_REMINDER_DAYS", default=3)
+COMPLAINTS_WAITING_RESOLVE_DAYS = env.int("COMPLAINTS_WAITING_RESOLVE_DAYS", default=7)
