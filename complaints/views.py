@@ -20,7 +20,8 @@ from shop.ratelimit import attempt_count, attempts_exhausted
 from . import selectors, services
 from .exceptions import ComplaintError
 from .forms import ComplaintForm, ReplyForm
-from .links import ticket_token_read, ticket_url
+from .lifecycle import customer_may_reopen, reopen_until
+from .links import ticket_link_token, ticket_token_read, ticket_url
 from .states import Channel
 
 
@@ -156,9 +157,49 @@ def _ticket_page(request: HttpRequest, ticket) -> HttpResponse:
                 messages.success(request, _("Your message has reached us."))
                 return HttpResponseRedirect(request.path)
         status = 400
+    may_reopen = customer_may_reopen(ticket)
     context = {
         "ticket": ticket,
         "conversation": selectors.public_conversation(ticket=ticket),
         "form": form,
+        "may_reopen": may_reopen,
+        "reopen_until": reopen_until(ticket) if may_reopen else None,
+        # Resolved longer ago than the reopen period: the ticket takes nothing more.
+        "takes_messages": ticket.status != "closed" and (ticket.status != "resolved" or may_reopen),
+        "reopen_url": _reopen_url(request, ticket),
     }
     return render(request, "complaints/detail.html", context, status=status)
+
+
+def _reopen_url(request: HttpRequest, ticket) -> str:
+    if request.resolver_match and request.resolver_match.url_name == "guest":
+        return reverse("complaints:guest_reopen", args=[ticket_link_token(ticket)])
+    return reverse("complaints:reopen", args=[ticket.number])
+
+
+@login_required
+@require_http_methods(["POST"])
+def complaint_reopen(request: HttpRequest, number: str) -> HttpResponse:
+    ticket = selectors.ticket_for_customer(number=number, customer=request.user)
+    return _reopen(request, ticket, reverse("complaints:detail", args=[ticket.number]))
+
+
+@require_http_methods(["POST"])
+def complaint_guest_reopen(request: HttpRequest, token: str) -> HttpResponse:
+    raw = ticket_token_read(token)
+    if raw is None:
+        raise Http404
+    ticket = selectors.ticket_by_token(token=raw)
+    return _reopen(request, ticket, ticket_url(ticket=ticket, language=get_language()))
+
+
+def _reopen(request: HttpRequest, ticket, back: str) -> HttpResponse:
+    """The customer's "Reopen" button: within the period, the ticket is taken up again; after
+    it (or when not resolved) a message says why and nothing changes."""
+    try:
+        services.complaint_customer_reopen(ticket=ticket, by=signed_in_user(request))
+    except ComplaintError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Your complaint is open again. We will get back to you."))
+    return HttpResponseRedirect(back)
