@@ -11,6 +11,7 @@ class ComplaintsConfig(AppConfig):
         from crm.notifications.models import Category, Channel
         from crm.registry import ComplaintSource, register_complaint_source
 
+        from .satisfaction import kinds as satisfaction_kinds
         from .selectors import customer_complaint_rows, open_ticket_count
 
         register_kind(
@@ -37,6 +38,7 @@ class ComplaintsConfig(AppConfig):
                 },
             )
         )
+        satisfaction_kinds.register()
         register_complaint_source(
             ComplaintSource(
                 name="complaints",

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .satisfaction import views as satisfaction_views
 
 app_name = "complaints"
 
@@ -9,4 +10,5 @@ urlpatterns = [
     path("account/complaints/", views.my_complaints, name="list"),
     path("account/complaints/<str:number>/", views.complaint_detail, name="detail"),
     path("complaints/t/<str:token>/", views.complaint_guest, name="guest"),
+    path("complaints/survey/<str:token>/", satisfaction_views.survey_page, name="survey"),
 ]

@@ -1,5 +1,7 @@
 """Every write of the complaint desk, by subject. Import from here."""
 
+from .satisfaction import satisfaction_answer
+from .surveys import satisfaction_reminders_send, satisfaction_survey_open
 from .tickets import (
     complaint_customer_message,
     complaint_note,
@@ -18,4 +20,7 @@ __all__ = [
     "complaint_reply",
     "complaint_transition",
     "customer_match",
+    "satisfaction_answer",
+    "satisfaction_reminders_send",
+    "satisfaction_survey_open",
 ]

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.notifications.models import Channel as MessageChannel
-from crm.notifications.services import Recipient, notification_send
+from crm.notifications.services import notification_send
 from orders.models import Order, OrderLine
 from shop.audit import audit_record
 from shop.models import User
@@ -24,6 +24,8 @@ from ..exceptions import ComplaintRefused, InvalidTicketTransition
 from ..models import Ticket, TicketEvent, TicketLine, TicketMessage
 from ..states import Category, Channel, Outcome, Priority, TicketStatus, can_transition
 from .clock import ticket_clock_update
+from .recipients import ticket_recipient as _recipient
+from .surveys import satisfaction_survey_open
 
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on the phone
 SUBJECT_MAX = 200
@@ -188,6 +190,8 @@ def complaint_transition(
             note=note,
         )
         ticket_clock_update(locked)
+        if to == TicketStatus.RESOLVED:
+            satisfaction_survey_open(ticket=locked, by=by)
     return locked
 
 
@@ -283,11 +287,3 @@ def complaint_note(*, ticket: Ticket, by: User, body: str) -> TicketMessage:
         )
         TicketEvent.objects.create(ticket=ticket, actor=by, kind="note")
     return message
-
-
-def _recipient(ticket: Ticket) -> User | Recipient:
-    if ticket.customer is not None and ticket.customer.is_active:
-        return ticket.customer
-    return Recipient(
-        email=ticket.contact_email, phone=ticket.contact_phone, language=ticket.language
-    )

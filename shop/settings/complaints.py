@@ -46,3 +46,10 @@ COMPLAINTS_SLA_FIRST_RESPONSE_HOURS = _FIRST_RESPONSE | env.dict(
 COMPLAINTS_SLA_RESOLUTION_HOURS = _RESOLUTION | env.dict(
     "COMPLAINTS_SLA_RESOLUTION_HOURS", cast={"value": float}, default={}
 )
+
+# --- Satisfaction after resolution (complaints/satisfaction/, docs/complaints.md) ---
+# One reminder this many days after the survey if it is unanswered; the link answers for
+# COMPLAINTS_CSAT_ANSWER_DAYS. The reminder sweep runs every COMPLAINTS_CSAT_EVERY_SECONDS.
+COMPLAINTS_CSAT_REMINDER_DAYS = env.int("COMPLAINTS_CSAT_REMINDER_DAYS", default=2)
+COMPLAINTS_CSAT_ANSWER_DAYS = env.int("COMPLAINTS_CSAT_ANSWER_DAYS", default=30)
+COMPLAINTS_CSAT_EVERY_SECONDS = env.int("COMPLAINTS_CSAT_EVERY_SECONDS", default=3600)
