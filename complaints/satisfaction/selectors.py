@@ -3,6 +3,11 @@
 from ..models import SatisfactionSurvey
 from .links import survey_token_read
 
+SURVEY_PAGE_FIELDS = (
+    "token", "round", "created_at", "answered_at", "score", "solved", "comment", "ticket_id",
+    "ticket__number", "ticket__subject", "ticket__status", "ticket__language",
+)  # fmt: skip
+
 
 def survey_by_link(signed: str) -> SatisfactionSurvey | None:
     """The survey a link names, or None for an altered or unknown one."""
@@ -11,11 +16,7 @@ def survey_by_link(signed: str) -> SatisfactionSurvey | None:
         return None
     return (
         SatisfactionSurvey.objects.select_related("ticket")
-        .only(
-            "token", "round", "created_at", "answered_at", "score", "solved", "comment",
-            "ticket__number", "ticket__subject", "ticket__status", "ticket__customer_id",
-            "ticket__language",
-        )  # fmt: skip
+        .only(*SURVEY_PAGE_FIELDS)
         .filter(token=token)
         .first()
     )
