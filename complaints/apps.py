@@ -12,6 +12,7 @@ class ComplaintsConfig(AppConfig):
         from crm.registry import ComplaintSource, register_complaint_source
 
         from .satisfaction import kinds as satisfaction_kinds
+        from .services.follow_ups import complaint_follow_up_open
         from .selectors import customer_complaint_rows, open_ticket_count
 
         register_kind(
@@ -44,5 +45,6 @@ class ComplaintsConfig(AppConfig):
                 name="complaints",
                 for_customer=customer_complaint_rows,
                 open_count=open_ticket_count,
+                follow_up=complaint_follow_up_open,
             )
         )
