@@ -12,8 +12,8 @@ class ComplaintsConfig(AppConfig):
         from crm.registry import ComplaintSource, register_complaint_source
 
         from .satisfaction import kinds as satisfaction_kinds
-        from .services.follow_ups import complaint_follow_up_open
         from .selectors import customer_complaint_rows, open_ticket_count
+        from .services.follow_ups import complaint_follow_up_open
 
         register_kind(
             MessageKind(
