@@ -146,6 +146,8 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + _models("crm", "team agentlimit", "view", "add", "change")
             + _model("shop.auditentry", "view")
             + ["crm.decide_goodwill"]
+            # The complaint desk's report (volumes, times, satisfaction, productivity).
+            + ["complaints.view_ticketreport"]
         ),
     ),
     StaffGroup(
@@ -166,6 +168,7 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             # Feedback after delivery: the answers and the NPS report.
             + _models("crm", "feedbacksurvey", *VIEW)
             + ["crm.view_feedback_report"]
+            + ["complaints.view_ticketreport"]
         ),
     ),
     StaffGroup(
