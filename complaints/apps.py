@@ -11,7 +11,11 @@ class ComplaintsConfig(AppConfig):
         from crm.notifications.models import Category, Channel
         from crm.registry import ComplaintSource, register_complaint_source
 
+        from .procedures import admin as _procedures_admin  # noqa: F401  (registers screens)
+        from .procedures.panel import register as register_procedure_panel
         from .selectors import customer_complaint_rows, open_ticket_count
+
+        register_procedure_panel()
 
         register_kind(
             MessageKind(

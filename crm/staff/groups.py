@@ -132,13 +132,18 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
                 "crm.give_goodwill_points",
                 "crm.resend_message",
             ]
+            # The complaint desk's procedures: read them, acknowledge each new version, record
+            # the one followed on a ticket.
+            + _models("complaints", "procedure procedureversion", *VIEW)
+            + ["complaints.acknowledge_procedure"]
         ),
     ),
     StaffGroup(
         name="Team lead",
         does=(
             "Leads a team of agents: everything an agent does, plus approving or refusing "
-            "goodwill above an agent's limit, setting agents' limits and keeping teams."
+            "goodwill above an agent's limit, setting agents' limits and keeping teams, seeing "
+            "who has not read a procedure and reviewing the quality of resolved complaints."
         ),
         includes=(CALL_CENTRE_AGENT,),
         permissions=tuple(
@@ -146,13 +151,17 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + _models("crm", "team agentlimit", "view", "add", "change")
             + _model("shop.auditentry", "view")
             + ["crm.decide_goodwill"]
+            # Who in the team has not read a procedure; quality review of resolved complaints.
+            + ["complaints.view_acknowledgements", "complaints.review_quality"]
+            + _models("complaints", "qualityreview", *VIEW)
         ),
     ),
     StaffGroup(
         name="Complaint manager",
         does=(
             "Runs the complaint desk: works with the agents' tools, decides goodwill, keeps "
-            "teams, resends order messages and sees returns and refunds."
+            "teams, writes the desk's procedures, resends order messages and sees returns and "
+            "refunds."
         ),
         includes=(CALL_CENTRE_AGENT,),
         permissions=tuple(
@@ -166,6 +175,8 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             # Feedback after delivery: the answers and the NPS report.
             + _models("crm", "feedbacksurvey", *VIEW)
             + ["crm.view_feedback_report"]
+            # Writes the procedures (each change a new version) and sees who has read them.
+            + ["complaints.write_procedure", "complaints.view_acknowledgements"]
         ),
     ),
     StaffGroup(
