@@ -393,3 +393,31 @@ def test_the_starting_set_covers_every_category_in_turkish_and_english():
         for part in ("how_to_respond", "how_far_to_bend", "where_to_be_firm"):
             assert version.text(part, "tr") and version.text(part, "en")
             assert version.text(part, "en") != version.text(part, "tr")
+
+
+def test_the_procedure_list_links_agents_and_leads_to_their_pages(client):
+    lead = _staff("Team lead", "lider@example.com")
+    client.force_login(_agent())
+    page = client.get(reverse("admin:complaints_procedure_changelist")).content.decode()
+    assert 'id="procedures-to-read"' in page and 'id="procedures-not-read"' not in page
+    client.force_login(lead)
+    page = client.get(reverse("admin:complaints_procedure_changelist")).content.decode()
+    assert 'id="procedures-to-read"' in page and 'id="procedures-not-read"' in page
+    quality = client.get(reverse("admin:complaints_qualityreview_changelist")).content.decode()
+    assert 'id="quality-sample-link"' in quality
+
+
+def test_the_panel_reads_in_english_where_english_was_written():
+    version = procedure_create(category=Category.PAYMENT, texts=_texts(), by=_manager())
+    ticket = _ticket(category=Category.PAYMENT)
+    request = RequestFactory().get("/")
+    request.user = _agent()
+    with translation.override("en"):
+        context = procedure_panel_context(request, ticket)
+        html = render_to_string(
+            "admin/complaints/panels/procedure.html", {**context, "ticket": ticket}
+        )
+    assert "Apologise." in html  # written in English
+    assert "Kargo ücreti kadar puan." in html  # not written in English: the Turkish
+    assert "I followed this version" in html
+    assert version.text("how_to_respond", "tr") == "Özür dileyin."
