@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from shop.admin_safety import MalformedFilterSafeMixin, ReadOnlyAdminMixin
 
-from ..exceptions import ComplaintError
+from ..exceptions import ComplaintError, ComplaintRefused
 from ..models import Procedure, ProcedureVersion, QualityReview, Ticket
 from ..models.quality import SCORE_MAX
 from ..services.procedures import (
@@ -207,13 +207,18 @@ class ProcedureAdmin(MalformedFilterSafeMixin, admin.ModelAdmin):
         """The agent's procedures (of their teams) with versions not yet read."""
         _require(request, ACKNOWLEDGE_PERMISSION)
         if request.method == "POST":
-            version = ProcedureVersion.objects.filter(pk=_int(request.POST.get("version"))).first()
-            if version is None or version not in selectors.versions_to_acknowledge(request.user):
-                self.message_user(
-                    request, _("There is no such procedure for you to read."), messages.ERROR
-                )
-            else:
+            version = (
+                ProcedureVersion.objects.select_related("procedure")
+                .filter(pk=_int(request.POST.get("version")))
+                .first()
+            )
+            try:
+                if version is None:
+                    raise ComplaintRefused(_("There is no such procedure for you to read."))
                 procedure_acknowledge(version=version, by=request.user)
+            except ComplaintError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
                 self.message_user(
                     request, _("Noted: you have read %(version)s.") % {"version": version}
                 )

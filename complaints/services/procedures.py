@@ -130,7 +130,11 @@ def procedure_version_write(
 
 
 def procedure_acknowledge(*, version: ProcedureVersion, by: User) -> ProcedureAcknowledgement:
-    """The agent has read this version (once; a second click changes nothing)."""
+    """The agent has read this version (once; a second click changes nothing). Only a procedure
+    for every team or for one of the agent's teams is theirs to acknowledge."""
+    team_id = version.procedure.team_id
+    if team_id is not None and not by.teams.filter(pk=team_id).exists():
+        raise ComplaintRefused(_("There is no such procedure for you to read."))
     with transaction.atomic():
         acknowledgement, created = ProcedureAcknowledgement.objects.get_or_create(
             user=by, version=version

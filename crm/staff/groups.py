@@ -134,7 +134,7 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             ]
             # The complaint desk's procedures: read them, acknowledge each new version, record
             # the one followed on a ticket.
-            + _models("complaints", "procedure procedureversion", *VIEW)
+            + _models("complaints", "procedure", *VIEW)
             + ["complaints.acknowledge_procedure"]
         ),
     ),

@@ -421,3 +421,15 @@ def test_the_panel_reads_in_english_where_english_was_written():
     assert "Kargo ücreti kadar puan." in html  # not written in English: the Turkish
     assert "I followed this version" in html
     assert version.text("how_to_respond", "tr") == "Özür dileyin."
+
+
+def test_another_teams_procedure_is_not_the_agents_to_acknowledge():
+    agent = _agent()
+    Team.objects.create(name="Kargo").members.add(agent)
+    theirs = procedure_create(
+        category=Category.PAYMENT, team=Team.objects.create(name="Ödeme"), texts=_texts(),
+        by=_manager(),
+    )  # fmt: skip
+    with translation.override("en"), pytest.raises(ComplaintRefused, match="no such procedure"):
+        procedure_acknowledge(version=theirs, by=agent)
+    assert not ProcedureAcknowledgement.objects.exists()
