@@ -5,6 +5,7 @@ not."""
 
 import importlib
 import re
+import threading
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,7 @@ from django.apps import apps as live_apps
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
@@ -433,3 +435,31 @@ def test_another_teams_procedure_is_not_the_agents_to_acknowledge():
     with translation.override("en"), pytest.raises(ComplaintRefused, match="no such procedure"):
         procedure_acknowledge(version=theirs, by=agent)
     assert not ProcedureAcknowledgement.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_managers_saving_at_once_write_two_versions_numbered_in_turn():
+    first = procedure_create(category=Category.STOCK, texts=_texts(), by=_manager())
+    writers = [first.written_by, _staff("Complaint manager", "mudur2@example.com")]
+    barrier = threading.Barrier(2)
+    results: list[object] = [None, None]
+
+    def write(index: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results[index] = procedure_version_write(
+                procedure=first.procedure, texts=_texts(f"Metin {index}"), by=writers[index]
+            )
+        except Exception as error:  # the test inspects what each got
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
+    assert all(isinstance(r, ProcedureVersion) for r in results), results
+    assert sorted(r.number for r in results) == [2, 3]

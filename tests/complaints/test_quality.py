@@ -2,12 +2,14 @@
 ticket and never their own, and reads the average per agent."""
 
 import re
+import threading
 import zoneinfo
 from datetime import date, datetime
 
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
@@ -171,3 +173,31 @@ def test_an_agent_cannot_open_the_quality_screens(client):
     review_url = reverse("admin:complaints_qualityreview_review", args=[ticket.pk])
     assert client.post(review_url, GOOD).status_code == 403
     assert not QualityReview.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_leads_reviewing_one_ticket_at_once_make_one_review():
+    leads = [_staff("Team lead", "lider@example.com"), _staff("Team lead", "lider2@example.com")]
+    ticket = _resolved(_staff("Call-centre agent", "ali@example.com"))
+    barrier = threading.Barrier(2)
+    results: list[object] = [None, None]
+
+    def review(index: int) -> None:
+        try:
+            with translation.override("en"):
+                barrier.wait(timeout=30)
+                results[index] = quality_review_write(ticket=ticket, by=leads[index], scores=GOOD)
+        except Exception as error:  # the test inspects what each lead got
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=review, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
+    refused = [r for r in results if isinstance(r, ComplaintRefused)]
+    assert len(refused) == 1 and "already been reviewed" in str(refused[0]), results
+    assert QualityReview.objects.count() == 1
