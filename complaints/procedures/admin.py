@@ -114,7 +114,9 @@ class ProcedureAdmin(MalformedFilterSafeMixin, admin.ModelAdmin):
     def change_view(self, request: HttpRequest, object_id: str, form_url="", extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        procedure = get_object_or_404(Procedure.objects.select_related("team"), pk=object_id)
+        procedure = get_object_or_404(
+            Procedure.objects.select_related("team"), pk=_int(object_id) or 0
+        )
         versions = list(procedure.versions.select_related("written_by").order_by("-number"))
         current = versions[0] if versions else None
         return self._render(

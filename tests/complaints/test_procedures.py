@@ -217,6 +217,8 @@ def test_an_agent_reads_procedures_but_cannot_write_or_delete_them(client):
     assert client.get(write_url).status_code == 403
     assert client.post(write_url, {"how_to_respond_tr": "x"}).status_code == 403
     assert client.post(reverse("admin:complaints_procedure_add"), {}).status_code == 403
+    nonsense = reverse("admin:complaints_procedure_change", args=["nonsense"])
+    assert client.get(nonsense).status_code == 404
     delete = client.post(reverse("admin:complaints_procedure_delete", args=[procedure.pk]))
     assert delete.status_code == 403
     assert procedure.versions.count() == 1
