@@ -11,9 +11,13 @@ class ComplaintsConfig(AppConfig):
         from crm.notifications.models import Category, Channel
         from crm.registry import ComplaintSource, register_complaint_source
 
+        from .procedures import admin as _procedures_admin  # noqa: F401  (registers screens)
+        from .procedures.panel import register as register_procedure_panel
         from .satisfaction import kinds as satisfaction_kinds
         from .selectors import customer_complaint_rows, open_ticket_count
         from .services.follow_ups import complaint_follow_up_open
+
+        register_procedure_panel()
 
         register_kind(
             MessageKind(

@@ -1,5 +1,12 @@
 """Complaint desk tables, one module per subject."""
 
+from .procedures import (  # noqa: F401
+    Procedure,
+    ProcedureAcknowledgement,
+    ProcedureVersion,
+    TicketProcedureUse,
+)
+from .quality import QualityReview  # noqa: F401
 from .reports import TicketReport  # noqa: F401
 from .satisfaction import SatisfactionSurvey  # noqa: F401
 from .tickets import Ticket, TicketEvent, TicketLine, TicketMessage  # noqa: F401

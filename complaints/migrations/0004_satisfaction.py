@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0001_tickets'),
+        ('complaints', '0003_starting_procedures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0009_satisfaction'),
+        ('complaints', '0004_satisfaction'),
     ]
 
     operations = [
