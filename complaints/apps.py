@@ -12,6 +12,7 @@ class ComplaintsConfig(AppConfig):
         from crm.registry import ComplaintSource, register_complaint_source
 
         from .selectors import customer_complaint_rows, open_ticket_count
+        from .setup_inbound import register_inbound_parts
 
         register_kind(
             MessageKind(
@@ -37,6 +38,7 @@ class ComplaintsConfig(AppConfig):
                 },
             )
         )
+        register_inbound_parts()
         register_complaint_source(
             ComplaintSource(
                 name="complaints",

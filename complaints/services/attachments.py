@@ -9,12 +9,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from catalog.images import clean_product_image
+from shop.models import User
 
 from ..exceptions import ComplaintRefused
 from ..models import Ticket, TicketAttachment, TicketMessage
+from .tickets import complaint_customer_message, complaint_open
 
 log = logging.getLogger(__name__)
 NAME_MAX = 255
@@ -27,8 +30,8 @@ def photo_checked(upload: UploadedFile) -> UploadedFile:
     limit = settings.COMPLAINTS_ATTACHMENT_MAX_BYTES
     if upload.size is None or upload.size > limit:
         raise ValidationError(
-            _("“%(name)s” is too large: a photo may be at most %(mb)s MB.")
-            % {"name": name, "mb": round(limit / (1024 * 1024), 1)}
+            _("“%(name)s” is too large: a photo may be at most %(size)s.")
+            % {"name": name, "size": filesizeformat(limit)}
         )
     try:
         cleaned = clean_product_image(upload)
@@ -103,3 +106,23 @@ def ticket_attachments_add(
             attachment.file.delete(save=False)
         raise
     return made
+
+
+def complaint_open_with_photos(*, photos: Sequence[UploadedFile] = (), **fields: object) -> Ticket:
+    """`complaint_open` and the customer's photos on its first message, committed together."""
+    with transaction.atomic():
+        ticket = complaint_open(**fields)
+        if photos:
+            ticket_attachments_add(ticket=ticket, message=ticket.messages.first(), photos=photos)
+    return ticket
+
+
+def complaint_customer_message_with_photos(
+    *, ticket: Ticket, body: str, by: User | None = None, photos: Sequence[UploadedFile] = ()
+) -> TicketMessage:
+    """`complaint_customer_message` and its photos, committed together."""
+    with transaction.atomic():
+        message = complaint_customer_message(ticket=ticket, body=body, by=by)
+        if photos:
+            ticket_attachments_add(ticket=ticket, message=message, photos=photos)
+    return message

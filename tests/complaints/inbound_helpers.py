@@ -1,5 +1,6 @@
 """Raw RFC 5322 messages for the inbound-email tests, built with the standard library."""
 
+import os
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -8,9 +9,14 @@ from io import BytesIO
 from PIL import Image
 
 
-def png_bytes(size: tuple[int, int] = (8, 8), color: str = "red") -> bytes:
+def png_bytes(size: tuple[int, int] = (8, 8), color: str = "red", noise: bool = False) -> bytes:
+    """A real PNG; with noise it does not compress (its size is about 3 bytes a pixel)."""
     buffer = BytesIO()
-    Image.new("RGB", size, color).save(buffer, format="PNG")
+    if noise:
+        image = Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3))
+    else:
+        image = Image.new("RGB", size, color)
+    image.save(buffer, format="PNG")
     return buffer.getvalue()
 
 

@@ -338,3 +338,21 @@ def delivery_report_apply(*, provider_message_id: str, delivered: bool, hard_bou
                     channel=row.channel, address=row.recipient, defaults={"reason": "hard bounce"}
                 )
     return len(rows)
+
+
+def messages_redact(*, subject_type: str, subject_ids: list, placeholder: str) -> int:
+    """Remove the personal contents of the sent messages about these objects (a retention
+    job): address, texts and the person link go; kind, channel, status and times stay."""
+    with transaction.atomic():
+        return Message.objects.filter(
+            subject_type=subject_type, subject_id__in=[str(pk) for pk in subject_ids]
+        ).update(
+            recipient="",
+            user=None,
+            subject_line="",
+            body_text=placeholder,
+            body_html="",
+            reply_to="",
+            last_error="",
+            updated_at=timezone.now(),
+        )
