@@ -6,6 +6,7 @@ The email's Message-ID is unique on the conversation, so the same message delive
 provider's retry, the webhook and the maildir both, two at once) makes one ticket and one entry."""
 
 import logging
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -13,6 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from crm.notifications.selectors import outbox_row_for_email_id
+from orders.models import Order
+from orders.selectors import order_tracked
 
 from ..exceptions import ComplaintRefused
 from ..inbound.exceptions import InboundRefused
@@ -32,6 +35,7 @@ from .tickets import (
 )
 
 log = logging.getLogger(__name__)
+ORDER_NUMBER = re.compile(r"\bDK-[A-Z2-9]{4}-[A-Z2-9]{4}\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,8 @@ def complaint_from_raw_email(*, raw: bytes) -> InboundResult:
 
 def complaint_from_email(*, email: InboundEmail) -> InboundResult:
     """Thread the email onto its ticket or open a new one (channel email, category "other",
-    the sender matched to an account by email). A message taken before is returned as a
+    the sender matched to an account by email, the order its text names when it is the
+    sender's). A message taken before is returned as a
     duplicate; an automatic message (out of office, bounce) is stored but never answered and
     moves no status."""
     if not email.sender:
@@ -117,6 +122,16 @@ def thread_ticket(email: InboundEmail) -> Ticket | None:
     return None
 
 
+def _named_order(email: InboundEmail) -> Order | None:
+    """The order the email names by number (subject or text), when it was placed with the
+    sender's address (as guest tracking asks): nobody attaches another person's order."""
+    for number in dict.fromkeys(ORDER_NUMBER.findall(f"{email.subject}\n{email.body}")):
+        order = order_tracked(number=number.upper(), email=email.sender)
+        if order is not None:
+            return order
+    return None
+
+
 def _text(email: InboundEmail) -> str:
     text = (email.body or email.full_body or "").strip()
     if not text:
@@ -142,6 +157,7 @@ def _store(email: InboundEmail, photos: list, dropped: list[str], written: list)
             customer=sender,
             contact_name=email.sender_name,
             contact_email=email.sender,
+            order=_named_order(email),
             language=(sender.language if sender and sender.language else "")
             or settings.LANGUAGE_CODE,
         )

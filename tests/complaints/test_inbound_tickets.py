@@ -21,6 +21,7 @@ from complaints.services.inbound import complaint_from_email, complaint_from_raw
 from complaints.states import Category, Channel, TicketStatus
 from crm.notifications.models import Message
 from tests.factories import StaffFactory, UserFactory
+from tests.orders.helpers import cart_with, place, shipping_setup, stocked_variant
 from tests.orders.test_concurrency import run_together
 
 from .inbound_helpers import png_bytes, raw_email
@@ -253,3 +254,23 @@ def test_the_same_email_delivered_twice_at_once_makes_one_ticket():
     assert Ticket.objects.count() == 1 and TicketMessage.objects.count() == 1
     assert sorted(result.duplicate for result in results) == [False, True]
     assert TicketAttachment.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_order_number_in_the_email_ties_the_ticket_only_to_the_senders_own_order():
+    shipping_setup()
+    ayse = UserFactory(email="ayse@example.com", verified=True)
+    order = place(cart_with((stocked_variant(), 1), user=ayse))
+    mine = complaint_from_raw_email(
+        raw=raw_email(subject=f"Sipariş {order.number.lower()} hakkında")
+    ).ticket
+    assert mine.order == order
+
+    someone_else = complaint_from_raw_email(
+        raw=raw_email(
+            sender="baska@example.com",
+            message_id="<CA+other@mail.example.com>",
+            body=f"{order.number} numaralı sipariş gelmedi.",
+        )
+    ).ticket
+    assert someone_else.order is None
