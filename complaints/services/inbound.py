@@ -35,6 +35,7 @@ from .tickets import (
 )
 
 log = logging.getLogger(__name__)
+NAME_MAX = Ticket._meta.get_field("contact_name").max_length
 ORDER_NUMBER = re.compile(r"\bDK-[A-Z2-9]{4}-[A-Z2-9]{4}\b", re.IGNORECASE)
 
 
@@ -155,7 +156,7 @@ def _store(email: InboundEmail, photos: list, dropped: list[str], written: list)
             description=_text(email),
             subject=email.subject,
             customer=sender,
-            contact_name=email.sender_name,
+            contact_name=email.sender_name[:NAME_MAX],
             contact_email=email.sender,
             order=_named_order(email),
             language=(sender.language if sender and sender.language else "")

@@ -90,16 +90,15 @@ def _attachments_remove(rows) -> int:
 def _tickets_anonymise(ids: list[int], *, now: datetime) -> int:
     placeholder = retention_placeholder()
     with transaction.atomic():
-        tickets = list(
+        ids = list(
             Ticket.objects.select_for_update()
             .filter(pk__in=ids, anonymised_at=None)
-            .only("pk", "category")
+            .values_list("pk", flat=True)
         )
-        ids = [ticket.pk for ticket in tickets]
         with translation.override(settings.LANGUAGE_CODE):
-            for ticket in tickets:
-                Ticket.objects.filter(pk=ticket.pk).update(
-                    subject=str(Category(ticket.category).label),
+            for category in Category:  # one update per category: its name becomes the subject
+                Ticket.objects.filter(pk__in=ids, category=category).update(
+                    subject=str(category.label),
                     contact_name="",
                     contact_email="",
                     contact_phone="",

@@ -39,6 +39,10 @@ def _files_under(path):
 def test_a_customer_sends_photos_that_only_she_and_the_desk_can_open(client, private_root):
     ayse = UserFactory(verified=True, language="en")
     client.force_login(ayse)
+    form = client.get(reverse("complaints:new")).content.decode()
+    assert 'enctype="multipart/form-data"' in form
+    assert 'type="file" name="photos"' in form and "multiple" in form
+    assert '<label for="id_photos">Fotoğraflar (isteğe bağlı, en çok 5' in form
     answer = client.post(
         reverse("complaints:new"),
         {

@@ -5,10 +5,11 @@ acknowledgement to an auto-reply."""
 
 import mailbox
 import time
+from io import StringIO
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from complaints.exceptions import ComplaintRefused
@@ -233,16 +234,19 @@ def test_the_maildir_and_the_webhook_give_the_same_ticket_and_a_second_run_takes
             body="Hâlâ bekliyorum.",
         )
     )
+    no_sender_key = box.add(raw_email(sender="", message_id="<nobody@x.example>"))
     settings.COMPLAINTS_INBOUND_MAILDIR = str(tmp_path / "desk")
 
-    call_command("complaints_read_maildir")
-    call_command("complaints_read_maildir")
+    out = StringIO()
+    call_command("complaints_read_maildir", stdout=out)
+    assert "threaded: 1, duplicates: 1, refused: 1" in out.getvalue()
+    call_command("complaints_read_maildir", stdout=out)
 
     ticket = Ticket.objects.get()
     assert ticket.messages.count() == 2
     assert not list((tmp_path / "desk" / "new").iterdir())
     done = sorted(path.name for path in (tmp_path / "desk" / "cur").iterdir())
-    assert done == sorted([f"{key}:2,S", f"{reply_key}:2,S"])
+    assert done == sorted(f"{k}:2,S" for k in (key, reply_key, no_sender_key))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -274,3 +278,18 @@ def test_an_order_number_in_the_email_ties_the_ticket_only_to_the_senders_own_or
         )
     ).ticket
     assert someone_else.order is None
+
+
+@pytest.mark.django_db
+def test_the_command_says_when_there_is_no_maildir_and_the_webhook_refuses_a_huge_message(
+    tmp_path, settings, signed_post
+):
+    settings.COMPLAINTS_INBOUND_MAILDIR = ""
+    with pytest.raises(CommandError, match="No maildir"):
+        call_command("complaints_read_maildir")
+    with pytest.raises(CommandError, match="is not a maildir"):
+        call_command("complaints_read_maildir", maildir=str(tmp_path / "nowhere"))
+
+    settings.COMPLAINTS_INBOUND_MAX_BYTES = 1000
+    answer = signed_post(raw_email(body="uzun " * 400))
+    assert answer.status_code == 413 and not Ticket.objects.exists()
