@@ -16,6 +16,7 @@ class ComplaintsConfig(AppConfig):
         from .satisfaction import kinds as satisfaction_kinds
         from .selectors import customer_complaint_rows, open_ticket_count
         from .services.follow_ups import complaint_follow_up_open
+        from .setup_inbound import register_inbound_parts
 
         register_procedure_panel()
 
@@ -44,6 +45,7 @@ class ComplaintsConfig(AppConfig):
             )
         )
         satisfaction_kinds.register()
+        register_inbound_parts()
         register_complaint_source(
             ComplaintSource(
                 name="complaints",

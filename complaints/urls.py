@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import attachment_views, views
 from .satisfaction import views as satisfaction_views
 
 app_name = "complaints"
@@ -11,4 +11,14 @@ urlpatterns = [
     path("account/complaints/<str:number>/", views.complaint_detail, name="detail"),
     path("complaints/t/<str:token>/", views.complaint_guest, name="guest"),
     path("complaints/survey/<str:token>/", satisfaction_views.survey_page, name="survey"),
+    path(
+        "account/complaints/<str:number>/photos/<int:pk>/",
+        attachment_views.customer_attachment,
+        name="attachment",
+    ),
+    path(
+        "complaints/t/<str:token>/photos/<int:pk>/",
+        attachment_views.guest_attachment,
+        name="guest_attachment",
+    ),
 ]

@@ -18,9 +18,11 @@ from orders.views.limits import visitor_limits
 from shop.ratelimit import attempt_count, attempts_exhausted
 
 from . import selectors, services
+from .attachment_views import with_photos
 from .exceptions import ComplaintError
 from .forms import ComplaintForm, ReplyForm
 from .links import ticket_token_read, ticket_url
+from .services.attachments import complaint_customer_message_with_photos, complaint_open_with_photos
 from .states import Channel
 
 
@@ -60,6 +62,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
         initial["lines"] = [request.GET["line"]]
     form = ComplaintForm(
         request.POST or None,
+        request.FILES or None,
         signed_in=user is not None,
         line_choices=_line_choices(order),
         initial=initial,
@@ -72,7 +75,8 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
             order, error, status = _guest_order(request, data["order_number"], data.get("email"))
         if not error:
             try:
-                ticket = services.complaint_open(
+                ticket = complaint_open_with_photos(
+                    photos=data.get("photos") or [],
                     channel=Channel.WEB,
                     category=data["category"],
                     description=data["description"],
@@ -142,13 +146,16 @@ def complaint_guest(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _ticket_page(request: HttpRequest, ticket) -> HttpResponse:
-    form = ReplyForm(request.POST or None)
+    form = ReplyForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.complaint_customer_message(
-                    ticket=ticket, body=form.cleaned_data["body"], by=signed_in_user(request)
+                complaint_customer_message_with_photos(
+                    ticket=ticket,
+                    body=form.cleaned_data["body"],
+                    by=signed_in_user(request),
+                    photos=form.cleaned_data["photos"],
                 )
             except ComplaintError as refused:
                 form.add_error(None, str(refused))
@@ -158,7 +165,9 @@ def _ticket_page(request: HttpRequest, ticket) -> HttpResponse:
         status = 400
     context = {
         "ticket": ticket,
-        "conversation": selectors.public_conversation(ticket=ticket),
+        "conversation": with_photos(
+            selectors.public_conversation(ticket=ticket), ticket=ticket, base=request.path
+        ),
         "form": form,
     }
     return render(request, "complaints/detail.html", context, status=status)

@@ -70,4 +70,5 @@ PERIODIC_JOBS: dict[str, tuple[str, str]] = {
         "complaints.satisfaction_reminders",
         "COMPLAINTS_CSAT_EVERY_SECONDS",
     ),
+    "complaints-retention": ("complaints.retention_sweep", "COMPLAINTS_RETENTION_EVERY_SECONDS"),
 }

@@ -1,12 +1,17 @@
-"""The survey's message kinds (transactional: the customer's own complaint) and its panel on
-the staff ticket screen."""
+"""The survey's message kinds (transactional: the customer's own complaint), its panel on the
+staff ticket screen, and its part in the retention sweep (the customer's comment goes with the
+ticket's personal details; the score stays for the reports)."""
+
+from collections.abc import Sequence
 
 from django.http import HttpRequest
 
 from crm.notifications.kinds import MessageKind, register_kind
 from crm.notifications.models import Category, Channel
 
+from ..models import SatisfactionSurvey
 from ..panels import TicketPanel, register_ticket_panel
+from ..retention import register_ticket_scrubber
 from .selectors import ticket_surveys
 
 
@@ -49,6 +54,13 @@ def register() -> None:
             context=_panel,
             order=60,
         )
+    )
+    register_ticket_scrubber("satisfaction", _scrub)
+
+
+def _scrub(ticket_ids: Sequence[int]) -> None:
+    SatisfactionSurvey.objects.filter(ticket_id__in=ticket_ids).exclude(comment="").update(
+        comment=""
     )
 
 

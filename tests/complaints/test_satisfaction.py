@@ -215,3 +215,17 @@ def test_the_real_worker_sends_the_reminder(settings, celery_worker):
     )
     sent = [m for m in mail.outbox if m.subject.startswith("A reminder")]
     assert [m.to for m in sent] == [["hatirlat@example.com"]]
+
+
+def test_the_retention_sweep_removes_the_comment_and_keeps_the_score(settings):
+    from complaints.services.retention import complaints_retention_sweep
+
+    with time_machine.travel(START, tick=False):
+        ticket = _resolved(contact_email="eski@example.com")
+        satisfaction_answer(survey=ticket.surveys.get(), score=4, comment="Ayşe, Kadıköy: iyi.")
+        complaint_transition(ticket=ticket, to=TicketStatus.CLOSED)
+    later = START + timedelta(days=settings.COMPLAINTS_RETENTION_DAYS + 1)
+    with time_machine.travel(later, tick=False):
+        assert complaints_retention_sweep().tickets_anonymised == 1
+    survey = ticket.surveys.get()
+    assert (survey.score, survey.comment) == (4, "")

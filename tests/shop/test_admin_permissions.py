@@ -59,6 +59,7 @@ READ_ONLY_URLS = {
     "notifications_message_preview": "message texts with sample data",
     "catalog/category/children/<str:parent_id>/": "the category tree, expanded",
     "javascript-catalog": "the tree's translations",
+    "complaints_ticketattachment_file": "a complaint's photo, for staff who may view complaints",
 }
 # Money documents and personal data: never served to view-only staff unless listed above.
 DOCUMENT_TYPES = ("application/pdf", "text/csv", "application/vnd.openxmlformats")
@@ -300,6 +301,7 @@ def _payloads(shop: dict[str, object]) -> dict[str, tuple[dict[str, str], list[d
             {"ticket_id": _resolved_ticket().pk},
             [{"greeting": "2", "procedure": "2", "resolution": "2", "language": "2"}],
         ),
+        "complaints_ticketattachment_file": ({"pk": 0}, [{}]),
         "auth_user_password_change": (
             {"id": User.objects.first().pk},
             [{"password1": "a-New-passw0rd!", "password2": "a-New-passw0rd!"}],

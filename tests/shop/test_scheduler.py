@@ -67,6 +67,7 @@ def test_the_shops_schedule_expires_an_unpaid_order_when_its_job_falls_due(setti
         "journey-birthday",
         "journey-special-days",
         "complaint-satisfaction-reminders",
+        "complaints-retention",
     }
 
     ran, _ = jobs.run_due(now=start + timedelta(seconds=settings.ORDER_EXPIRY_EVERY_SECONDS))
