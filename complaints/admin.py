@@ -67,3 +67,6 @@ class TicketAdmin(ReadOnlyAdminMixin, MalformedFilterSafeMixin, admin.ModelAdmin
     ]
     inlines = [TicketLineInline, TicketMessageInline, TicketEventInline]
     actions = None
+
+
+from . import admin_reports  # noqa: E402, F401  (the complaint report)

@@ -11,7 +11,14 @@ class ComplaintsConfig(AppConfig):
         from crm.notifications.models import Category, Channel
         from crm.registry import ComplaintSource, register_complaint_source
 
+        from .procedures import admin as _procedures_admin  # noqa: F401  (registers screens)
+        from .procedures.panel import register as register_procedure_panel
+        from .satisfaction import kinds as satisfaction_kinds
         from .selectors import customer_complaint_rows, open_ticket_count
+        from .services.follow_ups import complaint_follow_up_open
+        from .setup_inbound import register_inbound_parts
+
+        register_procedure_panel()
 
         register_kind(
             MessageKind(
@@ -41,10 +48,13 @@ class ComplaintsConfig(AppConfig):
         from .sla_messages import register_kinds as register_sla_kinds
 
         register_sla_kinds()
+        satisfaction_kinds.register()
+        register_inbound_parts()
         register_complaint_source(
             ComplaintSource(
                 name="complaints",
                 for_customer=customer_complaint_rows,
                 open_count=open_ticket_count,
+                follow_up=complaint_follow_up_open,
             )
         )

@@ -1,8 +1,15 @@
-"""Thin Celery tasks of the complaint desk; each is safe to run twice."""
+"""The complaint desk's background work: thin tasks that call a service (each safe to run
+twice)."""
 
 from celery import shared_task
 
-from .services import complaint_lifecycle_sweep, sla_watch
+from .services import complaint_lifecycle_sweep, satisfaction_reminders_send, sla_watch
+
+
+@shared_task(name="complaints.satisfaction_reminders")
+def satisfaction_reminders() -> int:
+    """Remind once about unanswered satisfaction surveys (hourly)."""
+    return satisfaction_reminders_send()
 
 
 @shared_task(name="complaints.sla_watch")

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views
+from . import attachment_views, views
+from .satisfaction import views as satisfaction_views
 
 app_name = "complaints"
 
@@ -11,4 +12,15 @@ urlpatterns = [
     path("account/complaints/<str:number>/reopen/", views.complaint_reopen, name="reopen"),
     path("complaints/t/<str:token>/", views.complaint_guest, name="guest"),
     path("complaints/t/<str:token>/reopen/", views.complaint_guest_reopen, name="guest_reopen"),
+    path("complaints/survey/<str:token>/", satisfaction_views.survey_page, name="survey"),
+    path(
+        "account/complaints/<str:number>/photos/<int:pk>/",
+        attachment_views.customer_attachment,
+        name="attachment",
+    ),
+    path(
+        "complaints/t/<str:token>/photos/<int:pk>/",
+        attachment_views.guest_attachment,
+        name="guest_attachment",
+    ),
 ]

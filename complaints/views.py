@@ -18,10 +18,12 @@ from orders.views.limits import visitor_limits
 from shop.ratelimit import attempt_count, attempts_exhausted
 
 from . import selectors, services
+from .attachment_views import with_photos
 from .exceptions import ComplaintError
 from .forms import ComplaintForm, ReplyForm
 from .lifecycle import customer_may_reopen, reopen_until
 from .links import ticket_link_token, ticket_token_read, ticket_url
+from .services.attachments import complaint_customer_message_with_photos, complaint_open_with_photos
 from .states import Channel
 
 
@@ -61,6 +63,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
         initial["lines"] = [request.GET["line"]]
     form = ComplaintForm(
         request.POST or None,
+        request.FILES or None,
         signed_in=user is not None,
         line_choices=_line_choices(order),
         initial=initial,
@@ -73,7 +76,8 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
             order, error, status = _guest_order(request, data["order_number"], data.get("email"))
         if not error:
             try:
-                ticket = services.complaint_open(
+                ticket = complaint_open_with_photos(
+                    photos=data.get("photos") or [],
                     channel=Channel.WEB,
                     category=data["category"],
                     description=data["description"],
@@ -143,13 +147,16 @@ def complaint_guest(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _ticket_page(request: HttpRequest, ticket) -> HttpResponse:
-    form = ReplyForm(request.POST or None)
+    form = ReplyForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.complaint_customer_message(
-                    ticket=ticket, body=form.cleaned_data["body"], by=signed_in_user(request)
+                complaint_customer_message_with_photos(
+                    ticket=ticket,
+                    body=form.cleaned_data["body"],
+                    by=signed_in_user(request),
+                    photos=form.cleaned_data["photos"],
                 )
             except ComplaintError as refused:
                 form.add_error(None, str(refused))
@@ -160,7 +167,9 @@ def _ticket_page(request: HttpRequest, ticket) -> HttpResponse:
     may_reopen = customer_may_reopen(ticket)
     context = {
         "ticket": ticket,
-        "conversation": selectors.public_conversation(ticket=ticket),
+        "conversation": with_photos(
+            selectors.public_conversation(ticket=ticket), ticket=ticket, base=request.path
+        ),
         "form": form,
         "may_reopen": may_reopen,
         "reopen_until": reopen_until(ticket) if may_reopen else None,

@@ -85,14 +85,28 @@ class ComplaintRow:
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """A customer staff should get back to (a low feedback score): what the complaint desk
+    needs to open a ticket for it."""
+
+    customer: User | None
+    email: str
+    order_id: int | None
+    summary: str
+    language: str = ""
+
+
+@dataclass(frozen=True)
 class ComplaintSource:
     """Where complaints come from (the complaints app registers one): a customer's latest
-    complaints for the 360's complaints panel and timeline, and figures for the dashboard."""
+    complaints for the 360's complaints panel and timeline, and figures for the dashboard;
+    `follow_up(FollowUp)` opens a ticket for a customer staff should get back to."""
 
     name: str
     for_customer: Callable[[User, int], Sequence[ComplaintRow]]
     open_count: Callable[[], int] | None = None
     more_url: Callable[[User], str] | None = None
+    follow_up: Callable[[FollowUp], object] | None = None
 
 
 @dataclass(frozen=True)
@@ -155,6 +169,14 @@ def unregister_complaint_source(name: str) -> None:
 
 def registered_complaint_sources() -> list[ComplaintSource]:
     return list(_registry.complaints.values())
+
+
+def follow_up_opener() -> Callable[[FollowUp], object] | None:
+    """The complaint desk's way of opening a follow-up ticket, when it is installed."""
+    for source in _registry.complaints.values():
+        if source.follow_up is not None:
+            return source.follow_up
+    return None
 
 
 def register_action(action: Action) -> None:

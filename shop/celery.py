@@ -68,4 +68,9 @@ PERIODIC_JOBS: dict[str, tuple[str, str]] = {
     "journey-special-days": ("crm.journey_special_days", "JOURNEY_SPECIAL_DAYS_EVERY_SECONDS"),
     "complaint-sla-watch": ("complaints.sla_watch", "COMPLAINTS_SLA_WATCH_EVERY_SECONDS"),
     "complaint-lifecycle": ("complaints.lifecycle_sweep", "COMPLAINTS_LIFECYCLE_EVERY_SECONDS"),
+    "complaint-satisfaction-reminders": (
+        "complaints.satisfaction_reminders",
+        "COMPLAINTS_CSAT_EVERY_SECONDS",
+    ),
+    "complaints-retention": ("complaints.retention_sweep", "COMPLAINTS_RETENTION_EVERY_SECONDS"),
 }

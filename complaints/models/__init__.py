@@ -1,4 +1,14 @@
 """Complaint desk tables, one module per subject."""
 
+from .attachments import TicketAttachment  # noqa: F401
+from .procedures import (  # noqa: F401
+    Procedure,
+    ProcedureAcknowledgement,
+    ProcedureVersion,
+    TicketProcedureUse,
+)
+from .quality import QualityReview  # noqa: F401
+from .reports import TicketReport  # noqa: F401
+from .satisfaction import SatisfactionSurvey  # noqa: F401
 from .sla import SlaAlert, SlaPolicy  # noqa: F401
 from .tickets import Ticket, TicketEvent, TicketLine, TicketMessage  # noqa: F401

@@ -88,6 +88,8 @@ class Ticket(models.Model):
     # The SLA clock's next deadline (first response, then resolution); None while paused or
     # done. Recomputed by the door at each transition.
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    # When the retention job removed its personal details (the figures stay for reports).
+    anonymised_at = models.DateTimeField(_("personal details removed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("complaint")
@@ -156,12 +158,23 @@ class TicketMessage(models.Model):
     )
     body = models.TextField(_("text"))
     created_at = models.DateTimeField(_("written"), default=timezone.now)
+    # The email's Message-ID (without angle brackets): an inbound email's own, or the one the
+    # desk's reply went out with. Unique, so an email delivered twice is one entry, and a reply
+    # whose In-Reply-To names it threads onto this ticket.
+    message_id = models.CharField(_("email Message-ID"), max_length=255, blank=True, default="")
 
     class Meta:
         verbose_name = _("complaint message")
         verbose_name_plural = _("complaint messages")
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["ticket", "created_at"], name="ticket_message_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message_id"],
+                condition=~models.Q(message_id=""),
+                name="ticket_message_id_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.kind}"

@@ -2,7 +2,9 @@
 
 from .clock import sla_target_hours, ticket_clock_update
 from .lifecycle import complaint_customer_reopen, complaint_lifecycle_sweep
+from .satisfaction import satisfaction_answer
 from .sla import sla_watch
+from .surveys import satisfaction_reminders_send, satisfaction_survey_open
 from .tickets import (
     complaint_customer_message,
     complaint_note,
@@ -23,6 +25,9 @@ __all__ = [
     "complaint_reply",
     "complaint_transition",
     "customer_match",
+    "satisfaction_answer",
+    "satisfaction_reminders_send",
+    "satisfaction_survey_open",
     "sla_target_hours",
     "sla_watch",
     "ticket_clock_update",

@@ -13,18 +13,22 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm.notifications.email_ids import email_message_id
 from crm.notifications.models import Channel as MessageChannel
-from crm.notifications.services import Recipient, notification_send
+from crm.notifications.services import notification_send
 from orders.models import Order, OrderLine
 from shop.audit import audit_record
 from shop.models import User
 from shop.phones import normalize_phone
 
 from ..exceptions import ComplaintRefused, InvalidTicketTransition
+from ..inbound.tokens import reply_address
 from ..lifecycle import customer_may_reopen, reopen_expired_message
 from ..models import Ticket, TicketEvent, TicketLine, TicketMessage
 from ..states import Category, Channel, Outcome, Priority, TicketStatus, can_transition
 from .clock import ticket_clock_update
+from .recipients import ticket_recipient as _recipient
+from .surveys import satisfaction_survey_open
 
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on the phone
 SUBJECT_MAX = 200
@@ -189,6 +193,8 @@ def complaint_transition(
             note=note,
         )
         ticket_clock_update(locked)
+        if to == TicketStatus.RESOLVED:
+            satisfaction_survey_open(ticket=locked, by=by)
     return locked
 
 
@@ -218,14 +224,20 @@ def complaint_reply(*, ticket: Ticket, by: User, body: str) -> TicketMessage:
         else:
             ticket_clock_update(locked)  # from the first-response target to the resolution one
         TicketEvent.objects.create(ticket=locked, actor=by, kind="reply")
-        notification_send(
+        sent = notification_send(
             to=_recipient(locked),
             kind="complaint_reply",
             context={"ticket_number": locked.number, "reply_body": body},
             channels=[MessageChannel.EMAIL],
             subject=("complaint", locked.pk),
             dedupe_key=f"complaint-reply:{message.pk}",
+            reply_to=reply_address(locked.token),
         )
+        # The email's Message-ID on the reply: an answer naming it in In-Reply-To threads here.
+        for row in sent:
+            if row.channel == MessageChannel.EMAIL:
+                message.message_id = email_message_id(row.pk)
+                message.save(update_fields=["message_id"])
     return message
 
 
@@ -271,6 +283,7 @@ def complaint_received_send(*, ticket: Ticket, url: str) -> None:
         channels=[MessageChannel.EMAIL],
         subject=("complaint", ticket.pk),
         dedupe_key=f"complaint-received:{ticket.pk}",
+        reply_to=reply_address(ticket.token),
     )
 
 
@@ -287,11 +300,3 @@ def complaint_note(*, ticket: Ticket, by: User, body: str) -> TicketMessage:
         )
         TicketEvent.objects.create(ticket=ticket, actor=by, kind="note")
     return message
-
-
-def _recipient(ticket: Ticket) -> User | Recipient:
-    if ticket.customer is not None and ticket.customer.is_active:
-        return ticket.customer
-    return Recipient(
-        email=ticket.contact_email, phone=ticket.contact_phone, language=ticket.language
-    )

@@ -3,7 +3,6 @@
 
 from datetime import timedelta
 
-from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -11,26 +10,15 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from shop.admin_safety import ReadOnlyAdminMixin
+from shop.forms import ReportRangeForm
 
 from ..journeys.feedback.report import feedback_report
 from ..models import FeedbackSurvey
 
 REPORT = "crm.view_feedback_report"
 DEFAULT_WEEKS = 12
-
-
-class ReportRangeForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean(self) -> dict:
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            raise forms.ValidationError(_("The start date must not be after the end date."))
-        return data
 
 
 @admin.register(FeedbackSurvey)

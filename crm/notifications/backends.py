@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.utils.module_loading import import_string
 
+from .email_ids import email_message_id
 from .exceptions import PermanentDeliveryError, TemporaryDeliveryError
 from .links import unsubscribe_url
 from .models import Category, Channel, Message
@@ -32,7 +33,8 @@ class Backend(Protocol):
 
 class EmailBackend:
     def send(self, message: Message) -> str:
-        message_id = f"<{uuid.uuid4().hex}@{settings.NOTIFICATIONS_MESSAGE_ID_DOMAIN}>"
+        # Derived from the row: a retry sends the same id, and a reply's In-Reply-To names it.
+        message_id = f"<{email_message_id(message.pk)}>"
         headers = {"Message-ID": message_id}
         if message.category == Category.MARKETING and message.user_id:
             url = unsubscribe_url(user=message.user, channel=Channel.EMAIL)
@@ -43,6 +45,7 @@ class EmailBackend:
             body=message.body_text,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[message.recipient],
+            reply_to=[message.reply_to] if message.reply_to else None,
             headers=headers,
         )
         if message.body_html:

@@ -59,6 +59,8 @@ class Message(models.Model):
     body_html = models.TextField(_("HTML"), blank=True)
     sms_encoding = models.CharField(max_length=8, blank=True)
     sms_parts = models.PositiveSmallIntegerField(_("SMS parts"), default=0)
+    # Where answers to an email should go (a help desk's address for its ticket); blank: none.
+    reply_to = models.EmailField(_("reply to"), blank=True)
 
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.QUEUED)
     status_reason = models.CharField(_("reason"), max_length=255, blank=True)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from shop.models import User
 
+from .email_ids import email_message_pk
 from .kinds import get_kind, kinds_outside_cap
 from .models import (
     CAP_COUNTED_STATUSES,
@@ -154,3 +155,9 @@ def oldest_queued_message_age_seconds() -> int | None:
     if oldest is None:
         return None
     return int((timezone.now() - oldest).total_seconds())
+
+
+def outbox_row_for_email_id(message_id: str) -> Message | None:
+    """The outbox row an email Message-ID of ours names (a reply's In-Reply-To), or None."""
+    pk = email_message_pk(message_id)
+    return None if pk is None else Message.objects.filter(pk=pk).first()

@@ -132,13 +132,18 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
                 "crm.give_goodwill_points",
                 "crm.resend_message",
             ]
+            # The complaint desk's procedures: read them, acknowledge each new version, record
+            # the one followed on a ticket.
+            + _models("complaints", "procedure", *VIEW)
+            + ["complaints.acknowledge_procedure"]
         ),
     ),
     StaffGroup(
         name="Team lead",
         does=(
             "Leads a team of agents: everything an agent does, plus approving or refusing "
-            "goodwill above an agent's limit, setting agents' limits and keeping teams."
+            "goodwill above an agent's limit, setting agents' limits and keeping teams, seeing "
+            "who has not read a procedure and reviewing the quality of resolved complaints."
         ),
         includes=(CALL_CENTRE_AGENT,),
         permissions=tuple(
@@ -148,13 +153,19 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + ["crm.decide_goodwill"]
             # The complaint desk's SLA targets per category and priority (read).
             + _models("complaints", "slapolicy", *VIEW)
+            # The complaint desk's report (volumes, times, satisfaction, productivity).
+            + ["complaints.view_ticketreport"]
+            # Who in the team has not read a procedure; quality review of resolved complaints.
+            + ["complaints.view_acknowledgements", "complaints.review_quality"]
+            + _models("complaints", "qualityreview", *VIEW)
         ),
     ),
     StaffGroup(
         name="Complaint manager",
         does=(
             "Runs the complaint desk: works with the agents' tools, decides goodwill, keeps "
-            "teams, resends order messages and sees returns and refunds."
+            "teams, writes the desk's procedures, resends order messages and sees returns and "
+            "refunds."
         ),
         includes=(CALL_CENTRE_AGENT,),
         permissions=tuple(
@@ -170,6 +181,9 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + ["crm.view_feedback_report"]
             # The complaint desk's SLA targets per category and priority.
             + _models("complaints", "slapolicy", *ALL)
+            + ["complaints.view_ticketreport"]
+            # Writes the procedures (each change a new version) and sees who has read them.
+            + ["complaints.write_procedure", "complaints.view_acknowledgements"]
         ),
     ),
     StaffGroup(

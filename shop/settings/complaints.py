@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 from shop.embedded import DEV_COMPLAINTS_INBOUND_WEBHOOK_SECRET
 
-from .base import PRODUCTION, SITE_URL, env
+from .base import PRODUCTION, SITE_URL, VAR_DIR, env
 
 
 def _mail_domain(url: str) -> str:
@@ -34,6 +34,30 @@ COMPLAINTS_INBOUND_WEBHOOK_TOLERANCE_SECONDS = env.int(
 # empty: none.
 COMPLAINTS_INBOUND_MAILDIR = env.str("COMPLAINTS_INBOUND_MAILDIR", default="")
 
+# How often the maildir command runs is the deploy's cron/timer (`complaints_read_maildir`).
+
+# --- Attachments (photos sent with a complaint; docs/complaints.md) ---
+# A private folder, never under MEDIA_ROOT (no URL reaches it; views check access).
+COMPLAINTS_ATTACHMENTS_ROOT = env.str(
+    "COMPLAINTS_ATTACHMENTS_ROOT", default=str(VAR_DIR / "private" / "complaints")
+)
+# The largest photo taken (the catalog's CATALOG_IMAGE_MAX_BYTES also applies: the lower wins).
+COMPLAINTS_ATTACHMENT_MAX_BYTES = env.int(
+    "COMPLAINTS_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024
+)
+# How many photos one message (the form, a reply, an email) may carry.
+COMPLAINTS_ATTACHMENTS_PER_MESSAGE = env.int("COMPLAINTS_ATTACHMENTS_PER_MESSAGE", default=5)
+
+# --- Retention (docs/complaints.md): days after a ticket is closed ---
+# Personal details (name, email, phone, the texts, the customer link): two years, the period in
+# which a consumer may still claim for a defective product (Law 6502) or take the case further.
+COMPLAINTS_RETENTION_DAYS = env.int("COMPLAINTS_RETENTION_DAYS", default=730)
+# Photos: one year (they may show more than the product: people, homes, address labels).
+COMPLAINTS_ATTACHMENT_RETENTION_DAYS = env.int("COMPLAINTS_ATTACHMENT_RETENTION_DAYS", default=365)
+COMPLAINTS_RETENTION_EVERY_SECONDS = env.int(
+    "COMPLAINTS_RETENTION_EVERY_SECONDS", default=24 * 3600
+)
+
 # --- SLA targets in working hours per priority (complaints/sla.py, docs/complaints.md): ---
 # "urgent=1,high=2,..."; a priority left out takes its default.
 
@@ -57,3 +81,9 @@ COMPLAINTS_REOPEN_DAYS = env.int("COMPLAINTS_REOPEN_DAYS", default=14)
 # Days a ticket waits on the customer before one reminder, and before it is resolved.
 COMPLAINTS_WAITING_REMINDER_DAYS = env.int("COMPLAINTS_WAITING_REMINDER_DAYS", default=3)
 COMPLAINTS_WAITING_RESOLVE_DAYS = env.int("COMPLAINTS_WAITING_RESOLVE_DAYS", default=7)
+# --- Satisfaction after resolution (complaints/satisfaction/, docs/complaints.md) ---
+# One reminder this many days after the survey if it is unanswered; the link answers for
+# COMPLAINTS_CSAT_ANSWER_DAYS. The reminder sweep runs every COMPLAINTS_CSAT_EVERY_SECONDS.
+COMPLAINTS_CSAT_REMINDER_DAYS = env.int("COMPLAINTS_CSAT_REMINDER_DAYS", default=2)
+COMPLAINTS_CSAT_ANSWER_DAYS = env.int("COMPLAINTS_CSAT_ANSWER_DAYS", default=30)
+COMPLAINTS_CSAT_EVERY_SECONDS = env.int("COMPLAINTS_CSAT_EVERY_SECONDS", default=3600)

@@ -59,6 +59,7 @@ READ_ONLY_URLS = {
     "notifications_message_preview": "message texts with sample data",
     "catalog/category/children/<str:parent_id>/": "the category tree, expanded",
     "javascript-catalog": "the tree's translations",
+    "complaints_ticketattachment_file": "a complaint's photo, for staff who may view complaints",
 }
 # Money documents and personal data: never served to view-only staff unless listed above.
 DOCUMENT_TYPES = ("application/pdf", "text/csv", "application/vnd.openxmlformats")
@@ -147,7 +148,8 @@ def _snapshot() -> dict[str, str]:
     """A fingerprint of every row of the shop's own apps and the admin log (one query)."""
     parts = []
     for label in (
-        "orders", "payments", "catalog", "notifications", "shop", "crm", "admin", "account"
+        "orders", "payments", "catalog", "notifications", "shop", "crm", "admin", "account",
+        "complaints",
     ):  # fmt: skip
         for model in apps.get_app_config(label).get_models():
             table = connection.ops.quote_name(model._meta.db_table)
@@ -278,6 +280,28 @@ def _payloads(shop: dict[str, object]) -> dict[str, tuple[dict[str, str], list[d
             [{"enabled": "", "points_expiring__tr__subject": "x"}],
         ),
         "crm_feedback_report": ({}, [{"start": "2027-01-01", "end": "2027-03-01"}]),
+        # The complaint desk's procedures and quality review (tests/complaints).
+        "complaints_procedure_acknowledge": ({}, [{"version": str(_procedure_version().pk)}]),
+        "complaints_procedure_acknowledgements": ({}, []),
+        "complaints_procedure_follow": (
+            {"ticket_id": _resolved_ticket().pk},
+            [{"version": str(_procedure_version().pk)}],
+        ),
+        "complaints_procedure_write": (
+            {"pk": _procedure_version().procedure_id},
+            [{"how_to_respond_tr": "a", "how_far_to_bend_tr": "b", "where_to_be_firm_tr": "c"}],
+        ),
+        "complaints_procedure_version": (
+            {"pk": _procedure_version().procedure_id, "number": 1},
+            [],
+        ),
+        "complaints_qualityreview_sample": ({}, []),
+        "complaints_qualityreview_summary": ({}, []),
+        "complaints_qualityreview_review": (
+            {"ticket_id": _resolved_ticket().pk},
+            [{"greeting": "2", "procedure": "2", "resolution": "2", "language": "2"}],
+        ),
+        "complaints_ticketattachment_file": ({"pk": 0}, [{}]),
         "auth_user_password_change": (
             {"id": User.objects.first().pk},
             [{"password1": "a-New-passw0rd!", "password2": "a-New-passw0rd!"}],
@@ -297,6 +321,31 @@ def _callback():
         name="Ayşe", phone="+905321234567", topic="order", window_start=start,
         window_end=start + timedelta(hours=2), due_at=start,
     )  # fmt: skip
+
+
+def _procedure_version():
+    from complaints.models import ProcedureVersion
+    from complaints.services.procedures import VersionTexts, procedure_create
+
+    version = ProcedureVersion.objects.filter(procedure__category="late_or_missing").first()
+    if version is not None:
+        return version
+    texts = VersionTexts(how_to_respond_tr="a", how_far_to_bend_tr="b", where_to_be_firm_tr="c")
+    return procedure_create(category="late_or_missing", texts=texts, by=StaffFactory())
+
+
+def _resolved_ticket():
+    from complaints.models import Ticket
+    from complaints.services import complaint_open, complaint_transition
+
+    ticket = Ticket.objects.filter(status="resolved").first()
+    if ticket is not None:
+        return ticket
+    ticket = complaint_open(
+        channel="web", category="late_or_missing", description="x", contact_email="a@b.co"
+    )
+    Ticket.objects.filter(pk=ticket.pk).update(assignee=StaffFactory())
+    return complaint_transition(ticket=ticket, to="resolved")
 
 
 def _url_of(model_admin: admin.ModelAdmin, pattern: URLPattern, kwargs: dict) -> str:

@@ -68,6 +68,8 @@ def test_the_shops_schedule_expires_an_unpaid_order_when_its_job_falls_due(setti
         "journey-special-days",
         "complaint-sla-watch",
         "complaint-lifecycle",
+        "complaint-satisfaction-reminders",
+        "complaints-retention",
     }
 
     ran, _ = jobs.run_due(now=start + timedelta(seconds=settings.ORDER_EXPIRY_EVERY_SECONDS))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from crm.models import FeedbackSurvey, Interaction
 from crm.notifications.services import Recipient, next_allowed_time, notification_send
+from crm.registry import FollowUp, follow_up_opener
 from crm.staff.interactions import interaction_log
 from orders.models import Order
 from orders.states import OrderStatus
@@ -156,10 +157,10 @@ def feedback_answer(
     return locked
 
 
-def feedback_follow_up_open(*, survey: FeedbackSurvey) -> Interaction:
-    """Ask staff to get back to an unhappy customer: today an interaction with the outcome
-    "follow-up needed" on the customer (a guest by the order's email). The one seam the
-    complaint desk replaces with a ticket."""
+def feedback_follow_up_open(*, survey: FeedbackSurvey) -> None:
+    """Ask staff to get back to an unhappy customer: a ticket on the complaint desk when it is
+    installed (registered into crm's registry), else an interaction with the outcome
+    "follow-up needed" on the customer (a guest by the order's email)."""
     order = survey.order
     with translation.override(settings.LANGUAGE_CODE):  # staff read the shop's language
         summary = _("Feedback score %(score)d/10 for order %(number)s.") % {
@@ -168,7 +169,19 @@ def feedback_follow_up_open(*, survey: FeedbackSurvey) -> Interaction:
         }
         if survey.comment:
             summary += " " + _("Comment: %(comment)s") % {"comment": survey.comment}
-    return interaction_log(
+    open_ticket = follow_up_opener()
+    if open_ticket is not None:
+        open_ticket(
+            FollowUp(
+                customer=survey.user,
+                email="" if survey.user_id else order.email,
+                order_id=order.pk,
+                summary=summary,
+                language=order.language,
+            )
+        )
+        return
+    interaction_log(
         agent=None,
         channel=Interaction.Channel.EMAIL,
         direction=Interaction.Direction.INBOUND,

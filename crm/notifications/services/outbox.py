@@ -50,11 +50,13 @@ def notification_send(
     subject: tuple[str, object] | None = None,
     dedupe_key: str = "",
     not_before: datetime | None = None,
+    reply_to: str = "",
 ) -> list[Message]:
     """Queue one message per channel; returns the rows (existing ones for a repeated key).
 
     `not_before`: not sent before this time (a journey's local morning); marketing also waits
-    out the quiet hours of the recipient's time zone from then on."""
+    out the quiet hours of the recipient's time zone from then on. `reply_to`: the email's
+    Reply-To address (a help desk's address for its ticket)."""
     message_kind = get_kind(kind)
     user = to if isinstance(to, User) else None
     language = to.language or settings.LANGUAGE_CODE
@@ -81,6 +83,8 @@ def notification_send(
             dedupe_key=dedupe_key,
             not_before=not_before,
         )
+        if channel == Channel.EMAIL:
+            row.reply_to = reply_to
         try:
             with transaction.atomic():
                 row.save()
@@ -309,6 +313,7 @@ def message_resend(*, message: Message) -> Message:
             body_html=message.body_html,
             sms_encoding=message.sms_encoding,
             sms_parts=message.sms_parts,
+            reply_to=message.reply_to,
             subject_type=message.subject_type,
             subject_id=message.subject_id,
             resend_of=message,
@@ -333,3 +338,21 @@ def delivery_report_apply(*, provider_message_id: str, delivered: bool, hard_bou
                     channel=row.channel, address=row.recipient, defaults={"reason": "hard bounce"}
                 )
     return len(rows)
+
+
+def messages_redact(*, subject_type: str, subject_ids: list, placeholder: str) -> int:
+    """Remove the personal contents of the sent messages about these objects (a retention
+    job): address, texts and the person link go; kind, channel, status and times stay."""
+    with transaction.atomic():
+        return Message.objects.filter(
+            subject_type=subject_type, subject_id__in=[str(pk) for pk in subject_ids]
+        ).update(
+            recipient="",
+            user=None,
+            subject_line="",
+            body_text=placeholder,
+            body_html="",
+            reply_to="",
+            last_error="",
+            updated_at=timezone.now(),
+        )

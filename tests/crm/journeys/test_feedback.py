@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from catalog.models import Review
+from complaints.models import Ticket
+from complaints.states import TicketStatus
 from crm.journeys.feedback.links import survey_link_token
 from crm.journeys.feedback.services import feedback_sweep
 from crm.models import FeedbackSurvey, Interaction, JourneyRun
@@ -95,7 +97,7 @@ def _send_all() -> None:
         feedback_sweep()
 
 
-def test_a_score_of_4_opens_a_follow_up_staff_see_and_a_9_does_not(client):
+def test_a_score_of_4_opens_a_ticket_on_the_complaint_desk_and_a_9_does_not(client):
     unhappy = delivered_order(at=DELIVERED, user=UserFactory())
     happy = delivered_order(at=DELIVERED, user=UserFactory())
     guest = delivered_order(at=DELIVERED, user=None, email="misafir@example.com")
@@ -104,18 +106,37 @@ def test_a_score_of_4_opens_a_follow_up_staff_see_and_a_9_does_not(client):
     client.post(_survey_path(happy), {"score": "9"})
     client.post(_survey_path(guest), {"score": "2"})
 
-    follow_ups = Interaction.objects.filter(outcome=Interaction.Outcome.FOLLOW_UP)
+    follow_ups = Ticket.objects.all()
     assert follow_ups.count() == 2
     mine = follow_ups.get(order=unhappy)
-    assert mine.customer == unhappy.user and "4/10" in mine.summary and "Kutu ezik" in mine.summary
+    words = mine.messages.get().body
+    assert mine.customer == unhappy.user and "4/10" in words and "Kutu ezik" in words
+    assert mine.status == TicketStatus.NEW
     assert follow_ups.get(order=guest).contact_email == "misafir@example.com"
     assert not follow_ups.filter(order=happy).exists()
+    assert not Interaction.objects.filter(outcome=Interaction.Outcome.FOLLOW_UP).exists()
 
     client.force_login(StaffFactory())
-    page = client.get(reverse("admin:crm_interaction_changelist") + "?outcome__exact=follow_up")
+    page = client.get(reverse("admin:complaints_ticket_changelist"))
     assert page.status_code == 200
-    assert unhappy.user.email in page.content.decode()
-    assert "misafir@example.com" in page.content.decode()
+    assert mine.number in page.content.decode()
+
+
+def test_without_the_complaint_desk_a_low_score_is_an_interaction_to_follow_up(client):
+    from crm import registry
+
+    desk = registry.registered_complaint_sources()
+    for source in desk:
+        registry.unregister_complaint_source(source.name)
+    try:
+        unhappy = delivered_order(at=DELIVERED, user=UserFactory())
+        _send_all()
+        client.post(_survey_path(unhappy), {"score": "4", "comment": "Kutu ezik geldi."})
+    finally:
+        for source in desk:
+            registry.register_complaint_source(source)
+    follow_up = Interaction.objects.get(outcome=Interaction.Outcome.FOLLOW_UP)
+    assert follow_up.order == unhappy and "4/10" in follow_up.summary
 
 
 def test_the_link_of_one_order_cannot_answer_another_and_a_tampered_link_is_404(client):

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0001_tickets'),
+        ('complaints', '0006_email_ids_attachments_retention'),
     ]
 
     operations = [

@@ -1,0 +1,328 @@
+"""The complaint desk's report: volume by channel, category and product; first-response and
+resolution times (median and 90th percentile); the reopen rate; satisfaction by agent,
+category and product; agent productivity (tickets resolved, first-contact resolution).
+
+Over the tickets opened in a date range (shop time). Computed in the database in a fixed number
+of queries whatever the number of tickets; the percentiles with PostgreSQL's
+`percentile_cont`, and the same interpolation in Python on SQLite (the embedded default)."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db import connection
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from catalog.models import Product
+from shop.models import User
+
+from .models import SatisfactionSurvey, Ticket, TicketEvent, TicketLine, TicketMessage
+from .states import Category, Channel
+
+SATISFIED_MIN = 4  # a score of 4 or 5 counts as satisfied
+
+
+@dataclass(frozen=True)
+class CountRow:
+    label: str
+    count: int
+    # Per cent of the tickets in the range (rounded; a ticket about two products counts in both).
+    share: int
+
+
+@dataclass(frozen=True)
+class Durations:
+    """Hours from opening to the first response (or to resolution): how many, median, p90."""
+
+    count: int
+    median_hours: float | None
+    p90_hours: float | None
+
+
+@dataclass(frozen=True)
+class CsatRow:
+    label: str
+    answers: int
+    average: float | None  # 1–5, one decimal
+    satisfied: int | None  # per cent of answers scoring 4–5
+
+
+@dataclass(frozen=True)
+class AgentRow:
+    label: str
+    resolved: int
+    first_contact: int  # resolved with one public reply and never reopened
+    csat: CsatRow
+
+    @property
+    def first_contact_rate(self) -> int | None:
+        return round(100 * self.first_contact / self.resolved) if self.resolved else None
+
+
+@dataclass(frozen=True)
+class ComplaintReport:
+    start: date
+    end: date
+    opened: int
+    by_channel: list[CountRow]
+    by_category: list[CountRow]
+    by_product: list[CountRow]
+    first_response: Durations
+    resolution: Durations
+    resolved: int  # ever resolved (a reopened ticket too)
+    reopened: int
+    csat: CsatRow
+    csat_by_agent: list[CsatRow]
+    csat_by_category: list[CsatRow]
+    csat_by_product: list[CsatRow]
+    agents: list[AgentRow]
+
+    @property
+    def reopen_rate(self) -> int | None:
+        """Per cent of the resolved tickets that were reopened at least once."""
+        return round(100 * self.reopened / self.resolved) if self.resolved else None
+
+
+def percentile_cont(values: Sequence[float], fraction: float) -> float | None:
+    """PostgreSQL's percentile_cont: linear interpolation between the two nearest ranks."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = fraction * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+class _PercentileCont(Func):
+    """percentile_cont(fraction) WITHIN GROUP (ORDER BY seconds) — PostgreSQL only."""
+
+    template = "PERCENTILE_CONT(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+    contains_aggregate = True
+
+
+class _EpochSeconds(Func):
+    template = "EXTRACT(EPOCH FROM %(expressions)s)"
+    output_field = FloatField()
+
+
+def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    zone = timezone.get_current_timezone()
+    return (
+        datetime.combine(start, time.min, tzinfo=zone),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
+    )
+
+
+def _share(count: int, total: int) -> int:
+    return round(100 * count / total) if total else 0
+
+
+def _durations(tickets: QuerySet, field: str) -> Durations:
+    """Hours from `created_at` to `field` over the tickets where it is set."""
+    done = tickets.filter(**{f"{field}__isnull": False})
+    span = ExpressionWrapper(F(field) - F("created_at"), output_field=DurationField())
+    if connection.vendor == "postgresql":
+        seconds = _EpochSeconds(span)
+        figures = done.aggregate(
+            count=Count("pk"),
+            median=_PercentileCont(seconds, fraction=0.5),
+            p90=_PercentileCont(seconds, fraction=0.9),
+        )
+        count, median, p90 = figures["count"], figures["median"], figures["p90"]
+    else:
+        spans = [d.total_seconds() for d in done.annotate(span=span).values_list("span", flat=True)]
+        count, median, p90 = len(spans), percentile_cont(spans, 0.5), percentile_cont(spans, 0.9)
+    return Durations(
+        count=count,
+        median_hours=None if median is None else round(median / 3600, 1),
+        p90_hours=None if p90 is None else round(p90 / 3600, 1),
+    )
+
+
+def _csat(label: str, values: dict) -> CsatRow:
+    answers = values["answers"]
+    return CsatRow(
+        label=label,
+        answers=answers,
+        average=None if values["average"] is None else round(values["average"], 1),
+        satisfied=_share(values["satisfied"], answers) if answers else None,
+    )
+
+
+def _csat_figures(prefix: str = "", *, distinct: bool = False) -> dict:
+    pk = f"{prefix}pk"
+    return {
+        "answers": Count(pk, distinct=distinct),
+        "average": Avg(f"{prefix}score"),
+        "satisfied": Count(
+            pk, distinct=distinct, filter=Q(**{f"{prefix}score__gte": SATISFIED_MIN})
+        ),
+    }
+
+
+def _names(users: set[int]) -> dict[int, str]:
+    return {
+        user.pk: user.get_full_name() or user.email
+        for user in User.objects.filter(pk__in=users).only("first_name", "last_name", "email")
+    }
+
+
+def complaint_report(*, start: date, end: date) -> ComplaintReport:
+    """The figures for tickets opened from `start` to `end` (both included, shop time)."""
+    since, until = _bounds(start, end)
+    tickets = Ticket.objects.filter(created_at__gte=since, created_at__lt=until)
+    opened = tickets.count()
+
+    channels = dict(
+        tickets.values_list("channel")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("channel", "n")
+    )
+    by_channel = [
+        CountRow(str(label), channels[value], _share(channels[value], opened))
+        for value, label in Channel.choices
+        if channels.get(value)
+    ]
+    categories = dict(
+        tickets.values_list("category")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("category", "n")
+    )
+    by_category = [
+        CountRow(str(label), categories[value], _share(categories[value], opened))
+        for value, label in Category.choices
+        if categories.get(value)
+    ]
+    products = list(
+        TicketLine.objects.filter(ticket__in=tickets)
+        .values("order_line__product_id")
+        .annotate(n=Count("ticket_id", distinct=True))
+        .order_by("-n", "order_line__product_id")[:20]
+    )
+    product_names = dict(
+        Product.objects.filter(
+            pk__in=[row["order_line__product_id"] for row in products]
+        ).values_list("pk", "name")
+    )
+    by_product = [
+        CountRow(
+            product_names.get(row["order_line__product_id"], "—"),
+            row["n"],
+            _share(row["n"], opened),
+        )
+        for row in products
+    ]
+
+    reopens = TicketEvent.objects.filter(ticket=OuterRef("pk"), kind="reopened")
+    replies = TicketMessage.objects.filter(ticket=OuterRef("pk"), kind=TicketMessage.Kind.REPLY)
+    ever_resolved = TicketEvent.objects.filter(ticket=OuterRef("pk"), to_status="resolved")
+    counted = tickets.filter(Exists(ever_resolved)).annotate(
+        reopen_count=Coalesce(
+            Subquery(reopens.order_by().values("ticket").annotate(n=Count("pk")).values("n")),
+            Value(0),
+            output_field=IntegerField(),
+        ),
+        reply_count=Coalesce(
+            Subquery(replies.order_by().values("ticket").annotate(n=Count("pk")).values("n")),
+            Value(0),
+            output_field=IntegerField(),
+        ),
+    )
+    first_contact = Q(reopen_count=0, reply_count__lte=1)
+    totals = counted.aggregate(
+        resolved=Count("pk"), reopened=Count("pk", filter=Q(reopen_count__gt=0))
+    )
+    per_agent = list(
+        counted.filter(assignee__isnull=False)
+        .values("assignee")
+        .annotate(resolved=Count("pk"), first_contact=Count("pk", filter=first_contact))
+        .order_by("assignee")
+    )
+
+    surveys = SatisfactionSurvey.objects.filter(ticket__in=tickets, answered_at__isnull=False)
+    csat = _csat("", surveys.aggregate(**_csat_figures()))
+    agent_csat = {
+        row["agent"]: row
+        for row in surveys.filter(agent__isnull=False)
+        .values("agent")
+        .annotate(**_csat_figures())
+        .order_by("agent")
+    }
+    names = _names({row["assignee"] for row in per_agent} | set(agent_csat))
+    empty = {"answers": 0, "average": None, "satisfied": 0}
+    csat_by_agent = sorted(
+        (_csat(names.get(agent, "—"), row) for agent, row in agent_csat.items()),
+        key=lambda row: (-row.answers, row.label),
+    )
+    category_labels = dict(Category.choices)
+    csat_by_category = [
+        _csat(str(category_labels.get(row["ticket__category"], row["ticket__category"])), row)
+        for row in surveys.values("ticket__category")
+        .annotate(**_csat_figures())
+        .order_by("-answers", "ticket__category")
+    ]
+    product_rows = list(
+        TicketLine.objects.filter(ticket__in=tickets, ticket__surveys__answered_at__isnull=False)
+        .values("order_line__product_id")
+        .annotate(**_csat_figures("ticket__surveys__", distinct=True))
+        .order_by("-answers", "order_line__product_id")[:20]
+    )
+    survey_product_names = dict(
+        Product.objects.filter(
+            pk__in=[row["order_line__product_id"] for row in product_rows]
+        ).values_list("pk", "name")
+    )
+    csat_by_product = [
+        _csat(survey_product_names.get(row["order_line__product_id"], "—"), row)
+        for row in product_rows
+    ]
+    agents = sorted(
+        (
+            AgentRow(
+                label=names.get(row["assignee"], "—"),
+                resolved=row["resolved"],
+                first_contact=row["first_contact"],
+                csat=_csat("", agent_csat.get(row["assignee"], empty)),
+            )
+            for row in per_agent
+        ),
+        key=lambda row: (-row.resolved, row.label),
+    )
+    return ComplaintReport(
+        start=start,
+        end=end,
+        opened=opened,
+        by_channel=by_channel,
+        by_category=by_category,
+        by_product=by_product,
+        first_response=_durations(tickets, "first_response_at"),
+        resolution=_durations(tickets, "resolved_at"),
+        resolved=totals["resolved"],
+        reopened=totals["reopened"],
+        csat=csat,
+        csat_by_agent=csat_by_agent,
+        csat_by_category=csat_by_category,
+        csat_by_product=csat_by_product,
+        agents=agents,
+    )
