@@ -46,8 +46,10 @@ class ComplaintsConfig(AppConfig):
         )
         from . import admin_sla  # noqa: F401  (SLA policies; complaints/admin.py is the desk's)
         from .sla_messages import register_kinds as register_sla_kinds
+        from .sla_panel import register as register_sla_panel
 
         register_sla_kinds()
+        register_sla_panel()
         satisfaction_kinds.register()
         register_inbound_parts()
         register_complaint_source(

@@ -12,6 +12,7 @@ import time_machine
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.db import connection
+from django.template.loader import render_to_string
 
 from complaints.models import SlaAlert, Ticket, TicketEvent
 from complaints.selectors_sla import breached_ticket_count, breached_tickets, warned_tickets
@@ -21,6 +22,7 @@ from complaints.services import (
     complaint_transition,
     sla_watch,
 )
+from complaints.sla_panel import sla_panel_context
 from complaints.states import Category, Channel, TicketStatus
 from complaints.tasks import complaint_sla_watch
 from crm.models import Team
@@ -180,3 +182,26 @@ def test_two_runs_at_once_escalate_once():
     assert SlaAlert.objects.filter(ticket=ticket, stage="breach").count() == 1
     assert Message.objects.filter(kind="complaint_sla_breach").count() == 1
     assert Ticket.objects.get(pk=ticket.pk).priority == "high"
+
+
+@pytest.mark.django_db
+def test_the_ticket_screens_sla_panel_shows_the_target_the_share_used_and_the_alerts(rf):
+    calendar_seed(year=2027)
+    team, _lead, agent = _desk()
+    ticket = _open(team=team, agent=agent, when=at(3, 22, 9))
+    request = rf.get("/")
+    request.user = agent
+    with time_machine.travel(at(3, 22, 12, 12), tick=False):
+        sla_watch()
+        context = sla_panel_context(request, ticket)
+        html = render_to_string("admin/complaints/panels/sla.html", {**context, "ticket": ticket})
+    assert context["sla_percent"] == 80 and context["sla_warned"] and not context["sla_breached"]
+    assert context["sla_target_hours"] == 4 and not context["sla_from_policy"]
+    assert [alert.stage for alert in context["sla_alerts"]] == ["warning"]
+    assert 'value="80"' in html
+
+    with time_machine.travel(at(3, 22, 12, 30), tick=False):
+        complaint_transition(ticket=ticket, to=TicketStatus.WAITING_ON_CUSTOMER, by=agent)
+    ticket.refresh_from_db()
+    context = sla_panel_context(request, ticket)
+    assert context["sla_paused"] and context["sla_percent"] is None
