@@ -3,6 +3,7 @@ watch's record of what it has already sent (one warning and one breach per ticke
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -47,6 +48,17 @@ class SlaPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{Category(self.category).label} · {Priority(self.priority).label}"
+
+    def clean(self) -> None:
+        first, resolution = self.first_response_hours, self.resolution_hours
+        if first is not None and resolution is not None and resolution < first:
+            raise ValidationError(
+                {
+                    "resolution_hours": _(
+                        "The resolution target cannot be shorter than the first response's."
+                    )
+                }
+            )
 
 
 class SlaAlert(models.Model):

@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import translation
 
 from complaints.models import SlaPolicy, Ticket
 from complaints.services import (
@@ -178,4 +179,15 @@ def test_a_complaint_manager_edits_policies_in_the_admin(client):
             },
         )
     assert again.status_code == 200  # the form again: a duplicate pair, a target of 0 h
+    with time_machine.travel(at(3, 22, 9), tick=False), translation.override("en"):
+        shorter = client.post(
+            reverse("admin:complaints_slapolicy_add"),
+            {
+                "category": Category.PAYMENT,
+                "priority": "normal",
+                "first_response_hours": "5",
+                "resolution_hours": "4",
+            },
+        )
+    assert "cannot be shorter than the first response" in shorter.content.decode()
     assert SlaPolicy.objects.count() == 1
