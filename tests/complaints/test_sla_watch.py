@@ -9,11 +9,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.db import connection
 from django.template.loader import render_to_string
 
+from complaints.admin_sla import SlaFilter
 from complaints.models import SlaAlert, Ticket, TicketEvent
 from complaints.selectors_sla import breached_ticket_count, breached_tickets, warned_tickets
 from complaints.services import (
@@ -205,3 +207,23 @@ def test_the_ticket_screens_sla_panel_shows_the_target_the_share_used_and_the_al
     ticket.refresh_from_db()
     context = sla_panel_context(request, ticket)
     assert context["sla_paused"] and context["sla_percent"] is None
+
+
+@pytest.mark.django_db
+def test_the_queues_sla_filter_shows_breached_and_warned_tickets(rf):
+    calendar_seed(year=2027)
+    team, _lead, agent = _desk()
+    late = _open(team=team, agent=agent, when=at(3, 22, 9))  # due 13:00
+    close = _open(team=team, agent=agent, when=at(3, 22, 10))  # due 14:00; 80 % at 13:12
+    calm = _open(team=team, agent=agent, when=at(3, 22, 13))  # due 17:00
+    ticket_admin = admin.site._registry[Ticket]
+    with time_machine.travel(at(3, 22, 13, 30), tick=False):
+        sla_watch()
+        shown = {}
+        for value in ("breached", "warned"):
+            request = rf.get("/", {"sla": value})
+            request.user = agent
+            sla = SlaFilter(request, {"sla": [value]}, Ticket, ticket_admin)
+            shown[value] = set(sla.queryset(request, Ticket.objects.all()))
+    assert shown == {"breached": {late}, "warned": {close}}
+    assert calm not in shown["breached"] | shown["warned"]
