@@ -11,7 +11,10 @@ class ComplaintsConfig(AppConfig):
         from crm.notifications.models import Category, Channel
         from crm.registry import ComplaintSource, register_complaint_source
 
+        from .desk.hooks import register_desk
         from .selectors import customer_complaint_rows, open_ticket_count
+
+        register_desk()
 
         register_kind(
             MessageKind(

@@ -1,5 +1,6 @@
 """Every write of the complaint desk, by subject. Import from here."""
 
+from .assignment import ticket_assign, ticket_auto_assign
 from .tickets import (
     complaint_customer_message,
     complaint_note,
@@ -9,6 +10,7 @@ from .tickets import (
     complaint_transition,
     customer_match,
 )
+from .triage import ticket_reclassify
 
 __all__ = [
     "complaint_customer_message",
@@ -18,4 +20,7 @@ __all__ = [
     "complaint_reply",
     "complaint_transition",
     "customer_match",
+    "ticket_assign",
+    "ticket_auto_assign",
+    "ticket_reclassify",
 ]

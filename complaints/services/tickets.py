@@ -23,6 +23,7 @@ from shop.phones import normalize_phone
 from ..exceptions import ComplaintRefused, InvalidTicketTransition
 from ..models import Ticket, TicketEvent, TicketLine, TicketMessage
 from ..states import Category, Channel, Outcome, Priority, TicketStatus, can_transition
+from .assignment import ticket_auto_assign
 from .clock import ticket_clock_update
 
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on the phone
@@ -130,6 +131,8 @@ def complaint_open(
         ticket_clock_update(ticket)
         if by is not None:
             audit_record(actor=by, action="complaint.open", target=ticket)
+        # Its rows are written: give it to the default team's next agent (ticket → team locks).
+        ticket_auto_assign(ticket=ticket)
     return ticket
 
 

@@ -112,7 +112,8 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
         does=(
             "Answers customers on every channel: finds them with the lookup console, works the "
             "callback queue, logs interactions, creates customers and asks a lead to approve "
-            "goodwill above their own limit."
+            "goodwill above their own limit; works complaints on the desk (reply, note, status, "
+            "taking a ticket) with the canned responses."
         ),
         permissions=tuple(
             _models("crm", "interaction", "view", "add")
@@ -132,13 +133,19 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
                 "crm.give_goodwill_points",
                 "crm.resend_message",
             ]
+            # The complaint desk: the queue, the ticket screen, replies, notes, status; the
+            # canned responses to start a reply from.
+            + _models("complaints", "ticket", "view", "change")
+            + ["complaints.work_ticket"]
+            + _models("crm", "cannedresponse", *VIEW)
         ),
     ),
     StaffGroup(
         name="Team lead",
         does=(
             "Leads a team of agents: everything an agent does, plus approving or refusing "
-            "goodwill above an agent's limit, setting agents' limits and keeping teams."
+            "goodwill above an agent's limit, setting agents' limits and keeping teams; "
+            "reassigns complaints, reads every team's notes and sees overdue complaints."
         ),
         includes=(CALL_CENTRE_AGENT,),
         permissions=tuple(
@@ -146,13 +153,16 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + _models("crm", "team agentlimit", "view", "add", "change")
             + _model("shop.auditentry", "view")
             + ["crm.decide_goodwill"]
+            # Reassigns agents' complaints, reads every team's notes, sees the overdue queue.
+            + ["complaints.assign_ticket"]
         ),
     ),
     StaffGroup(
         name="Complaint manager",
         does=(
             "Runs the complaint desk: works with the agents' tools, decides goodwill, keeps "
-            "teams, resends order messages and sees returns and refunds."
+            "teams, resends order messages and sees returns and refunds; reassigns complaints, "
+            "sees overdue ones and writes the canned responses."
         ),
         includes=(CALL_CENTRE_AGENT,),
         permissions=tuple(
@@ -166,6 +176,9 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             # Feedback after delivery: the answers and the NPS report.
             + _models("crm", "feedbacksurvey", *VIEW)
             + ["crm.view_feedback_report"]
+            # The desk: reassigning, every team's notes, the overdue queue; canned responses.
+            + ["complaints.assign_ticket"]
+            + _models("crm", "cannedresponse", *ALL)
         ),
     ),
     StaffGroup(

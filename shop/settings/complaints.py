@@ -46,3 +46,10 @@ COMPLAINTS_SLA_FIRST_RESPONSE_HOURS = _FIRST_RESPONSE | env.dict(
 COMPLAINTS_SLA_RESOLUTION_HOURS = _RESOLUTION | env.dict(
     "COMPLAINTS_SLA_RESOLUTION_HOURS", cast={"value": float}, default={}
 )
+
+# --- The staff desk: assignment (complaints/services/assignment.py) ---
+# How a ticket given to a team picks its agent: "least_loaded" (fewest open tickets) or
+# "round_robin" (the member longest without a new ticket).
+COMPLAINTS_ASSIGNMENT = env.str("COMPLAINTS_ASSIGNMENT", default="least_loaded")
+# The team (by name) new tickets go to; empty or no such team: they stay unassigned.
+COMPLAINTS_DEFAULT_TEAM = env.str("COMPLAINTS_DEFAULT_TEAM", default="")
