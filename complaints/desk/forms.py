@@ -10,7 +10,7 @@ from shop.models import User
 from shop.phones import normalize_phone
 
 from ..services.tickets import BODY_MAX
-from ..states import Category, Channel, Outcome, Priority
+from ..states import Category, Channel, Outcome, Priority, TicketStatus
 from .selectors import assignable_agents
 
 
@@ -29,12 +29,17 @@ class NoteForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    to = forms.ChoiceField(label=_("New status"), choices=[])
+    """Offers the transitions allowed now; any status is accepted, so the door itself refuses
+    one that is no longer allowed (a page left open while the ticket moved on) with its
+    message."""
+
+    to = forms.ChoiceField(label=_("New status"), choices=TicketStatus.choices)
     note = forms.CharField(label=_("Why (optional)"), max_length=500, required=False)
 
     def __init__(self, *args: object, transitions: list[tuple[str, str]], **kwargs: object):
         super().__init__(*args, **kwargs)
-        self.fields["to"].choices = transitions
+        self.fields["to"].widget.choices = transitions
+        self.offered = transitions
 
 
 class AssignForm(forms.Form):
