@@ -147,7 +147,8 @@ def _snapshot() -> dict[str, str]:
     """A fingerprint of every row of the shop's own apps and the admin log (one query)."""
     parts = []
     for label in (
-        "orders", "payments", "catalog", "notifications", "shop", "crm", "admin", "account"
+        "orders", "payments", "catalog", "notifications", "shop", "crm", "admin", "account",
+        "complaints",
     ):  # fmt: skip
         for model in apps.get_app_config(label).get_models():
             table = connection.ops.quote_name(model._meta.db_table)
@@ -190,6 +191,7 @@ def _payloads(shop: dict[str, object]) -> dict[str, tuple[dict[str, str], list[d
     carrier = packed.shipments.model._meta.get_field("carrier").related_model.objects.first()
     order_return = Return.objects.first()
     note = CreditNote.objects.first()
+    ticket = _ticket()
     return {
         "orders_order_step": (
             {"pk": packed.pk},
@@ -278,6 +280,28 @@ def _payloads(shop: dict[str, object]) -> dict[str, tuple[dict[str, str], list[d
             [{"enabled": "", "points_expiring__tr__subject": "x"}],
         ),
         "crm_feedback_report": ({}, [{"start": "2027-01-01", "end": "2027-03-01"}]),
+        # The complaint desk's ticket screen: each form needs complaints.work_ticket.
+        "complaints_ticket_intake": (
+            {},
+            [
+                {
+                    "channel": "phone",
+                    "category": "other",
+                    "description": "x",
+                    "contact_phone": "+905321234567",
+                }
+            ],
+        ),
+        **{
+            f"complaints_ticket_{name}": ({"pk": ticket.pk}, [data])
+            for name, data in (
+                ("reply", {"body": "x"}),
+                ("note", {"body": "x"}),
+                ("status", {"to": "resolved"}),
+                ("assign", {"to": str(User.objects.first().pk)}),
+                ("reclassify", {"priority": "urgent", "category": "payment"}),
+            )
+        },
         "auth_user_password_change": (
             {"id": User.objects.first().pk},
             [{"password1": "a-New-passw0rd!", "password2": "a-New-passw0rd!"}],
@@ -297,6 +321,14 @@ def _callback():
         name="Ayşe", phone="+905321234567", topic="order", window_start=start,
         window_end=start + timedelta(hours=2), due_at=start,
     )  # fmt: skip
+
+
+def _ticket():
+    from complaints.services import complaint_open
+
+    return complaint_open(
+        channel="web", category="other", description="x", contact_email="t@example.com"
+    )
 
 
 def _url_of(model_admin: admin.ModelAdmin, pattern: URLPattern, kwargs: dict) -> str:
