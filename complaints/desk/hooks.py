@@ -1,5 +1,5 @@
 """What the staff desk adds to crm's screens (crm never imports complaints): "Open a complaint"
-on the customer 360 and, for a guest, on the call-centre console."""
+on the customer 360 and, for a guest, on the call-centre console; and its own ticket panel."""
 
 from collections.abc import Mapping
 from urllib.parse import urlencode
@@ -24,7 +24,18 @@ def _for_contact(contact: Mapping[str, str]) -> str:
 
 
 def register_desk() -> None:
-    """Called once from ComplaintsConfig.ready()."""
+    """Called once from ComplaintsConfig.ready(); also the desk's own panel on the ticket."""
+    from ..panels import TicketPanel, register_ticket_panel
+    from .selectors import other_tickets_panel
+
+    register_ticket_panel(
+        TicketPanel(
+            "other_tickets",
+            "admin/complaints/panels/other_tickets.html",
+            other_tickets_panel,
+            order=900,
+        )
+    )
     register_action(
         Action("complaint", _("Open a complaint"), _for_customer, WORK_PERMISSION, order=70)
     )

@@ -2,9 +2,10 @@
 staff member may see it, the history, the agents and teams it can go to, canned responses."""
 
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext as _
@@ -127,3 +128,24 @@ def canned_text_for(*, ticket: Ticket, canned_id: str) -> str | None:
     if canned is None:
         return None
     return canned_render(canned=canned, values=ticket_placeholder_values(ticket))
+
+
+OTHER_TICKETS_SHOWN = 5
+
+
+def other_tickets_panel(request: HttpRequest, ticket: Ticket) -> dict[str, Any] | None:
+    """The "other complaints of this customer" panel: their latest other tickets (the account's,
+    or a guest's by email), one query; None (no panel) when there are none."""
+    if ticket.customer_id is not None:
+        same = Q(customer_id=ticket.customer_id)
+    elif ticket.contact_email:
+        same = Q(customer__isnull=True, contact_email=ticket.contact_email)
+    else:
+        return None
+    others = list(
+        Ticket.objects.filter(same)
+        .exclude(pk=ticket.pk)
+        .only("pk", "number", "subject", "status", "created_at")
+        .order_by("-created_at")[:OTHER_TICKETS_SHOWN]
+    )
+    return {"others": others} if others else None

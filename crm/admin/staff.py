@@ -29,7 +29,8 @@ LOOKUP_PERMISSION = "crm.use_lookup"
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "lead", "member_count"]
+    list_display = ["name", "lead", "member_count", "outsourced"]
+    list_filter = ["outsourced"]
     search_fields = ["name"]
     raw_id_fields = ["lead"]
     filter_horizontal = ["members"]

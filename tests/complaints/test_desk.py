@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from complaints.models import Ticket, TicketEvent, TicketMessage
+from complaints.panels import TicketPanel, register_ticket_panel, unregister_ticket_panel
 from complaints.services import complaint_note, complaint_reply
 from complaints.states import TicketStatus
 from crm.models import Team
@@ -27,6 +28,7 @@ from tests.orders.conftest import _english  # noqa: F401  (pages asserted in Eng
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.usefixtures("staff_groups")]
 
+OTHER_TICKETS_TEMPLATE = "admin/complaints/panels/other_tickets.html"
 # A Tuesday morning in working hours: the four-hour first-response target runs today.
 TUESDAY = timezone.datetime(2027, 1, 12, 10, 0, tzinfo=timezone.get_fixed_timezone(180))
 
@@ -256,3 +258,30 @@ def test_the_queue_and_the_screen_run_a_constant_number_of_queries(
         client.get(changelist, {"queue": "mine"})
     with django_assert_max_num_queries(22):
         client.get(_screen(ticket))
+
+
+def test_the_screen_renders_the_registered_panels_with_their_context(client, desk):
+    first = guest_ticket(subject="İlk şikâyet")
+    ticket = guest_ticket()
+    lonely = guest_ticket(contact_email="baska@example.com")
+    client.force_login(desk["deniz"])
+
+    page = client.get(_screen(ticket)).content.decode()
+    assert "Other complaints of this customer" in page  # the desk's own panel
+    assert first.number in page and "İlk şikâyet" in page
+    assert "Other complaints of this customer" not in client.get(_screen(lonely)).content.decode()
+
+    seen = []
+
+    def probe(request, shown):
+        seen.append((request.user, shown.pk))
+        return {"others": [lonely]} if shown.pk == ticket.pk else None
+
+    register_ticket_panel(TicketPanel("probe", OTHER_TICKETS_TEMPLATE, probe, order=1))
+    try:
+        page = client.get(_screen(ticket)).content.decode()
+        assert lonely.number in page  # the panel's own context reached its template
+        assert seen == [(desk["deniz"], ticket.pk)]
+        assert lonely.number not in client.get(_screen(first)).content.decode()  # None: no panel
+    finally:
+        unregister_ticket_panel("probe")
