@@ -8,7 +8,6 @@ status and takes tickets; `complaints.assign_ticket` (leads, managers) reassigns
 agent's ticket, reads every team's notes and sees the overdue queue."""
 
 from collections.abc import Callable
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
@@ -388,11 +387,3 @@ def _plain(form_class: type[forms.Form]) -> Callable[..., forms.Form]:
         return form_class(data)
 
     return build
-
-
-def intake_url(*, customer: User | None = None, **contact: str) -> str:
-    """The staff intake form, for an account or with a guest's contact filled in."""
-    query = {"customer": customer.pk} if customer is not None else {}
-    query.update({key: value for key, value in contact.items() if value})
-    url = reverse("admin:complaints_ticket_intake")
-    return f"{url}?{urlencode(query)}" if query else url

@@ -12,7 +12,7 @@ from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from complaints import panels
 from complaints.models import Ticket, TicketEvent, TicketMessage
@@ -288,3 +288,13 @@ def test_the_screen_renders_the_registered_panels_with_their_context(client, des
         assert lonely.number not in client.get(_screen(first)).content.decode()  # None: no panel
     finally:
         unregister_ticket_panel("probe")
+
+
+def test_the_screen_speaks_turkish(client, desk):
+    ticket = guest_ticket()
+    client.force_login(desk["deniz"])
+    with translation.override("tr"):
+        page = client.get(_screen(ticket)).content.decode()
+        queue = client.get(reverse("admin:complaints_ticket_changelist")).content.decode()
+    assert "Müşteriye yanıt" in page and "Yanıtı gönder" in page and "Atama" in page
+    assert "Benim" in queue and "Atanmamış" in queue
