@@ -11,6 +11,7 @@ class ComplaintsConfig(AppConfig):
         from crm.notifications.models import Category, Channel
         from crm.registry import ComplaintSource, register_complaint_source
 
+        from .desk.hooks import register_desk
         from .procedures import admin as _procedures_admin  # noqa: F401  (registers screens)
         from .procedures.panel import register as register_procedure_panel
         from .satisfaction import kinds as satisfaction_kinds
@@ -19,6 +20,8 @@ class ComplaintsConfig(AppConfig):
         from .setup_inbound import register_inbound_parts
 
         register_procedure_panel()
+
+        register_desk()
 
         register_kind(
             MessageKind(

@@ -1,4 +1,5 @@
-"""What other apps add to the customer 360: panels, timeline sources, complaint sources, actions.
+"""What other apps add to the customer 360: panels, timeline sources, complaint sources, actions
+(and the call-centre console's links for a guest contact: contact actions).
 
 crm fills its own panels in `crm.customer360.panels`; an app above crm (complaints) or a part
 of crm built later registers from its `AppConfig.ready()`. crm never imports those apps: a
@@ -121,12 +122,26 @@ class Action:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class ContactAction:
+    """A link the call-centre console offers for a contact without an account (a guest's
+    phone or email, or a guest's order): `url(contact)` gets {"phone", "email", "name",
+    "order"} (empty strings when unknown)."""
+
+    name: str
+    title: str
+    url: Callable[[Mapping[str, str]], str]
+    permission: str = ""
+    order: int = 100
+
+
 @dataclass
 class _Registry:
     panels: dict[str, Panel] = field(default_factory=dict)
     timeline: dict[str, TimelineSource] = field(default_factory=dict)
     complaints: dict[str, ComplaintSource] = field(default_factory=dict)
     actions: dict[str, Action] = field(default_factory=dict)
+    contact_actions: dict[str, ContactAction] = field(default_factory=dict)
 
 
 _registry = _Registry()
@@ -189,3 +204,17 @@ def unregister_action(name: str) -> None:
 
 def registered_actions() -> list[Action]:
     return sorted(_registry.actions.values(), key=lambda action: (action.order, action.name))
+
+
+def register_contact_action(action: ContactAction) -> None:
+    _registry.contact_actions[action.name] = action
+
+
+def unregister_contact_action(name: str) -> None:
+    _registry.contact_actions.pop(name, None)
+
+
+def registered_contact_actions() -> list[ContactAction]:
+    return sorted(
+        _registry.contact_actions.values(), key=lambda action: (action.order, action.name)
+    )

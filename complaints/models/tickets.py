@@ -90,11 +90,17 @@ class Ticket(models.Model):
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
     # When the retention job removed its personal details (the figures stay for reports).
     anonymised_at = models.DateTimeField(_("personal details removed"), null=True, blank=True)
+    # When the current assignee got it (round robin picks the agent longest without one).
+    assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
         ordering = ["-created_at"]
+        permissions = [
+            ("work_ticket", _("Can work complaints (reply, note, change status)")),
+            ("assign_ticket", _("Can reassign complaints and see breaches")),
+        ]
         indexes = [
             models.Index(fields=["status", "due_at"], name="ticket_status_due_idx"),
             models.Index(fields=["team", "status", "due_at"], name="ticket_team_queue_idx"),

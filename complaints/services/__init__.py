@@ -1,5 +1,6 @@
 """Every write of the complaint desk, by subject. Import from here."""
 
+from .assignment import ticket_assign, ticket_auto_assign
 from .clock import sla_target_hours, ticket_clock_update
 from .lifecycle import complaint_customer_reopen, complaint_lifecycle_sweep
 from .satisfaction import satisfaction_answer
@@ -14,6 +15,7 @@ from .tickets import (
     complaint_transition,
     customer_match,
 )
+from .triage import ticket_reclassify
 
 __all__ = [
     "complaint_customer_message",
@@ -30,5 +32,8 @@ __all__ = [
     "satisfaction_survey_open",
     "sla_target_hours",
     "sla_watch",
+    "ticket_assign",
+    "ticket_auto_assign",
     "ticket_clock_update",
+    "ticket_reclassify",
 ]

@@ -26,6 +26,7 @@ from ..inbound.tokens import reply_address
 from ..lifecycle import customer_may_reopen, reopen_expired_message
 from ..models import Ticket, TicketEvent, TicketLine, TicketMessage
 from ..states import Category, Channel, Outcome, Priority, TicketStatus, can_transition
+from .assignment import ticket_auto_assign
 from .clock import ticket_clock_update
 from .recipients import ticket_recipient as _recipient
 from .surveys import satisfaction_survey_open
@@ -135,6 +136,8 @@ def complaint_open(
         ticket_clock_update(ticket)
         if by is not None:
             audit_record(actor=by, action="complaint.open", target=ticket)
+        # Its rows are written: give it to the default team's next agent (ticket → team locks).
+        ticket_auto_assign(ticket=ticket)
     return ticket
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crm.models import AgentLimit, Callback, GoodwillApproval, Interaction, Lookup, Team
+from crm.registry import registered_contact_actions
 from crm.staff import callbacks as callback_services
 from crm.staff.exceptions import StaffError
 from crm.staff.interactions import interaction_log
@@ -28,7 +29,8 @@ LOOKUP_PERMISSION = "crm.use_lookup"
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "lead", "member_count"]
+    list_display = ["name", "lead", "member_count", "outsourced"]
+    list_filter = ["outsourced"]
     search_fields = ["name"]
     raw_id_fields = ["lead"]
     filter_horizontal = ["members"]
@@ -360,8 +362,48 @@ class LookupAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "error": error,
             "new_contact": result is not None and not result.accounts,
             "new_contact_links": _new_contact_links(result) if result else {},
+            "contact_actions": _contact_actions(request, result),
+            "guest_rows": _guest_order_rows(request, result),
         }
         return TemplateResponse(request, "admin/crm/lookup.html", context)
+
+
+def _contact_actions(request: HttpRequest, result) -> list[tuple[str, str, str]]:
+    """(name, title, url) of the registered guest-contact links for what was searched."""
+    if result is None or result.accounts:
+        return []
+    contact = {
+        "phone": result.normalized if result.kind == "phone" else "",
+        "email": result.normalized if result.kind == "email" else "",
+        "name": "",
+        "order": result.normalized if result.kind == "order" else "",
+    }
+    return [
+        (action.name, action.title, action.url(contact))
+        for action in registered_contact_actions()
+        if not action.permission or request.user.has_perm(action.permission)
+    ]
+
+
+def _guest_order_rows(request: HttpRequest, result) -> list[tuple[object, list]]:
+    """Each guest order found, with the registered contact links for the order's contact."""
+    if result is None:
+        return []
+    actions = [
+        action
+        for action in registered_contact_actions()
+        if not action.permission or request.user.has_perm(action.permission)
+    ]
+    rows = []
+    for order in result.guest_orders:
+        contact = {
+            "phone": order.phone or "",
+            "email": order.email or "",
+            "name": (order.billing_address or {}).get("full_name", ""),
+            "order": order.number,
+        }
+        rows.append((order, [(a.name, a.title, a.url(contact)) for a in actions]))
+    return rows
 
 
 def _new_contact_links(result) -> dict[str, str]:

@@ -25,6 +25,13 @@ class Team(models.Model):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="teams", verbose_name=_("members")
     )
+    # An outside company's agents: they see a customer's name but not their email, phone or
+    # address (docs/complaints.md, "The staff desk").
+    outsourced = models.BooleanField(
+        _("outsourced"),
+        default=False,
+        help_text=_("Its agents see customers' names but not their email, phone or address."),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:

@@ -112,7 +112,8 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
         does=(
             "Answers customers on every channel: finds them with the lookup console, works the "
             "callback queue, logs interactions, creates customers and asks a lead to approve "
-            "goodwill above their own limit."
+            "goodwill above their own limit; works complaints on the desk (reply, note, status, "
+            "taking a ticket) with the canned responses."
         ),
         permissions=tuple(
             _models("crm", "interaction", "view", "add")
@@ -136,6 +137,11 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             # the one followed on a ticket.
             + _models("complaints", "procedure", *VIEW)
             + ["complaints.acknowledge_procedure"]
+            # The complaint desk: the queue, the ticket screen, replies, notes, status; the
+            # canned responses to start a reply from.
+            + _models("complaints", "ticket", "view", "change")
+            + ["complaints.work_ticket"]
+            + _models("crm", "cannedresponse", *VIEW)
         ),
     ),
     StaffGroup(
@@ -144,6 +150,8 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             "Leads a team of agents: everything an agent does, plus approving or refusing "
             "goodwill above an agent's limit, setting agents' limits and keeping teams, seeing "
             "who has not read a procedure and reviewing the quality of resolved complaints."
+            "goodwill above an agent's limit, setting agents' limits and keeping teams; "
+            "reassigns complaints, reads every team's notes and sees overdue complaints."
         ),
         includes=(CALL_CENTRE_AGENT,),
         permissions=tuple(
@@ -158,6 +166,8 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             # Who in the team has not read a procedure; quality review of resolved complaints.
             + ["complaints.view_acknowledgements", "complaints.review_quality"]
             + _models("complaints", "qualityreview", *VIEW)
+            # Reassigns agents' complaints, reads every team's notes, sees the overdue queue.
+            + ["complaints.assign_ticket"]
         ),
     ),
     StaffGroup(
@@ -166,6 +176,8 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             "Runs the complaint desk: works with the agents' tools, decides goodwill, keeps "
             "teams, writes the desk's procedures, resends order messages and sees returns and "
             "refunds."
+            "teams, resends order messages and sees returns and refunds; reassigns complaints, "
+            "sees overdue ones and writes the canned responses."
         ),
         includes=(CALL_CENTRE_AGENT,),
         permissions=tuple(
@@ -184,6 +196,9 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + ["complaints.view_ticketreport"]
             # Writes the procedures (each change a new version) and sees who has read them.
             + ["complaints.write_procedure", "complaints.view_acknowledgements"]
+            # The desk: reassigning, every team's notes, the overdue queue; canned responses.
+            + ["complaints.assign_ticket"]
+            + _models("crm", "cannedresponse", *ALL)
         ),
     ),
     StaffGroup(

@@ -87,3 +87,9 @@ COMPLAINTS_WAITING_RESOLVE_DAYS = env.int("COMPLAINTS_WAITING_RESOLVE_DAYS", def
 COMPLAINTS_CSAT_REMINDER_DAYS = env.int("COMPLAINTS_CSAT_REMINDER_DAYS", default=2)
 COMPLAINTS_CSAT_ANSWER_DAYS = env.int("COMPLAINTS_CSAT_ANSWER_DAYS", default=30)
 COMPLAINTS_CSAT_EVERY_SECONDS = env.int("COMPLAINTS_CSAT_EVERY_SECONDS", default=3600)
+# --- The staff desk: assignment (complaints/services/assignment.py) ---
+# How a ticket given to a team picks its agent: "least_loaded" (fewest open tickets) or
+# "round_robin" (the member longest without a new ticket).
+COMPLAINTS_ASSIGNMENT = env.str("COMPLAINTS_ASSIGNMENT", default="least_loaded")
+# The team (by name) new tickets go to; empty or no such team: they stay unassigned.
+COMPLAINTS_DEFAULT_TEAM = env.str("COMPLAINTS_DEFAULT_TEAM", default="")

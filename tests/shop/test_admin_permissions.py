@@ -192,6 +192,7 @@ def _payloads(shop: dict[str, object]) -> dict[str, tuple[dict[str, str], list[d
     carrier = packed.shipments.model._meta.get_field("carrier").related_model.objects.first()
     order_return = Return.objects.first()
     note = CreditNote.objects.first()
+    ticket = _ticket()
     return {
         "orders_order_step": (
             {"pk": packed.pk},
@@ -302,6 +303,28 @@ def _payloads(shop: dict[str, object]) -> dict[str, tuple[dict[str, str], list[d
             [{"greeting": "2", "procedure": "2", "resolution": "2", "language": "2"}],
         ),
         "complaints_ticketattachment_file": ({"pk": 0}, [{}]),
+        # The complaint desk's ticket screen: each form needs complaints.work_ticket.
+        "complaints_ticket_intake": (
+            {},
+            [
+                {
+                    "channel": "phone",
+                    "category": "other",
+                    "description": "x",
+                    "contact_phone": "+905321234567",
+                }
+            ],
+        ),
+        **{
+            f"complaints_ticket_{name}": ({"pk": ticket.pk}, [data])
+            for name, data in (
+                ("reply", {"body": "x"}),
+                ("note", {"body": "x"}),
+                ("status", {"to": "resolved"}),
+                ("assign", {"to": str(User.objects.first().pk)}),
+                ("reclassify", {"priority": "urgent", "category": "payment"}),
+            )
+        },
         "auth_user_password_change": (
             {"id": User.objects.first().pk},
             [{"password1": "a-New-passw0rd!", "password2": "a-New-passw0rd!"}],
@@ -346,6 +369,14 @@ def _resolved_ticket():
     )
     Ticket.objects.filter(pk=ticket.pk).update(assignee=StaffFactory())
     return complaint_transition(ticket=ticket, to="resolved")
+
+
+def _ticket():
+    from complaints.services import complaint_open
+
+    return complaint_open(
+        channel="web", category="other", description="x", contact_email="t@example.com"
+    )
 
 
 def _url_of(model_admin: admin.ModelAdmin, pattern: URLPattern, kwargs: dict) -> str:
