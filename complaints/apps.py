@@ -11,7 +11,10 @@ class ComplaintsConfig(AppConfig):
         from crm.notifications.models import Category, Channel
         from crm.registry import ComplaintSource, register_complaint_source
 
+        from .admin_actions import setup as resolution_actions_setup
         from .selectors import customer_complaint_rows, open_ticket_count
+
+        resolution_actions_setup()  # resolution actions: the ticket panel, the lead's decisions
 
         register_kind(
             MessageKind(

@@ -132,6 +132,8 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
                 "crm.give_goodwill_points",
                 "crm.resend_message",
             ]
+            # The complaint desk's resolution actions, within their limit (else a lead approves).
+            + ["complaints.resolve_ticket", "complaints.view_resolutionaction"]
         ),
     ),
     StaffGroup(

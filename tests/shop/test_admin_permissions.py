@@ -277,6 +277,14 @@ def _payloads(shop: dict[str, object]) -> dict[str, tuple[dict[str, str], list[d
             {"name": "points_expiry"},
             [{"enabled": "", "points_expiring__tr__subject": "x"}],
         ),
+        # A complaint's resolution actions need complaints.resolve_ticket.
+        "complaints_resolutionaction_resolve": (
+            {"ticket_id": _ticket(paid).pk},
+            [
+                {"kind": "refund", "key": "t" * 20, "reason": "x", "amount": "5"},
+                {"kind": "cancel", "key": "u" * 20, "reason": "x"},
+            ],
+        ),
         "crm_feedback_report": ({}, [{"start": "2027-01-01", "end": "2027-03-01"}]),
         "auth_user_password_change": (
             {"id": User.objects.first().pk},
@@ -297,6 +305,14 @@ def _callback():
         name="Ayşe", phone="+905321234567", topic="order", window_start=start,
         window_end=start + timedelta(hours=2), due_at=start,
     )  # fmt: skip
+
+
+def _ticket(order):
+    from complaints.services import complaint_open
+
+    return complaint_open(
+        channel="phone", category="other", description="Kırık", customer=order.user, order=order
+    )
 
 
 def _url_of(model_admin: admin.ModelAdmin, pattern: URLPattern, kwargs: dict) -> str:
