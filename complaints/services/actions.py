@@ -453,7 +453,7 @@ def resolution_approval_decided(*, approval: GoodwillApproval, by: User) -> None
     )
     if action is None or action.status != Status.AWAITING_APPROVAL:
         return
-    Ticket.objects.select_for_update().filter(pk=action.ticket_id).exists()
+    Ticket.objects.select_for_update().get(pk=action.ticket_id)  # lock order: ticket → payment
     if approval.status != GoodwillApproval.Status.APPROVED:
         action.status = Status.REFUSED
         action.error = approval.decision_note[:255]

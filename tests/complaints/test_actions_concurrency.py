@@ -85,3 +85,21 @@ def test_a_balance_refund_requested_twice_at_once_goes_back_once():
     assert ResolutionAction.objects.get().status == "done"
     assert Refund.objects.get().amount == Decimal("60.00")
     assert balance_of(user_id=order.user_id) == before + Decimal("60.00")
+
+
+def test_the_replacement_service_twice_at_once_with_one_key_makes_one_order():
+    from catalog.models import Variant
+    from orders.services import replacement_order_create
+
+    order = balance_order()
+    line = order.lines.order_by("pk").first()
+    allocated = Variant.objects.get(pk=line.variant_id).allocated
+
+    results = run_together(
+        lambda _: replacement_order_create(order=order, lines={line.pk: 1}, key="same-key").pk,
+        range(2),
+    )
+
+    assert len(set(results)) == 1 and isinstance(results[0], int), results
+    assert Order.objects.filter(replacement_for=order).count() == 1
+    assert Variant.objects.get(pk=line.variant_id).allocated == allocated + 1
