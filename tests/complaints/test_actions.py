@@ -475,3 +475,31 @@ def test_a_guest_has_no_goodwill_forms(rf):
     request = rf.get("/")
     request.user = agent()
     assert actions_panel(request, ticket)["has_customer"] is False
+
+
+def test_the_customer_and_staff_see_the_replacement_order(client):
+    order = balance_order()
+    line = order.lines.order_by("pk").first()
+    replacement = replacement_order_create(order=order, lines={line.pk: 1}, key="seen")
+    client.force_login(order.user)
+    page = client.get(reverse("orders:confirmation", args=[replacement.number]))
+    assert page.status_code == 200 and replacement.number in page.content.decode()
+    assert replacement.number in client.get(reverse("orders:order_list")).content.decode()
+    client.force_login(StaffFactory())
+    admin_page = client.get(reverse("admin:orders_order_change", args=[replacement.pk]))
+    assert admin_page.status_code == 200 and order.number in admin_page.content.decode()
+
+
+def test_the_customer_is_told_of_the_replacement_once(django_capture_on_commit_callbacks):
+    from crm.notifications.models import Message
+
+    order = balance_order()
+    line = order.lines.order_by("pk").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        replacement = replacement_order_create(order=order, lines={line.pk: 1}, key="told")
+    about = Message.objects.filter(subject_type="order", subject_id=str(replacement.pk))
+    assert about.exists() and not about.filter(status="failed").exists()
+    # The original order's silent step sends nothing new about it.
+    assert not Message.objects.filter(
+        subject_type="order", subject_id=str(order.pk), created_at__gte=replacement.placed_at
+    ).exists()
