@@ -11,6 +11,7 @@ class ComplaintsConfig(AppConfig):
         from crm.notifications.models import Category, Channel
         from crm.registry import ComplaintSource, register_complaint_source
 
+        from .admin_actions import setup as resolution_actions_setup
         from .desk.hooks import register_desk
         from .procedures import admin as _procedures_admin  # noqa: F401  (registers screens)
         from .procedures.panel import register as register_procedure_panel
@@ -22,6 +23,8 @@ class ComplaintsConfig(AppConfig):
         register_procedure_panel()
 
         register_desk()
+
+        resolution_actions_setup()  # resolution actions: the ticket panel, the lead's decisions
 
         register_kind(
             MessageKind(

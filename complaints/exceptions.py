@@ -13,3 +13,8 @@ class InvalidTicketTransition(ComplaintError):
 
 class ComplaintRefused(ComplaintError):
     """A complaint, reply or note that cannot be taken as given (the message says why)."""
+
+
+class ActionRefused(ComplaintError):
+    """A resolution action that cannot go ahead as asked (the message says why); nothing
+    was changed."""

@@ -78,7 +78,8 @@ KIND_BY_EVENT = {
 }
 # Steps whose message is sent another way: a return's refund is told by "payment_refunded"
 # (once per refund), so the order going back to delivered or on to returned sends nothing.
-SILENT_EVENTS = frozenset({"return_refunded"})
+# Steps the customer hears about another way (the replacement order sends its own message).
+SILENT_EVENTS = frozenset({"return_refunded", "replacement"})
 
 
 # Messages about paying, not about a status: sent once per payment or order.

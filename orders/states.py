@@ -28,6 +28,8 @@ class CancelReason(models.TextChoices):
     STAFF = "staff", _("Cancelled by the shop")
     EXPIRED = "expired", _("Payment not completed in time")
     PAYMENT_FAILED = "payment_failed", _("Payment failed")
+    # Staff cancelled it to resolve a customer's complaint (the complaint desk's action).
+    COMPLAINT = "complaint", _("Cancelled to resolve a complaint")
 
 
 S = OrderStatus
@@ -95,6 +97,8 @@ class OrderSource(models.TextChoices):
 
     WEB = "web", _("Web shop")
     AGENT = "agent", _("Phone order by an agent")
+    # Sent again free of charge to resolve a complaint (orders.services.replacement_order_create).
+    REPLACEMENT = "replacement", _("Replacement for a complaint")
 
 
 class ReturnStatus(models.TextChoices):

@@ -1,5 +1,6 @@
 """Complaint desk tables, one module per subject."""
 
+from .actions import ResolutionAction, ResolutionActionLine  # noqa: F401
 from .attachments import TicketAttachment  # noqa: F401
 from .procedures import (  # noqa: F401
     Procedure,

@@ -142,6 +142,8 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + _models("complaints", "ticket", "view", "change")
             + ["complaints.work_ticket"]
             + _models("crm", "cannedresponse", *VIEW)
+            # The complaint desk's resolution actions, within their limit (else a lead approves).
+            + ["complaints.resolve_ticket", "complaints.view_resolutionaction"]
         ),
     ),
     StaffGroup(

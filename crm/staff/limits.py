@@ -18,6 +18,7 @@ from shop.models import User
 from shop.money import format_money
 
 from .exceptions import ApprovalRefused, OverAgentLimit
+from .signals import goodwill_approval_decided
 
 DECIDE_PERMISSION = "crm.decide_goodwill"
 ZERO = Decimal("0.00")
@@ -143,4 +144,6 @@ def goodwill_approval_decide(
             reason=approval.decision_note,
             details={"customer": approval.customer_id, "amount": approval.amount},
         )
+        # What waited for this decision (a complaint's resolution action) follows it here.
+        goodwill_approval_decided.send(sender=GoodwillApproval, approval=approval, by=by)
     return approval

@@ -73,6 +73,15 @@ class Order(models.Model):
         related_name="+",
         verbose_name=_("agent"),
     )
+    # A replacement sent free of charge to resolve a complaint: the order it replaces.
+    replacement_for = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replacements",
+        verbose_name=_("replacement for"),
+    )
     # Loyalty points redeemed at placement and what they took off (part of `discount`).
     points_redeemed = models.PositiveIntegerField(_("points redeemed"), default=0)
     points_discount = models.DecimalField(

@@ -63,6 +63,7 @@ from .paying import (
     order_pays_in_browser,
 )
 from .phone_orders import PhoneOrderRequest, phone_order_cart, phone_order_place
+from .replacements import ReplacementRefused, replacement_order_create
 from .return_lifecycle import return_transition
 from .returns import (
     ReturnError,
@@ -82,6 +83,7 @@ __all__ = [
     "CheckoutRequest",
     "PaymentStart",
     "PhoneOrderRequest",
+    "ReplacementRefused",
     "ReturnError",
     "ShipmentError",
     "address_delete",
@@ -134,6 +136,7 @@ __all__ = [
     "phone_order_cart",
     "phone_order_place",
     "refund_of_ledger_key",
+    "replacement_order_create",
     "return_decide",
     "return_receive",
     "return_refund",

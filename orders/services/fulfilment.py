@@ -362,14 +362,29 @@ def order_step(*, order: Order, to: str, by: User | None = None) -> Order:
     return order_transition(order=order, to=to, by=by)
 
 
-def order_cancel_by_staff(*, order: Order, by: User | None = None) -> Order:
+def order_cancel_by_staff(
+    *,
+    order: Order,
+    by: User | None = None,
+    reason: str = CancelReason.STAFF,
+    note: str = "",
+    refund_allowed: bool | None = None,
+) -> Order:
     """Staff cancel an order before shipping; if that gives money back, only with the refund
     permission too (`by=None` is the shop itself: demo, tasks). Refused: nothing changes.
+
+    `reason` is "staff" or "complaint" (the complaint desk's action). `refund_allowed` is the
+    caller's own decision on giving the money back (the desk checks the agent's refund limit
+    or a lead's approval); None asks for the refund permission.
     """
+    if reason not in (CancelReason.STAFF, CancelReason.COMPLAINT):
+        raise InvalidTransition(_("A cancellation needs a reason."))
+    if refund_allowed is None:
+        refund_allowed = by is None or by.has_perm(REFUND_PERMISSION)
     with transaction.atomic():
         # Under the order's lock: a payment arriving meanwhile mirrors on the order after us.
         locked = Order.objects.select_for_update().get(pk=order.pk)
-        if locked.status != S.CANCELLED and by is not None and not by.has_perm(REFUND_PERMISSION):
+        if locked.status != S.CANCELLED and not refund_allowed:
             taken = locked.payments.filter(status__in=MONEY_TAKEN).order_by("pk").first()
             if taken is not None:
                 raise CancelNeedsRefund(
@@ -380,7 +395,7 @@ def order_cancel_by_staff(*, order: Order, by: User | None = None) -> Order:
                     % {"number": locked.number, "status": taken.get_status_display()}
                 )
         return order_transition(
-            order=locked, to=S.CANCELLED, by=by, cancel_reason=CancelReason.STAFF
+            order=locked, to=S.CANCELLED, by=by, cancel_reason=reason, note=note
         )
 
 

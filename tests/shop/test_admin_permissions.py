@@ -280,6 +280,14 @@ def _payloads(shop: dict[str, object]) -> dict[str, tuple[dict[str, str], list[d
             {"name": "points_expiry"},
             [{"enabled": "", "points_expiring__tr__subject": "x"}],
         ),
+        # A complaint's resolution actions need complaints.resolve_ticket.
+        "complaints_resolutionaction_resolve": (
+            {"ticket_id": _ticket_for(paid).pk},
+            [
+                {"kind": "refund", "key": "t" * 20, "reason": "x", "amount": "5"},
+                {"kind": "cancel", "key": "u" * 20, "reason": "x"},
+            ],
+        ),
         "crm_feedback_report": ({}, [{"start": "2027-01-01", "end": "2027-03-01"}]),
         # The complaint desk's procedures and quality review (tests/complaints).
         "complaints_procedure_acknowledge": ({}, [{"version": str(_procedure_version().pk)}]),
@@ -376,6 +384,14 @@ def _ticket():
 
     return complaint_open(
         channel="web", category="other", description="x", contact_email="t@example.com"
+    )
+
+
+def _ticket_for(order):
+    from complaints.services import complaint_open
+
+    return complaint_open(
+        channel="phone", category="other", description="Kırık", customer=order.user, order=order
     )
 
 
