@@ -67,3 +67,8 @@ class TicketAdmin(ReadOnlyAdminMixin, MalformedFilterSafeMixin, admin.ModelAdmin
     ]
     inlines = [TicketLineInline, TicketMessageInline, TicketEventInline]
     actions = None
+
+
+# The desk's other screens, one module per part.
+from .crisis import admin as crisis_admin  # noqa: E402, F401
+from .mentions import admin as mentions_admin  # noqa: E402, F401

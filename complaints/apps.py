@@ -11,6 +11,7 @@ class ComplaintsConfig(AppConfig):
         from crm.notifications.models import Category, Channel
         from crm.registry import ComplaintSource, register_complaint_source
 
+        from .crisis.setup import crisis_setup
         from .selectors import customer_complaint_rows, open_ticket_count
 
         register_kind(
@@ -37,6 +38,7 @@ class ComplaintsConfig(AppConfig):
                 },
             )
         )
+        crisis_setup()  # the crisis alert's message kind, ticket panel and periodic task
         register_complaint_source(
             ComplaintSource(
                 name="complaints",

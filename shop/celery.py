@@ -66,4 +66,5 @@ PERIODIC_JOBS: dict[str, tuple[str, str]] = {
     "journey-back-in-stock": ("crm.journey_back_in_stock", "JOURNEY_BACK_IN_STOCK_EVERY_SECONDS"),
     "journey-birthday": ("crm.journey_birthday", "JOURNEY_BIRTHDAY_EVERY_SECONDS"),
     "journey-special-days": ("crm.journey_special_days", "JOURNEY_SPECIAL_DAYS_EVERY_SECONDS"),
+    "complaints-crisis-scan": ("complaints.crisis_scan", "COMPLAINTS_CRISIS_SCAN_EVERY_SECONDS"),
 }

@@ -32,6 +32,7 @@ urlpatterns = [
     path("notifications/", include("crm.notifications.callback_urls")),
     path("payments/", include("payments.urls")),
     path("carriers/", include("orders.urls.carriers")),
+    path("complaints/mentions/", include("complaints.mentions.urls")),
 ]
 
 urlpatterns += i18n_patterns(
