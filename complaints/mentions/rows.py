@@ -8,9 +8,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
@@ -138,7 +139,7 @@ def _source(value: str) -> str:
     if folded in SOURCE_ALIASES:
         return SOURCE_ALIASES[folded]
     for choice in MentionSource:
-        if fold(str(choice.label)) == folded:
+        if folded in _labels(choice):
             return choice.value
     raise ValidationError(
         _("Unknown source “%(value)s”: use one of %(choices)s.")
@@ -151,12 +152,21 @@ def _classification(value: str) -> str:
     if folded in MentionClass.values:
         return folded
     for choice in MentionClass:
-        if fold(str(choice.label)) == fold(value):
+        if fold(value) in _labels(choice):
             return choice.value
     raise ValidationError(
         _("Unknown classification “%(value)s”: use one of %(choices)s.")
         % {"value": value[:40], "choices": ", ".join(MentionClass.values)}
     )
+
+
+def _labels(choice: object) -> set[str]:
+    """A choice's label in every language the shop speaks, folded ("Şikâyet", "Complaint")."""
+    labels = set()
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            labels.add(fold(str(choice.label)))
+    return labels
 
 
 def _posted_at(value: str) -> datetime:
