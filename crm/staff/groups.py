@@ -112,7 +112,7 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
         does=(
             "Answers customers on every channel: finds them with the lookup console, works the "
             "callback queue, logs interactions, creates customers and asks a lead to approve "
-            "goodwill above their own limit."
+            "goodwill above their own limit; triages the mention inbox and sees crisis alerts."
         ),
         permissions=tuple(
             _models("crm", "interaction", "view", "add")
@@ -132,13 +132,17 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
                 "crm.give_goodwill_points",
                 "crm.resend_message",
             ]
+            # The mention inbox (triage) and the crisis alerts with their plans (reading).
+            + _models("complaints", "mention crisisalert crisisplan", *VIEW)
+            + ["complaints.triage_mention"]
         ),
     ),
     StaffGroup(
         name="Team lead",
         does=(
             "Leads a team of agents: everything an agent does, plus approving or refusing "
-            "goodwill above an agent's limit, setting agents' limits and keeping teams."
+            "goodwill above an agent's limit, setting agents' limits and keeping teams; "
+            "imports mentions."
         ),
         includes=(CALL_CENTRE_AGENT,),
         permissions=tuple(
@@ -146,13 +150,15 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + _models("crm", "team agentlimit", "view", "add", "change")
             + _model("shop.auditentry", "view")
             + ["crm.decide_goodwill"]
+            + ["complaints.import_mentions"]
         ),
     ),
     StaffGroup(
         name="Complaint manager",
         does=(
             "Runs the complaint desk: works with the agents' tools, decides goodwill, keeps "
-            "teams, resends order messages and sees returns and refunds."
+            "teams, resends order messages and sees returns and refunds; imports mentions, takes "
+            "on and closes crisis alerts (and is told of each) and keeps the crisis plans."
         ),
         includes=(CALL_CENTRE_AGENT,),
         permissions=tuple(
@@ -166,6 +172,9 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             # Feedback after delivery: the answers and the NPS report.
             + _models("crm", "feedbacksurvey", *VIEW)
             + ["crm.view_feedback_report"]
+            # Mentions in bulk; crisis alerts taken on and closed; the crisis plans kept.
+            + ["complaints.import_mentions", "complaints.manage_crisis"]
+            + _models("complaints", "crisisplan", "change")
         ),
     ),
     StaffGroup(

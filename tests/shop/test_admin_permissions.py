@@ -147,7 +147,8 @@ def _snapshot() -> dict[str, str]:
     """A fingerprint of every row of the shop's own apps and the admin log (one query)."""
     parts = []
     for label in (
-        "orders", "payments", "catalog", "notifications", "shop", "crm", "admin", "account"
+        "orders", "payments", "catalog", "notifications", "shop", "crm", "admin", "account",
+        "complaints",
     ):  # fmt: skip
         for model in apps.get_app_config(label).get_models():
             table = connection.ops.quote_name(model._meta.db_table)
@@ -278,6 +279,18 @@ def _payloads(shop: dict[str, object]) -> dict[str, tuple[dict[str, str], list[d
             [{"enabled": "", "points_expiring__tr__subject": "x"}],
         ),
         "crm_feedback_report": ({}, [{"start": "2027-01-01", "end": "2027-03-01"}]),
+        # The mention inbox and crisis alerts: importing, triage and managing each need their own.
+        "complaints_mention_import": ({}, [{}]),
+        "complaints_mention_triage": (
+            {"pk": _mention().pk},
+            [
+                {"decision": "dismiss", "reason": "x"},
+                {"decision": "crisis", "scenario": "data_leak"},
+                {"decision": "ticket", "category": "other", "priority": "normal"},
+            ],
+        ),
+        "complaints_crisisalert_acknowledge": ({"pk": _crisis_alert().pk}, [{"note": "x"}]),
+        "complaints_crisisalert_close": ({"pk": _crisis_alert().pk}, [{"note": "x"}]),
         "auth_user_password_change": (
             {"id": User.objects.first().pk},
             [{"password1": "a-New-passw0rd!", "password2": "a-New-passw0rd!"}],
@@ -297,6 +310,31 @@ def _callback():
         name="Ayşe", phone="+905321234567", topic="order", window_start=start,
         window_end=start + timedelta(hours=2), due_at=start,
     )  # fmt: skip
+
+
+def _mention():
+    from django.utils import timezone
+
+    from complaints.models import Mention
+
+    return Mention.objects.get_or_create(
+        url="https://x.com/a/status/1",
+        defaults={"source": "twitter", "author": "@a", "text": "Kargo gelmedi",
+                  "posted_at": timezone.now(), "received_via": "csv"},
+    )[0]  # fmt: skip
+
+
+def _crisis_alert():
+    from django.utils import timezone
+
+    from complaints.models import CrisisAlert
+
+    now = timezone.now()
+    return CrisisAlert.objects.get_or_create(
+        dimension="category", key="payment",
+        defaults={"label": "Ödeme", "scenario": "payment_outage", "window_start": now,
+                  "window_end": now},
+    )[0]  # fmt: skip
 
 
 def _url_of(model_admin: admin.ModelAdmin, pattern: URLPattern, kwargs: dict) -> str:
