@@ -2,13 +2,17 @@
 against the same hours of the four weeks before raises one alert — not one per ticket, not one
 per run — tells each manager once, shows on the desk with its plan, and is closed by managers."""
 
+import importlib
+import threading
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
+from django.db import connection
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
@@ -31,6 +35,15 @@ from shop.models import AuditEntry
 from tests.factories import ProductFactory, StaffFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+
+@pytest.fixture(autouse=True)
+def crisis_plans(db) -> None:
+    """The seed's plans: the migration made them, but a transactional test elsewhere flushes
+    every table, so they are set up again here (idempotent)."""
+    plans = importlib.import_module("complaints.migrations.0003_crisis_plans")
+    plans.add_plans(django_apps, None)
+
 
 IST = ZoneInfo("Europe/Istanbul")
 NOW = datetime(2027, 3, 10, 14, 0, tzinfo=IST)  # a Wednesday afternoon
@@ -248,3 +261,35 @@ def test_staff_without_the_crisis_permission_cannot_acknowledge_or_close(client)
     assert alert.status == "open"
     with pytest.raises(ComplaintRefused):
         crisis_alert_close(alert=alert, by=viewer, note="")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_scans_at_once_raise_one_alert():
+    """Beat and `make run` (or two workers) scanning at the same moment: the database keeps
+    one open alert per spike; the loser links its tickets to the winner's alert."""
+    spike = _spike(6, Channel.PHONE)
+    for week in range(1, 5):  # the phone channel is busy as usual: only the category spikes
+        for hour in (1, 2, 3, 4):
+            _open(NOW - timedelta(weeks=week, hours=hour), Category.OTHER, Channel.PHONE)
+    barrier = threading.Barrier(2)
+    results: list[object] = [None, None]
+
+    def scan(index: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results[index] = crisis_scan(now=NOW)
+        except Exception as error:  # the test inspects what each thread got
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=scan, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    assert not any(isinstance(result, Exception) for result in results), results
+    assert sorted(len(result) for result in results) == [0, 1]
+    [alert] = CrisisAlert.objects.all()
+    assert alert.key == "late_or_missing" and set(alert.tickets.all()) == set(spike)
