@@ -38,7 +38,7 @@ class ComplaintsConfig(AppConfig):
                 },
             )
         )
-        crisis_setup()  # the crisis alert's message kind, ticket panel and periodic task
+        crisis_setup()  # the crisis alert's message kind and ticket panel
         register_complaint_source(
             ComplaintSource(
                 name="complaints",

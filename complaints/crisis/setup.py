@@ -1,5 +1,5 @@
-"""What the crisis part adds when the app starts: its message kind, its ticket panel and the
-periodic task (imported so the worker and beat know it)."""
+"""What the crisis part adds when the app starts: its message kind and its ticket panel (the
+periodic task is found through complaints/tasks.py)."""
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +10,6 @@ def crisis_setup() -> None:
     from crm.notifications.models import Category, Channel
 
     from ..panels import TicketPanel, register_ticket_panel
-    from . import tasks  # noqa: F401  (registers complaints.crisis_scan)
 
     register_kind(
         MessageKind(

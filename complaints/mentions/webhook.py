@@ -7,6 +7,7 @@ import json
 
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -35,7 +36,13 @@ def mentions_webhook_verified(*, body: bytes, signature: str, timestamp: str) ->
 @require_POST
 def mentions_webhook(request: HttpRequest) -> JsonResponse:
     """200 with what was imported and skipped; 400 listing each bad item (nothing imported);
-    403 for a bad signature; 413 for a body too large."""
+    403 for a bad signature; 413 for a body too large. Answers in English (a machine reads it
+    first; the tool's operator second)."""
+    with translation.override("en"):
+        return _mentions_webhook(request)
+
+
+def _mentions_webhook(request: HttpRequest) -> JsonResponse:
     length = request.META.get("CONTENT_LENGTH") or "0"
     if not length.isdigit() or int(length) > MAX_BYTES:
         return JsonResponse({"error": "too large"}, status=413)
