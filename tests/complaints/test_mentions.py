@@ -297,3 +297,16 @@ def test_staff_triage_a_mention_from_the_admin(client):
     )
     alert = CrisisAlert.objects.get()
     assert response.url == reverse("admin:complaints_crisisalert_change", args=[alert.pk])
+
+
+def test_the_inbox_lists_new_mentions_with_a_triage_button_and_the_import_link(client):
+    mention = _mention()
+    done = _mention(url="https://x.com/b/status/2")
+    mention_dismiss(mention=done, by=StaffFactory(), reason="Övgü")
+    _staff(client, "view_mention", "import_mentions", "triage_mention")
+    page = client.get(reverse("admin:complaints_mention_changelist")).content.decode()
+    assert reverse("admin:complaints_mention_import") in page
+    assert reverse("admin:complaints_mention_triage", args=[mention.pk]) in page
+    assert reverse("admin:complaints_mention_triage", args=[done.pk]) not in page
+    detail = client.get(reverse("admin:complaints_mention_change", args=[done.pk]))
+    assert detail.status_code == 200 and "Övgü" in detail.content.decode()
