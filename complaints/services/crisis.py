@@ -17,7 +17,7 @@ from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from catalog.models import Product
@@ -314,23 +314,13 @@ def crisis_managers() -> list[User]:
 def crisis_alert_notify(*, alert: CrisisAlert) -> None:
     """Tell each manager (the group, and COMPLAINTS_CRISIS_NOTIFY_EMAILS) by email and SMS,
     once per alert and person (sent on commit)."""
-    context = {
-        "alert_label": alert.label,
-        "scenario": alert.get_scenario_display(),
-        "dimension": alert.get_dimension_display(),
-        "count": alert.count,
-        "baseline": alert.baseline,
-        "hours": settings.COMPLAINTS_CRISIS_WINDOW_HOURS,
-        "action_url": settings.SITE_URL
-        + reverse("admin:complaints_crisisalert_change", args=[alert.pk]),
-    }
     told = set()
     for manager in crisis_managers():
         told.add(manager.email.lower())
         notification_send(
             to=manager,
             kind="complaint_crisis_alert",
-            context=context,
+            context=_message_context(alert, manager.language),
             channels=[MessageChannel.EMAIL, MessageChannel.SMS],
             subject=("crisis_alert", alert.pk),
             dedupe_key=f"complaint-crisis-alert:{alert.pk}:{manager.pk}",
@@ -343,11 +333,26 @@ def crisis_alert_notify(*, alert: CrisisAlert) -> None:
         notification_send(
             to=Recipient(email=email, language=settings.LANGUAGE_CODE),
             kind="complaint_crisis_alert",
-            context=context,
+            context=_message_context(alert, settings.LANGUAGE_CODE),
             channels=[MessageChannel.EMAIL],
             subject=("crisis_alert", alert.pk),
             dedupe_key=f"complaint-crisis-alert:{alert.pk}:{email}",
         )
+
+
+def _message_context(alert: CrisisAlert, language: str) -> dict:
+    """The message's words about the alert in the reader's language (labels are translated)."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return {
+            "alert_label": _label(alert.dimension, alert.key),
+            "scenario": str(alert.get_scenario_display()),
+            "dimension": str(alert.get_dimension_display()),
+            "count": alert.count,
+            "baseline": alert.baseline,
+            "hours": settings.COMPLAINTS_CRISIS_WINDOW_HOURS,
+            "action_url": settings.SITE_URL
+            + reverse("admin:complaints_crisisalert_change", args=[alert.pk]),
+        }
 
 
 def crisis_alert_acknowledge(

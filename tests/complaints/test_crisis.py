@@ -83,6 +83,8 @@ def _managers(count: int = 2) -> list:
         for i in range(count)
     ]
     group.user_set.add(*people)
+    people[-1].language = "en"
+    people[-1].save(update_fields=["language"])
     StaffFactory(email="baska@example.com")  # staff, not a manager: not told
     return people
 
@@ -102,7 +104,10 @@ def test_a_spike_raises_exactly_one_alert_linking_its_tickets_and_each_manager_g
     assert alert.scenario == "delivery_collapse"
     assert set(alert.tickets.all()) == set(spike)  # the window's tickets, not the older ones
     assert sorted(email.to[0] for email in mail.outbox) == [m.email for m in managers]
-    assert all("Gecikmeli" in e.subject or alert.label in e.subject for e in mail.outbox)
+    subjects = {email.to[0]: email.subject for email in mail.outbox}
+    assert "Teslimatta çöküş" in subjects["yonetici0@example.com"]
+    assert "Delivery collapse" in subjects["yonetici1@example.com"]  # in her own language
+    assert "Late or missing delivery" in subjects["yonetici1@example.com"]
     assert Message.objects.filter(kind="complaint_crisis_alert", channel="sms").count() == 2
 
     # The job runs again (and again, as beat and `make run` may): still one alert, one message
