@@ -12,6 +12,7 @@ class ComplaintsConfig(AppConfig):
         from crm.registry import ComplaintSource, register_complaint_source
 
         from .admin_actions import setup as resolution_actions_setup
+        from .crisis.setup import crisis_setup
         from .desk.hooks import register_desk
         from .procedures import admin as _procedures_admin  # noqa: F401  (registers screens)
         from .procedures.panel import register as register_procedure_panel
@@ -58,6 +59,7 @@ class ComplaintsConfig(AppConfig):
         register_sla_panel()
         satisfaction_kinds.register()
         register_inbound_parts()
+        crisis_setup()  # the crisis alert's message kind and ticket panel
         register_complaint_source(
             ComplaintSource(
                 name="complaints",

@@ -73,4 +73,5 @@ PERIODIC_JOBS: dict[str, tuple[str, str]] = {
         "COMPLAINTS_CSAT_EVERY_SECONDS",
     ),
     "complaints-retention": ("complaints.retention_sweep", "COMPLAINTS_RETENTION_EVERY_SECONDS"),
+    "complaints-crisis-scan": ("complaints.crisis_scan", "COMPLAINTS_CRISIS_SCAN_EVERY_SECONDS"),
 }

@@ -14,3 +14,5 @@ DEV_ECHECK_ENCRYPTION_KEY = "Itkfpe35wyQ3h6fdM3DSF5hqkh2XAvzfL_VT14ROoLo="
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "0.0.0.0"})  # noqa: S104 - a list, no bind
 # The complaint desk's inbound-email webhook (complaints/inbound/webhook.py).
 DEV_COMPLAINTS_INBOUND_WEBHOOK_SECRET = "dev-inbound-webhook-secret"
+# The mention inbox's webhook (complaints/mentions/webhook.py).
+DEV_COMPLAINTS_MENTIONS_WEBHOOK_SECRET = "dev-mentions-webhook-secret"

@@ -33,6 +33,7 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("carriers/", include("orders.urls.carriers")),
     path("complaints/", include("complaints.callback_urls")),
+    path("complaints/mentions/", include("complaints.mentions.urls")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -30,6 +30,7 @@ from shop.admin_safety import MalformedFilterSafeMixin, ReadOnlyAdminMixin
 from shop.exceptions import ShopError
 from shop.models import User
 
+from ..admin_sla import SlaFilter
 from ..desk import forms as desk_forms
 from ..desk import selectors
 from ..desk.masking import MASK, mask_email, mask_phone, viewer_is_masked
@@ -94,7 +95,7 @@ class TicketAdmin(ReadOnlyAdminMixin, MalformedFilterSafeMixin, admin.ModelAdmin
         "due_display",
         "created_at",
     ]
-    list_filter = [QueueFilter, "status", "priority", "category", "channel", "team"]
+    list_filter = [QueueFilter, SlaFilter, "status", "priority", "category", "channel", "team"]
     search_fields = ["number", "subject", "contact_email", "contact_phone", "order__number"]
     list_select_related = ["team", "assignee"]
     ordering = ["due_at", "created_at"]

@@ -30,8 +30,22 @@ def inbound_webhook_verified(*, body: bytes, signature: str, timestamp: str) -> 
     """True if the body was signed with COMPLAINTS_INBOUND_WEBHOOK_SECRET at a time within
     COMPLAINTS_INBOUND_WEBHOOK_TOLERANCE_SECONDS of now. False for an unset secret (production's
     default: the endpoint then refuses everything) and, in production, for the development one."""
-    secret = settings.COMPLAINTS_INBOUND_WEBHOOK_SECRET
-    usable = webhook_secret_usable(secret, development_value=DEV_COMPLAINTS_INBOUND_WEBHOOK_SECRET)
+    return signed_body_verified(
+        secret=settings.COMPLAINTS_INBOUND_WEBHOOK_SECRET,
+        development_value=DEV_COMPLAINTS_INBOUND_WEBHOOK_SECRET,
+        body=body,
+        signature=signature,
+        timestamp=timestamp,
+    )
+
+
+def signed_body_verified(
+    *, secret: str, development_value: str, body: bytes, signature: str, timestamp: str
+) -> bool:
+    """The desk's signed callbacks (inbound email, mentions): `signature` is `inbound_signature`
+    of the body with `secret` at `timestamp`, within COMPLAINTS_INBOUND_WEBHOOK_TOLERANCE_SECONDS
+    of now; an empty secret (or in production the development value) verifies nothing."""
+    usable = webhook_secret_usable(secret, development_value=development_value)
     if not usable or not signature or not timestamp:
         return False
     expected = inbound_signature(secret=secret, timestamp=timestamp, body=body)

@@ -2,6 +2,14 @@
 
 from .actions import ResolutionAction, ResolutionActionLine  # noqa: F401
 from .attachments import TicketAttachment  # noqa: F401
+from .crisis import (  # noqa: F401
+    CrisisAlert,
+    CrisisDimension,
+    CrisisPlan,
+    CrisisScenario,
+    CrisisStatus,
+)
+from .mentions import Mention, MentionClass, MentionSource, TriageStatus  # noqa: F401
 from .procedures import (  # noqa: F401
     Procedure,
     ProcedureAcknowledgement,

@@ -37,3 +37,26 @@ __all__ = [
     "ticket_clock_update",
     "ticket_reclassify",
 ]
+from .crisis import (
+    crisis_alert_acknowledge,
+    crisis_alert_close,
+    crisis_alert_raise,
+    crisis_scan,
+)
+from .mentions import (
+    mention_crisis_flag,
+    mention_dismiss,
+    mention_import,
+    mention_ticket_make,
+)
+
+__all__ += [
+    "crisis_alert_acknowledge",
+    "crisis_alert_close",
+    "crisis_alert_raise",
+    "crisis_scan",
+    "mention_crisis_flag",
+    "mention_dismiss",
+    "mention_import",
+    "mention_ticket_make",
+]

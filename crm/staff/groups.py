@@ -114,6 +114,7 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             "callback queue, logs interactions, creates customers and asks a lead to approve "
             "goodwill above their own limit; works complaints on the desk (reply, note, status, "
             "taking a ticket) with the canned responses."
+            "goodwill above their own limit; triages the mention inbox and sees crisis alerts."
         ),
         permissions=tuple(
             _models("crm", "interaction", "view", "add")
@@ -144,6 +145,9 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + _models("crm", "cannedresponse", *VIEW)
             # The complaint desk's resolution actions, within their limit (else a lead approves).
             + ["complaints.resolve_ticket", "complaints.view_resolutionaction"]
+            # The mention inbox (triage) and the crisis alerts with their plans (reading).
+            + _models("complaints", "mention crisisalert crisisplan", *VIEW)
+            + ["complaints.triage_mention"]
         ),
     ),
     StaffGroup(
@@ -154,6 +158,8 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             "who has not read a procedure and reviewing the quality of resolved complaints."
             "goodwill above an agent's limit, setting agents' limits and keeping teams; "
             "reassigns complaints, reads every team's notes and sees overdue complaints."
+            "goodwill above an agent's limit, setting agents' limits and keeping teams; "
+            "imports mentions."
         ),
         includes=(CALL_CENTRE_AGENT,),
         permissions=tuple(
@@ -170,6 +176,7 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + _models("complaints", "qualityreview", *VIEW)
             # Reassigns agents' complaints, reads every team's notes, sees the overdue queue.
             + ["complaints.assign_ticket"]
+            + ["complaints.import_mentions"]
         ),
     ),
     StaffGroup(
@@ -180,6 +187,8 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             "refunds."
             "teams, resends order messages and sees returns and refunds; reassigns complaints, "
             "sees overdue ones and writes the canned responses."
+            "teams, resends order messages and sees returns and refunds; imports mentions, takes "
+            "on and closes crisis alerts (and is told of each) and keeps the crisis plans."
         ),
         includes=(CALL_CENTRE_AGENT,),
         permissions=tuple(
@@ -201,6 +210,9 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             # The desk: reassigning, every team's notes, the overdue queue; canned responses.
             + ["complaints.assign_ticket"]
             + _models("crm", "cannedresponse", *ALL)
+            # Mentions in bulk; crisis alerts taken on and closed; the crisis plans kept.
+            + ["complaints.import_mentions", "complaints.manage_crisis"]
+            + _models("complaints", "crisisplan", "change")
         ),
     ),
     StaffGroup(

@@ -2,7 +2,10 @@
 
 from urllib.parse import urlsplit
 
-from shop.embedded import DEV_COMPLAINTS_INBOUND_WEBHOOK_SECRET
+from shop.embedded import (
+    DEV_COMPLAINTS_INBOUND_WEBHOOK_SECRET,
+    DEV_COMPLAINTS_MENTIONS_WEBHOOK_SECRET,
+)
 
 from .base import PRODUCTION, SITE_URL, VAR_DIR, env
 
@@ -93,3 +96,23 @@ COMPLAINTS_CSAT_EVERY_SECONDS = env.int("COMPLAINTS_CSAT_EVERY_SECONDS", default
 COMPLAINTS_ASSIGNMENT = env.str("COMPLAINTS_ASSIGNMENT", default="least_loaded")
 # The team (by name) new tickets go to; empty or no such team: they stay unassigned.
 COMPLAINTS_DEFAULT_TEAM = env.str("COMPLAINTS_DEFAULT_TEAM", default="")
+# --- The mention inbox (complaints/mentions/) ---
+# Shared secret of the signed mentions webhook (signed like the inbound-email one, within
+# COMPLAINTS_INBOUND_WEBHOOK_TOLERANCE_SECONDS). Production has no default: unset, it refuses all.
+COMPLAINTS_MENTIONS_WEBHOOK_SECRET = env.str(
+    "COMPLAINTS_MENTIONS_WEBHOOK_SECRET",
+    default="" if PRODUCTION else DEV_COMPLAINTS_MENTIONS_WEBHOOK_SECRET,
+)
+# The most mentions one CSV upload or one webhook call may carry.
+COMPLAINTS_MENTIONS_IMPORT_MAX_ROWS = env.int("COMPLAINTS_MENTIONS_IMPORT_MAX_ROWS", default=5000)
+
+# --- Crisis detection (complaints/crisis/) ---
+# A spike: at least MIN_COUNT complaints and mentions about one product, category or channel in
+# the last WINDOW_HOURS, and at least FACTOR times the mean of the same hours of the four weeks
+# before. The scan runs every SCAN_EVERY_SECONDS.
+COMPLAINTS_CRISIS_WINDOW_HOURS = env.int("COMPLAINTS_CRISIS_WINDOW_HOURS", default=6)
+COMPLAINTS_CRISIS_MIN_COUNT = env.int("COMPLAINTS_CRISIS_MIN_COUNT", default=5)
+COMPLAINTS_CRISIS_FACTOR = env.float("COMPLAINTS_CRISIS_FACTOR", default=3.0)
+COMPLAINTS_CRISIS_SCAN_EVERY_SECONDS = env.int("COMPLAINTS_CRISIS_SCAN_EVERY_SECONDS", default=900)
+# Who is told of a new alert besides the "Complaint manager" group: email addresses.
+COMPLAINTS_CRISIS_NOTIFY_EMAILS = env.list("COMPLAINTS_CRISIS_NOTIFY_EMAILS", default=[])

@@ -333,6 +333,18 @@ def _payloads(shop: dict[str, object]) -> dict[str, tuple[dict[str, str], list[d
                 ("reclassify", {"priority": "urgent", "category": "payment"}),
             )
         },
+        # The mention inbox and crisis alerts: importing, triage and managing each need their own.
+        "complaints_mention_import": ({}, [{}]),
+        "complaints_mention_triage": (
+            {"pk": _mention().pk},
+            [
+                {"decision": "dismiss", "reason": "x"},
+                {"decision": "crisis", "scenario": "data_leak"},
+                {"decision": "ticket", "category": "other", "priority": "normal"},
+            ],
+        ),
+        "complaints_crisisalert_acknowledge": ({"pk": _crisis_alert().pk}, [{"note": "x"}]),
+        "complaints_crisisalert_close": ({"pk": _crisis_alert().pk}, [{"note": "x"}]),
         "auth_user_password_change": (
             {"id": User.objects.first().pk},
             [{"password1": "a-New-passw0rd!", "password2": "a-New-passw0rd!"}],
@@ -393,6 +405,31 @@ def _ticket_for(order):
     return complaint_open(
         channel="phone", category="other", description="Kırık", customer=order.user, order=order
     )
+
+
+def _mention():
+    from django.utils import timezone
+
+    from complaints.models import Mention
+
+    return Mention.objects.get_or_create(
+        url="https://x.com/a/status/1",
+        defaults={"source": "twitter", "author": "@a", "text": "Kargo gelmedi",
+                  "posted_at": timezone.now(), "received_via": "csv"},
+    )[0]  # fmt: skip
+
+
+def _crisis_alert():
+    from django.utils import timezone
+
+    from complaints.models import CrisisAlert
+
+    now = timezone.now()
+    return CrisisAlert.objects.get_or_create(
+        dimension="category", key="payment",
+        defaults={"label": "Ödeme", "scenario": "payment_outage", "window_start": now,
+                  "window_end": now},
+    )[0]  # fmt: skip
 
 
 def _url_of(model_admin: admin.ModelAdmin, pattern: URLPattern, kwargs: dict) -> str:

@@ -70,6 +70,7 @@ def test_the_shops_schedule_expires_an_unpaid_order_when_its_job_falls_due(setti
         "complaint-lifecycle",
         "complaint-satisfaction-reminders",
         "complaints-retention",
+        "complaints-crisis-scan",
     }
 
     ran, _ = jobs.run_due(now=start + timedelta(seconds=settings.ORDER_EXPIRY_EVERY_SECONDS))
