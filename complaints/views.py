@@ -23,8 +23,10 @@ from .exceptions import ComplaintError
 from .forms import ComplaintForm, ReplyForm
 from .lifecycle import customer_may_reopen, reopen_until
 from .links import ticket_link_token, ticket_token_read, ticket_url
+from .satisfaction.links import survey_link_token
+from .satisfaction.selectors import survey_pending
 from .services.attachments import complaint_customer_message_with_photos, complaint_open_with_photos
-from .states import Channel
+from .states import Channel, TicketStatus
 
 
 def _visible_order(request: HttpRequest, number: str):
@@ -176,8 +178,17 @@ def _ticket_page(request: HttpRequest, ticket) -> HttpResponse:
         # Resolved longer ago than the reopen period: the ticket takes nothing more.
         "takes_messages": ticket.status != "closed" and (ticket.status != "resolved" or may_reopen),
         "reopen_url": _reopen_url(request, ticket),
+        "survey_url": _survey_url(ticket),
     }
     return render(request, "complaints/detail.html", context, status=status)
+
+
+def _survey_url(ticket) -> str:
+    """The satisfaction survey still waiting for this customer's answer, if any."""
+    if ticket.status not in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
+        return ""
+    survey = survey_pending(ticket.pk)
+    return reverse("complaints:survey", args=[survey_link_token(survey)]) if survey else ""
 
 
 def _reopen_url(request: HttpRequest, ticket) -> str:

@@ -1,5 +1,10 @@
 """Reads of the satisfaction survey."""
 
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
 from ..models import SatisfactionSurvey
 from .links import survey_token_read
 
@@ -24,3 +29,17 @@ def survey_by_link(signed: str) -> SatisfactionSurvey | None:
 
 def ticket_surveys(ticket_id: int) -> list[SatisfactionSurvey]:
     return list(SatisfactionSurvey.objects.filter(ticket_id=ticket_id).order_by("round"))
+
+
+def survey_pending(ticket_id: int) -> SatisfactionSurvey | None:
+    """The survey the customer can still answer about this ticket (the latest, unanswered,
+    within COMPLAINTS_CSAT_ANSWER_DAYS), or None."""
+    since = timezone.now() - timedelta(days=settings.COMPLAINTS_CSAT_ANSWER_DAYS)
+    return (
+        SatisfactionSurvey.objects.filter(
+            ticket_id=ticket_id, answered_at=None, created_at__gt=since
+        )
+        .only("token")
+        .order_by("-round")
+        .first()
+    )

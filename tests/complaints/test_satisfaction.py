@@ -229,3 +229,14 @@ def test_the_retention_sweep_removes_the_comment_and_keeps_the_score(settings):
         assert complaints_retention_sweep().tickets_anonymised == 1
     survey = ticket.surveys.get()
     assert (survey.score, survey.comment) == (4, "")
+
+
+def test_my_complaints_links_the_survey_until_it_is_answered(client):
+    ayse = UserFactory(verified=True)
+    ticket = _resolved(customer=ayse)
+    client.force_login(ayse)
+    page = reverse("complaints:detail", args=[ticket.number])
+    html = client.get(page).content.decode()
+    assert 'id="complaint-survey"' in html
+    satisfaction_answer(survey=ticket.surveys.get(), score=5)
+    assert 'id="complaint-survey"' not in client.get(page).content.decode()
