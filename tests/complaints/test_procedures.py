@@ -166,27 +166,29 @@ def test_a_second_procedure_for_the_same_category_channel_and_team_is_refused():
 
 
 def test_a_manager_writes_a_new_version_from_the_current_one_prefilled(client):
-    manager = _manager()
-    version = procedure_create(category=Category.LATE_OR_MISSING, texts=_texts(), by=manager)
-    procedure = version.procedure
-    client.force_login(manager)
-    write_url = reverse("admin:complaints_procedure_write", args=[procedure.pk])
-    page = client.get(write_url)
-    assert page.status_code == 200
-    assert page.context["form"]["how_to_respond_tr"].value() == "Özür dileyin."
-    form = {k: v for k, v in page.context["form"].initial.items() if v is not None}
-    form["how_to_respond_tr"] = "Özür dileyin ve kargo takibini paylaşın."
-    form["change_note"] = "Takip linki"
-    response = client.post(write_url, form)
-    assert response.status_code == 302
-    assert procedure.versions.count() == 2
-    detail = client.get(reverse("admin:complaints_procedure_change", args=[procedure.pk]))
-    assert "Özür dileyin ve kargo takibini paylaşın." in detail.content.decode()
-    assert [v.number for v in detail.context["versions"]] == [2, 1]
-    old = client.get(reverse("admin:complaints_procedure_version", args=[procedure.pk, 1]))
-    assert old.status_code == 200
-    assert not old.context["is_current"]
-    assert old.context["texts"]["how_to_respond"] == "Özür dileyin."
+    """The pages read in Turkish (the texts checked are the Turkish ones)."""
+    with translation.override("tr"):
+        manager = _manager()
+        version = procedure_create(category=Category.LATE_OR_MISSING, texts=_texts(), by=manager)
+        procedure = version.procedure
+        client.force_login(manager)
+        write_url = reverse("admin:complaints_procedure_write", args=[procedure.pk])
+        page = client.get(write_url)
+        assert page.status_code == 200
+        assert page.context["form"]["how_to_respond_tr"].value() == "Özür dileyin."
+        form = {k: v for k, v in page.context["form"].initial.items() if v is not None}
+        form["how_to_respond_tr"] = "Özür dileyin ve kargo takibini paylaşın."
+        form["change_note"] = "Takip linki"
+        response = client.post(write_url, form)
+        assert response.status_code == 302
+        assert procedure.versions.count() == 2
+        detail = client.get(reverse("admin:complaints_procedure_change", args=[procedure.pk]))
+        assert "Özür dileyin ve kargo takibini paylaşın." in detail.content.decode()
+        assert [v.number for v in detail.context["versions"]] == [2, 1]
+        old = client.get(reverse("admin:complaints_procedure_version", args=[procedure.pk, 1]))
+        assert old.status_code == 200
+        assert not old.context["is_current"]
+        assert old.context["texts"]["how_to_respond"] == "Özür dileyin."
 
 
 def test_a_manager_adds_a_procedure_in_the_admin_and_bad_input_changes_nothing(client):
