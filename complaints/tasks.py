@@ -5,6 +5,7 @@ module is imported here."""
 from celery import shared_task
 
 from .crisis.tasks import crisis_scan_task  # noqa: F401
+from .retention.tasks import retention_sweep  # noqa: F401
 from .services import complaint_lifecycle_sweep, satisfaction_reminders_send, sla_watch
 
 

@@ -60,6 +60,19 @@ def _clear_cache() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _shop_language() -> Iterator[None]:
+    """Each test starts in the shop's default language (Turkish). A request through the test
+    client leaves its page's language active in the thread, so without this a test's reverse()
+    and rendering would follow whichever test ran before it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _outside_a_task() -> None:
     """Each test starts outside any Celery task, as a fresh process does. Celery keeps "inside
     a task: never wait for a result" in one process-wide flag, which every eager task sets and

@@ -8,6 +8,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.notifications.exceptions import PlaceholderError
+from crm.notifications.placeholders import placeholders_check
+
+# The only placeholders a canned response may name (never a Django template).
+CANNED_PLACEHOLDERS = ("first_name", "order_number", "tracking_link", "ticket_number")
+
 __all__ = ["CannedResponse"]
 
 
@@ -40,11 +46,7 @@ class CannedResponse(models.Model):
         return f"{self.title} ({self.language})"
 
     def clean(self) -> None:
-        from crm.notifications.exceptions import PlaceholderError
-
-        from ..staff.canned import canned_check
-
         try:
-            canned_check(self.body)
+            placeholders_check(self.body, CANNED_PLACEHOLDERS)
         except PlaceholderError as error:
             raise ValidationError({"body": str(error)}) from None

@@ -6,8 +6,9 @@ from django.db.models import Q, QuerySet
 from crm.notifications.placeholders import placeholders_check, render_placeholders
 
 from ..models import CannedResponse
+from ..models.canned import CANNED_PLACEHOLDERS
 
-CANNED_PLACEHOLDERS = ("first_name", "order_number", "tracking_link", "ticket_number")
+__all__ = ["CANNED_PLACEHOLDERS", "canned_check", "canned_render", "canned_responses"]
 
 
 def canned_check(text: str) -> list[str]:
