@@ -14,6 +14,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from shop.admin_safety import ReadOnlyAdminMixin
 from shop.forms import ReportRangeForm
 
 from .models import TicketReport
@@ -69,18 +70,9 @@ TABLES: dict[str, Callable[[ComplaintReport], list[list]]] = {
 
 
 @admin.register(TicketReport)
-class TicketReportAdmin(admin.ModelAdmin):
+class TicketReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return request.user.has_perm(REPORT)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
     def get_urls(self) -> list:
         return [

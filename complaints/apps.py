@@ -16,6 +16,7 @@ class ComplaintsConfig(AppConfig):
         from .desk.hooks import register_desk
         from .procedures import admin as _procedures_admin  # noqa: F401  (registers screens)
         from .procedures.panel import register as register_procedure_panel
+        from .reports import complaints_per_100_orders
         from .satisfaction import kinds as satisfaction_kinds
         from .selectors import customer_complaint_rows, open_ticket_count
         from .services.follow_ups import complaint_follow_up_open
@@ -66,5 +67,6 @@ class ComplaintsConfig(AppConfig):
                 for_customer=customer_complaint_rows,
                 open_count=open_ticket_count,
                 follow_up=complaint_follow_up_open,
+                per_100_orders=complaints_per_100_orders,
             )
         )

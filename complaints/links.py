@@ -2,24 +2,23 @@
 tampered link is a 404 before any query; a good one names exactly one ticket)."""
 
 from django.conf import settings
-from django.core import signing
 from django.urls import reverse
 from django.utils import translation
+
+from shop.signed_links import SignedToken
 
 from .models import Ticket
 
 SALT = "complaints.ticket"
+LINK = SignedToken(SALT)
 
 
 def ticket_link_token(ticket: Ticket) -> str:
-    return signing.Signer(salt=SALT).sign(ticket.token)
+    return LINK.sign(ticket.token)
 
 
 def ticket_token_read(signed: str) -> str | None:
-    try:
-        return signing.Signer(salt=SALT).unsign(signed)
-    except signing.BadSignature:
-        return None
+    return LINK.read(signed)
 
 
 def ticket_url(*, ticket: Ticket, language: str = "", absolute: bool = False) -> str:

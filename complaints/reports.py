@@ -1,6 +1,6 @@
 """The complaint desk's report: volume by channel, category and product; first-response and
-resolution times (median and 90th percentile); the reopen rate; satisfaction by agent,
-category and product; agent productivity (tickets resolved, first-contact resolution).
+resolution times (median and 90th percentile); SLA compliance; the reopen rate; satisfaction by
+agent, category and product; agent productivity (tickets resolved, first-contact resolution).
 
 Over the tickets opened in a date range (shop time). Computed in the database in a fixed number
 of queries whatever the number of tickets; the percentiles with PostgreSQL's
@@ -9,6 +9,7 @@ of queries whatever the number of tickets; the percentiles with PostgreSQL's
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.db import connection
 from django.db.models import (
@@ -31,9 +32,17 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from catalog.models import Product
+from orders.models import Order
 from shop.models import User
 
-from .models import SatisfactionSurvey, Ticket, TicketEvent, TicketLine, TicketMessage
+from .models import (
+    SatisfactionSurvey,
+    SlaAlert,
+    Ticket,
+    TicketEvent,
+    TicketLine,
+    TicketMessage,
+)
 from .states import Category, Channel
 
 SATISFIED_MIN = 4  # a score of 4 or 5 counts as satisfied
@@ -54,6 +63,19 @@ class Durations:
     count: int
     median_hours: float | None
     p90_hours: float | None
+
+
+@dataclass(frozen=True)
+class Compliance:
+    """Of the tickets whose target has come (answered or resolved, or breached), how many met
+    it: no breach recorded by the SLA watch."""
+
+    met: int
+    due: int
+
+    @property
+    def rate(self) -> int | None:
+        return round(100 * self.met / self.due) if self.due else None
 
 
 @dataclass(frozen=True)
@@ -86,6 +108,8 @@ class ComplaintReport:
     by_product: list[CountRow]
     first_response: Durations
     resolution: Durations
+    sla_first_response: Compliance
+    sla_resolution: Compliance
     resolved: int  # ever resolved (a reopened ticket too)
     reopened: int
     csat: CsatRow
@@ -156,6 +180,33 @@ def _durations(tickets: QuerySet, field: str) -> Durations:
         median_hours=None if median is None else round(median / 3600, 1),
         p90_hours=None if p90 is None else round(p90 / 3600, 1),
     )
+
+
+def _compliance(tickets: QuerySet, ever_resolved: QuerySet) -> dict[str, Compliance]:
+    """SLA compliance per target, in one query: a target is due once it was met (a first
+    response, a resolution) or breached; met means no breach of it was recorded."""
+    breached = {
+        target: Exists(
+            SlaAlert.objects.filter(
+                ticket=OuterRef("pk"), stage=SlaAlert.Stage.BREACH, target=target
+            )
+        )
+        for target in SlaAlert.Target.values
+    }
+    figures = tickets.annotate(
+        fr_breached=breached[SlaAlert.Target.FIRST_RESPONSE],
+        res_breached=breached[SlaAlert.Target.RESOLUTION],
+        was_resolved=Exists(ever_resolved),
+    ).aggregate(
+        fr_due=Count("pk", filter=Q(first_response_at__isnull=False) | Q(fr_breached=True)),
+        fr_met=Count("pk", filter=Q(first_response_at__isnull=False, fr_breached=False)),
+        res_due=Count("pk", filter=Q(was_resolved=True) | Q(res_breached=True)),
+        res_met=Count("pk", filter=Q(was_resolved=True, res_breached=False)),
+    )
+    return {
+        "first_response": Compliance(met=figures["fr_met"], due=figures["fr_due"]),
+        "resolution": Compliance(met=figures["res_met"], due=figures["res_due"]),
+    }
 
 
 def _csat(label: str, values: dict) -> CsatRow:
@@ -250,6 +301,7 @@ def complaint_report(*, start: date, end: date) -> ComplaintReport:
         ),
     )
     first_contact = Q(reopen_count=0, reply_count__lte=1)
+    sla = _compliance(tickets, ever_resolved)
     totals = counted.aggregate(
         resolved=Count("pk"), reopened=Count("pk", filter=Q(reopen_count__gt=0))
     )
@@ -318,6 +370,8 @@ def complaint_report(*, start: date, end: date) -> ComplaintReport:
         by_product=by_product,
         first_response=_durations(tickets, "first_response_at"),
         resolution=_durations(tickets, "resolved_at"),
+        sla_first_response=sla["first_response"],
+        sla_resolution=sla["resolution"],
         resolved=totals["resolved"],
         reopened=totals["reopened"],
         csat=csat,
@@ -326,3 +380,14 @@ def complaint_report(*, start: date, end: date) -> ComplaintReport:
         csat_by_product=csat_by_product,
         agents=agents,
     )
+
+
+def complaints_per_100_orders(start: date, end: date) -> Decimal | None:
+    """Complaints opened per 100 orders placed from `start` to `end` (shop time), to one
+    decimal; None without orders. Two counts on indexed dates (for crm's dashboard)."""
+    since, until = _bounds(start, end)
+    orders = Order.objects.filter(placed_at__gte=since, placed_at__lt=until).count()
+    if not orders:
+        return None
+    tickets = Ticket.objects.filter(created_at__gte=since, created_at__lt=until).count()
+    return (Decimal(100 * tickets) / orders).quantize(Decimal("0.1"))

@@ -19,7 +19,8 @@ and `more_url` (set when the panel is full and the panel has a `more_url`).
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from shop.models import User
@@ -108,6 +109,8 @@ class ComplaintSource:
     open_count: Callable[[], int] | None = None
     more_url: Callable[[User], str] | None = None
     follow_up: Callable[[FollowUp], object] | None = None
+    # The dashboard's "complaints per 100 orders" over a date range (both days included).
+    per_100_orders: Callable[[date, date], Decimal | None] | None = None
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,8 @@ class Ticket(models.Model):
             models.Index(fields=["assignee", "status"], name="ticket_assignee_idx"),
             models.Index(fields=["customer", "-created_at"], name="ticket_customer_idx"),
             models.Index(fields=["order"], name="ticket_order_idx"),
+            # The report and the dashboard count tickets opened in a date range.
+            models.Index(fields=["created_at"], name="ticket_created_idx"),
             models.Index(fields=["contact_email"], name="ticket_contact_email_idx"),
         ]
 

@@ -2,24 +2,23 @@
 salt), so one ticket's link can never answer another's survey."""
 
 from django.conf import settings
-from django.core import signing
 from django.urls import reverse
 from django.utils import translation
+
+from shop.signed_links import SignedToken
 
 from ..models import SatisfactionSurvey
 
 SALT = "complaints.satisfaction"
+LINK = SignedToken(SALT)
 
 
 def survey_link_token(survey: SatisfactionSurvey) -> str:
-    return signing.Signer(salt=SALT).sign(survey.token)
+    return LINK.sign(survey.token)
 
 
 def survey_token_read(signed: str) -> str | None:
-    try:
-        return signing.Signer(salt=SALT).unsign(signed)
-    except signing.BadSignature:
-        return None
+    return LINK.read(signed)
 
 
 def survey_url(*, survey: SatisfactionSurvey, language: str) -> str:

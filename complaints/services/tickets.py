@@ -201,17 +201,23 @@ def complaint_transition(
     return locked
 
 
-def complaint_reply(*, ticket: Ticket, by: User, body: str) -> TicketMessage:
-    """A public reply from the desk: written on the ticket, sent to the customer on commit
-    (email, and SMS where they gave a mobile number), the first response stamped, and a new
-    ticket taken up (in progress)."""
+def _message_text(body: str, *, missing: str) -> str:
+    """A message's text, trimmed; ComplaintRefused when it is empty or too long."""
     body = (body or "").strip()
     if not body:
-        raise ComplaintRefused(_("Write the reply."))
+        raise ComplaintRefused(missing)
     if len(body) > BODY_MAX:
         raise ComplaintRefused(
             _("Please keep it under %(count)d characters.") % {"count": BODY_MAX}
         )
+    return body
+
+
+def complaint_reply(*, ticket: Ticket, by: User, body: str) -> TicketMessage:
+    """A public reply from the desk: written on the ticket, sent to the customer on commit
+    (email, and SMS where they gave a mobile number), the first response stamped, and a new
+    ticket taken up (in progress)."""
+    body = _message_text(body, missing=_("Write the reply."))
     with transaction.atomic():
         locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
         if locked.status == TicketStatus.CLOSED:
@@ -231,7 +237,8 @@ def complaint_reply(*, ticket: Ticket, by: User, body: str) -> TicketMessage:
             to=_recipient(locked),
             kind="complaint_reply",
             context={"ticket_number": locked.number, "reply_body": body},
-            channels=[MessageChannel.EMAIL],
+            # The SMS only says an answer is waiting (no text of it), where a mobile is known.
+            channels=[MessageChannel.EMAIL, MessageChannel.SMS],
             subject=("complaint", locked.pk),
             dedupe_key=f"complaint-reply:{message.pk}",
             reply_to=reply_address(locked.token),
@@ -250,13 +257,7 @@ def complaint_customer_message(
     """The customer writes on their ticket ("My complaints" or the guest's link): a ticket
     waiting on them, or resolved within the reopen period, is taken up again (in progress); a
     closed one, or one resolved longer ago than the period, is refused."""
-    body = (body or "").strip()
-    if not body:
-        raise ComplaintRefused(_("Write your message."))
-    if len(body) > BODY_MAX:
-        raise ComplaintRefused(
-            _("Please keep it under %(count)d characters.") % {"count": BODY_MAX}
-        )
+    body = _message_text(body, missing=_("Write your message."))
     with transaction.atomic():
         locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
         if locked.status == TicketStatus.CLOSED:

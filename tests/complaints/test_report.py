@@ -11,7 +11,14 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import translation
 
-from complaints.models import SatisfactionSurvey, Ticket, TicketEvent, TicketLine, TicketMessage
+from complaints.models import (
+    SatisfactionSurvey,
+    SlaAlert,
+    Ticket,
+    TicketEvent,
+    TicketLine,
+    TicketMessage,
+)
 from complaints.reports import complaint_report, percentile_cont
 from complaints.services import complaint_open
 from complaints.states import Category, Channel, TicketStatus
@@ -77,6 +84,9 @@ def known_set():
     _resolved(tickets[2], agent=ayse, replies=1, reopened=True, score=4)
     _resolved(tickets[3], agent=mert, replies=1)
     _ticket(at=datetime(2027, 4, 2, 9, 0, tzinfo=UTC))  # another month
+    # The SLA watch recorded a late first response (10 h) and a late resolution (25 h).
+    SlaAlert.objects.create(ticket=tickets[4], stage="breach", target="first_response")
+    SlaAlert.objects.create(ticket=tickets[1], stage="breach", target="resolution")
     return {"ayse": ayse, "mert": mert, "lamp": lamp, "chair": chair}
 
 
@@ -102,6 +112,10 @@ def test_the_figures_on_a_known_set(known_set):
     # Resolution after 5 and 25 hours: median 15; p90 at rank 0.9 → 5 + 0.9 × 20 = 23.
     assert (report.resolution.median_hours, report.resolution.p90_hours) == (15.0, 23.0)
     assert (report.resolved, report.reopened, report.reopen_rate) == (4, 1, 25)
+    # Five first responses, one late; four tickets resolved, one late.
+    fr, res = report.sla_first_response, report.sla_resolution
+    assert (fr.met, fr.due, fr.rate) == (4, 5, 80)
+    assert (res.met, res.due, res.rate) == (3, 4, 75)
     assert (report.csat.answers, report.csat.average, report.csat.satisfied) == (3, 3.7, 67)
     [by_agent] = report.csat_by_agent
     assert (by_agent.label, by_agent.answers, by_agent.average) == ("Ayşe Kaya", 3, 3.7)
@@ -179,4 +193,19 @@ def test_the_report_reads_in_a_fixed_number_of_queries(client, django_assert_num
         client.get(url, RANGE)
 
 
-QUERIES = 16
+def test_the_dashboard_reads_complaints_per_100_orders_through_crms_registry():
+    from django.utils import timezone
+
+    from crm.registry import registered_complaint_sources
+
+    [source] = [s for s in registered_complaint_sources() if s.per_100_orders]
+    today = timezone.localdate()
+    assert source.per_100_orders(today, today) is None  # no orders: no figure
+    shipping_setup()
+    for _ in range(8):
+        place(cart_with((stocked_variant(), 1)))
+    _ticket(at=timezone.now())
+    assert str(source.per_100_orders(today, today)) == "12.5"
+
+
+QUERIES = 17

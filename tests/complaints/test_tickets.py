@@ -161,3 +161,18 @@ def test_the_customer_360_lists_her_tickets(client):
     page = client.get(reverse("admin:crm_customer360", args=[ayse.pk]))
     assert page.status_code == 200
     assert ticket.number in page.content.decode()
+
+
+def test_a_reply_also_tells_a_customer_with_a_mobile_number_by_sms(
+    django_capture_on_commit_callbacks,
+):
+    ticket = _ticket(contact_phone="0532 123 45 67")
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint_reply(ticket=ticket, by=StaffFactory(), body="Kargonuz yarın teslim edilecek.")
+    sent = Message.objects.filter(kind="complaint_reply")
+    assert set(sent.values_list("channel", "recipient")) == {
+        ("email", "misafir@example.com"),
+        ("sms", "+905321234567"),
+    }
+    sms = sent.get(channel="sms")
+    assert ticket.number in sms.body_text and "Kargonuz" not in sms.body_text

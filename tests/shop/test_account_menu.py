@@ -157,9 +157,10 @@ def test_the_menu_replaces_the_old_links_so_no_page_has_two_links_to_the_same_pl
 
 def test_the_menu_itself_runs_no_query(customer, django_assert_num_queries):
     request = RequestFactory().get("/en/account/balance/")
-    request.resolver_match = resolve("/en/account/balance/")
-    with translation.override("en"), django_assert_num_queries(0):
-        html = render_to_string("shop/_account_menu.html", {"request": request})
+    with translation.override("en"):
+        request.resolver_match = resolve("/en/account/balance/")  # the English prefix
+        with django_assert_num_queries(0):
+            html = render_to_string("shop/_account_menu.html", {"request": request})
     assert 'aria-current="page">My balance<' in html
 
 
