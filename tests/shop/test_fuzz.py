@@ -92,9 +92,8 @@ def world(client):
     return {"shopper": shopper, "staff": staff}
 
 
-# Walked in three parts (every other shop URL, then the admin's), so none takes longer than a
-# test may.
-# Each kind of URL in shares (every third or fourth URL), so that no part takes over 20 s.
+# Walked in parts: each kind of URL (the shop's, the admin's) in shares, every third or fourth
+# URL, so that no part takes longer than a test may (20 s).
 PARTS = ["shop-1/3", "shop-2/3", "shop-3/3", "admin-1/4", "admin-2/4", "admin-3/4", "admin-4/4"]
 
 
