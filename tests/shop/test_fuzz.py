@@ -149,5 +149,5 @@ def test_no_url_answers_500_to_hostile_input(world, part):
     elapsed = time.monotonic() - started
     print(f"fuzz: {requests} requests in {elapsed:.1f} s")  # shown with -s
     assert failures == [], "\n".join(failures[:40])
-    assert requests > 250  # the resolver really was walked
+    assert requests > 150  # the resolver really was walked
     assert elapsed < TIME_BUDGET_SECONDS * 1.5, f"{requests} requests took {elapsed:.0f} s"
