@@ -14,18 +14,17 @@ class ComplaintsConfig(AppConfig):
         from .admin_actions import setup as resolution_actions_setup
         from .crisis.setup import crisis_setup
         from .desk.hooks import register_desk
-        from .procedures import admin as _procedures_admin  # noqa: F401  (registers screens)
         from .procedures.panel import register as register_procedure_panel
         from .reports import complaints_per_100_orders
         from .satisfaction import kinds as satisfaction_kinds
         from .selectors import customer_complaint_rows, open_ticket_count
         from .services.follow_ups import complaint_follow_up_open
         from .setup_inbound import register_inbound_parts
+        from .sla_messages import register_kinds as register_sla_kinds
+        from .sla_panel import register as register_sla_panel
 
         register_procedure_panel()
-
         register_desk()
-
         resolution_actions_setup()  # resolution actions: the ticket panel, the lead's decisions
 
         register_kind(
@@ -52,10 +51,6 @@ class ComplaintsConfig(AppConfig):
                 },
             )
         )
-        from . import admin_sla  # noqa: F401  (SLA policies; complaints/admin.py is the desk's)
-        from .sla_messages import register_kinds as register_sla_kinds
-        from .sla_panel import register as register_sla_panel
-
         register_sla_kinds()
         register_sla_panel()
         satisfaction_kinds.register()
