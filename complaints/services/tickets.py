@@ -4,12 +4,11 @@
 for orders): it locks the row, checks the table in states.py, stamps the times and writes the
 history. A reply to the customer leaves the transaction only on commit (the outbox)."""
 
-import secrets
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +18,7 @@ from crm.notifications.services import notification_send
 from orders.models import Order, OrderLine
 from shop.audit import audit_record
 from shop.models import User
+from shop.numbers import insert_with_number
 from shop.phones import normalize_phone
 
 from ..exceptions import ComplaintRefused, InvalidTicketTransition
@@ -31,7 +31,6 @@ from .clock import ticket_clock_update
 from .recipients import ticket_recipient as _recipient
 from .surveys import satisfaction_survey_open
 
-NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on the phone
 SUBJECT_MAX = 200
 BODY_MAX = 5000
 
@@ -143,17 +142,8 @@ def complaint_open(
 
 def _save_with_number(ticket: Ticket) -> None:
     """Save with a fresh number (SK-XXXX-XXXX), retrying the rare collision."""
-    for _attempt in range(5):
-        ticket.number = "SK-{}-{}".format(
-            *("".join(secrets.choice(NUMBER_ALPHABET) for _ in range(4)) for _ in range(2))
-        )
-        try:
-            with transaction.atomic():
-                ticket.save(force_insert=True)
-            return
-        except IntegrityError:
-            ticket.pk = None
-    raise ComplaintRefused(_("Something went wrong; please try again."))
+    if not insert_with_number(ticket, prefix="SK"):
+        raise ComplaintRefused(_("Something went wrong; please try again."))
 
 
 def complaint_transition(

@@ -4,13 +4,11 @@ Each step reads the `Placement` and leaves what the next needs on it. The paymen
 resolved once (`CheckoutRequest.payment`) and every step asks that object.
 """
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,8 +46,7 @@ from ..shipping import quote as shipping_quote
 from ..states import OrderSource, OrderStatus
 from .addresses import address_save
 from .lifecycle import order_transition
-
-NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on the phone
+from .numbering import order_save_with_number
 
 
 @dataclass(frozen=True)
@@ -286,7 +283,7 @@ def _create_order(placement: Placement) -> None:
     """The order row, its totals and address snapshots, under a fresh number."""
     request, priced, payment = placement.request, placement.priced, placement.payment
     placement.now = now = timezone.now()
-    placement.order = _save_with_number(
+    placement.order = order_save_with_number(
         Order(
             user=placement.user,
             email=request.email,
@@ -468,23 +465,6 @@ def _coupon_saving(priced: PricedCart, *, address: Address | None) -> Decimal:
         basket_total=priced.items_total,
     )
     return regular.price if regular is not None else Decimal("0")
-
-
-def _save_with_number(order: Order) -> Order:
-    """Save with a fresh human-friendly number (DK-XXXX-XXXX), retrying the rare collision."""
-    for _attempt in range(5):
-        order.number = "DK-{}-{}".format(
-            *("".join(secrets.choice(NUMBER_ALPHABET) for _ in range(4)) for _ in range(2))
-        )
-        try:
-            with transaction.atomic():
-                order.save(force_insert=True)
-            return order
-        except IntegrityError:
-            if Order.objects.filter(checkout_token=order.checkout_token).exists():
-                raise
-            order.pk = None
-    raise CheckoutError(_("Something went wrong; please try again."))
 
 
 def address_snapshot(address: Address) -> dict:

@@ -24,7 +24,7 @@ from ..exceptions import OrderError
 from ..models import Order, OrderLine
 from ..states import OrderSource, OrderStatus
 from .lifecycle import order_event_record, order_transition
-from .placement import _save_with_number
+from .numbering import order_save_with_number
 
 # A replacement goes out for an order that was (or is being) sent, never for one unpaid or
 # cancelled.
@@ -118,7 +118,7 @@ def _create(*, order: Order, wanted: dict[int, int], by: User | None, token: str
                 % {"name": name, "count": error.available}
             ) from None
         now = timezone.now()
-        replacement = _save_with_number(
+        replacement = order_save_with_number(
             Order(
                 user=original.user,
                 email=original.email,
