@@ -6,7 +6,7 @@ Over the tickets opened in a date range (shop time). Computed in the database in
 of queries whatever the number of tickets; the percentiles with PostgreSQL's
 `percentile_cont`, and the same interpolation in Python on SQLite (the embedded default)."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -237,45 +237,45 @@ def _names(users: set[int]) -> dict[int, str]:
     }
 
 
+def _by_choice(
+    tickets: QuerySet, field: str, choices: Sequence[tuple[str, str]], opened: int
+) -> list[CountRow]:
+    """Tickets per value of a choice field, in the choices' order (values with none left out)."""
+    counts = dict(
+        tickets.values_list(field).annotate(n=Count("pk")).order_by().values_list(field, "n")
+    )
+    return [
+        CountRow(str(label), counts[value], _share(counts[value], opened))
+        for value, label in choices
+        if counts.get(value)
+    ]
+
+
+def _product_names(ids: Iterable[int]) -> dict[int, str]:
+    return dict(Product.objects.filter(pk__in=list(ids)).values_list("pk", "name"))
+
+
+def _count_per_ticket(rows: QuerySet) -> Coalesce:
+    """How many of `rows` (filtered on ticket=OuterRef("pk")) each ticket has, 0 for none."""
+    per_ticket = rows.order_by().values("ticket").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(per_ticket), Value(0), output_field=IntegerField())
+
+
 def complaint_report(*, start: date, end: date) -> ComplaintReport:
     """The figures for tickets opened from `start` to `end` (both included, shop time)."""
     since, until = _bounds(start, end)
     tickets = Ticket.objects.filter(created_at__gte=since, created_at__lt=until)
     opened = tickets.count()
 
-    channels = dict(
-        tickets.values_list("channel")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("channel", "n")
-    )
-    by_channel = [
-        CountRow(str(label), channels[value], _share(channels[value], opened))
-        for value, label in Channel.choices
-        if channels.get(value)
-    ]
-    categories = dict(
-        tickets.values_list("category")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("category", "n")
-    )
-    by_category = [
-        CountRow(str(label), categories[value], _share(categories[value], opened))
-        for value, label in Category.choices
-        if categories.get(value)
-    ]
+    by_channel = _by_choice(tickets, "channel", Channel.choices, opened)
+    by_category = _by_choice(tickets, "category", Category.choices, opened)
     products = list(
         TicketLine.objects.filter(ticket__in=tickets)
         .values("order_line__product_id")
         .annotate(n=Count("ticket_id", distinct=True))
         .order_by("-n", "order_line__product_id")[:20]
     )
-    product_names = dict(
-        Product.objects.filter(
-            pk__in=[row["order_line__product_id"] for row in products]
-        ).values_list("pk", "name")
-    )
+    product_names = _product_names(row["order_line__product_id"] for row in products)
     by_product = [
         CountRow(
             product_names.get(row["order_line__product_id"], "—"),
@@ -289,16 +289,7 @@ def complaint_report(*, start: date, end: date) -> ComplaintReport:
     replies = TicketMessage.objects.filter(ticket=OuterRef("pk"), kind=TicketMessage.Kind.REPLY)
     ever_resolved = TicketEvent.objects.filter(ticket=OuterRef("pk"), to_status="resolved")
     counted = tickets.filter(Exists(ever_resolved)).annotate(
-        reopen_count=Coalesce(
-            Subquery(reopens.order_by().values("ticket").annotate(n=Count("pk")).values("n")),
-            Value(0),
-            output_field=IntegerField(),
-        ),
-        reply_count=Coalesce(
-            Subquery(replies.order_by().values("ticket").annotate(n=Count("pk")).values("n")),
-            Value(0),
-            output_field=IntegerField(),
-        ),
+        reopen_count=_count_per_ticket(reopens), reply_count=_count_per_ticket(replies)
     )
     first_contact = Q(reopen_count=0, reply_count__lte=1)
     sla = _compliance(tickets, ever_resolved)
@@ -340,11 +331,7 @@ def complaint_report(*, start: date, end: date) -> ComplaintReport:
         .annotate(**_csat_figures("ticket__surveys__", distinct=True))
         .order_by("-answers", "order_line__product_id")[:20]
     )
-    survey_product_names = dict(
-        Product.objects.filter(
-            pk__in=[row["order_line__product_id"] for row in product_rows]
-        ).values_list("pk", "name")
-    )
+    survey_product_names = _product_names(row["order_line__product_id"] for row in product_rows)
     csat_by_product = [
         _csat(survey_product_names.get(row["order_line__product_id"], "—"), row)
         for row in product_rows
