@@ -11,7 +11,7 @@ class ComplaintsConfig(AppConfig):
         from crm.notifications.models import Category, Channel
         from crm.registry import ComplaintSource, register_complaint_source
 
-        from .admin_actions import setup as resolution_actions_setup
+        from .admin.actions import setup as resolution_actions_setup
         from .crisis.setup import crisis_setup
         from .desk.hooks import register_desk
         from .procedures.panel import register as register_procedure_panel

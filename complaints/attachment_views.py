@@ -1,6 +1,6 @@
 """A ticket's photos, served only after the access check of the page they belong to: the
 customer's own ticket (another's is a 404), the guest's signed link, or staff who may view
-tickets (the admin's view, complaints/admin_attachments.py). Files have no URL of their own."""
+tickets (the admin's view, complaints/admin/attachments.py). Files have no URL of their own."""
 
 from collections import defaultdict
 

@@ -3,6 +3,6 @@ staff view of photos and its ticket panel (the retention task is in complaints.t
 
 
 def register_inbound_parts() -> None:
-    from . import admin_attachments
+    from .admin import attachments as admin_attachments
 
     admin_attachments.register_attachments_panel()

@@ -30,7 +30,6 @@ from shop.admin_safety import MalformedFilterSafeMixin, ReadOnlyAdminMixin
 from shop.exceptions import ShopError
 from shop.models import User
 
-from ..admin_sla import SlaFilter
 from ..desk import forms as desk_forms
 from ..desk import selectors
 from ..desk.masking import MASK, mask_email, mask_phone, viewer_is_masked
@@ -45,6 +44,7 @@ from ..services import (
     ticket_reclassify,
 )
 from ..states import OPEN
+from .sla import SlaFilter
 
 VIEW_PERMISSION = "complaints.view_ticket"
 WORK_PERMISSION = "complaints.work_ticket"

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from catalog.models import Variant
-from complaints.admin_actions import actions_panel
+from complaints.admin.actions import actions_panel
 from complaints.exceptions import ActionRefused
 from complaints.models import ResolutionAction, Ticket
 from complaints.services import complaint_transition

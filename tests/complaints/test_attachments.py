@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
-from complaints.admin_attachments import attachments_panel_context
+from complaints.admin.attachments import attachments_panel_context
 from complaints.links import ticket_url
 from complaints.models import Ticket, TicketAttachment
 from complaints.panels import ticket_panels

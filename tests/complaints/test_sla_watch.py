@@ -15,7 +15,7 @@ from django.core import mail
 from django.db import connection
 from django.template.loader import render_to_string
 
-from complaints.admin_sla import SlaFilter
+from complaints.admin.sla import SlaFilter
 from complaints.models import SlaAlert, Ticket, TicketEvent
 from complaints.selectors_sla import breached_ticket_count, breached_tickets, warned_tickets
 from complaints.services import (

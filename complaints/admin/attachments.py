@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from shop.admin_safety import ReadOnlyAdminMixin
 
-from .attachment_views import attachment_response
-from .models import Ticket, TicketAttachment
-from .panels import TicketPanel, register_ticket_panel
+from ..attachment_views import attachment_response
+from ..models import Ticket, TicketAttachment
+from ..panels import TicketPanel, register_ticket_panel
 
 VIEW_PERMISSION = "complaints.view_ticket"
 

@@ -17,8 +17,8 @@ from django.utils.translation import gettext
 from shop.admin_safety import ReadOnlyAdminMixin
 from shop.forms import ReportRangeForm
 
-from .models import TicketReport
-from .reports import ComplaintReport, CsatRow, complaint_report
+from ..models import TicketReport
+from ..reports import ComplaintReport, CsatRow, complaint_report
 
 REPORT = "complaints.view_ticketreport"
 DEFAULT_WEEKS = 12

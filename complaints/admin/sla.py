@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from shop.admin_safety import MalformedFilterSafeMixin
 
-from .models import SlaPolicy, Ticket
-from .selectors_sla import breached_tickets, warned_tickets
-from .services.sla import sla_policy_delete, sla_policy_save
+from ..models import SlaPolicy, Ticket
+from ..selectors_sla import breached_tickets, warned_tickets
+from ..services.sla import sla_policy_delete, sla_policy_save
 
 
 @admin.register(SlaPolicy)

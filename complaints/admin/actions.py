@@ -25,11 +25,11 @@ from shop.admin_safety import MalformedFilterSafeMixin, ReadOnlyAdminMixin, Read
 from shop.exceptions import ShopError
 from shop.money import format_money
 
-from .models import ResolutionAction, ResolutionActionLine, Ticket
-from .models.actions import RESOLVE_PERMISSION
-from .panels import TicketPanel, register_ticket_panel
-from .services.actions import resolution_approval_decided, resolution_request
-from .states import TicketStatus
+from ..models import ResolutionAction, ResolutionActionLine, Ticket
+from ..models.actions import RESOLVE_PERMISSION
+from ..panels import TicketPanel, register_ticket_panel
+from ..services.actions import resolution_approval_decided, resolution_request
+from ..states import TicketStatus
 
 VIEW_PERMISSION = "complaints.view_resolutionaction"
 PANEL_TEMPLATE = "admin/complaints/panels/actions.html"
