@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
@@ -38,8 +37,8 @@ from ..models import (
 )
 from ..models.mentions import source_channel
 from ..states import Category, Channel
+from .recipients import complaint_managers
 
-COMPLAINT_MANAGER_GROUP = "Complaint manager"
 WEEKS_BACK = 4
 NOTE_MAX = 2000
 
@@ -304,18 +303,11 @@ def _open_alert(dimension: str, key: str) -> CrisisAlert | None:
     )
 
 
-def crisis_managers() -> list[User]:
-    group = Group.objects.filter(name=COMPLAINT_MANAGER_GROUP).first()
-    if group is None:
-        return []
-    return list(group.user_set.filter(is_active=True, is_staff=True).order_by("pk"))
-
-
 def crisis_alert_notify(*, alert: CrisisAlert) -> None:
     """Tell each manager (the group, and COMPLAINTS_CRISIS_NOTIFY_EMAILS) by email and SMS,
     once per alert and person (sent on commit)."""
     told = set()
-    for manager in crisis_managers():
+    for manager in complaint_managers():
         told.add(manager.email.lower())
         notification_send(
             to=manager,

@@ -11,15 +11,14 @@ from django.utils.translation import gettext as _
 
 from crm.notifications.models import Channel as MessageChannel
 from crm.notifications.services import notification_send
-from shop.models import User
 
 from ..exceptions import ComplaintRefused
 from ..models import SatisfactionSurvey, Ticket, TicketEvent
 from ..states import TicketStatus
+from .recipients import ticket_leads
 from .tickets import complaint_transition
 
 COMMENT_MAX = 2000
-LEADS_FALLBACK_GROUP = "Complaint manager"
 
 
 def satisfaction_answer(
@@ -64,7 +63,7 @@ def satisfaction_answer(
 
 def _tell_leads(*, ticket: Ticket, survey: SatisfactionSurvey) -> None:
     url = settings.SITE_URL + reverse("admin:complaints_ticket_change", args=[ticket.pk])
-    for lead in _leads(ticket):
+    for lead in ticket_leads(ticket):
         notification_send(
             to=lead,
             kind="complaint_satisfaction_low",
@@ -80,15 +79,3 @@ def _tell_leads(*, ticket: Ticket, survey: SatisfactionSurvey) -> None:
             subject=("complaint", ticket.pk),
             dedupe_key=f"complaint-csat-low:{survey.pk}:{lead.pk}",
         )
-
-
-def _leads(ticket: Ticket) -> list[User]:
-    """The ticket's team lead; without one, the complaint managers."""
-    team = ticket.team
-    if team is not None and team.lead is not None and team.lead.is_active:
-        return [team.lead]
-    return list(
-        User.objects.filter(
-            groups__name=LEADS_FALLBACK_GROUP, is_active=True, is_staff=True
-        ).order_by("pk")
-    )

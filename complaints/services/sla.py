@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -26,6 +25,7 @@ from ..selectors_sla import current_target, running_tickets
 from ..sla import WARNING_FRACTION, sla_fraction
 from ..states import CLOCK_PAUSED, OPEN, Priority
 from .clock import ticket_clock_update, ticket_pauses, ticket_target_name, ticket_target_seconds
+from .recipients import ticket_leads
 
 # One step up at each breach; urgent stays urgent.
 PRIORITY_STEP = {
@@ -34,7 +34,6 @@ PRIORITY_STEP = {
     Priority.HIGH: Priority.URGENT,
     Priority.URGENT: Priority.URGENT,
 }
-COMPLAINT_MANAGERS = "Complaint manager"
 
 
 @dataclass
@@ -120,7 +119,7 @@ def ticket_sla_warn(*, ticket_id: int, now: datetime) -> int:
             kind="sla_warning",
             note=str(SlaAlert.Target(target).label),
         )
-        recipients = [ticket.assignee] if ticket.assignee else _leads_or_managers(ticket)
+        recipients = [ticket.assignee] if ticket.assignee else ticket_leads(ticket)
         for person in recipients:
             _tell(person, ticket=ticket, kind="complaint_sla_warning", alert=alert)
         audit_record(
@@ -159,7 +158,7 @@ def ticket_sla_escalate(*, ticket_id: int, now: datetime) -> int:
             "new": Priority(ticket.priority).label,
         }
         TicketEvent.objects.create(ticket=ticket, kind="sla_breach", note=note)
-        for person in _leads_or_managers(ticket):
+        for person in ticket_leads(ticket):
             _tell(person, ticket=ticket, kind="complaint_sla_breach", alert=alert)
         audit_record(
             actor=None,
@@ -174,16 +173,6 @@ def ticket_sla_escalate(*, ticket_id: int, now: datetime) -> int:
             },
         )
     return 1
-
-
-def _leads_or_managers(ticket: Ticket) -> list[User]:
-    """The team's lead; with no team or no lead, the complaint managers."""
-    if ticket.team is not None and ticket.team.lead is not None and ticket.team.lead.is_active:
-        return [ticket.team.lead]
-    group = Group.objects.filter(name=COMPLAINT_MANAGERS).first()
-    if group is None:
-        return []
-    return list(group.user_set.filter(is_active=True, is_staff=True).order_by("pk"))
 
 
 def _tell(person: User, *, ticket: Ticket, kind: str, alert: SlaAlert) -> None:

@@ -35,6 +35,7 @@ class StaffGroup:
 
 
 CALL_CENTRE_AGENT = "Call-centre agent"
+COMPLAINT_MANAGER = "Complaint manager"
 
 STAFF_GROUPS: tuple[StaffGroup, ...] = (
     StaffGroup(
@@ -180,7 +181,7 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
         ),
     ),
     StaffGroup(
-        name="Complaint manager",
+        name=COMPLAINT_MANAGER,
         does=(
             "Runs the complaint desk: works with the agents' tools, decides goodwill, keeps "
             "teams, writes the desk's procedures, resends order messages and sees returns and "
