@@ -8,7 +8,7 @@ of queries whatever the number of tickets; the percentiles with PostgreSQL's
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db import connection
@@ -29,10 +29,10 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from catalog.models import Product
 from orders.models import Order
+from shop.dates import days_between
 from shop.models import User
 
 from .models import (
@@ -148,14 +148,6 @@ class _EpochSeconds(Func):
     output_field = FloatField()
 
 
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    zone = timezone.get_current_timezone()
-    return (
-        datetime.combine(start, time.min, tzinfo=zone),
-        datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
-    )
-
-
 def _share(count: int, total: int) -> int:
     return round(100 * count / total) if total else 0
 
@@ -263,7 +255,7 @@ def _count_per_ticket(rows: QuerySet) -> Coalesce:
 
 def complaint_report(*, start: date, end: date) -> ComplaintReport:
     """The figures for tickets opened from `start` to `end` (both included, shop time)."""
-    since, until = _bounds(start, end)
+    since, until = days_between(start, end)
     tickets = Ticket.objects.filter(created_at__gte=since, created_at__lt=until)
     opened = tickets.count()
 
@@ -372,7 +364,7 @@ def complaint_report(*, start: date, end: date) -> ComplaintReport:
 def complaints_per_100_orders(start: date, end: date) -> Decimal | None:
     """Complaints opened per 100 orders placed from `start` to `end` (shop time), to one
     decimal; None without orders. Two counts on indexed dates (for crm's dashboard)."""
-    since, until = _bounds(start, end)
+    since, until = days_between(start, end)
     orders = Order.objects.filter(placed_at__gte=since, placed_at__lt=until).count()
     if not orders:
         return None

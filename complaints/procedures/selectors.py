@@ -1,7 +1,7 @@
 """Reads of procedures, acknowledgements and quality reviews."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import (
@@ -15,9 +15,9 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Random, RowNumber
-from django.utils import timezone
 
 from crm.models import Team
+from shop.dates import days_between
 from shop.models import User
 
 from ..models import (
@@ -141,19 +141,10 @@ def acknowledgement_gaps(*, user: User, all_versions: bool = False) -> list[Ackn
     return gaps
 
 
-def _period(start: date, end: date) -> tuple[datetime, datetime]:
-    """[start 00:00, end + 1 day 00:00) in the shop's time zone."""
-    zone = timezone.get_current_timezone()
-    return (
-        datetime.combine(start, time.min, tzinfo=zone),
-        datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
-    )
-
-
 def quality_sample(*, start: date, end: date, per_agent: int) -> list[Ticket]:
     """Up to `per_agent` random tickets of each agent resolved in the period (resolved or since
     closed) that nobody has reviewed yet, grouped by agent."""
-    since, until = _period(start, end)
+    since, until = days_between(start, end)
     ranked = (
         Ticket.objects.filter(
             status__in=(TicketStatus.RESOLVED, TicketStatus.CLOSED),
@@ -185,7 +176,7 @@ class AgentQuality:
 
 def quality_summary(*, start: date, end: date) -> list[AgentQuality]:
     """Per agent: how many of their tickets were reviewed in the period and the average scores."""
-    since, until = _period(start, end)
+    since, until = days_between(start, end)
     rows = (
         QualityReview.objects.filter(created_at__gte=since, created_at__lt=until)
         .values("agent")

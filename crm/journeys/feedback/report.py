@@ -3,15 +3,15 @@ and the response rate, by week, by product category and by carrier, for the surv
 date range. Computed in the database: five queries whatever the number of surveys."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncWeek
-from django.utils import timezone
 
 from catalog.models import Category
 from crm.models import FeedbackSurvey
 from orders.models import OrderLine, Shipment
+from shop.dates import days_between
 
 
 @dataclass(frozen=True)
@@ -73,17 +73,9 @@ def _row(label: object, values: dict) -> NpsRow:
     )
 
 
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    zone = timezone.get_current_timezone()
-    return (
-        datetime.combine(start, time.min, tzinfo=zone),
-        datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
-    )
-
-
 def feedback_report(*, start: date, end: date) -> FeedbackReport:
     """The figures for surveys sent from `start` to `end` (both included, shop time)."""
-    since, until = _bounds(start, end)
+    since, until = days_between(start, end)
     surveys: QuerySet = FeedbackSurvey.objects.filter(sent_at__gte=since, sent_at__lt=until)
     total = _row("", surveys.aggregate(**_figures()))
     weeks = (
