@@ -25,12 +25,14 @@ class CatalogConfig(AppConfig):
         pagecache.register_page("catalog:product_list", params=listing, depends=shown)
         pagecache.register_page("catalog:category", params=listing, depends=shown)
         pagecache.register_page("catalog:suggest", params=["q"], depends=shown)
-        # A product page also shows its stock hint, with a version of its own per language.
+        # A product page also shows its stock hint, with a version of its own per language, and
+        # the delivery promise.
         pagecache.register_page(
             "catalog:product",
             params=["variant"],
             depends=lambda language, kwargs: (
                 pagecache.CATALOG,
                 product_page_version(kwargs["slug"], language=language),
+                pagecache.DELIVERY,
             ),
         )

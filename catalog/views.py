@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from shop import pagecache
 
-from . import kept, purchases, search, selectors, seo, services, thumbnails
+from . import delivery, kept, purchases, search, selectors, seo, services, thumbnails
 from .exceptions import ReviewError
 from .forms import ListingFilterForm, ReviewForm, SuggestForm
 from .models import Category
@@ -135,7 +135,12 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "pictures": pictures,
             "variants": variants,
             "variant": chosen,
-            "page_versions": [pagecache.CATALOG, kept.product_page_version(slug)],
+            "page_versions": [
+                pagecache.CATALOG,
+                kept.product_page_version(slug),
+                pagecache.DELIVERY,
+            ],
+            "promise": cache(delivery.delivery_promise),
             "reference_price": cache(partial(selectors.reference_price, variant=chosen)),
             "related": cache(partial(kept.related_products, product=product)),
             "breadcrumbs": trail,

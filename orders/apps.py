@@ -19,6 +19,11 @@ class OrdersConfig(AppConfig):
         register_purchase_checker(
             lambda user_id, product_id: customer_bought(user_id=user_id, product_id=product_id)
         )
+        from catalog.delivery import register_delivery_promise
+
+        from .selectors.promises import default_promise
+
+        register_delivery_promise(default_promise)
         register_order_kinds()
         register_customer_benefits("loyalty_tier", loyalty_tier_benefits)
         register_seeder("orders", seed_orders_demo)

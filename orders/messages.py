@@ -4,6 +4,7 @@
 outbox writes the rows there and delivers them on commit, once per order and status.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.utils import translation
@@ -46,6 +47,9 @@ SAMPLE = {
         }
     ],
     "problem": "Alıcı adreste bulunamadı",
+    "promised_from": "2026-12-10",
+    "promised_to": "2026-12-11",
+    "estimated_to": "",
     "downloads": [{"name": "Şiir E-kitabı", "url": "http://127.0.0.1:8000/orders/DK-7K3M-Q9XZ/"}],
     "return": {
         "number": "DK-7K3M-Q9XZ-R1",
@@ -75,6 +79,7 @@ KIND_BY_EVENT = {
     "return_approved": "order_return_approved",
     "return_rejected": "order_return_rejected",
     "return_received": "order_return_received",
+    "late": "order_late",  # it will miss its promise: the new estimate and an apology
 }
 # Steps whose message is sent another way: a return's refund is told by "payment_refunded"
 # (once per refund), so the order going back to delivered or on to returned sends nothing.
@@ -195,6 +200,10 @@ def _send(order: Order, kind: str, context: dict, *, dedupe_key: str) -> None:
     )
 
 
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else ""
+
+
 def order_message_context(*, order: Order, with_documents: bool = False) -> dict:
     with translation.override(order.language):
         return {
@@ -226,6 +235,11 @@ def order_message_context(*, order: Order, with_documents: bool = False) -> dict
             "cancel_reason": (
                 str(CancelReason(order.cancel_reason).label) if order.cancel_reason else ""
             ),
+            # The delivery promise while it is ahead (ISO dates; `day_span` writes them), and
+            # the new estimate once the order runs late.
+            "promised_from": _iso(order.promised_from) if order.promise_open else "",
+            "promised_to": _iso(order.promised_to) if order.promise_open else "",
+            "estimated_to": _iso(order.estimated_to) if order.promise_open else "",
             "url": order_page_url(order=order),  # signed for a guest, who has no "My orders"
             # A guest's "Track your order": the tracking page, number filled in (no expiry);
             # an account holder follows the order in "My orders".

@@ -25,6 +25,22 @@ def remind_unpaid_orders() -> int:
     )
 
 
+@shared_task(name="orders.watch_promises")
+def watch_promises() -> int:
+    """Tell the customers of orders that will miss their delivery promise (once each)."""
+    now = timezone.now()
+    ids = list(
+        selectors.orders_to_check_against_promise(now=now).values_list("pk", flat=True)[:1000]
+    )
+    return sum(services.order_lateness_check(order_id=order_id, now=now) for order_id in ids)
+
+
+@shared_task(name="orders.refresh_promise_pages")
+def refresh_promise_pages() -> bool:
+    """Move the product pages' delivery promise on past a cut-off or midnight."""
+    return services.promise_pages_refresh()
+
+
 @shared_task(name="orders.delete_stale_carts")
 def delete_stale_carts() -> int:
     return services.cart_delete_stale()

@@ -28,8 +28,15 @@ def _usual_hours() -> tuple[time, time]:
 class BusinessCalendar:
     """The calendar over a span of dates, read in one query."""
 
-    def __init__(self, first: date, last: date) -> None:
+    def __init__(
+        self, first: date, last: date, *, working_weekdays: Sequence[int] | None = None
+    ) -> None:
         self.first, self.last = first, last
+        # The weekdays worked without a row saying otherwise: the office's unless told (the
+        # warehouse has its own, WAREHOUSE_WORKING_WEEKDAYS).
+        self.working_weekdays = frozenset(
+            settings.BUSINESS_WORKING_WEEKDAYS if working_weekdays is None else working_weekdays
+        )
         self.days = {
             row.date: row
             for row in CalendarDay.objects.filter(date__range=(first, last)).only(
@@ -42,11 +49,11 @@ class BusinessCalendar:
         opens, closes = _usual_hours()
         row = self.days.get(day)
         if row is None:
-            return (opens, closes) if day.weekday() in settings.BUSINESS_WORKING_WEEKDAYS else None
+            return (opens, closes) if day.weekday() in self.working_weekdays else None
         if row.kind in (CalendarDay.Kind.HOLIDAY, CalendarDay.Kind.CLOSED):
             return None
         if row.kind == CalendarDay.Kind.HALF_DAY:  # shortens a working day, opens no weekend
-            usual = day.weekday() in settings.BUSINESS_WORKING_WEEKDAYS
+            usual = day.weekday() in self.working_weekdays
             return (opens, min(closes, row.closes_at)) if usual and row.closes_at > opens else None
         return opens, closes  # a weekend day worked
 

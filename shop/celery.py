@@ -37,6 +37,8 @@ PERIODIC_JOBS: dict[str, tuple[str, str]] = {
         "ORDER_PAYMENT_REMINDER_EVERY_SECONDS",
     ),
     "poll-carriers": ("orders.poll_carriers", "CARRIER_POLL_EVERY_SECONDS"),
+    "watch-promises": ("orders.watch_promises", "PROMISE_WATCH_EVERY_SECONDS"),
+    "refresh-promise-pages": ("orders.refresh_promise_pages", "PROMISE_PAGES_EVERY_SECONDS"),
     "clear-echecks": ("payments.clear_echecks", "ECHECK_CLEAR_EVERY_SECONDS"),
     "refresh-sale-listings": (
         "catalog.refresh_sale_listings",

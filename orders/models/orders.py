@@ -1,5 +1,7 @@
 """Placed orders: the order, its lines (copies of what was bought) and its history."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -11,6 +13,19 @@ from django.utils.translation import gettext_lazy as _
 from payments.states import PaymentMethod, PaymentStatus
 
 from ..states import CancelReason, OrderSource, OrderStatus
+
+# The statuses in which an order's delivery promise is still ahead of it.
+OPEN_PROMISE_STATUSES = frozenset(
+    {
+        OrderStatus.PENDING_PAYMENT,
+        OrderStatus.CONFIRMED,
+        OrderStatus.PREPARING,
+        OrderStatus.PACKED,
+        OrderStatus.SHIPPED,
+        OrderStatus.IN_TRANSIT,
+        OrderStatus.OUT_FOR_DELIVERY,
+    }
+)
 
 
 class Order(models.Model):
@@ -88,6 +103,18 @@ class Order(models.Model):
         _("points discount"), max_digits=12, decimal_places=2, default=0
     )
 
+    # The delivery promise made at placement (orders/promise.py), never changed afterwards: it
+    # ships by `promised_ship_by` and arrives between `promised_from` and `promised_to`, by a
+    # method of `promised_days_min`–`promised_days_max` days. Empty when nothing ships.
+    promised_ship_by = models.DateField(_("promised to ship by"), null=True, blank=True)
+    promised_from = models.DateField(_("promised delivery from"), null=True, blank=True)
+    promised_to = models.DateField(_("promised delivery by"), null=True, blank=True)
+    promised_days_min = models.PositiveSmallIntegerField(null=True, blank=True)
+    promised_days_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Set once, when the order will miss its promise and the customer has been told.
+    estimated_to = models.DateField(_("new delivery estimate"), null=True, blank=True)
+    late_noticed_at = models.DateTimeField(_("told it runs late"), null=True, blank=True)
+
     # The cart id and version the checkout form carried: a resubmit finds this order.
     checkout_token = models.CharField(max_length=80, unique=True)
     placed_at = models.DateTimeField(_("placed at"), default=timezone.now)
@@ -115,6 +142,23 @@ class Order(models.Model):
                 name="orders_source_idx",
                 condition=~Q(source="web"),
             ),
+            # The promise watch: open orders with a promise not yet found late.
+            models.Index(
+                fields=["promised_to"],
+                name="orders_promise_watch_idx",
+                condition=Q(
+                    late_noticed_at__isnull=True,
+                    promised_to__isnull=False,
+                    status__in=[
+                        "confirmed",
+                        "preparing",
+                        "packed",
+                        "shipped",
+                        "in_transit",
+                        "out_for_delivery",
+                    ],
+                ),
+            ),
             models.Index(
                 fields=["needs_review"],
                 name="orders_needs_review_idx",
@@ -128,6 +172,16 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def promise_open(self) -> bool:
+        """Whether the promise still speaks: the order is on its way, not yet arrived or ended."""
+        return self.promised_to is not None and self.status in OPEN_PROMISE_STATUSES
+
+    @property
+    def expected_by(self) -> date | None:
+        """The day the customer may now expect it: the new estimate once late, else the promise."""
+        return self.estimated_to or self.promised_to
 
     @property
     def shipping_method_label(self) -> str:

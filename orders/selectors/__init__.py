@@ -29,6 +29,12 @@ from .orders import (
     sold,
     units_sold_by_product,
 )
+from .promises import (
+    default_promise,
+    delivery_promise,
+    order_estimate,
+    orders_to_check_against_promise,
+)
 from .returns import (
     credit_note_of,
     order_delivered_at,
@@ -54,11 +60,14 @@ __all__ = [
     "coupon_uses_by",
     "credit_note_of",
     "customer_bought",
+    "default_promise",
+    "delivery_promise",
     "invoice_of",
     "open_cart",
     "open_cart_with_lines",
     "order_by_token",
     "order_delivered_at",
+    "order_estimate",
     "order_for_viewer",
     "order_ids_to_remind",
     "order_page_for_viewer",
@@ -67,6 +76,7 @@ __all__ = [
     "order_tracked",
     "orders_late",
     "orders_of",
+    "orders_to_check_against_promise",
     "overdue_order_ids",
     "personal_coupons",
     "pick_list",

@@ -23,8 +23,10 @@ from ..pricing import (
     payment_choices,
     price_cart,
 )
+from ..promise import Promise
 from ..shipping import ShippingQuote, quote
 from .cart import cart_lines, coupon_by_id, coupon_uses_by, with_coupon_categories
+from .promises import delivery_promises
 from .shipping import shipping_methods
 
 
@@ -36,6 +38,19 @@ class CheckoutQuote:
     shipping_options: list[ShippingQuote] = field(default_factory=list)
     payment_options: list[PaymentChoice] = field(default_factory=list)
     shipping_error: str = ""
+    # The delivery promise of each method offered (by its id), ordered now.
+    promises: dict[int, Promise] = field(default_factory=dict)
+
+    @property
+    def promised_options(self) -> list[tuple[ShippingQuote, Promise | None]]:
+        """Each method offered beside its promise (for the page's list)."""
+        return [(o, self.promises.get(o.method.pk)) for o in self.shipping_options]
+
+    @property
+    def promise(self) -> Promise | None:
+        """The promise of the chosen method, if one is chosen."""
+        shipping = self.priced.shipping
+        return self.promises.get(shipping.method.pk) if shipping is not None else None
 
     @property
     def nothing_to_pay(self) -> bool:
@@ -92,6 +107,13 @@ def cart_quote(
         chosen = next((o for o in options if o.method.pk == shipping_method_id), None)
         if chosen is None and options:
             chosen = options[0]
+    promises = (
+        delivery_promises(
+            [(o.method.pk, o.method.days_min, o.method.days_max) for o in options], now=now
+        )
+        if options
+        else {}
+    )
 
     with_shipping = (
         base
@@ -105,6 +127,7 @@ def cart_quote(
             priced=with_shipping,
             shipping_options=options,
             shipping_error=("no_method" if base.needs_shipping and country and not options else ""),
+            promises=promises,
         )
     context = CheckoutContext(
         total=with_shipping.totals.total,
@@ -126,6 +149,7 @@ def cart_quote(
         shipping_options=options,
         payment_options=choices,
         shipping_error=("no_method" if base.needs_shipping and country and not options else ""),
+        promises=promises,
     )
 
 

@@ -63,6 +63,7 @@ from .paying import (
     order_pays_in_browser,
 )
 from .phone_orders import PhoneOrderRequest, phone_order_cart, phone_order_place
+from .promises import order_lateness_check, promise_pages_refresh
 from .replacements import ReplacementRefused, replacement_order_create
 from .return_lifecycle import return_transition
 from .returns import (
@@ -124,6 +125,7 @@ __all__ = [
     "order_event_record",
     "order_expire",
     "order_flag",
+    "order_lateness_check",
     "order_next_steps",
     "order_payment_remind",
     "order_payment_resolved",
@@ -135,6 +137,7 @@ __all__ = [
     "order_transition",
     "phone_order_cart",
     "phone_order_place",
+    "promise_pages_refresh",
     "refund_of_ledger_key",
     "replacement_order_create",
     "return_decide",

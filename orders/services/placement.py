@@ -283,6 +283,8 @@ def _create_order(placement: Placement) -> None:
     """The order row, its totals and address snapshots, under a fresh number."""
     request, priced, payment = placement.request, placement.priced, placement.payment
     placement.now = now = timezone.now()
+    method = priced.shipping.method if priced.shipping else None
+    promise = placement.quote.promise  # as the page showed it, for the method chosen
     placement.order = order_save_with_number(
         Order(
             user=placement.user,
@@ -309,6 +311,11 @@ def _create_order(placement: Placement) -> None:
                 priced.shipping.method.names_by_language() if priced.shipping else {}
             ),
             coupon_code=placement.coupon.code if placement.coupon else "",
+            promised_ship_by=promise.ships_on if promise else None,
+            promised_from=promise.earliest if promise else None,
+            promised_to=promise.latest if promise else None,
+            promised_days_min=method.days_min if method else None,
+            promised_days_max=method.days_max if method else None,
             source=request.source,
             agent=request.agent,
             points_redeemed=priced.points.points if priced.points.applies else 0,

@@ -24,6 +24,8 @@ from ..cart_session import (
     signed_in_user,
 )
 from ..forms import CartAddForm, CouponForm, PointsForm, QuantityForm
+from ..promise import Promise
+from ..selectors.promises import default_promise
 from .limits import visitor_limits
 
 
@@ -39,12 +41,25 @@ def _cart_page(request: HttpRequest, *, status: int = 200) -> HttpResponse:
     response = render(
         request,
         template,
-        {"cart": cart, "quote": quote, "coupon_form": CouponForm()},
+        {
+            "cart": cart,
+            "quote": quote,
+            "coupon_form": CouponForm(),
+            "promise": _promise(quote),
+        },
         status=status,
     )
     if cart is not None and quote is not None and any(s.price_changed for s in quote.priced.lines):
         services.cart_note_prices_seen(cart=cart)  # shown once; the next view is calm again
     return response
+
+
+def _promise(quote: selectors.CheckoutQuote | None) -> Promise | None:
+    """When the cart would arrive: with the method quoted, else the one checkout offers first;
+    none while an item is not available or nothing ships."""
+    if quote is None or not quote.priced.needs_shipping or quote.priced.has_problems:
+        return None
+    return quote.promise or default_promise()
 
 
 def _after_change(request: HttpRequest, *, error: str = "", success: str = "") -> HttpResponse:

@@ -23,6 +23,18 @@ def order_list(request: HttpRequest) -> HttpResponse:
         timezone.get_current_timezone_name(),
         orders.number,
         orders.paginator.num_pages,
-        *((o.number, o.placed_at, o.status, o.item_count, o.total, o.currency) for o in orders),
+        *(
+            (
+                o.number,
+                o.placed_at,
+                o.status,
+                o.item_count,
+                o.total,
+                o.currency,
+                o.promised_from,
+                o.expected_by,
+            )
+            for o in orders
+        ),
     )
     return render(request, "orders/order_list.html", {"orders": orders, "shown": shown})

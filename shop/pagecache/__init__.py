@@ -16,12 +16,13 @@ from .markers import (
     split_text,
 )
 from .middleware import PageCacheMiddleware, Plan, forget_kept, plan, register_page
-from .store import CATALOG, MENU, PAGES_ALIAS, VERSION_PREFIX
+from .store import CATALOG, DELIVERY, MENU, PAGES_ALIAS, VERSION_PREFIX
 from .tracking import tracker
 from .versions import bump, versions
 
 __all__ = [
     "CATALOG",
+    "DELIVERY",
     "MENU",
     "PAGES_ALIAS",
     "VERSION_PREFIX",

@@ -8,6 +8,8 @@ VERSION_PREFIX = "pagever:"
 # Version names: everything listings show, and the header's category menu.
 CATALOG = "catalog"
 MENU = "menu"
+# The delivery promise pages show (the product page): moves at each cut-off and at midnight.
+DELIVERY = "delivery"
 
 
 def token_store() -> BaseCache:

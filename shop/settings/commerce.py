@@ -113,3 +113,17 @@ BUSINESS_HOURS = tuple(env.list("BUSINESS_HOURS", default=["09:00", "18:00"]))
 BUSINESS_HALF_DAY_CLOSES_AT = env.str("BUSINESS_HALF_DAY_CLOSES_AT", default="13:00")
 # How often the calendar job makes sure this year's and next year's holidays are there.
 CALENDAR_SEED_EVERY_SECONDS = env.int("CALENDAR_SEED_EVERY_SECONDS", default=86400)
+# --- The delivery promise (orders/promise.py, issue 29) -------------------------------------------
+# An order placed before the warehouse's cut-off (shop time) on one of its working days ships that
+# day; later, on the next. On a half day (a bayram eve) the cut-off moves earlier by as much as the
+# closing does. Carriers' days count the same days (no delivery on Sundays or public holidays).
+WAREHOUSE_CUTOFF = env.str("WAREHOUSE_CUTOFF", default="15:00")
+WAREHOUSE_WORKING_WEEKDAYS = env.list(
+    "WAREHOUSE_WORKING_WEEKDAYS", cast=int, default=[0, 1, 2, 3, 4]
+)
+# A parcel with no carrier report for this long is taken to need at least one more day.
+DELIVERY_STALL_HOURS = env.int("DELIVERY_STALL_HOURS", default=48)
+# How often orders are checked against their promise (orders.watch_promises), and how often the
+# product pages' promise is checked for a new cut-off or day (orders.refresh_promise_pages).
+PROMISE_WATCH_EVERY_SECONDS = env.int("PROMISE_WATCH_EVERY_SECONDS", default=900)
+PROMISE_PAGES_EVERY_SECONDS = env.int("PROMISE_PAGES_EVERY_SECONDS", default=60)

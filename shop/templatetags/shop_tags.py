@@ -1,16 +1,19 @@
 """Template helpers every app's pages use."""
 
 import time
+from datetime import date
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django import template
 from django.conf import settings
 from django.db import models
 from django.template.base import FilterExpression, token_kwargs
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString, mark_safe
 
-from shop import pagecache
+from shop import dates, pagecache
 from shop.choices import choice_label
 from shop.kept import Kept
 from shop.money import format_money
@@ -24,6 +27,34 @@ CHROME_FILLING = "_shop_chrome_filling"
 def money(value: Decimal | None, currency: str | None = None) -> str:
     """1234.5 -> '₺1.234,50' in Turkish, '₺1,234.50' in English."""
     return format_money(value, currency)
+
+
+@register.simple_tag
+def day_span(start: date | str | None, end: date | str | None = None) -> str:
+    """`{% day_span order.promised_from order.promised_to %}`: "Thursday 10 – Friday 11
+    December" in the active language; empty without a start."""
+    return dates.day_span(start, end) if start else ""
+
+
+@register.inclusion_tag("shop/_delivery_promise.html")
+def delivery_promise(
+    promise: object, *, countdown: bool = False, element_id: str = "delivery-promise"
+) -> dict:
+    """ "Order before 15:00 and it arrives Thursday 10 – Friday 11 December" for a promise (an
+    object with `order_by`, `earliest`, `latest`); with `countdown`, the page's script turns the
+    first half into "Order within 3 h 20 min"."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    order_by = promise.order_by.astimezone(zone)
+    return {
+        "order_by": order_by,
+        # The shop's own clock (the warehouse's), whatever zone the reader has chosen.
+        "cutoff_time": order_by.strftime("%H:%M"),
+        "cutoff_day": date_format(order_by, "l"),
+        "cutoff_today": order_by.date() == timezone.now().astimezone(zone).date(),
+        "arrives": dates.day_span(promise.earliest, promise.latest),
+        "countdown": countdown,
+        "element_id": element_id,
+    }
 
 
 @register.filter

@@ -50,6 +50,8 @@ def test_the_shops_schedule_expires_an_unpaid_order_when_its_job_falls_due(setti
         "remind-unpaid-orders",
         "rollup-units-sold",
         "poll-carriers",
+        "watch-promises",
+        "refresh-promise-pages",
         "clear-echecks",
         "refresh-sale-listings",
         "settle-tabs",

@@ -1,0 +1,184 @@
+"""The delivery promise read from the warehouse's calendar (the shop's one business calendar on
+the warehouse's weekdays, with its cut-off): for one method, for the methods on offer, and for
+the product page. The arithmetic is `orders.promise` (pure)."""
+
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from shop.calendar import BusinessCalendar
+
+from ..models import Order, Shipment, ShippingMethod
+from ..promise import CutoffFunction, Promise, add_shipping_days, promise_at
+from ..states import OrderStatus, ShipmentStatus
+
+
+class _BeyondSpan(LookupError):
+    pass
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def warehouse_cutoff(hours: tuple[time, time] | None, day: date) -> time | None:
+    """The cut-off on a day the calendar gives `hours` for: WAREHOUSE_CUTOFF, moved earlier on
+    a half day by as much as the closing is; None when nothing ships (closed, or the moved
+    cut-off is not after the opening)."""
+    if hours is None:
+        return None
+    opens, closes = hours
+    usual_closes = time.fromisoformat(settings.BUSINESS_HOURS[1])
+    cutoff = datetime.combine(day, time.fromisoformat(settings.WAREHOUSE_CUTOFF))
+    earlier = max(datetime.combine(day, usual_closes) - datetime.combine(day, closes), timedelta())
+    moved = cutoff - earlier
+    return moved.time() if moved.date() == day and moved.time() > opens else None
+
+
+def _warehouse_days(first: date, last: date) -> CutoffFunction:
+    calendar = BusinessCalendar(first, last, working_weekdays=settings.WAREHOUSE_WORKING_WEEKDAYS)
+
+    def cutoff(day: date) -> time | None:
+        if not first <= day <= last:
+            raise _BeyondSpan
+        return warehouse_cutoff(calendar.hours(day), day)
+
+    return cutoff
+
+
+def _with_calendar[T](first: date, days: int, compute: Callable[[CutoffFunction], T]) -> T:
+    """`compute` with the warehouse's days from `first` on, read in one query over a span that
+    is usually wide enough (doubled and read again when it is not)."""
+    span = days * 3 + 21
+    while True:
+        try:
+            return compute(_warehouse_days(first, first + timedelta(days=span)))
+        except _BeyondSpan:
+            span *= 2
+
+
+def delivery_promises[T](
+    methods: Iterable[tuple[T, int, int]], *, now: datetime | None = None
+) -> dict[T, Promise]:
+    """The promise for each `(key, days_min, days_max)`, reading the calendar once."""
+    now = now or timezone.now()
+    methods = list(methods)
+    longest = max((max(low, high) for _key, low, high in methods), default=0)
+    zone = _zone()
+
+    def compute(cutoff: CutoffFunction) -> dict[T, Promise]:
+        return {
+            key: promise_at(now, days_min=low, days_max=high, cutoff=cutoff, zone=zone)
+            for key, low, high in methods
+        }
+
+    return _with_calendar(now.astimezone(zone).date(), longest, compute)
+
+
+def delivery_promise(*, days_min: int, days_max: int, now: datetime | None = None) -> Promise:
+    return delivery_promises([(None, days_min, days_max)], now=now)[None]
+
+
+def shipping_days_after(start: date, days: int) -> date:
+    """The `days`-th day after `start` on which parcels move (ship and are delivered)."""
+    return _with_calendar(start, days, lambda cutoff: add_shipping_days(start, days, cutoff=cutoff))
+
+
+def default_method_days() -> tuple[int, int] | None:
+    """The days of the method checkout offers first (the first active one), or None."""
+    return (
+        ShippingMethod.objects.filter(is_active=True, carrier__is_active=True)
+        .order_by("position", "pk")
+        .values_list("days_min", "days_max")
+        .first()
+    )
+
+
+def default_promise(*, now: datetime | None = None) -> Promise | None:
+    """What the product page promises: the first method checkout offers, ordered now."""
+    days = default_method_days()
+    if days is None:
+        return None
+    return delivery_promise(days_min=days[0], days_max=days[1], now=now)
+
+
+def promise_epoch(*, now: datetime | None = None) -> str:
+    """What a page showing the default promise depends on: the day and the cut-off it counts
+    down to. It changes at the cut-off and at midnight (`orders.refresh_promise_pages`)."""
+    now = now or timezone.now()
+    promise = default_promise(now=now)
+    today = now.astimezone(_zone()).date().isoformat()
+    if promise is None:
+        return f"{today}:none"
+    return f"{today}:{promise.order_by.isoformat()}:{promise.earliest}:{promise.latest}"
+
+
+# Where a late order stands: not yet shipped, or on the road.
+NOT_SHIPPED = (OrderStatus.CONFIRMED, OrderStatus.PREPARING, OrderStatus.PACKED)
+ON_THE_ROAD = (OrderStatus.SHIPPED, OrderStatus.IN_TRANSIT, OrderStatus.OUT_FOR_DELIVERY)
+
+
+def orders_to_check_against_promise(*, now: datetime) -> QuerySet[Order]:
+    """Open orders, not yet found late, that may miss their promise: not shipped by the ship
+    day, on the road past the promised day, with a delivery problem, or with no carrier report
+    for DELIVERY_STALL_HOURS. `order_estimate` then decides."""
+    today = now.astimezone(_zone()).date()
+    stalled_since = now - timedelta(hours=settings.DELIVERY_STALL_HOURS)
+    open_parcels = Shipment.objects.filter(order=OuterRef("pk")).exclude(
+        status=ShipmentStatus.DELIVERED
+    )
+    trouble = Exists(open_parcels.filter(status=ShipmentStatus.EXCEPTION))
+    stalled = Exists(
+        open_parcels.annotate(moved_at=Coalesce("last_event_at", "shipped_at")).filter(
+            moved_at__lt=stalled_since
+        )
+    )
+    return Order.objects.filter(
+        Q(status__in=NOT_SHIPPED, promised_ship_by__lt=today)
+        | Q(status__in=ON_THE_ROAD) & (Q(promised_to__lt=today) | trouble | stalled),
+        late_noticed_at__isnull=True,
+        promised_to__isnull=False,
+    ).order_by("promised_to", "pk")
+
+
+def order_estimate(*, order: Order, now: datetime | None = None) -> date | None:
+    """The latest day the order can now be expected, when that is after its promise; else None
+    (still on time, or nothing promised). Not shipped once its ship day is over: as if it were
+    ordered now. On the road: a day after today for a stalled parcel, after the problem for one
+    the carrier reported trouble with, and after today once the promised day has gone by."""
+    now = now or timezone.now()
+    if order.promised_to is None:
+        return None
+    today = now.astimezone(_zone()).date()
+    if order.status in NOT_SHIPPED:
+        if order.promised_ship_by is None or today <= order.promised_ship_by:
+            return None  # its ship day is not over yet
+        promise = delivery_promise(
+            days_min=order.promised_days_min or 0,
+            days_max=order.promised_days_max or 0,
+            now=now,
+        )
+        return promise.latest if promise.latest > order.promised_to else None
+    if order.status not in ON_THE_ROAD:
+        return None
+    expected = order.promised_to
+    stalled_since = now - timedelta(hours=settings.DELIVERY_STALL_HOURS)
+    parcels = order.shipments.exclude(status=ShipmentStatus.DELIVERED).only(
+        "status", "shipped_at", "last_event_at"
+    )
+    for parcel in parcels:
+        moved_at = parcel.last_event_at or parcel.shipped_at
+        if parcel.status == ShipmentStatus.EXCEPTION:
+            problem_day = max(moved_at.astimezone(_zone()).date(), today)
+            expected = max(expected, shipping_days_after(problem_day, 1))
+        elif moved_at < stalled_since:
+            expected = max(expected, shipping_days_after(today, 1))
+    if today > order.promised_to:
+        arrives = today if order.status == OrderStatus.OUT_FOR_DELIVERY else None
+        expected = max(expected, arrives or shipping_days_after(today, 1))
+    return expected if expected > order.promised_to else None
