@@ -24,15 +24,18 @@ from ..states import OrderStatus
 
 
 class LateToShipFilter(admin.SimpleListFilter):
-    """Orders not shipped within ORDER_SHIP_WITHIN_DAYS of placement, for staff to act on."""
+    """Orders not shipped by the day they were promised to ship, and orders that will miss
+    their delivery promise (the customer has been told), for staff to act on."""
 
     title = _("shipping")
     parameter_name = "late"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
-        return [("yes", _("Late to ship"))]
+        return [("yes", _("Late to ship")), ("promise", _("Will miss its delivery promise"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Order]) -> QuerySet[Order]:
+        if self.value() == "promise":
+            return queryset.filter(pk__in=selectors.orders_missing_promise().values("pk"))
         if self.value() != "yes":
             return queryset
         late = selectors.orders_late(now=timezone.now(), days=settings.ORDER_SHIP_WITHIN_DAYS)

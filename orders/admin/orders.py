@@ -10,11 +10,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from shop.admin_safety import MalformedFilterSafeMixin
+from shop.dates import day_span
 from shop.exceptions import ShopError
 from shop.templatetags.shop_tags import money, vat_percent
 
@@ -73,6 +75,7 @@ class OrderAdmin(PhoneOrderMixin, OrderFulfilmentMixin, MalformedFilterSafeMixin
         "payment_method",
         "payment_status",
         "total",
+        "promise",
         "needs_review",
     ]
     list_filter = [
@@ -121,6 +124,23 @@ class OrderAdmin(PhoneOrderMixin, OrderFulfilmentMixin, MalformedFilterSafeMixin
         if not request.user.has_perm(INVOICE_PERMISSION):
             fields.remove("invoice_link")
         return fields
+
+    @admin.display(description=_("delivery promise"), ordering="promised_to")
+    def promise(self, order: Order) -> str:
+        """What was promised (ship by, arrive between), and the new estimate once it runs late."""
+        if order.promised_to is None:
+            return "—"
+        promised = _("ships %(ship)s · arrives %(days)s") % {
+            "ship": date_format(order.promised_ship_by, "SHORT_DATE_FORMAT"),
+            "days": day_span(order.promised_from, order.promised_to),
+        }
+        if order.estimated_to is None:
+            return promised
+        return format_html(
+            "{}<br><strong>{}</strong>",
+            promised,
+            _("late: now %(day)s") % {"day": day_span(order.estimated_to)},
+        )
 
     # --- the order's screen: allowed steps, messages, invoice --------------------------------
 

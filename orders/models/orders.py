@@ -159,6 +159,17 @@ class Order(models.Model):
                     ],
                 ),
             ),
+            # The late-to-ship list, and the orders staff were told run late.
+            models.Index(
+                fields=["promised_ship_by"],
+                name="orders_promise_ship_idx",
+                condition=Q(status__in=["confirmed", "preparing", "packed"]),
+            ),
+            models.Index(
+                fields=["late_noticed_at"],
+                name="orders_late_noticed_idx",
+                condition=Q(late_noticed_at__isnull=False),
+            ),
             models.Index(
                 fields=["needs_review"],
                 name="orders_needs_review_idx",

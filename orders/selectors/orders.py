@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum, Window
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from payments.models import Refund
@@ -24,6 +25,7 @@ from ..models import (
     ShipmentEvent,
     ShipmentLine,
 )
+from ..models.orders import OPEN_PROMISE_STATUSES
 from ..states import OrderStatus
 from .order_parts import order_lines_with_current_names, order_payments_with_outcomes
 
@@ -356,11 +358,19 @@ def order_tracked(*, number: str, email: str) -> Order | None:
 
 
 def orders_late(*, now: datetime, days: int) -> QuerySet[Order]:
-    """Orders promised to ship within `days` of placement that have not shipped yet."""
+    """Orders not shipped yet past the day they were promised to ship (those placed before
+    promises were stored: `days` after placement)."""
+    today = timezone.localdate(now)
     return Order.objects.filter(
+        Q(promised_ship_by__lt=today)
+        | Q(promised_ship_by__isnull=True, placed_at__lt=now - timedelta(days=days)),
         status__in=[OrderStatus.CONFIRMED, OrderStatus.PREPARING, OrderStatus.PACKED],
-        placed_at__lt=now - timedelta(days=days),
     ).exclude(shipping_address={})
+
+
+def orders_missing_promise() -> QuerySet[Order]:
+    """Orders on their way that will miss their promise (the customer has been told)."""
+    return Order.objects.filter(late_noticed_at__isnull=False, status__in=OPEN_PROMISE_STATUSES)
 
 
 def pick_list(*, order_ids: list[int]) -> list[dict]:

@@ -11,7 +11,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from shop import pagecache
 from shop.calendar import BusinessCalendar
+from shop.kept import Kept
 
 from ..models import Order, Shipment, ShippingMethod
 from ..promise import CutoffFunction, Promise, add_shipping_days, promise_at
@@ -99,19 +101,38 @@ def default_method_days() -> tuple[int, int] | None:
     )
 
 
-def default_promise(*, now: datetime | None = None) -> Promise | None:
-    """What the product page promises: the first method checkout offers, ordered now."""
+def _default_promise(now: datetime) -> Promise | None:
     days = default_method_days()
     if days is None:
         return None
     return delivery_promise(days_min=days[0], days_max=days[1], now=now)
 
 
+# The default promise kept per worker under the DELIVERY page version (moved at each cut-off, at
+# midnight and when a method's days or the calendar change): the product page and the cart ask
+# no query for it.
+KEPT_PROMISES = Kept(4)
+
+
+def default_promise(*, now: datetime | None = None) -> Promise | None:
+    """What the product page and the cart promise: the first method checkout offers, ordered
+    now. Kept until its cut-off passes or the DELIVERY version moves; given `now`, worked out
+    afresh."""
+    if now is not None:
+        return _default_promise(now)
+    now = timezone.now()
+    key = pagecache.versions([pagecache.DELIVERY])[pagecache.DELIVERY]
+    kept = KEPT_PROMISES.get(key)
+    if kept is not None and (kept[1] is None or kept[1].order_by > now):
+        return kept[1]
+    return KEPT_PROMISES.put(key, (True, _default_promise(now)))[1]
+
+
 def promise_epoch(*, now: datetime | None = None) -> str:
     """What a page showing the default promise depends on: the day and the cut-off it counts
     down to. It changes at the cut-off and at midnight (`orders.refresh_promise_pages`)."""
     now = now or timezone.now()
-    promise = default_promise(now=now)
+    promise = _default_promise(now)
     today = now.astimezone(_zone()).date().isoformat()
     if promise is None:
         return f"{today}:none"

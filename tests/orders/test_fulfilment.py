@@ -311,12 +311,21 @@ def test_pick_list_sums_units_per_sku_and_packing_slips_list_each_order(client):
 
 def test_late_shipments_are_listed_for_staff(client, settings):
     settings.ORDER_SHIP_WITHIN_DAYS = 2
+    # Late: past the day it was promised to ship; and an order from before promises were
+    # stored, placed more than ORDER_SHIP_WITHIN_DAYS ago.
     late = packed_order()
-    Order.objects.filter(pk=late.pk).update(placed_at=timezone.now() - timedelta(days=3))
+    three_days_ago = timezone.now() - timedelta(days=3)
+    Order.objects.filter(pk=late.pk).update(
+        placed_at=three_days_ago, promised_ship_by=three_days_ago.date()
+    )
+    unpromised = packed_order()
+    Order.objects.filter(pk=unpromised.pk).update(
+        placed_at=three_days_ago, promised_ship_by=None, promised_from=None, promised_to=None
+    )
     on_time = packed_order()
     client.force_login(StaffFactory())
     page = client.get(reverse("admin:orders_order_changelist") + "?late=yes").content.decode()
-    assert late.number in page
+    assert late.number in page and unpromised.number in page
     assert on_time.number not in page
 
 
