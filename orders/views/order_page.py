@@ -45,6 +45,7 @@ EVENT_LABELS = {
     "return_rejected": _("Return claim rejected"),
     "return_received": _("Returned items received"),
     "return_refunded": _("Return refunded"),
+    "late": _("Running late: new delivery estimate"),
 }
 RETURN_STEPS = (S.RETURN_REQUESTED, S.RETURNED)
 

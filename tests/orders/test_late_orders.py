@@ -46,9 +46,7 @@ def late_order(**overrides) -> Order:
 
 def ship(order: Order, moment: datetime, number: str = "YK1"):
     with time_machine.travel(moment, tick=False):
-        return services.order_ship(
-            order=order, carrier=order_carrier(), tracking_number=number
-        )
+        return services.order_ship(order=order, carrier=order_carrier(), tracking_number=number)
 
 
 def order_carrier():
