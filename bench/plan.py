@@ -258,8 +258,8 @@ def _complaint_desk(customer: object) -> int:
 def _staff_pages() -> tuple[dict, str]:
     """The customer 360 of a customer with 300 orders (seed_orders, bulk: idempotent), the
     journeys' report and the feedback report (2,000 answers), the complaint desk's queue, a
-    ticket's screen and the complaint report (2,000 tickets), and a staff member holding only
-    their permissions; the urls and the staff member's session."""
+    ticket's screen and the complaint report (2,000 tickets), the delivery promise report, and
+    a staff member holding only their permissions; the urls and the staff member's session."""
     from django.contrib.auth.models import Permission
 
     from crm.bulk_orders import seed_orders
@@ -282,6 +282,12 @@ def _staff_pages() -> tuple[dict, str]:
     staff.user_permissions.add(
         *Permission.objects.filter(content_type__app_label="complaints", codename__in=DESK_PERMS)
     )
+    # The warehouse's on-time report.
+    staff.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="orders", codename__in=["view_promisereport"]
+        )
+    )
     _feedback_answers()
     ticket_id = _complaint_desk(customer)
     session = _session(
@@ -299,6 +305,7 @@ def _staff_pages() -> tuple[dict, str]:
             "complaint queue": reverse("admin:complaints_ticket_changelist"),
             "ticket screen": reverse("admin:complaints_ticket_change", args=[ticket_id]),
             "complaint report": reverse("admin:complaints_ticketreport_changelist"),
+            "promise report": reverse("admin:orders_promisereport_changelist"),
         }
     return urls, session
 

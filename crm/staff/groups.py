@@ -62,6 +62,7 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + _model("shop.auditentry", "view")
             + _models("crm", "stockalert", "view", "delete")  # who waits for what; cancel one
             + ["orders.handle_return", "orders.download_invoice"]
+            + ["orders.view_promisereport"]  # on-time delivery by carrier and method
         ),
     ),
     StaffGroup(
@@ -79,7 +80,7 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + _models("catalog", "product", *VIEW)
             + _models("catalog", "variant", "view", "change")
             + _models("catalog", "stockmovement", "view", "add")
-            + ["orders.handle_return"]
+            + ["orders.handle_return", "orders.view_promisereport"]
         ),
     ),
     StaffGroup(

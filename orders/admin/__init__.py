@@ -6,8 +6,9 @@
 - money: the order's payments, their ledger and the links to the money actions
 - returns, documents (invoices, credit notes, download links), coupons, shipping, addresses
 - permissions: the permissions checked beyond Django's model permissions
+- promise_report: on-time delivery against the promise, by carrier and by method
 """
 
-from . import addresses, coupons, documents, orders, returns, shipping
+from . import addresses, coupons, documents, orders, promise_report, returns, shipping
 
-__all__ = ["addresses", "coupons", "documents", "orders", "returns", "shipping"]
+__all__ = ["addresses", "coupons", "documents", "orders", "promise_report", "returns", "shipping"]

@@ -5,7 +5,7 @@ from .cart import Cart, CartLine, CartStatus, Coupon, CouponKind, CouponRedempti
 from .checkout import LegalDocumentKind, OrderDocument
 from .downloads import DownloadLink
 from .invoices import Invoice, InvoiceCounter
-from .orders import Order, OrderEvent, OrderLine
+from .orders import Order, OrderEvent, OrderLine, PromiseReport
 from .returns import CreditNote, Return, ReturnLine
 from .shipments import CarrierUpdate, Shipment, ShipmentEvent, ShipmentLine, ShipmentStatus
 from .shipping import Carrier, ShippingMethod, ShippingRate, ShippingRegion
@@ -30,6 +30,7 @@ __all__ = [
     "OrderDocument",
     "OrderEvent",
     "OrderLine",
+    "PromiseReport",
     "Return",
     "ReturnLine",
     "Shipment",

@@ -260,3 +260,14 @@ class OrderLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.product_name}"
+
+
+class PromiseReport(Order):
+    """The delivery promise report (an admin screen, not a table): on-time rates by carrier
+    and by shipping method, for staff with `orders.view_promisereport`."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("delivery promise report")
+        verbose_name_plural = _("delivery promise reports")
+        default_permissions = ("view",)

@@ -33,6 +33,7 @@ from .orders import (
 from .promises import (
     default_promise,
     delivery_promise,
+    on_time_report,
     order_estimate,
     orders_to_check_against_promise,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "default_promise",
     "delivery_promise",
     "invoice_of",
+    "on_time_report",
     "open_cart",
     "open_cart_with_lines",
     "order_by_token",

@@ -125,9 +125,13 @@ def test_every_email_about_a_guests_order_links_tracking_with_its_number(languag
     prefix = "/en" if language == "en" else ""
     track_url = f"{settings.SITE_URL}{prefix}/track/?number={order.number}"
     words = {"en": "Track your order", "tr": "Siparişinizi takip edin"}[language]
-    assert len(ORDER_MESSAGES) == 18
+    # The order is on its way: every message but the late notice (which names it) carries the
+    # delivery promise made at placement.
+    promised = {"en": "Arrives ", "tr": "Teslimat: "}[language]
+    assert len(ORDER_MESSAGES) == 19
     for kind, message in _every_message(order, language):
         assert f"{words} (" in message.text and message.text.endswith(f": {track_url}"), kind
+        assert kind == "order_late" or promised in message.text, kind
         links = {
             unescape(text): unescape(href)
             for href, text in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', message.html)

@@ -6,12 +6,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from crm.notifications.models import Message
 from orders import selectors, services, tasks
 from orders.carriers import TrackingUpdate
 from orders.models import Order, OrderEvent, ShippingMethod
+from tests.factories import StaffFactory
 from tests.orders.fulfilment_helpers import packed_order
 from tests.orders.helpers import shipping_setup, stocked_variant, told
 
@@ -153,3 +155,35 @@ def test_cancelled_and_delivered_orders_are_left_alone():
     services.order_step(order=cancelled, to="cancelled")
     assert watch(at(12, 10, 9)) == 0
     assert not Order.objects.filter(late_noticed_at__isnull=False).exists()
+
+
+def deliver(parcel, moment: datetime, event_id: str) -> None:
+    with time_machine.travel(moment, tick=False):
+        services.shipment_track(
+            shipment=parcel,
+            update=TrackingUpdate(parcel.tracking_number, event_id, "delivered", moment),
+        )
+
+
+def test_the_promise_report_gives_the_on_time_rate_by_carrier_and_method(client):
+    first = late_order()
+    second = late_order()
+    deliver(ship(first, at(12, 7, 16), number="YK1"), at(12, 11, 18), "d-1")  # Friday: on time
+    deliver(ship(second, at(12, 7, 16), number="YK2"), at(12, 14, 10), "d-2")  # Monday: late
+    report = selectors.on_time_report(start=date(2026, 12, 1), end=date(2026, 12, 31))
+    assert (report.total.delivered, report.total.on_time, str(report.total.rate)) == (2, 1, "50.0")
+    assert [(row.label, row.rate) for row in report.by_carrier] == [("Yurtiçi", 50)]
+    assert [row.label for row in report.by_method] == ["Yurtiçi — Standard"]
+
+    url = reverse("admin:orders_promisereport_changelist")
+    client.force_login(StaffFactory(is_superuser=False))  # a member of no group
+    assert client.get(url).status_code == 403
+    manager = StaffFactory(is_superuser=False)
+    manager.groups.add(Group.objects.get(name="Shop manager"))
+    client.force_login(manager)
+    page = client.get(url, {"start": "2026-12-01", "end": "2026-12-31"}).content.decode()
+    assert "On time: 50.0% (1 of 2 parcels)" in page
+    assert 'id="by-carrier"' in page and "Yurtiçi" in page
+    refused = client.get(url, {"start": "2026-12-31", "end": "2026-12-01"})
+    assert refused.status_code == 200
+    assert "The start date must not be after the end date." in refused.content.decode()
