@@ -147,6 +147,7 @@ def test_the_cart_and_checkout_show_each_methods_promise_and_the_order_keeps_it(
     order.refresh_from_db()
     assert (order.promised_from, order.promised_to) == (date(2026, 12, 8), date(2026, 12, 10))
     page = client.get(placed.url).content.decode()
+    assert "hand it to the carrier by Friday 4 December." in page
     assert 'id="order-promise"' in page
     assert "Arrives <strong>Tuesday 8 – Thursday 10 December</strong>" in page
 
