@@ -36,7 +36,9 @@ POST_SUBSCRIPTION = """([subscription]) => {
 
 NOTIFICATIONS = """() => navigator.serviceWorker.ready
   .then((registration) => registration.getNotifications())
-  .then((shown) => shown.map((n) => ({title: n.title, body: n.body, tag: n.tag, url: n.data.url})))"""
+  .then((shown) => shown.map(
+    (n) => ({title: n.title, body: n.body, tag: n.tag, url: n.data.url})
+  ))"""
 
 
 def _active_registration_id(cdp, page: Page, scope: str) -> str:
