@@ -365,3 +365,24 @@ def test_a_step_reaches_the_browser_through_the_real_worker(fake_push, celery_wo
     [push] = fake_push.pushes_to(browser)
     assert push.payload["tag"] == f"order-{order.pk}"
     assert fake_push.rejections == []
+
+
+def test_an_account_keeps_its_ten_newest_browsers(fake_push):
+    customer = UserFactory()
+    browsers = [_subscribed(customer, fake_push) for _ in range(11)]
+    kept = set(PushSubscription.objects.filter(user=customer).values_list("endpoint", flat=True))
+    assert kept == {browser.endpoint for browser in browsers[1:]}
+
+
+def test_the_data_export_lists_the_browsers_and_an_erasure_forgets_them(fake_push):
+    from crm.privacy.selectors import privacy_export
+    from crm.privacy.services import account_erase
+
+    customer = UserFactory()
+    browser = _subscribed(customer, fake_push)
+    [exported] = privacy_export(user=customer)["push_subscriptions"]
+    assert exported["endpoint"] == browser.endpoint
+
+    account_erase(user=customer)
+    assert not PushSubscription.objects.exists()
+    assert not ConsentCurrent.objects.get(user=customer, channel="push").granted

@@ -14,6 +14,9 @@ from .consent import consent_set
 
 # Where a customer may turn notifications on or off themselves.
 PUSH_SOURCES = (Consent.Source.ORDER_PAGE, Consent.Source.PROFILE)
+# Browsers kept per account: a new one beyond this forgets the one subscribed longest ago, so a
+# script posting made-up subscriptions cannot fill the table (or every push) for its account.
+MAX_BROWSERS = 10
 
 
 def push_subscription_save(
@@ -48,6 +51,10 @@ def push_subscription_save(
         row.p256dh, row.auth = data.p256dh, data.auth
         row.user_agent = user_agent[:255]
         row.save()
+        kept = PushSubscription.objects.filter(user=user).order_by("-created_at", "-pk")
+        PushSubscription.objects.filter(
+            pk__in=kept.values_list("pk", flat=True)[MAX_BROWSERS:]
+        ).delete()
         consent_set(
             user=user, channel=Channel.PUSH, granted=True, source=source, ip_address=ip_address
         )
