@@ -386,3 +386,45 @@ def test_the_data_export_lists_the_browsers_and_an_erasure_forgets_them(fake_pus
     account_erase(user=customer)
     assert not PushSubscription.objects.exists()
     assert not ConsentCurrent.objects.get(user=customer, channel="push").granted
+
+
+def test_the_page_asks_whether_this_browser_is_on_and_turns_it_off(fake_push):
+    customer = UserFactory()
+    browser = _subscribed(customer, fake_push, source="profile")
+    client = signed_in_client(customer)
+
+    def post(name: str, body: dict):
+        return client.post(reverse(name), json.dumps(body), content_type="application/json")
+
+    assert post("notifications:push_status", {"endpoint": browser.endpoint}).json() == {
+        "subscribed": True
+    }
+    other = fake_push.browser()
+    assert post("notifications:push_status", {"endpoint": other.endpoint}).json() == {
+        "subscribed": False
+    }
+    assert client.get(reverse("notifications:push_status")).status_code == 405
+
+    response = post(
+        "notifications:push_unsubscribe", {"endpoint": browser.endpoint, "source": "profile"}
+    )
+    assert response.status_code == 200
+    assert response.json() == {"subscribed": False, "message": "Bildirimler bu tarayıcıda kapalı."}
+    assert not PushSubscription.objects.exists()
+    decision = Consent.objects.filter(user=customer, channel="push").latest("pk")
+    assert (decision.granted, decision.source) == (False, "profile")
+    # Again: not (any more) this account's browser, nothing changes.
+    response = post(
+        "notifications:push_unsubscribe", {"endpoint": browser.endpoint, "source": "profile"}
+    )
+    assert response.status_code == 404
+    assert response.json()["error"] == "Bu tarayıcı hesabınızın bildirimlerini almıyor."
+    assert Consent.objects.filter(user=customer, channel="push").count() == 2
+
+
+def test_without_a_key_pair_nobody_can_subscribe(fake_push, settings):
+    settings.WEB_PUSH_VAPID_PRIVATE_KEY = ""
+    response = _subscribe(signed_in_client(UserFactory()), fake_push.browser().subscription())
+    assert response.status_code == 400
+    assert response.json()["error"] == "Tarayıcı bildirimleri şu anda kullanılamıyor."
+    assert not PushSubscription.objects.exists()
