@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from crm.notifications.models import Consent
+from crm.notifications.selectors import push_browsers_count
 from shop.net import client_ip
 
 from . import selectors, services
@@ -27,7 +28,11 @@ def message_preferences(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Your message preferences have been saved."))
         return redirect("crm:message_preferences")
-    return render(request, "crm/message_preferences.html", {"form": form})
+    return render(
+        request,
+        "crm/message_preferences.html",
+        {"form": form, "push_browsers": push_browsers_count(user=request.user)},
+    )
 
 
 @login_required

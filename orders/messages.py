@@ -99,11 +99,16 @@ PAYMENT_KINDS = (
 )
 
 
+# The order's steps that also go as a browser notification (to customers who turned them on).
+PUSH_KINDS = frozenset({"order_shipped", "order_out_for_delivery", "order_delivered", "order_late"})
+
+
 def register_order_kinds() -> None:
     for kind in (*KIND_BY_STATUS.values(), *KIND_BY_EVENT.values(), *PAYMENT_KINDS):
-        register_kind(
-            MessageKind(kind, Category.TRANSACTIONAL, (Channel.EMAIL, Channel.SMS), SAMPLE)
-        )
+        channels = (Channel.EMAIL, Channel.SMS)
+        if kind in PUSH_KINDS:
+            channels = (*channels, Channel.PUSH)
+        register_kind(MessageKind(kind, Category.TRANSACTIONAL, channels, SAMPLE))
 
 
 def order_message_schedule(*, order: Order, status: str, event: OrderEvent | None = None) -> None:
@@ -193,7 +198,10 @@ def _send(order: Order, kind: str, context: dict, *, dedupe_key: str) -> None:
     if order.user is not None and not order.user.phone and order.phone:
         # The phone given at checkout reaches a customer whose account has none.
         recipient = Recipient(
-            email=order.email, phone=order.phone, language=order.user.language or order.language
+            email=order.email,
+            phone=order.phone,
+            language=order.user.language or order.language,
+            account=order.user,
         )
     notification_send(
         to=recipient, kind=kind, context=context, subject=("order", order.pk), dedupe_key=dedupe_key

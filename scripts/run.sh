@@ -10,6 +10,9 @@ if command -v msgfmt >/dev/null 2>&1; then
 fi
 say "Migrating the database"
 python manage.py migrate --no-input -v 0
+# Browser notifications: a development VAPID key pair in var/, made once (the environment's
+# WEB_PUSH_VAPID_* keys win; production never reads this file).
+python manage.py web_push_keys --dev
 
 PIDS=()
 trap 'for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done' EXIT INT TERM

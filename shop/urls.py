@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("catalog.seo_urls")),  # sitemap.xml and robots.txt
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("notifications/", include("crm.notifications.callback_urls")),
+    path("", include("crm.notifications.root_urls")),  # /sw.js, browser notifications
     path("payments/", include("payments.urls")),
     path("carriers/", include("orders.urls.carriers")),
     path("complaints/", include("complaints.callback_urls")),

@@ -240,3 +240,20 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 def browser_context_args(browser_context_args: dict) -> dict:
     # Phone-sized by default: every journey must work on a phone.
     return {**browser_context_args, "viewport": {"width": 390, "height": 844}, "locale": "en-US"}
+
+
+# --- Fake push service -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fake_push() -> Iterator[object]:
+    """The browser vendors' push service, played on 127.0.0.1 (tests/fakepush.py): it checks the
+    VAPID signature, decrypts each push as the browser would and records it."""
+    from tests.fakepush import start_fake_push_service
+
+    service, server = start_fake_push_service()
+    try:
+        yield service
+    finally:
+        server.shutdown()
+        server.server_close()

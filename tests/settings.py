@@ -153,3 +153,10 @@ THUMBNAIL_CACHE_DIR = TEST_VAR_ROOT / "thumbnail-cache"
 # A cold cache encodes WebP with the fastest method (the same format and size).
 THUMBNAIL_BACKEND = "tests.thumbnails.ContentAddressedThumbnailBackend"
 THUMBNAIL_ENGINE = "tests.thumbnails.FastWebPEngine"
+# Browser notifications: a VAPID key pair of this run (never a developer's var/ pair), sending
+# only to the tests' fake push service on 127.0.0.1 (tests/fakepush.py).
+from tests.vapid import vapid_pair  # noqa: E402
+
+WEB_PUSH_VAPID_PUBLIC_KEY, WEB_PUSH_VAPID_PRIVATE_KEY = vapid_pair()
+WEB_PUSH_CONTACT = "mailto:push-test@dukkan.local"
+WEB_PUSH_ENDPOINT_HOSTS = ["127.0.0.1"]

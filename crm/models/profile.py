@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from crm.notifications.models import Channel
+from crm.notifications.models import CONTACT_CHANNEL_CHOICES
 from orders.geo import PROVINCES
 from shop.text import fold
 
@@ -150,7 +150,7 @@ class CustomerProfile(models.Model):
     preferred_channel = models.CharField(
         _("preferred way to reach you"),
         max_length=12,
-        choices=Channel,
+        choices=CONTACT_CHANNEL_CHOICES,
         blank=True,
         default="",
     )

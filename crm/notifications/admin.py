@@ -16,7 +16,16 @@ from shop.admin_safety import MalformedFilterSafeMixin
 from . import services
 from .exceptions import UnknownKind
 from .kinds import all_kinds, get_kind
-from .models import Category, Channel, Consent, ConsentCurrent, Message, Status, Suppression
+from .models import (
+    Category,
+    Channel,
+    Consent,
+    ConsentCurrent,
+    Message,
+    PushSubscription,
+    Status,
+    Suppression,
+)
 from .rendering import render_message
 from .selectors import consent_register_rows
 
@@ -182,3 +191,29 @@ class SuppressionAdmin(admin.ModelAdmin):
     list_display = ["address", "channel", "reason", "created_at"]
     list_filter = ["channel"]
     search_fields = ["address"]
+
+
+@admin.register(PushSubscription)
+class PushSubscriptionAdmin(admin.ModelAdmin):
+    """The browsers that receive a customer's notifications; read-only (the customer turns them
+    on and off, and the push service's 410 removes one)."""
+
+    list_display = ["user", "user_agent", "created_at", "last_used_at"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+    date_hierarchy = "created_at"
+    fields = ["user", "user_agent", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: PushSubscription | None = None
+    ) -> bool:
+        return False
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: PushSubscription | None = None
+    ) -> bool:
+        return False

@@ -12,6 +12,7 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from shop.health import register_info
 
+        from . import checks  # noqa: F401 - registers the deploy checks
         from .selectors import oldest_queued_message_age_seconds
 
         register_info("outbox_oldest_queued_seconds", oldest_queued_message_age_seconds)

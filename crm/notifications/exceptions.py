@@ -19,3 +19,11 @@ class PermanentDeliveryError(NotificationError):
 
 class PlaceholderError(NotificationError, ValueError):
     """A staff-written text names a placeholder it may not use; the message says which."""
+
+
+class PushSubscriptionInvalid(NotificationError, ValueError):
+    """What a page posted is not a browser push subscription (or names another account's)."""
+
+
+class PushSubscriptionNotFound(NotificationError):
+    """No subscription of this account has that endpoint."""

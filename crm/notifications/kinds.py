@@ -1,8 +1,9 @@
 """Message kinds: what each is called, whether it is transactional or marketing, its channels.
 
 Templates live in templates/notifications/<kind>/: subject.txt, body.txt, body.html (email)
-and sms.txt, rendered with {% translate %} under the recipient's language. Other apps register
-their own kinds in their AppConfig.ready().
+and sms.txt, rendered with {% translate %} under the recipient's language; a browser
+notification takes the subject as its title and push.txt (else sms.txt) as its text. Other apps
+register their own kinds in their AppConfig.ready().
 
 A kind with an `EditableText` (the journeys) takes its words from a text staff edit per
 language (`MessageText`, falling back to the defaults here, translated), rendered with the

@@ -13,6 +13,12 @@ class Channel(models.TextChoices):
     SMS = "sms", _("SMS")
     PHONE = "phone", _("Phone call")
     WHATSAPP = "whatsapp", _("WhatsApp")
+    # Browser notifications (Web Push) to the browsers a signed-in customer turned them on in.
+    PUSH = "push", _("Browser notification")
+
+
+# The channels a person can be reached on by staff (a profile's "preferred way to reach you").
+CONTACT_CHANNEL_CHOICES = [(value, label) for value, label in Channel.choices if value != "push"]
 
 
 class Category(models.TextChoices):
@@ -121,6 +127,7 @@ class Consent(models.Model):
         SMS_OPT_OUT = "sms_opt_out", _("SMS opt-out")
         BOUNCE = "bounce", _("Hard bounce")
         ERASURE = "erasure", _("Account deleted")
+        ORDER_PAGE = "order_page", _("Order page")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents"
@@ -246,3 +253,29 @@ class KindSwitch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {'on' if self.enabled else 'off'}"
+
+
+class PushSubscription(models.Model):
+    """One browser a customer turned notifications on in (the Push API's subscription).
+
+    The endpoint is the browser vendor's push service URL for that browser; p256dh and auth are
+    the browser's keys the payload is encrypted to. A push service answering 404/410 for the
+    endpoint means the browser dropped it: the row is deleted."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.CharField(_("endpoint"), max_length=1000, unique=True)
+    p256dh = models.CharField(_("browser public key"), max_length=100)
+    auth = models.CharField(_("auth secret"), max_length=40)
+    user_agent = models.CharField(_("browser"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last push"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("push subscription")
+        verbose_name_plural = _("push subscriptions")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.user_agent[:40] or self.endpoint[:40]}"

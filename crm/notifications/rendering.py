@@ -85,6 +85,12 @@ def render_message(
                 opt_out = _("To stop these messages reply STOP.")
                 text = f"{text} {opt_out}"
             return Rendered(subject="", text=text)
+        if channel == Channel.PUSH:
+            # Title: the email's subject; body: the kind's push.txt, else its SMS text.
+            title = " ".join(_render(base, "subject.txt", full_context).split())
+            names = [f"{base}/push.txt", f"{base}/sms.txt", "notifications/_stored/sms.txt"]
+            body = " ".join(select_template(names).render(full_context).split())
+            return Rendered(subject=title, text=body)
         subject = " ".join(_render(base, "subject.txt", full_context).split())
         text = _render(base, "body.txt", full_context).strip()
         html = _render(base, "body.html", full_context)

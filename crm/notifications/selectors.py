@@ -20,6 +20,7 @@ from .models import (
     ConsentCurrent,
     KindSwitch,
     Message,
+    PushSubscription,
     Status,
     Suppression,
 )
@@ -161,3 +162,13 @@ def outbox_row_for_email_id(message_id: str) -> Message | None:
     """The outbox row an email Message-ID of ours names (a reply's In-Reply-To), or None."""
     pk = email_message_pk(message_id)
     return None if pk is None else Message.objects.filter(pk=pk).first()
+
+
+def push_subscribed(*, user: User, endpoint: str) -> bool:
+    """Whether this browser endpoint receives the account's notifications (one query)."""
+    return PushSubscription.objects.filter(user=user, endpoint=endpoint).exists()
+
+
+def push_browsers_count(*, user: User) -> int:
+    """How many browsers receive the account's notifications (one query)."""
+    return PushSubscription.objects.filter(user=user).count()

@@ -12,7 +12,7 @@ from django.db.models.functions import Cast
 
 from catalog.models import Category, Review
 from crm.models import Callback, CustomerProfile, CustomerStats, Interaction
-from crm.notifications.models import Consent, Message
+from crm.notifications.models import Consent, Message, PushSubscription
 from orders.geo import PROVINCES
 from orders.models import Address, Coupon, Order, OrderEvent, OrderLine, Return
 from payments.models import BalanceEntry, SavedCard, Tab
@@ -47,6 +47,15 @@ def export_consents(user: User) -> list[dict[str, Any]]:
         .values(
             "channel", "granted", "recipient", "source", "text_version", "ip_address", "created_at"
         )
+    )
+
+
+def export_push_subscriptions(user: User) -> list[dict[str, Any]]:
+    """The browsers that receive the account's notifications."""
+    return list(
+        PushSubscription.objects.filter(user=user)
+        .order_by("created_at", "pk")
+        .values("endpoint", "user_agent", "created_at", "last_used_at")
     )
 
 

@@ -20,6 +20,7 @@ TAX_LAW = (
 def register_all() -> None:
     register_export_section("account", export.export_account)
     register_export_section("consents", export.export_consents)
+    register_export_section("push_subscriptions", export.export_push_subscriptions)
     register_export_section("addresses", export.export_addresses)
     register_export_section("orders", export.export_orders)
     register_export_section("messages", export.export_messages)

@@ -126,7 +126,7 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + _model("shop.user", "view", "add")
             + _models("orders", "order orderline orderevent shipment return coupon address", *VIEW)
             + _models("payments", "payment pointsaccount pointsentry", *VIEW)
-            + _models("notifications", "message consent consentcurrent", *VIEW)
+            + _models("notifications", "message consent consentcurrent pushsubscription", *VIEW)
             + ["crm.use_lookup", "crm.view_customer360", "orders.place_phone_order"]
             # The 360's actions (crm.customer360.actions); a coupon only within their limit.
             + [

@@ -1,5 +1,6 @@
 """Messages to people: email and the crm/notifications outbox (SMS, retries, consents)."""
 
+import json
 from urllib.parse import urlsplit
 
 from shop.embedded import DEV_NOTIFICATIONS_WEBHOOK_SECRET
@@ -63,3 +64,47 @@ SMS_TWILIO_BASE_URL = env.str("SMS_TWILIO_BASE_URL", default="https://api.twilio
 SMS_TWILIO_ACCOUNT_SID = env.str("SMS_TWILIO_ACCOUNT_SID", default="")
 SMS_TWILIO_AUTH_TOKEN = env.str("SMS_TWILIO_AUTH_TOKEN", default="")
 SMS_STATUS_CALLBACK_URL = env.str("SMS_STATUS_CALLBACK_URL", default="")
+
+# --- Browser notifications (Web Push, crm/notifications/push.py) --------------------------------
+# The VAPID key pair (base64url: the public key as an uncompressed P-256 point, the private key
+# as its 32 bytes). Outside production, when unset, `make run` makes a development pair once in
+# WEB_PUSH_VAPID_DEV_FILE and it is read from there; production reads only the environment
+# (no keys: browser notifications are off, and `check --deploy` warns; the development pair:
+# `check --deploy` fails).
+WEB_PUSH_VAPID_DEV_FILE = VAR_DIR / "web_push_vapid.json"
+
+
+def _development_vapid_pair() -> dict:
+    if PRODUCTION:
+        return {}
+    try:
+        return json.loads(WEB_PUSH_VAPID_DEV_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+_dev_vapid = _development_vapid_pair()
+WEB_PUSH_VAPID_PUBLIC_KEY = env.str(
+    "WEB_PUSH_VAPID_PUBLIC_KEY", default=_dev_vapid.get("public_key", "")
+)
+WEB_PUSH_VAPID_PRIVATE_KEY = env.str(
+    "WEB_PUSH_VAPID_PRIVATE_KEY", default=_dev_vapid.get("private_key", "")
+)
+# Who the push services may write to about our pushes (the VAPID `sub` claim): mailto: or https:.
+WEB_PUSH_CONTACT = env.str(
+    "WEB_PUSH_CONTACT", default="" if PRODUCTION else "mailto:shop@dukkan.local"
+)
+# The push services a browser's subscription may point at (a host or its parent domain): the
+# shop POSTs to that URL, so it must not be any address a visitor names.
+WEB_PUSH_ENDPOINT_HOSTS = env.list(
+    "WEB_PUSH_ENDPOINT_HOSTS",
+    default=[
+        "fcm.googleapis.com",
+        "push.services.mozilla.com",
+        "notify.windows.com",
+        "push.apple.com",
+    ],
+)
+# How long a push service keeps a push for a browser that is offline (seconds).
+WEB_PUSH_TTL_SECONDS = env.int("WEB_PUSH_TTL_SECONDS", default=86400)
+WEB_PUSH_TIMEOUT_SECONDS = env.int("WEB_PUSH_TIMEOUT_SECONDS", default=5)

@@ -169,10 +169,10 @@ def test_audiences_are_counted_per_channel_in_one_query(django_assert_num_querie
 
     with django_assert_num_queries(1):
         given = consent_audience_counts()
-    assert given == {"email": 2, "sms": 1, "phone": 1, "whatsapp": 0}
+    assert given == {"email": 2, "sms": 1, "phone": 1, "whatsapp": 0, "push": 0}
     with django_assert_num_queries(1):
         withdrawn = consent_audience_counts(granted=False)
-    assert withdrawn == {"email": 0, "sms": 1, "phone": 0, "whatsapp": 0}
+    assert withdrawn == {"email": 0, "sms": 1, "phone": 0, "whatsapp": 0, "push": 0}
 
 
 def test_a_consent_taken_on_a_call_has_the_staff_source_and_the_agent():

@@ -43,7 +43,7 @@ PAGES = [
     ("wallet:tab", 3),
     ("wallet:points", 5),
     ("crm:profile", 4),
-    ("crm:message_preferences", 3),
+    ("crm:message_preferences", 4),  # + the browsers with notifications on
     ("crm:your_data", 4),
     ("account_email", 6),
     ("account_change_password", 2),

@@ -4,6 +4,9 @@ import pytest
 from django.core.checks import ERROR, WARNING, run_checks
 
 from tests.shop.test_settings import PRODUCTION_SECRET, _manage, _settings
+from tests.vapid import vapid_pair
+
+VAPID_PUBLIC, VAPID_PRIVATE = vapid_pair()
 
 REAL = {
     "PRODUCTION": True,
@@ -24,6 +27,9 @@ REAL = {
     "PAGE_CACHE_URL": "redis://pages.internal:6379/0",
     "REDIS_URL": "redis://redis.internal:6379/0",
     "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
+    "WEB_PUSH_VAPID_PUBLIC_KEY": VAPID_PUBLIC,
+    "WEB_PUSH_VAPID_PRIVATE_KEY": VAPID_PRIVATE,
+    "WEB_PUSH_CONTACT": "mailto:ops@shop.example.com",
 }
 PRODUCTION_ENV = {
     "DJANGO_ENV": "production",
@@ -42,6 +48,9 @@ REAL_ENV = {
     "ECHECK_SEAL_KEY": "a-long-random-seal-key",
     "ECHECK_ENCRYPTION_KEYS": "xA3p0Jw1VwZ5J6Qm8p0yq9m0v2j5f7n3Yz1cE8lK4sU=",
     "PAGE_CACHE_URL": "redis://pages.internal:6379/0",
+    "WEB_PUSH_VAPID_PUBLIC_KEY": VAPID_PUBLIC,
+    "WEB_PUSH_VAPID_PRIVATE_KEY": VAPID_PRIVATE,
+    "WEB_PUSH_CONTACT": "mailto:ops@shop.example.com",
 }
 
 

@@ -25,6 +25,12 @@ from .outbox import (
     next_allowed_time,
     notification_send,
 )
+from .push import (
+    push_subscription_gone,
+    push_subscription_remove,
+    push_subscription_save,
+    push_turn_off,
+)
 from .texts import kind_switch, message_text_save
 
 __all__ = [
@@ -46,6 +52,10 @@ __all__ = [
     "next_allowed_time",
     "notification_send",
     "notification_send_many",
+    "push_subscription_gone",
+    "push_subscription_remove",
+    "push_subscription_save",
+    "push_turn_off",
     "sms_opt_out",
     "unsubscribe",
     "unsubscribe_url",

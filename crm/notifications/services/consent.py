@@ -10,7 +10,11 @@ from shop.audit import audit_record
 from shop.models import User
 
 from ..links import UNSUBSCRIBE_SALT
-from ..models import Channel, Consent, ConsentCurrent
+from ..models import Channel, Consent, ConsentCurrent, PushSubscription
+
+# Channels that reach a number; the others (email, browser notifications) name the account by
+# its email address.
+PHONE_CHANNELS = (Channel.SMS, Channel.PHONE, Channel.WHATSAPP)
 
 
 def consent_is_given(*, user: User, channel: str) -> bool:
@@ -30,10 +34,13 @@ def consent_set(
 ) -> Consent | None:
     """Record a consent decision and make it the current one; no new row if it changes nothing.
 
-    A first "no" is recorded (an explicit refusal), a repeated one is not.
+    A first "no" is recorded (an explicit refusal), a repeated one is not. A "no" to browser
+    notifications also forgets every browser subscribed to them.
     """
     with transaction.atomic():
         User.objects.select_for_update().only("pk").get(pk=user.pk)
+        if channel == Channel.PUSH and not granted:
+            PushSubscription.objects.filter(user=user).delete()
         current = ConsentCurrent.objects.filter(user=user, channel=channel).first()
         if current is not None and current.granted == granted:
             return None
@@ -41,7 +48,7 @@ def consent_set(
             user=user,
             channel=channel,
             granted=granted,
-            recipient=user.email if channel == Channel.EMAIL else user.phone,
+            recipient=user.phone if channel in PHONE_CHANNELS else user.email,
             source=source,
             text_version=text_version or settings.NOTIFICATIONS_CONSENT_TEXT_VERSION,
             ip_address=ip_address,

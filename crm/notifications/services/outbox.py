@@ -22,6 +22,7 @@ from ..exceptions import PermanentDeliveryError, TemporaryDeliveryError
 from ..kinds import MessageKind, get_kind, kinds_outside_cap, switchable
 from ..links import unsubscribe_url
 from ..models import CAP_COUNTED_STATUSES, Category, Channel, Message, Status, Suppression
+from ..push import push_payload, push_reachable, push_refusal
 from ..rendering import render_message
 from ..selectors import kind_enabled
 from ..send_checks import send_refusal
@@ -33,12 +34,15 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Recipient:
-    """Someone without an account (a guest at checkout)."""
+    """Someone without an account (a guest at checkout), or an account reached at addresses
+    other than its own (the phone given at checkout): `account` then names it, for the channels
+    that reach an account rather than an address (browser notifications)."""
 
     email: str = ""
     phone: str = ""
     language: str = ""
     time_zone: str = ""
+    account: User | None = None
 
 
 def notification_send(
@@ -56,13 +60,14 @@ def notification_send(
 
     `not_before`: not sent before this time (a journey's local morning); marketing also waits
     out the quiet hours of the recipient's time zone from then on. `reply_to`: the email's
-    Reply-To address (a help desk's address for its ticket)."""
+    Reply-To address (a help desk's address for its ticket). A browser notification goes only
+    to an account that said yes to them and has a browser subscribed; otherwise none is queued."""
     message_kind = get_kind(kind)
     user = to if isinstance(to, User) else None
     language = to.language or settings.LANGUAGE_CODE
     rows = []
     for channel in channels or message_kind.channels:
-        address = to.email if channel == Channel.EMAIL else to.phone
+        address = _address(to, channel)
         if not address:
             continue
         if dedupe_key:
@@ -71,7 +76,7 @@ def notification_send(
                 rows.append(existing)
                 continue
         row = _build(
-            user=user,
+            user=to.account if channel == Channel.PUSH and user is None else user,
             to=to,
             kind=message_kind.name,
             category=message_kind.category,
@@ -95,6 +100,17 @@ def notification_send(
             enqueue_delivery(row)
         rows.append(row)
     return rows
+
+
+def _address(to: User | Recipient, channel: str) -> str:
+    """Where the message goes on the channel, or "" when it cannot (or may not) go there."""
+    if channel == Channel.EMAIL:
+        return to.email
+    if channel == Channel.PUSH:
+        account = to if isinstance(to, User) else to.account
+        # The account's browsers, named by its email address in the log.
+        return (account.email or str(account.pk)) if push_reachable(account) else ""
+    return to.phone
 
 
 def _build(
@@ -136,6 +152,15 @@ def _build(
     if channel == Channel.SMS:
         length = sms_length(rendered.text)
         row.sms_encoding, row.sms_parts = length.encoding, length.parts
+    if channel == Channel.PUSH:
+        # A later step about the same thing replaces the earlier notification on the screen.
+        tag = f"{subject[0]}-{subject[1]}" if subject else kind
+        row.body_text = push_payload(
+            title=rendered.subject,
+            body=rendered.text,
+            url=str(context.get("url") or settings.SITE_URL),
+            tag=tag,
+        )
     now = timezone.now()
     if not_before is not None and not_before > now:
         row.status, row.not_before, row.status_reason = Status.DEFERRED, not_before, "not before"
@@ -232,13 +257,14 @@ def message_deliver(*, message_id: int) -> int | None:
 
     The claim commits before the provider is called, so no row lock is held over the network.
     A send check registered for the kind (`send_checks`) may refuse it now: the row then ends
-    `suppressed` with the check's reason and nothing is sent.
+    `suppressed` with the check's reason and nothing is sent. So does a browser notification
+    whose customer withdrew their consent or has no browser subscribed any more.
     """
     row = message_claim(message_id=message_id)
     if row is None:
         return None
     try:
-        refusal = send_refusal(row)
+        refusal = send_refusal(row) or (push_refusal(row) if row.channel == Channel.PUSH else "")
     except Exception as error:  # the check cannot answer now (a database hiccup): try again
         final = row.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS
         return _record_failure(row, TemporaryDeliveryError(f"send check: {error}"), final=final)
