@@ -1,5 +1,5 @@
-"""Set the staff groups again for issue 29's permissions (the delivery promise report). Calls
-the idempotent function of 0002."""
+"""Set the staff groups again for issue 29's permissions (the delivery promise report, the web
+push subscriptions list). Calls the idempotent function of 0002."""
 
 from django.db import migrations
 
@@ -15,6 +15,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("crm", "0019_staff_groups_with_the_complaint_desk"),
         ("orders", "0018_delivery_promise"),
+        ("notifications", "0007_push_channel"),
     ]
 
     operations = [migrations.RunPython(create_staff_groups, migrations.RunPython.noop)]

@@ -10,10 +10,11 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from crm.notifications.models import Message
+from crm.notifications.services import push_subscription_save
 from orders import selectors, services, tasks
 from orders.carriers import TrackingUpdate
 from orders.models import Order, OrderEvent, ShippingMethod
-from tests.factories import StaffFactory
+from tests.factories import StaffFactory, UserFactory
 from tests.orders.fulfilment_helpers import packed_order
 from tests.orders.helpers import shipping_setup, stocked_variant, told
 
@@ -187,3 +188,25 @@ def test_the_promise_report_gives_the_on_time_rate_by_carrier_and_method(client)
     refused = client.get(url, {"start": "2026-12-31", "end": "2026-12-01"})
     assert refused.status_code == 200
     assert "The start date must not be after the end date." in refused.content.decode()
+
+
+def test_a_customer_who_turned_on_browser_notifications_gets_the_late_notice_as_a_push(
+    fake_push, django_capture_on_commit_callbacks
+):
+    customer = UserFactory(verified=True, language="en")
+    browser = fake_push.browser()
+    push_subscription_save(user=customer, subscription=browser.subscription(), source="order_page")
+    order = late_order(user=customer)
+    # Sent at once (on commit), while the clock still reads Tuesday morning.
+    with (
+        time_machine.travel(at(12, 8, 9), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert tasks.watch_promises() == 1
+    [push] = fake_push.pushes_to(browser)
+    assert fake_push.rejections == []
+    assert push.payload["title"] == f"Your order {order.number} is running late — we are sorry"
+    assert push.payload["body"] == (
+        "Now expected by Monday 14 December (it is running late; we are sorry)."
+    )
+    assert push.payload["url"].endswith(f"/orders/{order.number}/")
