@@ -40,9 +40,16 @@ from .returns import (
     returned_quantities,
     withdrawal_ends_at,
 )
-from .shipping import shipping_methods
+from .shipping import (
+    SHIPPING_VERSION,
+    cart_shipping_estimate,
+    kept_shipping_methods,
+    product_shipping_estimate,
+    shipping_methods,
+)
 
 __all__ = [
+    "SHIPPING_VERSION",
     "CheckoutQuote",
     "OrderListPages",
     "address_of",
@@ -50,11 +57,13 @@ __all__ = [
     "cart_item_count",
     "cart_lines",
     "cart_quote",
+    "cart_shipping_estimate",
     "coupon_by_code",
     "coupon_uses_by",
     "credit_note_of",
     "customer_bought",
     "invoice_of",
+    "kept_shipping_methods",
     "open_cart",
     "open_cart_with_lines",
     "order_by_token",
@@ -70,6 +79,7 @@ __all__ = [
     "overdue_order_ids",
     "personal_coupons",
     "pick_list",
+    "product_shipping_estimate",
     "refundable_payment",
     "refunded_quantities",
     "return_actions",

@@ -25,6 +25,7 @@ from ..cart_session import (
 )
 from ..forms import CartAddForm, CouponForm, PointsForm, QuantityForm
 from .limits import visitor_limits
+from .shipping import cart_shipping_box
 
 
 def _cart_page(request: HttpRequest, *, status: int = 200) -> HttpResponse:
@@ -35,11 +36,12 @@ def _cart_page(request: HttpRequest, *, status: int = 200) -> HttpResponse:
         if cart
         else None
     )
+    shipping = cart_shipping_box(request, priced=quote.priced, user=user) if quote else None
     template = "orders/_cart.html" if request.htmx else "orders/cart.html"
     response = render(
         request,
         template,
-        {"cart": cart, "quote": quote, "coupon_form": CouponForm()},
+        {"cart": cart, "quote": quote, "coupon_form": CouponForm(), "shipping": shipping},
         status=status,
     )
     if cart is not None and quote is not None and any(s.price_changed for s in quote.priced.lines):
