@@ -186,6 +186,9 @@ def test_the_chooser_only_goes_back_to_a_page_of_this_shop(client, rates):
         CHOOSE, {"province": "Van"}, headers={"referer": "http://testserver/en/products/"}
     )
     assert response["Location"] == "http://testserver/en/products/"
+    response = client.post(CHOOSE, {"province": "Van", "next": "/en/\r\nSet-Cookie: a=b"})
+    assert response.status_code == 302 and "\n" not in response["Location"]
+    assert "a" not in response.cookies
 
 
 def test_with_htmx_the_chooser_comes_back_to_its_page_and_an_error_reloads_it(client, rates):
@@ -275,6 +278,10 @@ def test_a_staff_change_to_a_rate_reaches_the_cached_page_at_once(client, rates)
     assert _line(client.get(page).text) == "Shipping to Ankara: ₺44.90 (free above ₺500.00)"
     ShippingRegion.objects.filter(name="İstanbul").delete()  # queryset deletes send signals too
     assert _line(Client().get(page).text) == "Shipping from ₺44.90 (free above ₺500.00)"
+    carrier = rates.carrier
+    carrier.is_active = False
+    carrier.save()
+    assert 'class="shipping-line"' not in Client().get(page).text  # nobody ships: no estimate
 
 
 @pytest.mark.pagecache
