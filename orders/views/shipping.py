@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -40,9 +41,8 @@ class ShippingBox:
     """What `orders/_shipping_estimate.html` shows: the estimate and the province chooser."""
 
     estimate: ShippingEstimate
-    next_url: str  # where the chooser comes back to
+    chooser: str  # the chooser's HTML (province_chooser)
     in_cart: bool = False  # the cart says what is left for free shipping; a product its threshold
-    provinces: tuple[str, ...] = PROVINCES_IN_ORDER
 
 
 def _same_site(request: HttpRequest, url: str) -> str:
@@ -80,11 +80,39 @@ def shipping_province(request: HttpRequest) -> HttpResponse:
     return redirect(back)
 
 
-# Stand-ins for what differs per visitor in a kept product-page part.
+# Stand-ins for what differs per visitor in a kept part.
 _CSRF = "__dk_shipping_csrf__"
 _NEXT = "__dk_shipping_next__"
-# (language, shipping version, province, weight, price) -> the part, kept per worker.
+_CHOOSER = "__dk_shipping_chooser__"
+# (language, province) -> the chooser with its 81 options, kept per worker (a few kB each).
+CHOOSERS = Kept(256)
+# (language, shipping version, province, weight, price) -> a product page's line, kept per worker.
 PRODUCT_PARTS = Kept(4096)
+
+
+def _options(chosen: str) -> str:
+    return "".join(
+        f"<option{' selected' if name == chosen else ''}>{escape(name)}</option>"
+        for name in PROVINCES_IN_ORDER
+    )
+
+
+def province_chooser(request: HttpRequest, *, province: str, next_url: str) -> str:
+    """The chooser's form for this visitor: the same for every visitor of a language and
+    province (kept), with their own CSRF token and the page it comes back to."""
+    key = (translation.get_language() or "", province)
+    html = CHOOSERS.get(key)
+    if html is None:
+        context = {
+            "province": province,
+            "options": mark_safe(_options(province)),  # noqa: S308 - names escaped above
+            "csrf_token": _CSRF,
+            "next_url": _NEXT,
+        }
+        html = CHOOSERS.put(key, render_to_string("orders/_province_chooser.html", context))
+    return mark_safe(  # noqa: S308 - the token is CSRF's alphabet, the address escaped
+        html.replace(_CSRF, csrf_token(request)).replace(_NEXT, escape(next_url))
+    )
 
 
 def product_shipping_part(request: HttpRequest, weight: str = "", price: str = "") -> str:
@@ -104,21 +132,23 @@ def product_shipping_part(request: HttpRequest, weight: str = "", price: str = "
         found = selectors.product_shipping_estimate(
             province=province, weight_grams=weight_grams, price=amount
         )
-        box = ShippingBox(estimate=found, next_url=_NEXT)
-        html = render_to_string(
-            "orders/_shipping_estimate.html", {"shipping": box, "csrf_token": _CSRF}
+        box = ShippingBox(estimate=found, chooser=_CHOOSER)
+        part = PRODUCT_PARTS.put(
+            key, render_to_string("orders/_shipping_estimate.html", {"shipping": box})
         )
-        part = PRODUCT_PARTS.put(key, html)
-    return part.replace(_CSRF, csrf_token(request)).replace(_NEXT, escape(request.get_full_path()))
+    if _CHOOSER not in part:  # nothing ships it anywhere: no chooser either
+        return part
+    chooser = province_chooser(request, province=province, next_url=request.get_full_path())
+    return part.replace(_CHOOSER, chooser)
 
 
 def cart_shipping_box(
     request: HttpRequest, *, priced: PricedCart, user: User | None
 ) -> ShippingBox | None:
     """The cart's estimate for its priced lines (None when nothing in it ships)."""
-    found = selectors.cart_shipping_estimate(
-        priced=priced, user=user, province=chosen_province(request)
-    )
+    province = chosen_province(request)
+    found = selectors.cart_shipping_estimate(priced=priced, user=user, province=province)
     if found is None:
         return None
-    return ShippingBox(estimate=found, next_url=reverse("orders:cart"), in_cart=True)
+    chooser = province_chooser(request, province=province, next_url=reverse("orders:cart"))
+    return ShippingBox(estimate=found, chooser=chooser, in_cart=True)
