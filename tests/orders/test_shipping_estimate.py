@@ -147,6 +147,20 @@ def test_a_chosen_province_is_shown_and_remembered_on_the_next_page(client, rate
     assert "<option selected>Van</option>" in turkish
 
 
+def test_the_page_quotes_the_weight_of_the_variant_shown(client, rates):
+    heavy, too_heavy = _product(weight=5000), _product(weight=25000)
+    assert _line(client.get(_page(heavy)).text) == "Shipping from ₺89.90 (free above ₺750.00)"
+    assert 'class="shipping-estimate"' in client.get(_page(too_heavy)).text
+    assert 'class="shipping-line"' not in client.get(_page(too_heavy)).text  # no "from" at all
+    client.post(CHOOSE, {"province": "Van", "next": "/"})
+    # Standard's east band (119.90) loses to Express (99.90); Standard still sets the threshold.
+    assert _line(client.get(_page(heavy)).text) == "Shipping to Van: ₺99.90 (free above ₺750.00)"
+    assert _line(client.get(_page(too_heavy)).text) == "We cannot ship this to Van yet."
+    with translation.override("tr"):
+        turkish = client.get(_page(too_heavy, "tr")).text
+    assert _line(turkish) == "Bunu henüz Van iline gönderemiyoruz."
+
+
 def test_any_spelling_of_a_province_is_taken_as_the_province(client, rates):
     client.post(CHOOSE, {"province": " istanbul ", "next": "/"})
     assert client.session[PROVINCE_SESSION_KEY] == "İstanbul"
