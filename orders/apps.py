@@ -37,3 +37,9 @@ class OrdersConfig(AppConfig):
         from .context_processors import cart_count
 
         register_visitor_part("cart_count", lambda request: str(cart_count(request)))
+
+        from . import invalidation
+        from .views.shipping import PART_NAME, product_shipping_part
+
+        invalidation.connect()
+        register_visitor_part(PART_NAME, product_shipping_part, takes_arguments=True)

@@ -1,7 +1,8 @@
 """Where the web layer keeps a visitor's cart: its id and item count in the session.
 
 A guest's cart is found by the id in the session; a signed-in customer's by their account.
-The item count is kept beside it, so the header shows it without a query on every page.
+The item count is kept beside it, so the header shows it without a query on every page, and
+the province shipping is estimated for (chosen once on the cart or a product page).
 """
 
 from django.http import HttpRequest
@@ -9,12 +10,15 @@ from django.http import HttpRequest
 from shop.models import User
 
 from . import selectors, services
+from .geo import PROVINCES
 from .models import Cart, CartLine
 
 CART_SESSION_KEY = "cart_id"
 COUNT_SESSION_KEY = "cart_count"
 GUEST_ORDERS_SESSION_KEY = "guest_orders"
 JUST_PLACED_SESSION_KEY = "orders.just_placed"
+PROVINCE_SESSION_KEY = "shipping_province"
+_PROVINCE_NAMES = frozenset(PROVINCES.values())
 
 
 def signed_in_user(request: HttpRequest) -> User | None:
@@ -75,3 +79,17 @@ def remember_just_placed(request: HttpRequest, number: str) -> None:
 
 def take_just_placed(request: HttpRequest, number: str) -> bool:
     return request.session.pop(JUST_PLACED_SESSION_KEY, None) == number
+
+
+def chosen_province(request: HttpRequest) -> str:
+    """The province the visitor chose for shipping estimates ("" while none is chosen)."""
+    session = getattr(request, "session", None)
+    name = session.get(PROVINCE_SESSION_KEY, "") if session is not None else ""
+    return name if name in _PROVINCE_NAMES else ""
+
+
+def remember_province(request: HttpRequest, name: str) -> None:
+    """Estimate shipping to this province (one of `geo.PROVINCES`) from now on."""
+    if name not in _PROVINCE_NAMES:
+        raise ValueError(f"not a province of Turkey: {name!r}")
+    request.session[PROVINCE_SESSION_KEY] = name

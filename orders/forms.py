@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from payments.services import payment_checkout_fields
 from shop.phones import clean_mobile, format_mobile
 
-from .geo import PROVINCES, province_name
+from .geo import PROVINCES, PROVINCES_IN_ORDER, province_name
 from .models import Address, BillingType
 from .states import ReturnReason
 
@@ -435,3 +435,16 @@ class PhoneOrderPlaceForm(CheckoutAddressForm):
             (method.pk, str(method)) for method in shipping_methods
         ]
         self.fields["payment_method"].choices = list(payment_methods)
+
+
+class ProvinceForm(forms.Form):
+    """The province shipping is estimated for: one of Turkey's 81, however it is capitalised."""
+
+    province = forms.CharField(label=_("Your province"), max_length=60)
+    next = forms.CharField(required=False, max_length=2000)
+
+    def clean_province(self) -> str:
+        name = province_name(self.cleaned_data["province"].strip())
+        if name not in PROVINCES_IN_ORDER:
+            raise forms.ValidationError(_("Choose a province of Turkey."))
+        return name

@@ -28,3 +28,15 @@ _BY_FOLDED = {fold(name): name for name in PROVINCES.values()}
 def province_name(text: str) -> str:
     """The province as spelled officially ('istanbul' → 'İstanbul'); other text unchanged."""
     return _BY_FOLDED.get(fold(text), text)
+
+
+_TURKISH_ORDER = {letter: i for i, letter in enumerate("abcçdefgğhıijklmnoöprsştuüvyz")}
+
+
+def _turkish_key(name: str) -> list[int]:
+    lowered = name.replace("I", "ı").replace("İ", "i").lower().replace("â", "a")
+    return [_TURKISH_ORDER.get(letter, 99) for letter in lowered]
+
+
+# The provinces as a shopper looks for them: in Turkish alphabetical order (Çanakkale after Bursa).
+PROVINCES_IN_ORDER: tuple[str, ...] = tuple(sorted(PROVINCES.values(), key=_turkish_key))

@@ -90,6 +90,12 @@ class PricedCart:
         return self.totals.subtotal - self.totals.discount
 
     @property
+    def shipping_basket(self) -> Decimal:
+        """What a free-shipping threshold is measured on: the items after the coupon, before
+        points (redeeming points never costs the shopper a threshold)."""
+        return self.items_total + self.totals.points_discount
+
+    @property
     def has_problems(self) -> bool:
         return any(line.problem for line in self.lines)
 

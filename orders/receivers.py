@@ -18,9 +18,10 @@ from payments.states import PaymentStatus
 from shop.models import User
 
 from . import services
-from .cart_session import CART_SESSION_KEY, remember_cart
+from .cart_session import CART_SESSION_KEY, chosen_province, remember_cart, remember_province
+from .geo import PROVINCES
 from .messages import payment_refunded_schedule, refund_account_ask_schedule
-from .models import Cart, CartStatus, Order
+from .models import Address, Cart, CartStatus, Order
 from .signals import order_status_changed
 from .states import OrderStatus
 
@@ -155,3 +156,20 @@ def merge_guest_cart(
     if cart is None:
         cart = Cart.objects.filter(user=user, status=CartStatus.OPEN).first()
     remember_cart(request, cart)
+
+
+@receiver(user_logged_in, dispatch_uid="orders.province_on_login")
+def province_from_default_address(
+    sender: type, request: HttpRequest | None, user: User, **kwargs: object
+) -> None:
+    """Shipping is estimated for the default delivery address's province until the customer
+    chooses another (once, at log-in: no query on each page)."""
+    if request is None or not hasattr(request, "session") or chosen_province(request):
+        return
+    province = (
+        Address.objects.filter(user=user, is_default_shipping=True, country="TR")
+        .values_list("province", flat=True)
+        .first()
+    )
+    if province in PROVINCES.values():
+        remember_province(request, province)

@@ -48,9 +48,16 @@ from .returns import (
     returned_quantities,
     withdrawal_ends_at,
 )
-from .shipping import shipping_methods
+from .shipping import (
+    SHIPPING_VERSION,
+    cart_shipping_estimate,
+    kept_shipping_methods,
+    product_shipping_estimate,
+    shipping_methods,
+)
 
 __all__ = [
+    "SHIPPING_VERSION",
     "CheckoutQuote",
     "OrderListPages",
     "address_of",
@@ -58,6 +65,7 @@ __all__ = [
     "cart_item_count",
     "cart_lines",
     "cart_quote",
+    "cart_shipping_estimate",
     "coupon_by_code",
     "coupon_uses_by",
     "credit_note_of",
@@ -65,6 +73,7 @@ __all__ = [
     "default_promise",
     "delivery_promise",
     "invoice_of",
+    "kept_shipping_methods",
     "on_time_report",
     "open_cart",
     "open_cart_with_lines",
@@ -84,6 +93,7 @@ __all__ = [
     "overdue_order_ids",
     "personal_coupons",
     "pick_list",
+    "product_shipping_estimate",
     "refundable_payment",
     "refunded_quantities",
     "return_actions",

@@ -88,9 +88,7 @@ def cart_quote(
     options: list[ShippingQuote] = []
     chosen: ShippingQuote | None = None
     if base.needs_shipping and country:
-        # Lines after the coupon, before points, shipping and fees: redeeming points never
-        # costs the shopper a free-shipping threshold.
-        basket = base.items_total + base.totals.points_discount
+        basket = base.shipping_basket
         tier_free_shipping = customer_benefits(user=user).free_shipping
         for method in shipping_methods():
             offer = quote(

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ..views import cart, checkout, express
+from ..views import cart, checkout, express, shipping
 
 urlpatterns = [
     path("cart/", cart.cart_detail, name="cart"),
@@ -12,6 +12,8 @@ urlpatterns = [
     path("cart/coupon/", cart.cart_coupon, name="cart_coupon"),
     path("cart/coupon/remove/", cart.cart_coupon_remove, name="cart_coupon_remove"),
     path("cart/points/", cart.cart_points, name="cart_points"),
+    # The province shipping is estimated for (the cart and product pages' chooser).
+    path("shipping/province/", shipping.shipping_province, name="shipping_province"),
     path("checkout/", checkout.checkout, name="checkout"),
     # One-click buying (the wallet): its own express cart and confirmation page.
     path("buy-now/", express.buy_now, name="buy_now"),

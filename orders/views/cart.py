@@ -27,6 +27,7 @@ from ..forms import CartAddForm, CouponForm, PointsForm, QuantityForm
 from ..promise import Promise
 from ..selectors.promises import default_promise
 from .limits import visitor_limits
+from .shipping import cart_shipping_box
 
 
 def _cart_page(request: HttpRequest, *, status: int = 200) -> HttpResponse:
@@ -37,6 +38,7 @@ def _cart_page(request: HttpRequest, *, status: int = 200) -> HttpResponse:
         if cart
         else None
     )
+    shipping = cart_shipping_box(request, priced=quote.priced, user=user) if quote else None
     template = "orders/_cart.html" if request.htmx else "orders/cart.html"
     response = render(
         request,
@@ -46,6 +48,7 @@ def _cart_page(request: HttpRequest, *, status: int = 200) -> HttpResponse:
             "quote": quote,
             "coupon_form": CouponForm(),
             "promise": _promise(quote),
+            "shipping": shipping,
         },
         status=status,
     )

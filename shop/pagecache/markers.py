@@ -11,11 +11,32 @@ from django.http import HttpRequest
 
 # Parts of a page that differ per visitor: name -> function(request) -> HTML to put in its place.
 VISITOR_PARTS: dict[str, Callable[[HttpRequest], str]] = {}
+# Parts that also take what the page knows (a product's weight and price), carried in their
+# marker: name -> function(request, *arguments) -> HTML.
+VISITOR_PARTS_WITH_ARGUMENTS: dict[str, Callable[..., str]] = {}
+# An argument a marker may carry: no "_" (a marker ends at "__") and no ":" (the separator).
+_ARGUMENT = re.compile(r"[0-9A-Za-z.-]*")
 
 
-def register_visitor_part(name: str, render: Callable[[HttpRequest], str]) -> None:
-    """A per-visitor part a cached page may hold; apps fill in their own (orders: cart count)."""
-    VISITOR_PARTS[name] = render
+def register_visitor_part(
+    name: str, render: Callable[..., str], *, takes_arguments: bool = False
+) -> None:
+    """A per-visitor part a cached page may hold; apps fill in their own (orders: cart count).
+
+    With `takes_arguments`, `render(request, *arguments)` gets the page's own values (strings).
+    """
+    (VISITOR_PARTS_WITH_ARGUMENTS if takes_arguments else VISITOR_PARTS)[name] = render
+
+
+def part_name(name: str, *arguments: object) -> str:
+    """A part's name with the page's values for it, as its marker carries them
+    ("shipping_estimate:1200:349.90"); ValueError for a value a marker cannot carry."""
+    texts = [str(argument) for argument in arguments]
+    if not texts:
+        return name
+    if any(not _ARGUMENT.fullmatch(text) for text in texts):
+        raise ValueError(f"a visitor part's argument is letters, digits, '.' and '-': {texts}")
+    return ":".join([name, *texts])
 
 
 # Pure functions of the secret key: a C-level memo (one or two entries ever) costs less than
@@ -27,7 +48,7 @@ def _marker_secret(secret_key: str) -> str:
 
 @lru_cache(maxsize=4)
 def _marker_pattern(secret: str) -> re.Pattern[str]:
-    return re.compile(r"__dkpc" + secret + r"_(\w+?)__")
+    return re.compile(r"__dkpc" + secret + r"_(\w+?(?::[0-9A-Za-z.-]*)*)__")
 
 
 def marker(name: str) -> str:
@@ -41,6 +62,10 @@ def is_filling(request: HttpRequest | None) -> bool:
 
 
 def render_visitor_part(request: HttpRequest, name: str) -> str:
+    if ":" in name:  # a part with arguments (part_name)
+        base, *arguments = name.split(":")
+        render = VISITOR_PARTS_WITH_ARGUMENTS.get(base)
+        return render(request, *arguments) if render is not None else ""
     render = VISITOR_PARTS.get(name)
     return render(request) if render is not None else ""
 

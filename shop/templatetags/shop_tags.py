@@ -71,12 +71,14 @@ def vat_percent(rate: Decimal | str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def visitor(context: template.Context, name: str) -> SafeString:
+def visitor(context: template.Context, name: str, *arguments: object) -> SafeString:
     """A part of the page that differs per visitor (shop.pagecache): the real value, or, while
-    the page is rendered for the page cache, a marker each response fills for its visitor."""
+    the page is rendered for the page cache, a marker each response fills for its visitor.
+    `arguments` are the page's own values the part needs (`{% visitor "x" variant.pk %}`)."""
     request = context.get("request")
     if request is None:
         return mark_safe("")
+    name = pagecache.part_name(name, *arguments)
     if pagecache.is_filling(request) or context.get(CHROME_FILLING):
         return mark_safe(pagecache.marker(name))  # noqa: S308
     return mark_safe(pagecache.render_visitor_part(request, name))  # noqa: S308
