@@ -20,6 +20,9 @@ class OrdersConfig(AppConfig):
             lambda user_id, product_id: customer_bought(user_id=user_id, product_id=product_id)
         )
         register_order_kinds()
+        from .exchange_messages import register_exchange_kinds
+
+        register_exchange_kinds()
         register_customer_benefits("loyalty_tier", loyalty_tier_benefits)
         register_seeder("orders", seed_orders_demo)
         from .wallet_demo import seed_wallet_demo

@@ -12,6 +12,7 @@ from .cart import (
     with_coupon_categories,
 )
 from .checkout import CheckoutQuote, cart_quote
+from .exchanges import ExchangeOffer, exchange_offers
 from .orders import (
     OrderListPages,
     customer_bought,
@@ -44,6 +45,7 @@ from .shipping import shipping_methods
 
 __all__ = [
     "CheckoutQuote",
+    "ExchangeOffer",
     "OrderListPages",
     "address_of",
     "addresses_of",
@@ -54,6 +56,7 @@ __all__ = [
     "coupon_uses_by",
     "credit_note_of",
     "customer_bought",
+    "exchange_offers",
     "invoice_of",
     "open_cart",
     "open_cart_with_lines",

@@ -113,3 +113,8 @@ BUSINESS_HOURS = tuple(env.list("BUSINESS_HOURS", default=["09:00", "18:00"]))
 BUSINESS_HALF_DAY_CLOSES_AT = env.str("BUSINESS_HALF_DAY_CLOSES_AT", default="13:00")
 # How often the calendar job makes sure this year's and next year's holidays are there.
 CALENDAR_SEED_EVERY_SECONDS = env.int("CALENDAR_SEED_EVERY_SECONDS", default=86400)
+# --- Issue 29 (exchange helper): exchanges in the returns portal --------------------------------
+# A replacement that costs more waits this long for the customer to pay the difference from the
+# pay link before it expires and its reserved stock goes back: three days, so a customer who
+# reads the message in the evening or at the weekend still has time (a checkout waits 30 min).
+EXCHANGE_PAYMENT_TIMEOUT_HOURS = env.int("EXCHANGE_PAYMENT_TIMEOUT_HOURS", default=72)
