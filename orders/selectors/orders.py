@@ -28,7 +28,7 @@ from ..states import OrderStatus
 from .order_parts import order_lines_with_current_names, order_payments_with_outcomes
 
 # What "My orders" shows of each order (and the buy-again form's number).
-ORDER_LIST_FIELDS = ("number", "placed_at", "status", "total", "currency")
+ORDER_LIST_FIELDS = ("number", "placed_at", "status", "total", "currency", "source")
 
 
 def orders_of(*, user: User) -> QuerySet[Order]:
