@@ -26,8 +26,8 @@ def order_exchange(request: HttpRequest, number: str) -> HttpResponse:
         messages.error(
             request,
             _(
-                "Nothing in this order can be exchanged now: the withdrawal period is over, or no "
-                "other size or colour is in stock."
+                "Nothing in this order can be exchanged now: the withdrawal period is over, or it "
+                "comes in no other size or colour."
             ),
         )
         return redirect("orders:confirmation", number=number)
