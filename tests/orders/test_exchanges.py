@@ -20,7 +20,7 @@ from orders.services.replacements import ReplacementRefused
 from payments.models import Refund
 from payments.services import balance_of
 from shop.exceptions import ShopError
-from tests.factories import ProductFactory, UserFactory, VariantFactory
+from tests.factories import ProductFactory, StaffFactory, UserFactory, VariantFactory
 
 from .fulfilment_helpers import digital_variant, packed_order, pay
 from .helpers import cart_with, place, shipping_setup, told
@@ -375,3 +375,46 @@ def test_bad_exchange_input_in_the_portal_is_a_clear_message_and_another_custome
     assert "out of stock" in answer.content.decode()
     _nothing_written(order, large)
     assert _page_client(UserFactory()).get(url).status_code == 404
+
+
+# --- staff ---------------------------------------------------------------------------------
+
+
+def test_staff_see_the_exchange_on_the_return_and_receiving_it_releases_the_replacement():
+    medium, large = _sizes("100.00", "100.00")
+    order = _bought(medium)
+    order_return = _exchange(order, large)
+    replacement = order_return.replacement
+    client = Client()
+    client.force_login(StaffFactory())
+    url = reverse("admin:orders_return_change", args=[order_return.pk])
+
+    screen = client.get(url).content.decode()
+    assert replacement.number in screen and "held until the return is received" in screen
+    answer = client.post(
+        reverse("admin:orders_return_act", args=[order_return.pk]),
+        {"act": "receive"}
+        | {f"restock-{line.pk}": "sellable" for line in order_return.lines.all()},
+    )
+
+    assert answer.status_code == 302
+    assert "released for shipping" in client.get(url).content.decode()
+    assert services.order_step(order=replacement, to="preparing").status == "preparing"
+
+
+def test_staff_keep_the_trusted_customers_in_the_admin():
+    customer = UserFactory(verified=True, email="trusted@example.com")
+    staff = StaffFactory()
+    client = Client()
+    client.force_login(staff)
+
+    answer = client.post(
+        reverse("admin:orders_trustedcustomer_add"),
+        {"user": customer.pk, "note": "A regular, never a problem"},
+    )
+
+    assert answer.status_code == 302
+    trust = TrustedCustomer.objects.get(user=customer)
+    assert trust.added_by == staff
+    listing = client.get(reverse("admin:orders_trustedcustomer_changelist")).content.decode()
+    assert "trusted@example.com" in listing
