@@ -12,7 +12,7 @@ from .cart import (
     with_coupon_categories,
 )
 from .checkout import CheckoutQuote, cart_quote
-from .exchanges import ExchangeOffer, exchange_offers
+from .exchanges import ExchangeOffer, exchange_held_for, exchange_offers
 from .orders import (
     OrderListPages,
     customer_bought,
@@ -56,6 +56,7 @@ __all__ = [
     "coupon_uses_by",
     "credit_note_of",
     "customer_bought",
+    "exchange_held_for",
     "exchange_offers",
     "invoice_of",
     "open_cart",

@@ -6,7 +6,8 @@ from decimal import Decimal
 from catalog.models import ProductStatus, Variant
 
 from ..legal import variant_label
-from ..models import OrderLine
+from ..models import Order, OrderLine, Return
+from ..states import OrderSource
 
 
 @dataclass(frozen=True)
@@ -58,3 +59,16 @@ def exchange_offers(*, returnable: list) -> list[ExchangeOffer]:
         if choices:
             offers.append(ExchangeOffer(line=item.line, left=item.left, choices=choices))
     return offers
+
+
+def exchange_held_for(*, order: Order) -> str:
+    """The return code an exchange's replacement waits for before it may be prepared; "" when
+    it is not held (not an exchange, or released: the return arrived, a trusted customer)."""
+    if order.source != OrderSource.EXCHANGE:
+        return ""
+    return (
+        Return.objects.filter(replacement=order, replacement_released_at__isnull=True)
+        .values_list("number", flat=True)
+        .first()
+        or ""
+    )

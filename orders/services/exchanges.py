@@ -91,8 +91,10 @@ def exchange_request(
             return _exchange(locked, items, reason_code, key, by, now, refund_account)
     except IntegrityError:
         existing = Return.objects.filter(order=order, request_key=key).first()
-        if existing is None:
-            raise
+        if existing is None:  # a key already used for another order: never this form's
+            raise ExchangeError(
+                _("This form has expired: please open the exchange page again.")
+            ) from None
         return existing
 
 

@@ -25,13 +25,13 @@ from ..messages import (
     payment_reminder_schedule,
     payment_returned_schedule,
 )
-from ..models import Coupon, CouponRedemption, Order, OrderEvent, Return
+from ..models import Coupon, CouponRedemption, Order, OrderEvent
+from ..selectors.exchanges import exchange_held_for
 from ..signals import order_status_changed
 from ..states import (
     FOLLOWS_SHIPMENTS,
     HOLDS_ALLOCATION,
     CancelReason,
-    OrderSource,
     OrderStatus,
     can_transition,
 )
@@ -101,13 +101,9 @@ def _check_fulfilment_path(order: Order, to: str) -> None:
                 _("Only an order of digital products is delivered without shipping.")
             )
         return
-    if order.source == OrderSource.EXCHANGE and to == OrderStatus.PREPARING:
+    if to == OrderStatus.PREPARING:
         # An exchange's replacement waits for its return (services/exchange_steps.py).
-        held_for = (
-            Return.objects.filter(replacement=order, replacement_released_at__isnull=True)
-            .values_list("number", flat=True)
-            .first()
-        )
+        held_for = exchange_held_for(order=order)
         if held_for:
             raise InvalidTransition(
                 _("This exchange is sent once its return %(number)s has arrived.")

@@ -391,6 +391,10 @@ def test_staff_see_the_exchange_on_the_return_and_receiving_it_releases_the_repl
 
     screen = client.get(url).content.decode()
     assert replacement.number in screen and "held until the return is received" in screen
+    order_url = reverse("admin:orders_order_change", args=[replacement.pk])
+    held = client.get(order_url).content.decode()
+    assert f"sent once its return {order_return.number} has arrived" in held
+    assert 'value="preparing"' not in held
     answer = client.post(
         reverse("admin:orders_return_act", args=[order_return.pk]),
         {"act": "receive"}
@@ -399,6 +403,7 @@ def test_staff_see_the_exchange_on_the_return_and_receiving_it_releases_the_repl
 
     assert answer.status_code == 302
     assert "released for shipping" in client.get(url).content.decode()
+    assert 'value="preparing"' in client.get(order_url).content.decode()
     assert services.order_step(order=replacement, to="preparing").status == "preparing"
 
 
