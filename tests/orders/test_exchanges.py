@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from catalog.models import Variant
+from crm.notifications.models import Message
 from orders import services
 from orders.exceptions import InvalidTransition
 from orders.models import Order, OrderEvent, Return, TrustedCustomer
@@ -162,6 +163,13 @@ def test_a_dearer_size_waits_for_the_difference_from_the_pay_link_then_is_confir
     # Kept for three days, not a checkout's half hour, so the customer has time to pay.
     assert replacement.expires_at - timezone.now() > timedelta(hours=71)
     assert {channel for channel, _ in told(replacement, "exchange_pay_link")} == {"email", "sms"}
+    # In the customer's language (Turkish here), with the amount and the link to pay it.
+    email = Message.objects.get(kind="exchange_pay_link", channel="email")
+    assert email.subject_line == f"{replacement.number} numaralı değişiminiz: farkı ödeyin"
+    assert "₺20,00" in email.body_text and order.number in email.body_text
+    with translation.override("tr"):
+        pay_path = reverse("orders:pay", args=[replacement.number])
+    assert pay_path.replace("/", "%2F") in email.body_text
     assert order_return.amount == 0
     _receive(order_return)
     with pytest.raises(ShopError, match="pay the difference"):
@@ -423,3 +431,19 @@ def test_staff_keep_the_trusted_customers_in_the_admin():
     assert trust.added_by == staff
     listing = client.get(reverse("admin:orders_trustedcustomer_changelist")).content.decode()
     assert "trusted@example.com" in listing
+
+
+def test_the_exchange_page_and_the_timeline_speak_turkish():
+    medium, large = _sizes("100.00", "100.00")
+    customer = UserFactory(verified=True, language="tr")
+    order = _bought(medium, user=customer)
+    client = _page_client(customer)
+
+    with translation.override("tr"):
+        page = client.get(reverse("orders:exchange", args=[order.number])).content.decode()
+        assert "Neden başka bir tane istiyorsunuz?" in page and "Bu ürünleri değiştir" in page
+        order_return = _exchange(order, large)
+        shown = client.get(reverse("orders:confirmation", args=[order.number])).content.decode()
+
+    assert "Değişim istendi, yeni ürünler şu siparişte" in shown
+    assert order_return.replacement.number in shown
