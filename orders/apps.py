@@ -25,6 +25,9 @@ class OrdersConfig(AppConfig):
 
         register_delivery_promise(default_promise)
         register_order_kinds()
+        from .exchange_messages import register_exchange_kinds
+
+        register_exchange_kinds()
         register_customer_benefits("loyalty_tier", loyalty_tier_benefits)
         register_seeder("orders", seed_orders_demo)
         from .wallet_demo import seed_wallet_demo

@@ -85,6 +85,14 @@ KIND_BY_EVENT = {
 # (once per refund), so the order going back to delivered or on to returned sends nothing.
 # Steps the customer hears about another way (the replacement order sends its own message).
 SILENT_EVENTS = frozenset({"return_refunded", "replacement"})
+# --- exchanges (services/exchanges.py): timeline steps told by the exchange's own messages ---
+SILENT_EVENTS |= {
+    "exchange_requested",
+    "exchange_for",
+    "exchange_released",
+    "exchange_refunded_in_full",
+    "return_cancelled",
+}
 
 
 # Messages about paying, not about a status: sent once per payment or order.

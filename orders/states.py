@@ -85,11 +85,16 @@ class ReturnReason(models.TextChoices):
 
     CHANGED_MIND = "changed_mind", _("Changed my mind")
     WRONG_SIZE = "wrong_size", _("Wrong size or fit")
+    WRONG_COLOUR = "wrong_colour", _("Wrong colour")
     DAMAGED = "damaged", _("Damaged or faulty")
     WRONG_ITEM = "wrong_item", _("Wrong item sent")
     NOT_AS_DESCRIBED = "not_as_described", _("Not as described")
     LATE = "late", _("Arrived too late")
     OTHER = "other", _("Other")
+
+
+# An exchange (another variant of the same product instead) is offered for these reasons only.
+EXCHANGE_REASONS = (ReturnReason.WRONG_SIZE, ReturnReason.WRONG_COLOUR)
 
 
 class OrderSource(models.TextChoices):
@@ -99,6 +104,8 @@ class OrderSource(models.TextChoices):
     AGENT = "agent", _("Phone order by an agent")
     # Sent again free of charge to resolve a complaint (orders.services.replacement_order_create).
     REPLACEMENT = "replacement", _("Replacement for a complaint")
+    # Another size or colour the customer chose in the returns portal (services/exchanges.py).
+    EXCHANGE = "exchange", _("Exchange from the returns portal")
 
 
 class ReturnStatus(models.TextChoices):
@@ -107,6 +114,8 @@ class ReturnStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
     RECEIVED = "received", _("Received and inspected")
     REFUNDED = "refunded", _("Refunded")
+    # Approved but the parcel never came back, or the customer changed their mind: staff cancel.
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Restock(models.TextChoices):
@@ -121,9 +130,10 @@ R = ReturnStatus
 # (a withdrawal of digital items only: nothing to send back).
 RETURN_TRANSITIONS: dict[str, frozenset[str]] = {
     R.REQUESTED: frozenset({R.APPROVED, R.REJECTED}),
-    R.APPROVED: frozenset({R.RECEIVED}),
+    R.APPROVED: frozenset({R.RECEIVED, R.CANCELLED}),
     R.RECEIVED: frozenset({R.REFUNDED}),
     R.REJECTED: frozenset(),
+    R.CANCELLED: frozenset(),
     # Refunded again: only when its refund failed, a new one is reserved (`return_refund`).
     R.REFUNDED: frozenset({R.REFUNDED}),
 }

@@ -56,6 +56,8 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + _models("orders", "orderline orderevent invoice creditnote cart", *VIEW)
             + _models("orders", "return shipment", "view", "change")
             + _models("orders", "carrier shippingregion shippingmethod shippingrate coupon", *ALL)
+            # Who is trusted to send items back: their exchanges ship at once.
+            + _models("orders", "trustedcustomer", *ALL)
             + _models("payments", "payment refund loyaltytier", *VIEW)
             + _models("notifications", "message", *VIEW)
             + _model("shop.user", "view")

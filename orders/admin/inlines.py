@@ -52,6 +52,7 @@ class ReturnInline(HistoryInline):
     """The order's returns; staff open one to decide, receive and refund it."""
 
     model = Return
+    fk_name = "order"  # (its exchange's replacement order is the other key to an order)
     fields = ["code", "kind", "status", "amount", "refund_due_by", "requested_at"]
 
     @admin.display(description=_("return code"))

@@ -20,7 +20,7 @@ from shop.dates import day_span
 from shop.exceptions import ShopError
 from shop.templatetags.shop_tags import money, vat_percent
 
-from .. import services
+from .. import selectors, services
 from ..models import BillingType, Invoice, Order
 from ..states import OrderStatus
 from .fulfilment import LateToShipFilter, OrderFulfilmentMixin
@@ -161,6 +161,16 @@ class OrderAdmin(PhoneOrderMixin, OrderFulfilmentMixin, MalformedFilterSafeMixin
                     step_url,
                     status,
                     OrderStatus(status).label,
+                )
+            )
+        held_for = selectors.exchange_held_for(order=order)
+        if held_for:
+            # An exchange's replacement: the warehouse waits for the return's parcel.
+            buttons.append(
+                format_html(
+                    '<span class="exchange-held">{}</span>',
+                    _("Exchange: sent once its return %(number)s has arrived.")
+                    % {"number": held_for},
                 )
             )
         return format_html_join(" ", "{}", ((b,) for b in buttons)) if buttons else "—"

@@ -16,7 +16,7 @@ from shop.admin_safety import MalformedFilterSafeMixin
 from shop.exceptions import ShopError
 
 from .. import selectors, services
-from ..models import Return, ReturnLine
+from ..models import Return, ReturnLine, TrustedCustomer
 from ..states import ReturnStatus
 from .inlines import HistoryInline
 from .permissions import REFUND_PERMISSION, RETURN_PERMISSION
@@ -51,7 +51,44 @@ class RefundDueFilter(admin.SimpleListFilter):
 
 class ReturnLineInline(HistoryInline):
     model = ReturnLine
-    fields = ["order_line", "quantity", "amount", "restock"]
+    fields = ["order_line", "quantity", "amount", "restock", "exchange_variant", "exchange_price"]
+
+
+class ExchangeFilter(admin.SimpleListFilter):
+    """Exchanges (a replacement order sends other sizes or colours) or plain returns."""
+
+    title = _("exchange")
+    parameter_name = "exchange"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        return [("yes", _("Exchanges")), ("no", _("Returns for a refund"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Return]) -> QuerySet[Return]:
+        if self.value() == "yes":
+            return queryset.filter(replacement__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(replacement__isnull=True)
+        return queryset
+
+
+@admin.register(TrustedCustomer)
+class TrustedCustomerAdmin(MalformedFilterSafeMixin, admin.ModelAdmin):
+    """Customers whose exchanges ship at once, before their return arrives: staff with the
+    trusted customer permissions (add, change, delete) keep this list."""
+
+    list_display = ["user", "note", "added_by", "added_at"]
+    list_select_related = ["user", "added_by"]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "note"]
+    autocomplete_fields = ["user"]
+    fields = ["user", "note", "added_by", "added_at"]
+    readonly_fields = ["added_by", "added_at"]
+
+    def save_model(
+        self, request: HttpRequest, obj: TrustedCustomer, form: object, change: bool
+    ) -> None:
+        if not change:
+            obj.added_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Return)
@@ -66,11 +103,12 @@ class ReturnAdmin(MalformedFilterSafeMixin, admin.ModelAdmin):
         "reason_code",
         "status",
         "amount",
+        "replacement",
         "refund_due_by",
         "requested_at",
     ]
-    list_filter = [RefundDueFilter, "status", "kind", "reason_code"]
-    list_select_related = ["order"]
+    list_filter = [RefundDueFilter, ExchangeFilter, "status", "kind", "reason_code"]
+    list_select_related = ["order", "replacement"]
     search_fields = ["number", "order__number", "order__email"]
     ordering = ["refund_due_by", "-requested_at"]
     inlines = [ReturnLineInline]
@@ -93,9 +131,11 @@ class ReturnAdmin(MalformedFilterSafeMixin, admin.ModelAdmin):
         "refund_due_by",
         "refund",
         "refund_account",  # where cash goes back: shown as the holder and the last 4 digits
+        "replacement_link",
+        "replacement_released_at",
         "created_by",
     ]
-    exclude = ["order"]
+    exclude = ["order", "replacement", "request_key"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -107,6 +147,25 @@ class ReturnAdmin(MalformedFilterSafeMixin, admin.ModelAdmin):
     def order_link(self, order_return: Return) -> str:
         url = reverse("admin:orders_order_change", args=[order_return.order_id])
         return format_html('<a href="{}">{}</a>', url, order_return.order.number)
+
+    @admin.display(description=_("exchange: replacement order"))
+    def replacement_link(self, order_return: Return) -> str:
+        """The order sending the sizes or colours chosen instead, and whether it may ship."""
+        replacement = order_return.replacement
+        if replacement is None:
+            return "—"
+        url = reverse("admin:orders_order_change", args=[replacement.pk])
+        if order_return.replacement_released_at is not None:
+            state = _("released for shipping")
+        else:
+            state = _("held until the return is received")
+        return format_html(
+            '<a href="{}">{}</a> · {} · {}',
+            url,
+            replacement.number,
+            replacement.get_status_display(),
+            state,
+        )
 
     @admin.display(description=_("next steps"))
     def next_actions(self, order_return: Return) -> str:
@@ -145,6 +204,12 @@ class ReturnAdmin(MalformedFilterSafeMixin, admin.ModelAdmin):
                     for line in order_return.lines.all()
                 }
                 services.return_receive(order_return=order_return, restock=restock, by=request.user)
+            elif action == "cancel":
+                services.return_cancel(
+                    order_return=order_return,
+                    note=request.POST.get("decision_note", ""),
+                    by=request.user,
+                )
             elif action == "refund":
                 if not request.user.has_perm(REFUND_PERMISSION):
                     self.message_user(request, _("You may not refund payments."), messages.ERROR)

@@ -6,7 +6,7 @@ from .checkout import LegalDocumentKind, OrderDocument
 from .downloads import DownloadLink
 from .invoices import Invoice, InvoiceCounter
 from .orders import Order, OrderEvent, OrderLine, PromiseReport
-from .returns import CreditNote, Return, ReturnLine
+from .returns import CreditNote, Return, ReturnLine, TrustedCustomer
 from .shipments import CarrierUpdate, Shipment, ShipmentEvent, ShipmentLine, ShipmentStatus
 from .shipping import Carrier, ShippingMethod, ShippingRate, ShippingRegion
 
@@ -40,4 +40,5 @@ __all__ = [
     "ShippingMethod",
     "ShippingRate",
     "ShippingRegion",
+    "TrustedCustomer",
 ]

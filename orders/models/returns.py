@@ -58,6 +58,22 @@ class Return(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # An exchange: the order sending the variants the customer chose instead (services/exchanges).
+    replacement = models.OneToOneField(
+        "orders.Order",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="exchange_return",
+        verbose_name=_("replacement order"),
+    )
+    # When the replacement was let go to the warehouse: the return received, or at once for a
+    # trusted customer. Until then it is held (it cannot start being prepared).
+    replacement_released_at = models.DateTimeField(
+        _("replacement released at"), null=True, blank=True
+    )
+    # The exchange form's one-time key: the same form sent twice (a double click) finds this.
+    request_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     class Meta:
         verbose_name = _("return")
@@ -92,6 +108,18 @@ class ReturnLine(models.Model):
     # The share of the line's paid total (after its coupon share) these units refund.
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     restock = models.CharField(_("restock"), max_length=12, choices=Restock, blank=True)
+    # An exchange: the variant of the same product sent instead, and its price when asked.
+    exchange_variant = models.ForeignKey(
+        "catalog.Variant",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("exchanged for"),
+    )
+    exchange_price = models.DecimalField(
+        _("price of the new variant"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("returned line")
@@ -141,3 +169,33 @@ class CreditNote(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class TrustedCustomer(models.Model):
+    """A customer staff trust to send the item back: their exchanges ship at once, before the
+    return arrives. A row per customer; removing it withdraws the trust."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="exchange_trust",
+        verbose_name=_("customer"),
+    )
+    note = models.CharField(_("why"), max_length=255, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    added_at = models.DateTimeField(_("added at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("trusted customer (exchanges ship at once)")
+        verbose_name_plural = _("trusted customers (exchanges ship at once)")
+        ordering = ["-added_at"]
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -12,6 +12,7 @@ from .cart import (
     with_coupon_categories,
 )
 from .checkout import CheckoutQuote, cart_quote
+from .exchanges import ExchangeOffer, exchange_held_for, exchange_offers
 from .orders import (
     OrderListPages,
     customer_bought,
@@ -59,6 +60,7 @@ from .shipping import (
 __all__ = [
     "SHIPPING_VERSION",
     "CheckoutQuote",
+    "ExchangeOffer",
     "OrderListPages",
     "address_of",
     "addresses_of",
@@ -72,6 +74,8 @@ __all__ = [
     "customer_bought",
     "default_promise",
     "delivery_promise",
+    "exchange_held_for",
+    "exchange_offers",
     "invoice_of",
     "kept_shipping_methods",
     "on_time_report",

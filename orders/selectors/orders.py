@@ -36,6 +36,7 @@ ORDER_LIST_FIELDS = (
     "status",
     "total",
     "currency",
+    "source",
     "promised_from",
     "promised_to",
     "estimated_to",
@@ -137,7 +138,10 @@ def _full(orders: QuerySet[Order]) -> QuerySet[Order]:
         ),
         Prefetch(
             "returns",
-            queryset=Return.objects.select_related("refund").prefetch_related("lines"),
+            # An exchange names its replacement order (a join, no query more).
+            queryset=Return.objects.select_related("refund", "replacement").prefetch_related(
+                "lines"
+            ),
         ),
         "credit_notes",
     )

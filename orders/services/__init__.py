@@ -24,6 +24,8 @@ from .downloads import (
     download_link_reissue,
     download_links_issue,
 )
+from .exchange_steps import ExchangeError, exchange_release
+from .exchanges import ExchangeItem, exchange_request
 from .express import express_cart_create, express_cart_from_order
 from .fulfilment import (
     CancelNeedsRefund,
@@ -64,8 +66,8 @@ from .paying import (
 )
 from .phone_orders import PhoneOrderRequest, phone_order_cart, phone_order_place
 from .promises import order_lateness_check, promise_pages_refresh
-from .replacements import ReplacementRefused, replacement_order_create
-from .return_lifecycle import return_transition
+from .replacements import ReplacementLine, ReplacementRefused, replacement_order_create
+from .return_lifecycle import return_cancel, return_transition
 from .returns import (
     ReturnError,
     credit_note_issue,
@@ -82,8 +84,11 @@ __all__ = [
     "CardForm",
     "CardStep",
     "CheckoutRequest",
+    "ExchangeError",
+    "ExchangeItem",
     "PaymentStart",
     "PhoneOrderRequest",
+    "ReplacementLine",
     "ReplacementRefused",
     "ReturnError",
     "ShipmentError",
@@ -111,6 +116,8 @@ __all__ = [
     "download_link_extend",
     "download_link_reissue",
     "download_links_issue",
+    "exchange_release",
+    "exchange_request",
     "express_cart_create",
     "express_cart_from_order",
     "invoice_download",
@@ -140,6 +147,7 @@ __all__ = [
     "promise_pages_refresh",
     "refund_of_ledger_key",
     "replacement_order_create",
+    "return_cancel",
     "return_decide",
     "return_receive",
     "return_refund",

@@ -31,6 +31,7 @@ from ..models import (
     ShipmentStatus,
 )
 from ..selectors.cancelling import order_customer_may_cancel
+from ..selectors.exchanges import exchange_held_for
 from ..states import (
     ROAD_RANK,
     CancelReason,
@@ -417,6 +418,8 @@ def order_next_steps(*, order: Order) -> list[str]:
             continue  # digital-only: delivered when the download links are issued
         if order.status == S.OUT_FOR_DELIVERY and status == S.IN_TRANSIT:
             continue  # a failed attempt is the carrier's report
+        if status == S.PREPARING and exchange_held_for(order=order):
+            continue  # an exchange waiting for its return (services/exchange_steps.py)
         allowed.append(str(status))
     return sorted(allowed, key=lambda s: list(S.values).index(s))
 

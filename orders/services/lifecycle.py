@@ -26,6 +26,7 @@ from ..messages import (
     payment_returned_schedule,
 )
 from ..models import Coupon, CouponRedemption, Order, OrderEvent
+from ..selectors.exchanges import exchange_held_for
 from ..signals import order_status_changed
 from ..states import (
     FOLLOWS_SHIPMENTS,
@@ -100,6 +101,14 @@ def _check_fulfilment_path(order: Order, to: str) -> None:
                 _("Only an order of digital products is delivered without shipping.")
             )
         return
+    if to == OrderStatus.PREPARING:
+        # An exchange's replacement waits for its return (services/exchange_steps.py).
+        held_for = exchange_held_for(order=order)
+        if held_for:
+            raise InvalidTransition(
+                _("This exchange is sent once its return %(number)s has arrived.")
+                % {"number": held_for}
+            )
     if to in FOLLOWS_SHIPMENTS and not order.shipments.exists():
         raise InvalidTransition(
             _("Ship the order first: choose a carrier and enter the tracking number.")

@@ -6,6 +6,7 @@ acts and calls `return_transition` last, under the return's lock.
 """
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shop.models import User
@@ -14,6 +15,7 @@ from ..exceptions import OrderError
 from ..models import Order, Return
 from ..selectors.returns import refunded_quantities
 from ..states import OPEN_RETURN, OrderStatus, ReturnStatus, can_return_transition
+from .exchange_steps import exchange_drop
 from .lifecycle import order_event_record, order_transition
 
 
@@ -57,6 +59,8 @@ def return_transition(
         return_check(locked, to=to, refused=refused)
         if to == ReturnStatus.REJECTED and not str(fields.get("staff_note", "")).strip():
             raise ReturnError(_("Say why the claim is rejected; the customer will read it."))
+        if to == ReturnStatus.CANCELLED and not str(fields.get("staff_note", "")).strip():
+            raise ReturnError(_("Say why the return is cancelled; the customer will read it."))
         locked.status = to
         for name, value in fields.items():
             setattr(locked, name, value)
@@ -64,7 +68,27 @@ def return_transition(
         order_follows_returns(
             order_id=locked.order_id, kind=f"return_{to}", note=locked.number, by=by
         )
+        if to in (ReturnStatus.REJECTED, ReturnStatus.CANCELLED):
+            # An exchange's reserved replacement goes too, its stock given back.
+            exchange_drop(order_return=locked, by=by)
     return locked
+
+
+def return_cancel(*, order_return: Return, note: str, by: User | None = None) -> Return:
+    """Staff cancel a return whose parcel never came (or that the customer called off), saying
+    why; an exchange's replacement is cancelled with it. A second click changes nothing."""
+    with transaction.atomic():
+        locked = Return.objects.select_for_update().get(pk=order_return.pk)
+        if locked.status == ReturnStatus.CANCELLED:
+            return locked
+        return return_transition(
+            order_return=locked,
+            to=ReturnStatus.CANCELLED,
+            by=by,
+            refused=_("A return that is “%(status)s” cannot be cancelled."),
+            staff_note=note.strip(),
+            decided_at=locked.decided_at or timezone.now(),
+        )
 
 
 def order_follows_returns(*, order_id: int, kind: str, note: str, by: User | None) -> None:

@@ -39,6 +39,7 @@ from ..selectors.returns import (
 )
 from ..states import Restock, ReturnKind, ReturnReason, ReturnStatus
 from ..totals import STANDARD_VAT_RATE, spread_discount
+from .exchange_steps import exchange_refund_settle, exchange_release
 from .invoicing import next_document_number
 from .return_lifecycle import ReturnError, order_follows_returns, return_check, return_transition
 
@@ -268,9 +269,11 @@ def return_receive(
                     by=by,
                     note=locked.number,
                 )
-        return return_transition(
+        received = return_transition(
             order_return=locked, to=ReturnStatus.RECEIVED, by=by, received_at=timezone.now()
         )
+        exchange_release(order_return=received, by=by)  # an exchange's replacement may ship
+        return received
 
 
 def return_refund(*, order_return: Return, by: User | None = None) -> Return:
@@ -291,6 +294,7 @@ def return_refund(*, order_return: Return, by: User | None = None) -> Return:
         else:
             refused = _("Mark the parcel received and inspected before refunding it.")
             return_check(locked, to=ReturnStatus.REFUNDED, refused=refused)
+            locked = exchange_refund_settle(order_return=locked, share=line_share, by=by)
             refund = None
             if locked.amount > 0:
                 payment = (

@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from ..views import returns
+from ..views import exchanges, returns
 
 urlpatterns = [
     path("orders/<str:number>/return/", returns.order_return, name="return"),
+    path("orders/<str:number>/exchange/", exchanges.order_exchange, name="exchange"),
     path(
         "orders/<str:number>/refunds/<int:refund_id>/account/",
         returns.order_refund_account,

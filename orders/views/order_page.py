@@ -46,7 +46,16 @@ EVENT_LABELS = {
     "return_received": _("Returned items received"),
     "return_refunded": _("Return refunded"),
     "late": _("Running late: new delivery estimate"),
+    # Exchanges (services/exchanges.py): each order's timeline names the other order.
+    "return_cancelled": _("Return cancelled"),
+    "exchange_requested": _("Exchange requested, new items in order"),
+    "exchange_for": _("Exchange for the items of order"),
+    "exchange_released": _("Exchange released for sending: the return arrived"),
+    "exchange_cancelled": _("Exchange cancelled"),
+    "exchange_refunded_in_full": _("Exchange dropped: the return is refunded in full"),
 }
+# Events whose note is the other order's number: the page links to it.
+LINKED_EVENTS = frozenset({"exchange_requested", "exchange_for"})
 RETURN_STEPS = (S.RETURN_REQUESTED, S.RETURNED)
 
 
@@ -65,6 +74,7 @@ class HistoryEntry:
     at: datetime
     note: str
     kind: str
+    link: str = ""  # the other order's page (an exchange), when the note names one
 
 
 @dataclass(frozen=True)
@@ -151,9 +161,16 @@ class OrderPage:
         entries = []
         for event in reversed(self.events):
             label = EVENT_LABELS.get(event.kind) or S(event.to_status).label
+            link = ""
+            if event.kind in LINKED_EVENTS and event.note:
+                link = reverse("orders:confirmation", kwargs={"number": event.note})
             entries.append(
                 HistoryEntry(
-                    label=str(label), at=event.created_at, note=event.note_shown, kind=event.kind
+                    label=str(label),
+                    at=event.created_at,
+                    note=event.note_shown,
+                    kind=event.kind,
+                    link=link,
                 )
             )
         return entries
@@ -312,3 +329,9 @@ class OrderPage:
     @cached_property
     def can_return(self) -> bool:
         return bool(self.returnable)
+
+    @cached_property
+    def can_exchange(self) -> bool:
+        """Within the period with an item that is not digital: the exchange page offers the
+        sizes and colours in stock (or says there are none)."""
+        return self.withdrawal_open and any(not item.line.is_digital for item in self.returnable)

@@ -127,3 +127,8 @@ DELIVERY_STALL_HOURS = env.int("DELIVERY_STALL_HOURS", default=48)
 # product pages' promise is checked for a new cut-off or day (orders.refresh_promise_pages).
 PROMISE_WATCH_EVERY_SECONDS = env.int("PROMISE_WATCH_EVERY_SECONDS", default=900)
 PROMISE_PAGES_EVERY_SECONDS = env.int("PROMISE_PAGES_EVERY_SECONDS", default=60)
+# --- Issue 29 (exchange helper): exchanges in the returns portal --------------------------------
+# A replacement that costs more waits this long for the customer to pay the difference from the
+# pay link before it expires and its reserved stock goes back: three days, so a customer who
+# reads the message in the evening or at the weekend still has time (a checkout waits 30 min).
+EXCHANGE_PAYMENT_TIMEOUT_HOURS = env.int("EXCHANGE_PAYMENT_TIMEOUT_HOURS", default=72)

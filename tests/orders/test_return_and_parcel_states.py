@@ -211,7 +211,13 @@ def test_the_door_writes_the_status_and_the_order_follows():
 # --- returns: the admin shows only what the table allows -----------------------------------
 
 # The admin's step for each next status.
-ACTIONS = {"approved": "approve", "rejected": "reject", "received": "receive", "refunded": "refund"}
+ACTIONS = {
+    "approved": "approve",
+    "rejected": "reject",
+    "received": "receive",
+    "refunded": "refund",
+    "cancelled": "cancel",  # a return whose parcel never came, or called off
+}
 
 
 def _actions(client: Client, order_return: Return) -> set[str]:

@@ -1,5 +1,6 @@
 """Set the staff groups again for issue 29's permissions (the delivery promise report, the web
-push subscriptions list). Calls the idempotent function of 0002."""
+push subscriptions list, the trusted customers of exchanges). Calls the idempotent function of
+0002."""
 
 from django.db import migrations
 
@@ -14,7 +15,7 @@ def create_staff_groups(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("crm", "0019_staff_groups_with_the_complaint_desk"),
-        ("orders", "0018_delivery_promise"),
+        ("orders", "0019_exchanges"),
         ("notifications", "0007_push_channel"),
     ]
 
