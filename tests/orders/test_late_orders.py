@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from crm.notifications.models import Message
@@ -180,7 +180,9 @@ def test_the_promise_report_gives_the_on_time_rate_by_carrier_and_method(client)
     client.force_login(StaffFactory(is_superuser=False))  # a member of no group
     assert client.get(url).status_code == 403
     manager = StaffFactory(is_superuser=False)
-    manager.groups.add(Group.objects.get(name="Shop manager"))
+    manager.user_permissions.add(
+        Permission.objects.get(content_type__app_label="orders", codename="view_promisereport")
+    )
     client.force_login(manager)
     page = client.get(url, {"start": "2026-12-01", "end": "2026-12-31"}).content.decode()
     assert "On time: 50.0% (1 of 2 parcels)" in page
