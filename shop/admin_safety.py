@@ -1,8 +1,11 @@
 """Admin pieces that keep staff screens safe: a malformed filter answered the way Django answers
 a wrong one (`?e=1`), and inlines that show a record nobody edits there."""
 
+from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
 
 
 class MalformedFilterSafeMixin:
@@ -42,3 +45,34 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+class ProxyReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """A report shown as a proxy model's changelist (so it has its own view permission and its
+    own line on the admin index): `report_view(request)` draws it for staff holding
+    `permission`; everyone else gets 403."""
+
+    permission = ""
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return request.user.has_perm(self.permission)
+
+    def get_urls(self) -> list:
+        opts = self.model._meta
+        return [
+            path(
+                "",
+                self.admin_site.admin_view(self.changelist_view),
+                name=f"{opts.app_label}_{opts.model_name}_changelist",
+            )
+        ]
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict | None = None
+    ) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return self.report_view(request)
+
+    def report_view(self, request: HttpRequest) -> HttpResponse:
+        raise NotImplementedError

@@ -1,4 +1,8 @@
+from datetime import date, timedelta
+
 from django import forms
+from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import widgets
@@ -55,3 +59,13 @@ class ReportRangeForm(forms.Form):
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             raise forms.ValidationError(_("The start date must not be after the end date."))
         return data
+
+
+def report_range(request: HttpRequest, *, weeks: int) -> tuple[ReportRangeForm, date, date]:
+    """A staff report's range form and the dates it covers: those asked for when valid, else
+    the last `weeks` weeks up to today (both days included)."""
+    today = timezone.localdate()
+    default = {"start": today - timedelta(weeks=weeks), "end": today}
+    form = ReportRangeForm(request.GET if "start" in request.GET else None, initial=default)
+    chosen = form.cleaned_data if form.is_bound and form.is_valid() else default
+    return form, chosen["start"], chosen["end"]

@@ -4,18 +4,14 @@ with bars (<meter>, no script) and each table as CSV (?csv=<table>)."""
 
 import csv
 from collections.abc import Callable, Iterable
-from datetime import timedelta
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext
 
-from shop.admin_safety import ReadOnlyAdminMixin
-from shop.forms import ReportRangeForm
+from shop.admin_safety import ProxyReportAdmin
+from shop.forms import report_range
 
 from ..models import TicketReport
 from ..reports import ComplaintReport, CsatRow, complaint_report
@@ -70,29 +66,12 @@ TABLES: dict[str, Callable[[ComplaintReport], list[list]]] = {
 
 
 @admin.register(TicketReport)
-class TicketReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return request.user.has_perm(REPORT)
+class TicketReportAdmin(ProxyReportAdmin):
+    permission = REPORT
 
-    def get_urls(self) -> list:
-        return [
-            path(
-                "",
-                self.admin_site.admin_view(self.changelist_view),
-                name="complaints_ticketreport_changelist",
-            )
-        ]
-
-    def changelist_view(
-        self, request: HttpRequest, extra_context: dict | None = None
-    ) -> HttpResponse:
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        today = timezone.localdate()
-        default = {"start": today - timedelta(weeks=DEFAULT_WEEKS), "end": today}
-        form = ReportRangeForm(request.GET if "start" in request.GET else None, initial=default)
-        chosen = form.cleaned_data if form.is_bound and form.is_valid() else default
-        report = complaint_report(start=chosen["start"], end=chosen["end"])
+    def report_view(self, request: HttpRequest) -> HttpResponse:
+        form, start, end = report_range(request, weeks=DEFAULT_WEEKS)
+        report = complaint_report(start=start, end=end)
         table = request.GET.get("csv", "")
         if table in TABLES:
             return _csv(table, report)

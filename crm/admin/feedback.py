@@ -1,18 +1,15 @@
 """The feedback answers (read-only) and the feedback report at /admin/crm/feedbacksurvey/report/
 (NPS by week, by category and by carrier), which needs `crm.view_feedback_report`."""
 
-from datetime import timedelta
-
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext
 
 from shop.admin_safety import ReadOnlyAdminMixin
-from shop.forms import ReportRangeForm
+from shop.forms import report_range
 
 from ..journeys.feedback.report import feedback_report
 from ..models import FeedbackSurvey
@@ -57,15 +54,12 @@ class FeedbackSurveyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def report_view(self, request: HttpRequest) -> HttpResponse:
         if not request.user.has_perm(REPORT):
             raise PermissionDenied
-        today = timezone.localdate()
-        default = {"start": today - timedelta(weeks=DEFAULT_WEEKS), "end": today}
-        form = ReportRangeForm(request.GET if "start" in request.GET else None, initial=default)
-        chosen = form.cleaned_data if form.is_bound and form.is_valid() else default
+        form, start, end = report_range(request, weeks=DEFAULT_WEEKS)
         context = {
             **self.admin_site.each_context(request),
             "title": gettext("Feedback report"),
             "opts": self.model._meta,
             "form": form,
-            "report": feedback_report(start=chosen["start"], end=chosen["end"]),
+            "report": feedback_report(start=start, end=end),
         }
         return TemplateResponse(request, "admin/crm/feedback_report.html", context)
