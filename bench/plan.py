@@ -102,6 +102,7 @@ def _account_pages(user, variants) -> dict:
     else:
         number = delivered.order.number
     survey = _feedback_survey(number)
+    _another_size(number)
     # The tab needs a saved card. The bench talks to no Stripe: the card is the row
     # saved_card_add leaves, never charged (the tab stays under its settle threshold).
     if not SavedCard.objects.filter(user=user).exists():
@@ -134,6 +135,7 @@ def _account_pages(user, variants) -> dict:
         "my orders": reverse("orders:order_list"),
         "order page": reverse("orders:confirmation", args=[number]),
         "return request form": reverse("orders:return", args=[number]),
+        "exchange form": reverse("orders:exchange", args=[number]),
         "my wallet": reverse("wallet:cards"),
         "balance statement": reverse("wallet:balance"),
         "my tab": reverse("wallet:tab"),
@@ -145,6 +147,26 @@ def _account_pages(user, variants) -> dict:
         "my profile": reverse("crm:profile"),
         "your data": reverse("crm:your_data"),
     }
+
+
+def _another_size(number: str) -> None:
+    """A second size of each product of the order (the bench's products have one variant), so
+    its exchange page offers one; idempotent. Its SKU is outside BENCH-, which seed_catalog
+    counts as products."""
+    from catalog.models import Variant
+    from orders.models import OrderLine
+
+    for line in OrderLine.objects.filter(order__number=number).select_related("variant"):
+        Variant.objects.get_or_create(
+            sku=f"SIZE-{line.variant.sku}",
+            defaults={
+                "product_id": line.product_id,
+                "price": line.variant.price,
+                "on_hand": 50,
+                "weight_grams": line.variant.weight_grams,
+                "position": 1,
+            },
+        )
 
 
 def _feedback_survey(number: str) -> str:

@@ -31,6 +31,9 @@ from .test_concurrency import run_together
 pytestmark = pytest.mark.django_db
 
 SENDABLE = {"sellable"}
+# The exchange page: the session and the viewer, the order with its whole record as its own page
+# reads it (lines, payments, parcels, returns…), then the other sizes of its products in one query.
+QUERIES_EXCHANGE_PAGE = 14
 
 
 @pytest.fixture(autouse=True)
@@ -447,3 +450,19 @@ def test_the_exchange_page_and_the_timeline_speak_turkish():
 
     assert "Değişim istendi, yeni ürünler şu siparişte" in shown
     assert order_return.replacement.number in shown
+
+
+@pytest.mark.parametrize("sizes", [2, 6])
+def test_the_exchange_page_reads_the_same_queries_whatever_the_sizes(
+    sizes, django_assert_num_queries
+):
+    variants = _sizes(*["100.00"] * sizes)
+    customer = UserFactory(verified=True)
+    order = _bought(variants[0], user=customer)
+    client = _page_client(customer)
+    url = reverse("orders:exchange", args=[order.number])
+    client.get(url)  # the options' names are kept per worker after the first read
+    with django_assert_num_queries(QUERIES_EXCHANGE_PAGE):
+        page = client.get(url)
+    options = page.context["form"].fields[f"variant_{order.lines.get().pk}"].choices
+    assert len(options) == sizes  # the empty choice and every other size
