@@ -21,6 +21,7 @@ from ..exceptions import OrderError
 from ..models import Order, OrderLine, Return, ReturnLine
 from ..states import COUNTS_AS_RETURNED, HOLDS_ALLOCATION, CancelReason, OrderStatus
 from .lifecycle import order_event_record, order_flag, order_transition
+from .promises import replacement_promise_set
 
 
 class ExchangeError(OrderError):
@@ -41,6 +42,7 @@ def exchange_release(*, order_return: Return, by: User | None = None) -> Order |
         locked.save(update_fields=["replacement_released_at"])
         order_return.replacement_released_at = locked.replacement_released_at
         if replacement.status != OrderStatus.CANCELLED:
+            replacement_promise_set(order=replacement)
             order_event_record(
                 order=replacement, kind="exchange_released", note=locked.number, by=by
             )

@@ -11,11 +11,38 @@ from django.utils.translation import gettext_noop
 from shop import pagecache
 
 from ..models import Order
-from ..selectors.promises import order_estimate, promise_epoch
+from ..selectors.promises import delivery_promise, order_estimate, promise_epoch
 from .lifecycle import order_event_record
 
 # Where the last promise the product pages were rendered under is remembered.
 EPOCH_KEY = "orders:promise-epoch"
+
+
+def replacement_promise_set(*, order: Order, now: datetime | None = None) -> Order:
+    """A replacement's promise, made when it goes to the warehouse (at once for items sent again,
+    when its return arrives for an exchange), as if ordered then by the original's method days.
+    Once: a promise is never changed; nothing for an order whose original had none."""
+    original = order.replacement_for
+    if original is None or original.promised_days_max is None or order.promised_to is not None:
+        return order
+    promise = delivery_promise(
+        days_min=original.promised_days_min or 0,
+        days_max=original.promised_days_max,
+        now=now or timezone.now(),
+    )
+    fields = {
+        "promised_ship_by": promise.ships_on,
+        "promised_from": promise.earliest,
+        "promised_to": promise.latest,
+        "promised_days_min": original.promised_days_min,
+        "promised_days_max": original.promised_days_max,
+    }
+    if Order.objects.filter(pk=order.pk, promised_to__isnull=True).update(
+        **fields, updated_at=timezone.now()
+    ):
+        for name, value in fields.items():
+            setattr(order, name, value)
+    return order
 
 
 def order_lateness_check(*, order_id: int, now: datetime | None = None) -> bool:

@@ -36,6 +36,7 @@ from ..models import Order, OrderLine
 from ..states import OrderSource, OrderStatus
 from .lifecycle import order_event_record, order_transition
 from .numbering import order_save_with_number
+from .promises import replacement_promise_set
 
 # A replacement goes out for an order that was (or is being) sent, never for one unpaid or
 # cancelled.
@@ -245,6 +246,9 @@ def _create(
             )
             for item, line, variant, line_total, line_vat in priced
         )
+        if source == OrderSource.REPLACEMENT:
+            # Sent again at once: promised from now (an exchange's, when its return arrives).
+            replacement_promise_set(order=replacement)
         if owes:
             # The attempt the pay link's card pays; the order waits for it (and may expire).
             payment_create(

@@ -19,6 +19,7 @@ from shop.models import CalendarDay
 from shop.services import calendar_seed
 from tests.factories import ProductFactory, UserFactory, VariantFactory
 from tests.orders.helpers import cart_with, place, signed_in_client
+from tests.orders.returns_helpers import delivered_order
 from tests.orders.test_pages import add, checkout_form, guest_form
 
 pytestmark = pytest.mark.django_db
@@ -198,3 +199,42 @@ def test_the_cut_off_and_working_days_are_settings(settings):
     assert window(noon) == (date(2026, 12, 5), date(2026, 12, 7), date(2026, 12, 7))
     assert noon.order_by.time() == time(12)
     assert noon.left(at(2026, 12, 4, 12)) == timedelta(days=1)
+
+
+def test_a_replacement_is_promised_when_it_goes_to_the_warehouse():
+    shipping = method("Standart", 2, 4)
+    medium = VariantFactory(on_hand=5, price=Decimal("100.00"))
+    large = VariantFactory(product=medium.product, on_hand=5, price=Decimal("100.00"))
+    order = delivered_order((medium, 2), user=UserFactory(verified=True))
+    assert (order.promised_days_min, order.promised_days_max) == (
+        shipping.days_min,
+        shipping.days_max,
+    )
+    # Sent again at once (the complaint desk): promised from the moment it is made.
+    monday = at(2026, 12, 14, 10)
+    with time_machine.travel(monday, tick=False):
+        again = services.replacement_order_create(
+            order=order, lines={order.lines.get().pk: 1}, key="complaint-1"
+        )
+    assert (again.promised_from, again.promised_to) == (date(2026, 12, 16), date(2026, 12, 18))
+    # An exchange: nothing promised while it waits for the return, then from its arrival on.
+    line = order.lines.get()
+    order_return = services.exchange_request(
+        order=order,
+        items=[services.ExchangeItem(order_line_id=line.pk, quantity=1, variant_id=large.pk)],
+        reason_code="wrong_size",
+        key="form-1",
+    )
+    held = order_return.replacement
+    assert held.promised_to is None
+    with time_machine.travel(at(2026, 12, 15, 16), tick=False):  # Tuesday after the cut-off
+        services.return_receive(
+            order_return=order_return,
+            restock={returned.pk: "sellable" for returned in order_return.lines.all()},
+        )
+    held.refresh_from_db()
+    assert (held.promised_ship_by, held.promised_from, held.promised_to) == (
+        date(2026, 12, 16),
+        date(2026, 12, 18),
+        date(2026, 12, 22),
+    )
