@@ -128,7 +128,8 @@ def default_promise(*, now: datetime | None = None) -> Promise | None:
     kept = KEPT_PROMISES.get(key)
     if kept is not None and (kept[1] is None or kept[1].order_by > now):
         return kept[1]
-    return KEPT_PROMISES.put(key, (True, _default_promise(now)))[1]
+    # Kept in a pair, so that "no method ships" (None) is kept too and told from "not kept".
+    return KEPT_PROMISES.put(key, (key, _default_promise(now)))[1]
 
 
 def promise_epoch(*, now: datetime | None = None) -> str:
