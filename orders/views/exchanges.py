@@ -10,7 +10,7 @@ from shop.money import format_money
 
 from .. import selectors, services
 from ..cart_session import remember_guest_order, signed_in_user
-from ..exchange_forms import ExchangeForm
+from ..forms import ExchangeForm
 from ..states import OrderStatus
 from .access import viewable_order
 from .order_page import OrderPage

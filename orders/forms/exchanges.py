@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from shop.money import format_money
 
-from .selectors.exchanges import ExchangeChoice, ExchangeOffer
-from .services.exchanges import ExchangeItem
-from .states import EXCHANGE_REASONS
+from ..selectors.exchanges import ExchangeChoice, ExchangeOffer
+from ..services.exchanges import ExchangeItem
+from ..states import EXCHANGE_REASONS
 
 
 def choice_label(choice: ExchangeChoice) -> str:
