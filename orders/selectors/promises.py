@@ -196,16 +196,18 @@ def order_estimate(*, order: Order, now: datetime | None = None) -> date | None:
     parcels = order.shipments.exclude(status=ShipmentStatus.DELIVERED).only(
         "status", "shipped_at", "last_event_at"
     )
-    for parcel in parcels:
-        moved_at = parcel.last_event_at or parcel.shipped_at
-        if parcel.status == ShipmentStatus.EXCEPTION:
-            problem_day = max(moved_at.astimezone(_zone()).date(), today)
-            expected = max(expected, shipping_days_after(problem_day, 1))
-        elif moved_at < stalled_since:
-            expected = max(expected, shipping_days_after(today, 1))
-    if today > order.promised_to:
-        arrives = today if order.status == OrderStatus.OUT_FOR_DELIVERY else None
-        expected = max(expected, arrives or shipping_days_after(today, 1))
+    # A problem reported (it happened by now) or a parcel gone quiet: a shipping day after today
+    # at the earliest; so too once the promised day has gone by, unless it is out for delivery.
+    held_up = any(
+        parcel.status == ShipmentStatus.EXCEPTION
+        or (parcel.last_event_at or parcel.shipped_at) < stalled_since
+        for parcel in parcels
+    )
+    overdue = today > order.promised_to
+    if overdue and order.status == OrderStatus.OUT_FOR_DELIVERY and not held_up:
+        expected = max(expected, today)
+    elif held_up or overdue:
+        expected = max(expected, shipping_days_after(today, 1))  # one calendar read
     return expected if expected > order.promised_to else None
 
 
