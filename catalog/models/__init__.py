@@ -16,21 +16,37 @@ from .products import (
     Variant,
     VatRate,
 )
+from .questions import (
+    ANSWER_MAX_LENGTH,
+    QUESTION_MAX_LENGTH,
+    AnswerStatus,
+    AnswerVote,
+    ProductAnswer,
+    ProductQuestion,
+    QuestionStatus,
+)
 from .reviews import Review, ReviewStatus
 from .search import SearchMiss
 from .taxonomy import Attribute, AttributeValue, Category, ProductType, unique_slug_per_language
 
 __all__ = [
+    "ANSWER_MAX_LENGTH",
+    "QUESTION_MAX_LENGTH",
+    "AnswerStatus",
+    "AnswerVote",
     "Attribute",
     "AttributeValue",
     "Category",
     "DigitalFile",
     "PriceHistory",
     "Product",
+    "ProductAnswer",
     "ProductImage",
     "ProductKind",
+    "ProductQuestion",
     "ProductStatus",
     "ProductType",
+    "QuestionStatus",
     "Review",
     "ReviewStatus",
     "SearchMiss",
