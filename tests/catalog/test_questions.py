@@ -112,7 +112,8 @@ def test_a_question_is_invisible_until_approved_and_approving_changes_the_cached
     answer = services.answer_post(question=question, user=staff, body="Two metres.")
     assert answer.status == AnswerStatus.PENDING  # outside the admin's box, staff wait too
 
-    first, second = Client().get(url), Client().get(url)  # fill the page cache
+    Client().get(url)  # fill the page cache
+    second = Client().get(url)
     assert second["X-Page-Cache"] == "hit"
     assert "cable long" not in second.text
     assert "No questions answered yet." in second.text
@@ -278,7 +279,7 @@ def test_the_asker_is_told_once_when_an_answer_is_published(
 
 def test_staff_answer_in_the_admin_publishes_with_the_question(product):
     question = _asked(product, "Warranty?")
-    client, staff = _staff(
+    client, _staff_member = _staff(
         "catalog.view_productquestion",
         "catalog.change_productquestion",
         "catalog.add_productanswer",
@@ -335,13 +336,14 @@ def test_helpful_votes_count_once_per_visitor(product):
     assert "Yes (1)" in Client().get(f"/en/p/{product.slug_en}/").text
     assert Client().post(url, {"helpful": "maybe"}).status_code == 302
     hidden = _answered(product, question, "Not published.")
-    assert Client().post(f"/en/p/{product.slug_en}/answers/{hidden.pk}/vote/", {"helpful": "yes"}).status_code == 404
+    hidden_url = f"/en/p/{product.slug_en}/answers/{hidden.pk}/vote/"
+    assert Client().post(hidden_url, {"helpful": "yes"}).status_code == 404
 
 
 def test_json_ld_carries_the_published_questions_and_answers(product):
     question = _asked(product, 'Is it "waterproof"?')
     _answered(product, question, "Splash-proof only.")
-    client, staff = _staff()
+    _client, staff = _staff()
     services.questions_moderate(
         questions=ProductQuestion.objects.all(), status=QuestionStatus.APPROVED, staff=staff
     )
