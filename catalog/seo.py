@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from .models import Category, Product, ProductAnswer, ProductStatus, Variant
-from .questions.selectors import PublishedQuestion
+from .models import Category, Product, ProductStatus, Variant
+from .questions.selectors import PublishedQuestion, ShownAnswer
 
 # Inside <script>, "</script>" or "<!--" in a product name must not end or change the element.
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
@@ -66,7 +66,7 @@ def _json(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
 
 
-def _answer_json(answer: ProductAnswer) -> dict:
+def _answer_json(answer: ShownAnswer) -> dict:
     data = {
         "@type": "Answer",
         "text": answer.body,
@@ -75,7 +75,7 @@ def _answer_json(answer: ProductAnswer) -> dict:
         "author": (
             {"@type": "Organization", "name": settings.SITE_NAME}
             if answer.by_staff
-            else {"@type": "Person", "name": answer.user.first_name or str(_("A customer"))}
+            else {"@type": "Person", "name": answer.author_name or str(_("A customer"))}
         ),
     }
     if answer.published_at:

@@ -1,60 +1,86 @@
-"""Q&A reads: what a product page shows (one query), what a staff screen lists."""
+"""Q&A reads: what a product page shows (one query), what a buyer may answer."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, FilteredRelation, OuterRef, Q
 
 from ..models import AnswerStatus, Product, ProductAnswer, ProductQuestion, QuestionStatus
 
 
+@dataclass(frozen=True)
+class ShownAnswer:
+    pk: int
+    body: str
+    by_staff: bool
+    author_name: str  # a buyer's first name ("" when they gave none)
+    helpful_yes: int
+    helpful_no: int
+    published_at: datetime | None
+
+
 @dataclass
 class PublishedQuestion:
-    """A published question with its published answers, shop's first, then the most helpful."""
+    """A published question with its published answers, the shop's first, then most helpful."""
 
     pk: int
     body: str
     asked_at: datetime
-    answers: list[ProductAnswer] = field(default_factory=list)
+    answers: list[ShownAnswer] = field(default_factory=list)
 
 
-def published_questions(*, product: Product, limit: int = 20) -> list[PublishedQuestion]:
-    """The product's published questions that have a published answer, newest first, each with
-    its answers: one query over the answers joined to their questions, only the columns shown."""
-    answers = (
-        ProductAnswer.objects.filter(
-            question__product=product,
-            question__status=QuestionStatus.APPROVED,
-            status=AnswerStatus.APPROVED,
-        )
-        .select_related("question", "user")
-        .only(
+@dataclass
+class ProductQuestions:
+    """The product page's Q&A: the answered questions, and whether any published question still
+    waits for an answer (then buyers are offered them, in a visitor part)."""
+
+    answered: list[PublishedQuestion]
+    any_open: bool
+
+    def __bool__(self) -> bool:
+        return bool(self.answered)
+
+    def __iter__(self) -> Iterator[PublishedQuestion]:
+        return iter(self.answered)
+
+
+def published_questions(*, product: Product, limit: int = 20) -> ProductQuestions:
+    """The product's published questions, newest first, with their published answers: one query
+    (the answers joined on their questions, only the columns shown)."""
+    rows = (
+        ProductQuestion.objects.filter(product=product, status=QuestionStatus.APPROVED)
+        .annotate(shown=FilteredRelation("answers", condition=Q(answers__status="approved")))
+        .order_by("-created_at", "-pk", "-shown__by_staff", "-shown__helpful_yes", "shown__pk")
+        .values_list(
+            "pk",
             "body",
-            "by_staff",
-            "helpful_yes",
-            "helpful_no",
-            "published_at",
-            "question__body",
-            "question__created_at",
-            "user__first_name",
-        )
-        .order_by("-question__created_at", "-question_id", "-by_staff", "-helpful_yes", "pk")[
-            : limit * 10
-        ]
+            "created_at",
+            "shown__pk",
+            "shown__body",
+            "shown__by_staff",
+            "shown__user__first_name",
+            "shown__helpful_yes",
+            "shown__helpful_no",
+            "shown__published_at",
+        )[: limit * 10]
     )
     questions: dict[int, PublishedQuestion] = {}
-    for answer in answers:
-        question = questions.get(answer.question_id)
+    any_open = False
+    for pk, body, asked_at, answer_pk, *answer in rows:
+        if answer_pk is None:
+            any_open = True
+            continue
+        question = questions.get(pk)
         if question is None:
             if len(questions) == limit:
                 continue
-            question = questions[answer.question_id] = PublishedQuestion(
-                pk=answer.question_id,
-                body=answer.question.body,
-                asked_at=answer.question.created_at,
-            )
-        question.answers.append(answer)
-    return list(questions.values())
+            question = questions[pk] = PublishedQuestion(pk=pk, body=body, asked_at=asked_at)
+        text, by_staff, first_name, yes, no, published_at = answer
+        question.answers.append(
+            ShownAnswer(answer_pk, text, by_staff, first_name or "", yes, no, published_at)
+        )
+    return ProductQuestions(list(questions.values()), any_open)
 
 
 def open_questions(*, product_id: int, limit: int = 10) -> list[ProductQuestion]:

@@ -8,7 +8,9 @@ from collections.abc import Iterator
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from catalog.models import (
@@ -22,6 +24,7 @@ from catalog.questions import services
 from catalog.services import product_refresh_listing
 from crm.notifications.models import Message
 from payments.services import payment_capture, payment_start
+from shop import pagecache
 from tests.factories import StaffFactory, UserFactory
 from tests.orders.helpers import cart_with, place, shipping_setup, stocked_variant
 
@@ -360,3 +363,40 @@ def test_json_ld_carries_the_published_questions_and_answers(product):
     assert entry["acceptedAnswer"]["@type"] == "Answer"
     assert entry["acceptedAnswer"]["text"] == "Rated IP44."
     assert [a["text"] for a in entry["suggestedAnswer"]] == ["Splash-proof only."]
+
+
+def _page_queries(client: Client, url: str) -> int:
+    pagecache.bump(pagecache.CATALOG)  # nothing kept: the page is made again
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_the_product_page_costs_one_query_for_its_questions_however_many(
+    product, settings, signed_in
+):
+    settings.PAGE_CACHE_ENABLED = False  # what a signed-in visitor (or a cache miss) costs
+    url = f"/en/p/{product.slug_en}/"
+    client = _signed_in(UserFactory(verified=True)) if signed_in else Client()
+    client.get(url)
+    without = _page_queries(client, url)
+    first = _asked(product, "First?")
+    _answered(product, first, "One.")
+    services.answers_moderate(
+        answers=ProductAnswer.objects.all(), status=AnswerStatus.APPROVED, staff=None
+    )
+    with_one = _page_queries(client, url)
+    for n in range(4):
+        question = _asked(product, f"Question {n}?")
+        for m in range(2):
+            _answered(product, question, f"Answer {n}.{m}")
+    _publish_questions(_asked(product, "Still open?"))
+    services.answers_moderate(
+        answers=ProductAnswer.objects.all(), status=AnswerStatus.APPROVED, staff=None
+    )
+    page = client.get(url).text
+    assert "Answer 3.1" in page and "Still open?" not in page
+    assert _page_queries(client, url) == with_one
+    # Signed in: once per page, "did they buy it?" for the answer forms.
+    assert with_one == without + (1 if signed_in else 0)
