@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.db import connection
@@ -21,11 +22,13 @@ from catalog.models import (
     QuestionStatus,
 )
 from catalog.questions import services
+from catalog.questions.demo import seed_questions_demo
 from catalog.services import product_refresh_listing
+from catalog.tasks import expire_unconfirmed_questions
 from crm.notifications.models import Message
 from payments.services import payment_capture, payment_start
 from shop import pagecache
-from tests.factories import StaffFactory, UserFactory
+from tests.factories import StaffFactory, UserFactory, listed_product, make_category
 from tests.orders.helpers import cart_with, place, shipping_setup, stocked_variant
 
 pytestmark = pytest.mark.django_db
@@ -400,3 +403,43 @@ def test_the_product_page_costs_one_query_for_its_questions_however_many(
     assert _page_queries(client, url) == with_one
     # Signed in: once per page, "did they buy it?" for the answer forms.
     assert with_one == without + (1 if signed_in else 0)
+
+
+def test_demo_questions_are_answered_published_and_seeded_once():
+    StaffFactory()
+    lamp = listed_product(category=make_category("Lighting"), name_en="Demo Lamp")
+    assert seed_questions_demo() == 2
+    assert seed_questions_demo() == 2
+    page = Client().get(f"/en/p/{lamp.slug_en}/").text
+    assert "E27 duy" in page and "From the shop" in page
+
+
+def test_unconfirmed_guest_questions_are_forgotten_after_their_days(product, settings):
+    settings.CATALOG_QUESTION_CONFIRM_DAYS = 7
+    with time_machine.travel("2026-12-01 10:00", tick=False):
+        old = services.question_ask(
+            product=product, user=None, email="old@example.com", body="Old?", language="en"
+        )
+    with time_machine.travel("2026-12-09 10:00", tick=False):
+        new = services.question_ask(
+            product=product, user=None, email="new@example.com", body="New?", language="en"
+        )
+        client = Client()
+        assert client.get(f"/en/questions/{old.pk}/confirm/{old.token}/").status_code == 404
+        assert expire_unconfirmed_questions() == 1
+    assert list(ProductQuestion.objects.values_list("pk", flat=True)) == [new.pk]
+
+
+def test_an_erased_customers_questions_and_answers_leave_the_page(product):
+    asker = UserFactory(verified=True)
+    question = _asked(product, "Gone soon?", user=asker)
+    answer = _answered(product, question, "Still here.")
+    services.answers_moderate(
+        answers=ProductAnswer.objects.all(), status=AnswerStatus.APPROVED, staff=None
+    )
+    url = f"/en/p/{product.slug_en}/"
+    assert "Still here." in Client().get(url).text
+    assert services.questions_remove_of(user_id=answer.user_id) == 1
+    assert "Still here." not in Client().get(url).text
+    assert services.questions_remove_of(user_id=asker.pk) == 1
+    assert not ProductQuestion.objects.exists()
