@@ -35,16 +35,14 @@ from . import links
 from .exceptions import QuestionError, QuestionLinkInvalid
 
 
-def clean_text(text: str, *, limit: int, what: str) -> str:
-    """The text as it will be stored (trimmed); QuestionError when empty or too long."""
+def clean_text(text: str, *, limit: int, empty: str, too_long: str) -> str:
+    """The text as it will be stored (trimmed); QuestionError when empty or too long (the
+    messages are the forms' own)."""
     text = (text or "").strip()
     if not text:
-        raise QuestionError(_("Please write your %(what)s.") % {"what": what})
+        raise QuestionError(empty)
     if len(text) > limit:
-        raise QuestionError(
-            _("Your %(what)s is %(length)d characters long; please keep it to %(limit)d.")
-            % {"what": what, "length": len(text), "limit": limit}
-        )
+        raise QuestionError(too_long % {"limit_value": limit, "show_value": len(text)})
     return text
 
 
@@ -63,12 +61,21 @@ def question_ask(
 ) -> ProductQuestion:
     """Take a shopper's question: a signed-in customer's waits for staff at once; a guest's
     waits first for the click on the link we email to the address given."""
-    body = clean_text(body, limit=QUESTION_MAX_LENGTH, what=_("question"))
+    body = clean_text(
+        body,
+        limit=QUESTION_MAX_LENGTH,
+        empty=_("Please write your question."),
+        too_long=_(
+            "Please keep your question to %(limit_value)d characters (it has %(show_value)d)."
+        ),
+    )
     if product.status != ProductStatus.ACTIVE:
         raise QuestionError(_("We could not find this product."), status=404)
     email = (user.email if user is not None else email or "").strip().lower()
     if not email:
-        raise QuestionError(_("Enter your email address: we write to it once it is answered."))
+        raise QuestionError(
+            _("Enter your email address: we write to it once your question is answered.")
+        )
     now = timezone.now()
     with transaction.atomic():
         question = ProductQuestion.objects.create(
@@ -144,7 +151,14 @@ def answer_post(
 ) -> ProductAnswer:
     """A verified buyer's or staff's answer; it waits for staff unless staff write it and
     `publish` (the admin's answer box), which publishes the question with it."""
-    body = clean_text(body, limit=ANSWER_MAX_LENGTH, what=_("answer"))
+    body = clean_text(
+        body,
+        limit=ANSWER_MAX_LENGTH,
+        empty=_("Please write your answer."),
+        too_long=_(
+            "Please keep your answer to %(limit_value)d characters (it has %(show_value)d)."
+        ),
+    )
     by_staff = user.is_staff and user.has_perm("catalog.add_productanswer")
     if not by_staff and not purchases.customer_bought(
         user_id=user.pk, product_id=question.product_id

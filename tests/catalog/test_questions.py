@@ -412,6 +412,9 @@ def test_demo_questions_are_answered_published_and_seeded_once():
     assert seed_questions_demo() == 2
     page = Client().get(f"/en/p/{lamp.slug_en}/").text
     assert "E27 duy" in page and "From the shop" in page
+    turkish = Client().get(f"/p/{lamp.slug_tr}/").text
+    assert "Sorular ve yanıtlar" in turkish and "Mağazadan" in turkish
+    assert '<label for="question-body">Sorunuz</label>' in turkish
 
 
 def test_unconfirmed_guest_questions_are_forgotten_after_their_days(product, settings):
