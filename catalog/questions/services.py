@@ -279,19 +279,16 @@ def _tell_askers(question_ids: Iterable[int]) -> None:
         )
 
 
-def answer_vote(*, answer_id: int, voter: str, helpful: bool) -> bool:
+def answer_vote(*, product_id: int, answer_id: int, voter: str, helpful: bool) -> bool:
     """One visitor's "was this helpful?" on a published answer: counted once; False when they
     had voted on it already. QuestionError (404) for an answer that is not published."""
-    answer = (
-        ProductAnswer.objects.filter(
-            pk=answer_id,
-            status=AnswerStatus.APPROVED,
-            question__status=QuestionStatus.APPROVED,
-        )
-        .values("pk", "question__product_id")
-        .first()
-    )
-    if answer is None:
+    published = ProductAnswer.objects.filter(
+        pk=answer_id,
+        status=AnswerStatus.APPROVED,
+        question__status=QuestionStatus.APPROVED,
+        question__product_id=product_id,
+    ).exists()
+    if not published:
         raise QuestionError(_("We could not find this answer."), status=404)
     with transaction.atomic():
         try:
@@ -301,7 +298,7 @@ def answer_vote(*, answer_id: int, voter: str, helpful: bool) -> bool:
             return False
         counter = "helpful_yes" if helpful else "helpful_no"
         ProductAnswer.objects.filter(pk=answer_id).update(**{counter: F(counter) + 1})
-        _bump_pages([answer["question__product_id"]])
+        _bump_pages([product_id])
     return True
 
 

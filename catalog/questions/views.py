@@ -164,7 +164,10 @@ def answer_vote(request: HttpRequest, slug: str, answer_id: int) -> HttpResponse
         return back
     try:
         counted = services.answer_vote(
-            answer_id=answer_id, voter=_voter(request), helpful=form.cleaned_data["helpful"]
+            product_id=product.pk,
+            answer_id=answer_id,
+            voter=_voter(request),
+            helpful=form.cleaned_data["helpful"],
         )
     except QuestionError as error:
         raise Http404 from error

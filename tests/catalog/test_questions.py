@@ -344,6 +344,11 @@ def test_helpful_votes_count_once_per_visitor(product):
     hidden = _answered(product, question, "Not published.")
     hidden_url = f"/en/p/{product.slug_en}/answers/{hidden.pk}/vote/"
     assert Client().post(hidden_url, {"helpful": "yes"}).status_code == 404
+    other = listed_product()
+    elsewhere = f"/en/p/{other.slug_en}/answers/{answer.pk}/vote/"  # another product's page
+    assert Client().post(elsewhere, {"helpful": "yes"}).status_code == 404
+    answer.refresh_from_db()
+    assert answer.helpful_yes == 1
 
 
 def test_json_ld_carries_the_published_questions_and_answers(product):
