@@ -19,6 +19,10 @@ class CatalogConfig(AppConfig):
         from .kept import product_page_version
 
         invalidation.connect()
+
+        from .questions import setup as questions
+
+        questions.register()
         listing = ["q", "min_price", "max_price", "in_stock", "sort", "attr", "page"]
         shown = [pagecache.CATALOG]  # what every catalog page shows: the catalog's version
         pagecache.register_page("catalog:home", depends=shown)

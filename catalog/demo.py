@@ -25,6 +25,7 @@ from .models import (
     ProductType,
     Variant,
 )
+from .questions.demo import seed_questions_demo
 from .services import product_refresh_listing
 
 # (Turkish, English, kind, VAT rate, base price) per category, grouped under top-level ones.
@@ -76,6 +77,7 @@ def seed_catalog_demo() -> str:
     if Product.objects.exists():
         seed_small_digital_demo()
         seed_digital_files_demo()
+        seed_questions_demo()
         return f"{Product.objects.count()} products (already seeded)"
     rng = random.Random(20261123)  # noqa: S311 - demo data, not security
     with transaction.atomic():
@@ -101,6 +103,7 @@ def seed_catalog_demo() -> str:
                     _product(rng, count, category, general, colour_values, kind, vat, base, n)
     seed_small_digital_demo()
     seed_digital_files_demo()
+    seed_questions_demo()
     return f"{Product.objects.count()} products in {Category.objects.count()} categories"
 
 

@@ -10,10 +10,12 @@ from django.contrib.sitemaps import Sitemap
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from .models import Category, Product, ProductStatus, Variant
+from .questions.selectors import PublishedQuestion, ShownAnswer
 
 # Inside <script>, "</script>" or "<!--" in a product name must not end or change the element.
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
@@ -64,11 +66,55 @@ def _json(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
 
 
+def _answer_json(answer: ShownAnswer) -> dict:
+    data = {
+        "@type": "Answer",
+        "text": answer.body,
+        "upvoteCount": answer.helpful_yes,
+        "downvoteCount": answer.helpful_no,
+        "author": (
+            {"@type": "Organization", "name": settings.SITE_NAME}
+            if answer.by_staff
+            else {"@type": "Person", "name": answer.author_name or str(_("A customer"))}
+        ),
+    }
+    if answer.published_at:
+        data["dateCreated"] = answer.published_at.isoformat()
+    return data
+
+
+def questions_json(questions: list[PublishedQuestion]) -> list[dict]:
+    """schema.org Questions of the product's published Q&A: the shop's own answer is the
+    accepted one, buyers' answers are suggested (all suggested when the shop has not answered)."""
+    found = []
+    for question in questions:
+        accepted = next((answer for answer in question.answers if answer.by_staff), None)
+        data: dict = {
+            "@type": "Question",
+            "name": question.body[:110],
+            "text": question.body,
+            "dateCreated": question.asked_at.isoformat(),
+            "answerCount": len(question.answers),
+        }
+        if accepted is not None:
+            data["acceptedAnswer"] = _answer_json(accepted)
+        suggested = [_answer_json(a) for a in question.answers if a is not accepted]
+        if suggested:
+            data["suggestedAnswer"] = suggested
+        found.append(data)
+    return found
+
+
 def product_json_ld(
-    *, product: Product, variants: list[Variant], trail: list[Category]
+    *,
+    product: Product,
+    variants: list[Variant],
+    trail: list[Category],
+    questions: list[PublishedQuestion] | None = None,
 ) -> tuple[str, str]:
-    """schema.org Product (an Offer per variant at today's price, AggregateRating once reviewed)
-    and its BreadcrumbList, as the body of a `<script type="application/ld+json">`."""
+    """schema.org Product (an Offer per variant at today's price, AggregateRating once reviewed,
+    its published questions and answers as the Questions it is the subject of) and its
+    BreadcrumbList, as the body of a `<script type="application/ld+json">`."""
     url = absolute(product.get_absolute_url())
     offers = [
         {
@@ -102,6 +148,8 @@ def product_json_ld(
             "bestRating": 5,
             "worstRating": 1,
         }
+    if questions:
+        data["subjectOf"] = questions_json(questions)
     crumbs = [(node.name, node.get_absolute_url()) for node in trail]
     crumbs.append((product.name, product.get_absolute_url()))
     breadcrumbs = {

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from . import services
+from .questions import services as questions
 
 
 @shared_task(name="catalog.refresh_sale_listings")
@@ -21,3 +22,9 @@ def refresh_search_vectors(product_ids: list[int]) -> int:
 def prune_search_misses() -> int:
     """Delete the counts of searches without results older than SEARCH_MISS_KEEP_DAYS."""
     return services.search_misses_prune()
+
+
+@shared_task(name="catalog.expire_unconfirmed_questions")
+def expire_unconfirmed_questions() -> int:
+    """Forget guests' questions never confirmed within CATALOG_QUESTION_CONFIRM_DAYS."""
+    return questions.questions_expire_unconfirmed()

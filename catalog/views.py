@@ -16,6 +16,7 @@ from . import delivery, kept, purchases, search, selectors, seo, services, thumb
 from .exceptions import ReviewError
 from .forms import ListingFilterForm, ReviewForm, SuggestForm
 from .models import Category
+from .questions.selectors import published_questions
 from .selectors import ListingFilters
 
 PAGE_SIZE = 24
@@ -127,6 +128,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # The page's head and body are kept per worker and page version ({% chrome %}): what only
     # they show is read when they are rendered (a template calls each of these once).
     trail = cache(partial(kept.category_trail, product.category))
+    questions = cache(partial(published_questions, product=product))
     return render(
         request,
         "catalog/product_detail.html",
@@ -145,9 +147,12 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "related": cache(partial(kept.related_products, product=product)),
             "breadcrumbs": trail,
             "reviews": cache(partial(selectors.published_reviews, product=product)),
+            "questions": questions,
             "seo": cache(partial(seo.page_links, request=request, obj=product)),
             "json_ld": cache(
-                lambda: seo.product_json_ld(product=product, variants=variants, trail=trail())
+                lambda: seo.product_json_ld(
+                    product=product, variants=variants, trail=trail(), questions=questions()
+                )
             ),
             "stars": cache(partial(selectors.rating_stars, product)),
         },

@@ -51,6 +51,10 @@ PERIODIC_JOBS: dict[str, tuple[str, str]] = {
     ),
     "settle-tabs": ("payments.settle_tabs", "TAB_SETTLE_EVERY_SECONDS"),
     "prune-search-misses": ("catalog.prune_search_misses", "SEARCH_MISS_PRUNE_EVERY_SECONDS"),
+    "expire-unconfirmed-questions": (
+        "catalog.expire_unconfirmed_questions",
+        "CATALOG_QUESTION_EXPIRE_EVERY_SECONDS",
+    ),
     "process-lost-stripe-events": (
         "payments.process_lost_stripe_events",
         "STRIPE_EVENT_SWEEP_EVERY_SECONDS",

@@ -8,6 +8,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog.questions.services import questions_remove_of
 from catalog.services import reviews_remove_of
 from crm.models import Callback, CustomerProfile, CustomerStats, GoodwillApproval
 from crm.notifications.models import Channel, Consent, ConsentCurrent, Message, Status
@@ -94,6 +95,10 @@ def erase_saved_cards(user: User) -> int:
 
 def erase_reviews(user: User) -> int:
     return reviews_remove_of(user_id=user.pk)
+
+
+def erase_product_questions(user: User) -> int:
+    return questions_remove_of(user_id=user.pk)
 
 
 def erase_sign_in_addresses(user: User) -> int:

@@ -10,7 +10,7 @@ from allauth.account.models import EmailAddress
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 
-from catalog.models import Category, Review
+from catalog.models import Category, ProductAnswer, ProductQuestion, Review
 from crm.models import Callback, CustomerProfile, CustomerStats, Interaction
 from crm.notifications.models import Consent, Message, PushSubscription
 from orders.geo import PROVINCES
@@ -145,6 +145,22 @@ def export_reviews(user: User) -> list[dict[str, Any]]:
         .order_by("pk")
         .values("product__name", "rating", "body", "status", "created_at")
     )
+
+
+def export_product_questions(user: User) -> dict[str, list[dict[str, Any]]]:
+    """The questions a customer asked (signed in) and the answers they wrote."""
+    return {
+        "questions": list(
+            ProductQuestion.objects.filter(user=user)
+            .order_by("pk")
+            .values("product__name", "body", "status", "created_at")
+        ),
+        "answers": list(
+            ProductAnswer.objects.filter(user=user)
+            .order_by("pk")
+            .values("question__product__name", "question__body", "body", "status", "created_at")
+        ),
+    }
 
 
 def export_balance(user: User) -> dict[str, Any]:

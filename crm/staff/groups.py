@@ -42,7 +42,8 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
         name="Shop manager",
         does=(
             "Runs the catalog and the orders: products, prices, stock, shipping, coupons, "
-            "reviews, returns and invoices; sees payments and the audit trail but moves no money."
+            "reviews, product questions and answers (answers and publishes them), returns and "
+            "invoices; sees payments and the audit trail but moves no money."
         ),
         permissions=tuple(
             _models(
@@ -52,6 +53,10 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
                 *ALL,
             )
             + _models("catalog", "stockmovement pricehistory searchmiss", *VIEW)
+            # Product Q&A: read, answer (published at once) and publish or reject.
+            + _models("catalog", "productquestion", "view", "change", "delete")
+            + _models("catalog", "productanswer", "view", "add", "delete")
+            + ["catalog.moderate_productquestion"]
             + _models("orders", "order", "view", "change")
             + _models("orders", "orderline orderevent invoice creditnote cart", *VIEW)
             + _models("orders", "return shipment", "view", "change")

@@ -82,6 +82,17 @@ BENCH_BARE_VIEW = env.bool("BENCH_BARE_VIEW", default=False)
 # Stock hints on catalog pages: "only N left" at or below this many.
 CATALOG_LOW_STOCK_THRESHOLD = env.int("CATALOG_LOW_STOCK_THRESHOLD", default=5)
 
+# Product questions and answers: questions and answers one visitor may send in an hour, their
+# "was this helpful?" votes in an hour, and the days a guest's confirmation link works.
+CATALOG_QUESTIONS_PER_HOUR = env.int("CATALOG_QUESTIONS_PER_HOUR", default=5)
+CATALOG_ANSWER_VOTES_PER_HOUR = env.int("CATALOG_ANSWER_VOTES_PER_HOUR", default=30)
+CATALOG_QUESTION_CONFIRM_DAYS = env.int("CATALOG_QUESTION_CONFIRM_DAYS", default=7)
+# catalog.expire_unconfirmed_questions: how often guests' unconfirmed questions past their days
+# are deleted (with the address).
+CATALOG_QUESTION_EXPIRE_EVERY_SECONDS = env.int(
+    "CATALOG_QUESTION_EXPIRE_EVERY_SECONDS", default=24 * 3600
+)
+
 # --- Catalog import (staff spreadsheets) ---------------------------------------------------------
 # An uploaded XLSX is refused before it is read if its zip members unpack to more than this many
 # bytes or its sheet holds more cells (rows x columns); a cell longer than the last is a row error.

@@ -12,6 +12,8 @@ NO_BUMP_NEEDED = {
     ("services.py", "search_miss_record"): "search-miss counts show on no shop page",
     ("thumbnails.py", "_store_rendition"): "a rendition is made from the image file alone",
     ("thumbnails.py", "product_refresh_card_image"): "its caller bumps (invalidation)",
+    ("questions/services.py", "question_confirm"): "a question shows only once staff publish it",
+    ("questions/services.py", "_set_question_status"): "its callers bump (moderate, answer)",
 }
 
 

@@ -56,6 +56,7 @@ def test_the_shops_schedule_expires_an_unpaid_order_when_its_job_falls_due(setti
         "refresh-sale-listings",
         "settle-tabs",
         "prune-search-misses",
+        "expire-unconfirmed-questions",
         "process-lost-stripe-events",
         "resend-refunds",
         "start-lost-payments",

@@ -1,8 +1,8 @@
-"""Catalog tables: category tree, product types and attributes, products, variants and stock.
+"""Products, their variants (SKUs) with prices and stock, images and digital files.
 
-Texts (names, descriptions, slugs, SEO fields, attribute values) exist in Turkish and English
-as columns registered in translation.py. Prices are VAT-included Decimals in the shop currency.
-Stock changes only through `services.stock_adjust` and the allocation services.
+Texts (names, descriptions, slugs, SEO fields) exist in Turkish and English as columns registered
+in translation.py. Prices are VAT-included Decimals in the shop currency. Stock changes only
+through `services.stock_adjust` and the allocation services.
 """
 
 from decimal import Decimal
@@ -14,23 +14,11 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from treebeard.mp_tree import MP_Node
 
 from shop.money import format_money, vat_included_in
 
-from .storage import private_storage
-
-
-def unique_slug_per_language(model: str) -> list[models.UniqueConstraint]:
-    """Slugs are unique within each language (an empty one is filled in on save)."""
-    return [
-        models.UniqueConstraint(
-            fields=[f"slug_{code}"],
-            condition=~Q(**{f"slug_{code}": ""}),
-            name=f"catalog_{model}_slug_{code}_unique",
-        )
-        for code in ("tr", "en")
-    ]
+from ..storage import private_storage
+from .taxonomy import AttributeValue, Category, ProductType, unique_slug_per_language
 
 
 class VatRate(models.TextChoices):
@@ -39,90 +27,6 @@ class VatRate(models.TextChoices):
     ONE = "0.01", _("1 %")
     TEN = "0.10", _("10 %")
     TWENTY = "0.20", _("20 %")
-
-
-class Category(MP_Node):
-    name = models.CharField(_("name"), max_length=120)
-    slug = models.SlugField(_("slug"), max_length=140)
-    description = models.TextField(_("description"), blank=True)
-    seo_title = models.CharField(_("SEO title"), max_length=70, blank=True)
-    seo_description = models.CharField(_("SEO description"), max_length=160, blank=True)
-    is_featured = models.BooleanField(_("featured on the home page"), default=False)
-    is_active = models.BooleanField(_("active"), default=True)
-
-    node_order_by = ["name"]
-
-    class Meta:
-        verbose_name = _("category")
-        verbose_name_plural = _("categories")
-        # Listings select a subtree with `path LIKE 'prefix%'`; PostgreSQL needs pattern ops.
-        indexes = [
-            models.Index(
-                fields=["path"],
-                name="catalog_category_path_like",
-                opclasses=["varchar_pattern_ops"],
-            )
-        ]
-        constraints = unique_slug_per_language("category")
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("catalog:category", args=[self.slug])
-
-    def trail(self) -> list["Category"]:
-        """This category and its ancestors, root first (breadcrumbs): one query."""
-        return [*type(self).objects.get_ancestors(self), self]
-
-
-class ProductType(models.Model):
-    """What kind of thing a product is (book, shirt, software): which attributes it has."""
-
-    name = models.CharField(_("name"), max_length=80)
-    attributes = models.ManyToManyField("Attribute", blank=True, verbose_name=_("attributes"))
-
-    class Meta:
-        verbose_name = _("product type")
-        verbose_name_plural = _("product types")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Attribute(models.Model):
-    """Colour, size, author, format… Variant-defining ones make the variant picker."""
-
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=80)
-    defines_variant = models.BooleanField(_("distinguishes variants"), default=False)
-    filterable = models.BooleanField(_("filter on listings"), default=True)
-
-    class Meta:
-        verbose_name = _("attribute")
-        verbose_name_plural = _("attributes")
-        ordering = ["code"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class AttributeValue(models.Model):
-    attribute = models.ForeignKey(Attribute, on_delete=models.CASCADE, related_name="values")
-    value = models.CharField(_("value"), max_length=120)
-    slug = models.SlugField(_("slug"), max_length=140)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-
-    class Meta:
-        verbose_name = _("attribute value")
-        verbose_name_plural = _("attribute values")
-        ordering = ["attribute", "position", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["attribute", "slug"], name="catalog_value_slug_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.attribute}: {self.value}"
 
 
 class ProductStatus(models.TextChoices):
@@ -407,73 +311,3 @@ class DigitalFile(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-
-class ReviewStatus(models.TextChoices):
-    PENDING = "pending", _("Awaiting approval")
-    APPROVED = "approved", _("Published")
-    HIDDEN = "hidden", _("Hidden")
-
-
-class Review(models.Model):
-    """A customer's rating (1–5) and words on a product they bought; one each, editable.
-
-    Shown once staff approve it; an edit waits for approval again. Written by catalog.services.
-    """
-
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="reviews")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews"
-    )
-    rating = models.PositiveSmallIntegerField(_("rating"))
-    body = models.TextField(_("review"), max_length=2000, blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=ReviewStatus, default=ReviewStatus.PENDING
-    )
-    verified_purchase = models.BooleanField(_("verified purchase"), default=False)
-    created_at = models.DateTimeField(_("written"), default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("review")
-        verbose_name_plural = _("reviews")
-        ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["product", "user"], name="catalog_review_one_each"),
-            models.CheckConstraint(
-                condition=Q(rating__gte=1, rating__lte=5), name="catalog_review_rating_1_5"
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["product", "status", "-created_at"], name="catalog_review_shown")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.product_id}: {self.rating}/5"
-
-
-class SearchMiss(models.Model):
-    """How often a search found nothing on a day: the folded words and a count, nothing else.
-
-    Aggregates only (no user, session or IP), so staff see what shoppers look for and do not
-    find without the shop keeping anything about who searched. Written by catalog.services.
-    """
-
-    query = models.CharField(_("search"), max_length=100)
-    day = models.DateField(_("day"))
-    count = models.PositiveIntegerField(_("searches"), default=0)
-
-    class Meta:
-        verbose_name = _("search without results")
-        verbose_name_plural = _("searches without results")
-        ordering = ["-count", "-day", "query"]
-        constraints = [
-            models.UniqueConstraint(fields=["query", "day"], name="catalog_search_miss_one_a_day")
-        ]
-        indexes = [
-            models.Index(fields=["-count", "-day"], name="catalog_search_miss_count"),
-            models.Index(fields=["day", "-count"], name="catalog_search_miss_day"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.query} ({self.day}: {self.count})"
