@@ -23,6 +23,11 @@ class ComplaintsConfig(AppConfig):
         from .sla_messages import register_kinds as register_sla_kinds
         from .sla_panel import register as register_sla_panel
 
+        from crm.help.registry import register_complaint_topics
+
+        from .states import Category as ComplaintCategory
+
+        register_complaint_topics(ComplaintCategory.choices)  # help articles offered per category
         register_procedure_panel()
         register_desk()
         resolution_actions_setup()  # resolution actions: the ticket panel, the lead's decisions

@@ -65,6 +65,7 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + _models("crm", "stockalert", "view", "delete")  # who waits for what; cancel one
             + ["orders.handle_return", "orders.download_invoice"]
             + ["orders.view_promisereport"]  # on-time delivery by carrier and method
+            + _models("crm", "helpcategory helparticle", *ALL)  # writes the help centre
         ),
     ),
     StaffGroup(
@@ -147,6 +148,7 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + _models("complaints", "ticket", "view", "change")
             + ["complaints.work_ticket"]
             + _models("crm", "cannedresponse", *VIEW)
+            + _models("crm", "helpcategory helparticle", *VIEW)  # the help centre, to link
             # The complaint desk's resolution actions, within their limit (else a lead approves).
             + ["complaints.resolve_ticket", "complaints.view_resolutionaction"]
             # The mention inbox (triage) and the crisis alerts with their plans (reading).
@@ -181,6 +183,8 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             # Reassigns agents' complaints, reads every team's notes, sees the overdue queue.
             + ["complaints.assign_ticket"]
             + ["complaints.import_mentions"]
+            # Keeps the help centre's articles current with what agents are asked.
+            + _models("crm", "helpcategory helparticle", *ALL)
         ),
     ),
     StaffGroup(
