@@ -9,10 +9,9 @@ class CrmConfig(AppConfig):
     def ready(self) -> None:
         from . import receivers  # noqa: F401  (connects the sign-up receivers)
         from .customer360.panels import register_crm_panels
+        from .help import invalidation as help_pages
         from .journeys.setup import register_journeys
         from .privacy.sections import register_all as register_privacy_sections
-
-        from .help import invalidation as help_pages
 
         help_pages.connect()
         help_pages.register_pages()

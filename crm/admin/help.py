@@ -23,7 +23,16 @@ class HelpCategoryForm(forms.ModelForm):
 
     class Meta:
         model = HelpCategory
-        fields = "__all__"
+        fields = [
+            *(
+                f"{field}_{code}"
+                for field in ("name", "slug", "description")
+                for code in ("tr", "en")
+            ),
+            "position",
+            "published",
+            "complaint_categories",
+        ]
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -94,7 +94,7 @@ def help_vote(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseRedirect(article.get_absolute_url())
     if not request.session.session_key:
         request.session.save()  # the visitor's key: one vote per visitor and article
-    counted = services.help_article_vote(
+    services.help_article_vote(
         article=article, visitor=request.session.session_key, helpful=answer == "yes"
     )
     votes = dict(request.session.get(SESSION_VOTES, {}))

@@ -108,3 +108,6 @@ class HelpVote(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "visitor"], name="crm_helpvote_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {'yes' if self.helpful else 'no'}"

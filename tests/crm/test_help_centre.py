@@ -10,6 +10,7 @@ from django.test import Client
 from crm.help.demo import seed_help_demo
 from crm.help.selectors import help_search
 from crm.models import HelpArticle, HelpVote
+from tests.factories import OrderFactory, UserFactory
 
 from .help_helpers import help_article, help_category
 
@@ -178,3 +179,13 @@ def test_the_demo_help_centre_is_made_once_in_both_languages():
     page = Client().get("/en/help/")
     for title in ("Where is my order?", "Can I cancel my order?", "When does my refund arrive?"):
         assert title in page.text
+
+
+def test_the_order_page_links_help_with_this_order():
+    customer = UserFactory(verified=True, language="en")
+    order = OrderFactory(user=customer, status="confirmed")
+    client = Client()
+    client.force_login(customer)
+    page = client.get(f"/en/orders/{order.number}/")
+    assert page.status_code == 200
+    assert 'href="/en/help/" id="order-help-link">Help with this order</a>' in page.text
