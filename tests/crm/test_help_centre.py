@@ -189,3 +189,9 @@ def test_the_order_page_links_help_with_this_order():
     page = client.get(f"/en/orders/{order.number}/")
     assert page.status_code == 200
     assert 'href="/en/help/" id="order-help-link">Help with this order</a>' in page.text
+
+
+def test_the_pages_speak_turkish(returns):
+    page = Client().get(f"/help/a/{returns.slug_tr}/")
+    assert "Bu yazı faydalı oldu mu?" in page.text and "Evet, işime yaradı" in page.text
+    assert ">Yardım merkezi</a>" in page.text and ">Bize ulaşın</a>" in page.text
