@@ -42,7 +42,8 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
         name="Shop manager",
         does=(
             "Runs the catalog and the orders: products, prices, stock, shipping, coupons, "
-            "reviews, returns and invoices; sees payments and the audit trail but moves no money."
+            "reviews, returns and invoices; sees payments and the audit trail but moves no money. "
+            "Writes the help centre's articles."
         ),
         permissions=tuple(
             _models(
@@ -165,7 +166,7 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             "goodwill above an agent's limit, setting agents' limits and keeping teams; "
             "reassigns complaints, reads every team's notes and sees overdue complaints."
             "goodwill above an agent's limit, setting agents' limits and keeping teams; "
-            "imports mentions."
+            "imports mentions. Writes the help centre's articles."
         ),
         includes=(CALL_CENTRE_AGENT,),
         permissions=tuple(
