@@ -73,6 +73,17 @@ def help_article_by_slug(slug: str) -> HelpArticle | None:
     )
 
 
+def other_language_target(*, slug: str, kind: str) -> HelpArticle | HelpCategory | None:
+    """The published article or category whose slug in another language this is (a language
+    switch keeps the path's slug), for a 301 to its address in the current language."""
+    lookup = Q()
+    for code in LANGUAGES:
+        lookup |= Q(**{f"slug_{code}": slug})
+    if kind == "article":
+        return published_articles().filter(lookup).only(*LIST_FIELDS).first()
+    return HelpCategory.objects.filter(lookup, published=True).only(*CATEGORY_FIELDS).first()
+
+
 def help_search(q: str, *, limit: int = SEARCH_LIMIT) -> list[HelpArticle]:
     """Published articles holding every searched word (folded: 'İADE', 'ıade' and 'iade' are
     one word), best first: title matches above text matches on PostgreSQL, then helpfulness."""

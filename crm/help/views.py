@@ -3,7 +3,13 @@ complaint form's suggestions fragment and the contact page. Thin: select, render
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -26,7 +32,7 @@ def help_home(request: HttpRequest) -> HttpResponse:
 def help_category(request: HttpRequest, slug: str) -> HttpResponse:
     category = selectors.help_category_by_slug(slug)
     if category is None:
-        raise Http404
+        return _moved(slug, "category")
     return render(request, "crm/help/category.html", {"category": category})
 
 
@@ -34,7 +40,7 @@ def help_category(request: HttpRequest, slug: str) -> HttpResponse:
 def help_article(request: HttpRequest, slug: str) -> HttpResponse:
     article = selectors.help_article_by_slug(slug)
     if article is None:
-        raise Http404
+        return _moved(slug, "article")
     paragraphs = [part.strip() for part in article.body.replace("\r\n", "\n").split("\n\n")]
     return render(
         request,
@@ -45,6 +51,14 @@ def help_article(request: HttpRequest, slug: str) -> HttpResponse:
             "page_versions": [HELP, article_page_version(slug)],
         },
     )
+
+
+def _moved(slug: str, kind: str) -> HttpResponse:
+    """A slug of the other language (after a language switch): 301 to this language's."""
+    target = selectors.other_language_target(slug=slug, kind=kind)
+    if target is None:
+        raise Http404
+    return HttpResponsePermanentRedirect(target.get_absolute_url())
 
 
 @require_GET
