@@ -95,6 +95,16 @@ def vote_part(request: HttpRequest, article_id: str) -> str:
     )
 
 
+def _visitor(request: HttpRequest) -> str:
+    """Who votes: the account when signed in (a new session after signing in is the same
+    reader), else the session (made now for a new visitor)."""
+    if request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    if not request.session.session_key:
+        request.session.save()
+    return f"session:{request.session.session_key}"
+
+
 @require_POST
 def help_vote(request: HttpRequest, pk: int) -> HttpResponse:
     """Count a visitor's "was this helpful?" once; works as a plain form (redirect back) and
@@ -106,11 +116,7 @@ def help_vote(request: HttpRequest, pk: int) -> HttpResponse:
     if answer not in ("yes", "no"):
         messages.error(request, _("Please choose yes or no."))
         return HttpResponseRedirect(article.get_absolute_url())
-    if not request.session.session_key:
-        request.session.save()  # the visitor's key: one vote per visitor and article
-    services.help_article_vote(
-        article=article, visitor=request.session.session_key, helpful=answer == "yes"
-    )
+    services.help_article_vote(article=article, visitor=_visitor(request), helpful=answer == "yes")
     votes = dict(request.session.get(SESSION_VOTES, {}))
     if str(pk) not in votes:  # a second answer (counted or not) never replaces the first
         votes[str(pk)] = answer

@@ -199,3 +199,14 @@ def test_the_pages_speak_turkish(returns):
     page = Client().get(f"/help/a/{returns.slug_tr}/")
     assert "Bu yazı faydalı oldu mu?" in page.text and "Evet, işime yaradı" in page.text
     assert ">Yardım merkezi</a>" in page.text and ">Bize ulaşın</a>" in page.text
+
+
+def test_a_signed_in_reader_counts_once_whatever_their_session(returns):
+    reader = UserFactory(verified=True)
+    for _ in range(2):  # two sessions (signing in again starts a new one)
+        client = Client()
+        client.force_login(reader)
+        client.post(f"/en/help/vote/{returns.pk}/", {"helpful": "yes"})
+    returns.refresh_from_db()
+    assert returns.helpful_yes == 1
+    assert HelpVote.objects.get().visitor == f"user:{reader.pk}"
