@@ -332,6 +332,19 @@ def _staff_pages() -> tuple[dict, str]:
     return urls, session
 
 
+def _help_pages() -> dict:
+    """The help centre's home and one article (the demo's articles, seeded once)."""
+    from crm.help.demo import seed_help_demo
+    from crm.models import HelpArticle
+
+    seed_help_demo()
+    article = HelpArticle.objects.filter(published=True).order_by("pk").first()
+    return {
+        "help centre": reverse("crm:help"),
+        "help article": reverse("crm:help_article", args=[article.slug_en]),
+    }
+
+
 def prepare(placements: int) -> dict:
     """Seed what the pages show (idempotent) and return the plan: urls, cookies, and
     `placements` in-stock variants for guests to order."""
@@ -389,6 +402,7 @@ def prepare(placements: int) -> dict:
             # What the search box asks while a visitor types the first letters of a word.
             f"search suggestions ?q={word[:4]}": reverse("catalog:suggest") + f"?q={word[:4]}",
             "product": reverse("catalog:product", args=[product.slug_en]),
+            **_help_pages(),
             "cart with 3 items": reverse("orders:cart"),
             "checkout": reverse("orders:checkout"),
             **account_pages,

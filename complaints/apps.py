@@ -7,6 +7,7 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self) -> None:
+        from crm.help.registry import register_complaint_topics
         from crm.notifications.kinds import MessageKind, register_kind
         from crm.notifications.models import Category, Channel
         from crm.registry import ComplaintSource, register_complaint_source
@@ -22,7 +23,9 @@ class ComplaintsConfig(AppConfig):
         from .setup_inbound import register_inbound_parts
         from .sla_messages import register_kinds as register_sla_kinds
         from .sla_panel import register as register_sla_panel
+        from .states import Category as ComplaintCategory
 
+        register_complaint_topics(ComplaintCategory.choices)  # help articles offered per category
         register_procedure_panel()
         register_desk()
         resolution_actions_setup()  # resolution actions: the ticket panel, the lead's decisions

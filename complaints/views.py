@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from crm.help.selectors import articles_for_complaint
 from orders import selectors as order_selectors
 from orders.cart_session import guest_orders, signed_in_user
 from orders.views.limits import visitor_limits
@@ -63,6 +64,8 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     initial = {"order_number": number}
     if request.GET.get("line"):
         initial["lines"] = [request.GET["line"]]
+    if request.GET.get("category"):
+        initial["category"] = request.GET["category"]
     form = ComplaintForm(
         request.POST or None,
         request.FILES or None,
@@ -111,7 +114,10 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
         form.add_error(None, error)
     elif request.method == "POST":
         status = 400
-    return render(request, "complaints/new.html", {"form": form, "order": order}, status=status)
+    # Help articles for the chosen category, before the form is sent (crm.help).
+    help_articles = articles_for_complaint(topic=str(form["category"].value() or ""))
+    context = {"form": form, "order": order, "help_articles": help_articles}
+    return render(request, "complaints/new.html", context, status=status)
 
 
 def _guest_order(request: HttpRequest, number: str, email: str | None):

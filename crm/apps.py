@@ -9,9 +9,12 @@ class CrmConfig(AppConfig):
     def ready(self) -> None:
         from . import receivers  # noqa: F401  (connects the sign-up receivers)
         from .customer360.panels import register_crm_panels
+        from .help import invalidation as help_pages
         from .journeys.setup import register_journeys
         from .privacy.sections import register_all as register_privacy_sections
 
+        help_pages.connect()
+        help_pages.register_pages()
         register_crm_panels()
         register_journeys()
         register_privacy_sections()
@@ -21,4 +24,7 @@ class CrmConfig(AppConfig):
         from .demo import register_logins, seed_crm_demo
 
         register_seeder("crm", seed_crm_demo)
+        from .help.demo import seed_help_demo
+
+        register_seeder("help", seed_help_demo)
         register_logins()

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from . import views
+from .help import views as help_views
 from .journeys.back_in_stock import views as stock_alert_views
 from .journeys.feedback import views as feedback_views
 from .staff import views as staff_views
@@ -9,6 +10,8 @@ app_name = "crm"
 
 urlpatterns = [
     path("account/messages/", views.message_preferences, name="message_preferences"),
+    path("help/", include("crm.help.urls")),
+    path("contact/", help_views.contact, name="contact"),
     path("call-me-back/", staff_views.callback_request_page, name="callback_request"),
     path("account/profile/", views.profile_edit, name="profile"),
     path("account/your-data/", include("crm.privacy.urls")),

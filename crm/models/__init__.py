@@ -5,6 +5,7 @@ from .callbacks import *  # noqa: F403
 from .canned import CannedResponse  # noqa: F401
 from .chat import ChatMessage, Conversation  # noqa: F401
 from .feedback import FeedbackSurvey  # noqa: F401
+from .help import HelpArticle, HelpCategory, HelpVote  # noqa: F401
 from .interactions import *  # noqa: F403
 from .journeys import JourneyRun  # noqa: F401
 from .profile import CustomerProfile  # noqa: F401

@@ -43,7 +43,8 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
         does=(
             "Runs the catalog and the orders: products, prices, stock, shipping, coupons, "
             "reviews, product questions and answers (answers and publishes them), returns and "
-            "invoices; sees payments and the audit trail but moves no money."
+            "invoices; sees payments and the audit trail but moves no money. Writes the help "
+            "centre's articles."
         ),
         permissions=tuple(
             _models(
@@ -70,6 +71,7 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + _models("crm", "stockalert", "view", "delete")  # who waits for what; cancel one
             + ["orders.handle_return", "orders.download_invoice"]
             + ["orders.view_promisereport"]  # on-time delivery by carrier and method
+            + _models("crm", "helpcategory helparticle", *ALL)  # writes the help centre
         ),
     ),
     StaffGroup(
@@ -152,6 +154,7 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + _models("complaints", "ticket", "view", "change")
             + ["complaints.work_ticket"]
             + _models("crm", "cannedresponse", *VIEW)
+            + _models("crm", "helpcategory helparticle", *VIEW)  # the help centre, to link
             # The complaint desk's resolution actions, within their limit (else a lead approves).
             + ["complaints.resolve_ticket", "complaints.view_resolutionaction"]
             # The mention inbox (triage) and the crisis alerts with their plans (reading).
@@ -168,7 +171,7 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             "goodwill above an agent's limit, setting agents' limits and keeping teams; "
             "reassigns complaints, reads every team's notes and sees overdue complaints."
             "goodwill above an agent's limit, setting agents' limits and keeping teams; "
-            "imports mentions."
+            "imports mentions. Writes the help centre's articles."
         ),
         includes=(CALL_CENTRE_AGENT,),
         permissions=tuple(
@@ -186,6 +189,8 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             # Reassigns agents' complaints, reads every team's notes, sees the overdue queue.
             + ["complaints.assign_ticket"]
             + ["complaints.import_mentions"]
+            # Keeps the help centre's articles current with what agents are asked.
+            + _models("crm", "helpcategory helparticle", *ALL)
         ),
     ),
     StaffGroup(
