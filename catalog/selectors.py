@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Case, FloatField, Min, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, F, FloatField, Min, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
@@ -127,7 +127,9 @@ def product_listing(*, category: Category | None, filters: ListingFilters) -> Qu
         products = products.filter(matches)
     query = _raw_query(words) if postgres else None
     if filters.sort == "relevance" and query is not None:
-        rank = Coalesce(SearchRank("search_vector", query), Value(0.0), output_field=FloatField())
+        rank = Coalesce(
+            SearchRank(F("search_vector"), query), Value(0.0), output_field=FloatField()
+        )
         return (
             products.annotate(rank=rank).order_by("-rank", "-created_at", "-pk").only(*CARD_FIELDS)
         )

@@ -61,9 +61,10 @@ def test_other_filters_and_sorts_still_apply_to_a_search(client):
 @pytest.mark.postgres
 def test_relevance_puts_a_name_match_above_a_category_and_a_description_match(client):
     lamps = make_category("Lambalar")
-    described = _product("Masa Örtüsü", "Table Cloth", description_tr="Lamba altına serilir")
-    in_category = _product("Gece Işığı", "Night Light", category=lamps)
+    # Made best match first: the newest-first tie-break alone would list them the other way.
     named = _product("Lamba", "Lamp")
+    in_category = _product("Gece Işığı", "Night Light", category=lamps)
+    described = _product("Masa Örtüsü", "Table Cloth", description_tr="Lamba altına serilir")
     page = client.get("/en/products/?q=lamba").text
     positions = [page.index(p.name_en) for p in (named, in_category, described)]
     assert positions == sorted(positions)
