@@ -152,6 +152,9 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             # The mention inbox (triage) and the crisis alerts with their plans (reading).
             + _models("complaints", "mention crisisalert crisisplan", *VIEW)
             + ["complaints.triage_mention"]
+            # Live chat: the console (their teams' queue and chats), the list of chats.
+            + _models("crm", "conversation chatmessage", *VIEW)
+            + ["crm.use_chat_console"]
         ),
     ),
     StaffGroup(
@@ -181,6 +184,8 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             # Reassigns agents' complaints, reads every team's notes, sees the overdue queue.
             + ["complaints.assign_ticket"]
             + ["complaints.import_mentions"]
+            # Live chat: takes and transfers chats of every team's queue.
+            + ["crm.take_any_chat"]
         ),
     ),
     StaffGroup(
@@ -213,6 +218,8 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + ["complaints.write_procedure", "complaints.view_acknowledgements"]
             # The desk: reassigning, every team's notes, the overdue queue; canned responses.
             + ["complaints.assign_ticket"]
+            # Live chat: takes and transfers chats of every team's queue.
+            + ["crm.take_any_chat"]
             + _models("crm", "cannedresponse", *ALL)
             # Mentions in bulk; crisis alerts taken on and closed; the crisis plans kept.
             + ["complaints.import_mentions", "complaints.manage_crisis"]
