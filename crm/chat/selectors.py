@@ -146,25 +146,15 @@ def agent_may_open(*, agent: User, conversation: Conversation) -> bool:
     return agent.teams.filter(pk=conversation.team_id).exists()
 
 
+ORDER_COLUMNS = (
+    "pk", "number", "status", "payment_status", "total", "currency", "language",
+    "placed_at", "promised_from", "promised_to", "promised_ship_by",
+)  # fmt: skip
+
+
 def chat_order_summary(*, order_id: int) -> dict | None:
     """The chat's order as the console shows it beside the chat (two queries)."""
-    order = (
-        Order.objects.filter(pk=order_id)
-        .only(
-            "pk",
-            "number",
-            "status",
-            "payment_status",
-            "total",
-            "currency",
-            "language",
-            "placed_at",
-            "promised_from",
-            "promised_to",
-            "promised_ship_by",
-        )  # fmt: skip
-        .first()
-    )
+    order = Order.objects.filter(pk=order_id).only(*ORDER_COLUMNS).first()
     if order is None:
         return None
     lines = list(
