@@ -400,7 +400,7 @@ def prepare(placements: int) -> dict:
     from chat import seed_chats
 
     chats = seed_chats()
-    urls["chat poll, nothing new"] = chats[0][1]
+    urls["chat poll (nothing new)"] = chats[0][1]
     method = ShippingMethod.objects.filter(is_active=True).order_by("position", "pk").first()
     return {
         "urls": urls,
@@ -412,7 +412,7 @@ def prepare(placements: int) -> dict:
             "chat guest": chats[0][0],
         },
         "chats": chats,
-        "chat_pages": ["chat poll, nothing new"],
+        "chat_pages": ["chat poll (nothing new)"],
         "account_pages": list(account_pages),
         "staff_pages": list(staff_pages),
         "placement_variants": [v.pk for v in in_stock[3:]],
