@@ -13,6 +13,9 @@ class CrmConfig(AppConfig):
         from .privacy.sections import register_all as register_privacy_sections
 
         register_crm_panels()
+        from .chat.panel import register as register_chat_panel
+
+        register_chat_panel()
         register_journeys()
         register_privacy_sections()
 

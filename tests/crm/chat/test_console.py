@@ -202,3 +202,17 @@ def test_the_figures_count_chats_ended_without_an_agent_and_the_average_rating(c
     client.force_login(agent)
     page = client.get(CONSOLE).content.decode()
     assert '<strong id="fig-without-agent">1</strong>' in page
+
+
+def test_the_customers_chats_are_a_panel_of_their_360(client):
+    customer = UserFactory()
+    chat = _waiting(customer=customer)
+    agent = _agent()
+    services.conversation_take(conversation_id=chat.pk, agent=agent)
+    services.conversation_end(conversation_id=chat.pk, reason=ChatEnd.AGENT, agent=agent)
+    services.conversation_rate(conversation_id=chat.pk, rating=5)
+    staff = _agent("view_conversation")
+    client.force_login(staff)
+    page = client.get(reverse("admin:crm_customer360", args=[customer.pk])).content.decode()
+    assert 'id="c360-chats"' in page
+    assert reverse("admin:crm_conversation_change", args=[chat.pk]) in page
