@@ -13,6 +13,7 @@ class CrmConfig(AppConfig):
         from .privacy.sections import register_all as register_privacy_sections
 
         register_crm_panels()
+        from .chat import pollcache  # noqa: F401  (keeps the chat poll's cached state)
         from .chat.panel import register as register_chat_panel
 
         register_chat_panel()

@@ -72,13 +72,6 @@ def chat_poll_state(*, token: str) -> PollState | None:
     return PollState(*rows[0]) if rows else None
 
 
-def visitor_may_see(*, customer_id: int | None, token: str, user: User | None, tokens: list[str]):
-    """The same rule as `conversation_for_visitor`, on the columns a poll has read."""
-    if customer_id is not None:
-        return user is not None and user.pk == customer_id
-    return token in tokens
-
-
 # --- the agents' console ---------------------------------------------------------------------
 
 CONSOLE_COLUMNS = (

@@ -6,6 +6,7 @@ floating panel) the window answers with its panel only."""
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import SESSION_KEY
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -24,6 +25,7 @@ from . import selectors, services
 from .assistant import assistant_menu
 from .exceptions import ChatError
 from .forms import ChatMessageForm, ChatRatingForm, ChatStartForm
+from .pollcache import poll_state
 from .session import chat_tokens, remember_chat
 from .states import ChatEnd, ChatStatus
 
@@ -170,16 +172,25 @@ def chat_window(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 def chat_poll(request: HttpRequest, token: str) -> HttpResponse:
-    """`?after=<last message id>`: 204 from one indexed row when nothing is new; else the new
-    messages as a fragment, with the chat's status and newest id in headers."""
+    """`?after=<last message id>`: 204 when nothing is new, from the cached state (else one
+    indexed row); else the new messages as a fragment, with the chat's status and newest id in
+    headers."""
     try:
         after = int(request.GET.get("after", "0"))
     except ValueError:
         return HttpResponse(_("Give the id of the last message you have."), status=400)
-    state = selectors.chat_poll_state(token=token)
-    if state is None or not selectors.visitor_may_see(
-        customer_id=state.customer_id, token=token, user=_user(request), tokens=chat_tokens(request)
-    ):
+    state = poll_state(token=token)
+    if state is None:
+        raise Http404
+    if state.customer_id is not None:
+        # "Nothing new" needs only the session's account id; new messages, the account itself.
+        signed_in = request.session.get(SESSION_KEY)
+        may_see = signed_in == str(state.customer_id) and (
+            state.last_message_id <= after or _user(request) is not None
+        )
+    else:
+        may_see = token in chat_tokens(request)
+    if not may_see:
         raise Http404
     if state.last_message_id <= after:
         response = HttpResponse(status=204)

@@ -137,6 +137,9 @@ EXCHANGE_PAYMENT_TIMEOUT_HOURS = env.int("EXCHANGE_PAYMENT_TIMEOUT_HOURS", defau
 # is hidden (short polling: see docs/contact-centre.md).
 CHAT_POLL_SECONDS = env.int("CHAT_POLL_SECONDS", default=4)
 CHAT_POLL_HIDDEN_SECONDS = env.int("CHAT_POLL_HIDDEN_SECONDS", default=30)
+# A chat's poll state (status, newest message) is kept in the cache this long after each write;
+# polls answer "nothing new" from it without the database (crm/chat/pollcache.py).
+CHAT_POLL_CACHE_SECONDS = env.int("CHAT_POLL_CACHE_SECONDS", default=120)
 # Messages one visitor may send per minute (their session, and five times that per address).
 CHAT_MESSAGES_PER_MINUTE = env.int("CHAT_MESSAGES_PER_MINUTE", default=12)
 # A chat with no message for this long is ended (with the assistant only: it served them).

@@ -4,6 +4,7 @@ and rating; another visitor's chat is a 404; out of hours it offers a callback."
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -99,20 +100,24 @@ def test_another_visitors_chat_is_a_404_everywhere(client):
 
 @time_machine.travel(TUESDAY_NOON, tick=False)
 def test_the_poll_answers_nothing_new_cheaply_and_then_the_new_messages(
-    client, django_assert_max_num_queries
+    client, django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
     chat = handed_over(guest_chat(client))
     poll = reverse("crm:chat_poll", args=[chat.token])
     last = Conversation.objects.get(pk=chat.pk).last_message_id
-    client.get(poll, {"after": last})  # the session is in the cache from here on
-    with django_assert_max_num_queries(1):
+    client.get(poll, {"after": last})  # the session and the chat's state are cached from here
+    with django_assert_max_num_queries(0):
         nothing = client.get(poll, {"after": last})
     assert nothing.status_code == 204 and nothing.content == b""
+    cache.delete(f"chat-poll:{chat.token}")  # a miss reads the one indexed row
+    with django_assert_max_num_queries(1):
+        assert client.get(poll, {"after": last}).status_code == 204
     agent = StaffFactory()
-    services.conversation_take(conversation_id=chat.pk, agent=agent)
-    services.chat_message_post(
-        conversation_id=chat.pk, author=Author.AGENT, body="Merhaba, bakıyorum.", agent=agent
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the cached state follows commits
+        services.conversation_take(conversation_id=chat.pk, agent=agent)
+        services.chat_message_post(
+            conversation_id=chat.pk, author=Author.AGENT, body="Merhaba, bakıyorum.", agent=agent
+        )
     with django_assert_max_num_queries(2):
         news = client.get(poll, {"after": last})
     assert news.status_code == 200
@@ -224,3 +229,25 @@ def test_every_page_has_the_chat_launcher_as_a_plain_link(client):
     page = client.get(reverse("crm:callback_request")).content.decode()
     assert f'id="chat-launcher" href="{reverse("crm:chat_start")}"' in page
     assert "js/chat.js" in page
+
+
+@time_machine.travel(TUESDAY_NOON, tick=False)
+def test_a_signed_in_customers_poll_sees_news_and_no_one_elses(
+    client, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    customer = UserFactory()
+    client.force_login(customer)
+    chat = handed_over(services.conversation_start(customer=customer))
+    poll = reverse("crm:chat_poll", args=[chat.token])
+    last = Conversation.objects.get(pk=chat.pk).last_message_id
+    client.get(poll, {"after": last})
+    with django_assert_max_num_queries(0):
+        assert client.get(poll, {"after": last}).status_code == 204
+    with django_capture_on_commit_callbacks(execute=True):
+        services.chat_message_post(conversation_id=chat.pk, author="customer", body="Selam")
+    news = client.get(poll, {"after": last})
+    assert news.status_code == 200 and "Selam" in news.content.decode()
+    other = Client()
+    other.force_login(UserFactory())
+    assert other.get(poll, {"after": last}).status_code == 404
+    assert other.get(poll, {"after": 0}).status_code == 404

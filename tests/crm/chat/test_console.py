@@ -30,7 +30,17 @@ def _in_hours():
         yield
 
 
-CONSOLE = reverse("admin:crm_chat_console")
+@pytest.fixture(autouse=True)
+def _english(settings):
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+def _console() -> str:
+    return reverse("admin:crm_chat_console")
 
 
 def _agent(*codenames: str, team: Team | None = None, **fields) -> User:
@@ -64,17 +74,17 @@ def test_the_queue_shows_the_agents_teams_and_no_teams_chats_only(client):
     anyone = _waiting(None, guest_email="herkes@example.com")
     other = _waiting(books, guest_email="kitap@example.com")
     client.force_login(agent)
-    page = client.get(CONSOLE).content.decode()
+    page = client.get(_console()).content.decode()
     assert f'id="queue-{mine.pk}"' in page and f'id="queue-{anyone.pk}"' in page
     assert f'id="queue-{other.pk}"' not in page
     client.force_login(_agent("take_any_chat"))
-    assert f'id="queue-{other.pk}"' in client.get(CONSOLE).content.decode()
+    assert f'id="queue-{other.pk}"' in client.get(_console()).content.decode()
 
 
 def test_without_the_console_permission_staff_get_403(client):
     client.force_login(StaffFactory(is_superuser=False))
     chat = _waiting()
-    assert client.get(CONSOLE).status_code == 403
+    assert client.get(_console()).status_code == 403
     assert client.post(_chat_url(chat, "take")).status_code == 403
     assert Conversation.objects.get(pk=chat.pk).status == ChatStatus.WAITING
 
@@ -200,7 +210,7 @@ def test_the_figures_count_chats_ended_without_an_agent_and_the_average_rating(c
     assert (figures.ended, figures.without_agent) == (2, 1)
     assert str(figures.share_without_agent) == "50.0" and str(figures.average_rating) == "3.5"
     client.force_login(agent)
-    page = client.get(CONSOLE).content.decode()
+    page = client.get(_console()).content.decode()
     assert '<strong id="fig-without-agent">1</strong>' in page
 
 
