@@ -174,9 +174,7 @@ def print_table(result: dict) -> None:
         f"{result['rounds']} interleaved rounds of {result['duration']} s runs; req/s medians, "
         "slowdown: 1 − the median of the rounds' ratios:"
     )
-    print(
-        "| page | quiet req/s (median) | with chats req/s (median) | slowdown (median of pairs) | under 10 % |"
-    )
+    print("| page | quiet req/s | with chats req/s | slowdown | under 10 % |")
     print("|---|---:|---:|---:|---|")
     for row in result["pages"]:
         print(
