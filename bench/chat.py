@@ -40,6 +40,7 @@ def seed_chats(count: int = CHATS) -> list[tuple[str, str]]:
     from plan import _session
 
     from crm.chat import services
+    from crm.chat.pollcache import poll_signature
     from crm.chat.session import CHAT_SESSION_KEY
     from crm.chat.states import Author, ChatStatus
     from crm.models import ChatMessage, Conversation
@@ -65,7 +66,10 @@ def seed_chats(count: int = CHATS) -> list[tuple[str, str]]:
             )
             chat.refresh_from_db()
         session = _session(**{CHAT_SESSION_KEY: [chat.token]})
-        poll = reverse("crm:chat_poll", args=[chat.token]) + f"?after={chat.last_message_id}"
+        # As the window asks: signed for this session, after the newest message it has.
+        signature = poll_signature(token=chat.token, session_key=session)
+        poll = reverse("crm:chat_poll", args=[chat.token])
+        poll += f"?v={signature}&after={chat.last_message_id}"
         chats.append((f"sessionid={session}", poll))
     return chats
 

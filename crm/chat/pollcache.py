@@ -1,5 +1,6 @@
 """The poll's answer "nothing new" from the cache: each chat's (customer, status, newest message)
-is kept in Redis, written when the chat is saved, so the usual poll reads no database at all.
+is kept in Redis, written when the chat is saved, so the usual poll reads no database at all;
+with the window's signature of the session cookie, not even the session (one Redis read).
 
 The database stays the truth: a miss reads the one indexed row (selectors.chat_poll_state) and
 fills the entry with `add`, so a poll that read the row just before a write commits cannot put
@@ -11,12 +12,27 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from crm.models import Conversation
 
 from .selectors import PollState, chat_poll_state
 
 PREFIX = "chat-poll:"
+SALT = "crm.chat.poll"
+
+
+def poll_signature(*, token: str, session_key: str) -> str:
+    """The window's proof that this browser session was shown the chat: the poll checks it
+    against the session cookie, so "nothing new" needs no session read either."""
+    return salted_hmac(SALT, f"{token}:{session_key}", algorithm="sha256").hexdigest()[:32]
+
+
+def signature_holds(*, token: str, session_key: str, signature: str) -> bool:
+    if not (session_key and signature):
+        return False
+    expected = poll_signature(token=token, session_key=session_key)
+    return constant_time_compare(signature, expected)
 
 
 def _key(token: str) -> str:

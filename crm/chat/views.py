@@ -25,7 +25,8 @@ from . import selectors, services
 from .assistant import assistant_menu
 from .exceptions import ChatError
 from .forms import ChatMessageForm, ChatRatingForm, ChatStartForm
-from .pollcache import poll_state
+from .pollcache import poll_signature, poll_state, signature_holds
+from .selectors import PollState
 from .session import chat_tokens, remember_chat
 from .states import ChatEnd, ChatStatus
 
@@ -144,7 +145,14 @@ def _window(
     )
     newest.reverse()
     open_now = selectors.chat_open_now()
+    poll_url = reverse("crm:chat_poll", args=[conversation.token])
+    if request.session.session_key:
+        signature = poll_signature(
+            token=conversation.token, session_key=request.session.session_key
+        )
+        poll_url += f"?v={signature}"
     context = {
+        "poll_url": poll_url,
         "conversation": conversation,
         "chat_messages": newest,
         "last_id": conversation.last_message_id,
@@ -182,6 +190,14 @@ def chat_poll(request: HttpRequest, token: str) -> HttpResponse:
     state = poll_state(token=token)
     if state is None:
         raise Http404
+    signed = signature_holds(
+        token=token,
+        session_key=request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""),
+        signature=request.GET.get("v", ""),
+    )
+    if signed and state.last_message_id <= after:
+        # The usual answer: this session was shown the chat, and nothing is new.
+        return _poll_answer(state, HttpResponse(status=204))
     if state.customer_id is not None:
         # "Nothing new" needs only the session's account id; new messages, the account itself.
         signed_in = request.session.get(SESSION_KEY)
@@ -193,15 +209,18 @@ def chat_poll(request: HttpRequest, token: str) -> HttpResponse:
     if not may_see:
         raise Http404
     if state.last_message_id <= after:
-        response = HttpResponse(status=204)
-    else:
-        new = list(
-            selectors.chat_messages_after(conversation=Conversation(pk=state.pk), after=after)[
-                :WINDOW_MESSAGES
-            ]
-        )
-        # No context processors: the fragment needs no menu, cart or user.
-        response = HttpResponse(render_to_string("crm/chat/_messages.html", {"chat_messages": new}))
+        return _poll_answer(state, HttpResponse(status=204))
+    new = list(
+        selectors.chat_messages_after(conversation=Conversation(pk=state.pk), after=after)[
+            :WINDOW_MESSAGES
+        ]
+    )
+    # No context processors: the fragment needs no menu, cart or user.
+    fragment = render_to_string("crm/chat/_messages.html", {"chat_messages": new})
+    return _poll_answer(state, HttpResponse(fragment))
+
+
+def _poll_answer(state: PollState, response: HttpResponse) -> HttpResponse:
     response["X-Chat-Status"] = state.status
     response["X-Chat-Last"] = str(state.last_message_id)
     response["Cache-Control"] = "no-store"

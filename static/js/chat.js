@@ -56,7 +56,8 @@
   function poll() {
     if (!active) { return; }
     var panel = active.panel;
-    var url = panel.getAttribute("data-poll-url") + "?after=" + encodeURIComponent(panel.getAttribute("data-after"));
+    var base = panel.getAttribute("data-poll-url");
+    var url = base + (base.indexOf("?") < 0 ? "?" : "&") + "after=" + encodeURIComponent(panel.getAttribute("data-after"));
     fetch(url, { headers: PANEL_HEADER, credentials: "same-origin", cache: "no-store" }).then(function (response) {
       if (!active || active.panel !== panel) { return; }
       if (response.status === 204) { schedule(); return; }

@@ -2,6 +2,8 @@
 polling (204 when nothing is new), writing (bad input, HTML as text, the rate limit), ending
 and rating; another visitor's chat is a 404; out of hours it offers a callback."""
 
+import re
+
 import pytest
 import time_machine
 from django.core.cache import cache
@@ -222,7 +224,7 @@ def test_in_hours_there_is_no_callback_offer_and_the_panel_comes_alone_for_chat_
     assert 'id="chat-closed"' not in _page(client, chat)
     panel = _page(client, chat, **{"X-Chat-Panel": "1"})
     assert panel.lstrip().startswith("<section") and "<html" not in panel
-    assert f'data-poll-url="{reverse("crm:chat_poll", args=[chat.token])}"' in panel
+    assert f'data-poll-url="{reverse("crm:chat_poll", args=[chat.token])}?v=' in panel
 
 
 def test_every_page_has_the_chat_launcher_as_a_plain_link(client):
@@ -251,3 +253,22 @@ def test_a_signed_in_customers_poll_sees_news_and_no_one_elses(
     other.force_login(UserFactory())
     assert other.get(poll, {"after": last}).status_code == 404
     assert other.get(poll, {"after": 0}).status_code == 404
+
+
+@time_machine.travel(TUESDAY_NOON, tick=False)
+def test_the_windows_signed_poll_answers_nothing_new_without_reading_the_session(
+    client, django_assert_max_num_queries
+):
+    chat = handed_over(guest_chat(client))
+    page = _page(client, chat)
+    signed = re.search(r'data-poll-url="([^"]+)"', page)[1].replace("&amp;", "&")
+    assert "?v=" in signed
+    last = Conversation.objects.get(pk=chat.pk).last_message_id
+    client.get(signed, {"after": last})
+    cache.clear()  # the session too: reading it now would take a query
+    client.get(signed, {"after": last})  # the chat's state back in the cache (one row)
+    with django_assert_max_num_queries(0):  # neither the session nor the chat's row
+        nothing = client.get(signed, {"after": last})
+    assert nothing.status_code == 204
+    # The same signed address from another browser is not theirs: the full check, a 404.
+    assert Client().get(signed, {"after": last}).status_code == 404
