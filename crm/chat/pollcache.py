@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.http import HttpResponse
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from crm.models import Conversation
@@ -49,11 +50,17 @@ def _state(value: str) -> PollState:
     return PollState(int(pk), int(customer) if customer else None, status, int(last))
 
 
+def cached_poll_state(*, token: str) -> PollState | None:
+    """The chat's poll state if the cache has it (None on a miss)."""
+    cached = cache.get(_key(token))
+    return _state(cached) if cached is not None else None
+
+
 def poll_state(*, token: str) -> PollState | None:
     """The chat's poll state: from the cache, else from its row (then cached)."""
-    cached = cache.get(_key(token))
+    cached = cached_poll_state(token=token)
     if cached is not None:
-        return _state(cached)
+        return cached
     state = chat_poll_state(token=token)
     if state is not None:
         cache.add(_key(token), _value(state), timeout=settings.CHAT_POLL_CACHE_SECONDS)
@@ -74,3 +81,11 @@ def _saved(sender: type, instance: Conversation, **kwargs: object) -> None:
 def _deleted(sender: type, instance: Conversation, **kwargs: object) -> None:
     token = instance.token
     transaction.on_commit(lambda: cache.delete(_key(token)), robust=True)
+
+
+def poll_answer(state: PollState, response: HttpResponse) -> HttpResponse:
+    """A poll's answer carries the chat's status and newest message id; never cached."""
+    response["X-Chat-Status"] = state.status
+    response["X-Chat-Last"] = str(state.last_message_id)
+    response["Cache-Control"] = "no-store"
+    return response

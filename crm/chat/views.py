@@ -25,8 +25,7 @@ from . import selectors, services
 from .assistant import assistant_menu
 from .exceptions import ChatError
 from .forms import ChatMessageForm, ChatRatingForm, ChatStartForm
-from .pollcache import poll_signature, poll_state, signature_holds
-from .selectors import PollState
+from .pollcache import poll_answer, poll_signature, poll_state, signature_holds
 from .session import chat_tokens, remember_chat
 from .states import ChatEnd, ChatStatus
 
@@ -197,7 +196,7 @@ def chat_poll(request: HttpRequest, token: str) -> HttpResponse:
     )
     if signed and state.last_message_id <= after:
         # The usual answer: this session was shown the chat, and nothing is new.
-        return _poll_answer(state, HttpResponse(status=204))
+        return poll_answer(state, HttpResponse(status=204))
     if state.customer_id is not None:
         # "Nothing new" needs only the session's account id; new messages, the account itself.
         signed_in = request.session.get(SESSION_KEY)
@@ -209,7 +208,7 @@ def chat_poll(request: HttpRequest, token: str) -> HttpResponse:
     if not may_see:
         raise Http404
     if state.last_message_id <= after:
-        return _poll_answer(state, HttpResponse(status=204))
+        return poll_answer(state, HttpResponse(status=204))
     new = list(
         selectors.chat_messages_after(conversation=Conversation(pk=state.pk), after=after)[
             :WINDOW_MESSAGES
@@ -217,14 +216,7 @@ def chat_poll(request: HttpRequest, token: str) -> HttpResponse:
     )
     # No context processors: the fragment needs no menu, cart or user.
     fragment = render_to_string("crm/chat/_messages.html", {"chat_messages": new})
-    return _poll_answer(state, HttpResponse(fragment))
-
-
-def _poll_answer(state: PollState, response: HttpResponse) -> HttpResponse:
-    response["X-Chat-Status"] = state.status
-    response["X-Chat-Last"] = str(state.last_message_id)
-    response["Cache-Control"] = "no-store"
-    return response
+    return poll_answer(state, HttpResponse(fragment))
 
 
 @require_POST
