@@ -126,10 +126,11 @@ def stop(server: subprocess.Popen) -> None:
 
 
 def warm(rows: list[tuple[str, str, str]], cookies: dict, port: int = PORT) -> None:
-    """Ask every page twice (thumbnails made, caches filled); stop unless each answers 200."""
+    """Ask every page twice (thumbnails made, caches filled); stop unless each answers 200 (204:
+    the chat poll's "nothing new")."""
     for label, url, who in rows:
         browser = Browser(port, cookies[who])
         for _ in range(2):
             status, _page = browser.request("GET", url)
-            if status != 200:
+            if status not in (200, 204):
                 raise SystemExit(f"{label} ({who}) answered {status} on port {port}: {url}")

@@ -24,6 +24,7 @@ import django  # noqa: E402
 
 django.setup()
 
+import chat  # noqa: E402
 import measure  # noqa: E402
 import placing  # noqa: E402
 import report  # noqa: E402
@@ -38,7 +39,7 @@ def check(plan: dict) -> None:
         status = client_for(plan["cookies"][who]).get(url).status_code
         queries = statements(url, plan["cookies"][who])
         print(f"{status} {label} ({who}): {url}, {queries} SQL statements", flush=True)
-        if status != 200:
+        if status not in (200, 204):  # 204: the chat poll's "nothing new"
             failed.append(label)
     if failed:
         raise SystemExit(f"not 200: {', '.join(failed)}")
@@ -76,6 +77,7 @@ def run(plan: dict) -> None:
                     flush=True,
                 )
         placement = placing.placements(plan, measure.PORT) if placing_wanted() else None
+        chats = chat.compare(plan, plan["chats"]) if chat.wanted() else None
     finally:
         measure.stop(server)
     bare = statistics.median(r["rps"] for r in runs[("bare view", "anonymous")])
@@ -100,7 +102,11 @@ def run(plan: dict) -> None:
         table.append(_placement_row(plan, placement, bare))
     setup = {"pages": wanted_pages()} if wanted_pages() else {}
     out = report.write(
-        {**report.header(duration=duration, runs=runs_wanted, **setup), "pages": table}
+        {
+            **report.header(duration=duration, runs=runs_wanted, **setup),
+            "pages": table,
+            **({"open_chats": chats} if chats else {}),
+        }
     )
     report.table(
         ["page", "visitor", "req/s", "p50 ms", "p99 ms", "queries", "× bare view"],
@@ -113,6 +119,8 @@ def run(plan: dict) -> None:
         ],
         out,
     )
+    if chats:
+        chat.print_table(chats)
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ class ComplaintsConfig(AppConfig):
         from .reports import complaints_per_100_orders
         from .satisfaction import kinds as satisfaction_kinds
         from .selectors import customer_complaint_rows, open_ticket_count
-        from .services.follow_ups import complaint_follow_up_open
+        from .services.follow_ups import complaint_follow_up_open, complaint_from_chat
         from .setup_inbound import register_inbound_parts
         from .sla_messages import register_kinds as register_sla_kinds
         from .sla_panel import register as register_sla_panel
@@ -65,6 +65,7 @@ class ComplaintsConfig(AppConfig):
                 for_customer=customer_complaint_rows,
                 open_count=open_ticket_count,
                 follow_up=complaint_follow_up_open,
+                chat_ticket=complaint_from_chat,
                 per_100_orders=complaints_per_100_orders,
             )
         )

@@ -16,6 +16,10 @@ class CrmConfig(AppConfig):
         help_pages.connect()
         help_pages.register_pages()
         register_crm_panels()
+        from .chat import pollcache  # noqa: F401  (keeps the chat poll's cached state)
+        from .chat.panel import register as register_chat_panel
+
+        register_chat_panel()
         register_journeys()
         register_privacy_sections()
 

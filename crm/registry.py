@@ -99,6 +99,29 @@ class FollowUp:
 
 
 @dataclass(frozen=True)
+class ChatTicket:
+    """A chat staff turn into a complaint: who, about which order, and the transcript as text
+    (the ticket's first message). The desk's `chat_ticket(ChatTicket)` returns a TicketRef."""
+
+    customer: User | None
+    email: str
+    order_id: int | None
+    language: str
+    transcript: str
+    conversation_id: int
+    by: User | None = None
+
+
+@dataclass(frozen=True)
+class TicketRef:
+    """The ticket the desk opened, as crm keeps it (no foreign key to complaints)."""
+
+    id: str
+    number: str
+    url: str
+
+
+@dataclass(frozen=True)
 class ComplaintSource:
     """Where complaints come from (the complaints app registers one): a customer's latest
     complaints for the 360's complaints panel and timeline, and figures for the dashboard;
@@ -111,6 +134,8 @@ class ComplaintSource:
     follow_up: Callable[[FollowUp], object] | None = None
     # The dashboard's "complaints per 100 orders" over a date range (both days included).
     per_100_orders: Callable[[date, date], Decimal | None] | None = None
+    # A live chat turned into a ticket in one click (crm.chat.services.conversation_ticket_open).
+    chat_ticket: Callable[[ChatTicket], TicketRef] | None = None
 
 
 @dataclass(frozen=True)
@@ -194,6 +219,14 @@ def follow_up_opener() -> Callable[[FollowUp], object] | None:
     for source in _registry.complaints.values():
         if source.follow_up is not None:
             return source.follow_up
+    return None
+
+
+def chat_ticket_opener() -> Callable[[ChatTicket], TicketRef] | None:
+    """The complaint desk's way of turning a chat into a ticket, when it is installed."""
+    for source in _registry.complaints.values():
+        if source.chat_ticket is not None:
+            return source.chat_ticket
     return None
 
 

@@ -4,6 +4,7 @@ from datetime import date
 
 from celery import shared_task
 
+from .chat.retention import chats_end_idle, transcripts_remove
 from .customer360.stats import customer_stats_refresh
 from .journeys.back_in_stock.services import back_in_stock_sweep
 from .journeys.birthday import birthday_sweep
@@ -69,3 +70,15 @@ def journey_special_days_batch(
         first_id=first_id,
         last_id=last_id,
     )
+
+
+@shared_task(name="crm.chat_end_idle")
+def chat_end_idle() -> int:
+    """End the chats nobody has written in for CHAT_IDLE_MINUTES (crm/chat/retention.py)."""
+    return chats_end_idle()
+
+
+@shared_task(name="crm.chat_remove_transcripts")
+def chat_remove_transcripts() -> int:
+    """Remove transcripts older than CHAT_TRANSCRIPT_DAYS; their summaries stay."""
+    return transcripts_remove()

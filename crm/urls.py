@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from . import views
+from .chat import views as chat_views
 from .help import views as help_views
 from .journeys.back_in_stock import views as stock_alert_views
 from .journeys.feedback import views as feedback_views
@@ -13,6 +14,13 @@ urlpatterns = [
     path("help/", include("crm.help.urls")),
     path("contact/", help_views.contact, name="contact"),
     path("call-me-back/", staff_views.callback_request_page, name="callback_request"),
+    # live chat
+    path("chat/", chat_views.chat_start, name="chat_start"),
+    path("chat/<str:token>/", chat_views.chat_window, name="chat"),
+    path("chat/<str:token>/poll/", chat_views.chat_poll, name="chat_poll"),
+    path("chat/<str:token>/post/", chat_views.chat_post, name="chat_post"),
+    path("chat/<str:token>/end/", chat_views.chat_end, name="chat_end"),
+    path("chat/<str:token>/rate/", chat_views.chat_rate, name="chat_rate"),
     path("account/profile/", views.profile_edit, name="profile"),
     path("account/your-data/", include("crm.privacy.urls")),
     path("feedback/<str:token>/", feedback_views.survey_page, name="feedback"),

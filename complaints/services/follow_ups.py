@@ -2,15 +2,16 @@
 score after delivery): crm hands over a `FollowUp` through its registry."""
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from crm.registry import FollowUp
+from crm.registry import ChatTicket, FollowUp, TicketRef
 from orders.models import Order
 
 from ..models import Ticket
 from ..states import Category, Channel
-from .tickets import complaint_open
+from .tickets import BODY_MAX, complaint_open
 
 
 def complaint_follow_up_open(follow_up: FollowUp) -> Ticket:
@@ -29,3 +30,27 @@ def complaint_follow_up_open(follow_up: FollowUp) -> Ticket:
         language=follow_up.language or settings.LANGUAGE_CODE,
         order=order,
     )
+
+
+def complaint_from_chat(chat: ChatTicket) -> TicketRef:
+    """A live chat an agent turns into a ticket: the transcript is its first message, linked to
+    the customer and the order, channel chat (crm keeps the returned id, number and link)."""
+    order = Order.objects.filter(pk=chat.order_id).first() if chat.order_id else None
+    with translation.override(chat.language or settings.LANGUAGE_CODE):
+        subject = _("Live chat #%(number)d") % {"number": chat.conversation_id}
+    transcript = chat.transcript.strip() or subject
+    if len(transcript) > BODY_MAX:  # the start and the end matter most; the chat's log has all
+        transcript = transcript[: BODY_MAX // 2 - 2] + "\n…\n" + transcript[-(BODY_MAX // 2 - 2) :]
+    ticket = complaint_open(
+        channel=Channel.CHAT,
+        category=Category.OTHER,
+        description=transcript,
+        subject=subject,
+        customer=chat.customer,
+        contact_email=chat.email,
+        language=chat.language or settings.LANGUAGE_CODE,
+        order=order,
+        by=chat.by,
+    )
+    url = reverse("admin:complaints_ticket_change", args=[ticket.pk])
+    return TicketRef(id=str(ticket.pk), number=ticket.number, url=url)

@@ -2,6 +2,7 @@
 
 from . import (  # noqa: F401
     canned,
+    chat,
     customer360,
     feedback,
     help,

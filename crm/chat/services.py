@@ -242,3 +242,16 @@ def _interaction_for(conversation: Conversation) -> Interaction:
         order=conversation.order,
         subject=("chat", conversation.pk),
     )
+
+
+def conversation_rate(*, conversation_id: int, rating: int) -> Conversation:
+    """The customer's optional 1–5 rating of an ended chat (a second rating replaces the first)."""
+    if not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise ChatRefused(_("Choose a rating from 1 to 5."))
+    with transaction.atomic():
+        conversation = _locked(conversation_id)
+        if conversation.is_open:
+            raise ChatRefused(_("You can rate the chat once it has ended."))
+        conversation.rating = rating
+        conversation.save(update_fields=["rating"])
+    return conversation

@@ -160,6 +160,9 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             # The mention inbox (triage) and the crisis alerts with their plans (reading).
             + _models("complaints", "mention crisisalert crisisplan", *VIEW)
             + ["complaints.triage_mention"]
+            # Live chat: the console (their teams' queue and chats), the list of chats.
+            + _models("crm", "conversation chatmessage", *VIEW)
+            + ["crm.use_chat_console"]
         ),
     ),
     StaffGroup(
@@ -191,6 +194,8 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + ["complaints.import_mentions"]
             # Keeps the help centre's articles current with what agents are asked.
             + _models("crm", "helpcategory helparticle", *ALL)
+            # Live chat: takes and transfers chats of every team's queue.
+            + ["crm.take_any_chat"]
         ),
     ),
     StaffGroup(
@@ -223,6 +228,8 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + ["complaints.write_procedure", "complaints.view_acknowledgements"]
             # The desk: reassigning, every team's notes, the overdue queue; canned responses.
             + ["complaints.assign_ticket"]
+            # Live chat: takes and transfers chats of every team's queue.
+            + ["crm.take_any_chat"]
             + _models("crm", "cannedresponse", *ALL)
             # Mentions in bulk; crisis alerts taken on and closed; the crisis plans kept.
             + ["complaints.import_mentions", "complaints.manage_crisis"]

@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "shop.middleware.RejectNulBytesMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The chat window's "nothing new" (204) from one cache read, before sessions and the rest.
+    "crm.chat.middleware.ChatPollMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -143,3 +143,20 @@ PROMISE_PAGES_EVERY_SECONDS = env.int("PROMISE_PAGES_EVERY_SECONDS", default=60)
 # pay link before it expires and its reserved stock goes back: three days, so a customer who
 # reads the message in the evening or at the weekend still has time (a checkout waits 30 min).
 EXCHANGE_PAYMENT_TIMEOUT_HOURS = env.int("EXCHANGE_PAYMENT_TIMEOUT_HOURS", default=72)
+# --- Issue 30 (live chat helper): the chat window and the agents' console ------------------------
+# The chat window asks for news this often while it is on screen, and this slowly while the tab
+# is hidden (short polling: see docs/contact-centre.md).
+CHAT_POLL_SECONDS = env.int("CHAT_POLL_SECONDS", default=4)
+CHAT_POLL_HIDDEN_SECONDS = env.int("CHAT_POLL_HIDDEN_SECONDS", default=30)
+# A chat's poll state (status, newest message) is kept in the cache this long after each write;
+# polls answer "nothing new" from it without the database (crm/chat/pollcache.py).
+CHAT_POLL_CACHE_SECONDS = env.int("CHAT_POLL_CACHE_SECONDS", default=120)
+# Messages one visitor may send per minute (their session, and five times that per address).
+CHAT_MESSAGES_PER_MINUTE = env.int("CHAT_MESSAGES_PER_MINUTE", default=12)
+# A chat with no message for this long is ended (with the assistant only: it served them).
+CHAT_IDLE_MINUTES = env.int("CHAT_IDLE_MINUTES", default=30)
+CHAT_IDLE_EVERY_SECONDS = env.int("CHAT_IDLE_EVERY_SECONDS", default=300)
+# Chat transcripts are removed this many days after the chat ended (the interaction's summary
+# stays); the sweep runs this often.
+CHAT_TRANSCRIPT_DAYS = env.int("CHAT_TRANSCRIPT_DAYS", default=180)
+CHAT_TRANSCRIPTS_EVERY_SECONDS = env.int("CHAT_TRANSCRIPTS_EVERY_SECONDS", default=86400)

@@ -289,6 +289,16 @@ def _payloads(shop: dict[str, object]) -> dict[str, tuple[dict[str, str], list[d
             ],
         ),
         "crm_feedback_report": ({}, [{"start": "2027-01-01", "end": "2027-03-01"}]),
+        # The chat console needs crm.use_chat_console (tests/crm/chat).
+        "crm_chat_console": ({}, []),
+        "crm_chat_console_queue": ({}, []),
+        "crm_chat_console_chat": ({"pk": _chat().pk}, []),
+        "crm_chat_console_poll": ({"pk": _chat().pk}, []),
+        "crm_chat_console_take": ({"pk": _chat().pk}, [{}]),
+        "crm_chat_console_reply": ({"pk": _chat().pk}, [{"body": "x"}]),
+        "crm_chat_console_transfer": ({"pk": _chat().pk}, [{"team": "1"}]),
+        "crm_chat_console_end": ({"pk": _chat().pk}, [{}]),
+        "crm_chat_console_ticket": ({"pk": _chat().pk}, [{}]),
         # The complaint desk's procedures and quality review (tests/complaints).
         "complaints_procedure_acknowledge": ({}, [{"version": str(_procedure_version().pk)}]),
         "complaints_procedure_acknowledgements": ({}, []),
@@ -350,6 +360,14 @@ def _payloads(shop: dict[str, object]) -> dict[str, tuple[dict[str, str], list[d
             [{"password1": "a-New-passw0rd!", "password2": "a-New-passw0rd!"}],
         ),
     }
+
+
+def _chat():
+    from crm.models import Conversation
+
+    return Conversation.objects.get_or_create(
+        guest_email="sohbet@example.com", defaults={"status": "waiting"}
+    )[0]
 
 
 def _callback():
