@@ -135,7 +135,8 @@ def test_the_cancel_button_cancels_through_the_order_service():
     order.refresh_from_db()
     assert (order.status, order.cancel_reason) == ("cancelled", "customer")
     last = chat.messages.order_by("-pk").first()
-    assert last.author == Author.ASSISTANT and last.body.startswith("Your order has been cancelled.")
+    assert last.author == Author.ASSISTANT
+    assert last.body.startswith("Your order has been cancelled.")
     assert last.meta["source"] == "order timeline"
     assert _said(chat)[-2] == (Author.CUSTOMER, str(DO_CANCEL.label))
     chat.refresh_from_db()

@@ -14,10 +14,13 @@ from crm.chat.session import chat_tokens
 from shop import urls as shop_urls
 
 WINDOW = engines["django"].from_string(
-    """{% load i18n %}<main>{% for note in messages %}<p class="note">{{ note }}</p>{% endfor %}{% for message in messages_shown %}<div class="chat-message {{ message.author }}">
-{% if message.author == "assistant" %}{% include "crm/chat/_answer.html" %}{% else %}<p>{{ message.body }}</p>{% endif %}
-</div>{% endfor %}
-{% include "crm/chat/_assistant_menu.html" %}</main>"""
+    "{% load i18n %}<main>"
+    '{% for note in messages %}<p class="note">{{ note }}</p>{% endfor %}'
+    "{% for message in messages_shown %}"
+    '<div class="chat-message {{ message.author }}">'
+    '{% if message.author == "assistant" %}{% include "crm/chat/_answer.html" %}'
+    "{% else %}<p>{{ message.body }}</p>{% endif %}</div>{% endfor %}"
+    '{% include "crm/chat/_assistant_menu.html" %}</main>'
 )
 
 
