@@ -1,6 +1,7 @@
 """The assistant's two doors: a tap in the chat window, and a question asked from an order's page
 (or the guest tracking page), which starts a chat about that order and answers it at once."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -12,6 +13,8 @@ from django.views.decorators.http import require_POST
 from orders import assistant as answers
 from orders import selectors as order_selectors
 from orders.cart_session import guest_orders, signed_in_user
+from orders.views.limits import visitor_limits
+from shop.ratelimit import attempt_count, attempts_exhausted
 
 from .assistant import HAND_OVER, assistant_choose
 from .exceptions import ChatError
@@ -20,6 +23,16 @@ from .services import conversation_start
 from .session import chat_tokens, remember_chat
 
 SOMETHING_ELSE = "other"  # the order page's "Something else": straight to a person
+
+
+def _too_many(request: HttpRequest) -> bool:
+    """Count this tap; True (with a message) when the visitor has tapped too fast."""
+    limits = visitor_limits(request, "chat-assistant", settings.CHAT_ASSISTANT_TAPS_PER_MINUTE)
+    if attempts_exhausted(limits):
+        messages.error(request, _("Too many taps in a short time. Please wait a minute."))
+        return True
+    attempt_count(limits, window_seconds=60)
+    return False
 
 
 def _window(token: str) -> str:
@@ -35,6 +48,8 @@ def chat_assistant(request: HttpRequest, token: str) -> HttpResponse:
     )
     if conversation is None:
         raise Http404
+    if _too_many(request):
+        return redirect(_window(token))
     choice = (request.POST.get("choice") or "").strip()[:40]
     try:
         go_to = assistant_choose(conversation_id=conversation.pk, choice=choice)
@@ -55,6 +70,8 @@ def chat_about_order(request: HttpRequest) -> HttpResponse:
     )  # 404 for another's order
     if topic != SOMETHING_ELSE and topic not in answers.order_topics(order=order):
         messages.error(request, _("That question is not on offer for this order."))
+        return redirect("orders:confirmation", number=order.number)
+    if _too_many(request):
         return redirect("orders:confirmation", number=order.number)
     try:
         conversation = conversation_start(

@@ -132,3 +132,7 @@ PROMISE_PAGES_EVERY_SECONDS = env.int("PROMISE_PAGES_EVERY_SECONDS", default=60)
 # pay link before it expires and its reserved stock goes back: three days, so a customer who
 # reads the message in the evening or at the weekend still has time (a checkout waits 30 min).
 EXCHANGE_PAYMENT_TIMEOUT_HOURS = env.int("EXCHANGE_PAYMENT_TIMEOUT_HOURS", default=72)
+# --- Issue 30 (the "where is my order" assistant) ------------------------------------------------
+# Taps on the assistant's buttons (and chats started from an order's page) per visitor and minute:
+# far above what a person taps, low enough that a script cannot fill the chat tables.
+CHAT_ASSISTANT_TAPS_PER_MINUTE = env.int("CHAT_ASSISTANT_TAPS_PER_MINUTE", default=20)

@@ -293,3 +293,34 @@ def test_a_chat_without_an_order_asks_which_one():
     _tap(guest, guest_chat, "ask_order")
     told = guest_chat.messages.order_by("-pk").first()
     assert "Track your order" in told.body and told.meta["link"] == reverse("orders:track")
+
+
+def test_a_tap_runs_a_fixed_number_of_queries_whatever_the_order_holds(
+    django_assert_max_num_queries,
+):
+    customer = UserFactory(verified=True)
+    small = _confirmed(user=customer)
+    big = place(cart_with(*[(stocked_variant(), 2) for _ in range(4)], user=customer))
+    client = _signed_in(customer)
+    _ask(client, small, "where")
+    small_chat = _chat()
+    _ask(client, big, "where")
+    big_chat = _chat()
+    with django_assert_max_num_queries(19) as small_run:
+        _tap(client, small_chat, "cancel")
+    with django_assert_max_num_queries(len(small_run.captured_queries)):
+        _tap(client, big_chat, "cancel")
+
+
+def test_taps_are_limited_per_visitor(settings):
+    settings.CHAT_ASSISTANT_TAPS_PER_MINUTE = 2
+    customer = UserFactory(verified=True)
+    order = _confirmed(user=customer)
+    client = _signed_in(customer)
+    _ask(client, order, "where")  # one
+    chat = _chat()
+    _tap(client, chat, "cancel")  # two
+    before = _said(chat)
+    _tap(client, chat, "return")
+    window = client.get(reverse("crm:chat", args=[chat.token])).content.decode()
+    assert "Too many taps" in window and _said(chat) == before
