@@ -324,3 +324,23 @@ def test_taps_are_limited_per_visitor(settings):
     _tap(client, chat, "return")
     window = client.get(reverse("crm:chat", args=[chat.token])).content.decode()
     assert "Too many taps" in window and _said(chat) == before
+
+
+def test_the_panel_posts_with_a_real_csrf_token_without_javascript():
+    import re
+
+    order = _confirmed(user=None)
+    guest = Client(enforce_csrf_checks=True)
+    form = guest.get(reverse("orders:track")).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+    found = guest.post(
+        reverse("orders:track"),
+        {"number": order.number, "email": order.email, "csrfmiddlewaretoken": token},
+    ).content.decode()
+    panel = found[found.index('id="order-assistant"') :]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', panel)[1]
+    asked = guest.post(
+        reverse("crm:chat_about_order"),
+        {"number": order.number, "topic": "where", "csrfmiddlewaretoken": token},
+    )
+    assert asked.status_code == 302 and _chat().order == order
