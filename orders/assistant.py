@@ -21,25 +21,34 @@ from shop.dates import day_span
 from shop.money import format_money
 
 from .models import Order
+from .selectors.assistant import (  # the topics: re-exported for the chat
+    CANCEL,
+    REFUND,
+    RETURN,
+    TOPIC_LABELS,
+    TOPICS,
+    WHERE,
+    order_topics,
+)
 from .selectors.cancelling import CancelMoney
 from .selectors.orders import _full
 from .states import OrderStatus
 from .views.order_page import OrderPage
 
 S = OrderStatus
-WHERE, CANCEL, RETURN, REFUND = "where", "cancel", "return", "refund"
-TOPICS = (WHERE, CANCEL, RETURN, REFUND)
-TOPIC_LABELS = {
-    WHERE: gettext_lazy("Where is my order?"),
-    CANCEL: gettext_lazy("Can I cancel it?"),
-    RETURN: gettext_lazy("Can I return it?"),
-    REFUND: gettext_lazy("Where is my refund?"),
-}
-# After delivery or once cancelled there is nothing left to cancel.
-_NOTHING_TO_CANCEL = frozenset({S.DELIVERED, S.RETURN_REQUESTED, S.RETURNED, S.CANCELLED})
-_MONEY_BACK = frozenset(
-    {PaymentStatus.BOUNCED, PaymentStatus.REFUNDED, PaymentStatus.PARTIALLY_REFUNDED}
-)
+__all__ = [
+    "CANCEL",
+    "REFUND",
+    "RETURN",
+    "TOPICS",
+    "TOPIC_LABELS",
+    "WHERE",
+    "Answer",
+    "cancel_preview_text",
+    "order_answer",
+    "order_for_answers",
+    "order_topics",
+]
 _CARD_METHODS = frozenset({PaymentMethod.CARD, PaymentMethod.WALLET, PaymentMethod.MICROPAYMENT})
 
 # What the cancel preview says of each payment: the order page's own sentences (_cancel.html).
@@ -119,20 +128,6 @@ def _timeline() -> str:
 
 def _payment_record() -> str:
     return _("payment record")
-
-
-def order_topics(*, order: Order) -> list[str]:
-    """The questions that make sense for this order now (from the order's row alone)."""
-    topics = [WHERE]
-    if order.status not in _NOTHING_TO_CANCEL:
-        topics.append(CANCEL)
-    if order.status not in (S.CANCELLED, S.PENDING_PAYMENT):
-        topics.append(RETURN)
-    if order.status in (S.CANCELLED, S.RETURN_REQUESTED, S.RETURNED) or (
-        order.payment_status in _MONEY_BACK
-    ):
-        topics.append(REFUND)
-    return topics
 
 
 def order_for_answers(*, order_id: int) -> Order | None:

@@ -17,6 +17,7 @@ from payments.states import PaymentMethod
 from ..forms import RefundAccountForm
 from ..links import download_token
 from ..models import CreditNote, Order, OrderLine, Return, Shipment
+from ..selectors.assistant import TOPIC_LABELS, order_topics
 from ..selectors.cancelling import (
     CancelMoney,
     order_cancel_closed,
@@ -341,6 +342,4 @@ class OrderPage:
     @cached_property
     def assistant_topics(self) -> list[tuple[str, str]]:
         """The questions the assistant answers about this order: (topic, button label)."""
-        from ..assistant import TOPIC_LABELS, order_topics  # it builds on this page
-
         return [(topic, str(TOPIC_LABELS[topic])) for topic in order_topics(order=self.order)]
