@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from . import views
+from .chat import assistant_views
 from .chat import views as chat_views
 from .help import views as help_views
 from .journeys.back_in_stock import views as stock_alert_views
@@ -21,6 +22,9 @@ urlpatterns = [
     path("chat/<str:token>/post/", chat_views.chat_post, name="chat_post"),
     path("chat/<str:token>/end/", chat_views.chat_end, name="chat_end"),
     path("chat/<str:token>/rate/", chat_views.chat_rate, name="chat_rate"),
+    # the assistant
+    path("chat/<str:token>/assistant/", assistant_views.chat_assistant, name="chat_assistant"),
+    path("ask-about-order/", assistant_views.chat_about_order, name="chat_about_order"),
     path("account/profile/", views.profile_edit, name="profile"),
     path("account/your-data/", include("crm.privacy.urls")),
     path("feedback/<str:token>/", feedback_views.survey_page, name="feedback"),

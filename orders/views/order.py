@@ -15,7 +15,7 @@ from shop.kept import Kept
 from shop.ratelimit import attempt_count, attempts_exhausted
 
 from .. import selectors, services
-from ..cart_session import signed_in_user, take_just_placed
+from ..cart_session import remember_guest_order, signed_in_user, take_just_placed
 from ..forms import TrackForm
 from .access import viewable_order
 from .limits import visitor_limits
@@ -92,9 +92,23 @@ def order_track(request: HttpRequest) -> HttpResponse:
                     _("We could not find an order with this number and email address."),
                     404,
                 )
+    # The assistant may be asked about a guest's order found here (the number and email are
+    # the same proof as a signed link): this browser may see it from now on.
+    user = signed_in_user(request)
+    can_ask = order is not None and (
+        order.user_id is None if user is None else order.user_id in (None, user.pk)
+    )
+    if can_ask and order.user_id is None:
+        remember_guest_order(request, order.number)
     return render(
         request,
         "orders/track.html",
-        {"form": form, "order": order, "error": error, "page": order and OrderPage(order)},
+        {
+            "form": form,
+            "order": order,
+            "error": error,
+            "page": order and OrderPage(order),
+            "can_ask": can_ask,
+        },
         status=status,
     )

@@ -17,6 +17,7 @@ from payments.states import PaymentMethod
 from ..forms import RefundAccountForm
 from ..links import download_token
 from ..models import CreditNote, Order, OrderLine, Return, Shipment
+from ..selectors.assistant import TOPIC_LABELS, order_topics
 from ..selectors.cancelling import (
     CancelMoney,
     order_cancel_closed,
@@ -335,3 +336,10 @@ class OrderPage:
         """Within the period with an item that is not digital: the exchange page offers the
         sizes and colours in stock (or says there are none)."""
         return self.withdrawal_open and any(not item.line.is_digital for item in self.returnable)
+
+    # --- the assistant (templates/orders/_assistant_entry.html) --------------------------------
+
+    @cached_property
+    def assistant_topics(self) -> list[tuple[str, str]]:
+        """The questions the assistant answers about this order: (topic, button label)."""
+        return [(topic, str(TOPIC_LABELS[topic])) for topic in order_topics(order=self.order)]

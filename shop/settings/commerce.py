@@ -143,7 +143,7 @@ PROMISE_PAGES_EVERY_SECONDS = env.int("PROMISE_PAGES_EVERY_SECONDS", default=60)
 # pay link before it expires and its reserved stock goes back: three days, so a customer who
 # reads the message in the evening or at the weekend still has time (a checkout waits 30 min).
 EXCHANGE_PAYMENT_TIMEOUT_HOURS = env.int("EXCHANGE_PAYMENT_TIMEOUT_HOURS", default=72)
-# --- Issue 30 (live chat helper): the chat window and the agents' console ------------------------
+# --- Issue 30: the chat window and the agents' console ---------------------------------------
 # The chat window asks for news this often while it is on screen, and this slowly while the tab
 # is hidden (short polling: see docs/contact-centre.md).
 CHAT_POLL_SECONDS = env.int("CHAT_POLL_SECONDS", default=4)
@@ -160,3 +160,7 @@ CHAT_IDLE_EVERY_SECONDS = env.int("CHAT_IDLE_EVERY_SECONDS", default=300)
 # stays); the sweep runs this often.
 CHAT_TRANSCRIPT_DAYS = env.int("CHAT_TRANSCRIPT_DAYS", default=180)
 CHAT_TRANSCRIPTS_EVERY_SECONDS = env.int("CHAT_TRANSCRIPTS_EVERY_SECONDS", default=86400)
+# --- Issue 30 (the "where is my order" assistant) ------------------------------------------------
+# Taps on the assistant's buttons (and chats started from an order's page) per visitor and minute:
+# far above what a person taps, low enough that a script cannot fill the chat tables.
+CHAT_ASSISTANT_TAPS_PER_MINUTE = env.int("CHAT_ASSISTANT_TAPS_PER_MINUTE", default=20)
