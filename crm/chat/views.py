@@ -10,7 +10,7 @@ from django.contrib.auth import SESSION_KEY
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -118,13 +118,7 @@ def _visible(request: HttpRequest, token: str) -> Conversation:
 
 
 def _menu(conversation: Conversation) -> list:
-    """The assistant's buttons, once its view is there to take them (crm:chat_assistant)."""
-    if conversation.status != ChatStatus.ASSISTANT:
-        return []
-    try:
-        reverse("crm:chat_assistant", args=[conversation.token])
-    except NoReverseMatch:
-        return []
+    """The assistant's buttons (none once a person is on the way)."""
     return assistant_menu(conversation=conversation)
 
 

@@ -22,7 +22,7 @@ from tests.orders.fulfilment_helpers import packed_order
 from tests.orders.helpers import cart_with, place, shipping_setup, stocked_variant
 from tests.orders.returns_helpers import delivered_order
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.crm.chat.window_urls")]
+pytestmark = pytest.mark.django_db
 IST = ZoneInfo("Europe/Istanbul")
 TUESDAY_NOON = datetime(2026, 12, 8, 12, 0, tzinfo=IST)
 TUESDAY_NIGHT = datetime(2026, 12, 8, 23, 0, tzinfo=IST)
