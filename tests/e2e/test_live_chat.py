@@ -1,7 +1,8 @@
 """Live chat in two browsers: a guest opens "Chat with us" on a page, starts a chat with the
-order number and its email, and asks for a person (in business hours); an agent takes it in
-the console with the order beside the chat and answers; the guest sees the answer without
-reloading (the window's polling); the agent turns the chat into a complaint."""
+order number and its email, asks the assistant where the order is, is not satisfied and asks
+for a person (in business hours); an agent takes it in the console, with the order and the
+assistant's conversation beside it, and answers; the guest sees the answer without reloading
+(the window's polling); the agent turns the chat into a complaint."""
 
 import re
 from datetime import datetime
@@ -13,7 +14,6 @@ from django.contrib.auth.models import Permission
 from playwright.sync_api import Browser, Page, expect
 
 from complaints.models import Ticket
-from crm.chat import services
 from crm.models import Conversation
 from tests.factories import DEFAULT_PASSWORD, OrderFactory, StaffFactory
 
@@ -59,9 +59,12 @@ def test_a_guest_chats_with_an_agent_who_answers_and_makes_it_a_complaint(
         chat = Conversation.objects.get()
         assert chat.order == order and chat.guest_email == GUEST
 
-        # Not satisfied by the assistant: a person, please (the assistant's button is its own
-        # work; here the hand-over is the service it calls).
-        services.conversation_hand_over(conversation_id=chat.pk)
+        # The assistant answers from the order itself, naming where the answer comes from.
+        dock.get_by_role("button", name="Where is my order?").click()
+        messages = dock.locator("#chat-messages")
+        expect(messages.locator(".chat-source")).to_contain_text("Source: order timeline")
+        # Not satisfied: one tap hands over to a person, with the conversation attached.
+        dock.get_by_role("button", name="Talk to a person").click()
         expect(dock).to_contain_text("An agent will be with you shortly.")
         dock.get_by_label("Your message").fill("Where is my parcel?")
         dock.get_by_role("button", name="Send").click()
@@ -81,12 +84,13 @@ def test_a_guest_chats_with_an_agent_who_answers_and_makes_it_a_complaint(
         waiting.get_by_role("button", name="Take").click()
         expect(staff).to_have_url(re.compile(rf"/console/{chat.pk}/$"))
         expect(staff.locator("#chat-order")).to_contain_text("DK-SOHBET-1")
-        expect(staff.locator("#chat-current #chat-messages")).to_contain_text("Where is my parcel?")
+        console_messages = staff.locator("#chat-current #chat-messages")
+        expect(console_messages).to_contain_text("Where is my order?")  # what the assistant said
+        expect(console_messages).to_contain_text("Where is my parcel?")
         staff.get_by_label("Reply").fill("It leaves our warehouse today.")
         staff.get_by_role("button", name="Send").click()
 
         # The guest sees the answer and the agent's name without reloading.
-        messages = dock.locator("#chat-messages")
         expect(messages).to_contain_text("Deniz has joined the chat.")
         expect(messages).to_contain_text("It leaves our warehouse today.")
         assert page.evaluate("window.stillTheSamePage") is True
