@@ -216,23 +216,12 @@ def _ask_order(conversation: Conversation, said: str) -> str:
 
 def _hand_over(conversation: Conversation, said: str) -> str:
     try:
-        conversation_hand_over(conversation_id=conversation.pk)
+        conversation_hand_over(conversation_id=conversation.pk, said=said)
     except ChatClosedHours as closed:
         assistant_answer_record(
             conversation_id=conversation.pk, said=said, answer=str(closed), topic=CLOSED
         )
-        return ""
-    # In hours: the service wrote its note; the customer's tap goes in after it, harmlessly.
-    _said_after_hand_over(conversation.pk, said)
     return ""
-
-
-def _said_after_hand_over(conversation_id: int, said: str) -> None:
-    now = timezone.now()
-    with transaction.atomic():
-        conversation = _locked(conversation_id)
-        _append(conversation, author=Author.CUSTOMER, body=said, now=now)
-        conversation.save(update_fields=["last_message_id", "last_activity_at"])
 
 
 def _cancel(conversation: Conversation) -> str:

@@ -129,10 +129,11 @@ def chat_message_post(
 
 
 def conversation_hand_over(
-    *, conversation_id: int, team: Team | None = None, note: str = ""
+    *, conversation_id: int, team: Team | None = None, note: str = "", said: str = ""
 ) -> Conversation:
-    """The customer asks for a person: the chat joins the queue (of `team`, or every agent's),
-    with everything said so far attached. Out of hours: ChatClosedHours, nothing changed."""
+    """The customer asks for a person (`said`: the words of the button they tapped): the chat
+    joins the queue (of `team`, or every agent's), with everything said so far attached. Out of
+    hours: ChatClosedHours, nothing changed."""
     now = timezone.now()
     if not chat_open_now(now=now):
         raise ChatClosedHours(
@@ -145,6 +146,8 @@ def conversation_hand_over(
         fields = _move(conversation, S.WAITING, now=now)
         conversation.handed_over_at = now
         conversation.team = team
+        if said:
+            _append(conversation, author=Author.CUSTOMER, body=said, now=now)
         with override(conversation.language):
             text = note or _("You asked for a person. An agent will be with you shortly.")
         _append(conversation, author=Author.SYSTEM, body=text, now=now)

@@ -223,7 +223,10 @@ def test_talk_to_a_person_in_hours_puts_the_chat_in_the_queue():
     _tap(client, chat, HAND_OVER.value)
     chat.refresh_from_db()
     assert chat.status == ChatStatus.WAITING and chat.handed_over_at is not None
-    assert (Author.CUSTOMER, str(HAND_OVER.label)) in _said(chat)
+    said = _said(chat)
+    # The tap, then the shop's note, in the order the customer and the agent read them.
+    assert said[-2] == (Author.CUSTOMER, str(HAND_OVER.label))
+    assert said[-1][0] == Author.SYSTEM
     assert assistant_menu(conversation=chat) == []
 
 
