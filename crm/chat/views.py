@@ -64,8 +64,12 @@ def chat_start(request: HttpRequest) -> HttpResponse:
         return redirect("crm:chat", token=current.token)
     user = _user(request)
     if user is not None:
-        conversation = services.conversation_start(customer=user, language=_language())
-        return redirect("crm:chat", token=conversation.token)
+        # Started by the button (a POST): a link followed or prefetched starts nothing.
+        if request.method == "POST":
+            conversation = services.conversation_start(customer=user, language=_language())
+            return redirect("crm:chat", token=conversation.token)
+        template = "crm/chat/_start_panel.html" if _is_panel(request) else "crm/chat/start.html"
+        return render(request, template, {"signed_in": True})
     form = ChatStartForm(request.POST or None)
     error, status = "", 200
     if request.method == "POST":

@@ -35,15 +35,18 @@ def _page(client: Client, chat: Conversation, **headers) -> str:
     return response.content.decode()
 
 
-def test_a_signed_in_customer_starts_at_once_and_comes_back_to_the_same_chat(client):
+def test_a_signed_in_customer_starts_with_one_tap_and_comes_back_to_the_same_chat(client):
     customer = UserFactory()
     client.force_login(customer)
-    first = client.get(reverse("crm:chat_start"))
+    offered = client.get(reverse("crm:chat_start"))  # a link followed (or prefetched)
+    assert 'name="start"' in offered.content.decode()  # the button that starts it
+    assert not Conversation.objects.exists()
+    first = client.post(reverse("crm:chat_start"))
     chat = Conversation.objects.get()
     assert first["Location"] == reverse("crm:chat", args=[chat.token])
     assert chat.customer == customer and chat.status == ChatStatus.ASSISTANT
-    client.get(reverse("crm:chat_start"))
-    assert Conversation.objects.count() == 1
+    again = client.get(reverse("crm:chat_start"))
+    assert again["Location"] == first["Location"] and Conversation.objects.count() == 1
 
 
 def test_a_guest_gives_an_email_and_an_empty_or_wrong_one_is_refused(client):
