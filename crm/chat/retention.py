@@ -28,10 +28,12 @@ def chats_end_idle(*, now: datetime | None = None) -> int:
         .order_by("last_activity_at")
         .values_list("pk", "status")[:BATCH]
     )
+    ended = 0
     for pk, status in idle:
         reason = ChatEnd.SELF_SERVED if status == S.ASSISTANT else ChatEnd.IDLE
-        conversation_end(conversation_id=pk, reason=reason)
-    return len(idle)
+        chat = conversation_end(conversation_id=pk, reason=reason, quiet_since=before)
+        ended += not chat.is_open
+    return ended
 
 
 def transcripts_remove(*, now: datetime | None = None) -> int:

@@ -189,9 +189,14 @@ def _may_work_queue(agent: User, team_id: int | None) -> bool:
 
 
 def conversation_end(
-    *, conversation_id: int, reason: str, agent: User | None = None
+    *,
+    conversation_id: int,
+    reason: str,
+    agent: User | None = None,
+    quiet_since: datetime | None = None,
 ) -> Conversation:
-    """End the chat and write its summary as an Interaction (once: ending twice is harmless)."""
+    """End the chat and write its summary as an Interaction (once: ending twice is harmless).
+    `quiet_since` (the idle sweep): only if nothing happened in the chat since then."""
     if reason not in ChatEnd.values:
         raise ChatRefused(_("Unknown reason."))
     now = timezone.now()
@@ -199,6 +204,8 @@ def conversation_end(
         conversation = _locked(conversation_id)
         if not conversation.is_open:
             return conversation
+        if quiet_since is not None and conversation.last_activity_at >= quiet_since:
+            return conversation  # someone wrote after the sweep looked
         if reason == ChatEnd.AGENT and (agent is None or conversation.agent_id != agent.pk):
             raise ChatNotYours(_("Only the agent who has this chat can end it."))
         fields = _move(conversation, S.ENDED, now=now)

@@ -40,6 +40,24 @@ def test_idle_chats_end_and_a_second_run_changes_nothing(settings):
     assert Interaction.objects.count() == 3
 
 
+def test_a_chat_written_in_after_the_sweep_looked_is_not_ended_as_idle():
+    with time_machine.travel(TUESDAY_NOON, tick=False):
+        chat = services.conversation_start(guest_email="a@example.com")
+        services.conversation_hand_over(conversation_id=chat.pk)
+    with time_machine.travel(TUESDAY_NOON + timedelta(minutes=40), tick=False):
+        # The sweep read the chat as quiet since 12:10; the customer wrote at 12:40.
+        services.chat_message_post(
+            conversation_id=chat.pk, author=Author.CUSTOMER, body="Orada mısınız?"
+        )
+        services.conversation_end(
+            conversation_id=chat.pk,
+            reason=ChatEnd.IDLE,
+            quiet_since=TUESDAY_NOON + timedelta(minutes=10),
+        )
+    chat.refresh_from_db()
+    assert chat.status == ChatStatus.WAITING and not Interaction.objects.exists()
+
+
 def test_old_transcripts_are_removed_and_the_summary_stays(settings):
     settings.CHAT_TRANSCRIPT_DAYS = 30
     with time_machine.travel(TUESDAY_NOON, tick=False):
