@@ -170,11 +170,10 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
         does=(
             "Leads a team of agents: everything an agent does, plus approving or refusing "
             "goodwill above an agent's limit, setting agents' limits and keeping teams, seeing "
-            "who has not read a procedure and reviewing the quality of resolved complaints."
-            "goodwill above an agent's limit, setting agents' limits and keeping teams; "
-            "reassigns complaints, reads every team's notes and sees overdue complaints."
-            "goodwill above an agent's limit, setting agents' limits and keeping teams; "
-            "imports mentions. Writes the help centre's articles."
+            "who has not read a procedure and reviewing the quality of resolved complaints; "
+            "reassigns complaints, reads every team's notes, sees overdue complaints and imports "
+            "mentions; takes and transfers chats of any team's queue; writes the help centre's "
+            "articles."
         ),
         includes=(CALL_CENTRE_AGENT,),
         permissions=tuple(
