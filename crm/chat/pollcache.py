@@ -7,6 +7,8 @@ fills the entry with `add`, so a poll that read the row just before a write comm
 the older state back over the newer one; every entry also expires after
 CHAT_POLL_CACHE_SECONDS, so a write made without `save()` (a bulk update) shows within that."""
 
+import re
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -20,6 +22,8 @@ from crm.models import Conversation
 from .selectors import PollState, chat_poll_state
 
 PREFIX = "chat-poll:"
+# A chat's token (models.chat.new_chat_token): anything else is no chat, and no cache key.
+TOKEN = re.compile(r"[A-Za-z0-9_-]{1,32}\Z")
 SALT = "crm.chat.poll"
 
 
@@ -52,12 +56,16 @@ def _state(value: str) -> PollState:
 
 def cached_poll_state(*, token: str) -> PollState | None:
     """The chat's poll state if the cache has it (None on a miss)."""
+    if not TOKEN.match(token):
+        return None
     cached = cache.get(_key(token))
     return _state(cached) if cached is not None else None
 
 
 def poll_state(*, token: str) -> PollState | None:
     """The chat's poll state: from the cache, else from its row (then cached)."""
+    if not TOKEN.match(token):
+        return None
     cached = cached_poll_state(token=token)
     if cached is not None:
         return cached

@@ -275,3 +275,14 @@ def test_the_windows_signed_poll_answers_nothing_new_without_reading_the_session
     assert nothing.status_code == 204
     # The same signed address from another browser is not theirs: the full check, a 404.
     assert Client().get(signed, {"after": last}).status_code == 404
+
+
+def test_a_poll_for_something_that_cannot_be_a_token_is_a_404_without_touching_the_cache(client):
+    import warnings
+
+    from django.core.cache.backends.base import CacheKeyWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheKeyWarning)
+        response = client.get(reverse("crm:chat_poll", args=["İğüş🛒" * 60]), {"after": 0})
+    assert response.status_code == 404
