@@ -173,6 +173,7 @@ def test_footer_order_page_and_contact_page_link_the_help_centre(returns):
     for link in ('href="/en/help/"', 'action="/en/help/search/"', 'href="/en/call-me-back/"'):
         assert link in contact.text
     assert 'href="/en/complaints/new/"' in contact.text and 'href="/en/track/"' in contact.text
+    assert 'href="/en/chat/"' in contact.text  # live chat, with the assistant
 
 
 def test_the_demo_help_centre_is_made_once_in_both_languages():
