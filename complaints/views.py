@@ -12,6 +12,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from crm.chat.selectors import conversation_for_visitor
+from crm.chat.session import chat_tokens
 from crm.help.selectors import articles_for_complaint
 from orders import selectors as order_selectors
 from orders.cart_session import guest_orders, signed_in_user
@@ -27,6 +29,7 @@ from .links import ticket_link_token, ticket_token_read, ticket_url
 from .satisfaction.links import survey_link_token
 from .satisfaction.selectors import survey_pending
 from .services.attachments import complaint_customer_message_with_photos, complaint_open_with_photos
+from .services.follow_ups import complaint_chat_attach
 from .states import Channel, TicketStatus
 
 
@@ -62,6 +65,14 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     number = (request.POST.get("order_number") or request.GET.get("order") or "").strip()
     order = _visible_order(request, number)
     initial = {"order_number": number}
+    # From the assistant's "Tell us about a problem" (out of hours): the visitor's own chat,
+    # attached to the complaint when it is sent.
+    chat_token = (request.POST.get("chat") or request.GET.get("chat") or "").strip()[:40]
+    chat = (
+        conversation_for_visitor(token=chat_token, user=user, session_tokens=chat_tokens(request))
+        if chat_token
+        else None
+    )
     if request.GET.get("line"):
         initial["lines"] = [request.GET["line"]]
     if request.GET.get("category"):
@@ -101,6 +112,8 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
             except ComplaintError as refused:
                 error, status = str(refused), 400
         if not error:
+            if chat is not None:
+                complaint_chat_attach(ticket=ticket, conversation=chat)
             link = ticket_url(ticket=ticket, absolute=True)
             services.complaint_received_send(ticket=ticket, url=link)
             messages.success(
@@ -116,7 +129,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
         status = 400
     # Help articles for the chosen category, before the form is sent (crm.help).
     help_articles = articles_for_complaint(topic=str(form["category"].value() or ""))
-    context = {"form": form, "order": order, "help_articles": help_articles}
+    context = {"form": form, "order": order, "help_articles": help_articles, "chat": chat}
     return render(request, "complaints/new.html", context, status=status)
 
 

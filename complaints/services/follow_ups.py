@@ -6,12 +6,14 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from crm.chat.desk import chat_transcript, conversation_ticket_link
+from crm.models import Conversation
 from crm.registry import ChatTicket, FollowUp, TicketRef
 from orders.models import Order
 
 from ..models import Ticket
 from ..states import Category, Channel
-from .tickets import BODY_MAX, complaint_open
+from .tickets import BODY_MAX, complaint_note, complaint_open
 
 
 def complaint_follow_up_open(follow_up: FollowUp) -> Ticket:
@@ -38,9 +40,7 @@ def complaint_from_chat(chat: ChatTicket) -> TicketRef:
     order = Order.objects.filter(pk=chat.order_id).first() if chat.order_id else None
     with translation.override(chat.language or settings.LANGUAGE_CODE):
         subject = _("Live chat #%(number)d") % {"number": chat.conversation_id}
-    transcript = chat.transcript.strip() or subject
-    if len(transcript) > BODY_MAX:  # the start and the end matter most; the chat's log has all
-        transcript = transcript[: BODY_MAX // 2 - 2] + "\n…\n" + transcript[-(BODY_MAX // 2 - 2) :]
+    transcript = _shortened(chat.transcript.strip() or subject)
     ticket = complaint_open(
         channel=Channel.CHAT,
         category=Category.OTHER,
@@ -54,3 +54,25 @@ def complaint_from_chat(chat: ChatTicket) -> TicketRef:
     )
     url = reverse("admin:complaints_ticket_change", args=[ticket.pk])
     return TicketRef(id=str(ticket.pk), number=ticket.number, url=url)
+
+
+def _shortened(text: str) -> str:
+    """The start and the end matter most; the chat's own log has all of it."""
+    if len(text) <= BODY_MAX:
+        return text
+    return text[: BODY_MAX // 2 - 2] + "\n…\n" + text[-(BODY_MAX // 2 - 2) :]
+
+
+def complaint_chat_attach(*, ticket: Ticket, conversation: Conversation) -> None:
+    """The customer opened this complaint from a chat (the assistant, out of hours): the chat's
+    transcript goes on the ticket as an internal note, and the chat names the ticket."""
+    with translation.override(ticket.language or settings.LANGUAGE_CODE):
+        heading = _("Live chat #%(number)d before this complaint:") % {"number": conversation.pk}
+    complaint_note(
+        ticket=ticket, by=None, body=_shortened(heading + "\n" + chat_transcript(conversation))
+    )
+    url = reverse("admin:complaints_ticket_change", args=[ticket.pk])
+    conversation_ticket_link(
+        conversation_id=conversation.pk,
+        ticket=TicketRef(id=str(ticket.pk), number=ticket.number, url=url),
+    )

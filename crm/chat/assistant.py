@@ -7,6 +7,7 @@ the first menu, an order topic ("where", "cancel", ...), "pick" (which order?), 
 hours: callback or complaint)."""
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db import transaction
 from django.urls import reverse
@@ -165,10 +166,11 @@ def assistant_choose(*, conversation_id: int, choice: str) -> str:
         if choice == COMPLAINT.value:
             _said_only(conversation.pk, said)
             conversation_end(conversation_id=conversation.pk, reason=ChatEnd.COMPLAINT)
-            url = reverse("complaints:new")
+            # The complaint form attaches this chat (the visitor's own) when it is sent.
+            query = {"chat": conversation.token}
             if conversation.order_id is not None:
-                url += f"?order={conversation.order.number}"
-            return url
+                query["order"] = conversation.order.number
+            return f"{reverse('complaints:new')}?{urlencode(query)}"
     raise ChatRefused(_("That choice is no longer on offer. Please pick one of the buttons."))
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from crm.models import Conversation, Team
-from crm.registry import ChatTicket, chat_ticket_opener
+from crm.registry import ChatTicket, TicketRef, chat_ticket_opener
 from shop.audit import audit_record
 from shop.models import User
 
@@ -122,4 +122,17 @@ def conversation_ticket_open(*, conversation_id: int, by: User) -> Conversation:
             target=conversation,
             details={"ticket": ticket.number},
         )
+    return conversation
+
+
+def conversation_ticket_link(*, conversation_id: int, ticket: TicketRef) -> Conversation:
+    """A complaint the customer opened from the chat (out of hours): the chat names it, as if an
+    agent had turned it into one (a chat already linked keeps its first)."""
+    with transaction.atomic():
+        conversation = _locked(conversation_id)
+        if not conversation.ticket_id:
+            conversation.ticket_id = ticket.id[:40]
+            conversation.ticket_number = ticket.number[:40]
+            conversation.ticket_url = ticket.url[:300]
+            conversation.save(update_fields=["ticket_id", "ticket_number", "ticket_url"])
     return conversation

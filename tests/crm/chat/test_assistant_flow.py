@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from complaints.models import Ticket
 from crm.chat import services as chat_services
 from crm.chat.assistant import CALLBACK, COMPLAINT, DO_CANCEL, DONE, HAND_OVER, assistant_menu
 from crm.chat.states import Author, ChatEnd, ChatStatus
@@ -263,10 +264,43 @@ def test_out_of_hours_the_assistant_offers_a_callback_or_a_complaint():
     second = _chat()
     _tap(client, second, HAND_OVER.value)
     response = _tap(client, second, COMPLAINT.value)
-    assert response["Location"] == reverse("complaints:new") + f"?order={order.number}"
+    form_url = response["Location"]
+    assert form_url == reverse("complaints:new") + f"?chat={second.token}&order={order.number}"
     second.refresh_from_db()
     assert (second.status, second.ended_reason) == (ChatStatus.ENDED, ChatEnd.COMPLAINT)
     assert second.interaction.outcome == Interaction.Outcome.COMPLAINT_OPENED
+
+    # The complaint form says the chat comes with it, and the desk gets the transcript.
+    assert 'id="complaint-chat-attached"' in client.get(form_url).content.decode()
+    sent = client.post(
+        form_url,
+        {
+            "category": "late_or_missing",
+            "description": "Still nothing.",
+            "order_number": order.number,
+        },
+    )
+    assert sent.status_code == 302
+    ticket = Ticket.objects.get()
+    note = ticket.messages.get(kind="note")
+    assert f"#{second.pk}" in note.body and str(HAND_OVER.label) in note.body
+    second.refresh_from_db()
+    assert second.ticket_number == ticket.number
+
+
+def test_someone_elses_chat_is_never_attached_to_a_complaint():
+    owner = UserFactory(verified=True)
+    chat = chat_services.conversation_start(customer=owner)
+    stranger = _signed_in(UserFactory(verified=True))
+    page = stranger.get(reverse("complaints:new") + f"?chat={chat.token}").content.decode()
+    assert 'id="complaint-chat-attached"' not in page
+    stranger.post(
+        reverse("complaints:new") + f"?chat={chat.token}",
+        {"category": "other", "description": "Hello."},
+    )
+    assert not Ticket.objects.get().messages.filter(kind="note").exists()
+    chat.refresh_from_db()
+    assert chat.ticket_number == ""
 
 
 def test_a_chat_without_an_order_asks_which_one():
