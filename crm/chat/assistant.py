@@ -162,7 +162,8 @@ def assistant_choose(*, conversation_id: int, choice: str) -> str:
         if choice == CALLBACK.value:
             _said_only(conversation.pk, said)
             conversation_end(conversation_id=conversation.pk, reason=ChatEnd.CALLBACK)
-            return reverse("crm:callback_request")
+            # The callback form takes this chat (the visitor's own) along with the request.
+            return f"{reverse('crm:callback_request')}?{urlencode({'chat': conversation.token})}"
         if choice == COMPLAINT.value:
             _said_only(conversation.pk, said)
             conversation_end(conversation_id=conversation.pk, reason=ChatEnd.COMPLAINT)

@@ -64,6 +64,15 @@ class Callback(models.Model):
     )
     taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The chat the request came from (the assistant, out of hours): the agent reads it first.
+    conversation = models.ForeignKey(
+        "crm.Conversation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("chat"),
+    )
     interaction = models.ForeignKey(
         "crm.Interaction",
         on_delete=models.SET_NULL,

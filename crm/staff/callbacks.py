@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crm.models import Callback, Interaction
+from crm.models import Callback, Conversation, Interaction
 from orders.models import Order
 from shop.models import User
 from shop.phones import normalize_phone
@@ -32,8 +32,10 @@ def callback_request(
     order_number: str = "",
     user: User | None = None,
     language: str = "",
+    conversation: Conversation | None = None,
 ) -> Callback:
-    """Queue a request to be called back; refused (nothing saved) with a clear reason."""
+    """Queue a request to be called back; refused (nothing saved) with a clear reason.
+    `conversation`: the requester's own chat it came from (the view has checked it is theirs)."""
     now = timezone.now()
     if not name.strip():
         raise CallbackRefused(_("Tell us your name."))
@@ -53,6 +55,8 @@ def callback_request(
         raise CallbackRefused(_("Choose a time within the next 30 days."))
     window_start = max(window_start, now)
     order_number = order_number.strip().upper()[:20]
+    if not order_number and conversation is not None and conversation.order_id is not None:
+        order_number = conversation.order.number
     order = _own_order(order_number, user=user, phone=e164) if order_number else None
     return Callback.objects.create(
         customer=user if user is not None and user.is_authenticated else None,
@@ -65,6 +69,7 @@ def callback_request(
         window_start=window_start,
         window_end=window_end,
         due_at=window_start,
+        conversation=conversation,
     )
 
 

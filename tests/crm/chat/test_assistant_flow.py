@@ -16,7 +16,7 @@ from complaints.models import Ticket
 from crm.chat import services as chat_services
 from crm.chat.assistant import CALLBACK, COMPLAINT, DO_CANCEL, DONE, HAND_OVER, assistant_menu
 from crm.chat.states import Author, ChatEnd, ChatStatus
-from crm.models import Conversation, Interaction
+from crm.models import Callback, Conversation, Interaction
 from orders.models import Order
 from tests.factories import UserFactory
 from tests.orders.fulfilment_helpers import packed_order
@@ -256,9 +256,23 @@ def test_out_of_hours_the_assistant_offers_a_callback_or_a_complaint():
     assert str(CALLBACK.label) in window and str(COMPLAINT.label) in window
 
     response = _tap(client, chat, CALLBACK.value)
-    assert response["Location"] == reverse("crm:callback_request")
+    callback_url = response["Location"]
+    assert callback_url == reverse("crm:callback_request") + f"?chat={chat.token}"
     chat.refresh_from_db()
     assert (chat.status, chat.ended_reason) == (ChatStatus.ENDED, ChatEnd.CALLBACK)
+    # The callback form takes the chat along (and the order it was about).
+    form = client.get(callback_url).content.decode()
+    assert 'id="callback-chat-attached"' in form and f'value="{order.number}"' in form
+    client.post(
+        callback_url,
+        {
+            "name": "Ayşe Kaya", "phone": "0532 123 45 67", "topic": "order",
+            "window_start": "2026-12-09T10:00", "window_end": "2026-12-09T12:00",
+            "order_number": order.number,
+        },
+    )  # fmt: skip
+    callback = Callback.objects.get()
+    assert callback.conversation == chat and callback.order == order
 
     _ask(client, order, "where")
     second = _chat()
