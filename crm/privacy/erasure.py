@@ -10,7 +10,14 @@ from django.utils.translation import gettext as _
 
 from catalog.questions.services import questions_remove_of
 from catalog.services import reviews_remove_of
-from crm.models import Callback, CustomerProfile, CustomerStats, GoodwillApproval
+from crm.chat.states import ChatEnd, ChatStatus
+from crm.models import (
+    Callback,
+    ChatMessage,
+    CustomerProfile,
+    CustomerStats,
+    GoodwillApproval,
+)
 from crm.notifications.models import Channel, Consent, ConsentCurrent, Message, Status
 from crm.notifications.services.consent import consent_is_given, consent_set
 from orders.models import Address, Coupon, CouponRedemption, Return
@@ -22,7 +29,7 @@ from shop.models import User
 from shop.money import ZERO, format_money
 
 from .exceptions import ErasureRefused
-from .export import callbacks_of_account, interactions_of_account, messages_of
+from .export import callbacks_of_account, chats_of_account, interactions_of_account, messages_of
 
 ERASED_EMAIL = "deleted-{id}@invalid"
 
@@ -142,6 +149,20 @@ def erase_callbacks(user: User) -> int:
         status=Callback.Status.FAILED, closed_at=timezone.now()
     )
     return callbacks.exclude(name="", phone="").update(name="", phone="")
+
+
+def erase_chats(user: User) -> int:
+    """What was written is deleted and the guest's email and name blanked (the row then names
+    the account); one still open is ended, so no agent answers a deleted account. That a chat
+    happened (when, how it ended, its rating, the complaint it became) stays."""
+    now = timezone.now()
+    chats = chats_of_account(user)
+    ids = list(chats.values_list("pk", flat=True))
+    ChatMessage.objects.filter(conversation_id__in=ids).delete()
+    chats.exclude(status=ChatStatus.ENDED).update(
+        status=ChatStatus.ENDED, ended_reason=ChatEnd.CUSTOMER, ended_at=now
+    )
+    return chats.update(customer=user, guest_email="", guest_name="", transcript_removed_at=now)
 
 
 def erase_personal_coupons(user: User) -> int:

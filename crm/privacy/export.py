@@ -11,7 +11,14 @@ from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 
 from catalog.models import Category, ProductAnswer, ProductQuestion, Review
-from crm.models import Callback, CustomerProfile, CustomerStats, Interaction
+from crm.models import (
+    Callback,
+    ChatMessage,
+    Conversation,
+    CustomerProfile,
+    CustomerStats,
+    Interaction,
+)
 from crm.notifications.models import Consent, Message, PushSubscription
 from orders.geo import PROVINCES
 from orders.models import Address, Coupon, Order, OrderEvent, OrderLine, Return
@@ -246,6 +253,33 @@ def export_interactions(user: User) -> list[dict[str, Any]]:
             "outcome", "recording_ref", "order__number", "subject_type", "subject_id",
         )
     )  # fmt: skip
+
+
+def chats_of_account(user: User) -> QuerySet[Conversation]:
+    """Chats started signed in, and those about the account's orders started as a guest."""
+    return Conversation.objects.filter(Q(customer=user) | Q(customer=None, order__user=user))
+
+
+def export_chats(user: User) -> list[dict[str, Any]]:
+    """Each chat with what was written in it (while the transcript is kept), in two queries."""
+    chats = list(
+        chats_of_account(user)
+        .order_by("started_at", "pk")
+        .values(
+            "pk", "started_at", "ended_at", "status", "ended_reason", "guest_email", "guest_name",
+            "order__number", "rating", "ticket_number",
+        )
+    )  # fmt: skip
+    said: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for message in (
+        ChatMessage.objects.filter(conversation_id__in=[chat["pk"] for chat in chats])
+        .order_by("pk")
+        .values("conversation_id", "created_at", "author", "body")
+    ):
+        said[message.pop("conversation_id")].append(message)
+    for chat in chats:
+        chat["messages"] = said.get(chat.pop("pk"), [])
+    return chats
 
 
 def export_callbacks(user: User) -> list[dict[str, Any]]:

@@ -33,6 +33,7 @@ def register_all() -> None:
     register_export_section("profile", export.export_profile)
     register_export_section("interactions", export.export_interactions)
     register_export_section("callbacks", export.export_callbacks)
+    register_export_section("chats", export.export_chats)
     register_export_section("personal_coupons", export.export_personal_coupons)
     register_export_section("customer_stats", export.export_customer_stats)
 
@@ -50,6 +51,7 @@ def register_all() -> None:
     register_erasure_step("profile", erasure.erase_profile)
     register_erasure_step("interactions", erasure.erase_interactions)
     register_erasure_step("callbacks", erasure.erase_callbacks)
+    register_erasure_step("chats", erasure.erase_chats)
     register_erasure_step("personal_coupons", erasure.erase_personal_coupons)
     register_erasure_step("goodwill_requests", erasure.erase_goodwill_requests)
     register_erasure_step("points", erasure.erase_points)

@@ -19,7 +19,15 @@ from django.utils import timezone
 from catalog import services as catalog_services
 from catalog.models import Review
 from crm.customer360.stats import customer_stats_refresh, customer_stats_refresh_one
-from crm.models import Callback, CustomerProfile, CustomerStats, GoodwillApproval, Interaction
+from crm.models import (
+    Callback,
+    ChatMessage,
+    Conversation,
+    CustomerProfile,
+    CustomerStats,
+    GoodwillApproval,
+    Interaction,
+)
 from crm.notifications.models import Channel, Consent, ConsentCurrent, Message, Status
 from crm.notifications.services.consent import consent_set
 from crm.notifications.services.outbox import notification_send
@@ -125,6 +133,10 @@ def _crm_history(user: User, order: Order) -> None:
         window_start=now + timedelta(hours=1), window_end=now + timedelta(hours=3),
         order_number=order.number,
     )  # fmt: skip
+    chat = Conversation.objects.create(  # asked as a guest, about her order
+        guest_email=user.email, guest_name=f"{FIRST} {LAST}", order=order
+    )
+    ChatMessage.objects.create(conversation=chat, author="customer", body=f"Adres: {STREET}")
     for n in range(2):
         coupon_issue_personal(
             user=user, kind="fixed", value=Decimal("50"), valid_days=30,
@@ -260,6 +272,9 @@ def test_erasure_leaves_the_customer_only_in_the_snapshots_and_consent_proof(
     }
     callback = Callback.objects.get(order=order)
     assert (callback.name, callback.phone, callback.status) == ("", "", Callback.Status.FAILED)
+    chat = Conversation.objects.get(order=order)
+    assert (chat.customer, chat.guest_email, chat.guest_name) == (user, "", "")
+    assert chat.status == "ended" and not chat.messages.exists()
     coupons = dict(Coupon.objects.filter(user=user).values_list("times_used", "is_active"))
     assert coupons == {0: False, 1: True}  # the unused one stops working; the used one stays
     assert not Coupon.objects.filter(user=user).exclude(reason="").exists()
@@ -377,6 +392,11 @@ def test_the_export_holds_every_section_and_is_audited(client, django_capture_on
     assert any(STREET in c["summary"] and c["recording_ref"] for c in data["interactions"])
     assert len(data["interactions"]) == 2  # also the call logged against her order only
     assert [(c["name"], c["phone"]) for c in data["callbacks"]] == [(f"{FIRST} {LAST}", PHONE)]
+    [chat] = data["chats"]
+    assert chat["order__number"] == order.number
+    assert [(m["author"], m["body"]) for m in chat["messages"]] == [
+        ("customer", f"Adres: {STREET}")
+    ]
     assert sorted(c["times_used"] for c in data["personal_coupons"]) == [0, 1]
     assert all(FIRST in c["reason"] for c in data["personal_coupons"])
     assert data["customer_stats"]["orders_count"] == 1
