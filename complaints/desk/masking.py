@@ -1,31 +1,6 @@
-"""An outsourced team's narrower view: an agent whose only teams are outsourced sees the
-customer's name and the ticket, never the email, phone or address in full."""
+"""The outsourced team's narrower view lives with the teams, in crm (the chat console uses it
+too); the desk's screens import it from here as before."""
 
-from crm.models import Team
-from shop.models import User
+from crm.staff.masking import MASK, mask_email, mask_phone, viewer_is_masked
 
-MASK = "•••"
-
-
-def viewer_is_masked(viewer: User) -> bool:
-    """True for staff whose every team is outsourced (one query); a superuser, or staff in no
-    team or in any in-house team, see everything."""
-    if viewer.is_superuser:
-        return False
-    flags = set(Team.objects.filter(members=viewer).values_list("outsourced", flat=True))
-    return flags == {True}
-
-
-def mask_email(email: str) -> str:
-    """ "ayse.kaya@example.com" → "a•••@•••.com"."""
-    if not email or "@" not in email:
-        return MASK if email else ""
-    local, domain = email.rsplit("@", 1)
-    tld = domain.rsplit(".", 1)[1] if "." in domain else ""
-    return f"{local[:1]}{MASK}@{MASK}" + (f".{tld}" if tld else "")
-
-
-def mask_phone(phone: str) -> str:
-    """ "+905321234567" → "•••67"."""
-    digits = [ch for ch in phone or "" if ch.isdigit()]
-    return f"{MASK}{''.join(digits[-2:])}" if digits else ""
+__all__ = ["MASK", "mask_email", "mask_phone", "viewer_is_masked"]

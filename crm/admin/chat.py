@@ -32,6 +32,8 @@ from ..chat.services import chat_message_post, conversation_end, conversation_ta
 from ..chat.states import Author, ChatEnd
 from ..models import CannedResponse, ChatMessage, Conversation
 from ..staff.canned import canned_render, canned_responses
+from ..staff.masking import viewer_is_masked
+from ..templatetags.chat_console import chat_who
 
 CONSOLE = "crm.use_chat_console"
 FIGURE_DAYS = 7
@@ -117,6 +119,8 @@ class ConversationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "mine": selectors.chats_of_agent(agent=agent),
             "figures": self._figures(request),
             "open_now": selectors.chat_open_now(),
+            # An outsourced team's agent: names, never emails (as on the complaint desk).
+            "masked": viewer_is_masked(agent),
             **extra,
         }
 
@@ -133,6 +137,7 @@ class ConversationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "queue": selectors.chat_queue(agent=agent),
             "mine": selectors.chats_of_agent(agent=agent),
             "current": None,
+            "masked": viewer_is_masked(agent),
         }
         return render(request, "admin/crm/chat/_lists.html", context)
 
@@ -193,10 +198,13 @@ class ConversationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             order=selectors.chat_order_summary(order_id=conversation.order_id)
             if conversation.order_id
             else None,
-            panels=selectors.chat_customer_panels(customer=conversation.customer, viewer=agent)
+            panels=selectors.chat_customer_panels(
+                customer=conversation.customer, viewer=agent, masked=viewer_is_masked(agent)
+            )
             if conversation.customer_id
             else [],
-            title=gettext("Chat console: %(who)s") % {"who": conversation.who},
+            title=gettext("Chat console: %(who)s")
+            % {"who": chat_who(conversation, viewer_is_masked(agent))},
         )
         return TemplateResponse(request, "admin/crm/chat/console.html", context, status=status)
 

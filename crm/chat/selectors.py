@@ -205,13 +205,14 @@ CONSOLE_PANELS = ("contact", "figures", "orders", "complaints")
 CONSOLE_PANEL_ROWS = 3
 
 
-def chat_customer_panels(*, customer: User, viewer: User) -> list:
-    """The customer's key 360 panels, compact (3 rows each), those the viewer may see."""
+def chat_customer_panels(*, customer: User, viewer: User, masked: bool = False) -> list:
+    """The customer's key 360 panels, compact (3 rows each), those the viewer may see (an
+    outsourced team's agent, `masked`, not the contact details)."""
     if not viewer.has_perm("crm.view_customer360"):
         return []
     loaded = []
     for panel in registered_panels():
-        if panel.name not in CONSOLE_PANELS:
+        if panel.name not in CONSOLE_PANELS or (masked and panel.name == "contact"):
             continue
         if panel.enabled is not None and not panel.enabled():
             continue

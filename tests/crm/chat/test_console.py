@@ -226,3 +226,24 @@ def test_the_customers_chats_are_a_panel_of_their_360(client):
     page = client.get(reverse("admin:crm_customer360", args=[customer.pk])).content.decode()
     assert 'id="c360-chats"' in page
     assert reverse("admin:crm_conversation_change", args=[chat.pk]) in page
+
+
+def test_an_outsourced_teams_agent_sees_names_never_emails(client):
+    outside = Team.objects.create(name="Dış çağrı merkezi", outsourced=True)
+    agent = _agent(team=outside)
+    customer = UserFactory(first_name="Ayşe", last_name="Kaya", email="ayse.kaya@example.com")
+    named = _waiting(team=outside, customer=customer)
+    nameless = _waiting(team=outside, guest_email="gizli.misafir@example.com")
+    client.force_login(agent)
+    queue = client.get(_console()).content.decode()
+    assert "Ayşe Kaya" in queue and "ayse.kaya@example.com" not in queue
+    assert "gizli.misafir@example.com" not in queue and "g•••@•••.com" in queue
+    services.conversation_take(conversation_id=named.pk, agent=agent)
+    page = client.get(_chat_url(named)).content.decode()
+    assert "ayse.kaya@example.com" not in page and "Ayşe Kaya" in page
+    services.conversation_take(conversation_id=nameless.pk, agent=agent)
+    assert "gizli.misafir@example.com" not in client.get(_chat_url(nameless)).content.decode()
+    # An in-house lead (who sees every team's queue) sees the email as before.
+    _waiting(team=outside, guest_email="acik.misafir@example.com")
+    client.force_login(_agent("take_any_chat", team=Team.objects.create(name="Merkez")))
+    assert "acik.misafir@example.com" in client.get(_console()).content.decode()
