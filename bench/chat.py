@@ -94,7 +94,12 @@ class Load:
     def __enter__(self) -> "Load":
         script = Path(__file__).with_name("chat_load.py")
         command = [sys.executable, str(script), str(self.port), str(self.interval), self.file.name]
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        # The chats' browsers are other people's machines: the generator runs at a lower CPU
+        # priority, so the server and wrk are not measured against its Python threads on this
+        # 2-core box. It still makes every poll (the table reports how many a second).
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, text=True, preexec_fn=lambda: os.nice(10)
+        )
         assert self.process.stdout.readline().strip() == "ready"
         return self
 
@@ -163,6 +168,7 @@ def compare(plan: dict, chats: list[tuple[str, str]]) -> dict:
         "rounds": rounds,
         "duration": duration,
         "polls": polls,
+        "polls_per_second": round(polls / (rounds * len(pages) * duration), 1) if pages else 0,
         "polls_204": sum(load["204"] for load in loads),
         "poll_errors": sum(load["errors"] for load in loads),
         "poll_p50_ms": statistics.median(load["p50_ms"] for load in loads) if loads else 0,
@@ -173,7 +179,8 @@ def compare(plan: dict, chats: list[tuple[str, str]]) -> dict:
 def print_table(result: dict) -> None:
     print(
         f"\n{result['chats']} open chats polling every {result['poll_every_seconds']} s "
-        f"({result['polls']} polls, {result['polls_204']} answered 204, "
+        f"({result['polls']} polls, {result.get('polls_per_second', 0)} a second while "
+        f"measuring, {result['polls_204']} answered 204, "
         f"{result['poll_errors']} errors; poll p50 {result['poll_p50_ms']:.1f} ms); "
         f"{result['rounds']} interleaved rounds of {result['duration']} s runs; req/s medians, "
         "slowdown: 1 − the median of the rounds' ratios:"
