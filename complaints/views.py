@@ -12,8 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from crm.chat.selectors import conversation_for_visitor
-from crm.chat.session import chat_tokens
+from crm.chat.session import chat_named_in
 from crm.help.selectors import articles_for_complaint
 from orders import selectors as order_selectors
 from orders.cart_session import guest_orders, signed_in_user
@@ -67,12 +66,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     initial = {"order_number": number}
     # From the assistant's "Tell us about a problem" (out of hours): the visitor's own chat,
     # attached to the complaint when it is sent.
-    chat_token = (request.POST.get("chat") or request.GET.get("chat") or "").strip()[:40]
-    chat = (
-        conversation_for_visitor(token=chat_token, user=user, session_tokens=chat_tokens(request))
-        if chat_token
-        else None
-    )
+    chat = chat_named_in(request)
     if request.GET.get("line"):
         initial["lines"] = [request.GET["line"]]
     if request.GET.get("category"):

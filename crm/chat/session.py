@@ -2,6 +2,10 @@
 
 from django.http import HttpRequest
 
+from crm.models import Conversation
+
+from .selectors import conversation_for_visitor
+
 CHAT_SESSION_KEY = "chat_tokens"
 
 
@@ -14,3 +18,13 @@ def remember_chat(request: HttpRequest, token: str) -> None:
 
 def chat_tokens(request: HttpRequest) -> list[str]:
     return list(request.session.get(CHAT_SESSION_KEY, []))
+
+
+def chat_named_in(request: HttpRequest) -> Conversation | None:
+    """The chat a form names (`?chat=` or its hidden field: the assistant's "Call me back" and
+    "Tell us about a problem" out of hours), only when it is this visitor's own; else None."""
+    token = (request.POST.get("chat") or request.GET.get("chat") or "").strip()[:40]
+    if not token:
+        return None
+    user = request.user if request.user.is_authenticated else None
+    return conversation_for_visitor(token=token, user=user, session_tokens=chat_tokens(request))

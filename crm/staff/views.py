@@ -11,8 +11,7 @@ from orders.views.limits import visitor_limits
 from shop.phones import format_mobile
 from shop.ratelimit import attempt_count, attempts_exhausted
 
-from ..chat.selectors import conversation_for_visitor
-from ..chat.session import chat_tokens
+from ..chat.session import chat_named_in
 from .callbacks import callback_request
 from .exceptions import CallbackRefused
 from .forms import CallbackRequestForm
@@ -24,12 +23,7 @@ def callback_request_page(request: HttpRequest) -> HttpResponse:
     if user is not None:
         initial = {"name": user.get_full_name(), "phone": format_mobile(user.phone)}
     # From the assistant's "Call me back" (out of hours): the visitor's own chat comes along.
-    chat_token = (request.POST.get("chat") or request.GET.get("chat") or "").strip()[:40]
-    chat = (
-        conversation_for_visitor(token=chat_token, user=user, session_tokens=chat_tokens(request))
-        if chat_token
-        else None
-    )
+    chat = chat_named_in(request)
     if chat is not None and chat.order_id is not None:
         initial["order_number"] = chat.order.number
     form = CallbackRequestForm(request.POST or None, initial=initial)
