@@ -16,8 +16,7 @@ from crm.chat.session import chat_named_in
 from crm.help.selectors import articles_for_complaint
 from orders import selectors as order_selectors
 from orders.cart_session import guest_orders, signed_in_user
-from orders.views.limits import visitor_limits
-from shop.ratelimit import attempt_count, attempts_exhausted
+from orders.views.access import guest_order_lookup
 
 from . import selectors, services
 from .attachment_views import with_photos
@@ -129,14 +128,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
 
 def _guest_order(request: HttpRequest, number: str, email: str | None):
     """The order a guest names by number and email (rate-limited like guest tracking)."""
-    limits = visitor_limits(request, "complaint-tries", settings.ORDER_TRACK_ATTEMPTS_PER_HOUR)
-    if attempts_exhausted(limits):
-        return None, _("Too many tries. Please wait an hour and try again."), 429
-    attempt_count(limits, window_seconds=3600)
-    order = order_selectors.order_tracked(number=number, email=email or "")
-    if order is None:
-        return None, _("We could not find an order with this number and email address."), 404
-    return order, "", 200
+    return guest_order_lookup(request, number=number, email=email or "", scope="complaint-tries")
 
 
 @login_required

@@ -3,6 +3,7 @@
 from django.http import HttpRequest
 
 from crm.models import Conversation
+from orders.cart_session import signed_in_user
 
 from .selectors import conversation_for_visitor
 
@@ -26,5 +27,6 @@ def chat_named_in(request: HttpRequest) -> Conversation | None:
     token = (request.POST.get("chat") or request.GET.get("chat") or "").strip()[:40]
     if not token:
         return None
-    user = request.user if request.user.is_authenticated else None
-    return conversation_for_visitor(token=token, user=user, session_tokens=chat_tokens(request))
+    return conversation_for_visitor(
+        token=token, user=signed_in_user(request), session_tokens=chat_tokens(request)
+    )

@@ -17,7 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from crm.models import Conversation
-from orders.selectors import order_tracked
+from orders.cart_session import signed_in_user
+from orders.views.access import guest_order_lookup
 from orders.views.limits import visitor_limits
 from shop.ratelimit import attempt_count, attempts_exhausted
 
@@ -34,17 +35,13 @@ PANEL_HEADER = "X-Chat-Panel"
 WINDOW_MESSAGES = 200
 
 
-def _user(request: HttpRequest):
-    return request.user if request.user.is_authenticated else None
-
-
 def _language() -> str:
     return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
 
 
 def _open_chat(request: HttpRequest) -> Conversation | None:
     """This visitor's chat still going on, to continue rather than start another."""
-    user = _user(request)
+    user = signed_in_user(request)
     chats = Conversation.objects.exclude(status=ChatStatus.ENDED).only("token")
     if user is not None:
         return chats.filter(customer=user).order_by("-started_at").first()
@@ -62,7 +59,7 @@ def chat_start(request: HttpRequest) -> HttpResponse:
     current = _open_chat(request)
     if current is not None:
         return redirect("crm:chat", token=current.token)
-    user = _user(request)
+    user = signed_in_user(request)
     if user is not None:
         # Started by the button (a POST): a link followed or prefetched starts nothing.
         if request.method == "POST":
@@ -79,18 +76,10 @@ def chat_start(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             order, refused = None, False
             if data["number"].strip():
-                limits = visitor_limits(
-                    request, "track-tries", settings.ORDER_TRACK_ATTEMPTS_PER_HOUR
+                order, error, status = guest_order_lookup(
+                    request, number=data["number"], email=data["email"]
                 )
-                if attempts_exhausted(limits):
-                    error, status = _("Too many tries. Please wait an hour and try again."), 429
-                    refused = True
-                else:
-                    attempt_count(limits, window_seconds=3600)
-                    order = order_tracked(number=data["number"], email=data["email"])
-                    if order is None:
-                        error = _("We could not find an order with this number and email address.")
-                        status, refused = 404, True
+                refused = order is None
             if not refused:
                 try:
                     conversation = services.conversation_start(
@@ -114,7 +103,7 @@ def _is_panel(request: HttpRequest) -> bool:
 
 def _visible(request: HttpRequest, token: str) -> Conversation:
     conversation = selectors.conversation_for_visitor(
-        token=token, user=_user(request), session_tokens=chat_tokens(request)
+        token=token, user=signed_in_user(request), session_tokens=chat_tokens(request)
     )
     if conversation is None:
         raise Http404
@@ -199,7 +188,7 @@ def chat_poll(request: HttpRequest, token: str) -> HttpResponse:
         # "Nothing new" needs only the session's account id; new messages, the account itself.
         signed_in = request.session.get(SESSION_KEY)
         may_see = signed_in == str(state.customer_id) and (
-            state.last_message_id <= after or _user(request) is not None
+            state.last_message_id <= after or signed_in_user(request) is not None
         )
     else:
         may_see = token in chat_tokens(request)

@@ -1,7 +1,6 @@
 """The order's page (its live timeline, parcels, returns and documents), cancelling it, and
 guest tracking by order number and email."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,13 +11,11 @@ from django.views.decorators.http import require_POST
 
 from shop.exceptions import ShopError
 from shop.kept import Kept
-from shop.ratelimit import attempt_count, attempts_exhausted
 
-from .. import selectors, services
+from .. import services
 from ..cart_session import remember_guest_order, signed_in_user, take_just_placed
 from ..forms import TrackForm
-from .access import viewable_order
-from .limits import visitor_limits
+from .access import guest_order_lookup, viewable_order
 from .order_page import OrderPage
 
 # (order version, language, time zone, path, which downloads are usable) -> the live part
@@ -79,19 +76,9 @@ def order_track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.POST or None, initial=TrackForm.prefill(request.GET))
     order, error, status = None, "", 200
     if request.method == "POST" and form.is_valid():
-        limits = visitor_limits(request, "track-tries", settings.ORDER_TRACK_ATTEMPTS_PER_HOUR)
-        if attempts_exhausted(limits):
-            error, status = _("Too many tries. Please wait an hour and try again."), 429
-        else:
-            attempt_count(limits, window_seconds=3600)
-            order = selectors.order_tracked(
-                number=form.cleaned_data["number"], email=form.cleaned_data["email"]
-            )
-            if order is None:
-                error, status = (
-                    _("We could not find an order with this number and email address."),
-                    404,
-                )
+        order, error, status = guest_order_lookup(
+            request, number=form.cleaned_data["number"], email=form.cleaned_data["email"]
+        )
     # The assistant may be asked about a guest's order found here (the number and email are
     # the same proof as a signed link): this browser may see it from now on.
     user = signed_in_user(request)
