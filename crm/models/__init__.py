@@ -9,7 +9,9 @@ from .help import HelpArticle, HelpCategory, HelpVote  # noqa: F401
 from .interactions import *  # noqa: F403
 from .journeys import JourneyRun  # noqa: F401
 from .profile import CustomerProfile  # noqa: F401
+from .segments import Segment  # noqa: F401
 from .special_days import SpecialDay  # noqa: F401
 from .staff import *  # noqa: F403
-from .stats import Customer, CustomerStats  # noqa: F401
+from .stats import Customer, CustomerStats, RfmGroup  # noqa: F401
 from .stock_alerts import StockAlert  # noqa: F401
+from .tracking import EventKind, TrackingEvent  # noqa: F401

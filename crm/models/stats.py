@@ -12,6 +12,19 @@ from django.utils.translation import gettext_lazy as _
 from shop.models import User
 
 
+class RfmGroup(models.TextChoices):
+    """Named groups of the R×F table in docs/rfm.md (crm.segments.rfm assigns them)."""
+
+    CHAMPIONS = "champions", _("Champions")
+    LOYAL = "loyal", _("Loyal")
+    POTENTIAL = "potential", _("Potential loyalists")
+    NEW = "new", _("New customers")
+    AT_RISK = "at_risk", _("At risk")
+    CANNOT_LOSE = "cannot_lose", _("Cannot lose them")
+    HIBERNATING = "hibernating", _("Hibernating")
+    LOST = "lost", _("Lost")
+
+
 class CustomerStats(models.Model):
     """One row per customer, recomputed from the orders by `customer_stats_refresh`.
 
@@ -41,6 +54,14 @@ class CustomerStats(models.Model):
     returns_count = models.PositiveIntegerField(_("returns"), default=0)
     cancellations_count = models.PositiveIntegerField(_("cancellations"), default=0)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    # Paid in the last 12 months less refunds (the loyalty tier's measure), for segments.
+    spend_12m = models.DecimalField(_("12-month spend"), max_digits=14, decimal_places=2, default=0)
+    # RFM scores 1–5 (5 best) and the group they name; empty for customers without an order.
+    rfm_recency = models.PositiveSmallIntegerField(_("recency score"), null=True, blank=True)
+    rfm_frequency = models.PositiveSmallIntegerField(_("frequency score"), null=True, blank=True)
+    rfm_monetary = models.PositiveSmallIntegerField(_("monetary score"), null=True, blank=True)
+    rfm_group = models.CharField(_("RFM group"), max_length=16, choices=RfmGroup, blank=True)
+    rfm_at = models.DateTimeField(_("RFM computed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("customer figures")
@@ -50,6 +71,8 @@ class CustomerStats(models.Model):
             models.Index(fields=["orders_count"], name="crm_stats_orders_idx"),
             models.Index(fields=["last_order_at"], name="crm_stats_last_order_idx"),
             models.Index(fields=["lifetime_value"], name="crm_stats_ltv_idx"),
+            models.Index(fields=["rfm_group"], name="crm_stats_rfm_idx"),
+            models.Index(fields=["spend_12m"], name="crm_stats_spend_12m_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,1 @@
+"""Cookie consent (KVKK) and consented, client-side tracking of page views and shop events."""
