@@ -12,12 +12,21 @@ from .journeys.carts import abandoned_carts_sweep
 from .journeys.feedback.services import feedback_sweep
 from .journeys.special_days import special_days_batch, special_days_sweep
 from .journeys.win_back import win_back_sweep
+from .segments.rfm import rfm_refresh
 
 
 @shared_task(name="crm.refresh_customer_stats")
 def refresh_customer_stats() -> int:
     """Recompute every customer's figures (lifetime value, orders, returns…) set-based."""
     return customer_stats_refresh()
+
+
+@shared_task(name="crm.refresh_rfm")
+def refresh_rfm() -> int:
+    """Nightly: bring the figures up to date, then recompute every customer's RFM scores and
+    group (crm/segments/rfm.py); running twice gives the same scores."""
+    customer_stats_refresh()
+    return rfm_refresh()
 
 
 @shared_task(name="crm.journey_abandoned_carts")

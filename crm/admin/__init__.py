@@ -7,6 +7,7 @@ from . import (  # noqa: F401
     feedback,
     help,
     journeys,
+    segments,
     special_days,
     staff,
     stock_alerts,

@@ -9,7 +9,7 @@ and a row's `updated_at` moves only when one of its figures did.
 """
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from orders.models import Order, Return
 from orders.states import OrderStatus, ReturnStatus
-from payments.models import Payment, Refund
-from payments.states import RefundStatus
+from payments.models import Payment, PaymentPurpose, Refund
+from payments.states import PaymentStatus, RefundStatus
 from shop.models import User
 
 from ..models import CustomerStats
@@ -32,6 +32,7 @@ _FIGURES = (
     "last_order_at",
     "returns_count",
     "cancellations_count",
+    "spend_12m",
 )
 
 
@@ -41,17 +42,24 @@ def _sql(*, user_ids: tuple[int, ...] | None) -> str:
     orders, returns = q(Order._meta.db_table), q(Return._meta.db_table)
     payments, refunds = q(Payment._meta.db_table), q(Refund._meta.db_table)
     counted = "status NOT IN (%(pending)s, %(cancelled)s)"
+    # The loyalty tier's measure (payments.selectors.points.customer_spend_12m): order payments
+    # paid or partly refunded, created in the last 365 days, less succeeded refunds on them.
+    paid_12m = (
+        "{p}.user_id IS NOT NULL AND {p}.purpose = %(order_purpose)s"
+        " AND {p}.created_at >= %(since_12m)s AND {p}.status IN (%(paid)s, %(part_refunded)s)"
+    )
     listed = ", ".join(f"%(u{n})s" for n in range(len(user_ids or ())))
     some = f" AND {{col}} IN ({listed})" if user_ids is not None else ""
     # Null-safe "changed": PostgreSQL's IS DISTINCT FROM, SQLite's IS NOT.
     distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
     changed = " OR ".join(f"{stats}.{f} {distinct} excluded.{f}" for f in _FIGURES)
     return f"""
-        INSERT INTO {stats} (user_id, currency, {", ".join(_FIGURES)}, updated_at)
+        INSERT INTO {stats} (user_id, currency, {", ".join(_FIGURES)}, updated_at, rfm_group)
         SELECT u.id, %(currency)s,
                COALESCE(o.value, 0) - COALESCE(r.refunded, 0),
                COALESCE(o.orders, 0), o.first_at, o.last_at,
-               COALESCE(ret.returns, 0), COALESCE(o.cancelled, 0), %(now)s
+               COALESCE(ret.returns, 0), COALESCE(o.cancelled, 0),
+               COALESCE(y.paid, 0) - COALESCE(yr.refunded, 0), %(now)s, ''
         FROM {users} u
         LEFT JOIN (
             SELECT user_id,
@@ -81,6 +89,20 @@ def _sql(*, user_ids: tuple[int, ...] | None) -> str:
                   {some.format(col="tro.user_id")}
             GROUP BY tro.user_id
         ) ret ON ret.user_id = u.id
+        LEFT JOIN (
+            SELECT yp.user_id, SUM(yp.amount) AS paid
+            FROM {payments} yp
+            WHERE {paid_12m.format(p="yp")}{some.format(col="yp.user_id")}
+            GROUP BY yp.user_id
+        ) y ON y.user_id = u.id
+        LEFT JOIN (
+            SELECT yp.user_id, SUM(yf.amount) AS refunded
+            FROM {refunds} yf
+            JOIN {payments} yp ON yp.id = yf.payment_id
+            WHERE yf.status = %(succeeded)s AND {paid_12m.format(p="yp")}
+                  {some.format(col="yp.user_id")}
+            GROUP BY yp.user_id
+        ) yr ON yr.user_id = u.id
         WHERE u.is_active{some.format(col="u.id")}
         ON CONFLICT (user_id) DO UPDATE SET
             {", ".join(f"{f} = excluded.{f}" for f in _FIGURES)},
@@ -99,9 +121,14 @@ def customer_stats_refresh(
     ids = None if user_ids is None else tuple(sorted(set(user_ids)))
     if ids == ():
         return 0
+    now = now or timezone.now()
     params = {
         "currency": settings.SHOP_CURRENCY,
-        "now": now or timezone.now(),
+        "now": now,
+        "since_12m": now - timedelta(days=365),
+        "order_purpose": PaymentPurpose.ORDER.value,
+        "paid": PaymentStatus.PAID.value,
+        "part_refunded": PaymentStatus.PARTIALLY_REFUNDED.value,
         "pending": OrderStatus.PENDING_PAYMENT.value,
         "cancelled": OrderStatus.CANCELLED.value,
         "succeeded": RefundStatus.SUCCEEDED.value,

@@ -114,6 +114,8 @@ PHONE_ORDER_PAYMENT_METHODS = env.list("PHONE_ORDER_PAYMENT_METHODS", default=["
 # --- CRM: customer 360 and per-customer figures (issue 26, c360) ---------------------------------
 # How often crm.refresh_customer_stats recomputes every customer's figures (CustomerStats).
 CRM_STATS_EVERY_SECONDS = env.int("CRM_STATS_EVERY_SECONDS", default=900)
+# How often crm.refresh_rfm recomputes the RFM scores and groups (docs/rfm.md): daily.
+CRM_RFM_EVERY_SECONDS = env.int("CRM_RFM_EVERY_SECONDS", default=24 * 60 * 60)
 # Rows per panel of the customer 360 (each with a "more" link to the full list).
 CRM_360_PANEL_ROWS = env.int("CRM_360_PANEL_ROWS", default=20)
 # --- The business calendar (shop/calendar.py) ----------------------------------------------------
