@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.urls import reverse
 from django.utils import timezone
 
 from crm.bulk_orders import seed_orders
@@ -18,7 +19,7 @@ from crm.tasks import refresh_rfm
 from payments.models import LoyaltyTier
 from payments.selectors.points import customer_spend_12m, loyalty_tier
 from shop.celery import PERIODIC_JOBS
-from tests.factories import UserFactory, VariantFactory
+from tests.factories import StaffFactory, UserFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +129,13 @@ def test_the_12_month_spend_is_the_loyalty_tiers_measure_and_the_tier_rule_follo
             expected = {user for user, held in tiers_of.items() if held == tier}
             rules = {"match": "all", "rules": [{"field": "loyalty_tier", "tiers": [tier.pk]}]}
             assert set(segment_queryset(rules).values_list("pk", flat=True)) == expected, tier
+
+
+def test_the_360_shows_the_rfm_group_with_its_scores_and_what_it_means(client):
+    customer = UserFactory()
+    _stats(customer, 3, 6, "2500", rfm_recency=5, rfm_frequency=4, rfm_monetary=3)
+    CustomerStats.objects.filter(user=customer).update(rfm_group="champions")
+    client.force_login(StaffFactory())
+    page = client.get(reverse("admin:crm_customer360", args=[customer.pk])).content.decode()
+    assert "Şampiyonlar" in page and "R 5 · F 4 · M 3" in page
+    assert "RFM grubu ne anlama gelir" in page
