@@ -28,6 +28,7 @@ import chat  # noqa: E402
 import measure  # noqa: E402
 import placing  # noqa: E402
 import report  # noqa: E402
+import segments  # noqa: E402
 from plan import client_for, placing_wanted, prepare, statements, targets, wanted_pages  # noqa: E402
 
 
@@ -41,6 +42,8 @@ def check(plan: dict) -> None:
         print(f"{status} {label} ({who}): {url}, {queries} SQL statements", flush=True)
         if status not in (200, 204):  # 204: the chat poll's "nothing new"
             failed.append(label)
+    if segments.wanted():
+        segments.print_row(segments.measure())
     if failed:
         raise SystemExit(f"not 200: {', '.join(failed)}")
 
@@ -78,6 +81,7 @@ def run(plan: dict) -> None:
                 )
         placement = placing.placements(plan, measure.PORT) if placing_wanted() else None
         chats = chat.compare(plan, plan["chats"]) if chat.wanted() else None
+        segment_count = segments.measure() if segments.wanted() else None
     finally:
         measure.stop(server)
     bare = statistics.median(r["rps"] for r in runs[("bare view", "anonymous")])
@@ -106,6 +110,7 @@ def run(plan: dict) -> None:
             **report.header(duration=duration, runs=runs_wanted, **setup),
             "pages": table,
             **({"open_chats": chats} if chats else {}),
+            **({"segment_count": segment_count} if segment_count else {}),
         }
     )
     report.table(
@@ -121,6 +126,8 @@ def run(plan: dict) -> None:
     )
     if chats:
         chat.print_table(chats)
+    if segment_count:
+        segments.print_row(segment_count)
 
 
 def main() -> None:

@@ -288,11 +288,10 @@ def _payloads(shop: dict[str, object]) -> dict[str, tuple[dict[str, str], list[d
                 {"kind": "cancel", "key": "u" * 20, "reason": "x"},
             ],
         ),
-        "crm_segment_count": (
+        "crm_segment_count": (  # counts; saves nothing
             {},
-            [{"rows": "1", "match": "all", "inner_match": "any", "c0-field": "orders_count",
-              "c0-low": "1"}],
-        ),  # fmt: skip
+            [{"rows": "1", "match": "all", "c0-field": "orders_count", "c0-low": "1"}],
+        ),
         "crm_feedback_report": ({}, [{"start": "2027-01-01", "end": "2027-03-01"}]),
         # The chat console needs crm.use_chat_console (tests/crm/chat).
         "crm_chat_console": ({}, []),
