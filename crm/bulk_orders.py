@@ -105,7 +105,7 @@ def catalog_items(limit: int = 500) -> list[Item]:
 def seed_customers(count: int) -> list[int]:
     """`count` customers seed-customer-0… (made once; reruns reuse them); their ids in order."""
     emails = [CUSTOMER_EMAIL.format(n=n) for n in range(count)]
-    existing = dict(User.objects.filter(email__in=emails).values_list("email", "pk"))
+    existing = _ids_by_email(emails)
     password = make_password(None)  # unusable: nobody signs in as a seeded customer
     missing = []
     for n, email in enumerate(emails):
@@ -123,8 +123,17 @@ def seed_customers(count: int) -> list[int]:
             )
     for start in range(0, len(missing), BATCH):
         User.objects.bulk_create(missing[start : start + BATCH])
-    existing = dict(User.objects.filter(email__in=emails).values_list("email", "pk"))
+    existing = _ids_by_email(emails)
     return [existing[email] for email in emails]
+
+
+def _ids_by_email(emails: list[str]) -> dict[str, int]:
+    """Looked up in batches: PostgreSQL takes at most 65,535 parameters in one statement."""
+    found: dict[str, int] = {}
+    for start in range(0, len(emails), BATCH * 10):
+        part = emails[start : start + BATCH * 10]
+        found.update(User.objects.filter(email__in=part).values_list("email", "pk"))
+    return found
 
 
 def seed_orders(

@@ -67,12 +67,13 @@ class CustomerStats(models.Model):
         verbose_name = _("customer figures")
         verbose_name_plural = _("customer figures")
         indexes = [
-            # For segments: "ordered at least N times", "not since", "spent over".
-            models.Index(fields=["orders_count"], name="crm_stats_orders_idx"),
-            models.Index(fields=["last_order_at"], name="crm_stats_last_order_idx"),
-            models.Index(fields=["lifetime_value"], name="crm_stats_ltv_idx"),
-            models.Index(fields=["rfm_group"], name="crm_stats_rfm_idx"),
-            models.Index(fields=["spend_12m"], name="crm_stats_spend_12m_idx"),
+            # For segments: "ordered at least N times", "not since", "spent over"; with the
+            # account's id last in the index, a count reads no table rows (index-only scans).
+            models.Index(fields=["orders_count", "user"], name="crm_stats_orders_idx"),
+            models.Index(fields=["last_order_at", "user"], name="crm_stats_last_order_idx"),
+            models.Index(fields=["lifetime_value", "user"], name="crm_stats_ltv_idx"),
+            models.Index(fields=["rfm_group", "user"], name="crm_stats_rfm_idx"),
+            models.Index(fields=["spend_12m", "user"], name="crm_stats_spend_12m_idx"),
         ]
 
     def __str__(self) -> str:
