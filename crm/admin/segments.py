@@ -86,6 +86,8 @@ class SegmentAdmin(admin.ModelAdmin):
                 rules=segment.rules if segment else None,
             )
             builder = Builder(data, choices=choices, show_errors=False)
+            if segment is not None and builder.is_valid() and builder.rules()["rules"]:
+                count = segment_count(builder.rules())
         elif request.POST.get("add") or request.POST.get("remove"):
             edited = rows_edit(
                 request.POST,

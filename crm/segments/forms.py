@@ -120,6 +120,9 @@ class ConditionForm(forms.Form):
     def chosen(self) -> str:
         return (self.data.get(self.add_prefix("field")) or "") if self.is_bound else ""
 
+    def inner(self) -> bool:
+        return self.is_bound and self.data.get(self.add_prefix("place")) == INNER
+
     def shows(self) -> list:
         """The bound inputs, each with whether its condition uses it."""
         used = INPUTS.get(self.chosen(), ())
@@ -201,7 +204,11 @@ class Builder:
         """Every message, row by row, for the live count's fragment."""
         found = [m for errors in self.form.errors.values() for m in errors]
         for n, row in enumerate(self.rows, 1):
-            found += [f"{n}: {m}" for errors in row.errors.values() for m in errors]
+            found += [
+                _("Condition %(n)d: %(message)s") % {"n": n, "message": m}
+                for errors in row.errors.values()
+                for m in errors
+            ]
         return found
 
 

@@ -215,7 +215,7 @@ def _years_before(day: datetime.date, years: int) -> datetime.date:
 
 
 def _age(rule: dict, now: datetime.datetime) -> Q:
-    today = timezone.localdate(now)
+    today = timezone.localdate(now, timezone.get_default_timezone())  # the shop's day
     condition = Q(crm_profile__birth_date__isnull=False)
     if rule["min"] is not None:  # at least `min` years old: born on or before that day
         condition &= Q(crm_profile__birth_date__lte=_years_before(today, rule["min"]))
@@ -280,7 +280,7 @@ def _consent(rule: dict, now: datetime.datetime) -> Q:
 
 
 def _signed_up(rule: dict, now: datetime.datetime) -> Q:
-    zone = timezone.get_current_timezone()
+    zone = timezone.get_default_timezone()  # the shop's days, whoever is counting
     q = Q()
     if rule["after"]:
         start = datetime.datetime.combine(
