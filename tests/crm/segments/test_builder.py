@@ -100,15 +100,15 @@ def test_a_bad_condition_is_named_in_the_staff_members_language(client, language
 def test_without_js_the_buttons_add_and_remove_rows_and_count(client, customers):
     client.force_login(_staff("view_segment", "manage_segments"))
     page = client.get(_url("add"))
-    assert page.content.decode().count('data-row=') == 1
+    assert page.content.decode().count("data-row=") == 1
     data = _form({"field": "orders_count", "low": "1", "place": "main"}, name="A")
     added = client.post(_url("add"), {**data, "add": "inner"}).content.decode()
-    assert added.count('data-row=') == 2
+    assert added.count("data-row=") == 2
     assert 'name="c1-place"' in added and "Bir değer seçin" not in added  # no error yet
     removed = client.post(
         _url("add"), {**_form({"field": "gender"}, {"field": "orders_count"}), "remove": "0"}
     ).content.decode()
-    assert removed.count('data-row=') == 1
+    assert removed.count("data-row=") == 1
     assert '<option value="orders_count" selected>' in removed
     counted = client.post(_url("add"), {**data, "count": "1"}).content.decode()
     assert "3 üye" in counted and not Segment.objects.exists()
@@ -155,7 +155,7 @@ def test_saving_stores_the_rules_built_from_the_fields_and_the_count(client, cus
 
     # The change page shows the saved rows; saving again changes the segment.
     page = client.get(_url("change", segment.pk)).content.decode()
-    assert page.count('data-row=') == 4
+    assert page.count("data-row=") == 4
     assert '<option value="bought_in_category" selected>' in page
     assert "0 üye" in page  # counted now, on opening
     edited = _form({"field": "orders_count", "low": "3", "place": "main"}, name="Sadık")
