@@ -102,11 +102,31 @@ def _complaint_desk(customer: object) -> int:
     return ticket.pk
 
 
+def _segment() -> int:
+    """A saved three-rule segment with a nested group (made once), for the builder's page."""
+    from crm.models import Segment
+    from crm.segments.services import segment_save
+
+    found = Segment.objects.filter(name="Bench: ordered, consented").first()
+    if found is not None:
+        return found.pk
+    rules = {
+        "match": "all",
+        "rules": [
+            {"field": "orders_count", "min": 2},
+            {"field": "consent", "channel": "email"},
+            {"match": "any", "rules": [{"field": "age", "min": 25, "max": 40}]},
+        ],
+    }
+    return segment_save(name="Bench: ordered, consented", rules=rules, staff=None).pk
+
+
 def staff_pages() -> tuple[dict, str]:
     """The customer 360 of a customer with 300 orders (seed_orders, bulk: idempotent), the
     journeys' report and the feedback report (2,000 answers), the complaint desk's queue, a
-    ticket's screen and the complaint report (2,000 tickets), the delivery promise report, and
-    a staff member holding only their permissions; the urls and the staff member's session."""
+    ticket's screen and the complaint report (2,000 tickets), the delivery promise report, the
+    segments' list and builder, and a staff member holding only their permissions; the urls
+    and the staff member's session."""
     from django.contrib.auth.models import Permission
 
     from crm.bulk_orders import seed_orders
@@ -122,7 +142,12 @@ def staff_pages() -> tuple[dict, str]:
     staff.user_permissions.add(
         *Permission.objects.filter(
             content_type__app_label="crm",
-            codename__in=["view_customer360", "view_journeyrun", "view_feedback_report"],
+            codename__in=[
+                "view_customer360",
+                "view_journeyrun",
+                "view_feedback_report",
+                "view_segment",
+            ],
         )
     )
     # The desk's agent: works tickets, reads procedures, acts on tickets; and the report.
@@ -137,6 +162,7 @@ def staff_pages() -> tuple[dict, str]:
     )
     _feedback_answers()
     ticket_id = _complaint_desk(customer)
+    segment_id = _segment()
     session = _session(
         **{
             SESSION_KEY: str(staff.pk),
@@ -153,5 +179,7 @@ def staff_pages() -> tuple[dict, str]:
             "ticket screen": reverse("admin:complaints_ticket_change", args=[ticket_id]),
             "complaint report": reverse("admin:complaints_ticketreport_changelist"),
             "promise report": reverse("admin:orders_promisereport_changelist"),
+            "segments": reverse("admin:crm_segment_changelist"),
+            "segment builder": reverse("admin:crm_segment_change", args=[segment_id]),
         }
     return urls, session

@@ -61,6 +61,7 @@ def test_the_shops_schedule_expires_an_unpaid_order_when_its_job_falls_due(setti
         "resend-refunds",
         "start-lost-payments",
         "refresh-customer-stats",
+        "rfm-refresh",
         "seed-calendar",
         "expire-loyalty-points",
         "journey-abandoned-carts",
