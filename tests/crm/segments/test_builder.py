@@ -231,6 +231,10 @@ def test_the_list_shows_the_count_within_a_pinned_number_of_queries(
     with django_assert_max_num_queries(8):
         page = client.get(_url("changelist"))
     assert page.content.decode().count("Segment ") >= 5
+    # The builder of a saved segment: its rows, the choices and today's count.
+    with django_assert_max_num_queries(9):
+        builder = client.get(_url("change", Segment.objects.first().pk))
+    assert "0 üye" in builder.content.decode()
 
 
 def _rules() -> dict:
