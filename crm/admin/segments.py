@@ -15,7 +15,15 @@ from django.utils.translation import gettext
 
 from ..models import Segment
 from ..segments.exceptions import SegmentInUse
-from ..segments.forms import INNER, MAIN, Builder, builder_choices, rows_edit, segment_to_data
+from ..segments.forms import (
+    INNER,
+    MAIN,
+    Builder,
+    builder_choices,
+    fits_builder,
+    rows_edit,
+    segment_to_data,
+)
 from ..segments.selectors import segment_count
 from ..segments.services import segment_delete, segment_save
 
@@ -86,7 +94,15 @@ class SegmentAdmin(admin.ModelAdmin):
                 rules=segment.rules if segment else None,
             )
             builder = Builder(data, choices=choices, show_errors=False)
-            if segment is not None and builder.is_valid() and builder.rules()["rules"]:
+            if segment is not None and not fits_builder(segment.rules):
+                messages.warning(
+                    request,
+                    gettext(
+                        "These rules were made elsewhere with more groups than the builder "
+                        "shows: saving here replaces them with the rows below."
+                    ),
+                )
+            if segment is not None and builder.is_valid():
                 count = segment_count(builder.rules())
         elif request.POST.get("add") or request.POST.get("remove"):
             edited = rows_edit(
@@ -157,10 +173,8 @@ class SegmentAdmin(admin.ModelAdmin):
             return HttpResponse(status=405, headers={"Allow": "POST"})
         builder = Builder(request.POST, choices=builder_choices())
         context: dict = {"count": None, "errors": []}
-        if builder.is_valid():
-            rules = builder.rules()
-            if rules["rules"]:
-                context["count"] = segment_count(rules)
+        if builder.is_valid():  # no condition yet: every member
+            context["count"] = segment_count(builder.rules())
         else:
             context["errors"] = builder.errors()
         return TemplateResponse(request, "admin/crm/segment/_count.html", context)

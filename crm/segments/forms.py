@@ -257,6 +257,12 @@ def segment_to_data(*, name: str = "", description: str = "", rules: dict | None
     return _with_rows(data, rows or [{"place": [MAIN]}])
 
 
+def fits_builder(rules: dict) -> bool:
+    """Whether the builder shows these rules as they are: one inner group at most, of rules."""
+    groups = [item for item in rules.get("rules", []) if "match" in item]
+    return len(groups) <= 1 and all("field" in rule for g in groups for rule in g.get("rules", []))
+
+
 def _rule_row(rule: dict, place: str) -> dict[str, list[str]]:
     field = rule["field"]
     row = {"field": [field], "place": [place]}

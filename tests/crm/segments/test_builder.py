@@ -239,3 +239,21 @@ def test_the_list_shows_the_count_within_a_pinned_number_of_queries(
 
 def _rules() -> dict:
     return {"match": "all", "rules": [{"field": "orders_count", "min": 0}]}
+
+
+def test_rules_made_elsewhere_with_more_groups_are_flagged_before_saving(client, customers):
+    two_groups = {
+        "match": "any",
+        "rules": [
+            {"match": "all", "rules": [{"field": "orders_count", "min": 1}]},
+            {"match": "all", "rules": [{"field": "orders_count", "max": 0}]},
+        ],
+    }
+    segment = segment_save(name="Elden", rules=two_groups, staff=None)
+    client.force_login(_staff("view_segment", "manage_segments"))
+    page = client.get(_url("change", segment.pk, language="en")).content.decode()
+    assert "saving here replaces them with the rows below" in page
+    plain = segment_save(name="Düz", rules=_rules(), staff=None)
+    assert "saving here" not in client.get(_url("change", plain.pk, language="en")).content.decode()
+    # No condition yet: the live count shows every member.
+    assert "4 üye" in client.post(_url("count"), _form({"field": ""})).content.decode()
