@@ -25,6 +25,7 @@ from shop.models import User
 from .customer360.actions import goodwill_coupon_give
 from .customer360.stats import customer_stats_refresh
 from .models import AgentLimit, Callback, CustomerProfile, CustomerStats, Interaction, Team
+from .segments.rfm import rfm_refresh
 from .services.profile import profile_update
 from .staff.callbacks import callback_request
 from .staff.groups import CALL_CENTRE_AGENT, staff_groups_setup
@@ -68,6 +69,7 @@ def seed_crm_demo() -> str:
     seed_contacts_demo(customer, agent=agent)
     seed_coupon_demo(customer, agent=agent)
     customer_stats_refresh()
+    rfm_refresh()  # the 360 shows each demo customer's group at once, not after the first night
     return (
         f"team {DEMO_TEAM} ({agent.email}, lead {lead.email}), "
         f"{LoyaltyTier.objects.count()} loyalty tiers, {held} points held by "
