@@ -32,3 +32,10 @@ class CrmConfig(AppConfig):
 
         register_seeder("help", seed_help_demo)
         register_logins()
+
+        from catalog.recommendations import register_bought_together
+
+        from .recommendations import tasks  # noqa: F401  (registers the periodic refresh)
+        from .recommendations.selectors import rank_bought_together
+
+        register_bought_together(rank_bought_together)
