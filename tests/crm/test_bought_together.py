@@ -79,7 +79,7 @@ def test_a_second_run_changes_nothing(basket_set):
 
 def test_a_product_without_pairs_falls_back_to_its_categorys_best_sellers():
     lamps = make_category("Lambalar")
-    lonely, best, second, sold_out, unsold = products(5, category=lamps)
+    lonely, best, second, sold_out, _unsold = products(5, category=lamps)
     other_category = products(1)[0]
     for product, units in ((best, 90), (second, 40), (sold_out, 200), (other_category, 500)):
         Product.objects.filter(pk=product.pk).update(units_sold=units)
