@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
+from catalog import recommendations as catalog_lists
 from catalog.models import Product, ProductStatus
 from catalog.services import product_page_versions
 from orders.states import OrderStatus
@@ -136,6 +137,8 @@ def bought_together_refresh() -> RefreshResult:
             finally:
                 cursor.execute(f"DROP TABLE IF EXISTS {FRESH}")
         shown_ids = sorted(shown)
+        if shown_ids:  # the lists each worker keeps (the cart's) are no longer current
+            pagecache.bump(catalog_lists.VERSION)
         for start in range(0, len(shown_ids), CHUNK):
             pages = Product.objects.filter(pk__in=shown_ids[start : start + CHUNK])
             pages = pages.only("slug_tr", "slug_en")

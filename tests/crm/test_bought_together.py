@@ -132,3 +132,17 @@ def test_the_job_refreshes_the_cached_product_page_only_when_its_list_changed(ba
     assert fresh["X-Page-Cache"] == "miss"
     block = _block(fresh.text)
     assert block.index(c.slug_en) < block.index(basket_set["B"].slug_en)
+
+
+def test_a_block_is_one_query_then_kept_until_a_list_changes(basket_set, django_assert_num_queries):
+    a, c = basket_set["A"], basket_set["C"]
+    bought_together_refresh()
+    with django_assert_num_queries(1):
+        first = bought_together(product_ids=[a.pk, c.pk])
+    with django_assert_num_queries(0):  # the cart page asks again: kept by this worker
+        assert bought_together(product_ids=[c.pk, a.pk]) == first
+    for _ in range(5):
+        order(c, basket_set["P"])
+    bought_together_refresh()
+    with django_assert_num_queries(1):
+        bought_together(product_ids=[a.pk, c.pk])
