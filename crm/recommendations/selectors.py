@@ -14,6 +14,7 @@ from django.db.models import (
     F,
     FloatField,
     Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -29,7 +30,7 @@ from catalog.recommendations import shown_cards
 from orders.models import OrderLine
 from shop.models import User
 
-from ..models import EventKind, TrackingEvent
+from ..models import BoughtTogether, EventKind, TrackingEvent
 from .services import NOT_BOUGHT
 
 VIEW_WEIGHT = 0.5  # a product viewed counts half as much as one bought
@@ -118,36 +119,35 @@ def recommendations_for(
         seeds |= Q(pk__in=viewed)
     if bought is None and viewed is None:
         return []
-    seed_ids = Product.objects.filter(seeds).values("pk")
+    # The seeds' list rows, read by index (product, position); candidates come from them (and
+    # from consumables bought before), so no product outside them is joined or scanned.
+    rows = BoughtTogether.objects.filter(product_id__in=Product.objects.filter(seeds).values("pk"))
     weight = Value(1.0)
     if viewed is not None:
         weight = Value(VIEW_WEIGHT)
         if bought is not None:  # a product bought and viewed counts as bought
             weight = Case(
-                When(bought_together_with__product_id__in=bought, then=Value(1.0)),
+                When(product_id__in=bought, then=Value(1.0)),
                 default=Value(VIEW_WEIGHT),
                 output_field=FloatField(),
             )
-    listed = Q(bought_together_with__product_id__in=seed_ids)
-    cards = shown_cards().exclude(pk__in=list(exclude))
+    of_candidate = rows.filter(other_id=OuterRef("pk")).values("other_id")
+    affinity = of_candidate.annotate(total=Sum(F("score") * weight)).values("total")
+    place = of_candidate.annotate(best=Min("position")).values("best")
+    candidates = Q(pk__in=rows.values("other_id"))
     rebuy = Value(0.0)
     if bought is not None:
-        cards = cards.exclude(Q(pk__in=bought) & Q(is_consumable=False))
+        candidates |= Q(pk__in=bought, is_consumable=True)
         bought_it = Exists(bought_by(user).filter(product_id=OuterRef("pk")))
         rebuy = Case(When(bought_it, then=Value(REBUY_BONUS)), default=Value(0.0))
-        cards = cards.filter(listed | Q(pk__in=bought, is_consumable=True))
-    else:
-        cards = cards.filter(listed)
+    cards = shown_cards().filter(candidates).exclude(pk__in=list(exclude))
+    if bought is not None:
+        cards = cards.exclude(Q(pk__in=bought) & Q(is_consumable=False))
     return list(
         cards.annotate(
-            affinity=Coalesce(
-                Sum(F("bought_together_with__score") * weight, filter=listed),
-                Value(0.0),
-                output_field=FloatField(),
-            )
-            + rebuy,
-            place=Max(-F("bought_together_with__position"), filter=listed),
-        ).order_by("-affinity", F("place").desc(nulls_last=True), "-units_sold", "pk")[:limit]
+            affinity=Coalesce(Subquery(affinity), Value(0.0), output_field=FloatField()) + rebuy,
+            place=Subquery(place),
+        ).order_by("-affinity", F("place").asc(nulls_last=True), "-units_sold", "pk")[:limit]
     )
 
 
