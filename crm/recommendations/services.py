@@ -45,18 +45,19 @@ def _fresh_sql(table: str) -> tuple[str, list]:
         FROM baskets a JOIN baskets b ON b.order_id = a.order_id AND b.product_id <> a.product_id
         GROUP BY a.product_id, b.product_id
     ),
-    ranked AS (
+    scored AS (
         SELECT pairs.product_id, pairs.other_id, pairs.together,
-               pairs.together / SQRT(1.0 * ca.n * cb.n) AS score,
-               ROW_NUMBER() OVER (
-                   PARTITION BY pairs.product_id
-                   ORDER BY pairs.together / SQRT(1.0 * ca.n * cb.n) DESC,
-                            pairs.together DESC, pairs.other_id
-               ) AS position
+               CAST(pairs.together / SQRT(1.0 * ca.n * cb.n) AS DOUBLE PRECISION) AS score
         FROM pairs
         JOIN counts ca ON ca.product_id = pairs.product_id
         JOIN counts cb ON cb.product_id = pairs.other_id
         JOIN catalog_product other ON other.id = pairs.other_id AND other.status = %s
+    ),
+    ranked AS (
+        SELECT scored.*, ROW_NUMBER() OVER (
+            PARTITION BY product_id ORDER BY score DESC, together DESC, other_id
+        ) AS position
+        FROM scored
     ),
     kept AS (SELECT * FROM ranked WHERE position <= {KEPT}),
     sizes AS (SELECT product_id, COUNT(*) AS size FROM kept GROUP BY product_id),
@@ -122,20 +123,18 @@ def bought_together_refresh() -> RefreshResult:
                 # One run at a time (beat and a manual run): the second waits, then finds no change.
                 cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [FRESH])
             cursor.execute(f"DROP TABLE IF EXISTS {FRESH}")
-            cursor.execute(sql, params)
-            try:
-                rewritten = _changed(FRESH, ("other_id", "position", "score", "orders_together"))
-                shown = _changed(FRESH, ("other_id", "position")) & rewritten
-                ids = sorted(rewritten)
-                for start in range(0, len(ids), CHUNK):
-                    chunk = ids[start : start + CHUNK]
-                    BoughtTogether.objects.filter(product_id__in=chunk).delete()
-                    marks = ", ".join(["%s"] * len(chunk))
-                    stored = BoughtTogether._meta.db_table
-                    insert = f"INSERT INTO {stored} ({columns}) SELECT {columns} FROM {FRESH}"  # noqa: S608
-                    cursor.execute(f"{insert} WHERE product_id IN ({marks})", chunk)
-            finally:
-                cursor.execute(f"DROP TABLE IF EXISTS {FRESH}")
+            cursor.execute(sql, params)  # rolled back with the rest should anything fail
+            rewritten = _changed(FRESH, ("other_id", "position", "score", "orders_together"))
+            shown = _changed(FRESH, ("other_id", "position")) & rewritten
+            ids = sorted(rewritten)
+            for start in range(0, len(ids), CHUNK):
+                chunk = ids[start : start + CHUNK]
+                BoughtTogether.objects.filter(product_id__in=chunk).delete()
+                marks = ", ".join(["%s"] * len(chunk))
+                stored = BoughtTogether._meta.db_table
+                insert = f"INSERT INTO {stored} ({columns}) SELECT {columns} FROM {FRESH}"  # noqa: S608
+                cursor.execute(f"{insert} WHERE product_id IN ({marks})", chunk)
+            cursor.execute(f"DROP TABLE {FRESH}")
         shown_ids = sorted(shown)
         if shown_ids:  # the lists each worker keeps (the cart's) are no longer current
             pagecache.bump(catalog_lists.VERSION)
