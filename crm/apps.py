@@ -35,7 +35,6 @@ class CrmConfig(AppConfig):
 
         from catalog.recommendations import register_bought_together
 
-        from .recommendations import tasks  # noqa: F401  (registers the periodic refresh)
         from .recommendations.selectors import rank_bought_together
 
         register_bought_together(rank_bought_together)
