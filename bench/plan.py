@@ -131,7 +131,14 @@ def _account_pages(user, variants) -> dict:
         interest_categories=Category.objects.filter(is_active=True, depth=1).order_by("path")[:3],
         preferred_channel="email",
     )
+    # Issue 31: the "also bought" lists from every accepted order (idempotent), read by the
+    # "recommended for you" fragment her home and account pages load (purchases only: the
+    # bench's visitor has no cookie consent, so no views or recently viewed).
+    from crm.recommendations.services import bought_together_refresh
+
+    bought_together_refresh()
     return {
+        "recommended for you (fragment)": reverse("crm:recommendations_for_you"),
         "my account": reverse("shop:profile"),
         "my orders": reverse("orders:order_list"),
         "order page": reverse("orders:confirmation", args=[number]),

@@ -104,7 +104,15 @@ class DigitalFileInline(admin.TabularInline):
 @admin.register(Product)
 class ProductAdmin(TranslationAdmin):
     list_display = ["name", "category", "kind", "status", "min_price", "in_stock", "created_at"]
-    list_filter = ["status", "kind", "in_stock", "category", "product_type", "vat_rate"]
+    list_filter = [
+        "status",
+        "kind",
+        "in_stock",
+        "is_consumable",
+        "category",
+        "product_type",
+        "vat_rate",
+    ]
     search_fields = ["name_tr", "name_en", "variants__sku", "search_text"]
     list_select_related = ["category"]
     filter_horizontal = ["attribute_values"]

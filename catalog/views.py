@@ -12,7 +12,17 @@ from django.utils.translation import gettext as _
 
 from shop import pagecache
 
-from . import delivery, kept, purchases, search, selectors, seo, services, thumbnails
+from . import (
+    delivery,
+    kept,
+    purchases,
+    recommendations,
+    search,
+    selectors,
+    seo,
+    services,
+    thumbnails,
+)
 from .exceptions import ReviewError
 from .forms import ListingFilterForm, ReviewForm, SuggestForm
 from .models import Category
@@ -145,6 +155,10 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "promise": cache(delivery.delivery_promise),
             "reference_price": cache(partial(selectors.reference_price, variant=chosen)),
             "related": cache(partial(kept.related_products, product=product)),
+            # Shared by every visitor: the refresh job bumps this page's version when it changes.
+            "bought_together": cache(
+                partial(recommendations.bought_together, product_ids=[product.pk])
+            ),
             "breadcrumbs": trail,
             "reviews": cache(partial(selectors.published_reviews, product=product)),
             "questions": questions,

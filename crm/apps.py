@@ -32,3 +32,9 @@ class CrmConfig(AppConfig):
 
         register_seeder("help", seed_help_demo)
         register_logins()
+
+        from catalog.recommendations import register_bought_together
+
+        from .recommendations.selectors import rank_bought_together
+
+        register_bought_together(rank_bought_together)

@@ -12,6 +12,7 @@ from .journeys.carts import abandoned_carts_sweep
 from .journeys.feedback.services import feedback_sweep
 from .journeys.special_days import special_days_batch, special_days_sweep
 from .journeys.win_back import win_back_sweep
+from .recommendations.tasks import recommendations_refresh  # noqa: F401  (the periodic refresh)
 from .segments.rfm import rfm_refresh
 
 

@@ -6,6 +6,7 @@ from .chat import views as chat_views
 from .help import views as help_views
 from .journeys.back_in_stock import views as stock_alert_views
 from .journeys.feedback import views as feedback_views
+from .recommendations import views as recommendation_views
 from .staff import views as staff_views
 
 app_name = "crm"
@@ -14,6 +15,7 @@ urlpatterns = [
     path("account/messages/", views.message_preferences, name="message_preferences"),
     path("help/", include("crm.help.urls")),
     path("contact/", help_views.contact, name="contact"),
+    path("for-you/", recommendation_views.for_you, name="recommendations_for_you"),
     path("call-me-back/", staff_views.callback_request_page, name="callback_request"),
     # live chat
     path("chat/", chat_views.chat_start, name="chat_start"),

@@ -68,6 +68,10 @@ PERIODIC_JOBS: dict[str, tuple[str, str]] = {
         "crm.journey_abandoned_carts",
         "JOURNEY_ABANDONED_CARTS_EVERY_SECONDS",
     ),
+    "recommendations-refresh": (
+        "crm.recommendations_refresh",
+        "RECOMMENDATIONS_REFRESH_EVERY_SECONDS",
+    ),
     "journey-win-back": ("crm.journey_win_back", "JOURNEY_WIN_BACK_EVERY_SECONDS"),
     "journey-feedback": ("crm.journey_feedback", "JOURNEY_FEEDBACK_EVERY_SECONDS"),
     "journey-back-in-stock": ("crm.journey_back_in_stock", "JOURNEY_BACK_IN_STOCK_EVERY_SECONDS"),

@@ -67,6 +67,13 @@ class Product(models.Model):
         AttributeValue, blank=True, related_name="products", verbose_name=_("attributes")
     )
     is_featured = models.BooleanField(_("featured"), default=False)
+    # Bought again and again (coffee, filters, ink): recommendations may offer it to a customer
+    # who already bought it; anything else they bought is left out.
+    is_consumable = models.BooleanField(
+        _("consumable"),
+        default=False,
+        help_text=_("Customers buy it again when it runs out: recommend it to past buyers too."),
+    )
     # Turkish-folded name and SKUs in both languages: one indexed column for both sides of a search.
     search_text = models.TextField(editable=False, blank=True)
     # Weighted full-text vector over folded texts (names A, category and attribute values B,

@@ -4,6 +4,8 @@ Cart changes answer htmx requests with the refreshed cart fragment and everyone 
 redirect, so every cart action works without JavaScript.
 """
 
+from functools import cache, partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from catalog.recommendations import bought_together
 from shop.exceptions import ShopError
 from shop.ratelimit import attempt_count, attempts_exhausted
 
@@ -49,6 +52,10 @@ def _cart_page(request: HttpRequest, *, status: int = 200) -> HttpResponse:
             "coupon_form": CouponForm(),
             "promise": _promise(quote),
             "shipping": shipping,
+            # Read only by the full page's block (one query), never by the htmx cart fragment.
+            "bought_together": cache(
+                partial(bought_together, product_ids=[line.variant.product_id for line in lines])
+            ),
         },
         status=status,
     )

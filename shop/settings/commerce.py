@@ -118,6 +118,10 @@ CRM_STATS_EVERY_SECONDS = env.int("CRM_STATS_EVERY_SECONDS", default=900)
 CRM_RFM_EVERY_SECONDS = env.int("CRM_RFM_EVERY_SECONDS", default=24 * 60 * 60)
 # Rows per panel of the customer 360 (each with a "more" link to the full list).
 CRM_360_PANEL_ROWS = env.int("CRM_360_PANEL_ROWS", default=20)
+# How often "customers who bought this also bought" is recomputed from accepted orders (issue 31).
+RECOMMENDATIONS_REFRESH_EVERY_SECONDS = env.int(
+    "RECOMMENDATIONS_REFRESH_EVERY_SECONDS", default=3600
+)
 # --- The business calendar (shop/calendar.py) ----------------------------------------------------
 # Working weekdays (0 = Monday) and hours in the shop's time zone; a half day (a bayram eve) stops
 # at BUSINESS_HALF_DAY_CLOSES_AT. Holidays come from the `holidays` library into rows staff edit.
