@@ -12,6 +12,7 @@ from .journeys.carts import abandoned_carts_sweep
 from .journeys.feedback.services import feedback_sweep
 from .journeys.special_days import special_days_batch, special_days_sweep
 from .journeys.win_back import win_back_sweep
+from .tracking.tasks import prune_tracking, rollup_tracking  # noqa: F401  (registers them)
 
 
 @shared_task(name="crm.refresh_customer_stats")

@@ -10,4 +10,5 @@ from . import (  # noqa: F401
     special_days,
     staff,
     stock_alerts,
+    tracking,
 )
