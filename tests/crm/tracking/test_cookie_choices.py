@@ -127,3 +127,14 @@ def test_the_banner_is_a_visitor_part_of_one_shared_cached_page(django_assert_nu
     assert answer.status_code == 204
     assert TrackingEvent.objects.get().product_id == product.pk
     assert TrackingEvent.objects.get().visitor_id == VISITOR
+
+
+def test_the_settings_page_runs_few_queries(django_assert_max_num_queries):
+    user = UserFactory()
+    client = browser()
+    client.force_login(user)
+    client.get("/en/cookie-settings/")  # a worker's first page keeps the menu and the header
+    with django_assert_max_num_queries(1):  # the signed-in user
+        assert client.get("/en/cookie-settings/").status_code == 200
+    with django_assert_max_num_queries(0):  # cookies only
+        assert browser(consent=None, visitor=None).get("/en/cookie-settings/").status_code == 200
