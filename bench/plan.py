@@ -264,6 +264,7 @@ def prepare(placements: int) -> dict:
             f"search suggestions ?q={word[:4]}": reverse("catalog:suggest") + f"?q={word[:4]}",
             "product": reverse("catalog:product", args=[product.slug_en]),
             **_help_pages(),
+            "cookie settings": reverse("crm:cookie_settings"),
             "cart with 3 items": reverse("orders:cart"),
             "checkout": reverse("orders:checkout"),
             **account_pages,

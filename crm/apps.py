@@ -22,6 +22,9 @@ class CrmConfig(AppConfig):
         register_chat_panel()
         register_journeys()
         register_privacy_sections()
+        from .tracking.parts import register as register_tracking_parts
+
+        register_tracking_parts()
 
         from shop.demo import register_seeder
 

@@ -29,6 +29,7 @@ urlpatterns = [
     path("ask-about-order/", assistant_views.chat_about_order, name="chat_about_order"),
     path("account/profile/", views.profile_edit, name="profile"),
     path("account/your-data/", include("crm.privacy.urls")),
+    path("", include("crm.tracking.urls")),
     path("feedback/<str:token>/", feedback_views.survey_page, name="feedback"),
     path("back-in-stock/", stock_alert_views.stock_alert_ask, name="stock_alert_ask"),
     path(

@@ -63,6 +63,7 @@ def legal(request: HttpRequest, page: str) -> HttpResponse:
         "withdrawal_days": settings.WITHDRAWAL_DAYS,
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL,
+        "tracking_days": settings.TRACKING_RAW_DAYS,
         "cookies": {
             "session": settings.SESSION_COOKIE_NAME,
             "csrf": settings.CSRF_COOKIE_NAME,

@@ -11,4 +11,5 @@ from . import (  # noqa: F401
     special_days,
     staff,
     stock_alerts,
+    tracking,
 )

@@ -15,4 +15,4 @@ from .special_days import SpecialDay  # noqa: F401
 from .staff import *  # noqa: F403
 from .stats import Customer, CustomerStats, RfmGroup  # noqa: F401
 from .stock_alerts import StockAlert  # noqa: F401
-from .tracking import EventKind, TrackingEvent  # noqa: F401
+from .tracking import EventKind, TrackingDaily, TrackingEvent  # noqa: F401

@@ -2,6 +2,10 @@
 crm/privacy/erasure.py) and the columns kept after erasure, with why (the list docs/privacy.md
 shows and the erasure test checks)."""
 
+from shop.models import User
+
+from ..tracking.selectors import events_of_user
+from ..tracking.services import tracking_forget
 from . import erasure, export
 from .registry import (
     Kept,
@@ -15,6 +19,16 @@ TAX_LAW = (
     "Tax Procedure Law (VUK art. 253) and Turkish Commercial Code (TTK art. 82): orders and "
     "invoices with the buyer as invoiced are kept for 10 years"
 )
+
+
+def events_of_user_export(user: User) -> list[dict]:
+    """The consented tracking events still kept (raw rows, before their retention ends)."""
+    return events_of_user(user.pk)
+
+
+def tracking_erase(user: User) -> int:
+    """The customer's raw tracking rows are deleted (the daily counts name no one)."""
+    return tracking_forget(visitor_id="", user_id=user.pk)
 
 
 def register_all() -> None:
@@ -36,6 +50,7 @@ def register_all() -> None:
     register_export_section("chats", export.export_chats)
     register_export_section("personal_coupons", export.export_personal_coupons)
     register_export_section("customer_stats", export.export_customer_stats)
+    register_export_section("tracking", events_of_user_export)
 
     register_erasure_refusal("staff", erasure.refuse_staff)
     register_erasure_refusal("money", erasure.refuse_while_money_held)
@@ -57,6 +72,7 @@ def register_all() -> None:
     register_erasure_step("points", erasure.erase_points)
     register_erasure_step("customer_stats", erasure.erase_customer_stats)
     register_erasure_step("return_reasons", erasure.erase_return_reasons)
+    register_erasure_step("tracking", tracking_erase)
 
     for kept in KEPT:
         register_kept(kept)

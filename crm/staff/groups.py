@@ -72,6 +72,7 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + ["orders.handle_return", "orders.download_invoice"]
             + ["orders.view_promisereport"]  # on-time delivery by carrier and method
             + _models("crm", "helpcategory helparticle", *ALL)  # writes the help centre
+            + _models("crm", "trackingdaily", *VIEW)  # consented tracking's daily counts
         ),
     ),
     StaffGroup(

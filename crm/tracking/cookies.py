@@ -7,9 +7,11 @@ random id (32 hex characters), set only once analytics are allowed and deleted w
 """
 
 import re
+import secrets
 from dataclasses import dataclass
 
-from django.http import HttpRequest
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 
 CONSENT_COOKIE = "dk_consent"
 VISITOR_COOKIE = "dk_visitor"
@@ -43,3 +45,36 @@ def visitor_id(request: HttpRequest) -> str:
         return ""
     value = request.COOKIES.get(VISITOR_COOKIE, "")
     return value if _VISITOR.fullmatch(value) else ""
+
+
+CONSENT_MAX_AGE = 365 * 24 * 3600  # a choice is remembered for a year, then asked again
+
+
+def raw_visitor_id(request: HttpRequest) -> str:
+    """The visitor id cookie whatever the consent says (to forget its rows on withdrawal)."""
+    value = request.COOKIES.get(VISITOR_COOKIE, "")
+    return value if _VISITOR.fullmatch(value) else ""
+
+
+def choices_store(request: HttpRequest, response: HttpResponse, choices: CookieChoices) -> None:
+    """Write the visitor's choices on the response: the consent cookie always; the visitor id
+    kept (or made) with analytics consent, deleted without it."""
+    secure = settings.SESSION_COOKIE_SECURE
+    response.set_cookie(
+        CONSENT_COOKIE,
+        choices.cookie_value(),
+        max_age=CONSENT_MAX_AGE,
+        samesite="Lax",
+        secure=secure,
+    )
+    if choices.analytics:
+        response.set_cookie(
+            VISITOR_COOKIE,
+            raw_visitor_id(request) or secrets.token_hex(16),
+            max_age=CONSENT_MAX_AGE,
+            samesite="Lax",
+            secure=secure,
+            httponly=True,
+        )
+    else:
+        response.delete_cookie(VISITOR_COOKIE, samesite="Lax")

@@ -122,6 +122,13 @@ CRM_360_PANEL_ROWS = env.int("CRM_360_PANEL_ROWS", default=20)
 RECOMMENDATIONS_REFRESH_EVERY_SECONDS = env.int(
     "RECOMMENDATIONS_REFRESH_EVERY_SECONDS", default=3600
 )
+# --- Consented tracking (crm/tracking, issue 31) -------------------------------------------------
+# Raw events are kept this many days (then only the daily counts stay); events one visitor's
+# browser may send per minute; how often the daily counts are recounted and old rows deleted.
+TRACKING_RAW_DAYS = env.int("TRACKING_RAW_DAYS", default=90)
+TRACKING_EVENTS_PER_MINUTE = env.int("TRACKING_EVENTS_PER_MINUTE", default=60)
+TRACKING_ROLLUP_EVERY_SECONDS = env.int("TRACKING_ROLLUP_EVERY_SECONDS", default=3600)
+TRACKING_PRUNE_EVERY_SECONDS = env.int("TRACKING_PRUNE_EVERY_SECONDS", default=86400)
 # --- The business calendar (shop/calendar.py) ----------------------------------------------------
 # Working weekdays (0 = Monday) and hours in the shop's time zone; a half day (a bayram eve) stops
 # at BUSINESS_HALF_DAY_CLOSES_AT. Holidays come from the `holidays` library into rows staff edit.

@@ -28,8 +28,8 @@ MUST_SAY = {
     ("en", "distance-sales"): ["Parties", "Right of withdrawal", "Consumer Arbitration"],
     ("tr", "returns"): ["14 gün", "sipariş takip", "cayma hakkının kullanılamadığı"],
     ("en", "returns"): ["14 days", "order tracking", "does not apply"],
-    ("tr", "cookies"): ["sessionid", "csrftoken", "dukkan_language"],
-    ("en", "cookies"): ["sessionid", "csrftoken", "dukkan_language"],
+    ("tr", "cookies"): ["sessionid", "csrftoken", "dukkan_language", "dk_consent", "dk_visitor"],
+    ("en", "cookies"): ["sessionid", "csrftoken", "dukkan_language", "dk_consent", "dk_visitor"],
 }
 
 

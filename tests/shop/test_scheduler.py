@@ -71,6 +71,8 @@ def test_the_shops_schedule_expires_an_unpaid_order_when_its_job_falls_due(setti
         "journey-back-in-stock",
         "journey-birthday",
         "journey-special-days",
+        "tracking-rollup",
+        "tracking-prune",
         "chat-end-idle",
         "chat-remove-transcripts",
         "complaint-sla-watch",
