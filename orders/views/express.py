@@ -24,6 +24,7 @@ from shop.exceptions import ShopError
 from shop.net import client_ip
 
 from .. import selectors, services
+from ..attribution import source_ref_from_session
 from ..cart_session import remember_just_placed
 from ..legal import Buyer, LegalDocument, render_documents
 from ..models import Address, Cart, CartStatus
@@ -105,6 +106,7 @@ def _express_page(request: HttpRequest, cart: Cart) -> ExpressPage:
         country=shipping.country if shipping else "",
         province=shipping.province if shipping else "",
         payment_method=PaymentMethod.WALLET,
+        source_ref=source_ref_from_session(request.session),
     )
     documents = render_documents(
         priced=quote.priced,

@@ -65,6 +65,7 @@ def test_the_shops_schedule_expires_an_unpaid_order_when_its_job_falls_due(setti
         "expire-loyalty-points",
         "journey-abandoned-carts",
         "journey-win-back",
+        "campaigns-due",
         "journey-feedback",
         "journey-back-in-stock",
         "journey-birthday",
