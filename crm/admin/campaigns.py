@@ -3,7 +3,8 @@ progress polled with htmx, the actions) at <id>/overview/, the preview at <id>/p
 report at <id>/report/.
 
 `crm.manage_campaigns`: create, edit (drafts only) and preview. `crm.send_campaign`: schedule,
-send now, back to draft and cancel. Either may see the list, the progress and the report.
+send now, back to draft and cancel. Either, or `crm.view_campaign`, may see the list, the
+progress and the report.
 """
 
 from django import forms
@@ -41,6 +42,7 @@ from ..models import Campaign
 
 MANAGE = "crm.manage_campaigns"
 SEND = "crm.send_campaign"
+VIEW = "crm.view_campaign"
 
 
 class CampaignForm(forms.ModelForm):
@@ -117,7 +119,8 @@ class CampaignAdmin(admin.ModelAdmin):
     # --- permissions ---------------------------------------------------------------------------
 
     def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return request.user.has_perm(MANAGE) or request.user.has_perm(SEND)
+        user = request.user
+        return user.has_perm(MANAGE) or user.has_perm(SEND) or user.has_perm(VIEW)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(MANAGE)

@@ -239,8 +239,9 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
         name="Marketing",
         does=(
             "Runs coupons, reviews and the loyalty tiers, the automatic journeys (switches them, "
-            "edits their texts, reads their report) and reads the catalog, the message log "
-            "and the consent records that decide who may receive offers."
+            "edits their texts, reads their report), builds and sends campaigns and reads their "
+            "measured effect, and reads the catalog, the message log and the consent records "
+            "that decide who may receive offers."
         ),
         permissions=tuple(
             _models("orders", "coupon", *ALL)
@@ -255,6 +256,8 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + ["crm.view_feedback_report"]
             + _models("crm", "specialday", *ALL)
             + _models("crm", "stockalert", *VIEW)
+            + _models("crm", "campaign", *VIEW)
+            + ["crm.manage_campaigns", "crm.send_campaign"]
         ),
     ),
 )
