@@ -102,6 +102,43 @@ def _complaint_desk(customer: object) -> int:
     return ticket.pk
 
 
+def _campaign() -> int:
+    """A campaign sent three days ago to every seeded customer (a tenth held out), its
+    recipients bulk-written once; returns its id (the preview's and the report's)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from crm.campaigns.selectors import in_holdout
+    from crm.models import Campaign, CampaignRecipient, Segment
+    from crm.segments.rules import members_base, rules_clean
+
+    segment, _ = Segment.objects.get_or_create(
+        name="Bench: everyone", defaults={"rules": rules_clean({"match": "all", "rules": []})}
+    )
+    campaign, created = Campaign.objects.get_or_create(
+        name="Bench campaign",
+        defaults={
+            "segment": segment, "channel": "email", "subject_tr": "{first_name}, indirim",
+            "body_tr": "Bakın: {link}", "subject_en": "{first_name}, a sale",
+            "body_en": "See: {link}", "status": "sent",
+            "started_at": timezone.now() - timedelta(days=3), "cost": 500,
+        },
+    )  # fmt: skip
+    if created:
+        ids = list(members_base().values_list("pk", flat=True)[:5000])
+        CampaignRecipient.objects.bulk_create(
+            CampaignRecipient(
+                campaign=campaign, user_id=pk,
+                group="holdout" if in_holdout(campaign_id=campaign.pk, user_id=pk, percent=10)
+                else "sent",
+            )
+            for pk in ids
+        )  # fmt: skip
+        Campaign.objects.filter(pk=campaign.pk).update(audience_count=len(ids))
+    return campaign.pk
+
+
 def staff_pages() -> tuple[dict, str]:
     """The customer 360 of a customer with 300 orders (seed_orders, bulk: idempotent), the
     journeys' report and the feedback report (2,000 answers), the complaint desk's queue, a
@@ -122,7 +159,12 @@ def staff_pages() -> tuple[dict, str]:
     staff.user_permissions.add(
         *Permission.objects.filter(
             content_type__app_label="crm",
-            codename__in=["view_customer360", "view_journeyrun", "view_feedback_report"],
+            codename__in=[
+                "view_customer360",
+                "view_journeyrun",
+                "view_feedback_report",
+                "manage_campaigns",
+            ],
         )
     )
     # The desk's agent: works tickets, reads procedures, acts on tickets; and the report.
@@ -137,6 +179,7 @@ def staff_pages() -> tuple[dict, str]:
     )
     _feedback_answers()
     ticket_id = _complaint_desk(customer)
+    campaign_id = _campaign()
     session = _session(
         **{
             SESSION_KEY: str(staff.pk),
@@ -153,5 +196,7 @@ def staff_pages() -> tuple[dict, str]:
             "ticket screen": reverse("admin:complaints_ticket_change", args=[ticket_id]),
             "complaint report": reverse("admin:complaints_ticketreport_changelist"),
             "promise report": reverse("admin:orders_promisereport_changelist"),
+            "campaign preview": reverse("admin:crm_campaign_preview", args=[campaign_id]),
+            "campaign report": reverse("admin:crm_campaign_report", args=[campaign_id]),
         }
     return urls, session

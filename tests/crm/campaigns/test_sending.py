@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from crm.campaigns.exceptions import CampaignRefused
 from crm.campaigns.selectors import campaign_preview, in_holdout
-from crm.campaigns.sending import campaign_batch_send, campaign_finish, campaign_start
+from crm.campaigns.sending import campaign_batch_send, campaign_start
 from crm.campaigns.services import campaign_cancel, campaign_schedule, campaigns_due
 from crm.campaigns.states import CampaignStatus, CouponMode, RecipientGroup
 from crm.campaigns.texts import register_campaign_placeholder, unregister_campaign_placeholder
@@ -129,7 +129,7 @@ def test_a_personal_coupon_is_made_once_per_recipient(audience):
         personal_kind="percent",
         personal_value=Decimal("15"),
         personal_valid_days=10,
-        body_tr="Merhaba {first_name}, {coupon_code} ile {coupon_value} indirim, {coupon_expiry} tarihine kadar.",
+        body_tr="{first_name}, {coupon_code} ile {coupon_value} indirim, son gün {coupon_expiry}.",
         body_en="Hello {first_name}, {coupon_code} takes off {coupon_value} until {coupon_expiry}.",
     )
     campaign_schedule(campaign=campaign, staff=StaffFactory(), now=True)
