@@ -1,4 +1,4 @@
-"""A campaign's tracked links: `/c/<token>/` signed for one recipient, leading only to a page of
+"""A campaign's tracked links: `/go/<token>/` signed for one recipient, leading only to a page of
 this shop. The route lives outside the language prefix: one short address (it fits an SMS)
 that reads the same in both languages; the landing page's own path carries the language."""
 

@@ -26,8 +26,6 @@ from .links import local_path
 from .states import CampaignStatus, CouponMode, RecipientGroup, campaign_can_move
 from .texts import campaign_placeholders, coupon_placeholders_without_coupon, text_fields
 
-SEND_TASK = "crm.campaign_send"
-
 
 def campaign_errors(campaign: Campaign) -> dict[str, list[str]]:
     """What keeps the campaign from being sent, per field ({} when it is ready)."""
@@ -81,8 +79,11 @@ def campaign_save(*, campaign: Campaign, staff: User) -> Campaign:
     return campaign
 
 
-def _move(campaign_id: int, target: str) -> Campaign:
+def _move(campaign_id: int, target: str, *, or_stay: bool = False) -> Campaign:
+    """The campaign locked and moved to `target` (unsaved); `or_stay`: already there is fine."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
+    if or_stay and campaign.status == target:
+        return campaign
     if not campaign_can_move(campaign.status, target):
         raise CampaignRefused(
             _("A campaign that is %(status)s cannot be %(target)s.")
@@ -101,7 +102,8 @@ def campaign_schedule(
     """Schedule the draft for `send_at` (the `campaigns-due` job starts it), or, with `now`,
     start it at once."""
     with transaction.atomic():
-        locked = _move(campaign.pk, CampaignStatus.SCHEDULED)
+        # A scheduled campaign may be sent now (or given another time) without a detour.
+        locked = _move(campaign.pk, CampaignStatus.SCHEDULED, or_stay=True)
         errors = campaign_errors(locked)
         if errors:
             raise CampaignRefused(
@@ -124,7 +126,7 @@ def campaign_schedule(
             details={"send_at": when.isoformat()},
         )
         if now:
-            enqueue_on_commit(SEND_TASK, locked.pk)
+            enqueue_on_commit("crm.campaign_send", locked.pk)
     return locked
 
 
@@ -156,7 +158,7 @@ def campaigns_due(*, now: datetime | None = None) -> list[int]:
     )
     with transaction.atomic():
         for pk in due:
-            enqueue_on_commit(SEND_TASK, pk)
+            enqueue_on_commit("crm.campaign_send", pk)
     return due
 
 

@@ -1,5 +1,7 @@
 """Registers the campaigns' message kind (called from `CrmConfig.ready`)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from crm.notifications.kinds import MessageKind, register_kind
 from crm.notifications.models import Category, Channel
 
@@ -16,11 +18,13 @@ def register() -> None:
             (Channel.EMAIL, Channel.SMS),
             sample_context={
                 "first_name": "Ayşe",
-                "stored_subject": "Kış indirimi başladı",
-                "stored_body": "Merhaba Ayşe,\n\nKış indirimi başladı: KIS10 ile %10 indirim.",
-                "stored_sms": "Dükkan: kış indirimi başladı, KIS10 ile %10 indirim.",
-                "action_url": "https://dukkan.example/c/1-1.sample/",
-                "action_label": "Mağazaya göz atın",
+                "stored_subject": _("The winter sale is on"),
+                "stored_body": _(
+                    "Hello Ayşe,\n\nThe winter sale is on: 10 percent off with KIS10."
+                ),
+                "stored_sms": _("The winter sale is on: 10 percent off with KIS10."),
+                "action_url": "https://dukkan.example/go/1-1.sample/",
+                "action_label": _("Visit the shop"),
             },
         )
     )

@@ -106,7 +106,6 @@ def _express_page(request: HttpRequest, cart: Cart) -> ExpressPage:
         country=shipping.country if shipping else "",
         province=shipping.province if shipping else "",
         payment_method=PaymentMethod.WALLET,
-        source_ref=source_ref_from_session(request.session),
     )
     documents = render_documents(
         priced=quote.priced,
@@ -177,6 +176,7 @@ def _checkout_request(request: HttpRequest, page: ExpressPage) -> services.Check
         accepted_terms=True,
         accepted_digital_waiver=priced.has_digital,
         ip_address=client_ip(request),
+        source_ref=source_ref_from_session(request.session),
     )
 
 

@@ -121,7 +121,7 @@ def test_staff_send_a_campaign_and_its_report_shows_the_customers_order(
     # The customer opens the link in her email, signed in on her phone.
     (email,) = [m for m in mail.outbox if m.to == [shop["customer"].email]]
     assert email.subject == "Elif, bahar indirimi başladı"
-    link = re.search(r"https?://\S+/c/\S+/", email.body).group(0)
+    link = re.search(r"https?://\S+/go/\S+/", email.body).group(0)
     phone = browser.new_context(viewport=PHONE, locale="tr-TR")
     page = phone.new_page()
     errors = watch_for_errors(page)

@@ -65,7 +65,7 @@ def test_a_landing_page_turned_foreign_in_the_database_still_goes_home(client):
 
 @pytest.mark.parametrize("token", ["bozuk", "1-2.sahte-imza", "1-2", "..", "%2F%2Fevil.com"])
 def test_a_bad_token_is_not_found(client, token):
-    assert client.get(f"/c/{token}/").status_code == 404
+    assert client.get(f"/go/{token}/").status_code == 404
 
 
 def test_a_draft_campaigns_link_is_not_found(client):

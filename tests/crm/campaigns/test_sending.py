@@ -85,7 +85,7 @@ def test_each_message_speaks_the_recipients_language_and_carries_their_link(audi
     campaign = send_now(draft_campaign(holdout_percent=0))
     message = Message.objects.get(kind="campaign", user=english)
     assert message.subject_line == "Jane, the winter sale is on"
-    assert "/c/" in message.body_text and str(campaign.pk) in message.body_text
+    assert "/go/" in message.body_text and str(campaign.pk) in message.body_text
     turkish = Message.objects.get(kind="campaign", user=audience[6])
     assert turkish.subject_line == "Ayşe, kış indirimi başladı"
     assert turkish.body_text != message.body_text
@@ -207,5 +207,15 @@ def test_an_sms_campaign_reaches_those_who_consented_to_sms(settings):
     )
     assert campaign.sent_count == 3
     message = Message.objects.get(kind="campaign", user=people[0])
-    assert message.channel == Channel.SMS and "/c/" in message.body_text
-    assert message.body_text.count("/c/") == 1  # the {link} in the text, not twice
+    assert message.channel == Channel.SMS and "/go/" in message.body_text
+    assert message.body_text.count("/go/") == 1  # the {link} in the text, not twice
+
+
+def test_a_scheduled_campaign_can_be_sent_now(audience):
+    staff = StaffFactory()
+    campaign = draft_campaign(holdout_percent=0)
+    campaign_schedule(campaign=campaign, staff=staff)
+    assert Campaign.objects.get(pk=campaign.pk).status == CampaignStatus.SCHEDULED
+    campaign_schedule(campaign=campaign, staff=staff, now=True)
+    run_send(campaign.pk)
+    assert Campaign.objects.get(pk=campaign.pk).sent_count == 38
