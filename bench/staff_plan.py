@@ -121,6 +121,43 @@ def _segment() -> int:
     return segment_save(name="Bench: ordered, consented", rules=rules, staff=None).pk
 
 
+def _campaign() -> int:
+    """A campaign sent three days ago to every seeded customer (a tenth held out), its
+    recipients bulk-written once; returns its id (the preview's and the report's)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from crm.campaigns.selectors import in_holdout
+    from crm.models import Campaign, CampaignRecipient, Segment
+    from crm.segments.rules import members_base, rules_clean
+
+    segment, _ = Segment.objects.get_or_create(
+        name="Bench: everyone", defaults={"rules": rules_clean({"match": "all", "rules": []})}
+    )
+    campaign, created = Campaign.objects.get_or_create(
+        name="Bench campaign",
+        defaults={
+            "segment": segment, "channel": "email", "subject_tr": "{first_name}, indirim",
+            "body_tr": "Bakın: {link}", "subject_en": "{first_name}, a sale",
+            "body_en": "See: {link}", "status": "sent",
+            "started_at": timezone.now() - timedelta(days=3), "cost": 500,
+        },
+    )  # fmt: skip
+    if created:
+        ids = list(members_base().values_list("pk", flat=True)[:5000])
+        CampaignRecipient.objects.bulk_create(
+            CampaignRecipient(
+                campaign=campaign, user_id=pk,
+                group="holdout" if in_holdout(campaign_id=campaign.pk, user_id=pk, percent=10)
+                else "sent",
+            )
+            for pk in ids
+        )  # fmt: skip
+        Campaign.objects.filter(pk=campaign.pk).update(audience_count=len(ids))
+    return campaign.pk
+
+
 def staff_pages() -> tuple[dict, str]:
     """The customer 360 of a customer with 300 orders (seed_orders, bulk: idempotent), the
     journeys' report and the feedback report (2,000 answers), the complaint desk's queue, a
@@ -147,6 +184,7 @@ def staff_pages() -> tuple[dict, str]:
                 "view_journeyrun",
                 "view_feedback_report",
                 "view_segment",
+                "manage_campaigns",
             ],
         )
     )
@@ -163,6 +201,7 @@ def staff_pages() -> tuple[dict, str]:
     _feedback_answers()
     ticket_id = _complaint_desk(customer)
     segment_id = _segment()
+    campaign_id = _campaign()
     session = _session(
         **{
             SESSION_KEY: str(staff.pk),
@@ -181,5 +220,7 @@ def staff_pages() -> tuple[dict, str]:
             "promise report": reverse("admin:orders_promisereport_changelist"),
             "segments": reverse("admin:crm_segment_changelist"),
             "segment builder": reverse("admin:crm_segment_change", args=[segment_id]),
+            "campaign preview": reverse("admin:crm_campaign_preview", args=[campaign_id]),
+            "campaign report": reverse("admin:crm_campaign_report", args=[campaign_id]),
         }
     return urls, session

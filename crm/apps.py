@@ -21,6 +21,9 @@ class CrmConfig(AppConfig):
 
         register_chat_panel()
         register_journeys()
+        from .campaigns.setup import register as register_campaigns
+
+        register_campaigns()
         register_privacy_sections()
         from .tracking.parts import register as register_tracking_parts
 

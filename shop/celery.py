@@ -73,6 +73,7 @@ PERIODIC_JOBS: dict[str, tuple[str, str]] = {
         "RECOMMENDATIONS_REFRESH_EVERY_SECONDS",
     ),
     "journey-win-back": ("crm.journey_win_back", "JOURNEY_WIN_BACK_EVERY_SECONDS"),
+    "campaigns-due": ("crm.campaigns_due", "CAMPAIGNS_DUE_EVERY_SECONDS"),
     "journey-feedback": ("crm.journey_feedback", "JOURNEY_FEEDBACK_EVERY_SECONDS"),
     "journey-back-in-stock": ("crm.journey_back_in_stock", "JOURNEY_BACK_IN_STOCK_EVERY_SECONDS"),
     "journey-birthday": ("crm.journey_birthday", "JOURNEY_BIRTHDAY_EVERY_SECONDS"),

@@ -31,6 +31,7 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("notifications/", include("crm.notifications.callback_urls")),
     path("", include("crm.notifications.root_urls")),  # /sw.js, browser notifications
+    path("go/", include("crm.campaigns.urls")),  # campaign links: one for both languages
     path("payments/", include("payments.urls")),
     path("carriers/", include("orders.urls.carriers")),
     path("complaints/", include("complaints.callback_urls")),

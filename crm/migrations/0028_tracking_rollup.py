@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0007_product_questions'),
-        ('crm', '0025_segments_rfm_tracking'),
+        ('crm', '0027_bought_together'),
     ]
 
     operations = [

@@ -2,6 +2,7 @@
 
 from .actions import CustomerAction  # noqa: F401
 from .callbacks import *  # noqa: F403
+from .campaigns import Campaign, CampaignRecipient  # noqa: F401
 from .canned import CannedResponse  # noqa: F401
 from .chat import ChatMessage, Conversation  # noqa: F401
 from .feedback import FeedbackSurvey  # noqa: F401

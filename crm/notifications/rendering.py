@@ -33,11 +33,13 @@ class Rendered:
 
 @dataclass(frozen=True)
 class Words:
-    """A kind's editable words in one language, placeholders not yet filled."""
+    """A kind's editable words in one language, placeholders not yet filled. `placeholders`:
+    the names these words may use when they are not the kind's own (a campaign's texts)."""
 
     subject: str
     body: str
     sms: str
+    placeholders: tuple[str, ...] | None = None
 
 
 def default_words(*, kind: MessageKind, language: str) -> Words:
@@ -77,7 +79,7 @@ def render_message(
     }
     base = f"notifications/{kind}"
     with translation.override(language):
-        if message_kind.text is not None:
+        if message_kind.text is not None or words is not None:
             full_context |= _filled(message_kind, language, words, full_context)
         if channel == Channel.SMS:
             text = _render(base, "sms.txt", full_context).strip()
@@ -102,7 +104,11 @@ def _render(base: str, name: str, context: dict) -> str:
 
 
 def _filled(kind: MessageKind, language: str, words: Words | None, context: dict) -> dict:
-    values = {name: _plain(context.get(name)) for name in kind.text.placeholders}
+    if words is not None and words.placeholders is not None:
+        allowed = words.placeholders
+    else:
+        allowed = kind.text.placeholders if kind.text is not None else ()
+    values = {name: _plain(context.get(name)) for name in allowed}
     if "site_name" in values:
         values["site_name"] = settings.SITE_NAME
     if "first_name" in values and not values["first_name"]:
@@ -111,6 +117,8 @@ def _filled(kind: MessageKind, language: str, words: Words | None, context: dict
     try:
         return _fill(words, values)
     except PlaceholderError as error:  # a placeholder the kind no longer offers
+        if kind.text is None:
+            raise  # words the caller brought (a campaign's), checked when they were saved
         log.warning("stored text of %s (%s) is unusable: %s", kind.name, language, error)
         return _fill(default_words(kind=kind, language=language), values)
 

@@ -240,9 +240,10 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
         name="Marketing",
         does=(
             "Runs coupons, reviews and the loyalty tiers, the automatic journeys (switches them, "
-            "edits their texts, reads their report), builds and saves customer segments, and "
-            "reads the catalog, the message log and the consent records that decide who may "
-            "receive offers."
+            "edits their texts, reads their report), builds and saves customer segments, "
+            "builds and sends campaigns and reads their measured effect, and reads the "
+            "catalog, the message log and the consent records that decide who may receive "
+            "offers."
         ),
         permissions=tuple(
             _models("orders", "coupon", *ALL)
@@ -259,6 +260,8 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + _models("crm", "stockalert", *VIEW)
             + _models("crm", "segment", *VIEW)
             + ["crm.manage_segments"]  # builds, saves and deletes segments
+            + _models("crm", "campaign", *VIEW)
+            + ["crm.manage_campaigns", "crm.send_campaign"]
         ),
     ),
 )

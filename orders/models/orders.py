@@ -88,6 +88,9 @@ class Order(models.Model):
         related_name="+",
         verbose_name=_("agent"),
     )
+    # What brought the customer here ("campaign:12"), copied from the session at placement
+    # (orders/attribution.py); its meaning belongs to the app that set it.
+    source_ref = models.CharField(_("came from"), max_length=40, blank=True, default="")
     # A replacement sent free of charge to resolve a complaint: the order it replaces.
     replacement_for = models.ForeignKey(
         "self",
@@ -141,6 +144,11 @@ class Order(models.Model):
                 fields=["source", "-placed_at"],
                 name="orders_source_idx",
                 condition=~Q(source="web"),
+            ),
+            models.Index(
+                fields=["source_ref", "placed_at"],
+                name="orders_source_ref_idx",
+                condition=~Q(source_ref=""),
             ),
             # The promise watch: open orders with a promise not yet found late.
             models.Index(

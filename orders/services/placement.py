@@ -79,6 +79,8 @@ class CheckoutRequest:
     # Where the order is made (OrderSource) and, for a phone order, the agent who made it.
     source: str = OrderSource.WEB
     agent: User | None = None
+    # What brought the visitor (orders/attribution.py), copied to the order as it is.
+    source_ref: str = ""
 
     def __post_init__(self) -> None:
         payment = self.payment
@@ -317,6 +319,7 @@ def _create_order(placement: Placement) -> None:
             promised_days_min=method.days_min if method else None,
             promised_days_max=method.days_max if method else None,
             source=request.source,
+            source_ref=request.source_ref,
             agent=request.agent,
             points_redeemed=priced.points.points if priced.points.applies else 0,
             points_discount=priced.totals.points_discount,

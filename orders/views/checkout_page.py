@@ -13,6 +13,7 @@ from payments.services import payment_checkout_resolve
 from shop.net import client_ip  # X-Forwarded-For only from ALLAUTH_TRUSTED_PROXY_COUNT proxies
 
 from .. import selectors
+from ..attribution import source_ref_from_session
 from ..forms import NEW, CheckoutAddressForm, CheckoutForm
 from ..geo import province_name
 from ..legal import Buyer, LegalDocument, render_documents
@@ -182,6 +183,7 @@ class CheckoutPage:
             ip_address=client_ip(self.request),
             payment_details=payment.details if payment is not None else None,
             payment=payment,
+            source_ref=source_ref_from_session(self.request.session),
             save_address=bool(
                 self.user
                 and data.get("save_address")

@@ -24,6 +24,7 @@ from shop.exceptions import ShopError
 from shop.net import client_ip
 
 from .. import selectors, services
+from ..attribution import source_ref_from_session
 from ..cart_session import remember_just_placed
 from ..legal import Buyer, LegalDocument, render_documents
 from ..models import Address, Cart, CartStatus
@@ -175,6 +176,7 @@ def _checkout_request(request: HttpRequest, page: ExpressPage) -> services.Check
         accepted_terms=True,
         accepted_digital_waiver=priced.has_digital,
         ip_address=client_ip(request),
+        source_ref=source_ref_from_session(request.session),
     )
 
 

@@ -53,3 +53,10 @@ JOURNEY_BIRTHDAY_COUPON_DAYS = env.int("JOURNEY_BIRTHDAY_COUPON_DAYS", default=1
 JOURNEY_SPECIAL_DAYS_EVERY_SECONDS = env.int("JOURNEY_SPECIAL_DAYS_EVERY_SECONDS", default=3600)
 # Recipients per batch task (keyset ranges of user ids).
 JOURNEY_SPECIAL_DAYS_BATCH_SIZE = env.int("JOURNEY_SPECIAL_DAYS_BATCH_SIZE", default=500)
+
+# --- Campaigns (crm/campaigns/) ---
+# How often the `campaigns-due` job looks for scheduled campaigns whose send time has come.
+CAMPAIGNS_DUE_EVERY_SECONDS = env.int("CAMPAIGNS_DUE_EVERY_SECONDS", default=60)
+# Messages queued per batch (one insert each), and batches per task before it hands over.
+CAMPAIGN_BATCH_SIZE = env.int("CAMPAIGN_BATCH_SIZE", default=500)
+CAMPAIGN_BATCHES_PER_TASK = env.int("CAMPAIGN_BATCHES_PER_TASK", default=20)

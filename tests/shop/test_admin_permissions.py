@@ -276,6 +276,17 @@ def _payloads(shop: dict[str, object]) -> dict[str, tuple[dict[str, str], list[d
             [{}],
         ),
         "crm_journeys": ({}, []),
+        # Campaigns: previewing needs crm.manage_campaigns, sending crm.send_campaign.
+        **{
+            f"crm_campaign_{name}": ({"pk": _campaign().pk}, posts)
+            for name, posts in (
+                ("overview", []),
+                ("progress", []),
+                ("preview", []),
+                ("report", []),
+                ("send", [{"action": "now"}, {"action": "schedule"}, {"action": "cancel"}]),
+            )
+        },
         "crm_journey": (
             {"name": "points_expiry"},
             [{"enabled": "", "points_expiring__tr__subject": "x"}],
@@ -364,6 +375,19 @@ def _payloads(shop: dict[str, object]) -> dict[str, tuple[dict[str, str], list[d
             [{"password1": "a-New-passw0rd!", "password2": "a-New-passw0rd!"}],
         ),
     }
+
+
+def _campaign():
+    from crm.models import Campaign, Segment
+
+    campaign = Campaign.objects.filter(name="Yetki").first()
+    if campaign is not None:
+        return campaign
+    segment = Segment.objects.create(name="Yetki", rules={"match": "all", "rules": []})
+    return Campaign.objects.create(
+        name="Yetki", segment=segment, channel="email", subject_tr="x", body_tr="x",
+        subject_en="x", body_en="x",
+    )  # fmt: skip
 
 
 def _chat():

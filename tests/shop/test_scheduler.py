@@ -67,6 +67,7 @@ def test_the_shops_schedule_expires_an_unpaid_order_when_its_job_falls_due(setti
         "journey-abandoned-carts",
         "journey-win-back",
         "recommendations-refresh",
+        "campaigns-due",
         "journey-feedback",
         "journey-back-in-stock",
         "journey-birthday",

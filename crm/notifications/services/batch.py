@@ -38,11 +38,19 @@ class Outgoing:
     subject: tuple[str, object] | None = None
 
 
-def notification_send_many(*, kind: str, channel: str, outgoing: list[Outgoing]) -> int:
+def notification_send_many(
+    *,
+    kind: str,
+    channel: str,
+    outgoing: list[Outgoing],
+    words: dict[str, Words] | None = None,
+) -> int:
     """Queue the batch on one channel; returns how many messages were new.
 
     The recipients must come from `marketing_audience(channel=..., kind=...)` (or, for a
-    transactional kind, be people the message is owed to); each needs a dedupe key."""
+    transactional kind, be people the message is owed to); each needs a dedupe key. `words`:
+    the caller's own words per language (a campaign's texts; the shop's language stands in for
+    one missing), instead of the kind's stored ones."""
     message_kind = get_kind(kind)
     if switchable(message_kind) and not kind_enabled(kind):
         return 0
@@ -55,18 +63,21 @@ def notification_send_many(*, kind: str, channel: str, outgoing: list[Outgoing])
         )
     )
     now = timezone.now()
-    words: dict[str, Words | None] = {}
+    chosen: dict[str, Words | None] = {}
     rows = []
     for item in outgoing:
         address = item.to.email if channel == Channel.EMAIL else item.to.phone
         if item.dedupe_key in queued or not address:
             continue
         language = item.to.language or settings.LANGUAGE_CODE
-        if language not in words:
-            words[language] = (
-                message_words(kind=kind, language=language) if message_kind.text else None
-            )
-        rows.append(_row(message_kind, channel, address, language, item, words[language], now))
+        if language not in chosen:
+            if words:
+                chosen[language] = words.get(language) or words.get(settings.LANGUAGE_CODE)
+            else:
+                chosen[language] = (
+                    message_words(kind=kind, language=language) if message_kind.text else None
+                )
+        rows.append(_row(message_kind, channel, address, language, item, chosen[language], now))
     with transaction.atomic():
         Message.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
         made = list(
