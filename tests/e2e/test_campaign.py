@@ -1,20 +1,22 @@
-"""A campaign in a real browser, in Turkish: staff write a campaign with a shared coupon for a
-segment (made through the ORM here; the segment builder's own journey builds one), preview it
-and send it now (the send task runs at once: Celery is eager in the browser tests); the
-customer opens the link in her email, buys with the coupon and pays the courier; the campaign's
-report shows one conversion with its revenue."""
+"""Issue 31's journey in a real browser, in Turkish: a member of the Marketing group builds a
+segment in the rule builder (watching its live count), writes a campaign with a shared coupon
+for it, previews it and sends it now (the send task runs at once: Celery is eager in the
+browser tests); the customer opens the link in her email, buys with the coupon and pays the
+courier; the campaign's report shows one conversion with its revenue."""
 
 import re
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
+from django.core.management import call_command
 from playwright.sync_api import Browser, expect
 
-from crm.models import Campaign, Segment
-from crm.notifications.models import Consent
+from crm.models import Campaign, CustomerStats
+from crm.notifications.models import Consent, ConsentCurrent
 from crm.notifications.services import consent_set
-from crm.segments.rules import rules_clean
 from orders.models import (
     Address,
     Carrier,
@@ -34,6 +36,7 @@ from tests.factories import (
 )
 
 from .helpers import PHONE, log_in, watch_for_errors
+from .segments import build_segment
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -61,11 +64,16 @@ def shop():
         street="Kıbrıs Şehitleri Cad. 1", postal_code="35220",
         is_default_shipping=True, is_default_billing=True,
     )  # fmt: skip
-    segment = Segment.objects.create(
-        name="E-posta izni olanlar",
-        rules=rules_clean({"match": "all", "rules": [{"field": "consent", "channel": "email"}]}),
-    )
-    return {"customer": customer, "coupon": coupon, "segment": segment}
+    # Two more accounts the builder's conditions leave out: one said no to email, one has not
+    # ordered yet.
+    refused = UserFactory(email="hayir@example.com")
+    ConsentCurrent.objects.create(user=refused, channel="email", granted=False, source="signup")
+    CustomerStats.objects.create(user=refused, orders_count=3, lifetime_value=Decimal("450"))
+    newcomer = UserFactory(email="yeni@example.com")
+    consent_set(user=newcomer, channel="email", granted=True, source=Consent.Source.SIGNUP)
+    CustomerStats.objects.create(user=newcomer, orders_count=0)
+    CustomerStats.objects.create(user=customer, orders_count=2, lifetime_value=Decimal("300"))
+    return {"customer": customer, "coupon": coupon}
 
 
 def test_staff_send_a_campaign_and_its_report_shows_the_customers_order(
@@ -74,7 +82,9 @@ def test_staff_send_a_campaign_and_its_report_shows_the_customers_order(
     settings.SITE_URL = live_server.url  # the links in the email lead to this server
     settings.NOTIFICATIONS_QUIET_HOURS = (3, 3)  # never quiet: the email goes at once
     base = live_server.url
-    marketer = StaffFactory(email="pazarlama@example.com")
+    call_command("setup_staff_groups", stdout=StringIO())  # a transactional test flushed them
+    marketer = StaffFactory(is_superuser=False, email="pazarlama@example.com")
+    marketer.groups.add(Group.objects.get(name="Marketing"))
 
     desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="tr-TR")
     staff = desk.new_page()
@@ -84,6 +94,17 @@ def test_staff_send_a_campaign_and_its_report_shows_the_customers_order(
     staff.locator("input[type=password]").fill(DEFAULT_PASSWORD)
     staff.locator("input[type=password]").press("Enter")
     expect(staff.locator("#user-tools")).to_be_visible()
+    segment = build_segment(
+        staff,
+        base,
+        "E-posta izni olanlar",
+        [{"field": "consent", "channel": "email"}, {"field": "orders_count", "low": "1"}],
+        expected_counts=[2, 1],
+    )
+    assert segment.member_count == 1
+    expect(
+        staff.locator("#result_list tbody tr").filter(has_text="E-posta izni olanlar")
+    ).to_contain_text("1")
     staff.goto(f"{base}/admin/crm/campaign/add/")
     staff.get_by_label("Ad:").fill("Bahar indirimi")
     staff.get_by_label("Segment:").select_option(label="E-posta izni olanlar")
