@@ -24,6 +24,10 @@ class CrmConfig(AppConfig):
         from .campaigns.setup import register as register_campaigns
 
         register_campaigns()
+        from .campaigns.texts import register_campaign_placeholder
+        from .recommendations.picks import picks_text
+
+        register_campaign_placeholder("picks", picks_text)
         register_privacy_sections()
         from .tracking.parts import register as register_tracking_parts
 

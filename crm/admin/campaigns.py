@@ -53,7 +53,7 @@ class CampaignForm(forms.ModelForm):
             "subject_tr", "body_tr", "sms_tr", "subject_en", "body_en", "sms_en",
             "landing_path", "coupon_mode", "shared_coupon",
             "personal_kind", "personal_value", "personal_valid_days",
-            "send_at", "holdout_percent", "window_days", "cost",
+            "send_at", "repeats_monthly", "holdout_percent", "window_days", "cost",
         ]  # fmt: skip
         widgets = {
             "body_tr": forms.Textarea(attrs={"rows": 6}),
@@ -111,7 +111,7 @@ class CampaignAdmin(admin.ModelAdmin):
         ),
         (
             _("Sending and measuring"),
-            {"fields": ["send_at", "holdout_percent", "window_days", "cost"]},
+            {"fields": ["send_at", "repeats_monthly", "holdout_percent", "window_days", "cost"]},
         ),
     ]
     raw_id_fields = ["shared_coupon"]

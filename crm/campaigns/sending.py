@@ -26,6 +26,7 @@ from shop.money import format_money
 
 from ..models import Campaign, CampaignRecipient
 from .links import click_url
+from .repeat import campaign_repeat_next
 from .selectors import KIND, campaign_audience, in_holdout
 from .states import CampaignStatus, CouponMode, RecipientGroup, RecipientOutcome
 from .texts import computed_values, placeholders_used, words_by_language
@@ -150,17 +151,18 @@ def campaign_batch_send(*, campaign_id: int, size: int | None = None) -> int:
 
 
 def campaign_finish(*, campaign_id: int) -> bool:
-    """`sending` → `sent` once no recipient waits; True when it is sent."""
+    """`sending` → `sent` once no recipient waits; True when it is sent. A monthly campaign's
+    next run is scheduled then (again on a rerun, which heals a crash in between)."""
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
-        if campaign.status == CampaignStatus.SENT:
-            return True
-        if campaign.status != CampaignStatus.SENDING:
+        if campaign.status == CampaignStatus.SENDING:
+            if campaign.recipients.filter(outcome=RecipientOutcome.PENDING).exists():
+                return False
+            campaign.status, campaign.finished_at = CampaignStatus.SENT, timezone.now()
+            campaign.save(update_fields=["status", "finished_at", "updated_at"])
+        elif campaign.status != CampaignStatus.SENT:
             return False
-        if campaign.recipients.filter(outcome=RecipientOutcome.PENDING).exists():
-            return False
-        campaign.status, campaign.finished_at = CampaignStatus.SENT, timezone.now()
-        campaign.save(update_fields=["status", "finished_at", "updated_at"])
+    campaign_repeat_next(campaign_id=campaign_id)
     return True
 
 

@@ -74,6 +74,23 @@ class Campaign(models.Model):
         default=7,
         validators=[MinValueValidator(1), MaxValueValidator(90)],
     )
+    # A monthly campaign ("picked for you"): once sent, its copy is scheduled a month later.
+    repeats_monthly = models.BooleanField(
+        _("repeat every month"),
+        default=False,
+        help_text=_(
+            "Once sent, a copy is scheduled for the same day next month, with its own report."
+        ),
+    )
+    repeat_of = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="next_run",
+        verbose_name=_("repeat of"),
+    )
     cost = models.DecimalField(
         _("cost"),
         max_digits=12,
