@@ -134,13 +134,16 @@ def recommendations_for(
     of_candidate = rows.filter(other_id=OuterRef("pk")).values("other_id")
     affinity = of_candidate.annotate(total=Sum(F("score") * weight)).values("total")
     place = of_candidate.annotate(best=Min("position")).values("best")
-    candidates = Q(pk__in=rows.values("other_id"))
+    # One IN over a UNION (not an OR of two INs), so the database starts from the candidates'
+    # ids and fetches their products by key instead of filtering the whole catalogue.
+    candidate_ids = rows.values("other_id")
     rebuy = Value(0.0)
     if bought is not None:
-        candidates |= Q(pk__in=bought, is_consumable=True)
+        consumables = Product.objects.filter(pk__in=bought, is_consumable=True).values("pk")
+        candidate_ids = candidate_ids.union(consumables)
         bought_it = Exists(bought_by(user).filter(product_id=OuterRef("pk")))
         rebuy = Case(When(bought_it, then=Value(REBUY_BONUS)), default=Value(0.0))
-    cards = shown_cards().filter(candidates).exclude(pk__in=list(exclude))
+    cards = shown_cards().filter(pk__in=candidate_ids).exclude(pk__in=list(exclude))
     if bought is not None:
         cards = cards.exclude(Q(pk__in=bought) & Q(is_consumable=False))
     return list(
