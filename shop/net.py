@@ -4,18 +4,12 @@ Behind a load balancer the socket address is the proxy's. `ALLAUTH_TRUSTED_PROXY
 how many proxies in front of the shop we run ourselves: each appends the address it talked to
 to `X-Forwarded-For`, so the client is the entry that many places from the right. With no
 trusted proxy (the default) the header is ignored: anyone can write it.
-
-And `local_path`: whether an address given to us (a campaign's landing page, a form's "next")
-is a page of this site, so a redirect to it never leaves the shop.
 """
 
 import ipaddress
-import re
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def _valid_ip(value: str) -> str | None:
@@ -36,20 +30,3 @@ def client_ip(request: HttpRequest) -> str | None:
         if len(hops) >= trusted:
             return _valid_ip(hops[-trusted]) or socket_ip
     return socket_ip
-
-
-_UNSAFE = re.compile(r"[\s\\\x00-\x1f\x7f]")
-
-
-def local_path(value: str) -> str | None:
-    """`value` when it is a path on this site ("/…"), else None: no scheme, no host, no
-    `//host` or `/\\host` that a browser would read as another site, no spaces or controls."""
-    value = (value or "").strip()
-    if not value.startswith("/") or value.startswith("//") or _UNSAFE.search(value):
-        return None
-    parts = urlsplit(value)
-    if parts.scheme or parts.netloc:
-        return None
-    if not url_has_allowed_host_and_scheme(value, allowed_hosts=set()):
-        return None
-    return value

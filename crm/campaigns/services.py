@@ -19,10 +19,10 @@ from orders.models import CouponKind
 from shop.audit import audit_record
 from shop.background import enqueue_on_commit
 from shop.models import User
-from shop.net import local_path
 
 from ..models import Campaign, CampaignRecipient
 from .exceptions import CampaignRefused
+from .links import local_path
 from .states import CampaignStatus, CouponMode, RecipientGroup, campaign_can_move
 from .texts import campaign_placeholders, coupon_placeholders_without_coupon, text_fields
 

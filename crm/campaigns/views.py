@@ -5,10 +5,9 @@ from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.views.decorators.cache import never_cache
 
 from orders.attribution import source_ref_remember
-from shop.net import local_path
 
 from ..models import Campaign
-from .links import click_token_read
+from .links import click_token_read, local_path
 from .services import campaign_click_record
 from .states import CampaignStatus
 

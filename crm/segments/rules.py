@@ -32,16 +32,18 @@ from django.utils.translation import gettext as _
 from catalog.models import Category
 from crm.notifications.models import Channel, ConsentCurrent
 from orders.models import OrderLine
+from orders.states import OrderStatus
 from payments.models import LoyaltyTier
 from shop.models import User
 
-from ..customer360.stats import NOT_COUNTED  # orders that count as bought
 from ..models.profile import CITY_CHOICES, Gender
 from ..models.stats import RfmGroup
 
 MATCHES = ("all", "any")
 MAX_DEPTH = 3
 MAX_RULES = 30
+# Orders that count as bought: accepted by their payment method and not cancelled.
+NOT_COUNTED = (OrderStatus.PENDING_PAYMENT, OrderStatus.CANCELLED)
 CONSENT_CHANNELS = (Channel.EMAIL, Channel.SMS, Channel.PHONE)
 
 

@@ -8,9 +8,12 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from orders.models import OrderLine
+from orders.states import OrderStatus
 
-from ..customer360.stats import NOT_COUNTED  # orders that never counted as a purchase
 from ..models import EventKind, TrackingDaily, TrackingEvent
+
+# Orders that never counted as a purchase: not accepted by their payment method yet, or cancelled.
+NOT_PURCHASED = (OrderStatus.PENDING_PAYMENT, OrderStatus.CANCELLED)
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ def product_funnel(*, since: datetime.date, until: datetime.date) -> list[Funnel
     )
     bought = (
         OrderLine.objects.filter(order__placed_at__gte=start, order__placed_at__lt=end)
-        .exclude(order__status__in=NOT_COUNTED)
+        .exclude(order__status__in=NOT_PURCHASED)
         .values("product_id")
         .annotate(orders=Count("order_id", distinct=True))
         .order_by()

@@ -5,10 +5,10 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shop.net import local_path
 from shop.ratelimit import attempt_count, attempts_exhausted
 
 from . import services
@@ -16,6 +16,17 @@ from .cookies import CookieChoices, choices_store, cookie_choices, raw_visitor_i
 from .forms import CookieChoiceForm, TrackEventForm
 
 RATE_WINDOW_SECONDS = 60
+
+
+def _safe_next(request: HttpRequest, target: str) -> str:
+    """`target` when it is a path on this site, else the cookie settings page (never another
+    site: no open redirect)."""
+    local = target.startswith("/") and not target.startswith(("//", "/\\"))
+    if local and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("crm:cookie_settings")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -39,8 +50,7 @@ def cookie_settings(request: HttpRequest) -> HttpResponse:
             visitor_id=raw_visitor_id(request), user_id=user.pk if user else None
         )
     messages.success(request, _("Your cookie choices are saved."))
-    # Only a path on this site, else the settings page: never an open redirect.
-    response = redirect(local_path(form.cleaned_data["next"]) or reverse("crm:cookie_settings"))
+    response = redirect(_safe_next(request, form.cleaned_data["next"]))
     choices_store(request, response, choices)
     return response
 

@@ -5,11 +5,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from crm.campaigns.links import click_token, click_url
+from crm.campaigns.links import click_token, click_url, local_path
 from crm.campaigns.report import campaign_report
 from crm.models import Campaign, CampaignRecipient
 from orders.models import Order
-from shop.net import local_path
 from tests.factories import UserFactory
 from tests.orders.helpers import shipping_setup
 from tests.orders.test_pages import add, physical, place
