@@ -30,6 +30,8 @@ class CancelReason(models.TextChoices):
     PAYMENT_FAILED = "payment_failed", _("Payment failed")
     # Staff cancelled it to resolve a customer's complaint (the complaint desk's action).
     COMPLAINT = "complaint", _("Cancelled to resolve a complaint")
+    # The parcel was refused at the door (cash on delivery not paid) and went back to the shop.
+    REFUSED = "refused", _("Refused at delivery")
 
 
 S = OrderStatus
@@ -160,6 +162,8 @@ class ShipmentStatus(models.TextChoices):
     OUT_FOR_DELIVERY = "out_for_delivery", _("Out for delivery")
     EXCEPTION = "exception", _("Delivery problem")
     DELIVERED = "delivered", _("Delivered")
+    # Refused at the door or undeliverable: the carrier brings it back to the shop (final).
+    RETURNED = "returned", _("Returned to sender")
 
 
 P = ShipmentStatus
@@ -174,6 +178,7 @@ SHIPMENT_TRANSITIONS: dict[str, frozenset[str]] = {
     P.OUT_FOR_DELIVERY: _ANY_REPORT,
     P.EXCEPTION: _ANY_REPORT,
     P.DELIVERED: frozenset(),
+    P.RETURNED: frozenset(),
 }
 
 

@@ -74,6 +74,14 @@ class Product(models.Model):
         default=False,
         help_text=_("Customers buy it again when it runs out: recommend it to past buyers too."),
     )
+    # Days from ordering more from the supplier to having it on the shelf (the dashboard's
+    # reorder list); empty: settings.ANALYTICS_DEFAULT_LEAD_TIME_DAYS.
+    lead_time_days = models.PositiveSmallIntegerField(
+        _("restocking lead time (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Days from reordering to having it in stock; empty for the shop's default."),
+    )
     # Turkish-folded name and SKUs in both languages: one indexed column for both sides of a search.
     search_text = models.TextField(editable=False, blank=True)
     # Weighted full-text vector over folded texts (names A, category and attribute values B,

@@ -1,6 +1,7 @@
 """CRM tables, one module per subject; each line imports one module's models."""
 
 from .actions import CustomerAction  # noqa: F401
+from .analytics import *  # noqa: F403
 from .callbacks import *  # noqa: F403
 from .campaigns import Campaign, CampaignRecipient  # noqa: F401
 from .canned import CannedResponse  # noqa: F401

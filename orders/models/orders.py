@@ -229,6 +229,10 @@ class OrderEvent(models.Model):
         verbose_name = _("order event")
         verbose_name_plural = _("order events")
         ordering = ["created_at", "pk"]
+        # The dashboard: when orders reached a status (shipped, delivered) over a date range.
+        indexes = [
+            models.Index(fields=["to_status", "created_at"], name="orders_event_status_at_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.from_status or '—'} → {self.to_status}"

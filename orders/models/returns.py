@@ -84,6 +84,7 @@ class Return(models.Model):
             models.Index(fields=["status", "refund_due_by"], name="orders_return_due_idx"),
             models.Index(fields=["kind", "status"], name="orders_return_kind_idx"),
             models.Index(fields=["reason_code"], name="orders_return_reason_idx"),
+            models.Index(fields=["requested_at"], name="orders_return_requested_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="orders_return_not_negative")

@@ -45,7 +45,12 @@ class Shipment(models.Model):
                 fields=["carrier", "tracking_number"], name="orders_shipment_tracking_unique"
             )
         ]
-        indexes = [models.Index(fields=["carrier", "status"], name="orders_shipment_open_idx")]
+        indexes = [
+            models.Index(fields=["carrier", "status"], name="orders_shipment_open_idx"),
+            # The dashboard's fulfilment figures over a date range.
+            models.Index(fields=["shipped_at"], name="orders_shipment_shipped_idx"),
+            models.Index(fields=["delivered_at"], name="orders_shipment_delivered_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.carrier} {self.tracking_number}"

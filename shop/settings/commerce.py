@@ -122,6 +122,18 @@ CRM_360_PANEL_ROWS = env.int("CRM_360_PANEL_ROWS", default=20)
 RECOMMENDATIONS_REFRESH_EVERY_SECONDS = env.int(
     "RECOMMENDATIONS_REFRESH_EVERY_SECONDS", default=3600
 )
+# --- The analytics dashboard (crm/analytics, issue 32; docs/analytics.md) -----------------------
+# Rollups of today and yesterday are refreshed this often; the last ANALYTICS_NIGHTLY_DAYS days
+# (late refunds and cancellations change past days) every ANALYTICS_NIGHTLY_EVERY_SECONDS.
+ANALYTICS_RECENT_EVERY_SECONDS = env.int("ANALYTICS_RECENT_EVERY_SECONDS", default=300)
+ANALYTICS_NIGHTLY_EVERY_SECONDS = env.int("ANALYTICS_NIGHTLY_EVERY_SECONDS", default=86400)
+ANALYTICS_NIGHTLY_DAYS = env.int("ANALYTICS_NIGHTLY_DAYS", default=14)
+# A panel over closed days is cached until the rollups change (at most this long); one that
+# reads today's orders live, this long.
+ANALYTICS_CACHE_SECONDS = env.int("ANALYTICS_CACHE_SECONDS", default=6 * 60 * 60)
+ANALYTICS_LIVE_CACHE_SECONDS = env.int("ANALYTICS_LIVE_CACHE_SECONDS", default=60)
+# Restocking lead time of a product that names none (the reorder list).
+ANALYTICS_DEFAULT_LEAD_TIME_DAYS = env.int("ANALYTICS_DEFAULT_LEAD_TIME_DAYS", default=14)
 # --- Consented tracking (crm/tracking, issue 31) -------------------------------------------------
 # Raw events are kept this many days (then only the daily counts stay); events one visitor's
 # browser may send per minute; how often the daily counts are recounted and old rows deleted.
