@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0009_analytics"),
+        ("catalog", "0009_product_lead_time_days"),
         ("crm", "0031_campaign_repeats_monthly"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

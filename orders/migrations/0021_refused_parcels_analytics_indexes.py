@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("orders", "0020_order_source_ref"),
-        ("payments", "0013_analytics"),
+        ("payments", "0013_ledger_kind_time_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
