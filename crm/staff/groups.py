@@ -206,11 +206,9 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
         does=(
             "Runs the complaint desk: works with the agents' tools, decides goodwill, keeps "
             "teams, writes the desk's procedures, resends order messages and sees returns and "
-            "refunds."
-            "teams, resends order messages and sees returns and refunds; reassigns complaints, "
-            "sees overdue ones and writes the canned responses."
-            "teams, resends order messages and sees returns and refunds; imports mentions, takes "
-            "on and closes crisis alerts (and is told of each) and keeps the crisis plans."
+            "refunds; reassigns complaints, sees overdue ones and writes the canned responses; "
+            "imports mentions, takes on and closes crisis alerts (and is told of each) and "
+            "keeps the crisis plans."
         ),
         includes=(CALL_CENTRE_AGENT,),
         permissions=tuple(
