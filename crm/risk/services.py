@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import (
-    CharField,
     Count,
     F,
     Max,
@@ -19,10 +18,9 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Value,
 )
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Concat, Left, Lower, Replace
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +29,6 @@ from orders.states import COUNTS_AS_RETURNED, CancelReason, OrderStatus
 from payments.models import PaymentEvent
 from payments.states import PaymentMethod
 from shop.audit import audit_record
-from shop.db import FoldedText
 from shop.models import User
 from shop.text import fold
 
@@ -67,25 +64,12 @@ class Found:
 
 def address_key(snapshot: dict) -> str:
     """A delivery address folded to compare: country|postal code|neighbourhood|street, Turkish
-    letters to ASCII, lower case, without spaces or punctuation (the SQL below does the same)."""
+    letters to ASCII, lower case, without spaces or punctuation."""
     text = "|".join(str(snapshot.get(part) or "") for part in _ADDRESS_PARTS)
     text = fold(text)
     for noise in _NOISE:
         text = text.replace(noise, "")
     return text[:240]
-
-
-def _address_key_sql(path: str) -> object:
-    """`address_key` of the JSON snapshot at `path`, computed by the database."""
-    parts: list[object] = []
-    for part in _ADDRESS_PARTS:
-        if parts:
-            parts.append(Value("|"))
-        parts.append(KeyTextTransform(part, path))
-    expression: object = FoldedText(Concat(*parts, output_field=CharField()))
-    for noise in _NOISE:
-        expression = Replace(expression, Value(noise), Value(""))
-    return Left(expression, 240)
 
 
 def _by_customer(
@@ -163,24 +147,36 @@ def _refused_cod() -> list[Found]:
         counted="order",
         minimum=minimum,
     )
+    # Grouped by the address as written (one row per distinct address, in the database); the
+    # few rows are then folded into keys and merged (SQLite cannot nest the folding deep enough).
+    parts = {
+        f"a_{part}": KeyTextTransform(part, "order__shipping_address") for part in _ADDRESS_PARTS
+    }
     addresses = (
-        events.annotate(key=_address_key_sql("order__shipping_address"))
-        .exclude(key="")
-        .values("key")
+        events.annotate(**parts)
+        .values(*parts)
         .annotate(n=Count("order", distinct=True), first=Min("created_at"), last=Max("created_at"))
-        .filter(n__gte=minimum)
     )
+    merged: dict[str, dict] = {}
     for row in addresses:
-        if not row["key"].strip("|"):
+        key = address_key({part: row[f"a_{part}"] for part in _ADDRESS_PARTS})
+        if not key.strip("|"):
             continue  # no address to speak of
+        seen = merged.setdefault(key, {"n": 0, "first": row["first"], "last": row["last"]})
+        seen["n"] += row["n"]  # an order has one address: the groups never share an order
+        seen["first"] = min(seen["first"], row["first"])
+        seen["last"] = max(seen["last"], row["last"])
+    for key, row in merged.items():
+        if row["n"] < minimum:
+            continue
         found.append(
             Found(
                 kind=K.REFUSED_COD,
-                subject=f"address:{row['key']}"[:255],
+                subject=f"address:{key}"[:255],
                 count=row["n"],
                 first_at=row["first"],
                 last_at=row["last"],
-                address_key=row["key"],
+                address_key=key,
             )
         )
     return found
