@@ -51,3 +51,6 @@ class CrmConfig(AppConfig):
         from .analytics.setup import register as register_analytics_panels
 
         register_analytics_panels()
+        from .risk.setup import register as register_risk
+
+        register_risk()

@@ -15,6 +15,7 @@ from .journeys.feedback.services import feedback_sweep
 from .journeys.special_days import special_days_batch, special_days_sweep
 from .journeys.win_back import win_back_sweep
 from .recommendations.tasks import recommendations_refresh  # noqa: F401  (the periodic refresh)
+from .risk.tasks import refresh_risk_flags  # noqa: F401  (the periodic refresh)
 from .segments.rfm import rfm_refresh
 from .tracking.tasks import prune_tracking, rollup_tracking  # noqa: F401  (registers them)
 

@@ -82,6 +82,7 @@ PERIODIC_JOBS: dict[str, tuple[str, str]] = {
     "journey-special-days": ("crm.journey_special_days", "JOURNEY_SPECIAL_DAYS_EVERY_SECONDS"),
     "tracking-rollup": ("crm.tracking_rollup", "TRACKING_ROLLUP_EVERY_SECONDS"),
     "tracking-prune": ("crm.tracking_prune", "TRACKING_PRUNE_EVERY_SECONDS"),
+    "risk-flags-refresh": ("crm.risk_flags_refresh", "RISK_FLAGS_REFRESH_EVERY_SECONDS"),
     "chat-end-idle": ("crm.chat_end_idle", "CHAT_IDLE_EVERY_SECONDS"),
     "chat-remove-transcripts": ("crm.chat_remove_transcripts", "CHAT_TRANSCRIPTS_EVERY_SECONDS"),
     "complaint-sla-watch": ("complaints.sla_watch", "COMPLAINTS_SLA_WATCH_EVERY_SECONDS"),

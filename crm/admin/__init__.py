@@ -9,6 +9,7 @@ from . import (  # noqa: F401
     feedback,
     help,
     journeys,
+    risk,
     segments,
     special_days,
     staff,

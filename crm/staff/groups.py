@@ -74,6 +74,7 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + _models("crm", "helpcategory helparticle", *ALL)  # writes the help centre
             + _models("crm", "trackingdaily", *VIEW)  # consented tracking's daily counts
             + ["crm.view_analytics"]  # the analytics dashboard
+            + _models("crm", "riskflag", *VIEW)  # customers and addresses flagged as risky
         ),
     ),
     StaffGroup(
@@ -99,7 +100,7 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
         does=(
             "Moves and reconciles money: refunds, e-checks, cash on delivery, flagged payments, "
             "balances and tabs; downloads invoices and credit notes; reads the analytics "
-            "dashboard."
+            "dashboard and reviews the risk flags."
         ),
         permissions=tuple(
             _models("payments", "payment refund echeck reconciliationitem", "view", "change")
@@ -119,6 +120,9 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
                 "payments.adjust_points",
                 "orders.download_invoice",
                 "crm.view_analytics",
+                # Risk flags (refused COD parcels, bounced e-checks, ...): reviews or dismisses.
+                "crm.view_riskflag",
+                "crm.review_riskflag",
             ]
         ),
     ),

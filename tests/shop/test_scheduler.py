@@ -76,6 +76,7 @@ def test_the_shops_schedule_expires_an_unpaid_order_when_its_job_falls_due(setti
         "journey-special-days",
         "tracking-rollup",
         "tracking-prune",
+        "risk-flags-refresh",
         "chat-end-idle",
         "chat-remove-transcripts",
         "complaint-sla-watch",
