@@ -16,8 +16,9 @@ def panel_cache_key(panel: Panel, period: Period, version: int) -> str:
 
 
 def panel_data(panel: Panel, period: Period, *, version: int | None = None) -> PanelData:
-    """The panel's data for the period, from the cache or its loader. Panels that read today
-    live are kept ANALYTICS_LIVE_CACHE_SECONDS, the others ANALYTICS_CACHE_SECONDS."""
+    """The panel's data for the period, from the cache or its loader. Panels over a period with
+    today in it, and live panels, are kept ANALYTICS_LIVE_CACHE_SECONDS, the others
+    ANALYTICS_CACHE_SECONDS."""
     version = rollup_version() if version is None else version
     key = panel_cache_key(panel, period, version)
     data = cache.get(key)
@@ -25,7 +26,7 @@ def panel_data(panel: Panel, period: Period, *, version: int | None = None) -> P
         data = panel.load(period)
         seconds = (
             settings.ANALYTICS_LIVE_CACHE_SECONDS
-            if period.includes_today
+            if period.includes_today or panel.live
             else settings.ANALYTICS_CACHE_SECONDS
         )
         cache.set(key, data, seconds)

@@ -95,3 +95,28 @@ def test_closed_days_come_from_the_rollup(client):
     analytics_refresh(first=date(2026, 6, 1), last=date(2026, 6, 9))
     after = client.get(URL, params).context["sections"][0][2][0][1]
     assert after.figures[0].value == order.total
+
+
+def test_the_risk_panel_shows_live_flags_only_to_staff_who_may_see_them(client):
+    from django.utils import timezone
+
+    from crm.models import RiskFlag
+
+    now = timezone.now()
+    RiskFlag.objects.create(
+        kind=RiskFlag.Kind.REFUSED_COD, subject="email:ret@example.com",
+        email="ret@example.com", count=2, first_at=now, last_at=now,
+    )  # fmt: skip
+    RiskFlag.objects.create(
+        kind=RiskFlag.Kind.BOUNCED_ECHECK, subject="email:ok@example.com", email="ok@example.com",
+        count=1, first_at=now, last_at=now, review=RiskFlag.Review.DISMISSED,
+    )  # fmt: skip
+    client.force_login(_staff("view_analytics"))
+    assert 'id="panel-riskflags"' not in client.get(URL).content.decode()
+
+    client.force_login(_staff("view_analytics", "view_riskflag"))
+    html = client.get(URL).content.decode()
+    table = html.split('id="table-riskflags-newest"')[1].split("</table>")[0]
+    assert "ret@example.com" in table and "ok@example.com" not in table
+    response = client.get(URL, {"csv": "risk.flags:kinds"})
+    assert "1" in response.content.decode().splitlines()[1]
