@@ -1,0 +1,1 @@
+"""The staff analytics dashboard (issue 32): rollups, panels and predictions."""
