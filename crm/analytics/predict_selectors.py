@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import pairwise
 
 from django.conf import settings
 from django.db.models import (
@@ -357,7 +358,7 @@ def ltv_distribution(*, now: datetime | None = None) -> list[ValueBucket]:
     expected = F("lifetime_value") + _future_value(parts)
     edges: list[Decimal | None] = [None, *LTV_EDGES, None]
     figures: dict[str, object] = {}
-    for n, (low, high) in enumerate(zip(edges, edges[1:], strict=False)):
+    for n, (low, high) in enumerate(pairwise(edges)):
         for name, value in (("customers", F("lifetime_value")), ("expected", expected)):
             inside = Q()
             if low is not None:
@@ -370,7 +371,7 @@ def ltv_distribution(*, now: datetime | None = None) -> list[ValueBucket]:
         ValueBucket(
             low=low, high=high, customers=counts[f"customers_{n}"], expected=counts[f"expected_{n}"]
         )
-        for n, (low, high) in enumerate(zip(edges, edges[1:], strict=False))
+        for n, (low, high) in enumerate(pairwise(edges))
     ]
 
 
