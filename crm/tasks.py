@@ -4,6 +4,7 @@ from datetime import date
 
 from celery import shared_task
 
+from .analytics.tasks import analytics_nightly, analytics_recent  # noqa: F401 (registered)
 from .campaigns.tasks import campaign_send, campaigns_due_task  # noqa: F401 (registered)
 from .chat.retention import chats_end_idle, transcripts_remove
 from .customer360.stats import customer_stats_refresh

@@ -63,6 +63,8 @@ PERIODIC_JOBS: dict[str, tuple[str, str]] = {
     "start-lost-payments": ("payments.start_lost_payments", "PAYMENT_START_SWEEP_EVERY_SECONDS"),
     "refresh-customer-stats": ("crm.refresh_customer_stats", "CRM_STATS_EVERY_SECONDS"),
     "rfm-refresh": ("crm.refresh_rfm", "CRM_RFM_EVERY_SECONDS"),
+    "analytics-recent": ("crm.analytics_refresh_recent", "ANALYTICS_RECENT_EVERY_SECONDS"),
+    "analytics-nightly": ("crm.analytics_refresh_nightly", "ANALYTICS_NIGHTLY_EVERY_SECONDS"),
     "expire-loyalty-points": ("payments.expire_points", "LOYALTY_EXPIRY_EVERY_SECONDS"),
     "journey-abandoned-carts": (
         "crm.journey_abandoned_carts",

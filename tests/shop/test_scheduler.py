@@ -62,6 +62,8 @@ def test_the_shops_schedule_expires_an_unpaid_order_when_its_job_falls_due(setti
         "start-lost-payments",
         "refresh-customer-stats",
         "rfm-refresh",
+        "analytics-recent",
+        "analytics-nightly",
         "seed-calendar",
         "expire-loyalty-points",
         "journey-abandoned-carts",
