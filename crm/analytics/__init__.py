@@ -1,1 +1,0 @@
-"""The staff analytics dashboard (issue 32): rollups, panels and predictions."""

@@ -38,7 +38,7 @@ from orders.states import OrderStatus
 from payments.models import LoyaltyTier
 from shop.models import User
 
-from ..analytics.predict_selectors import rhythm, risk_at_least, risk_at_most, typical_gap_seconds
+from ..analytics.churn_sql import rhythm, risk_at_least, risk_at_most, typical_gap_seconds
 from ..models.profile import CITY_CHOICES, Gender
 from ..models.stats import RfmGroup
 
