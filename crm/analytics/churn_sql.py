@@ -69,7 +69,8 @@ def _epoch(moment: datetime) -> int:
     return math.floor(moment.timestamp())
 
 
-def _hundredths(value: Decimal) -> int:
+def hundredths(value: Decimal) -> int:
+    """A threshold in whole hundredths (1.5 → 150), rounded half-up."""
     return int((Decimal(value) / HUNDREDTHS).to_integral_value(rounding=ROUND_HALF_UP))
 
 
@@ -113,19 +114,13 @@ def rhythm(*, now: datetime, typical_gap_seconds: int, prefix: str = "") -> Rhyt
 def risk_at_least(parts: Rhythm, threshold: Decimal) -> Q:
     """risk ≥ threshold, exactly: 100 × elapsed × per ≥ threshold in hundredths × gap."""
     return parts.has_risk & Q(
-        GreaterThanOrEqual(parts.elapsed * parts.per * 100, parts.gap * _hundredths(threshold))
+        GreaterThanOrEqual(parts.elapsed * parts.per * 100, parts.gap * hundredths(threshold))
     )
 
 
 def risk_at_most(parts: Rhythm, threshold: Decimal) -> Q:
     return parts.has_risk & Q(
-        LessThanOrEqual(parts.elapsed * parts.per * 100, parts.gap * _hundredths(threshold))
-    )
-
-
-def risk_below(parts: Rhythm, threshold: Decimal) -> Q:
-    return parts.has_risk & ~Q(
-        GreaterThanOrEqual(parts.elapsed * parts.per * 100, parts.gap * _hundredths(threshold))
+        LessThanOrEqual(parts.elapsed * parts.per * 100, parts.gap * hundredths(threshold))
     )
 
 

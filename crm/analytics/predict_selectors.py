@@ -20,6 +20,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Sum,
     Value,
@@ -37,12 +38,13 @@ from . import forecast as core
 from .churn_sql import (
     DAY,
     HUNDREDTHS,
+    Rhythm,
     future_value,
+    hundredths,
     members,
     overdue_risk,
     rhythm,
     risk_at_least,
-    risk_below,
     risk_order,
     typical_gap_seconds,
 )
@@ -66,11 +68,14 @@ def _days(seconds: Decimal | int) -> Decimal:
     return (Decimal(seconds) / DAY).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def overdue_customers(limit: int = 50, *, now: datetime | None = None) -> list[OverdueCustomer]:
+def overdue_customers(
+    limit: int = 50, *, now: datetime | None = None, typical: int | None = None
+) -> list[OverdueCustomer]:
     """Members whose churn risk reached ANALYTICS_OVERDUE_RISK, the most valuable first (by
-    lifetime value, then by risk): a win-back budget goes furthest on them. Two queries."""
+    lifetime value, then by risk): a win-back budget goes furthest on them. Two queries, one
+    when the caller passes `typical` (typical_gap_seconds(), shared by a panel's selectors)."""
     now = now or timezone.now()
-    typical = typical_gap_seconds()
+    typical = typical_gap_seconds() if typical is None else typical
     parts = rhythm(now=now, typical_gap_seconds=typical)
     rows = (
         members()
@@ -144,33 +149,55 @@ def _bands(threshold: Decimal) -> list[tuple[str, Decimal | None, Decimal | None
     ]
 
 
-def churn_summary(*, now: datetime | None = None) -> ChurnSummary:
-    """Members with an order counted by risk band, with their value: two queries."""
+def _per_customer(parts: Rhythm) -> QuerySet:
+    """Members with a risk, each row's figures computed once: risk = r_num ÷ (100 × r_den), and
+    the next 12 months' expected value. DISTINCT (harmless: one row per customer) makes Django
+    aggregate over this as a subquery instead of repeating the expressions in every filter."""
+    return (
+        members()
+        .filter(parts.has_risk)
+        .annotate(
+            r_num=parts.elapsed * parts.per * 100,
+            r_den=parts.gap,
+            future=future_value(parts),
+        )
+        .order_by()
+        .distinct()
+    )
+
+
+def _risk_from(threshold: Decimal) -> Q:
+    """risk ≥ threshold over _per_customer's columns (exact, in hundredths)."""
+    return Q(GreaterThanOrEqual(F("r_num"), F("r_den") * hundredths(threshold)))
+
+
+def churn_summary(*, now: datetime | None = None, typical: int | None = None) -> ChurnSummary:
+    """Members with an order counted by risk band, with their value: two queries (one with
+    `typical` given)."""
     now = now or timezone.now()
-    typical = typical_gap_seconds()
-    parts = rhythm(now=now, typical_gap_seconds=typical)
+    typical = typical_gap_seconds() if typical is None else typical
     threshold = overdue_risk()
-    future = future_value(parts)
     money = DecimalField(max_digits=20, decimal_places=2)
     figures: dict[str, object] = {
         "customers": Count("pk"),
         "lifetime": Sum("lifetime_value", output_field=money),
-        "future": Sum(future, output_field=money),
-        "overdue": Count("pk", filter=risk_at_least(parts, threshold)),
+        "following": Sum("future", output_field=money),
+        "overdue": Count("pk", filter=_risk_from(threshold)),
     }
     bands = _bands(threshold)
     for key, low, high in bands:
-        inside = parts.has_risk
+        inside = Q(pk__isnull=False)
         if low is not None:
-            inside &= risk_at_least(parts, low)
+            inside &= _risk_from(low)
         if high is not None:
-            inside &= risk_below(parts, high)
+            inside &= ~_risk_from(high)
         figures[f"{key}_n"] = Count("pk", filter=inside)
         figures[f"{key}_value"] = Sum(
-            F("lifetime_value") + future, filter=inside, output_field=money
+            F("lifetime_value") + F("future"), filter=inside, output_field=money
         )
-    totals = members().filter(parts.has_risk).aggregate(**figures)
-    lifetime, following = to_money(totals["lifetime"] or 0), to_money(totals["future"] or 0)
+    parts = rhythm(now=now, typical_gap_seconds=typical)
+    totals = _per_customer(parts).aggregate(**figures)
+    lifetime, following = to_money(totals["lifetime"] or 0), to_money(totals["following"] or 0)
     return ChurnSummary(
         customers=totals["customers"],
         typical_gap_days=_days(typical),
@@ -204,23 +231,26 @@ class ValueBucket:
     expected: int  # by expected lifetime value (so far + next 12 months)
 
 
-def ltv_distribution(*, now: datetime | None = None) -> list[ValueBucket]:
+def ltv_distribution(
+    *, now: datetime | None = None, typical: int | None = None
+) -> list[ValueBucket]:
     """Members with an order by lifetime value and by expected lifetime value, in LTV_EDGES
-    buckets: two queries."""
+    buckets: two queries (one with `typical` given)."""
     now = now or timezone.now()
-    parts = rhythm(now=now, typical_gap_seconds=typical_gap_seconds())
-    expected = F("lifetime_value") + future_value(parts)
+    typical = typical_gap_seconds() if typical is None else typical
+    parts = rhythm(now=now, typical_gap_seconds=typical)
+    expected = F("lifetime_value") + F("future")
     edges: list[Decimal | None] = [None, *LTV_EDGES, None]
     figures: dict[str, object] = {}
     for n, (low, high) in enumerate(pairwise(edges)):
         for name, value in (("customers", F("lifetime_value")), ("expected", expected)):
-            inside = Q()
+            inside = Q(pk__isnull=False)
             if low is not None:
                 inside &= Q(GreaterThanOrEqual(value, low))
             if high is not None:
                 inside &= ~Q(GreaterThanOrEqual(value, high))
             figures[f"{name}_{n}"] = Count("pk", filter=inside)
-    counts = members().filter(parts.has_risk).aggregate(**figures)
+    counts = _per_customer(parts).aggregate(**figures)
     return [
         ValueBucket(
             low=low, high=high, customers=counts[f"customers_{n}"], expected=counts[f"expected_{n}"]

@@ -197,6 +197,8 @@ def test_the_overdue_list_by_hand(settings, django_assert_num_queries):
     assert found[1].expected_value == D("400.00") + (D(400) * 365 / 31).quantize(D("0.01"))
     assert found[2].risk == D("4.00") and found[2].expected_value == D("667.50")  # 120 + 60×365÷40
     assert [c.user_id for c in overdue_customers(1, now=NOW)] == [regular.pk]
+    with django_assert_num_queries(1):  # a panel computes the typical gap once for all three
+        assert overdue_customers(10, now=NOW, typical=20 * DAY) == found
     settings.ANALYTICS_OVERDUE_RISK = "1.56"
     assert [c.user_id for c in overdue_customers(10, now=NOW)] == [lapsed.pk]
 
@@ -292,6 +294,9 @@ def test_the_churn_summary_equals_a_brute_force_over_the_customers(
     assert abs(summary.expected_value - sum(r["expected"] for r in rows)) <= D("0.01")
     assert summary.expected_next_12_months == summary.expected_value - summary.lifetime_value
     assert summary.overdue == len(overdue_customers(1000, now=NOW))
+    typical = typical_gap_seconds()
+    with django_assert_num_queries(1):
+        assert churn_summary(now=NOW, typical=typical) == summary
 
 
 def test_the_lifetime_value_buckets_equal_a_brute_force(crowd, django_assert_num_queries):
