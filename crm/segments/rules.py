@@ -9,6 +9,8 @@ or another group. Rules (every bound optional, at least one given):
     {"field": "total_spend", "min": "500", "max": null}     lifetime value, TRY
     {"field": "orders_count", "min": 2, "max": 4}
     {"field": "days_since_last_order", "min": 90}           whole days; never ordered: no match
+    {"field": "churn_risk", "min": "1.5"}                   days since the last order ÷ the
+                                                            usual gap (docs/analytics.md), to 0.01
     {"field": "bought_in_category", "category": 12}         the category or its subcategories
     {"field": "loyalty_tier", "tiers": [1, 3]}              tier ids, by 12-month spend
     {"field": "rfm_group", "values": ["champions"]}
@@ -36,6 +38,7 @@ from orders.states import OrderStatus
 from payments.models import LoyaltyTier
 from shop.models import User
 
+from ..analytics.churn_sql import rhythm, risk_at_least, risk_at_most, typical_gap_seconds
 from ..models.profile import CITY_CHOICES, Gender
 from ..models.stats import RfmGroup
 
@@ -250,6 +253,18 @@ def _days_since(rule: dict, now: datetime.datetime) -> Q:
     return q
 
 
+def _churn_risk(rule: dict, now: datetime.datetime) -> Q:
+    """The dashboard's churn risk, the same SQL as its overdue list (one query more: the shop's
+    typical gap, which one-order customers are measured against)."""
+    parts = rhythm(now=now, typical_gap_seconds=typical_gap_seconds(), prefix="customer_stats__")
+    q = parts.has_risk
+    if rule["min"] is not None:
+        q &= risk_at_least(parts, Decimal(rule["min"]))
+    if rule["max"] is not None:
+        q &= risk_at_most(parts, Decimal(rule["max"]))
+    return q
+
+
 def _bought_in(rule: dict, now: datetime.datetime) -> Q:
     path = Category.objects.filter(pk=rule["category"]).values_list("path", flat=True).first()
     if path is None:  # deleted since the segment was saved: nobody bought in it
@@ -305,6 +320,7 @@ _RULES: dict[str, tuple[Callable[[dict], dict], Callable[[dict, datetime.datetim
     "total_spend": (_money_range, _between("customer_stats__lifetime_value")),
     "orders_count": (_range, _between("customer_stats__orders_count")),
     "days_since_last_order": (_range, _days_since),
+    "churn_risk": (_money_range, _churn_risk),
     "bought_in_category": (_category, _bought_in),
     "loyalty_tier": (_tiers, _tier),
     "rfm_group": (_choices(RfmGroup.values), _in("customer_stats__rfm_group")),

@@ -134,6 +134,11 @@ ANALYTICS_CACHE_SECONDS = env.int("ANALYTICS_CACHE_SECONDS", default=6 * 60 * 60
 ANALYTICS_LIVE_CACHE_SECONDS = env.int("ANALYTICS_LIVE_CACHE_SECONDS", default=60)
 # Restocking lead time of a product that names none (the reorder list).
 ANALYTICS_DEFAULT_LEAD_TIME_DAYS = env.int("ANALYTICS_DEFAULT_LEAD_TIME_DAYS", default=14)
+# Churn risk = days since the last order ÷ the customer's usual gap; from this risk on a customer is
+# "overdue" (the win-back list and the churn_risk segment condition). A shop where nobody has two
+# orders yet takes this many days as its typical gap between orders.
+ANALYTICS_OVERDUE_RISK = env.str("ANALYTICS_OVERDUE_RISK", default="1.5")
+ANALYTICS_FALLBACK_GAP_DAYS = env.int("ANALYTICS_FALLBACK_GAP_DAYS", default=365)
 # --- Risk flags (crm/risk, issue 32; docs/risk-flags.md) ----------------------------------------
 # How often the flags are recomputed. A customer or delivery address is flagged from this many
 # refused cash-on-delivery parcels, or bounced e-checks; from this many declined card attempts

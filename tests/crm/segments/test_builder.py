@@ -1,13 +1,14 @@
 """The segment builder in the admin through the test client: the live count, the no-JS buttons,
 saving, validation messages in both languages, permissions and pinned query counts."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.db.models import ProtectedError
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from crm.models import CustomerStats, Segment
 from crm.segments.exceptions import SegmentInUse
@@ -257,3 +258,31 @@ def test_rules_made_elsewhere_with_more_groups_are_flagged_before_saving(client,
     assert "saving here" not in client.get(_url("change", plain.pk, language="en")).content.decode()
     # No condition yet: the live count shows every member.
     assert "4 üye" in client.post(_url("count"), _form({"field": ""})).content.decode()
+
+
+def test_the_builder_targets_overdue_customers_by_churn_risk(client):
+    """The dashboard's overdue list as a segment: "churn risk from 1,5" (a Turkish decimal)."""
+    now = timezone.now()
+    overdue = UserFactory()  # a 30-day gap, 45 days ago: risk 1.5
+    CustomerStats.objects.create(
+        user=overdue,
+        orders_count=3,
+        first_order_at=now - timedelta(days=105),
+        last_order_at=now - timedelta(days=45),
+    )
+    regular = UserFactory()  # the same gap, 20 days ago: risk 0.67
+    CustomerStats.objects.create(
+        user=regular,
+        orders_count=3,
+        first_order_at=now - timedelta(days=80),
+        last_order_at=now - timedelta(days=20),
+    )
+    client.force_login(_staff("view_segment", "manage_segments"))
+    data = _form({"field": "churn_risk", "low": "1,5", "place": "main"}, name="Geciken")
+    assert "1 üye" in client.post(_url("count"), data).content.decode()
+    assert client.post(_url("add"), {**data, "save": "1"}).status_code == 302
+    segment = Segment.objects.get()
+    assert segment.rules["rules"] == [{"field": "churn_risk", "min": "1.50", "max": None}]
+    assert segment.member_count == 1
+    page = client.get(_url("change", segment.pk)).content.decode()
+    assert '<option value="churn_risk" selected>' in page

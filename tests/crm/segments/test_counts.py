@@ -2,6 +2,7 @@
 over generated customers, for random rule sets with nested groups; the boundaries (birthdays,
 29 February, whole days since the last order, sign-up days in Istanbul time); query pins."""
 
+import math
 import random
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -10,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from catalog.models import Category
+from crm.analytics import forecast
 from crm.bulk_orders import seed_orders
 from crm.models import CustomerProfile, CustomerStats
 from crm.models.profile import Gender
@@ -36,6 +38,7 @@ SPENDS = ["0", "99.99", "100", "500", "1499.99", "1500", "2500", "4000", "9000"]
 def world() -> dict:
     """~60 customers with every figure a rule reads, spread over the boundaries."""
     rng = random.Random(31)
+    rhythm_rng = random.Random(32)  # its own stream: the figures above stay as they were
     home = make_category("Ev")
     kitchen = make_category("Mutfak", parent=home)
     garden = make_category("Bahçe")
@@ -75,12 +78,27 @@ def world() -> dict:
                 "rfm_group": rng.choice(group_values),
             },
         )
+        _spread_first_orders(user, rhythm_rng)
         for channel in CHANNELS:
             if rng.random() < 0.6:
                 ConsentCurrent.objects.create(
                     user=user, channel=channel, granted=rng.random() < 0.7, source="signup"
                 )
     return {"categories": [home, kitchen, garden], "tiers": tiers}
+
+
+def _spread_first_orders(user: User, rng: random.Random) -> None:
+    """First orders for the churn risk: the last order's for one order, up to two years before
+    for more, and now and then none at all (the shop's typical gap stands in)."""
+    stats = CustomerStats.objects.get(user=user)
+    if stats.last_order_at is None:
+        return
+    first = stats.last_order_at
+    if stats.orders_count >= 2 and rng.random() < 0.9:
+        first -= timedelta(hours=rng.randint(0, 24 * 700), seconds=rng.randint(0, 3599))
+    elif stats.orders_count >= 2:
+        first = None
+    CustomerStats.objects.filter(user=user).update(first_order_at=first)
 
 
 def _random_rule(rng: random.Random, world: dict) -> dict:
@@ -102,6 +120,8 @@ def _random_rule(rng: random.Random, world: dict) -> dict:
         return {"field": field, **bounds([0, 1, 2, 3, 5, 10])}
     if field == "days_since_last_order":
         return {"field": field, **bounds([0, 1, 7, 30, 90, 365])}
+    if field == "churn_risk":
+        return {"field": field, **bounds(["0.25", "0.5", "1", "1.5", "2", "3.75"])}
     if field == "gender":
         return {"field": field, "values": rng.sample(Gender.values, rng.randint(1, 2))}
     if field == "city":
@@ -156,6 +176,37 @@ def _facts() -> list[dict]:
     ]
 
 
+def _epoch(moment: datetime) -> int:
+    return math.floor(moment.timestamp())
+
+
+def _typical_gap(facts: list[dict]) -> int:
+    gaps = []
+    for fact in facts:
+        stats = fact["stats"]
+        if stats and stats.orders_count >= 2 and stats.first_order_at and stats.last_order_at:
+            span = _epoch(stats.last_order_at) - _epoch(stats.first_order_at)
+            gaps.append(
+                forecast.gap_seconds(
+                    orders=stats.orders_count, span_seconds=span, typical_gap_seconds=0
+                )
+            )
+    found = forecast.median(gaps)
+    return 365 * 86400 if found is None else forecast.whole_seconds(found)
+
+
+def _risk(stats: CustomerStats | None, typical: int) -> Decimal | None:
+    if stats is None or not stats.orders_count or stats.last_order_at is None:
+        return None
+    first = stats.first_order_at
+    return forecast.churn_risk(
+        elapsed_seconds=_epoch(NOW) - _epoch(stats.last_order_at),
+        orders=stats.orders_count,
+        span_seconds=_epoch(stats.last_order_at) - _epoch(first) if first else None,
+        typical_gap_seconds=typical,
+    )
+
+
 def _age(born: date, today: date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
@@ -192,6 +243,8 @@ def _matches(fact: dict, rule: dict, tiers: list[LoyaltyTier]) -> bool:
     if field == "days_since_last_order":
         last = stats.last_order_at if stats else None
         return last is not None and _within((NOW - last).days, rule)
+    if field == "churn_risk":
+        return _within(_risk(stats, fact["typical_gap"]), rule)
     if field == "rfm_group":
         return stats is not None and stats.rfm_group in rule["values"]
     if field == "loyalty_tier":
@@ -211,6 +264,9 @@ def _matches(fact: dict, rule: dict, tiers: list[LoyaltyTier]) -> bool:
 def test_counts_equal_a_brute_force_count_for_20_random_rule_sets(world):
     rng = random.Random(2031)
     facts = _facts()
+    typical = _typical_gap(facts)
+    for fact in facts:
+        fact["typical_gap"] = typical
     tiers = list(LoyaltyTier.objects.all())
     nested = nonzero = 0
     for n in range(20):
@@ -222,6 +278,18 @@ def test_counts_equal_a_brute_force_count_for_20_random_rule_sets(world):
         nested += any("match" in item for item in rules["rules"])
         nonzero += 0 < len(expected) < len(facts)
     assert nested >= 4 and nonzero >= 8  # the sets exercise groups and split the customers
+
+
+def test_churn_risk_counts_equal_a_brute_force_count(world):
+    facts = _facts()
+    typical = _typical_gap(facts)
+    risks = {fact["pk"]: _risk(fact["stats"], typical) for fact in facts}
+    assert sum(risk is not None for risk in risks.values()) >= 20
+    for low, high in [("1.5", None), (None, "1"), ("0.5", "2"), ("3", None), ("0", None)]:
+        rule = {"field": "churn_risk", "min": low, "max": high}
+        expected = {pk for pk, risk in risks.items() if _within(risk, rule)}
+        assert _member(rule, NOW) == expected, rule
+        assert 0 < len(expected) < len(facts), rule  # each bound splits the customers
 
 
 def test_a_three_rule_count_is_one_query(world, django_assert_num_queries):
