@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from .panels import Panel, register_panel
+from .predict_panels import churn_panel, cover_panel, forecast_panel, ltv_panel
 from .sales import sales_by_method, sales_overview
 
 
@@ -23,5 +24,44 @@ def register() -> None:
             title=_("By payment method"),
             load=sales_by_method,
             order=20,
+        )
+    )
+    register_panel(
+        Panel(
+            name="customers.value",
+            section="customers",
+            title=_("Lifetime value"),
+            load=ltv_panel,
+            order=60,
+            live=True,
+        )
+    )
+    register_panel(
+        Panel(
+            name="products.cover",
+            section="products",
+            title=_("Days of cover and reorder"),
+            load=cover_panel,
+            order=50,
+            live=True,
+        )
+    )
+    register_panel(
+        Panel(
+            name="forecasts.categories",
+            section="forecasts",
+            title=_("Sales forecast by category"),
+            load=forecast_panel,
+            order=10,
+        )
+    )
+    register_panel(
+        Panel(
+            name="forecasts.churn",
+            section="forecasts",
+            title=_("Churn risk"),
+            load=churn_panel,
+            order=20,
+            live=True,
         )
     )

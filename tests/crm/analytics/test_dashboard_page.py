@@ -5,7 +5,7 @@ import csv
 import io
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -120,3 +120,30 @@ def test_the_risk_panel_shows_live_flags_only_to_staff_who_may_see_them(client):
     assert "ret@example.com" in table and "ok@example.com" not in table
     response = client.get(URL, {"csv": "risk.flags:kinds"})
     assert "1" in response.content.decode().splitlines()[1]
+
+
+@pytest.mark.postgres
+def test_the_predictive_panels_show_what_their_selectors_compute(client):
+    from crm.analytics.churn_sql import typical_gap_seconds
+    from crm.analytics.predict_selectors import category_forecasts, overdue_customers
+    from crm.bulk_orders import seed_orders
+    from tests.factories import VariantFactory
+
+    for price in ("19.90", "120.00", "480.00"):
+        VariantFactory(price=Decimal(price), product__status="active", on_hand=3)
+    seed_orders(orders=400, customers=40, seed=9)
+    analytics_refresh(first=date.today() - timedelta(days=140), last=date.today())
+    client.force_login(_staff("view_analytics"))
+
+    page = client.get(URL)
+
+    sections = {name: panels for name, _title, panels in page.context["sections"]}
+    names = {panel.name for panels in sections.values() for panel, _data in panels}
+    assert {"forecasts.categories", "forecasts.churn", "customers.value", "products.cover"} <= names
+    churn = next(data for panel, data in sections["forecasts"] if panel.name == "forecasts.churn")
+    expected = overdue_customers(25, typical=typical_gap_seconds())
+    assert [row["email"] for row in churn.table("overdue").rows] == [c.email for c in expected]
+    forecast = next(d for p, d in sections["forecasts"] if p.name == "forecasts.categories")
+    total = sum(sum(f.revenue.weeks, Decimal(0)) for f in category_forecasts(date.today()))
+    assert forecast.figures[0].value == total
+    assert client.get(URL, {"csv": "forecasts.churn:overdue"}).status_code == 200
