@@ -198,9 +198,7 @@ def _by_choice(
     tickets: QuerySet, field: str, choices: Sequence[tuple[str, str]], opened: int
 ) -> list[CountRow]:
     """Tickets per value of a choice field, in the choices' order (values with none left out)."""
-    counts = dict(
-        tickets.values_list(field).annotate(n=Count("pk")).order_by().values_list(field, "n")
-    )
+    counts = tickets_by_choice(tickets, field)
     return [
         CountRow(str(label), counts[value], _share(counts[value], opened))
         for value, label in choices
@@ -218,6 +216,29 @@ def _count_per_ticket(rows: QuerySet) -> Coalesce:
     return Coalesce(Subquery(per_ticket), Value(0), output_field=IntegerField())
 
 
+def tickets_by_choice(tickets: QuerySet, field: str) -> dict[str, int]:
+    """Tickets per value of a field (category, channel): one query."""
+    return dict(
+        tickets.values_list(field).annotate(n=Count("pk")).order_by().values_list(field, "n")
+    )
+
+
+def tickets_by_product(tickets: QuerySet, limit: int = 20) -> list[tuple[int, str, int]]:
+    """(product id, name, tickets) for the products the tickets are about, the most first:
+    two queries. A ticket about two products counts for each."""
+    products = list(
+        TicketLine.objects.filter(ticket__in=tickets)
+        .values("order_line__product_id")
+        .annotate(n=Count("ticket_id", distinct=True))
+        .order_by("-n", "order_line__product_id")[:limit]
+    )
+    names = _product_names(row["order_line__product_id"] for row in products)
+    return [
+        (row["order_line__product_id"], names.get(row["order_line__product_id"], "—"), row["n"])
+        for row in products
+    ]
+
+
 def complaint_report(*, start: date, end: date) -> ComplaintReport:
     """The figures for tickets opened from `start` to `end` (both included, shop time)."""
     since, until = days_between(start, end)
@@ -226,20 +247,9 @@ def complaint_report(*, start: date, end: date) -> ComplaintReport:
 
     by_channel = _by_choice(tickets, "channel", Channel.choices, opened)
     by_category = _by_choice(tickets, "category", Category.choices, opened)
-    products = list(
-        TicketLine.objects.filter(ticket__in=tickets)
-        .values("order_line__product_id")
-        .annotate(n=Count("ticket_id", distinct=True))
-        .order_by("-n", "order_line__product_id")[:20]
-    )
-    product_names = _product_names(row["order_line__product_id"] for row in products)
     by_product = [
-        CountRow(
-            product_names.get(row["order_line__product_id"], "—"),
-            row["n"],
-            _share(row["n"], opened),
-        )
-        for row in products
+        CountRow(name, count, _share(count, opened))
+        for _product, name, count in tickets_by_product(tickets)
     ]
 
     reopens = TicketEvent.objects.filter(ticket=OuterRef("pk"), kind="reopened")
