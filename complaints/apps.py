@@ -14,6 +14,7 @@ class ComplaintsConfig(AppConfig):
 
         from .admin.actions import setup as resolution_actions_setup
         from .crisis.setup import crisis_setup
+        from .dashboard import register as register_dashboard_panel
         from .desk.hooks import register_desk
         from .procedures.panel import register as register_procedure_panel
         from .reports import complaints_per_100_orders
@@ -27,6 +28,7 @@ class ComplaintsConfig(AppConfig):
 
         register_complaint_topics(ComplaintCategory.choices)  # help articles offered per category
         register_procedure_panel()
+        register_dashboard_panel()  # complaints per 100 orders on crm's analytics dashboard
         register_desk()
         resolution_actions_setup()  # resolution actions: the ticket panel, the lead's decisions
 

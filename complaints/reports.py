@@ -4,14 +4,14 @@ agent, category and product; agent productivity (tickets resolved, first-contact
 
 Over the tickets opened in a date range (shop time). Computed in the database in a fixed number
 of queries whatever the number of tickets; the percentiles with PostgreSQL's
-`percentile_cont`, and the same interpolation in Python on SQLite (the embedded default)."""
+`percentile_cont`, and the same interpolation in Python on SQLite (the embedded default):
+shop.stats."""
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import (
     Avg,
     Count,
@@ -19,8 +19,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    FloatField,
-    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -34,6 +32,7 @@ from catalog.models import Product
 from orders.models import Order
 from shop.dates import days_between
 from shop.models import User
+from shop.stats import Spread, span_percentiles
 
 from .models import (
     SatisfactionSurvey,
@@ -124,30 +123,6 @@ class ComplaintReport:
         return round(100 * self.reopened / self.resolved) if self.resolved else None
 
 
-def percentile_cont(values: Sequence[float], fraction: float) -> float | None:
-    """PostgreSQL's percentile_cont: linear interpolation between the two nearest ranks."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    position = fraction * (len(ordered) - 1)
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
-
-
-class _PercentileCont(Func):
-    """percentile_cont(fraction) WITHIN GROUP (ORDER BY seconds) — PostgreSQL only."""
-
-    template = "PERCENTILE_CONT(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-    contains_aggregate = True
-
-
-class _EpochSeconds(Func):
-    template = "EXTRACT(EPOCH FROM %(expressions)s)"
-    output_field = FloatField()
-
-
 def _share(count: int, total: int) -> int:
     return round(100 * count / total) if total else 0
 
@@ -156,21 +131,11 @@ def _durations(tickets: QuerySet, field: str) -> Durations:
     """Hours from `created_at` to `field` over the tickets where it is set."""
     done = tickets.filter(**{f"{field}__isnull": False})
     span = ExpressionWrapper(F(field) - F("created_at"), output_field=DurationField())
-    if connection.vendor == "postgresql":
-        seconds = _EpochSeconds(span)
-        figures = done.aggregate(
-            count=Count("pk"),
-            median=_PercentileCont(seconds, fraction=0.5),
-            p90=_PercentileCont(seconds, fraction=0.9),
-        )
-        count, median, p90 = figures["count"], figures["median"], figures["p90"]
-    else:
-        spans = [d.total_seconds() for d in done.annotate(span=span).values_list("span", flat=True)]
-        count, median, p90 = len(spans), percentile_cont(spans, 0.5), percentile_cont(spans, 0.9)
+    spread = span_percentiles(done, span=span).get((), Spread(0, None, None))
     return Durations(
-        count=count,
-        median_hours=None if median is None else round(median / 3600, 1),
-        p90_hours=None if p90 is None else round(p90 / 3600, 1),
+        count=spread.count,
+        median_hours=None if spread.median is None else round(spread.median / 3600, 1),
+        p90_hours=None if spread.p90 is None else round(spread.p90 / 3600, 1),
     )
 
 
@@ -233,9 +198,7 @@ def _by_choice(
     tickets: QuerySet, field: str, choices: Sequence[tuple[str, str]], opened: int
 ) -> list[CountRow]:
     """Tickets per value of a choice field, in the choices' order (values with none left out)."""
-    counts = dict(
-        tickets.values_list(field).annotate(n=Count("pk")).order_by().values_list(field, "n")
-    )
+    counts = tickets_by_choice(tickets, field)
     return [
         CountRow(str(label), counts[value], _share(counts[value], opened))
         for value, label in choices
@@ -253,6 +216,29 @@ def _count_per_ticket(rows: QuerySet) -> Coalesce:
     return Coalesce(Subquery(per_ticket), Value(0), output_field=IntegerField())
 
 
+def tickets_by_choice(tickets: QuerySet, field: str) -> dict[str, int]:
+    """Tickets per value of a field (category, channel): one query."""
+    return dict(
+        tickets.values_list(field).annotate(n=Count("pk")).order_by().values_list(field, "n")
+    )
+
+
+def tickets_by_product(tickets: QuerySet, limit: int = 20) -> list[tuple[int, str, int]]:
+    """(product id, name, tickets) for the products the tickets are about, the most first:
+    two queries. A ticket about two products counts for each."""
+    products = list(
+        TicketLine.objects.filter(ticket__in=tickets)
+        .values("order_line__product_id")
+        .annotate(n=Count("ticket_id", distinct=True))
+        .order_by("-n", "order_line__product_id")[:limit]
+    )
+    names = _product_names(row["order_line__product_id"] for row in products)
+    return [
+        (row["order_line__product_id"], names.get(row["order_line__product_id"], "—"), row["n"])
+        for row in products
+    ]
+
+
 def complaint_report(*, start: date, end: date) -> ComplaintReport:
     """The figures for tickets opened from `start` to `end` (both included, shop time)."""
     since, until = days_between(start, end)
@@ -261,20 +247,9 @@ def complaint_report(*, start: date, end: date) -> ComplaintReport:
 
     by_channel = _by_choice(tickets, "channel", Channel.choices, opened)
     by_category = _by_choice(tickets, "category", Category.choices, opened)
-    products = list(
-        TicketLine.objects.filter(ticket__in=tickets)
-        .values("order_line__product_id")
-        .annotate(n=Count("ticket_id", distinct=True))
-        .order_by("-n", "order_line__product_id")[:20]
-    )
-    product_names = _product_names(row["order_line__product_id"] for row in products)
     by_product = [
-        CountRow(
-            product_names.get(row["order_line__product_id"], "—"),
-            row["n"],
-            _share(row["n"], opened),
-        )
-        for row in products
+        CountRow(name, count, _share(count, opened))
+        for _product, name, count in tickets_by_product(tickets)
     ]
 
     reopens = TicketEvent.objects.filter(ticket=OuterRef("pk"), kind="reopened")

@@ -102,6 +102,10 @@ class ShipmentEvent(models.Model):
                 fields=["shipment", "external_id"], name="orders_shipevent_once"
             )
         ]
+        # The dashboard's failed delivery attempts (status "exception") over a date range.
+        indexes = [
+            models.Index(fields=["status", "happened_at"], name="orders_shipevent_status_at_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.shipment_id} {self.status} @ {self.happened_at:%Y-%m-%d %H:%M}"

@@ -19,9 +19,10 @@ from complaints.models import (
     TicketLine,
     TicketMessage,
 )
-from complaints.reports import complaint_report, percentile_cont
+from complaints.reports import complaint_report
 from complaints.services import complaint_open
 from complaints.states import Category, Channel, TicketStatus
+from shop.stats import percentile_cont
 from tests.factories import StaffFactory
 from tests.orders.helpers import cart_with, place, shipping_setup, stocked_variant
 

@@ -4,7 +4,9 @@ date range. Computed in the database: five queries whatever the number of survey
 
 from dataclasses import dataclass
 from datetime import date
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncWeek
 
@@ -73,18 +75,31 @@ def _row(label: object, values: dict) -> NpsRow:
     )
 
 
-def feedback_report(*, start: date, end: date) -> FeedbackReport:
-    """The figures for surveys sent from `start` to `end` (both included, shop time)."""
+def surveys_sent(start: date, end: date) -> QuerySet[FeedbackSurvey]:
+    """The surveys sent from `start` to `end` (both included, shop time)."""
     since, until = days_between(start, end)
-    surveys: QuerySet = FeedbackSurvey.objects.filter(sent_at__gte=since, sent_at__lt=until)
-    total = _row("", surveys.aggregate(**_figures()))
+    return FeedbackSurvey.objects.filter(sent_at__gte=since, sent_at__lt=until)
+
+
+def nps_by_week(start: date, end: date) -> list[NpsRow]:
+    """The surveys sent in the dates by the shop week (Monday) they were sent: one query. The
+    report's weeks and the analytics dashboard's NPS trend."""
     weeks = (
-        surveys.annotate(week=TruncWeek("sent_at"))
+        surveys_sent(start, end)
+        .annotate(week=TruncWeek("sent_at", tzinfo=ZoneInfo(settings.TIME_ZONE)))
         .values("week")
         .annotate(**_figures())
         .order_by("week")
     )
-    by_week = [_row(values["week"].date(), values) for values in weeks]
+    return [_row(values["week"].date(), values) for values in weeks]
+
+
+def feedback_report(*, start: date, end: date) -> FeedbackReport:
+    """The figures for surveys sent from `start` to `end` (both included, shop time)."""
+    since, until = days_between(start, end)
+    surveys = surveys_sent(start, end)
+    total = _row("", surveys.aggregate(**_figures()))
+    by_week = nps_by_week(start, end)
 
     # An order counts once in each category (or carrier) it holds, however many lines.
     in_range = Q(order__feedback__sent_at__gte=since, order__feedback__sent_at__lt=until)
