@@ -143,6 +143,9 @@ class Panel:
     permission: str = ""
     # Shown only while this says so (the complaints panel: once the desk is installed).
     enabled: Callable[[], bool] | None = None
+    # Reads today whatever the range (the "today so far" panel): cached as briefly as a range
+    # that holds today.
+    live: bool = False
 
 
 _panels: dict[str, Panel] = {}

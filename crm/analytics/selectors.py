@@ -25,7 +25,7 @@ def panel_data(panel: Panel, period: Period, *, version: int | None = None) -> P
         data = panel.load(period)
         seconds = (
             settings.ANALYTICS_LIVE_CACHE_SECONDS
-            if period.includes_today
+            if period.includes_today or panel.live
             else settings.ANALYTICS_CACHE_SECONDS
         )
         cache.set(key, data, seconds)
