@@ -22,7 +22,6 @@ def run_the_jobs(previous: datetime, now: datetime) -> None:
     for run in day_moves(previous, now):
         with time_machine.travel(run, tick=False):
             analytics_refresh_nightly()
-            analytics_refresh_recent()
     analytics_refresh_recent()
 
 
