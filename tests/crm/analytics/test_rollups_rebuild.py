@@ -1,6 +1,6 @@
 """Rollups kept up to date by the jobs (run as the generated shop's clock moves: the nightly
-job at 03:00 of every day, the recent job at every move) equal rollups rebuilt from scratch,
-row for row in every rollup table."""
+job the first 03:00 after each move, the recent job at every move; conftest.run_the_jobs) equal
+rollups rebuilt from scratch, row for row in every rollup table."""
 
 from datetime import date
 
