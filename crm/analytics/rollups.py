@@ -186,13 +186,18 @@ def sales_rows(
         sales.booked_vat = _money(found["booked_vat"])
         sales.new_orders = found["new_orders"]
         sales.new_booked = _money(found["new_booked"])
-    # The VAT in each money movement is the order's own share: amount × vat ÷ total.
+    # The VAT in each money movement is the order's own share: amount × vat ÷ total. SQLite
+    # keeps whole amounts (120.00) as integers and divides integers as integers (50 × 20 ÷ 120
+    # would give 8, not 8.33): the × 1.00 makes the division a decimal one on both databases.
     vat_share = Case(
         When(
             payment__order__total__gt=0,
             then=Round(
                 ExpressionWrapper(
-                    F("amount") * F("payment__order__vat") / F("payment__order__total"),
+                    F("amount")
+                    * F("payment__order__vat")
+                    * Value(Decimal("1.00"), output_field=MONEY)
+                    / F("payment__order__total"),
                     output_field=MONEY,
                 ),
                 2,

@@ -2,7 +2,8 @@
 tests (`seed_orders` makes the bulk data; this makes the awkward cases, each on purpose):
 
 - cash on delivery collected a day after placement, and cash never collected;
-- card orders paid on the fake Stripe server, one partly refunded days later (and one today);
+- card orders paid on the fake Stripe server, one partly refunded days later, one the same day
+  (amount, order total and VAT all whole numbers) and one today;
 - micropayment tab orders on two days, settled in one charge on a third (the settlement is a
   payment without an order: its orders' own capture rows count, once);
 - a balance top-up paid by card (not revenue) and an order paid from that balance;
@@ -251,6 +252,11 @@ def _generate(shop: GeneratedShop, clock: Clock, stripe_url: str) -> None:
     clock.to(at("2026-05-05 09:15"))
     o["alice_card"] = place(cart_with((shirt, 1), user=c["alice"]), payment_method="card")
     o["alice_card"] = _card_paid(stripe_url, o["alice_card"], c["alice"])
+    clock.to(at("2026-05-05 10:00"))
+    with _on_commit():  # whole numbers all through: 50 × 20 ÷ 120 is no whole number
+        payment_refund(
+            payment=o["alice_card"].payments.get(), amount=Decimal("50.00"), reason="Goodwill"
+        )
     clock.to(at("2026-05-05 14:59"))
     o["dave_cod"] = _started(place(cart_with((mug, 1), user=c["dave"])))
     clock.to(at("2026-05-05 17:30"))

@@ -12,7 +12,7 @@ from django.utils import timezone
 from crm.analytics.customers import cohort_retention, new_vs_returning, repeat_rate, rfm_groups
 from crm.analytics.panels import Period
 from crm.analytics.sales import sales_by_method, sales_overview, sales_today
-from crm.models import CustomerStats, RfmGroup
+from crm.models import CustomerStats, RfmGroup, SalesDaily
 from orders.models import Order
 from payments.models import PaymentEvent
 from payments.states import PaymentMethod
@@ -139,6 +139,17 @@ def test_the_generated_shop_has_every_awkward_case(analytics_shop):
     # The tab's orders count once, on the day the tab was settled: 39.98 + 19.99.
     settled = brute_sales(orders, ledger, {date(2026, 4, 15)}, method="micropayment")
     assert settled["net"] == Decimal("59.97")
+
+
+def test_the_vat_in_a_refund_of_whole_numbers_is_not_cut_to_a_whole_number(analytics_shop):
+    """120.00 captured and 50.00 refunded on an order with 20.00 VAT: the VAT in net revenue is
+    20.00 − 50 × 20 ÷ 120 = 20.00 − 8.33 (SQLite once divided the whole numbers as integers)."""
+    card = SalesDaily.objects.get(day=date(2026, 5, 5), method="card")
+    assert (card.captured, card.taken_back, card.net_vat) == (
+        Decimal("120.00"),
+        Decimal("50.00"),
+        Decimal("11.67"),
+    )
 
 
 @pytest.mark.parametrize("name", PERIODS)
