@@ -2,12 +2,14 @@
 generated shop's orders and ledger rows, loaded plainly here and summed in Python following
 docs/analytics.md literally (ex-VAT included). The shop: tests/crm/analytics/data.py."""
 
+import csv
+import io
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from crm.analytics.customers import cohort_retention, new_vs_returning, repeat_rate, rfm_groups
 from crm.analytics.panels import Period
@@ -16,6 +18,7 @@ from crm.models import CustomerStats, RfmGroup, SalesDaily
 from orders.models import Order
 from payments.models import PaymentEvent
 from payments.states import PaymentMethod
+from tests.factories import StaffFactory
 
 from .data import ISTANBUL, NOW
 
@@ -347,3 +350,30 @@ def test_rfm_group_sizes_equal_the_customer_figures(analytics_shop, at_now):
     assert [(row["customers"], row["share"]) for row in rows] == [
         (groups[value], rate(groups[value], total)) for value, _label in RfmGroup.choices
     ]
+
+
+def test_the_page_shows_the_sales_and_customer_panels_and_says_today_is_live(
+    analytics_shop, at_now, client
+):
+    client.force_login(StaffFactory())
+    with translation.override("en"):
+        page = client.get("/en/admin/crm/dashboard/", {"start": "2026-04-13", "end": "2026-05-12"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    for table in (
+        "salesoverview-days",
+        "salestoday-today",
+        "salesmethods-methods",
+        "customersnew-days",
+        "customerscohorts-cohorts",
+        "customersrfm-groups",
+    ):
+        assert f'id="table-{table}"' in html, table
+    assert "Today is read live from the orders and the payments ledger" in html
+    assert "Tuesday 5 May until 15:00" in html
+    response = client.get(
+        "/admin/crm/dashboard/",
+        {"start": "2026-04-13", "end": "2026-05-12", "csv": "customers.cohorts:cohorts"},
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == 13 and rows[10][1] == "3"  # March 2026: alice, bob and the guest
