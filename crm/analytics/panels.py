@@ -143,8 +143,8 @@ class Panel:
     permission: str = ""
     # Shown only while this says so (the complaints panel: once the desk is installed).
     enabled: Callable[[], bool] | None = None
-    # Reads tables the rollup jobs do not keep (risk flags, per-customer figures): cached only
-    # ANALYTICS_LIVE_CACHE_SECONDS, as panels over today are.
+    # Reads today whatever the range, or tables the rollup jobs do not keep (risk flags,
+    # per-customer figures): cached only ANALYTICS_LIVE_CACHE_SECONDS, as panels over today are.
     live: bool = False
 
 

@@ -8,9 +8,12 @@ rollups' state row lock first, so two never interleave. Every refresh bumps the 
 which the dashboard's panel cache keys carry. Definitions: docs/analytics.md.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -125,14 +128,26 @@ def _months(first: date, last: date) -> tuple[date, date]:
     return start, following - timedelta(days=1)
 
 
-def sales_rows(first: date, last: date, now: datetime | None = None) -> list[SalesDaily]:
+def sales_rows(
+    first: date,
+    last: date,
+    now: datetime | None = None,
+    *,
+    windows: Sequence[tuple[datetime, datetime]] = (),
+) -> list[SalesDaily]:
     """SalesDaily rows (unsaved) of the shop days `first`..`last`, computed from the orders and
-    the ledger in two grouped queries: the refresh saves them, the dashboard reads today's."""
+    the ledger in two grouped queries: the refresh saves them, the dashboard reads today's.
+    `windows` (start, end) instead of the days: only what happened in them (today so far and
+    the same weekday a week before up to the same hour), each window within one shop day."""
     now = now or timezone.now()
-    since, until = days_between(first, last)
+    windows = windows or [days_between(first, last)]
+    placed = reduce(or_, (Q(placed_at__gte=since, placed_at__lt=until) for since, until in windows))
+    moved = reduce(
+        or_, (Q(created_at__gte=since, created_at__lt=until) for since, until in windows)
+    )
     account_earlier, guest_earlier = earlier_accepted_order()
     orders = (
-        Order.objects.filter(placed_at__gte=since, placed_at__lt=until)
+        Order.objects.filter(placed)
         .annotate(email_upper=Upper("email"))
         .annotate(
             day=_day("placed_at"),
@@ -171,13 +186,18 @@ def sales_rows(first: date, last: date, now: datetime | None = None) -> list[Sal
         sales.booked_vat = _money(found["booked_vat"])
         sales.new_orders = found["new_orders"]
         sales.new_booked = _money(found["new_booked"])
-    # The VAT in each money movement is the order's own share: amount × vat ÷ total.
+    # The VAT in each money movement is the order's own share: amount × vat ÷ total. SQLite
+    # keeps whole amounts (120.00) as integers and divides integers as integers (50 × 20 ÷ 120
+    # would give 8, not 8.33): the × 1.00 makes the division a decimal one on both databases.
     vat_share = Case(
         When(
             payment__order__total__gt=0,
             then=Round(
                 ExpressionWrapper(
-                    F("amount") * F("payment__order__vat") / F("payment__order__total"),
+                    F("amount")
+                    * F("payment__order__vat")
+                    * Value(Decimal("1.00"), output_field=MONEY)
+                    / F("payment__order__total"),
                     output_field=MONEY,
                 ),
                 2,
@@ -188,8 +208,7 @@ def sales_rows(first: date, last: date, now: datetime | None = None) -> list[Sal
     )
     money = (
         PaymentEvent.objects.filter(
-            created_at__gte=since,
-            created_at__lt=until,
+            moved,
             payment__purpose=PaymentPurpose.ORDER,
             kind__in=(CAPTURE, *TAKEN_BACK),
         )

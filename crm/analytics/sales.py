@@ -3,17 +3,23 @@ today live from the orders and the ledger). Definitions: docs/analytics.md."""
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 
+from django.db.models import Q
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from payments.states import PaymentMethod
+from shop.dates import days_between
 from shop.money import ZERO, format_money, to_money
 
 from ..models import SalesDaily
+from ..templatetags.analytics_tags import shown
 from .panels import Chart, Column, Figure, PanelData, Period, Table
-from .rollups import sales_rows
+from .rollups import sales_rows, zone
 
 COUNTS = ("placed", "accepted", "new_orders")
 AMOUNTS = ("booked", "booked_vat", "new_booked", "captured", "taken_back", "net_vat")
@@ -50,15 +56,21 @@ class DaySales:
             setattr(self, name, getattr(self, name) + to_money(getattr(other, name)))
 
 
-def sales_by_day_and_method(first: date, last: date, today: date) -> list[SalesDaily]:
-    """SalesDaily rows of `first`..`last`: closed days from the rollup (one query), today's
-    computed live (two queries) when the range holds it; rows of a day before today that the
-    rollup does not have yet count as nothing."""
-    closed_last = min(last, today - timedelta(days=1))
+def sales_by_day_and_method(
+    first: date, last: date, today: date, *, also: tuple[date, date] | None = None
+) -> list[SalesDaily]:
+    """SalesDaily rows of `first`..`last` (and of the range `also`, the comparison period):
+    closed days from the rollup (one query), today's computed live (two queries) when the
+    range holds it; rows of a day before today that the rollup does not have yet count as
+    nothing."""
+    ranges = [(first, min(last, today - timedelta(days=1)))]
+    if also is not None:
+        ranges.append((also[0], min(also[1], today - timedelta(days=1))))
+    closed = [Q(day__gte=start, day__lte=end) for start, end in ranges if start <= end]
     rows: list[SalesDaily] = []
-    if first <= closed_last:
-        rows = list(SalesDaily.objects.filter(day__gte=first, day__lte=closed_last))
-    if first <= today <= last:
+    if closed:
+        rows = list(SalesDaily.objects.filter(reduce(or_, closed)))
+    if any(start <= today <= end for start, end in ((first, last), also or (first, last))):
         rows.extend(sales_rows(today, today))
     return rows
 
@@ -86,9 +98,8 @@ def total_of(days: list[DaySales]) -> DaySales:
 def sales_overview(period: Period) -> PanelData:
     """Booked and net revenue (with and without VAT), accepted orders and AOV, with the
     comparison period's; per day as a chart and its table."""
-    first = min(period.start, period.compare_start or period.start)
-    last = period.end
-    rows = sales_by_day_and_method(first, last, period.today)
+    compared = (period.compare_start, period.compare_end) if period.compared else None
+    rows = sales_by_day_and_method(period.start, period.end, period.today, also=compared)
     days = days_of(rows, period.start, period.end)
     now = total_of(days)
     before = (
@@ -147,25 +158,32 @@ def sales_overview(period: Period) -> PanelData:
         figures=figures,
         tables=[table],
         charts=[Chart(table="days", x="day", series=["booked", "net"])],
-        note=_(
-            "Booked: accepted orders by the day placed. Net: money captured less refunds, by the "
-            "day it moved (order payments only; top-ups are not revenue)."
+        note=" ".join(
+            [
+                _(
+                    "Booked: accepted orders by the day placed. Net: money captured less "
+                    "refunds, by the day it moved (order payments only; top-ups are not revenue)."
+                ),
+                LIVE_NOTE(),
+            ]
         ),
     )
 
 
-def sales_by_method(period: Period) -> PanelData:
-    """Booked and net revenue and orders per payment method over the period."""
-    rows = sales_by_day_and_method(period.start, period.end, period.today)
-    methods: dict[str, dict] = defaultdict(
-        lambda: {"orders": 0, "booked": ZERO, "captured": ZERO, "taken_back": ZERO}
+def LIVE_NOTE() -> str:
+    return _(
+        "Today is read live from the orders and the payments ledger; closed days come from "
+        "the rollups, refreshed every few minutes (late refunds nightly)."
     )
+
+
+def sales_by_method(period: Period) -> PanelData:
+    """Booked and net revenue (each with and without VAT) and orders per payment method over
+    the period."""
+    rows = sales_by_day_and_method(period.start, period.end, period.today)
+    methods: dict[str, DaySales] = defaultdict(lambda: DaySales(period.start))
     for row in rows:
-        found = methods[row.method]
-        found["orders"] += row.accepted
-        found["booked"] += to_money(row.booked)
-        found["captured"] += to_money(row.captured)
-        found["taken_back"] += to_money(row.taken_back)
+        methods[row.method].add(row)
     names = dict(PaymentMethod.choices)
     table = Table(
         name="methods",
@@ -174,19 +192,101 @@ def sales_by_method(period: Period) -> PanelData:
             Column("method", _("Payment method")),
             Column("orders", _("Orders"), "count"),
             Column("booked", _("Booked revenue"), "money"),
+            Column("booked_ex_vat", _("Booked without VAT"), "money"),
             Column("net", _("Net revenue"), "money"),
+            Column("net_ex_vat", _("Net without VAT"), "money"),
         ],
         rows=[
             {
                 "method": str(names.get(method, method)),
-                "orders": found["orders"],
-                "booked": found["booked"],
-                "net": found["captured"] - found["taken_back"],
+                "orders": found.accepted,
+                "booked": found.booked,
+                "booked_ex_vat": found.booked - found.booked_vat,
+                "net": found.net,
+                "net_ex_vat": found.net - found.net_vat,
             }
-            for method, found in sorted(methods.items(), key=lambda item: -item[1]["booked"])
+            for method, found in sorted(
+                methods.items(), key=lambda item: (-item[1].booked, -item[1].net, item[0])
+            )
         ],
     )
     return PanelData(
         tables=[table],
         charts=[Chart(table="methods", x="method", series=["booked", "net"], kind="bar")],
+        note=_(
+            "A method's net revenue is the money its order payments moved in these dates, "
+            "whenever the orders were placed (a tab's orders when the tab was settled)."
+        ),
+    )
+
+
+def sales_today(period: Period, *, now: datetime | None = None) -> PanelData:
+    """Today so far, read live, beside the same weekday a week before up to the same time
+    (live, in the same two queries) and that whole day (from the rollup, one query)."""
+    now = timezone.localtime(now or timezone.now(), zone())
+    today = now.date()
+    week_ago = today - timedelta(days=7)
+    today_start = days_between(today, today)[0]
+    week_ago_start = days_between(week_ago, week_ago)[0]
+    same_time = now - timedelta(days=7)
+    live = sales_rows(today, today, windows=[(today_start, now), (week_ago_start, same_time)])
+    so_far = total_of(days_of(live, today, today))
+    then = total_of(days_of(live, week_ago, week_ago))
+    whole = total_of(days_of(list(SalesDaily.objects.filter(day=week_ago)), week_ago, week_ago))
+    time = formats.time_format(now, "H:i")
+    weekday = formats.date_format(week_ago, "l j F")
+
+    def figure(label: str, name: str, unit: str) -> Figure:
+        whole_value = getattr(whole, name)
+        note = _("whole day %(weekday)s: %(value)s") % {
+            "weekday": weekday,
+            "value": shown(whole_value, unit),
+        }
+        return Figure(label, getattr(so_far, name), unit, getattr(then, name), note)
+
+    figures = [
+        figure(_("Booked revenue today"), "booked", "money"),
+        figure(_("Net revenue today"), "net", "money"),
+        figure(_("Orders today"), "accepted", "count"),
+        figure(_("Average order value today"), "aov", "money"),
+    ]
+    labels = [
+        (_("Today until %(time)s (live)") % {"time": time}, so_far),
+        (_("%(weekday)s until %(time)s") % {"weekday": weekday, "time": time}, then),
+        (_("%(weekday)s, whole day") % {"weekday": weekday}, whole),
+    ]
+    table = Table(
+        name="today",
+        caption=_("Today and the same weekday a week before"),
+        columns=[
+            Column("when", _("When")),
+            Column("booked", _("Booked revenue"), "money"),
+            Column("booked_ex_vat", _("Booked without VAT"), "money"),
+            Column("net", _("Net revenue"), "money"),
+            Column("net_ex_vat", _("Net without VAT"), "money"),
+            Column("orders", _("Orders"), "count"),
+            Column("aov", _("Average order value"), "money"),
+        ],
+        rows=[
+            {
+                "when": str(label),
+                "booked": found.booked,
+                "booked_ex_vat": found.booked - found.booked_vat,
+                "net": found.net,
+                "net_ex_vat": found.net - found.net_vat,
+                "orders": found.accepted,
+                "aov": found.aov,
+            }
+            for label, found in labels
+        ],
+    )
+    return PanelData(
+        figures=figures,
+        tables=[table],
+        charts=[Chart(table="today", x="when", series=["booked", "net"], kind="bar")],
+        note=_(
+            "Read live at %(time)s, whatever the dates chosen: each figure is compared with "
+            "%(weekday)s up to the same time; under it, that whole day from the rollups."
+        )
+        % {"time": time, "weekday": weekday},
     )

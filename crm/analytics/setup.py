@@ -1,71 +1,43 @@
-"""crm's own dashboard panels, registered from CrmConfig.ready()."""
+"""crm's own dashboard panels, registered from CrmConfig.ready() (the complaint desk registers
+its own from complaints/dashboard.py, the risk flags theirs from crm/risk/setup.py)."""
 
 from django.utils.translation import gettext_lazy as _
 
 from . import engagement, fulfilment, returns
+from .customers import cohort_retention, new_vs_returning, repeat_rate, rfm_groups
 from .panels import Panel, register_panel
 from .predict_panels import churn_panel, cover_panel, forecast_panel, ltv_panel
-from .sales import sales_by_method, sales_overview
+from .sales import sales_by_method, sales_overview, sales_today
 
 
 def register() -> None:
-    register_panel(
+    for panel in (
+        Panel("sales.overview", "sales", _("Revenue and orders"), sales_overview, order=10),
+        Panel("sales.today", "sales", _("Today so far"), sales_today, order=15, live=True),
+        Panel("sales.methods", "sales", _("By payment method"), sales_by_method, order=20),
+        Panel("customers.new", "customers", _("New and returning"), new_vs_returning, order=10),
+        Panel("customers.repeat", "customers", _("Repeat rate"), repeat_rate, order=20),
+        Panel("customers.cohorts", "customers", _("Cohort retention"), cohort_retention, order=30),
+        Panel("customers.rfm", "customers", _("RFM groups"), rfm_groups, order=40),
+        Panel("customers.value", "customers", _("Lifetime value"), ltv_panel, order=60, live=True),
         Panel(
-            name="sales.overview",
-            section="sales",
-            title=_("Revenue and orders"),
-            load=sales_overview,
-            order=10,
-        )
-    )
-    register_panel(
-        Panel(
-            name="sales.methods",
-            section="sales",
-            title=_("By payment method"),
-            load=sales_by_method,
-            order=20,
-        )
-    )
-    register_panel(
-        Panel(
-            name="customers.value",
-            section="customers",
-            title=_("Lifetime value"),
-            load=ltv_panel,
-            order=60,
-            live=True,
-        )
-    )
-    register_panel(
-        Panel(
-            name="products.cover",
-            section="products",
-            title=_("Days of cover and reorder"),
-            load=cover_panel,
+            "products.cover",
+            "products",
+            _("Days of cover and reorder"),
+            cover_panel,
             order=50,
             live=True,
-        )
-    )
-    register_panel(
+        ),
         Panel(
-            name="forecasts.categories",
-            section="forecasts",
-            title=_("Sales forecast by category"),
-            load=forecast_panel,
+            "forecasts.categories",
+            "forecasts",
+            _("Sales forecast by category"),
+            forecast_panel,
             order=10,
-        )
-    )
-    register_panel(
-        Panel(
-            name="forecasts.churn",
-            section="forecasts",
-            title=_("Churn risk"),
-            load=churn_panel,
-            order=20,
-            live=True,
-        )
-    )
+        ),
+        Panel("forecasts.churn", "forecasts", _("Churn risk"), churn_panel, order=20, live=True),
+    ):
+        register_panel(panel)
     panels = (
         ("fulfilment.ship", _("Time to ship"), fulfilment.time_to_ship),
         ("fulfilment.deliver", _("Time to deliver"), fulfilment.time_to_deliver),
