@@ -1,0 +1,244 @@
+"""`seed_orders`: plan every missing order first (pure Python, deterministic per seed), group the
+tab orders into tabs, then write everything in batches of bulk inserts in one transaction."""
+
+import importlib.util
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from orders.models import Order, OrderEvent, OrderLine
+from payments.models import Tab
+
+from ..customer360.stats import customer_stats_refresh
+from .catalog import Shelf, catalog_items, price_history_seed, small_items
+from .fulfilment import returns_write, shipments_write
+from .money import payments_write, tabs_write
+from .people import carriers_in_use, emails_by_id, seed_customers
+from .plan import Plan
+from .shape import Clock, Customers, guest_email
+from .story import order_plan
+from .tabs import payment_status, tabs_plan
+
+BATCH = 2000
+
+
+@dataclass
+class Seeded:
+    """What one run wrote (rows new in this run), for the command's report."""
+
+    customers: int = 0
+    orders: int = 0
+    guest_orders: int = 0
+    lines: int = 0
+    events: int = 0
+    payments: int = 0
+    top_ups: int = 0
+    ledger: int = 0
+    refunds: int = 0
+    tabs: int = 0
+    echecks: int = 0
+    balance_entries: int = 0
+    shipments: int = 0
+    shipment_lines: int = 0
+    shipment_events: int = 0
+    returns: int = 0
+    return_lines: int = 0
+    price_changes: int = 0
+    carriers: int = 0
+    stats_rows: int = 0
+    rollups: str = ""
+
+    def add(self, name: str, rows: int) -> None:
+        setattr(self, name, getattr(self, name) + rows)
+
+    def summary(self) -> str:
+        return ", ".join(
+            f"{getattr(self, f.name)} {f.name.replace('_', ' ')}"
+            for f in fields(self)
+            if f.name not in ("orders", "customers", "stats_rows", "rollups")
+        )
+
+
+def seed_orders(
+    *,
+    orders: int,
+    customers: int,
+    seed: int = 1,
+    customer_ids: list[int] | None = None,
+    now: datetime | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Seeded:
+    """Write `orders` orders over the last two years for `customers` seeded customers and some
+    guests (or for the accounts `customer_ids`, then without guests or tabs), in bulk; then
+    refresh the customers' figures (and the analytics rollups, when they exist)."""
+    items = catalog_items()
+    if not items:
+        raise ValueError("No active physical products to order: seed a catalog first.")
+    seeded = Seeded()
+    now = (now or timezone.now()).replace(microsecond=0)
+    with transaction.atomic():
+        ids = customer_ids or seed_customers(customers)
+        seeded.customers = len(ids)
+        small = small_items()
+        seeded.price_changes = price_history_seed(items=items, also=small, now=now)
+        carriers, seeded.carriers = carriers_in_use()
+        plans = _plans(orders, ids, seed, now, items, small, guests=customer_ids is None)
+        if progress:
+            progress(f"{len(plans)} orders planned")
+        tabs = tabs_plan(plans, now=now, zone=Clock(now).zone)
+        for plan in plans:
+            plan.payment_status = payment_status(plan)
+        tabs_write(tabs, seeded.add)
+        for start in range(0, len(plans), BATCH):
+            _batch(plans[start : start + BATCH], carriers, seeded)
+            if progress:
+                progress(f"{min(start + BATCH, len(plans))} / {len(plans)} orders written")
+    seeded.stats_rows = customer_stats_refresh(user_ids=ids)
+    seeded.rollups = _rollups_rebuild()
+    return seeded
+
+
+def _plans(
+    orders: int,
+    ids: list[int],
+    seed: int,
+    now: datetime,
+    items: list,
+    small: list,
+    *,
+    guests: bool,
+) -> list[Plan]:
+    prefix = f"S{seed}-"
+    taken = set(Order.objects.filter(number__startswith=prefix).values_list("number", flat=True))
+    emails = emails_by_id(ids)
+    # One unsettled tab per customer: no tab orders for one who has one already (or for
+    # accounts given by the caller, whose tabs are theirs).
+    busy = set()
+    if guests:
+        busy = set(Tab.objects.exclude(status=Tab.Status.SETTLED).values_list("user_id", flat=True))
+    clock, shelf = Clock(now), Shelf(items, small)
+    people = Customers(ids, seed, guests=guests)
+    plans = []
+    for n in range(orders):
+        number = f"{prefix}{n:07d}"
+        if number in taken:
+            continue
+        rng = random.Random(f"{seed}:{n}")  # noqa: S311 - benchmark data, the same every run
+        index, habit = people.pick(rng)
+        if habit is None:
+            user_id, email, placed_at = None, guest_email(index, rng), clock.draw(rng)
+        else:
+            user_id = ids[index]
+            email, placed_at = emails[user_id], clock.draw(rng, habit.first, habit.last)
+        plans.append(
+            order_plan(
+                n=n,
+                number=number,
+                rng=rng,
+                user_id=user_id,
+                email=email,
+                placed_at=placed_at,
+                shelf=shelf,
+                tab_allowed=guests and user_id not in busy,
+                clock=clock,
+            )
+        )
+    return plans
+
+
+def _batch(plans: list[Plan], carriers: list, seeded: Seeded) -> None:
+    orders = Order.objects.bulk_create(
+        Order(
+            number=plan.number,
+            user_id=plan.user_id,
+            email=plan.email,
+            phone="",
+            language="tr",
+            status=plan.status,
+            cancel_reason=plan.cancel_reason,
+            payment_method=plan.method,
+            payment_status=plan.payment_status,
+            currency=settings.SHOP_CURRENCY,
+            subtotal=plan.subtotal,
+            shipping=plan.shipping,
+            vat=plan.vat,
+            total=plan.total,
+            vat_breakdown=plan.vat_breakdown,
+            billing_address={"full_name": "Seed Customer", "lines": ["İstanbul"]},
+            shipping_address={"full_name": "Seed Customer", "lines": ["İstanbul"]},
+            shipping_method="Standard delivery",
+            shipping_method_names={"tr": "Standart teslimat", "en": "Standard delivery"},
+            promised_ship_by=plan.promise.ship_by,
+            promised_from=plan.promise.start,
+            promised_to=plan.promise.end,
+            promised_days_min=plan.promise.days_min,
+            promised_days_max=plan.promise.days_max,
+            checkout_token=f"seed-{plan.number}",
+            placed_at=plan.placed_at,
+            expires_at=plan.expires_at,
+            needs_review=plan.needs_review,
+            review_note=plan.review_note,
+        )
+        for plan in plans
+    )
+    line_rows = [
+        [
+            OrderLine(
+                order=order,
+                product_id=line.item.product_id,
+                variant_id=line.item.variant_id,
+                product_name=line.item.name,
+                sku=line.item.sku,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                vat_rate=line.vat_rate,
+                gross=line.gross,
+                discount=line.discount,
+                total=line.total,
+                vat=line.vat,
+            )
+            for line in plan.lines
+        ]
+        for plan, order in zip(plans, orders, strict=True)
+    ]
+    OrderLine.objects.bulk_create([line for lines in line_rows for line in lines])
+    events = [
+        OrderEvent(
+            order=order,
+            from_status=from_status,
+            to_status=to_status,
+            note=note,
+            kind=kind,
+            created_at=at,
+        )
+        for plan, order in zip(plans, orders, strict=True)
+        for from_status, to_status, at, note, kind in plan.events
+    ]
+    OrderEvent.objects.bulk_create(events)
+    refunds = payments_write(plans, orders, seeded.add)
+    shipments_write(plans, orders, line_rows, carriers, seeded.add)
+    returns_write(plans, orders, line_rows, refunds, seeded.add)
+    seeded.add("orders", len(orders))
+    seeded.add("guest_orders", sum(1 for plan in plans if plan.user_id is None))
+    seeded.add("lines", sum(len(lines) for lines in line_rows))
+    seeded.add("events", len(events))
+
+
+def _rollups_rebuild() -> str:
+    """The analytics rollups rebuilt from scratch, when that module exists (issue 32)."""
+    if importlib.util.find_spec("crm.analytics") is None:
+        return ""
+    if importlib.util.find_spec("crm.analytics.rollups") is None:
+        return ""
+    from crm.analytics import rollups
+
+    rebuild = getattr(rollups, "rollups_rebuild", None) or getattr(rollups, "rebuild_all", None)
+    if rebuild is None:
+        return ""
+    rebuild()
+    return "rebuilt"
