@@ -8,8 +8,10 @@ purpose TOP_UP with no order (money held for the customer, not revenue).
 """
 
 from collections.abc import Callable
+from decimal import Decimal
 
 from django.conf import settings
+from django.utils import timezone
 
 from payments.methods.echeck import sealing
 from payments.models import (
@@ -25,6 +27,7 @@ from payments.models import (
 from payments.states import PaymentMethod, PaymentStatus, RefundStatus
 
 from .plan import Plan
+from .rows import Tables
 from .tabs import TabPlan
 
 K = PaymentEvent.Kind
@@ -40,26 +43,23 @@ IBAN = "TR330006100519786457841326"  # a valid test IBAN (every seeded check dra
 CURRENCY = settings.SHOP_CURRENCY
 
 
-def tabs_write(tabs: list[TabPlan], count: Callable[[str, int], None]) -> None:
+def tabs_write(tabs: list[TabPlan], t: Tables, count: Callable[[str, int], None]) -> None:
     """The tabs, and for each settled one with something to charge its settlement payment (a
     card charge: the wallet's saved card) with its capture."""
-    rows = [
-        Tab(
+    for tab in tabs:
+        charged = tab.settled and tab.amount > 0
+        tab.pk = t[Tab].add(
             user_id=tab.user_id,
             status=Tab.Status.SETTLED if tab.settled else Tab.Status.OPEN,
             currency=CURRENCY,
             opened_at=tab.opened_at,
             settled_at=tab.settle_at if tab.settled else None,
-            settle_attempts=1 if tab.settled and tab.amount > 0 else 0,
+            settle_attempts=1 if charged else 0,
         )
-        for tab in tabs
-    ]
-    Tab.objects.bulk_create(rows)
-    for tab, row in zip(tabs, rows, strict=True):
-        tab.pk = row.pk
-    charged = [tab for tab in tabs if tab.settled and tab.amount > 0]
-    settlements = [
-        Payment(
+        if not charged:
+            continue
+        reference = f"seed_tab_{tab.key}"
+        tab.settlement_pk = t[Payment].add(
             purpose=PaymentPurpose.TAB_SETTLEMENT,
             user_id=tab.user_id,
             tab_id=tab.pk,
@@ -67,40 +67,34 @@ def tabs_write(tabs: list[TabPlan], count: Callable[[str, int], None]) -> None:
             status=PaymentStatus.PAID,
             amount=tab.amount,
             currency=CURRENCY,
-            reference=f"seed_tab_{tab.key}",
+            reference=reference,
             started_at=tab.settle_at,
             created_at=tab.settle_at,
         )
-        for tab in charged
-    ]
-    Payment.objects.bulk_create(settlements)
-    PaymentEvent.objects.bulk_create(
-        PaymentEvent(
-            payment=payment,
+        t[PaymentEvent].add(
+            payment_id=tab.settlement_pk,
             kind=K.CAPTURE,
-            amount=payment.amount,
+            amount=tab.amount,
             currency=CURRENCY,
-            reference=payment.reference,
+            reference=reference,
             idempotency_key=f"seed:capture:tab-{tab.key}",
             created_at=tab.settle_at,
         )
-        for tab, payment in zip(charged, settlements, strict=True)
-    )
-    for tab, payment in zip(charged, settlements, strict=True):
-        tab.settlement_pk = payment.pk
+        count("payments", 1)
+        count("ledger", 1)
     count("tabs", len(tabs))
-    count("payments", len(settlements))
-    count("ledger", len(settlements))
 
 
 def payments_write(
-    plans: list[Plan], orders: list, count: Callable[[str, int], None]
-) -> dict[str, Refund]:
+    plans: list[Plan], orders: list[int], t: Tables, count: Callable[[str, int], None]
+) -> dict[str, int]:
     """Each order's payment with its ledger rows and refunds (and a stored-value order's top-up
     and balance entries, an e-check's signed check); returns the return refunds by order number."""
-    payments = [
-        Payment(
-            order=order,
+    returns: dict[str, int] = {}
+    accounts = _balance_accounts(plans, t)
+    for plan, order_id in zip(plans, orders, strict=True):
+        payment = t[Payment].add(
+            order_id=order_id,
             purpose=PaymentPurpose.ORDER,
             user_id=plan.user_id,
             tab_id=plan.tab.pk if plan.tab is not None else None,
@@ -112,180 +106,142 @@ def payments_write(
             started_at=plan.placed_at,
             created_at=plan.placed_at,
         )
-        for plan, order in zip(plans, orders, strict=True)
-    ]
-    topped = [plan for plan in plans if plan.top_up is not None]
-    top_ups = [
-        Payment(
-            purpose=PaymentPurpose.TOP_UP,
-            user_id=plan.user_id,
-            method=PaymentMethod.CARD,
-            status=PaymentStatus.PAID,
-            amount=plan.top_up[0],
-            currency=CURRENCY,
-            reference=f"seed_topup_{plan.number}",
-            started_at=plan.top_up[1],
-            created_at=plan.top_up[1],
-        )
-        for plan in topped
-    ]
-    Payment.objects.bulk_create(payments + top_ups)
-    refunds, refund_plans = [], []
-    for plan, payment in zip(plans, payments, strict=True):
+        count("payments", 1)
+        account = accounts.get(plan.user_id) if plan.method == PaymentMethod.STORED_VALUE else None
+        if plan.top_up is not None:
+            _top_up(plan, account, t, count)
         for move in plan.money:
+            kind, refund = KIND[move.kind], None
             if move.kind.startswith("refund"):
-                refunds.append(
-                    Refund(
-                        payment=payment,
-                        amount=move.amount,
-                        currency=CURRENCY,
-                        status=RefundStatus.SUCCEEDED,
-                        reason=move.reason,
-                        request_key=f"seed-{move.reason}-{plan.number}",
-                        created_at=move.at,
-                    )
-                )
-                refund_plans.append((plan, move))
-    Refund.objects.bulk_create(refunds)
-    refund_of = {id(move): refund for refund, (_p, move) in zip(refunds, refund_plans, strict=True)}
-    ledger = []
-    for plan, payment in zip(plans, payments, strict=True):
-        for move in plan.money:
-            kind = KIND[move.kind]
-            reference, raw = payment.reference, {}
-            if kind == K.CAPTURE and plan.tab is not None:
-                settlement = plan.tab.settlement_pk
-                reference = f"tab-settlement-{settlement}-payment-{payment.pk}"
-                raw = {"settlement_payment": settlement}
-            ledger.append(
-                PaymentEvent(
-                    payment=payment,
-                    kind=kind,
+                refund = t[Refund].add(
+                    payment_id=payment,
                     amount=move.amount,
                     currency=CURRENCY,
-                    reference=reference,
-                    message=move.reason if kind in (K.FAILURE, K.BOUNCE) else "",
-                    raw=raw,
-                    moves_cash=move.moves_cash,
-                    refund=refund_of.get(id(move)),
-                    idempotency_key=f"seed:{kind}:{plan.number}",
+                    status=RefundStatus.SUCCEEDED,
+                    reason=move.reason,
+                    request_key=f"seed-{move.reason}-{plan.number}",
                     created_at=move.at,
                 )
-            )
-    for plan, payment in zip(topped, top_ups, strict=True):
-        ledger.append(
-            PaymentEvent(
-                payment=payment,
-                kind=K.CAPTURE,
-                amount=payment.amount,
+                count("refunds", 1)
+                if move.reason == "return":
+                    returns[plan.number] = refund
+                if account is not None:
+                    _entry(t, account, "refund", move.amount, f"refund-{refund}", payment, move.at)
+                    count("balance_entries", 1)
+            elif kind == K.CAPTURE and account is not None:
+                key = f"purchase:payment-{payment}"
+                _entry(t, account, "purchase", -plan.total, key, payment, move.at)
+                count("balance_entries", 1)
+            reference, raw = f"seed_{plan.number}", {}
+            if kind == K.CAPTURE and plan.tab is not None:
+                settlement = plan.tab.settlement_pk
+                reference = f"tab-settlement-{settlement}-payment-{payment}"
+                raw = {"settlement_payment": settlement}
+            t[PaymentEvent].add(
+                payment_id=payment,
+                kind=kind,
+                amount=move.amount,
                 currency=CURRENCY,
-                reference=payment.reference,
-                idempotency_key=f"seed:capture:top-up-{plan.number}",
-                created_at=plan.top_up[1],
+                reference=reference,
+                message=move.reason if kind in (K.FAILURE, K.BOUNCE) else "",
+                raw=raw,
+                moves_cash=move.moves_cash,
+                refund_id=refund,
+                idempotency_key=f"seed:{kind}:{plan.number}",
+                created_at=move.at,
             )
-        )
-    PaymentEvent.objects.bulk_create(ledger)
-    _echecks_write(plans, payments)
-    entries = _balance_write(plans, payments, top_ups, refunds, refund_plans)
-    count("payments", len(payments))
-    count("top_ups", len(top_ups))
-    count("refunds", len(refunds))
-    count("ledger", len(ledger))
-    count("balance_entries", entries)
-    count("echecks", sum(1 for plan in plans if plan.echeck is not None))
-    return {
-        plan.number: refund
-        for refund, (plan, move) in zip(refunds, refund_plans, strict=True)
-        if move.reason == "return"
-    }
+            count("ledger", 1)
+        if plan.echeck is not None:
+            _echeck(plan, payment, t)
+            count("echecks", 1)
+    return returns
 
 
-def _echecks_write(plans: list[Plan], payments: list[Payment]) -> None:
-    account = sealing.account_hash(IBAN)
-    encrypted = sealing.encrypt_account(IBAN)
-    rows = []
-    for plan, payment in zip(plans, payments, strict=True):
-        check = plan.echeck
-        if check is None:
-            continue
-        number = f"EC{plan.number}"
-        day = check.authorized_at.date().isoformat()
-        message = sealing.canonical(
-            payee=settings.SELLER_NAME,
-            amount=payment.amount,
-            currency=CURRENCY,
-            date=day,
-            number=number,
-            account=account,
-        )
-        rows.append(
-            ECheck(
-                payment=payment,
-                number=number,
-                payee=settings.SELLER_NAME,
-                amount=payment.amount,
-                currency=CURRENCY,
-                date=day,
-                account_holder="Seed Customer",
-                account_encrypted=encrypted,
-                account_last4=IBAN[-4:],
-                account_hash=account,
-                signer_name="Seed Customer",
-                authorized_at=check.authorized_at,
-                seal=sealing.seal(message),
-                cleared_at=check.cleared_at,
-                bounced_at=check.bounced_at,
-                bounce_reason=check.bounce_reason,
-            )
-        )
-    ECheck.objects.bulk_create(rows)
+def _top_up(plan: Plan, account: int | None, t: Tables, count: Callable) -> None:
+    """A balance top-up by card just before a stored-value order: money held, not revenue."""
+    amount, at = plan.top_up
+    payment = t[Payment].add(
+        purpose=PaymentPurpose.TOP_UP,
+        user_id=plan.user_id,
+        method=PaymentMethod.CARD,
+        status=PaymentStatus.PAID,
+        amount=amount,
+        currency=CURRENCY,
+        reference=f"seed_topup_{plan.number}",
+        started_at=at,
+        created_at=at,
+    )
+    t[PaymentEvent].add(
+        payment_id=payment,
+        kind=K.CAPTURE,
+        amount=amount,
+        currency=CURRENCY,
+        reference=f"seed_topup_{plan.number}",
+        idempotency_key=f"seed:capture:top-up-{plan.number}",
+        created_at=at,
+    )
+    _entry(t, account, "top_up", amount, f"top-up:payment-{payment}", payment, at)
+    count("payments", 1)
+    count("top_ups", 1)
+    count("ledger", 1)
+    count("balance_entries", 1)
 
 
-def _balance_write(plans, payments, top_ups, refunds, refund_plans) -> int:
-    """A stored-value customer's balance: the top-up in, the purchase out, a refund back in."""
+_SEALING: dict[str, str] = {}
+
+
+def _echeck(plan: Plan, payment: int, t: Tables) -> None:
+    if not _SEALING:
+        _SEALING.update(account=sealing.account_hash(IBAN), encrypted=sealing.encrypt_account(IBAN))
+    check, number = plan.echeck, f"EC{plan.number}"
+    day = timezone.localdate(check.authorized_at).isoformat()
+    message = sealing.canonical(
+        payee=settings.SELLER_NAME,
+        amount=plan.total,
+        currency=CURRENCY,
+        date=day,
+        number=number,
+        account=_SEALING["account"],
+    )
+    t[ECheck].add(
+        payment_id=payment,
+        number=number,
+        payee=settings.SELLER_NAME,
+        amount=plan.total,
+        currency=CURRENCY,
+        date=timezone.localdate(check.authorized_at),
+        account_holder="Seed Customer",
+        account_encrypted=_SEALING["encrypted"],
+        account_last4=IBAN[-4:],
+        account_hash=_SEALING["account"],
+        signer_name="Seed Customer",
+        authorized_at=check.authorized_at,
+        seal=sealing.seal(message),
+        cleared_at=check.cleared_at,
+        bounced_at=check.bounced_at,
+        bounce_reason=check.bounce_reason,
+    )
+
+
+def _balance_accounts(plans: list[Plan], t: Tables) -> dict[int, int]:
+    """The prepaid balance account of each stored-value customer in the batch (made once)."""
     users = {plan.user_id for plan in plans if plan.method == PaymentMethod.STORED_VALUE}
     if not users:
-        return 0
+        return {}
     accounts = dict(BalanceAccount.objects.filter(user_id__in=users).values_list("user_id", "pk"))
-    missing = [BalanceAccount(user_id=u, currency=CURRENCY) for u in users if u not in accounts]
-    BalanceAccount.objects.bulk_create(missing)
-    accounts.update({account.user_id: account.pk for account in missing})
-    entries = []
-    top_up_of = {payment.reference.removeprefix("seed_topup_"): payment for payment in top_ups}
-    for plan, payment in zip(plans, payments, strict=True):
-        if plan.method != PaymentMethod.STORED_VALUE:
-            continue
-        account = accounts[plan.user_id]
-        top_up = top_up_of[plan.number]
-        entries.append(
-            _entry(
-                account,
-                "top_up",
-                top_up.amount,
-                f"top-up:payment-{top_up.pk}",
-                top_up,
-                top_up.created_at,
-            )
-        )
-        capture = next((m for m in plan.money if m.kind == "capture"), None)
-        if capture is not None:
-            key = f"purchase:payment-{payment.pk}"
-            entries.append(_entry(account, "purchase", -plan.total, key, payment, capture.at))
-    for refund, (plan, move) in zip(refunds, refund_plans, strict=True):
-        if plan.method == PaymentMethod.STORED_VALUE:
-            account, key = accounts[plan.user_id], f"refund-{refund.pk}"
-            entries.append(_entry(account, "refund", move.amount, key, refund.payment, move.at))
-    BalanceEntry.objects.bulk_create(entries)
-    return len(entries)
+    for user_id in sorted(users - set(accounts)):
+        accounts[user_id] = t[BalanceAccount].add(user_id=user_id, currency=CURRENCY)
+    t[BalanceAccount].flush()  # read back by the next batch
+    return accounts
 
 
-def _entry(account_id, kind, amount, key, payment, at) -> BalanceEntry:
-    return BalanceEntry(
-        account_id=account_id,
+def _entry(t: Tables, account: int, kind: str, amount: Decimal, key: str, payment: int, at) -> None:
+    t[BalanceEntry].add(
+        account_id=account,
         kind=kind,
         amount=amount,
         currency=CURRENCY,
         key=key,
-        payment=payment,
+        payment_id=payment,
         created_at=at,
     )

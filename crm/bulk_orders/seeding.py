@@ -6,13 +6,31 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from orders.models import Order, OrderEvent, OrderLine
-from payments.models import Tab
+from orders.models import (
+    Order,
+    OrderEvent,
+    OrderLine,
+    Return,
+    ReturnLine,
+    Shipment,
+    ShipmentEvent,
+    ShipmentLine,
+)
+from payments.models import (
+    BalanceAccount,
+    BalanceEntry,
+    ECheck,
+    Payment,
+    PaymentEvent,
+    Refund,
+    Tab,
+)
 
 from ..customer360.stats import customer_stats_refresh
 from .catalog import Shelf, catalog_items, price_history_seed, small_items
@@ -20,11 +38,33 @@ from .fulfilment import returns_write, shipments_write
 from .money import payments_write, tabs_write
 from .people import carriers_in_use, emails_by_id, seed_customers
 from .plan import Plan
+from .rows import Tables
 from .shape import Clock, Customers, guest_email
 from .story import order_plan
 from .tabs import payment_status, tabs_plan
 
-BATCH = 2000
+BATCH = 5000
+ZERO = Decimal(0)
+ADDRESS = {"full_name": "Seed Customer", "lines": ["İstanbul"]}
+METHOD_NAMES = {"tr": "Standart teslimat", "en": "Standard delivery"}
+# In the order they are flushed (the foreign keys are checked at commit anyway).
+WRITTEN = [
+    Tab,
+    Order,
+    OrderLine,
+    OrderEvent,
+    Payment,
+    Refund,
+    PaymentEvent,
+    ECheck,
+    BalanceAccount,
+    BalanceEntry,
+    Shipment,
+    ShipmentLine,
+    ShipmentEvent,
+    Return,
+    ReturnLine,
+]
 
 
 @dataclass
@@ -93,11 +133,13 @@ def seed_orders(
         tabs = tabs_plan(plans, now=now, zone=Clock(now).zone)
         for plan in plans:
             plan.payment_status = payment_status(plan)
-        tabs_write(tabs, seeded.add)
+        tables = Tables(WRITTEN, now)
+        tabs_write(tabs, tables, seeded.add)
         for start in range(0, len(plans), BATCH):
-            _batch(plans[start : start + BATCH], carriers, seeded)
+            _batch(plans[start : start + BATCH], carriers, tables, seeded)
             if progress:
                 progress(f"{min(start + BATCH, len(plans))} / {len(plans)} orders written")
+        tables.finish()
     seeded.stats_rows = customer_stats_refresh(user_ids=ids)
     seeded.rollups = _rollups_rebuild()
     return seeded
@@ -151,13 +193,14 @@ def _plans(
     return plans
 
 
-def _batch(plans: list[Plan], carriers: list, seeded: Seeded) -> None:
-    orders = Order.objects.bulk_create(
-        Order(
+def _batch(plans: list[Plan], carriers: list, t: Tables, seeded: Seeded) -> None:
+    orders, lines_of = [], []
+    for plan in plans:
+        promise = plan.promise
+        order = t[Order].add(
             number=plan.number,
             user_id=plan.user_id,
             email=plan.email,
-            phone="",
             language="tr",
             status=plan.status,
             cancel_reason=plan.cancel_reason,
@@ -165,31 +208,31 @@ def _batch(plans: list[Plan], carriers: list, seeded: Seeded) -> None:
             payment_status=plan.payment_status,
             currency=settings.SHOP_CURRENCY,
             subtotal=plan.subtotal,
+            discount=ZERO,
             shipping=plan.shipping,
+            fees=ZERO,
             vat=plan.vat,
             total=plan.total,
             vat_breakdown=plan.vat_breakdown,
-            billing_address={"full_name": "Seed Customer", "lines": ["İstanbul"]},
-            shipping_address={"full_name": "Seed Customer", "lines": ["İstanbul"]},
+            billing_address=ADDRESS,
+            shipping_address=ADDRESS,
             shipping_method="Standard delivery",
-            shipping_method_names={"tr": "Standart teslimat", "en": "Standard delivery"},
-            promised_ship_by=plan.promise.ship_by,
-            promised_from=plan.promise.start,
-            promised_to=plan.promise.end,
-            promised_days_min=plan.promise.days_min,
-            promised_days_max=plan.promise.days_max,
+            shipping_method_names=METHOD_NAMES,
+            promised_ship_by=promise.ship_by,
+            promised_from=promise.start,
+            promised_to=promise.end,
+            promised_days_min=promise.days_min,
+            promised_days_max=promise.days_max,
             checkout_token=f"seed-{plan.number}",
             placed_at=plan.placed_at,
             expires_at=plan.expires_at,
             needs_review=plan.needs_review,
             review_note=plan.review_note,
         )
-        for plan in plans
-    )
-    line_rows = [
-        [
-            OrderLine(
-                order=order,
+        orders.append(order)
+        lines = [
+            t[OrderLine].add(
+                order_id=order,
                 product_id=line.item.product_id,
                 variant_id=line.item.variant_id,
                 product_name=line.item.name,
@@ -204,29 +247,30 @@ def _batch(plans: list[Plan], carriers: list, seeded: Seeded) -> None:
             )
             for line in plan.lines
         ]
-        for plan, order in zip(plans, orders, strict=True)
-    ]
-    OrderLine.objects.bulk_create([line for lines in line_rows for line in lines])
-    events = [
-        OrderEvent(
-            order=order,
-            from_status=from_status,
-            to_status=to_status,
-            note=note,
-            kind=kind,
-            created_at=at,
-        )
-        for plan, order in zip(plans, orders, strict=True)
-        for from_status, to_status, at, note, kind in plan.events
-    ]
-    OrderEvent.objects.bulk_create(events)
-    refunds = payments_write(plans, orders, seeded.add)
-    shipments_write(plans, orders, line_rows, carriers, seeded.add)
-    returns_write(plans, orders, line_rows, refunds, seeded.add)
+        lines_of.append(lines)
+        for from_status, to_status, at, note, kind in plan.events:
+            t[OrderEvent].add(
+                order_id=order,
+                from_status=from_status,
+                to_status=to_status,
+                note=note,
+                kind=kind,
+                created_at=at,
+            )
+        seeded.add("lines", len(lines))
+        seeded.add("events", len(plan.events))
+    refunds = payments_write(plans, orders, t, seeded.add)
+    for plan, order, lines in zip(plans, orders, lines_of, strict=True):
+        parcels, parcel_lines, parcel_events = shipments_write(plan, order, lines, carriers, t)
+        seeded.add("shipments", parcels)
+        seeded.add("shipment_lines", parcel_lines)
+        seeded.add("shipment_events", parcel_events)
+        if plan.ret is not None:
+            seeded.add("return_lines", returns_write(plan, order, lines, refunds, t))
+            seeded.add("returns", 1)
+    t.flush()
     seeded.add("orders", len(orders))
     seeded.add("guest_orders", sum(1 for plan in plans if plan.user_id is None))
-    seeded.add("lines", sum(len(lines) for lines in line_rows))
-    seeded.add("events", len(events))
 
 
 def _rollups_rebuild() -> str:
