@@ -87,7 +87,7 @@ class Clock:
 
     def draw(self, rng: random.Random, first: int = 0, last: int = SPAN_DAYS) -> datetime:
         for _attempt in range(200):
-            day = self.first_day + timedelta(days=rng.randint(first, last))
+            day = self.first_day + timedelta(days=first + int(rng.random() * (last - first + 1)))
             if rng.random() * SHAPE_MAX > shape(day, self.first_day):
                 continue
             hour = bisect.bisect_right(HOURS_CUM, rng.randrange(HOURS_CUM[-1]))

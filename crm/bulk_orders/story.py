@@ -63,7 +63,8 @@ def weighted(rng: random.Random, choices: list[tuple[int, object]]) -> object:
 
 
 def minutes(a: int, b: int, rng: random.Random) -> timedelta:
-    return timedelta(minutes=rng.randint(a, b))
+    """Between a and b minutes (random() is several times quicker than randint())."""
+    return timedelta(minutes=a + int(rng.random() * (b - a + 1)))
 
 
 class Story:

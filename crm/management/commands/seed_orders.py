@@ -26,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args: object, orders: int, customers: int, seed: int, **options) -> None:
         if orders < 0 or customers < 1:
             raise CommandError("--orders must be 0 or more and --customers at least 1.")
-        started = time.monotonic()
+        started = self.started = time.monotonic()
         self.verbosity = int(options.get("verbosity", 1))
         self.stdout.write(
             "seed_orders bypasses the services: bulk inserts, no stock, messages or signals."
@@ -46,4 +46,4 @@ class Command(BaseCommand):
 
     def _progress(self, line: str) -> None:
         if self.verbosity > 1:
-            self.stdout.write(line)
+            self.stdout.write(f"{time.monotonic() - self.started:6.1f} s  {line}")
