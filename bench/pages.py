@@ -25,6 +25,7 @@ import django  # noqa: E402
 django.setup()
 
 import chat  # noqa: E402
+import dashboard  # noqa: E402
 import measure  # noqa: E402
 import placing  # noqa: E402
 import report  # noqa: E402
@@ -44,6 +45,8 @@ def check(plan: dict) -> None:
             failed.append(label)
     if segments.wanted():
         segments.print_row(segments.measure())
+    if dashboard.wanted():
+        dashboard.print_row(dashboard.measure())
     if failed:
         raise SystemExit(f"not 200: {', '.join(failed)}")
 
@@ -82,6 +85,7 @@ def run(plan: dict) -> None:
         placement = placing.placements(plan, measure.PORT) if placing_wanted() else None
         chats = chat.compare(plan, plan["chats"]) if chat.wanted() else None
         segment_count = segments.measure() if segments.wanted() else None
+        analytics = dashboard.measure() if dashboard.wanted() else None
     finally:
         measure.stop(server)
     bare = statistics.median(r["rps"] for r in runs[("bare view", "anonymous")])
@@ -111,6 +115,7 @@ def run(plan: dict) -> None:
             "pages": table,
             **({"open_chats": chats} if chats else {}),
             **({"segment_count": segment_count} if segment_count else {}),
+            **({"analytics_dashboard": analytics} if analytics else {}),
         }
     )
     report.table(
@@ -128,6 +133,8 @@ def run(plan: dict) -> None:
         chat.print_table(chats)
     if segment_count:
         segments.print_row(segment_count)
+    if analytics:
+        dashboard.print_row(analytics)
 
 
 def main() -> None:

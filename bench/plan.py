@@ -17,6 +17,7 @@ from django.utils import translation
 BARE = "/bench/bare"
 PLACE_ORDER = "place order"  # BENCH_PAGES' name for the guests' placements
 OPEN_CHATS = "200 open chats"  # BENCH_PAGES' name for bench/chat.py's interleaved comparison
+DASHBOARD_COLD = "dashboard cold"  # BENCH_PAGES' name for bench/dashboard.py's in-process run
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
 
 
@@ -324,7 +325,7 @@ def targets(plan: dict) -> list[tuple[str, str, str]]:
     rows += [(label, urls[label], "chat guest") for label in chat]
     wanted = wanted_pages()
     if wanted:
-        known = {label for label, _url, _who in rows} | {PLACE_ORDER, OPEN_CHATS}
+        known = {label for label, _url, _who in rows} | {PLACE_ORDER, OPEN_CHATS, DASHBOARD_COLD}
         unknown = sorted(set(wanted) - known)
         if unknown:
             known = ", ".join(dict.fromkeys(label for label, _url, _who in rows[1:]))

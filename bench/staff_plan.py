@@ -2,6 +2,7 @@
 customer with 300 orders, the journeys and feedback reports, the complaint desk (queue, ticket,
 report) and the promise report, opened by a staff member holding only their permissions."""
 
+import dashboard
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.urls import reverse
 from django.utils import translation
@@ -198,6 +199,9 @@ def staff_pages() -> tuple[dict, str]:
             content_type__app_label="orders", codename__in=["view_promisereport"]
         )
     )
+    staff.user_permissions.add(*Permission.objects.filter(codename="view_analytics"))
+    if dashboard.wanted():
+        dashboard.seed()  # the 100,000 orders the dashboard reads (once)
     _feedback_answers()
     ticket_id = _complaint_desk(customer)
     segment_id = _segment()
@@ -222,5 +226,6 @@ def staff_pages() -> tuple[dict, str]:
             "segment builder": reverse("admin:crm_segment_change", args=[segment_id]),
             "campaign preview": reverse("admin:crm_campaign_preview", args=[campaign_id]),
             "campaign report": reverse("admin:crm_campaign_report", args=[campaign_id]),
+            "analytics dashboard": reverse("admin:crm_dashboard_changelist"),
         }
     return urls, session

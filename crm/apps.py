@@ -48,3 +48,9 @@ class CrmConfig(AppConfig):
         from .recommendations.selectors import rank_bought_together
 
         register_bought_together(rank_bought_together)
+        from .analytics.setup import register as register_analytics_panels
+
+        register_analytics_panels()
+        from .risk.setup import register as register_risk
+
+        register_risk()

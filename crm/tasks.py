@@ -4,6 +4,7 @@ from datetime import date
 
 from celery import shared_task
 
+from .analytics.tasks import analytics_nightly, analytics_recent  # noqa: F401 (registered)
 from .campaigns.tasks import campaign_send, campaigns_due_task  # noqa: F401 (registered)
 from .chat.retention import chats_end_idle, transcripts_remove
 from .customer360.stats import customer_stats_refresh
@@ -14,6 +15,7 @@ from .journeys.feedback.services import feedback_sweep
 from .journeys.special_days import special_days_batch, special_days_sweep
 from .journeys.win_back import win_back_sweep
 from .recommendations.tasks import recommendations_refresh  # noqa: F401  (the periodic refresh)
+from .risk.tasks import refresh_risk_flags  # noqa: F401  (the periodic refresh)
 from .segments.rfm import rfm_refresh
 from .tracking.tasks import prune_tracking, rollup_tracking  # noqa: F401  (registers them)
 

@@ -43,10 +43,12 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.CONFIRMED: frozenset({S.PREPARING, S.CANCELLED, S.DELIVERED}),
     S.PREPARING: frozenset({S.PACKED, S.CANCELLED}),
     S.PACKED: frozenset({S.SHIPPED, S.CANCELLED}),
-    S.SHIPPED: frozenset({S.IN_TRANSIT, S.OUT_FOR_DELIVERY, S.DELIVERED}),
-    S.IN_TRANSIT: frozenset({S.OUT_FOR_DELIVERY, S.DELIVERED}),
+    # On the road → cancelled only when every parcel came back to the shop (refused at the door,
+    # undeliverable), with the reason "refused": checked in order_transition (REFUSED_ONLY).
+    S.SHIPPED: frozenset({S.IN_TRANSIT, S.OUT_FOR_DELIVERY, S.DELIVERED, S.CANCELLED}),
+    S.IN_TRANSIT: frozenset({S.OUT_FOR_DELIVERY, S.DELIVERED, S.CANCELLED}),
     # A failed delivery attempt goes back on the road.
-    S.OUT_FOR_DELIVERY: frozenset({S.DELIVERED, S.IN_TRANSIT}),
+    S.OUT_FOR_DELIVERY: frozenset({S.DELIVERED, S.IN_TRANSIT, S.CANCELLED}),
     S.DELIVERED: frozenset({S.RETURN_REQUESTED}),
     # A refused return request leaves the order delivered.
     S.RETURN_REQUESTED: frozenset({S.RETURNED, S.DELIVERED}),
@@ -60,6 +62,10 @@ HOLDS_ALLOCATION = frozenset({S.PENDING_PAYMENT, S.CONFIRMED, S.PREPARING, S.PAC
 
 # Reached only through the order's parcels (shipment services), never by a bare status change.
 FOLLOWS_SHIPMENTS = frozenset({S.SHIPPED, S.IN_TRANSIT, S.OUT_FOR_DELIVERY})
+
+# Cancelled from these only with the reason "refused", once every parcel is back (the table cannot
+# say which reason; `order_transition` checks it).
+REFUSED_ONLY = FOLLOWS_SHIPMENTS
 
 # Nothing moves any more: the order page stops refreshing itself.
 FINAL = frozenset({S.DELIVERED, S.CANCELLED, S.RETURNED})

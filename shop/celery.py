@@ -63,6 +63,8 @@ PERIODIC_JOBS: dict[str, tuple[str, str]] = {
     "start-lost-payments": ("payments.start_lost_payments", "PAYMENT_START_SWEEP_EVERY_SECONDS"),
     "refresh-customer-stats": ("crm.refresh_customer_stats", "CRM_STATS_EVERY_SECONDS"),
     "rfm-refresh": ("crm.refresh_rfm", "CRM_RFM_EVERY_SECONDS"),
+    "analytics-recent": ("crm.analytics_refresh_recent", "ANALYTICS_RECENT_EVERY_SECONDS"),
+    "analytics-nightly": ("crm.analytics_refresh_nightly", "ANALYTICS_NIGHTLY_EVERY_SECONDS"),
     "expire-loyalty-points": ("payments.expire_points", "LOYALTY_EXPIRY_EVERY_SECONDS"),
     "journey-abandoned-carts": (
         "crm.journey_abandoned_carts",
@@ -80,6 +82,7 @@ PERIODIC_JOBS: dict[str, tuple[str, str]] = {
     "journey-special-days": ("crm.journey_special_days", "JOURNEY_SPECIAL_DAYS_EVERY_SECONDS"),
     "tracking-rollup": ("crm.tracking_rollup", "TRACKING_ROLLUP_EVERY_SECONDS"),
     "tracking-prune": ("crm.tracking_prune", "TRACKING_PRUNE_EVERY_SECONDS"),
+    "risk-flags-refresh": ("crm.risk_flags_refresh", "RISK_FLAGS_REFRESH_EVERY_SECONDS"),
     "chat-end-idle": ("crm.chat_end_idle", "CHAT_IDLE_EVERY_SECONDS"),
     "chat-remove-transcripts": ("crm.chat_remove_transcripts", "CHAT_TRANSCRIPTS_EVERY_SECONDS"),
     "complaint-sla-watch": ("complaints.sla_watch", "COMPLAINTS_SLA_WATCH_EVERY_SECONDS"),

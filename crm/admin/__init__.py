@@ -1,6 +1,7 @@
 """CRM staff screens, one module per subject; each line imports one module."""
 
 from . import (  # noqa: F401
+    analytics,
     campaigns,
     canned,
     chat,
@@ -8,6 +9,7 @@ from . import (  # noqa: F401
     feedback,
     help,
     journeys,
+    risk,
     segments,
     special_days,
     staff,

@@ -12,6 +12,7 @@ from .interactions import *  # noqa: F403
 from .journeys import JourneyRun  # noqa: F401
 from .profile import CustomerProfile  # noqa: F401
 from .recommendations import BoughtTogether, PairSource  # noqa: F401
+from .risk import RiskFlag  # noqa: F401
 from .segments import Segment  # noqa: F401
 from .special_days import SpecialDay  # noqa: F401
 from .staff import *  # noqa: F403

@@ -15,6 +15,7 @@ __all__ = [
     "AnalyticsState",
     "CancellationDaily",
     "CustomerMonth",
+    "Dashboard",
     "ProductSalesDaily",
     "ProductSalesMonthly",
     "SalesDaily",
@@ -191,3 +192,14 @@ class AnalyticsState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} v{self.version}"
+
+
+class Dashboard(AnalyticsState):
+    """The analytics dashboard in the admin (/admin/crm/dashboard/): a name and a URL for the
+    page; who sees it is `crm.view_analytics`."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("analytics dashboard")
+        verbose_name_plural = _("analytics dashboard")
+        default_permissions = ()

@@ -44,7 +44,7 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             "Runs the catalog and the orders: products, prices, stock, shipping, coupons, "
             "reviews, product questions and answers (answers and publishes them), returns and "
             "invoices; sees payments and the audit trail but moves no money. Writes the help "
-            "centre's articles."
+            "centre's articles. Reads the analytics dashboard."
         ),
         permissions=tuple(
             _models(
@@ -73,6 +73,8 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + ["orders.view_promisereport"]  # on-time delivery by carrier and method
             + _models("crm", "helpcategory helparticle", *ALL)  # writes the help centre
             + _models("crm", "trackingdaily", *VIEW)  # consented tracking's daily counts
+            + ["crm.view_analytics"]  # the analytics dashboard
+            + _models("crm", "riskflag", *VIEW)  # customers and addresses flagged as risky
         ),
     ),
     StaffGroup(
@@ -97,7 +99,8 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
         name="Finance",
         does=(
             "Moves and reconciles money: refunds, e-checks, cash on delivery, flagged payments, "
-            "balances and tabs; downloads invoices and credit notes."
+            "balances and tabs; downloads invoices and credit notes; reads the analytics "
+            "dashboard and reviews the risk flags."
         ),
         permissions=tuple(
             _models("payments", "payment refund echeck reconciliationitem", "view", "change")
@@ -116,6 +119,10 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
                 "payments.resolve_payment",
                 "payments.adjust_points",
                 "orders.download_invoice",
+                "crm.view_analytics",
+                # Risk flags (refused COD parcels, bounced e-checks, ...): reviews or dismisses.
+                "crm.view_riskflag",
+                "crm.review_riskflag",
             ]
         ),
     ),
@@ -203,11 +210,9 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
         does=(
             "Runs the complaint desk: works with the agents' tools, decides goodwill, keeps "
             "teams, writes the desk's procedures, resends order messages and sees returns and "
-            "refunds."
-            "teams, resends order messages and sees returns and refunds; reassigns complaints, "
-            "sees overdue ones and writes the canned responses."
-            "teams, resends order messages and sees returns and refunds; imports mentions, takes "
-            "on and closes crisis alerts (and is told of each) and keeps the crisis plans."
+            "refunds; reassigns complaints, sees overdue ones and writes the canned responses; "
+            "imports mentions, takes on and closes crisis alerts (and is told of each) and "
+            "keeps the crisis plans."
         ),
         includes=(CALL_CENTRE_AGENT,),
         permissions=tuple(
@@ -241,7 +246,8 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
         does=(
             "Runs coupons, reviews and the loyalty tiers, the automatic journeys (switches them, "
             "edits their texts, reads their report), builds and saves customer segments, "
-            "builds and sends campaigns and reads their measured effect, and reads the "
+            "builds and sends campaigns and reads their measured effect, reads the analytics "
+            "dashboard, and reads the "
             "catalog, the message log and the consent records that decide who may receive "
             "offers."
         ),
@@ -260,6 +266,7 @@ STAFF_GROUPS: tuple[StaffGroup, ...] = (
             + _models("crm", "stockalert", *VIEW)
             + _models("crm", "segment", *VIEW)
             + ["crm.manage_segments"]  # builds, saves and deletes segments
+            + ["crm.view_analytics"]  # the analytics dashboard
             + _models("crm", "campaign", *VIEW)
             + ["crm.manage_campaigns", "crm.send_campaign"]
         ),

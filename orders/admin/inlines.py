@@ -8,7 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 from shop.admin_safety import ReadOnlyInlineMixin
 
-from ..models import Order, OrderDocument, OrderEvent, OrderLine, Return, Shipment
+from ..models import (
+    Order,
+    OrderDocument,
+    OrderEvent,
+    OrderLine,
+    Return,
+    Shipment,
+    ShipmentStatus,
+)
 
 
 class HistoryInline(ReadOnlyInlineMixin, admin.TabularInline):
@@ -36,7 +44,15 @@ class OrderEventInline(HistoryInline):
 
 class ShipmentInline(HistoryInline):
     model = Shipment
-    fields = ["carrier", "tracking_number", "status", "shipped_at", "delivered_at", "track"]
+    fields = [
+        "carrier",
+        "tracking_number",
+        "status",
+        "shipped_at",
+        "delivered_at",
+        "track",
+        "record_return",
+    ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Order | None = None) -> list[str]:
         return list(self.fields)
@@ -46,6 +62,24 @@ class ShipmentInline(HistoryInline):
         if not shipment.tracking_url:
             return "—"
         return format_html('<a href="{}" rel="noopener">{}</a>', shipment.tracking_url, _("Track"))
+
+    @admin.display(description=_("refused or returned"))
+    def record_return(self, shipment: Shipment) -> str:
+        """A parcel still on its way may be recorded as refused at the door / returned to
+        sender (the button posts the order's form to the parcel's URL, like the next steps)."""
+        if shipment.pk is None or shipment.status in (
+            ShipmentStatus.DELIVERED,
+            ShipmentStatus.RETURNED,
+        ):
+            return "—"
+        url = reverse("admin:orders_order_parcel_returned", args=[shipment.order_id, shipment.pk])
+        return format_html(
+            '<button type="submit" class="button" formaction="{}" name="parcel" value="{}">{}'
+            "</button>",
+            url,
+            shipment.pk,
+            _("Returned to sender"),
+        )
 
 
 class ReturnInline(HistoryInline):

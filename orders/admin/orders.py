@@ -21,7 +21,7 @@ from shop.exceptions import ShopError
 from shop.templatetags.shop_tags import money, vat_percent
 
 from .. import selectors, services
-from ..models import BillingType, Invoice, Order
+from ..models import BillingType, Invoice, Order, Shipment
 from ..states import OrderStatus
 from .fulfilment import LateToShipFilter, OrderFulfilmentMixin
 from .inlines import (
@@ -241,6 +241,11 @@ class OrderAdmin(PhoneOrderMixin, OrderFulfilmentMixin, MalformedFilterSafeMixin
         view = self.admin_site.admin_view
         return [
             path("<int:pk>/step/", view(self.step_view), name="orders_order_step"),
+            path(
+                "<int:pk>/parcel/<int:shipment_pk>/returned/",
+                view(self.parcel_returned_view),
+                name="orders_order_parcel_returned",
+            ),
             path("<int:pk>/invoice/", view(self.invoice_view), name="orders_order_invoice"),
             *super().get_urls(),
         ]
@@ -267,6 +272,26 @@ class OrderAdmin(PhoneOrderMixin, OrderFulfilmentMixin, MalformedFilterSafeMixin
                 request,
                 _("%(number)s is now “%(status)s”.")
                 % {"number": order.number, "status": OrderStatus(step).label},
+            )
+        return HttpResponseRedirect(change_url)
+
+    def parcel_returned_view(self, request: HttpRequest, pk: int, shipment_pk: int) -> HttpResponse:
+        """Staff record a parcel refused at the door / returned to sender (POST only)."""
+        shipment = get_object_or_404(Shipment, pk=shipment_pk, order_id=pk)
+        change_url = reverse("admin:orders_order_change", args=[pk])
+        if request.method != "POST":
+            return HttpResponseRedirect(change_url)
+        if not self.has_change_permission(request, shipment.order):
+            raise PermissionDenied
+        try:
+            services.shipment_report_returned(shipment=shipment, by=request.user)
+        except ShopError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                _("Parcel %(number)s is recorded as returned to sender.")
+                % {"number": shipment.tracking_number},
             )
         return HttpResponseRedirect(change_url)
 

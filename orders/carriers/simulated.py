@@ -1,7 +1,8 @@
 """A carrier that needs no outside service: each poll moves every open parcel one step on.
 
 shipped → in transit → out for delivery → delivered. A tracking number containing "PROBLEM"
-fails its first delivery attempt (an exception event), then goes out again and arrives.
+fails its first delivery attempt (an exception event), then goes out again and arrives; one
+containing "REFUSE" is refused at the door and returned to sender instead of delivered.
 """
 
 from datetime import datetime
@@ -39,6 +40,12 @@ class SimulatedCarrier(CarrierAdapter):
             ):
                 status = S.EXCEPTION
                 description = gettext_noop("The recipient was not at the address.")
+            elif (
+                shipment.status == S.OUT_FOR_DELIVERY
+                and "REFUSE" in shipment.tracking_number.upper()
+            ):
+                status = S.RETURNED
+                description = gettext_noop("Refused at the door; returned to sender.")
             updates.append(
                 TrackingUpdate(
                     tracking_number=shipment.tracking_number,

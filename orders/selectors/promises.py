@@ -154,8 +154,9 @@ def orders_to_check_against_promise(*, now: datetime) -> QuerySet[Order]:
     for DELIVERY_STALL_HOURS. `order_estimate` then decides."""
     today = now.astimezone(_zone()).date()
     stalled_since = now - timedelta(hours=settings.DELIVERY_STALL_HOURS)
+    # A parcel returned to sender is off the road too (docs/fulfilment.md).
     open_parcels = Shipment.objects.filter(order=OuterRef("pk")).exclude(
-        status=ShipmentStatus.DELIVERED
+        status__in=(ShipmentStatus.DELIVERED, ShipmentStatus.RETURNED)
     )
     trouble = Exists(open_parcels.filter(status=ShipmentStatus.EXCEPTION))
     stalled = Exists(
@@ -193,9 +194,9 @@ def order_estimate(*, order: Order, now: datetime | None = None) -> date | None:
         return None
     expected = order.promised_to
     stalled_since = now - timedelta(hours=settings.DELIVERY_STALL_HOURS)
-    parcels = order.shipments.exclude(status=ShipmentStatus.DELIVERED).only(
-        "status", "shipped_at", "last_event_at"
-    )
+    parcels = order.shipments.exclude(
+        status__in=(ShipmentStatus.DELIVERED, ShipmentStatus.RETURNED)
+    ).only("status", "shipped_at", "last_event_at")
     # A problem reported (it happened by now) or a parcel gone quiet: a shipping day after today
     # at the earliest; so too once the promised day has gone by, unless it is out for delivery.
     held_up = any(

@@ -39,6 +39,7 @@ from .fulfilment import (
     order_next_steps,
     order_ship,
     order_step,
+    shipment_report_returned,
     shipment_track,
     shipment_transition,
 )
@@ -153,6 +154,7 @@ __all__ = [
     "return_refund",
     "return_request",
     "return_transition",
+    "shipment_report_returned",
     "shipment_track",
     "shipment_transition",
     "units_sold_rollup",

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from catalog.services import stock_ship
+from catalog.models import StockMovement, Variant
+from catalog.services import stock_adjust, stock_ship
 from payments.states import REFUNDABLE, SHIPPABLE, PaymentStatus
 from shop.background import enqueue_on_commit
 from shop.models import User
@@ -33,6 +34,7 @@ from ..models import (
 from ..selectors.cancelling import order_customer_may_cancel
 from ..selectors.exchanges import exchange_held_for
 from ..states import (
+    REFUSED_ONLY,
     ROAD_RANK,
     CancelReason,
     OrderStatus,
@@ -40,7 +42,7 @@ from ..states import (
     can_transition,
 )
 from .invoicing import invoice_issue
-from .lifecycle import order_event_record, order_transition
+from .lifecycle import order_event_record, order_flag, order_transition
 
 S = OrderStatus
 # Staff report these on the order's open parcels (a manual carrier's steps).
@@ -205,13 +207,48 @@ def shipment_track(*, shipment: Shipment, update: TrackingUpdate, by: User | Non
         event.applied = True
         event.save(update_fields=["applied"])
         problem = update.description if update.status == ShipmentStatus.EXCEPTION else None
-        _order_follow_shipments(order=moved.order, by=by, problem=problem)
+        returned = moved.status == ShipmentStatus.RETURNED
+        _order_follow_shipments(order=moved.order, by=by, problem=problem, returned=returned)
+        if returned:
+            _parcel_back_on_shelf(shipment=moved, by=by)
     return True
 
 
-def _order_follow_shipments(*, order: Order, by: User | None, problem: str | None) -> None:
+def _parcel_back_on_shelf(*, shipment: Shipment, by: User | None) -> None:
+    """A parcel returned to sender: its units go back to sellable stock (it came back unopened),
+    once — a parcel becomes "returned" only once (it is final)."""
+    units: dict[int, int] = {}
+    for variant_id, quantity in shipment.lines.filter(order_line__is_digital=False).values_list(
+        "order_line__variant_id", "quantity"
+    ):
+        units[variant_id] = units.get(variant_id, 0) + quantity
+    note = f"{shipment.order.number} {shipment.tracking_number}"[:255]
+    for variant_id, quantity in sorted(units.items()):  # the house lock order: primary key
+        stock_adjust(
+            variant=Variant.objects.get(pk=variant_id),
+            delta=quantity,
+            reason=StockMovement.Reason.RETURN,
+            by=by,
+            note=note,
+        )
+
+
+def _order_follow_shipments(
+    *, order: Order, by: User | None, problem: str | None, returned: bool = False
+) -> None:
     order = Order.objects.select_for_update().get(pk=order.pk)
-    statuses = list(order.shipments.values_list("status", flat=True))
+    every = list(order.shipments.values_list("status", flat=True))
+    # A parcel returned to sender is off the road: the order follows the others.
+    statuses = [status for status in every if status != ShipmentStatus.RETURNED]
+    if not statuses:
+        _order_refused(order=order, by=by)
+        return
+    if returned:
+        # Some parcels arrived or are on their way, one came back: staff settle the money.
+        order_flag(
+            order_id=order.pk,
+            note=_("A parcel came back to the shop (returned to sender); refund what it held."),
+        )
     if unshipped_quantities(order=order):
         target = S.SHIPPED if order.status == S.PACKED else order.status
     else:
@@ -229,6 +266,41 @@ def _order_follow_shipments(*, order: Order, by: User | None, problem: str | Non
         )
     elif problem is not None:
         order_event_record(order=order, kind="delivery_problem", note=note, by=by)
+
+
+def _order_refused(*, order: Order, by: User | None) -> None:
+    """Every parcel came back and the order was not delivered: cancelled as refused (its
+    payment is voided or refunded in full once this commits, `order_transition`)."""
+    if order.status not in REFUSED_ONLY:
+        return  # already cancelled (a repeated report), or never on the road
+    order_transition(
+        order=order,
+        to=S.CANCELLED,
+        by=by,
+        cancel_reason=CancelReason.REFUSED,
+        note=gettext_noop("Every parcel was returned to sender."),
+    )
+
+
+def shipment_report_returned(*, shipment: Shipment, by: User | None = None) -> bool:
+    """Staff record that a parcel was refused at the door or came back to the shop.
+
+    One report per parcel (its event id is fixed), so a second click changes nothing; returns
+    True when it changed the parcel. The order follows as for a carrier's report.
+    """
+    if shipment.status in (ShipmentStatus.DELIVERED, ShipmentStatus.RETURNED):
+        raise ShipmentError(_("This parcel has already arrived or come back."))
+    return shipment_track(
+        shipment=shipment,
+        update=TrackingUpdate(
+            tracking_number=shipment.tracking_number,
+            event_id=f"staff-returned-{shipment.pk}",
+            status=ShipmentStatus.RETURNED,
+            happened_at=max(timezone.now(), _just_after(shipment.last_event_at)),
+            description=gettext_noop("Reported by staff"),
+        ),
+        by=by,
+    )
 
 
 def carrier_updates_receive(*, carrier: Carrier, updates: list[TrackingUpdate]) -> int:
@@ -315,7 +387,7 @@ def carriers_poll(*, now: datetime | None = None) -> int:
             continue
         open_parcels = list(
             Shipment.objects.filter(carrier=carrier)
-            .exclude(status=ShipmentStatus.DELIVERED)
+            .exclude(status__in=(ShipmentStatus.DELIVERED, ShipmentStatus.RETURNED))
             .prefetch_related("events")
             .order_by("pk")
         )
@@ -346,7 +418,10 @@ def order_step(*, order: Order, to: str, by: User | None = None) -> Order:
                 % {"current": S(order.status).label, "target": S(to).label}
             )
         now = timezone.now()
-        for shipment in order.shipments.exclude(status=ShipmentStatus.DELIVERED):
+        open_parcels = order.shipments.exclude(
+            status__in=(ShipmentStatus.DELIVERED, ShipmentStatus.RETURNED)
+        )
+        for shipment in open_parcels:
             shipment_track(
                 shipment=shipment,
                 update=TrackingUpdate(
@@ -418,6 +493,8 @@ def order_next_steps(*, order: Order) -> list[str]:
             continue  # digital-only: delivered when the download links are issued
         if order.status == S.OUT_FOR_DELIVERY and status == S.IN_TRANSIT:
             continue  # a failed attempt is the carrier's report
+        if order.status in REFUSED_ONLY and status == S.CANCELLED:
+            continue  # cancelled only when its parcels come back (record it on the parcel)
         if status == S.PREPARING and exchange_held_for(order=order):
             continue  # an exchange waiting for its return (services/exchange_steps.py)
         allowed.append(str(status))

@@ -4,7 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -25,12 +25,20 @@ from ..messages import (
     payment_reminder_schedule,
     payment_returned_schedule,
 )
-from ..models import Coupon, CouponRedemption, Order, OrderEvent
+from ..models import (
+    Coupon,
+    CouponRedemption,
+    Order,
+    OrderEvent,
+    ShipmentLine,
+    ShipmentStatus,
+)
 from ..selectors.exchanges import exchange_held_for
 from ..signals import order_status_changed
 from ..states import (
     FOLLOWS_SHIPMENTS,
     HOLDS_ALLOCATION,
+    REFUSED_ONLY,
     CancelReason,
     OrderStatus,
     can_transition,
@@ -68,6 +76,8 @@ def order_transition(
         if to == OrderStatus.CANCELLED and cancel_reason not in CancelReason.values:
             raise InvalidTransition(_("A cancellation needs a reason."))
         _check_fulfilment_path(locked, to)
+        if to == OrderStatus.CANCELLED and locked.status in REFUSED_ONLY:
+            _check_refused(locked, cancel_reason)
         previous = locked.status
         locked.status = to
         fields = ["status", "updated_at"]
@@ -86,6 +96,13 @@ def order_transition(
             _release_coupon(locked)
             _return_points(locked)
             _release_stock(locked)
+        elif to == OrderStatus.CANCELLED and cancel_reason == CancelReason.REFUSED:
+            # Nothing was handed over: the coupon and points come back as if never used, and
+            # units still waiting to ship are released (the parcels' units are back on the shelf
+            # already, `shipment_track`).
+            _release_coupon(locked)
+            _return_points(locked)
+            _release_unshipped_stock(locked)
         if to == OrderStatus.CANCELLED:
             _void_open_payments_after_commit(locked)
         order_message_schedule(order=locked, status=to, event=event)
@@ -124,6 +141,19 @@ def _check_fulfilment_path(order: Order, to: str) -> None:
         )
 
 
+def _check_refused(order: Order, cancel_reason: str) -> None:
+    """An order on the road is cancelled only as "refused", once every parcel came back."""
+    parcels = list(order.shipments.values_list("status", flat=True))
+    if (
+        cancel_reason != CancelReason.REFUSED
+        or not parcels
+        or any(status != ShipmentStatus.RETURNED for status in parcels)
+    ):
+        raise InvalidTransition(
+            _("A shipped order is cancelled only when its parcels come back to the shop.")
+        )
+
+
 def order_event_record(
     *, order: Order, kind: str, note: str = "", by: User | None = None
 ) -> OrderEvent:
@@ -149,6 +179,22 @@ def order_event_record(
 def _release_stock(order: Order) -> None:
     physical = order.lines.filter(is_digital=False)
     stock_release(lines=[(line.variant_id, line.quantity) for line in physical])
+
+
+def _release_unshipped_stock(order: Order) -> None:
+    """Give back the allocation of units that never left (a partly shipped order refused)."""
+    shipped = dict(
+        ShipmentLine.objects.filter(shipment__order=order)
+        .values_list("order_line")
+        .annotate(total=Sum("quantity"))
+    )
+    waiting: dict[int, int] = {}
+    for line in order.lines.filter(is_digital=False):
+        left = line.quantity - shipped.get(line.pk, 0)
+        if left > 0:
+            waiting[line.variant_id] = waiting.get(line.variant_id, 0) + left
+    if waiting:
+        stock_release(lines=sorted(waiting.items()))
 
 
 def _return_points(order: Order) -> None:

@@ -134,6 +134,23 @@ ANALYTICS_CACHE_SECONDS = env.int("ANALYTICS_CACHE_SECONDS", default=6 * 60 * 60
 ANALYTICS_LIVE_CACHE_SECONDS = env.int("ANALYTICS_LIVE_CACHE_SECONDS", default=60)
 # Restocking lead time of a product that names none (the reorder list).
 ANALYTICS_DEFAULT_LEAD_TIME_DAYS = env.int("ANALYTICS_DEFAULT_LEAD_TIME_DAYS", default=14)
+# --- Risk flags (crm/risk, issue 32; docs/risk-flags.md) ----------------------------------------
+# How often the flags are recomputed. A customer or delivery address is flagged from this many
+# refused cash-on-delivery parcels, or bounced e-checks; from this many declined card attempts
+# within the last RISK_DECLINED_CARDS_DAYS days; or when more than the given percentage of their
+# orders (at least RISK_RATIO_MIN_ORDERS of them) were cancelled by them / returned.
+RISK_FLAGS_REFRESH_EVERY_SECONDS = env.int("RISK_FLAGS_REFRESH_EVERY_SECONDS", default=3600)
+RISK_REFUSED_COD_MIN = env.int("RISK_REFUSED_COD_MIN", default=1)
+RISK_BOUNCED_ECHECK_MIN = env.int("RISK_BOUNCED_ECHECK_MIN", default=1)
+RISK_DECLINED_CARDS_MIN = env.int("RISK_DECLINED_CARDS_MIN", default=3)
+RISK_DECLINED_CARDS_DAYS = env.int("RISK_DECLINED_CARDS_DAYS", default=7)
+RISK_RATIO_MIN_ORDERS = env.int("RISK_RATIO_MIN_ORDERS", default=4)
+RISK_CANCEL_RATIO_PERCENT = env.int("RISK_CANCEL_RATIO_PERCENT", default=50)
+RISK_RETURN_RATIO_PERCENT = env.int("RISK_RETURN_RATIO_PERCENT", default=50)
+# The newest flags risk_summary() returns (the dashboard's panel).
+RISK_SUMMARY_ROWS = env.int("RISK_SUMMARY_ROWS", default=10)
+# Hide cash on delivery at checkout from a customer with a live risk flag (payments/risk.py).
+PAYMENTS_HIDE_COD_FOR_FLAGGED = env.bool("PAYMENTS_HIDE_COD_FOR_FLAGGED", default=False)
 # --- Consented tracking (crm/tracking, issue 31) -------------------------------------------------
 # Raw events are kept this many days (then only the daily counts stay); events one visitor's
 # browser may send per minute; how often the daily counts are recounted and old rows deleted.

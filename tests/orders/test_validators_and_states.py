@@ -3,7 +3,7 @@ import random
 import pytest
 
 from orders.geo import province_name
-from orders.states import TRANSITIONS, OrderStatus, can_transition
+from orders.states import REFUSED_ONLY, TRANSITIONS, OrderStatus, can_transition
 from orders.validators import is_valid_tckn, is_valid_vkn
 
 
@@ -42,7 +42,10 @@ def test_tax_number_has_exactly_one_check_digit():
 def test_orders_cannot_skip_or_leave_final_states():
     assert can_transition(OrderStatus.PENDING_PAYMENT, OrderStatus.CONFIRMED)
     assert not can_transition(OrderStatus.PENDING_PAYMENT, OrderStatus.SHIPPED)
-    assert not can_transition(OrderStatus.SHIPPED, OrderStatus.CANCELLED)
+    # On the road → cancelled only as "refused", once every parcel is back (order_transition
+    # checks the reason: tests/orders/test_refused_parcels.py); never once delivered.
+    assert can_transition(OrderStatus.SHIPPED, OrderStatus.CANCELLED)
+    assert OrderStatus.SHIPPED in REFUSED_ONLY
     assert not can_transition(OrderStatus.DELIVERED, OrderStatus.CANCELLED)
     assert TRANSITIONS[OrderStatus.CANCELLED] == frozenset()
     assert TRANSITIONS[OrderStatus.RETURNED] == frozenset()

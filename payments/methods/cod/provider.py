@@ -1,6 +1,7 @@
 """Cash on delivery: the courier collects the money, so nothing moves until delivery.
 
-Available for physical-only orders up to `COD_MAX_TOTAL`; `COD_FEE` (VAT included) is added as
+Available for physical-only orders up to `COD_MAX_TOTAL`, and not to a customer flagged as a risk
+when `PAYMENTS_HIDE_COD_FOR_FLAGGED` is on (payments/risk.py); `COD_FEE` (VAT included) is added as
 its own line. authorize accepts the order at once (payment status `cod_due`); capture records
 the cash the courier collected (the amount staff enter); nothing collected yet is voided, not
 refunded. Collected cash goes back by bank transfer to the IBAN the customer gave (the default
@@ -24,6 +25,7 @@ from ...interface import (
     ProviderResult,
 )
 from ...registry import register
+from ...risk import cod_refused_for
 from ...states import PaymentMethod, PaymentStatus
 from ..stored_value.provider import refund_to_balance
 
@@ -52,6 +54,10 @@ class CashOnDelivery:
                 False,
                 _("Cash on delivery is available for orders up to %(amount)s.")
                 % {"amount": format_money(self.max_total, context.currency)},
+            )
+        if cod_refused_for(customer_id=context.customer_id):
+            return Availability(
+                False, _("Cash on delivery is not available for this account; please pay online.")
             )
         return Availability(True)
 
