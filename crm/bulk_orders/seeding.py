@@ -2,7 +2,6 @@
 tab orders into tabs, then write everything in batches of bulk inserts in one transaction."""
 
 import gc
-import importlib.util
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, fields
@@ -299,15 +298,9 @@ def _batch(plans: list[Plan], carriers: list, t: Tables, seeded: Seeded) -> None
 
 
 def _rollups_rebuild() -> str:
-    """The analytics rollups rebuilt from scratch, when that module exists (issue 32)."""
-    if importlib.util.find_spec("crm.analytics") is None:
-        return ""
-    if importlib.util.find_spec("crm.analytics.rollups") is None:
-        return ""
-    from crm.analytics import rollups
+    """The analytics rollups rebuilt from scratch (`rebuild_analytics`): the seeded days are
+    closed days the periodic jobs would not revisit."""
+    from crm.analytics.rollups import analytics_rebuild
 
-    rebuild = getattr(rollups, "rollups_rebuild", None) or getattr(rollups, "rebuild_all", None)
-    if rebuild is None:
-        return ""
-    rebuild()
-    return "rebuilt"
+    done = analytics_rebuild()
+    return f"{len(done)} periods"

@@ -172,12 +172,12 @@ def _tell(plan: Plan, rng: random.Random, clock: Clock) -> None:
     if method in (M.CARD, M.WALLET):
         roll = rng.random()
         if roll < 0.05:  # never paid: expired when its hour was up
-            story.cancel(
-                CancelReason.EXPIRED, plan.expires_at, "Payment was not completed in time."
-            )
+            note = gettext_noop("Payment was not completed in time.")
+            story.cancel(CancelReason.EXPIRED, plan.expires_at, note)
             return
         if roll < 0.09 and story.money("failure", t0 + minutes(1, 3, rng), total, "Declined."):
-            story.cancel(CancelReason.PAYMENT_FAILED, t0 + minutes(4, 9, rng), "Payment failed.")
+            note = gettext_noop("Payment failed.")
+            story.cancel(CancelReason.PAYMENT_FAILED, t0 + minutes(4, 9, rng), note)
             return
         story.money("capture", accepted_at, total)
     elif method == M.STORED_VALUE:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from catalog.models import PriceHistory
 from crm.bulk_orders import seed_orders
 from crm.bulk_orders.shape import SPAN_DAYS, Clock, habit_of
-from crm.models import CustomerStats
+from crm.models import CustomerStats, SalesDaily
 from orders.models import Order, OrderEvent, OrderLine, Return, ReturnLine, Shipment, ShipmentLine
 from payments.models import (
     BalanceEntry,
@@ -67,6 +67,7 @@ def test_it_writes_orders_with_everything_behind_them_and_says_it_bypasses_the_s
     statuses = set(orders.values_list("status", flat=True))
     assert {"delivered", "cancelled"} <= statuses
     assert CustomerStats.objects.filter(user__orders__in=orders).distinct().count() >= 1
+    assert SalesDaily.objects.filter(accepted__gt=0).exists()  # the rollups were rebuilt
 
 
 @pytest.fixture
