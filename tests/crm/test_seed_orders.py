@@ -307,3 +307,18 @@ def test_without_a_catalog_it_says_what_is_missing():
 
     with pytest.raises(CommandError, match="seed a catalog first"):
         _seed(orders=5, customers=1)
+
+
+def test_a_row_pointing_at_nothing_is_refused():
+    """The bulk writer's own check of every foreign key (its triggers may be off for speed)."""
+    from django.db import IntegrityError
+
+    from crm.bulk_orders.rows import Tables
+
+    now = timezone.now()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        tables = Tables([OrderEvent], now)
+        tables[OrderEvent].add(order_id=10**9, to_status="confirmed", created_at=now)
+        tables.finish()
+        OrderEvent.objects.count()  # the database's own check, when the triggers stayed on
+        transaction.get_connection().check_constraints()
