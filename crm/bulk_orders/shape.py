@@ -67,9 +67,8 @@ def habit_of(seed: int, index: int) -> Habit:
             break
         roll -= candidate[1]
     name, _share, rate, lapse = kind
-    # More customers join later as the shop grows (density rising with time).
-    first = int(SPAN_DAYS * rng.random() ** 0.7)
-    first = min(first, SPAN_DAYS - 7)
+    # Half were customers before the two years began; the others joined along the way.
+    first = 0 if rng.random() < 0.5 else min(int(SPAN_DAYS * rng.random()), SPAN_DAYS - 7)
     last = SPAN_DAYS
     if rng.random() < lapse and SPAN_DAYS - first > 120:
         last = first + int((SPAN_DAYS - first) * rng.uniform(0.15, 0.6))

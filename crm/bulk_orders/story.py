@@ -45,7 +45,7 @@ LINE_COUNTS = (1, 1, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4)
 QUANTITIES = (1, 1, 1, 1, 2, 2, 3)
 # (weight, carrier's transit days min, max): a fast, a middling and a slow carrier.
 CARRIER_WEIGHTS = (45, 35, 20)
-TRANSIT_DAYS = ((1, 2), (1, 3), (2, 5))
+TRANSIT_DAYS = ((1, 2), (1, 3), (1, 4))
 REASONS = [
     (30, ReturnReason.WRONG_SIZE),
     (24, ReturnReason.CHANGED_MIND),
