@@ -133,7 +133,8 @@ def seed_orders(
     # Many customers: one full pass (set-based) is quicker than naming each of them.
     seeded.stats_rows = customer_stats_refresh(user_ids=ids if len(ids) <= 1000 else None)
     say("customer figures refreshed")
-    seeded.rollups = _rollups_rebuild()
+    if seeded.orders:  # a rerun that added nothing changed no day
+        seeded.rollups = _rollups_rebuild()
     return seeded
 
 
