@@ -301,7 +301,10 @@ def _refused(plan: Plan, story: Story, rng: random.Random, out: datetime) -> Non
         return
     back = at + minutes(24 * 60, 3 * 24 * 60, rng)
     if story.parcel("returned", back, gettext_noop("Returned to sender.")):
-        story.cancel(CancelReason.REFUSED, back, note)
+        # As orders.services.fulfilment cancels it once every parcel came back.
+        story.cancel(
+            CancelReason.REFUSED, back, gettext_noop("Every parcel was returned to sender.")
+        )
         story.money("void", back, plan.total)
 
 
