@@ -5,7 +5,7 @@ statements; the bar is under one second cold on this 2-core machine.
 Part of `make bench` (skip it with BENCH_DASHBOARD=0); alone, in an environment run.sh would
 prepare (production settings, PostgreSQL): `python bench/dashboard.py`. It seeds
 `BENCH_DASHBOARD_ORDERS` (default 100,000) orders for `BENCH_DASHBOARD_CUSTOMERS` (20,000)
-customers once with `seed_orders` (seed 32; a rerun adds nothing), rebuilds the rollups and the
+customers once with `seed_orders` (seed 32; a rerun adds nothing; it rebuilds the rollups), the
 RFM groups when the seeding added orders, runs VACUUM ANALYZE, then renders
 `/admin/crm/dashboard/` in process BENCH_DASHBOARD_RUNS times (default 7) with the panel cache
 emptied before each (cold) and as many times after (warm): median and slowest of each.
@@ -59,9 +59,10 @@ def seed() -> dict:
     from payments.models import PaymentEvent
     from shop.models import User
 
-    seeded = seed_orders(orders=ORDERS, customers=CUSTOMERS, seed=SEED)
-    if seeded.orders or not rollup_version():
+    seeded = seed_orders(orders=ORDERS, customers=CUSTOMERS, seed=SEED)  # rebuilds the rollups
+    if not rollup_version():
         analytics_rebuild()
+    if seeded.orders:
         rfm_refresh()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
