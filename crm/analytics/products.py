@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from catalog.models import Category, PriceHistory, Product, ProductKind, ProductStatus, Variant
+from catalog.models import Category, PriceHistory, Product, ProductKind, ProductStatus
 from shop.dates import days_between
 from shop.money import ZERO, to_money
 
@@ -213,48 +213,48 @@ class ProductSales:
 
 
 def product_sales(period: Period, *, stock: bool = False) -> list[ProductSales]:
-    """Units, orders and line revenue per product over the period (closed days from the rollup
-    aggregated in a subquery, today live), for every product that sold and every active
-    physical product (zero sales included); with `stock`, the units not allocated to orders
-    now. One query, two with today."""
+    """Units, orders and line revenue per product over the period, for every product that sold
+    and every active physical product (zero sales included); with `stock`, the units not
+    allocated to orders now. The closed days' sums in one grouped query over the rollup, the
+    products (names, stock) in another, today live in a third: grouped queries, never one
+    subquery per product (10,000 subplans cost more to plan and compile than to run)."""
     today = {row.product_id: row for row in _today(period)}
-    end = period.closed_end
-    annotations: dict[str, Any] = {
-        field: _rollup_sum(field, period.start, end) for field in ("units", "orders", "revenue")
-    }
-    if stock:
-        free = (
-            Variant.objects.filter(product_id=OuterRef("pk"))
-            .values("product_id")
-            .annotate(free=Sum(F("on_hand") - F("allocated")))
-            .values("free")
-        )
-        annotations["stock"] = Coalesce(Subquery(free), Value(0), output_field=IntegerField())
-    found = (
-        Product.objects.annotate(label=translated("name"), **annotations)
-        .filter(
-            Q(units__gt=0)
-            | Q(status=ProductStatus.ACTIVE, kind=ProductKind.PHYSICAL)
-            | Q(pk__in=list(today))
-        )
-        .values("pk", "label", "kind", "status", *annotations)
-        .order_by()
+    closed_days = ProductSalesDaily.objects.filter(
+        day__gte=period.start, day__lte=period.closed_end
     )
-    rows = []
-    for found_row in found:
-        live = today.get(found_row["pk"])
-        rows.append(
-            ProductSales(
-                pk=found_row["pk"],
-                name=found_row["label"],
-                kind=found_row["kind"],
-                status=found_row["status"],
-                units=found_row["units"] + (live.units if live else 0),
-                orders=found_row["orders"] + (live.orders if live else 0),
-                revenue=to_money(found_row["revenue"]) + (live.revenue if live else ZERO),
-                stock=found_row.get("stock", 0),
-            )
+    sums = {
+        product_id: (units, orders, to_money(revenue))
+        for product_id, units, orders, revenue in closed_days.values("product_id")
+        .annotate(units=Sum("units"), orders=Sum("orders"), revenue=Sum("revenue"))
+        .values_list("product_id", "units", "orders", "revenue")
+        .order_by()
+    }
+    products = Product.objects.filter(
+        Q(status=ProductStatus.ACTIVE, kind=ProductKind.PHYSICAL)
+        | Q(pk__in=closed_days.values("product_id"))
+        | Q(pk__in=list(today))
+    )
+    fields = ["pk", "label", "kind", "status"]
+    if stock:
+        products = products.annotate(
+            stock=Coalesce(Sum(F("variants__on_hand") - F("variants__allocated")), 0)
         )
+        fields.append("stock")
+    rows = []
+    nothing = (0, 0, ZERO)
+    for pk, label, kind, status, *in_stock in (
+        products.annotate(label=translated("name")).values_list(*fields).order_by()
+    ):
+        units, orders, revenue = sums.get(pk, nothing)
+        live = today.get(pk)
+        if live is not None:
+            units, orders, revenue = (
+                units + live.units,
+                orders + live.orders,
+                revenue + live.revenue,
+            )
+        stocked = in_stock[0] if in_stock else 0
+        rows.append(ProductSales(pk, label, kind, status, units, orders, revenue, stocked))
     return rows
 
 
