@@ -6,17 +6,13 @@ ProductSalesDaily, today live from the order lines, grouped by the rollup's own 
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import (
-    DecimalField,
     F,
-    IntegerField,
     OuterRef,
     Q,
     Subquery,
     Sum,
-    Value,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -39,22 +35,7 @@ FUNNEL_ROWS = 20
 PRICE_CHANGES = 20
 # Days before and after a price change whose units per day are compared.
 WINDOW_DAYS = 28
-MONEY = DecimalField(max_digits=14, decimal_places=2)
 TRAIL = " › "
-
-
-def _rollup_sum(field: str, start: date, end: date, *, by: str = "product_id") -> Coalesce:
-    """Σ `field` of the ProductSalesDaily rows of the outer product (or category, `by`) on the
-    days `start`..`end`; 0 without rows."""
-    rows = (
-        ProductSalesDaily.objects.filter(**{by: OuterRef("pk")}, day__gte=start, day__lte=end)
-        .values(by)
-        .annotate(total=Sum(field))
-        .values("total")
-    )
-    if field.startswith("revenue"):
-        return Coalesce(Subquery(rows), Value(ZERO), output_field=MONEY)
-    return Coalesce(Subquery(rows), Value(0), output_field=IntegerField())
 
 
 def _today(period: Period) -> list[ProductSalesDaily]:
@@ -96,33 +77,41 @@ class CategorySales:
 def sales_by_category(period: Period) -> PanelData:
     """Booked line revenue, units and orders per top-level category (its subcategories rolled
     up into it), and per category on its own: closed days from the rollup, today live."""
-    end = period.closed_end
-    annotations: dict[str, Any] = {
-        field: _rollup_sum(field, period.start, end, by="category_id")
-        for field in ("units", "orders", "revenue", "revenue_vat")
+    now = Q(day__gte=period.start, day__lte=period.closed_end)
+    sums_of: dict[str, Sum] = {
+        "total_units": Sum("units", filter=now, default=0),
+        "total_orders": Sum("orders", filter=now, default=0),
+        "total_revenue": Sum("revenue", filter=now, default=ZERO),
+        "total_revenue_vat": Sum("revenue_vat", filter=now, default=ZERO),
     }
+    days = now
     if period.compared:
         compare_end = min(period.compare_end, period.today - timedelta(days=1))
-        annotations["compare"] = _rollup_sum(
-            "revenue", period.compare_start, compare_end, by="category_id"
-        )
-    else:
-        annotations["compare"] = Value(ZERO, output_field=MONEY)
-    found = Category.objects.annotate(label=translated("name"), **annotations).values(
-        "pk", "path", "label", *annotations
-    )
+        before = Q(day__gte=period.compare_start, day__lte=compare_end)
+        sums_of["total_compare"] = Sum("revenue", filter=before, default=ZERO)
+        days = now | before
+    # One pass over the rollup's rows of both periods, grouped by category.
+    sums = {
+        found["category_id"]: found
+        for found in ProductSalesDaily.objects.filter(days)
+        .values("category_id")
+        .annotate(**sums_of)
+        .order_by()
+    }
+    live_rows = _today(period)
     own: dict[int, CategorySales] = {}
-    for row in found:
-        own[row["pk"]] = CategorySales(
-            path=row["path"],
-            name=row["label"],
-            units=row["units"],
-            orders=row["orders"],
-            revenue=to_money(row["revenue"]),
-            revenue_vat=to_money(row["revenue_vat"]),
-            compare=to_money(row["compare"]),
-        )
-    for live in _today(period):
+    for pk, path, label in Category.objects.annotate(label=translated("name")).values_list(
+        "pk", "path", "label"
+    ):
+        found = sums.get(pk)
+        own[pk] = CategorySales(path=path, name=label)
+        if found:
+            own[pk].units = found["total_units"]
+            own[pk].orders = found["total_orders"]
+            own[pk].revenue = to_money(found["total_revenue"])
+            own[pk].revenue_vat = to_money(found["total_revenue_vat"])
+            own[pk].compare = to_money(found.get("total_compare", ZERO))
+    for live in live_rows:
         if live.category_id in own:
             own[live.category_id].add(
                 CategorySales("", "", live.units, live.orders, live.revenue, live.revenue_vat)

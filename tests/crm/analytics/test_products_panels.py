@@ -398,7 +398,7 @@ def test_a_price_change_shows_the_units_a_day_before_and_after_it():
 # --- query counts --------------------------------------------------------------------------------
 
 QUERIES = {
-    "sales.categories": 2,
+    "sales.categories": 3,
     "products.sellers": 3,
     "products.sell_through": 3,
     "products.funnel": 3,
