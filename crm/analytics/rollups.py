@@ -284,6 +284,12 @@ def _product_rows(first: date, last: date, now) -> list[ProductSalesDaily]:
     ]
 
 
+def product_rows(first: date, last: date, now: datetime | None = None) -> list[ProductSalesDaily]:
+    """ProductSalesDaily rows (unsaved) of the shop days `first`..`last`, grouped in one query
+    exactly as the refresh groups them: the dashboard reads today's from here."""
+    return _product_rows(first, last, now or timezone.now())
+
+
 def _monthly_rows(start: date, end: date, now) -> list[ProductSalesMonthly]:
     grouped = (
         ProductSalesDaily.objects.filter(day__gte=start, day__lte=end)

@@ -7,6 +7,13 @@ from . import engagement, fulfilment, returns
 from .customers import cohort_retention, new_vs_returning, repeat_rate, rfm_groups
 from .panels import Panel, register_panel
 from .predict_panels import churn_panel, cover_panel, forecast_panel, ltv_panel
+from .products import (
+    funnel,
+    price_changes,
+    sales_by_category,
+    sell_through,
+    top_and_bottom_sellers,
+)
 from .sales import sales_by_method, sales_overview, sales_today
 
 
@@ -15,6 +22,29 @@ def register() -> None:
         Panel("sales.overview", "sales", _("Revenue and orders"), sales_overview, order=10),
         Panel("sales.today", "sales", _("Today so far"), sales_today, order=15, live=True),
         Panel("sales.methods", "sales", _("By payment method"), sales_by_method, order=20),
+        Panel("sales.categories", "sales", _("By category"), sales_by_category, order=30),
+        Panel(
+            "products.sellers",
+            "products",
+            _("Top and bottom sellers"),
+            top_and_bottom_sellers,
+            order=10,
+        ),
+        Panel("products.sell_through", "products", _("Sell-through"), sell_through, order=20),
+        Panel(
+            "products.funnel",
+            "products",
+            _("Product funnel: views, cart, orders"),
+            funnel,
+            order=40,
+        ),
+        Panel(
+            "products.price_changes",
+            "products",
+            _("Price changes and units sold"),
+            price_changes,
+            order=50,
+        ),
         Panel("customers.new", "customers", _("New and returning"), new_vs_returning, order=10),
         Panel("customers.repeat", "customers", _("Repeat rate"), repeat_rate, order=20),
         Panel("customers.cohorts", "customers", _("Cohort retention"), cohort_retention, order=30),
@@ -25,7 +55,7 @@ def register() -> None:
             "products",
             _("Days of cover and reorder"),
             cover_panel,
-            order=50,
+            order=30,
             live=True,
         ),
         Panel(

@@ -1,19 +1,15 @@
-"""Reads of consented tracking: the product funnel from the daily rollup, a customer's rows."""
+"""Reads of consented tracking: the product funnel from the daily counts, a customer's rows."""
 
 import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
-from orders.models import OrderLine
-from orders.states import OrderStatus
-
-from ..models import EventKind, TrackingDaily, TrackingEvent
-
-# Orders that never counted as a purchase: not accepted by their payment method yet, or cancelled.
-NOT_PURCHASED = (OrderStatus.PENDING_PAYMENT, OrderStatus.CANCELLED)
+from ..analytics.names import translated
+from ..analytics.rollups import product_rows
+from ..models import EventKind, ProductSalesDaily, TrackingDaily, TrackingEvent
 
 
 @dataclass(frozen=True)
@@ -21,45 +17,56 @@ class FunnelRow:
     product_id: int
     views: int  # product page views by consenting visitors
     carts: int  # adds to cart by consenting visitors
-    orders: int  # orders (by anyone) that bought it
+    orders: int  # accepted orders (by anyone) that bought it
+    name: str = ""  # in the active language
 
 
-def product_funnel(*, since: datetime.date, until: datetime.date) -> list[FunnelRow]:
-    """Views → cart → purchase per product over the days `since`..`until` (both included, shop
-    time): views and adds from the daily rollup, orders from the order lines; most viewed
-    first. Two grouped queries."""
-    counts = (
-        TrackingDaily.objects.filter(
-            kind__in=[EventKind.PRODUCT_VIEW, EventKind.ADD_TO_CART],
-            day__gte=since,
-            day__lte=until,
-            product__isnull=False,
-        )
-        .values("product_id")
+def product_funnel(
+    *, since: datetime.date, until: datetime.date, today: datetime.date | None = None
+) -> list[FunnelRow]:
+    """Views → cart → purchase per product viewed or added to a cart over the shop days
+    `since`..`until` (both included), most viewed first, with the product's name. Views and
+    adds come from the daily tracking counts, orders from the product sales rollup for the
+    days before today and live from today's order lines (the dashboard's rule): grouped
+    queries, two (three with today)."""
+    today = today or timezone.localdate()
+    live = {}
+    if since <= today <= until:
+        live = {row.product_id: row.orders for row in product_rows(today, today)}
+    counted = TrackingDaily.objects.filter(
+        kind__in=[EventKind.PRODUCT_VIEW, EventKind.ADD_TO_CART],
+        day__gte=since,
+        day__lte=until,
+        product__isnull=False,
+    )
+    tracked = (
+        counted.values("product_id", label=translated("product__name"))
         .annotate(
             views=Sum("events", filter=Q(kind=EventKind.PRODUCT_VIEW), default=0),
             carts=Sum("events", filter=Q(kind=EventKind.ADD_TO_CART), default=0),
         )
         .order_by()
     )
-    start = timezone.make_aware(datetime.datetime.combine(since, datetime.time()))
-    end = timezone.make_aware(
-        datetime.datetime.combine(until + datetime.timedelta(days=1), datetime.time())
-    )
-    bought = (
-        OrderLine.objects.filter(order__placed_at__gte=start, order__placed_at__lt=end)
-        .exclude(order__status__in=NOT_PURCHASED)
+    sold = dict(
+        ProductSalesDaily.objects.filter(
+            day__gte=since,
+            day__lte=min(until, today - datetime.timedelta(days=1)),
+        )
         .values("product_id")
-        .annotate(orders=Count("order_id", distinct=True))
+        .annotate(orders=Sum("orders"))
+        .values_list("product_id", "orders")
         .order_by()
     )
-    rows: dict[int, dict[str, int]] = {}
-    for row in counts:
-        rows[row["product_id"]] = {"views": row["views"], "carts": row["carts"], "orders": 0}
-    for row in bought:
-        rows.setdefault(row["product_id"], {"views": 0, "carts": 0, "orders": 0})
-        rows[row["product_id"]]["orders"] = row["orders"]
-    funnel = [FunnelRow(product_id=pk, **figures) for pk, figures in rows.items()]
+    funnel = [
+        FunnelRow(
+            product_id=row["product_id"],
+            views=row["views"],
+            carts=row["carts"],
+            orders=(sold.get(row["product_id"]) or 0) + live.get(row["product_id"], 0),
+            name=row["label"],
+        )
+        for row in tracked
+    ]
     funnel.sort(key=lambda row: (-row.views, -row.carts, -row.orders, row.product_id))
     return funnel
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from crm.analytics.rollups import analytics_refresh
 from crm.models import EventKind, TrackingDaily, TrackingEvent
 from crm.tracking.selectors import FunnelRow, product_funnel
 from crm.tracking.services import tracking_prune, tracking_rollup
@@ -104,7 +105,7 @@ def test_the_jobs_are_scheduled():
     assert PERIODIC_JOBS["tracking-prune"] == ("crm.tracking_prune", "TRACKING_PRUNE_EVERY_SECONDS")
 
 
-def test_the_product_funnel_reads_views_and_adds_from_the_counts_and_orders_from_the_lines():
+def test_the_product_funnel_reads_views_and_adds_from_the_counts_and_orders_from_the_rollup():
     shipping_setup()
     tea, coffee = stocked_variant(), stocked_variant()
     for hour in (9, 10, 11):
@@ -114,11 +115,17 @@ def test_the_product_funnel_reads_views_and_adds_from_the_counts_and_orders_from
     _event(_at(9, 12), kind=EventKind.PRODUCT_VIEW, product=coffee.product)  # outside the period
     bought = place(cart_with((tea, 1)))
     cancelled = place(cart_with((tea, 1), (coffee, 1)))
+    today = place(cart_with((coffee, 2)))
     Order.objects.filter(pk=bought.pk).update(status="confirmed", placed_at=_at(3, 9))
     Order.objects.filter(pk=cancelled.pk).update(status="cancelled", placed_at=_at(3, 9))
-    with time_machine.travel(_at(10, 1)):
+    Order.objects.filter(pk=today.pk).update(status="confirmed", placed_at=_at(7, 9))
+    with time_machine.travel(_at(7, 12)):
         tracking_rollup()
-    assert product_funnel(since=date(2027, 3, 1), until=date(2027, 3, 7)) == [
-        FunnelRow(product_id=tea.product_id, views=3, carts=1, orders=1),
-        FunnelRow(product_id=coffee.product_id, views=1, carts=0, orders=0),
+        analytics_refresh(first=date(2027, 3, 1), last=date(2027, 3, 6))
+        funnel = product_funnel(since=date(2027, 3, 1), until=date(2027, 3, 7))
+    assert funnel == [  # closed days from the sales rollup, today's order read live
+        FunnelRow(product_id=tea.product_id, views=3, carts=1, orders=1, name=tea.product.name),
+        FunnelRow(
+            product_id=coffee.product_id, views=1, carts=0, orders=1, name=coffee.product.name
+        ),
     ]
