@@ -25,6 +25,11 @@ else:
     # pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
     if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
         DATABASES["default"].setdefault("OPTIONS", {}).update(POSTGRES_PREPARED)
+    # PostgreSQL's JIT compiles a query whose estimated cost is high: the dashboard's grouped
+    # reads over 100,000 orders spent 0.2–1.4 s compiling for a 20–300 ms run. The shop's queries
+    # are short; compiling never pays here. DATABASE_JIT=true gives it back.
+    if not env.bool("DATABASE_JIT", default=False):
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

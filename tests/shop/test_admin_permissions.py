@@ -199,6 +199,10 @@ def _payloads(shop: dict[str, object]) -> dict[str, tuple[dict[str, str], list[d
             [{"step": "cancelled"}, {"step": "preparing"}, {"step": "delivered"}],
         ),
         "orders_order_invoice": ({"pk": paid.pk}, [{}]),
+        "orders_order_parcel_returned": (
+            {"pk": order_return.order_id, "shipment_pk": order_return.order.shipments.first().pk},
+            [{}],
+        ),
         "orders_order_ship": (
             {},
             [{f"carrier-{packed.pk}": str(carrier.pk), f"tracking-{packed.pk}": "YK1"}],
