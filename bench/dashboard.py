@@ -5,8 +5,8 @@ statements; the bar is under one second cold on this 2-core machine.
 Part of `make bench` (skip it with BENCH_DASHBOARD=0); alone, in an environment run.sh would
 prepare (production settings, PostgreSQL): `python bench/dashboard.py`. It seeds
 `BENCH_DASHBOARD_ORDERS` (default 100,000) orders for `BENCH_DASHBOARD_CUSTOMERS` (20,000)
-customers once with `seed_orders` (seed 32; a rerun adds nothing; it rebuilds the rollups), refreshes
-the RFM groups when the seeding added orders, runs VACUUM ANALYZE, then renders
+customers once with `seed_orders` (seed 32; a rerun adds nothing; it rebuilds the rollups),
+refreshes the RFM groups when the seeding added orders, runs VACUUM ANALYZE, then renders
 `/admin/crm/dashboard/` in process BENCH_DASHBOARD_RUNS times (default 7) with the panel cache
 emptied before each (cold) and as many times after (warm): median and slowest of each.
 """
