@@ -51,8 +51,13 @@ class ProfileForm(forms.ModelForm):
 class ReportRangeForm(forms.Form):
     """The dates a staff report covers (both included)."""
 
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    # A date input takes its value as YYYY-MM-DD, whatever the page's language.
+    start = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def clean(self) -> dict:
         data = super().clean()
