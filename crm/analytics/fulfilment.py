@@ -175,7 +175,7 @@ def time_to_deliver(period: Period) -> PanelData:
 
 def on_time(period: Period) -> PanelData:
     """Parcels delivered in the dates by the promised day, in all, per carrier and per shipping
-    method (orders.selectors.promises.on_time_report: three queries)."""
+    method (orders.selectors.promises.on_time_report: one query)."""
     report = on_time_report(start=period.start, end=period.end)
     columns = [
         Column("label", _("Carrier")),
