@@ -28,7 +28,7 @@ from orders.models import Order, Shipment, ShipmentEvent
 from orders.selectors.promises import NOT_SHIPPED, on_time_report
 from orders.states import ShipmentStatus
 from shop.dates import days_between
-from shop.stats import Spread, span_percentiles
+from shop.stats import Spread, span_percentile_sets
 
 from .panels import Chart, Column, Figure, PanelData, Period, Table
 from .rollups import zone
@@ -73,16 +73,14 @@ def _span_panel(
     period: Period, parcels: QuerySet, field: str, span: object, unit: Decimal, labels: dict
 ) -> PanelData:
     """Median and p90 of `span` over `parcels` whose `field` falls in the period (and its
-    comparison), in all and per carrier: two queries."""
+    comparison), in all and per carrier: one query (grouping sets)."""
     wanted, which = in_period(field, period)
-    rows = parcels.filter(wanted).annotate(which=which)
-    overall = span_percentiles(rows, span=span, by=("which",))
-    since, until = days_between(period.start, period.end)
-    carriers = span_percentiles(
-        parcels.filter(**{f"{field}__gte": since, f"{field}__lt": until}),
+    overall, by_carrier = span_percentile_sets(
+        parcels.filter(wanted).annotate(which=which),
         span=span,
-        by=("carrier_id", "carrier__name"),
+        sets=[("which",), ("which", "carrier_id", "carrier__name")],
     )
+    carriers = {key[1:]: spread for key, spread in by_carrier.items() if key[0] == NOW}
     now = overall.get((NOW,), Spread(0, None, None))
     before = overall.get((BEFORE,), Spread(0, None, None)) if period.compared else None
 
