@@ -11,12 +11,12 @@ from django.db.models import (
     CharField,
     Count,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
     Window,
@@ -28,7 +28,7 @@ from orders.models import Order, Shipment, ShipmentEvent
 from orders.selectors.promises import NOT_SHIPPED, on_time_report
 from orders.states import ShipmentStatus
 from shop.dates import days_between
-from shop.stats import Spread, span_percentiles
+from shop.stats import Spread, span_percentile_sets
 
 from .panels import Chart, Column, Figure, PanelData, Period, Table
 from .rollups import zone
@@ -60,29 +60,35 @@ def _of(spread: Spread | None, name: str) -> float | int | None:
     return None if spread is None else getattr(spread, name)
 
 
+def of_order(field: str) -> Subquery:
+    """The parcel's order's `field`, read through the order's primary key: a probe for each
+    parcel in the dates rather than a pass over every order."""
+    return Subquery(Order.objects.filter(pk=OuterRef("order_id")).order_by().values(field))
+
+
 def first_parcels() -> QuerySet[Shipment]:
-    """Each order's first parcel (by the time it shipped, then by id)."""
-    earlier = Shipment.objects.filter(order=OuterRef("order")).filter(
-        Q(shipped_at__lt=OuterRef("shipped_at"))
-        | Q(shipped_at=OuterRef("shipped_at"), pk__lt=OuterRef("pk"))
+    """Each order's first parcel (by the time it shipped, then by id), looked up through the
+    order's parcels for each parcel asked about."""
+    first = (
+        Shipment.objects.filter(order=OuterRef("order_id"))
+        .order_by("shipped_at", "pk")
+        .values("pk")[:1]
     )
-    return Shipment.objects.filter(~Exists(earlier))
+    return Shipment.objects.filter(pk=Subquery(first))
 
 
 def _span_panel(
     period: Period, parcels: QuerySet, field: str, span: object, unit: Decimal, labels: dict
 ) -> PanelData:
     """Median and p90 of `span` over `parcels` whose `field` falls in the period (and its
-    comparison), in all and per carrier: two queries."""
+    comparison), in all and per carrier: one query (grouping sets)."""
     wanted, which = in_period(field, period)
-    rows = parcels.filter(wanted).annotate(which=which)
-    overall = span_percentiles(rows, span=span, by=("which",))
-    since, until = days_between(period.start, period.end)
-    carriers = span_percentiles(
-        parcels.filter(**{f"{field}__gte": since, f"{field}__lt": until}),
+    overall, by_carrier = span_percentile_sets(
+        parcels.filter(wanted).annotate(which=which),
         span=span,
-        by=("carrier_id", "carrier__name"),
+        sets=[("which",), ("which", "carrier_id", "carrier__name")],
     )
+    carriers = {key[1:]: spread for key, spread in by_carrier.items() if key[0] == NOW}
     now = overall.get((NOW,), Spread(0, None, None))
     before = overall.get((BEFORE,), Spread(0, None, None)) if period.compared else None
 
@@ -131,7 +137,7 @@ def _span_panel(
 def time_to_ship(period: Period) -> PanelData:
     """Hours from placement to the order's first parcel leaving, for orders whose first parcel
     shipped in the dates; per carrier of that parcel."""
-    span = ExpressionWrapper(F("shipped_at") - F("order__placed_at"), output_field=DurationField())
+    span = ExpressionWrapper(F("shipped_at") - of_order("placed_at"), output_field=DurationField())
     return _span_panel(
         period,
         first_parcels(),
@@ -153,7 +159,7 @@ def time_to_ship(period: Period) -> PanelData:
 def time_to_deliver(period: Period) -> PanelData:
     """Days from placement to each parcel's delivery, for parcels delivered in the dates."""
     span = ExpressionWrapper(
-        F("delivered_at") - F("order__placed_at"), output_field=DurationField()
+        F("delivered_at") - of_order("placed_at"), output_field=DurationField()
     )
     return _span_panel(
         period,
@@ -175,7 +181,7 @@ def time_to_deliver(period: Period) -> PanelData:
 
 def on_time(period: Period) -> PanelData:
     """Parcels delivered in the dates by the promised day, in all, per carrier and per shipping
-    method (orders.selectors.promises.on_time_report: three queries)."""
+    method (orders.selectors.promises.on_time_report: one query)."""
     report = on_time_report(start=period.start, end=period.end)
     columns = [
         Column("label", _("Carrier")),
@@ -282,16 +288,12 @@ def late_shipments(period: Period) -> PanelData:
     )
     since, until = days_between(period.start, period.end)
     delivered = list(
-        Shipment.objects.filter(
-            delivered_at__gte=since, delivered_at__lt=until, order__promised_to__isnull=False
-        )
-        .annotate(day=TruncDate("delivered_at", tzinfo=zone()))
-        .filter(day__gt=F("order__promised_to"))
-        .annotate(late_count=everything)
-        .order_by("order__promised_to", "pk")
-        .values("late_count", "order__number", "carrier__name", "order__promised_to", "day")[
-            :LATE_LISTED
-        ]
+        Shipment.objects.filter(delivered_at__gte=since, delivered_at__lt=until)
+        .annotate(day=TruncDate("delivered_at", tzinfo=zone()), promised=of_order("promised_to"))
+        .filter(promised__isnull=False, day__gt=F("promised"))
+        .annotate(late_count=everything, number=of_order("number"))
+        .order_by("promised", "pk")
+        .values("late_count", "number", "carrier__name", "promised", "day")[:LATE_LISTED]
     )
     statuses = dict(Order._meta.get_field("status").choices)
     not_shipped = unshipped[0]["late_count"] if unshipped else 0
@@ -334,11 +336,11 @@ def late_shipments(period: Period) -> PanelData:
                 ],
                 [
                     {
-                        "order": row["order__number"],
+                        "order": row["number"],
                         "carrier": row["carrier__name"],
-                        "promised": row["order__promised_to"],
+                        "promised": row["promised"],
                         "delivered": row["day"],
-                        "days_late": _days_late(row["day"], row["order__promised_to"]),
+                        "days_late": _days_late(row["day"], row["promised"]),
                     }
                     for row in delivered
                 ],

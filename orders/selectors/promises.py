@@ -9,8 +9,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce, DenseRank, TruncDate
 from django.utils import timezone
 
 from shop import pagecache
@@ -236,23 +236,49 @@ class OnTimeReport:
 def on_time_report(*, start: date, end: date) -> OnTimeReport:
     """Parcels delivered in the dates (both included, shop time) of orders with a promise: how
     many arrived by the promised day, in all, by carrier and by shipping method (as bought).
-    Three grouped queries; the analytics dashboard reads the same."""
+    One query grouped by carrier and method, summed here; the methods ranked by the database
+    (its collation) and the carriers in its order. The analytics dashboard reads the same."""
     first, after = days_between(start, end)
-    parcels = Shipment.objects.filter(
-        delivered_at__gte=first, delivered_at__lt=after, order__promised_to__isnull=False
-    ).annotate(day=TruncDate("delivered_at", tzinfo=_zone()))
-    counted = {
-        "delivered": Count("pk"),
-        "on_time": Count("pk", filter=Q(day__lte=F("order__promised_to"))),
-    }
 
-    def rows(field: str) -> list[OnTimeRow]:
-        grouped = parcels.values(field).annotate(**counted).order_by(field)
-        return [OnTimeRow(row[field] or "—", row["delivered"], row["on_time"]) for row in grouped]
+    def of_order(field: str) -> Func:
+        # Read through the order's primary key for each parcel in the dates: a probe each
+        # rather than a pass over every order. Wrapped so that grouping by it groups by the
+        # value, not by the order it is read from.
+        found = Order.objects.filter(pk=OuterRef("order_id")).order_by().values(field)
+        return Func(
+            Subquery(found), template="%(expressions)s", output_field=found.query.output_field
+        )
 
-    total = parcels.aggregate(**counted)
+    grouped = (
+        Shipment.objects.filter(delivered_at__gte=first, delivered_at__lt=after)
+        .annotate(
+            day=TruncDate("delivered_at", tzinfo=_zone()),
+            promised=of_order("promised_to"),
+            method=of_order("shipping_method"),
+        )
+        .filter(promised__isnull=False)
+        .values("carrier__name", "method")
+        .annotate(delivered=Count("pk"), on_time=Count("pk", filter=Q(day__lte=F("promised"))))
+        .annotate(method_rank=Window(DenseRank(), order_by=F("method").asc()))
+        .order_by("carrier__name", "method")
+    )
+    carriers: dict[str, list[int]] = {}
+    methods: dict[str, list[int]] = {}
+    total = [0, 0]
+    for row in grouped:
+        counts = (row["delivered"], row["on_time"])
+        for sums in (
+            total,
+            carriers.setdefault(row["carrier__name"], [0, 0]),
+            methods.setdefault(row["method"], [0, 0, row["method_rank"]]),
+        ):
+            sums[0] += counts[0]
+            sums[1] += counts[1]
     return OnTimeReport(
-        total=OnTimeRow("", total["delivered"], total["on_time"]),
-        by_carrier=rows("carrier__name"),
-        by_method=rows("order__shipping_method"),
+        total=OnTimeRow("", total[0], total[1]),
+        by_carrier=[OnTimeRow(name or "—", *sums) for name, sums in carriers.items()],
+        by_method=[
+            OnTimeRow(name or "—", sums[0], sums[1])
+            for name, sums in sorted(methods.items(), key=lambda item: item[1][2])
+        ],
     )

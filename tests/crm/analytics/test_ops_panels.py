@@ -437,9 +437,9 @@ def test_the_campaign_panel_reads_in_a_bounded_number_of_queries(carriers):
 
 
 PANELS = {
-    "fulfilment.ship": 2,
-    "fulfilment.deliver": 2,
-    "fulfilment.on_time": 3,
+    "fulfilment.ship": 1,
+    "fulfilment.deliver": 1,
+    "fulfilment.on_time": 1,
     "fulfilment.failed": 1,
     "fulfilment.late": 2,
     "returns.returns": 2,
