@@ -4,7 +4,8 @@ one query (two with a comparison) over the rollups. Definitions: docs/analytics.
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db import connection
+from django.db.models import Count, Q, Sum
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -108,28 +109,43 @@ def new_vs_returning(period: Period) -> PanelData:
     )
 
 
-def repeat_counts(first: date, last: date) -> tuple[int, int]:
-    """(customers, repeat customers) among those with an accepted order in the months
-    first..last touches: repeat = two or more accepted orders up to the end of last's month.
-    One query over CustomerMonth."""
-    start, end = month_of(first), month_of(last)
-    ordered = CustomerMonth.objects.filter(month__gte=start, month__lte=end).values("customer_key")
-    found = (
-        CustomerMonth.objects.filter(month__lte=end, customer_key__in=ordered)
-        .values("customer_key")
-        .annotate(orders=Sum("orders"))
-        .order_by()
-        .aggregate(
-            customers=Count("customer_key"),
-            repeat=Count("customer_key", filter=Q(orders__gte=2)),
+def repeat_counts(*ranges: tuple[date, date]) -> list[tuple[int, int]]:
+    """For each (first, last): (customers, repeat customers) among those with an accepted order
+    in the months first..last touches: repeat = two or more accepted orders up to the end of
+    last's month. One query over CustomerMonth for all the ranges: each customer's months up to
+    the latest last, grouped once by customer."""
+    months = [(month_of(first), month_of(last)) for first, last in ranges]
+    per_customer = {}
+    for index, (start, end) in enumerate(months):
+        per_customer[f"ordered_{index}"] = Count("pk", filter=Q(month__gte=start, month__lte=end))
+        per_customer[f"orders_{index}"] = Sum("orders", filter=Q(month__lte=end))
+    counted = {}
+    for index in range(len(months)):
+        ordered = Q(**{f"ordered_{index}__gt": 0})
+        counted[f"customers_{index}"] = Count("customer_key", filter=ordered)
+        counted[f"repeat_{index}"] = Count(
+            "customer_key", filter=ordered & Q(**{f"orders_{index}__gte": 2})
         )
+    found = (
+        CustomerMonth.objects.filter(month__lte=max(end for _start, end in months))
+        .values("customer_key")
+        .annotate(**per_customer)
+        .order_by()
+        .aggregate(**counted)
     )
-    return found["customers"] or 0, found["repeat"] or 0
+    return [
+        (found[f"customers_{index}"] or 0, found[f"repeat_{index}"] or 0)
+        for index in range(len(months))
+    ]
 
 
 def repeat_rate(period: Period) -> PanelData:
-    customers, repeat = repeat_counts(period.start, period.end)
-    before = repeat_counts(period.compare_start, period.compare_end) if period.compared else None
+    ranges = [(period.start, period.end)]
+    if period.compared:
+        ranges.append((period.compare_start, period.compare_end))
+    counts = repeat_counts(*ranges)
+    customers, repeat = counts[0]
+    before = counts[1] if period.compared else None
     rate = percent(repeat, customers)
     before_rate = percent(before[1], before[0]) if before else None
     figures = [
@@ -152,29 +168,45 @@ def repeat_rate(period: Period) -> PanelData:
     )
 
 
+# Each customer's months up to `last` with the first of them beside each (a window, one pass in
+# customer order over crm_customer_month_once), counted by that cohort and month from `first`.
+COHORT_SQL = """
+SELECT cohort, month, COUNT(*)
+FROM (
+    SELECT month, MIN(month) OVER (PARTITION BY customer_key) AS cohort
+    FROM {table}
+    WHERE month <= %s
+) AS months
+WHERE month >= %s AND cohort >= %s
+GROUP BY cohort, month
+"""
+
+
+def _as_date(value: date | str) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value  # SQLite: text
+
+
+def cohort_counts(first: date, last: date) -> list[tuple[date, date, int]]:
+    """(cohort, month, customers) for the months first..last: the customers whose first
+    CustomerMonth is `cohort` (from `first` on) with a row in `month`. One query."""
+    sql = COHORT_SQL.format(table=connection.ops.quote_name(CustomerMonth._meta.db_table))
+    adapt = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [adapt(last), adapt(first), adapt(first)])
+        return [
+            (_as_date(cohort), _as_date(month), customers)
+            for cohort, month, customers in cursor.fetchall()
+        ]
+
+
 def cohort_retention(period: Period) -> PanelData:
     """The last COHORTS cohorts by first-order month up to the period's last month: cohort size,
     then the share of it with an accepted order in each later month (one query)."""
     last = month_of(period.end)
     first = add_months(last, -(COHORTS - 1))
-    cohort_of = (
-        CustomerMonth.objects.filter(customer_key=OuterRef("customer_key"))
-        .order_by("month")
-        .values("month")[:1]
-    )
-    grouped = (
-        CustomerMonth.objects.filter(month__gte=first, month__lte=last)
-        .annotate(cohort=Subquery(cohort_of))
-        .filter(cohort__gte=first)
-        .values("cohort", "month")
-        .annotate(customers=Count("customer_key"))
-        .order_by()
-    )
     active: dict[tuple[date, int], int] = {}
-    for found in grouped:
-        active[(found["cohort"], months_between(found["cohort"], found["month"]))] = found[
-            "customers"
-        ]
+    for cohort, month, customers in cohort_counts(first, last):
+        active[(cohort, months_between(cohort, month))] = customers
     columns = [
         Column("cohort", _("First order in")),
         Column("size", _("Customers"), "count"),

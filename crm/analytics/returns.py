@@ -5,10 +5,20 @@ Definitions: docs/analytics.md ("Returns and cancellations panels")."""
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.utils.translation import gettext as _
 
-from orders.models import Order, OrderEvent, ReturnLine
+from orders.models import Order, OrderEvent, OrderLine, ReturnLine
 from orders.states import CancelReason, OrderStatus, ReturnReason, ReturnStatus
 from shop.dates import days_between
 
@@ -31,55 +41,77 @@ def rate(part: int | None, whole: int | None) -> Decimal | None:
     return (Decimal(100) * part / whole).quantize(Decimal("0.1"))
 
 
+# The statuses an order comes to "delivered" from again: after a turned-down return request, or
+# a step recorded on a delivered order that changes no status (orders.states: once delivered,
+# an order only goes on to a return request, and from there to returned or delivered again).
+DELIVERED_AGAIN = (OrderStatus.DELIVERED, OrderStatus.RETURN_REQUESTED)
+
+
 def first_delivered() -> QuerySet[OrderEvent]:
     """The event of each order's first delivery (an order is delivered again when a return
-    request is turned down: that does not count twice)."""
+    request is turned down: that does not count twice). Only an event that comes from a status
+    in DELIVERED_AGAIN can have an earlier delivery; those few are looked up by their order."""
     earlier = OrderEvent.objects.filter(
         order=OuterRef("order"), to_status=OrderStatus.DELIVERED
     ).filter(
         Q(created_at__lt=OuterRef("created_at"))
         | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk"))
     )
-    return OrderEvent.objects.filter(to_status=OrderStatus.DELIVERED).filter(~Exists(earlier))
+    return OrderEvent.objects.filter(to_status=OrderStatus.DELIVERED).filter(
+        ~Q(from_status__in=DELIVERED_AGAIN) | ~Exists(earlier)
+    )
 
 
 def return_rate(period: Period) -> PanelData:
     """Orders delivered in the dates with a return that counts ÷ those orders, and their units
-    returned ÷ units delivered, by reason code: two queries."""
+    returned ÷ units delivered, by reason code: two queries, each driven from the delivery
+    events in the dates (orders_event_status_at_idx)."""
     wanted, which = in_period("created_at", period)
     counted = ReturnLine.objects.filter(order_return__order=OuterRef("order")).exclude(
         order_return__status__in=NOT_RETURNED
+    )
+    # The order's units: a plain SUM (a Func, so no GROUP BY in the subquery for each order).
+    units = (
+        OrderLine.objects.filter(order=OuterRef("order"))
+        .order_by()
+        .values(units=Func("quantity", function="SUM", output_field=IntegerField()))
     )
     delivered = {
         found["which"]: found
         for found in first_delivered()
         .filter(wanted)
-        .annotate(which=which, returned=Exists(counted))
+        .annotate(which=which, returned=Exists(counted), order_units=Subquery(units))
         .values("which")
         .annotate(
             orders=Count("order_id", distinct=True),
-            units=Sum("order__lines__quantity"),
+            units=Sum("order_units"),
             returned_orders=Count("order_id", distinct=True, filter=Q(returned=True)),
         )
         .order_by()
     }
-    delivered_at = first_delivered().filter(order=OuterRef("order_return__order"))
-    wanted_returns, which_returns = in_period("delivered_at", period)
+    counts = ~Q(order__returns__status__in=NOT_RETURNED)
+    # The same delivery events, on to their orders' returns that count (an order with returns
+    # of two reasons counts under each).
     by_reason = (
-        ReturnLine.objects.exclude(order_return__status__in=NOT_RETURNED)
-        .annotate(delivered_at=Subquery(delivered_at.values("created_at")[:1]))
-        .filter(wanted_returns)
-        .annotate(which=which_returns)
-        .values("which", "order_return__reason_code")
-        .annotate(orders=Count("order_return__order_id", distinct=True), units=Sum("quantity"))
+        first_delivered()
+        .filter(wanted)
+        .filter(order__returns__lines__isnull=False)
+        .annotate(which=which)
+        .values("which", "order__returns__reason_code")
+        .annotate(
+            orders=Count("order_id", distinct=True, filter=counts),
+            units=Sum("order__returns__lines__quantity", filter=counts),
+        )
         .order_by()
     )
     reasons: dict[str, dict] = {}
     units_back = {NOW: 0, BEFORE: 0}
     for found in by_reason:
+        if not found["orders"]:
+            continue  # a reason with only returns that do not count
         units_back[found["which"]] += found["units"] or 0
         if found["which"] == NOW:
-            reasons[found["order_return__reason_code"] or ""] = found
+            reasons[found["order__returns__reason_code"] or ""] = found
     now = delivered.get(NOW, {})
     before = delivered.get(BEFORE, {})
     compared = period.compared
