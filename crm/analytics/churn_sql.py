@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -176,3 +177,17 @@ def typical_gap_seconds() -> int:
     if found is None:
         return settings.ANALYTICS_FALLBACK_GAP_DAYS * DAY
     return core.whole_seconds(found)
+
+
+TYPICAL_GAP_KEY = "analytics:typical-gap-seconds"
+
+
+def shared_typical_gap_seconds() -> int:
+    """typical_gap_seconds() for the dashboard's panels, computed once and kept
+    ANALYTICS_LIVE_CACHE_SECONDS (as long as the live panels that read it are kept), so the
+    churn and lifetime value panels of one page do not each sort every repeat customer."""
+    found = cache.get(TYPICAL_GAP_KEY)
+    if found is None:
+        found = typical_gap_seconds()
+        cache.set(TYPICAL_GAP_KEY, found, settings.ANALYTICS_LIVE_CACHE_SECONDS)
+    return found

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from shop.money import format_money
 
-from .churn_sql import typical_gap_seconds
+from .churn_sql import shared_typical_gap_seconds
 from .panels import Chart, Column, Figure, PanelData, Period, Table
 from .predict_selectors import (
     category_forecasts,
@@ -85,7 +85,7 @@ def forecast_panel(period: Period) -> PanelData:
 
 def churn_panel(period: Period) -> PanelData:
     """Customers by churn risk, the overdue list (most valuable first) and expected value."""
-    typical = typical_gap_seconds()
+    typical = shared_typical_gap_seconds()
     summary = churn_summary(typical=typical)
     overdue = overdue_customers(OVERDUE_ROWS, typical=typical)
     return PanelData(
@@ -157,7 +157,7 @@ def churn_panel(period: Period) -> PanelData:
 
 def ltv_panel(period: Period) -> PanelData:
     """Customers by lifetime value so far and by expected lifetime value."""
-    buckets = ltv_distribution()
+    buckets = ltv_distribution(typical=shared_typical_gap_seconds())
     rows = []
     for bucket in buckets:
         if bucket.low is None:

@@ -1,7 +1,8 @@
 """Top and bottom sellers, and sell-through: per product from the rollup's grouped sums, the
 products (names, stock) and today's live rows."""
 
-from dataclasses import dataclass
+import heapq
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import F, Q, Sum
@@ -27,10 +28,11 @@ class ProductSales:
     orders: int
     revenue: Decimal
     stock: int = 0
+    # units ÷ (units + stock not allocated) in per cent, worked out once (sorting reads it often).
+    sell_through: Decimal | None = field(init=False)
 
-    @property
-    def sell_through(self) -> Decimal | None:
-        return percent(self.units, self.units + max(self.stock, 0))
+    def __post_init__(self) -> None:
+        self.sell_through = percent(self.units, self.units + max(self.stock, 0))
 
 
 def product_sales(period: Period, *, stock: bool = False) -> list[ProductSales]:
@@ -104,14 +106,16 @@ def top_and_bottom_sellers(period: Period) -> PanelData:
     sold = [product for product in products if product.units > 0]
     by_units = sorted(sold, key=lambda p: (-p.units, -p.revenue, p.name, p.pk))[:TOP]
     by_revenue = sorted(sold, key=lambda p: (-p.revenue, -p.units, p.name, p.pk))[:TOP]
-    bottom = sorted(
+    # heapq.nsmallest(n, …) is sorted(…)[:n], without sorting every active product.
+    bottom = heapq.nsmallest(
+        TOP,
         (
             product
             for product in products
             if product.status == ProductStatus.ACTIVE and product.kind == ProductKind.PHYSICAL
         ),
         key=lambda p: (p.units, p.revenue, p.name, p.pk),
-    )[:TOP]
+    )
     return PanelData(
         figures=[
             Figure(_("Units sold"), sum(product.units for product in sold)),
@@ -162,8 +166,10 @@ def sell_through(period: Period) -> PanelData:
     ]
     units = sum(product.units for product in products)
     stock = sum(max(product.stock, 0) for product in products)
-    slowest = sorted(products, key=lambda p: (p.sell_through, -p.stock, p.name, p.pk))[:TOP]
-    fastest = sorted(products, key=lambda p: (-p.sell_through, -p.units, p.name, p.pk))[:TOP]
+    slowest = heapq.nsmallest(TOP, products, key=lambda p: (p.sell_through, -p.stock, p.name, p.pk))
+    fastest = heapq.nsmallest(
+        TOP, products, key=lambda p: (-p.sell_through, -p.units, p.name, p.pk)
+    )
     columns = [
         Column("product", _("Product")),
         Column("units", _("Units sold"), "count"),
