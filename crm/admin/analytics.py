@@ -13,6 +13,8 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from shop.admin_safety import ReadOnlyAdminMixin
+
 from ..analytics.forms import dashboard_period
 from ..analytics.panels import SECTIONS, Panel, Period, Table, panel_named, registered_panels
 from ..analytics.rollups import rollup_version
@@ -46,21 +48,12 @@ def table_csv(table: Table, filename: str) -> HttpResponse:
 
 
 @admin.register(Dashboard)
-class DashboardAdmin(admin.ModelAdmin):
+class DashboardAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(VIEW)
 
     def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return request.user.has_perm(VIEW)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
     def get_urls(self) -> list:
         wrap = self.admin_site.admin_view
