@@ -28,17 +28,12 @@ from .exchange_steps import ExchangeError, exchange_release
 from .exchanges import ExchangeItem, exchange_request
 from .express import express_cart_create, express_cart_from_order
 from .fulfilment import (
-    CancelNeedsRefund,
     ShipmentError,
     carrier_update_apply,
     carrier_updates_receive,
     carrier_updates_store,
     carriers_poll,
-    order_cancel_by_customer,
-    order_cancel_by_staff,
-    order_next_steps,
     order_ship,
-    order_step,
     shipment_report_returned,
     shipment_track,
     shipment_transition,
@@ -52,6 +47,13 @@ from .lifecycle import (
     order_payment_resolved,
     order_set_payment_status,
     order_transition,
+)
+from .order_steps import (
+    CancelNeedsRefund,
+    order_cancel_by_customer,
+    order_cancel_by_staff,
+    order_next_steps,
+    order_step,
 )
 from .paying import (
     CardForm,
