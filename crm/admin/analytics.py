@@ -13,6 +13,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from catalog.spreadsheets import cell_escape
 from shop.admin_safety import ReadOnlyAdminMixin
 
 from ..analytics.forms import dashboard_period
@@ -29,8 +30,12 @@ def _allowed(request: HttpRequest, panel: Panel) -> bool:
 
 
 def _csv_value(value: object) -> object:
+    """A blank for None, dates in ISO form, amounts exact; a text a spreadsheet would run as a
+    formula (a customer's email or name) gets the catalog export's quote before it."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return cell_escape(value)
     if isinstance(value, Decimal | date):
         return value.isoformat() if isinstance(value, date) else str(value)
     return value

@@ -120,6 +120,15 @@ def test_the_risk_panel_shows_live_flags_only_to_staff_who_may_see_them(client):
     assert "ret@example.com" in table and "ok@example.com" not in table
     response = client.get(URL, {"csv": "risk.flags:kinds"})
     assert "1" in response.content.decode().splitlines()[1]
+    RiskFlag.objects.create(
+        kind=RiskFlag.Kind.REFUSED_COD, subject="email:=cmd@example.com",
+        email="=cmd@example.com", count=2, first_at=now, last_at=now,
+    )  # fmt: skip
+    from django.core.cache import cache
+
+    cache.clear()
+    newest = client.get(URL, {"csv": "risk.flags:newest"}).content.decode("utf-8-sig")
+    assert "'=cmd@example.com" in newest  # a spreadsheet shows it, never runs it
 
 
 @pytest.mark.postgres
